@@ -1,0 +1,50 @@
+"""Plain, picklable layout request and result: the only things that cross into the worker."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutNode:
+    """A box to place. ``width``/``height`` are scene units (1 unit = 1 px at 1:1 zoom).
+
+    ``rank`` is the node's level (signed distance from the focus); the fast layered engine
+    uses it, ``dot`` ignores it.
+    """
+
+    key: str
+    width: float
+    height: float
+    rank: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutRequest:
+    nodes: tuple[LayoutNode, ...]
+    edges: tuple[tuple[str, str], ...]
+    direction: str = "LR"  # "LR" (left to right) or "TB" (top to bottom)
+    engine: str = "auto"  # "auto", "dot" or "layered"
+    request_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutResult:
+    """Positions in scene coordinates (y grows downwards), node centres.
+
+    ``edges`` maps ``(source, target)`` to the cubic Bezier control points of its spline:
+    ``[p0, c1, c2, p1, c1, c2, p2, ...]`` (1 + 3k points), starting on the source box
+    border and ending where the arrowhead's tip touches the target box border.
+    """
+
+    request_id: int
+    positions: dict[str, Point]
+    sizes: dict[str, Point]
+    edges: dict[tuple[str, str], tuple[Point, ...]]
+    width: float
+    height: float
+    engine: str  # "dot" or "layered"
+    direction: str = "LR"
+    seconds: float = 0.0
+    extra: dict[str, float] = field(default_factory=dict)

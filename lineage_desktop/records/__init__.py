@@ -1,0 +1,63 @@
+"""Frozen dataclasses of plain values shared by every layer, and the error classes.
+
+Nothing here imports anything but the standard library: every layer may use it.
+"""
+from lineage_desktop.records.errors import (
+    ArtifactNotFound,
+    DigestMismatch,
+    InvalidArtifactName,
+    InvalidAlias,
+    InvalidArtifactType,
+    InvalidEntryPath,
+    LineageError,
+    NotALineageStore,
+    NotFound,
+    ReadOnlyStore,
+    RunNotFound,
+    SchemaTooNew,
+    StoreError,
+    TypeMismatch,
+    ValidationError,
+    VerificationFailed,
+)
+from lineage_desktop.records.models import (
+    ArtifactCollection,
+    ArtifactVersion,
+    FileCheck,
+    ManifestEntry,
+    Project,
+    Run,
+    Usage,
+    artifact_key,
+    parse_key,
+    run_key,
+)
+
+__all__ = [
+    "ArtifactCollection",
+    "ArtifactNotFound",
+    "ArtifactVersion",
+    "DigestMismatch",
+    "FileCheck",
+    "InvalidAlias",
+    "InvalidArtifactName",
+    "InvalidArtifactType",
+    "InvalidEntryPath",
+    "LineageError",
+    "ManifestEntry",
+    "NotALineageStore",
+    "NotFound",
+    "Project",
+    "ReadOnlyStore",
+    "Run",
+    "RunNotFound",
+    "SchemaTooNew",
+    "StoreError",
+    "TypeMismatch",
+    "Usage",
+    "ValidationError",
+    "VerificationFailed",
+    "artifact_key",
+    "parse_key",
+    "run_key",
+]

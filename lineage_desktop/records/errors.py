@@ -1,0 +1,83 @@
+"""Named errors. Refusals of bad input are ``ValueError``s, unknown names ``LookupError``s.
+
+Every message names the bad value and, where it helps, what to do instead.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class LineageError(Exception):
+    """Base class of every error lineage_desktop raises on purpose."""
+
+
+class ValidationError(LineageError, ValueError):
+    """Bad input refused before anything was written."""
+
+
+class InvalidArtifactName(ValidationError):
+    """An artifact name outside ``^[A-Za-z0-9_.-]+$`` or longer than 128 characters."""
+
+
+class InvalidAlias(ValidationError):
+    """An alias holding ``/`` or ``:``, empty, or too long."""
+
+
+class InvalidArtifactType(ValidationError):
+    """An artifact type that is empty, malformed, or reserved."""
+
+
+class InvalidEntryPath(ValidationError):
+    """A manifest entry name that would escape the artifact root."""
+
+
+class TypeMismatch(ValidationError):
+    """An artifact asked for with a type other than its own."""
+
+
+class DigestMismatch(ValidationError):
+    """Content that does not match its recorded digest."""
+
+
+class VerificationFailed(ValidationError):
+    """``verify`` found files that differ from the manifest; ``problems`` lists each one."""
+
+    def __init__(self, message: str, problems: Sequence[object] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
+
+
+class StoreError(LineageError):
+    """The store file cannot be used as asked."""
+
+
+class NotALineageStore(StoreError, ValueError):
+    """The file is not SQLite, or is SQLite but not a lineage store (or is damaged)."""
+
+
+class SchemaTooNew(StoreError, ValueError):
+    """The store was written by a newer lineage_desktop; it is left untouched."""
+
+
+class ReadOnlyStore(StoreError, PermissionError):
+    """A write was attempted through a read-only connection."""
+
+
+class NotFound(LineageError, LookupError):
+    """Something asked for by name does not exist; ``suggestions`` holds the closest names."""
+
+    def __init__(self, message: str, asked: str = "", suggestions: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.asked = asked
+        self.suggestions = list(suggestions)
+
+    def __str__(self) -> str:  # KeyError-style repr quoting would be noise here
+        return self.args[0] if self.args else ""
+
+
+class ArtifactNotFound(NotFound):
+    """An unknown artifact name, alias or version."""
+
+
+class RunNotFound(NotFound):
+    """An unknown run id."""

@@ -81,3 +81,11 @@ class ArtifactNotFound(NotFound):
 
 class RunNotFound(NotFound):
     """An unknown run id."""
+
+
+class StoreNotFound(StoreError, FileNotFoundError):
+    """A store file (or the folder it should be created in) does not exist."""
+
+
+class LocalFileNotFound(ValidationError, FileNotFoundError):
+    """A local file or folder given to an artifact does not exist."""

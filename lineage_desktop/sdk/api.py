@@ -1,0 +1,133 @@
+"""``Api``: the read side. Opens the store read-only; never changes it."""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import networkx as nx
+
+from lineage_desktop.records import (
+    ArtifactCollection,
+    ArtifactNotFound,
+    ArtifactVersion,
+    Project,
+    TypeMismatch,
+    parse_key,
+)
+from lineage_desktop.sdk import stores
+from lineage_desktop.sdk.api_run import ApiRun
+from lineage_desktop.sdk.artifact import Artifact
+from lineage_desktop.sdk.lineage_graph import build_graph
+from lineage_desktop.sdk.refs import parse_artifact_ref
+from lineage_desktop.sdk.run import default_entity
+from lineage_desktop.store import Store, parse_time
+
+
+class Api:
+    """Read access to a store: artifacts, runs and lineage graphs.
+
+    ``as_of`` (ISO-8601) shows the store as it stood at that moment.
+    """
+
+    def __init__(
+        self, store: str | os.PathLike[str] | Store | None = None, project: str | None = None,
+        entity: str | None = None, as_of: str | None = None,
+    ) -> None:
+        self.store = stores.reader(store)
+        self.project = project
+        self.entity = entity or default_entity()
+        self.as_of = parse_time(as_of) if as_of else None
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Api":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ resolving
+    def _project_ids(self, project: str | None, entity: str | None) -> list[Project]:
+        project = project or self.project
+        if project is None:
+            return []
+        return self.store.find_projects(project, entity)
+
+    def resolve(self, ref: str) -> ArtifactVersion:
+        """An artifact version record from any reference form (a bare name means latest)."""
+        parsed = parse_artifact_ref(ref)
+        projects = self._project_ids(parsed.project, parsed.entity)
+        if parsed.project or self.project:
+            if not projects:
+                raise ArtifactNotFound(f"no project {(parsed.project or self.project)!r} "
+                                       f"holds {ref!r}", asked=ref)
+            return self.store.resolve_version(parsed.name, parsed.selector, projects[0].id,
+                                              self.as_of)
+        holders = self.store.artifact_projects(parsed.name)
+        if len(holders) > 1:
+            listing = ", ".join(f"{p.entity}/{p.name}/{parsed.name}" for p in holders)
+            raise ArtifactNotFound(
+                f"{parsed.name!r} exists in several projects: {listing}; "
+                "name the project (project/name:alias) or pass project=",
+                asked=ref, suggestions=[f"{p.entity}/{p.name}/{parsed.name}" for p in holders])
+        return self.store.resolve_version(parsed.name, parsed.selector,
+                                          holders[0].id if holders else None, self.as_of)
+
+    def _single_project_id(self) -> int | None:
+        projects = self._project_ids(None, None)
+        return projects[0].id if projects else None
+
+    # ------------------------------------------------------------------ artifacts
+    def artifact(self, name: str, type: str | None = None) -> Artifact:
+        record = self.resolve(name)
+        if type is not None and record.type != type:
+            raise TypeMismatch(f"artifact {name!r} has type {record.type!r}, not {type!r}")
+        return Artifact._from_record(self.store, record)
+
+    def artifact_types(self) -> list[str]:
+        return self.store.artifact_types(self._single_project_id())
+
+    def artifact_collections(self, type_name: str | None = None) -> list[ArtifactCollection]:
+        return self.store.collections(self._single_project_id(), type_name, self.as_of)
+
+    def artifact_versions(self, name: str) -> list[Artifact]:
+        parsed = parse_artifact_ref(name)
+        projects = self._project_ids(parsed.project, parsed.entity)
+        project_id = projects[0].id if projects else None
+        return [Artifact._from_record(self.store, v) for v in
+                self.store.artifact_versions(parsed.name, project_id, self.as_of)]
+
+    # ------------------------------------------------------------------ runs
+    def run(self, id: str) -> ApiRun:
+        if id.startswith("run:"):
+            id = id[4:]
+        parts = id.split("/")
+        return ApiRun(self.store, self.store.run(parts[-1]), self.as_of)
+
+    def runs(self, job_type: str | None = None, state: str | None = None,
+             limit: int | None = None) -> list[ApiRun]:
+        return [ApiRun(self.store, r, self.as_of) for r in self.store.runs(
+            self._single_project_id(), job_type, state, self.as_of, limit)]
+
+    # ------------------------------------------------------------------ lineage
+    def focus_of(self, ref: str) -> tuple[str, Any]:
+        """``("v", version id)`` or ``("r", run id)`` for a reference or graph key."""
+        if ref.startswith("run:"):
+            return "r", self.store.run(ref[4:]).id
+        if ref.startswith("artifact:"):
+            _, name, index = parse_key(ref)
+            ref = name if index is None else f"{name}:v{index}"
+        return "v", self.resolve(ref).id
+
+    def lineage(self, ref: str, upstream: int | None = None,
+                downstream: int | None = None) -> nx.DiGraph:
+        """The lineage around ``ref`` (version reference, graph key, or ``run:<id>``):
+        ancestors within ``upstream`` edges, descendants within ``downstream`` edges
+        (None: all). Read with recursive SQL, never by loading the whole project."""
+        kind, ident = self.focus_of(ref)
+        for label, depth in (("upstream", upstream), ("downstream", downstream)):
+            if depth is not None and depth < 0:
+                raise ValueError(f"{label} depth must be 0 or more, not {depth}")
+        rows = self.store.lineage_rows(kind, ident, upstream, downstream, self.as_of)
+        return build_graph(rows)

@@ -1,0 +1,317 @@
+"""``Artifact``: a draft to fill and log, or a logged version to read, download, verify."""
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+from lineage_desktop.records import (
+    ArtifactVersion,
+    LineageError,
+    LocalFileNotFound,
+    ManifestEntry,
+    ValidationError,
+    VerificationFailed,
+)
+from lineage_desktop.sdk.integrity import reference_path, verify_folder, verify_version
+from lineage_desktop.sdk.validation import validate_entry_path, validate_name, validate_type
+from lineage_desktop.store import Store, bytes_digest, file_digest, manifest_digest
+
+if TYPE_CHECKING:
+    from lineage_desktop.sdk.api_run import ApiRun
+
+_POLICIES = ("mutable", "immutable")
+
+
+class ArtifactNotLogged(LineageError, RuntimeError):
+    """An operation that needs a logged version was called on a draft."""
+
+
+class ArtifactFinalized(LineageError, RuntimeError):
+    """A logged artifact's files cannot change; create a new Artifact instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A draft entry; ``local`` is the file to copy into the store (None for references)."""
+
+    entry: ManifestEntry
+    local: str | None
+
+
+class Artifact:
+    """A versioned collection of files, with the W&B ``Artifact`` names."""
+
+    def __init__(
+        self, name: str, type: str, description: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        self._base_name = validate_name(name)
+        self._type = validate_type(type)
+        self.description = description
+        self.metadata: dict[str, Any] = dict(metadata or {})
+        self._pending: dict[str, _Pending] = {}
+        self._record: ArtifactVersion | None = None
+        self._store: Store | None = None
+        self._staging: Path | None = None
+
+    @classmethod
+    def _from_record(cls, store: Store, record: ArtifactVersion) -> "Artifact":
+        artifact = cls.__new__(cls)
+        artifact._base_name = record.name
+        artifact._type = record.type
+        artifact.description = record.description
+        artifact.metadata = dict(record.metadata)
+        artifact._pending = {}
+        artifact._staging = None
+        artifact._bind(store, record)
+        return artifact
+
+    def _bind(self, store: Store, record: ArtifactVersion) -> None:
+        self._store, self._record = store, record
+        self._pending = {}
+
+    def __repr__(self) -> str:
+        return f"<Artifact {self.name} type={self._type}>"
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def name(self) -> str:
+        """``name`` for a draft, ``name:v3`` once logged."""
+        return f"{self._base_name}:{self._record.version}" if self._record else self._base_name
+
+    @property
+    def source_name(self) -> str:
+        return self._base_name
+
+    @property
+    def type(self) -> str:
+        return self._type
+
+    @property
+    def version(self) -> str:
+        return self._logged().version
+
+    @property
+    def aliases(self) -> list[str]:
+        return list(self._record.aliases) if self._record else []
+
+    @property
+    def tags(self) -> list[str]:
+        return list(self._record.tags) if self._record else []
+
+    @property
+    def digest(self) -> str:
+        if self._record:
+            return self._record.digest
+        return manifest_digest([(p.entry.path, p.entry.digest) for p in self._pending.values()])
+
+    @property
+    def size(self) -> int:
+        if self._record:
+            return self._record.size
+        return sum(p.entry.size for p in self._pending.values())
+
+    @property
+    def file_count(self) -> int:
+        return self._record.file_count if self._record else len(self._pending)
+
+    @property
+    def created_at(self) -> str | None:
+        return self._record.created_at if self._record else None
+
+    @property
+    def qualified_name(self) -> str:
+        return self._logged().qualified_name
+
+    @property
+    def state(self) -> str:
+        return "COMMITTED" if self._record else "PENDING"
+
+    @property
+    def id(self) -> int | None:
+        return self._record.id if self._record else None
+
+    @property
+    def record(self) -> ArtifactVersion:
+        return self._logged()
+
+    def _logged(self) -> ArtifactVersion:
+        if self._record is None:
+            raise ArtifactNotLogged(
+                f"artifact {self._base_name!r} is not logged yet; call run.log_artifact() first")
+        return self._record
+
+    def _draft(self) -> None:
+        if self._record is not None:
+            raise ArtifactFinalized(f"artifact {self.name} is logged; its files cannot change")
+
+    # ------------------------------------------------------------------ adding content
+    def _add(self, path: str, digest: str, size: int, local: str | None, ref: str | None,
+             overwrite: bool = True) -> ManifestEntry:
+        if path in self._pending and not overwrite:
+            raise ValidationError(f"artifact {self._base_name!r} already has a file {path!r}")
+        entry = ManifestEntry(path=path, digest=digest, size=size, ref=ref)
+        self._pending[path] = _Pending(entry, local)
+        return entry
+
+    def add_file(
+        self, local_path: str | os.PathLike[str], name: str | None = None,
+        policy: str = "mutable", overwrite: bool = True,
+    ) -> ManifestEntry:
+        """Add one local file (hashed now, copied into the store when logged)."""
+        self._draft()
+        if policy not in _POLICIES:
+            raise ValidationError(f"invalid policy {policy!r}: use 'mutable' or 'immutable'")
+        source = Path(local_path)
+        if not source.is_file():
+            raise LocalFileNotFound(f"no such file: {str(local_path)!r}")
+        path = validate_entry_path(name if name is not None else source.name)
+        digest, size = file_digest(source)
+        local = str(source)
+        if policy == "mutable":
+            # Snapshot now: the caller may change the file before the run logs it.
+            local = str(self._snapshot(source, digest))
+        return self._add(path, digest, size, local, None, overwrite)
+
+    def add_dir(self, local_path: str | os.PathLike[str], name: str | None = None) -> None:
+        """Add every file below a local folder, under the prefix ``name``."""
+        self._draft()
+        root = Path(local_path)
+        if not root.is_dir():
+            raise LocalFileNotFound(f"no such folder: {str(local_path)!r}")
+        prefix = validate_entry_path(name) if name else ""
+        for folder, dirs, files in os.walk(root):
+            dirs.sort()
+            for file_name in sorted(files):
+                rel = (Path(folder) / file_name).relative_to(root).as_posix()
+                self.add_file(Path(folder) / file_name, f"{prefix}/{rel}" if prefix else rel)
+
+    def add_reference(
+        self, uri: str, name: str | None = None, checksum: bool = True,
+    ) -> list[ManifestEntry]:
+        """Track content outside the store by URI. ``file://`` content is hashed when
+        ``checksum``; other schemes (and ``checksum=False``) record the URI's digest."""
+        self._draft()
+        parsed = urlparse(uri)
+        if not parsed.scheme:
+            raise ValidationError(f"invalid reference {uri!r}: expected a URI like file:///data")
+        base = name or Path(parsed.path.rstrip("/")).name or parsed.netloc or "reference"
+        base = validate_entry_path(base)
+        local = reference_path(uri)
+        if local is not None and checksum:
+            if local.is_dir():
+                added = []
+                for path in sorted(p for p in local.rglob("*") if p.is_file()):
+                    rel = path.relative_to(local).as_posix()
+                    digest, size = file_digest(path)
+                    added.append(self._add(f"{base}/{rel}", digest, size, None, path.as_uri()))
+                return added
+            if not local.is_file():
+                raise LocalFileNotFound(f"reference {uri!r} points to no file or folder")
+            digest, size = file_digest(local)
+            return [self._add(base, digest, size, None, uri)]
+        return [self._add(base, bytes_digest(uri.encode()), 0, None, uri)]
+
+    @contextmanager
+    def new_file(self, name: str, mode: str = "x", encoding: str | None = None) -> Iterator[IO[Any]]:
+        """Write a new file into the artifact: ``with art.new_file("a.txt") as f: f.write(...)``.
+
+        ``mode`` is ``"x"`` (refuse a name already present), ``"w"``, or their binary forms.
+        """
+        self._draft()
+        if mode not in ("x", "w", "xb", "wb"):
+            raise ValidationError(f"invalid mode {mode!r}: use 'x', 'w', 'xb' or 'wb'")
+        path = validate_entry_path(name)
+        if "x" in mode and path in self._pending:
+            raise ValidationError(f"artifact {self._base_name!r} already has a file {path!r}")
+        target = self._staging_dir() / "new" / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        binary = "b" in mode
+        with open(target, "wb" if binary else "w",
+                  encoding=None if binary else (encoding or "utf-8")) as handle:
+            yield handle
+        self.add_file(target, path, policy="immutable")
+
+    def _staging_dir(self) -> Path:
+        if self._staging is None:
+            self._staging = Path(tempfile.mkdtemp(prefix="lineage-desktop-staging-"))
+            atexit.register(shutil.rmtree, self._staging, True)
+        return self._staging
+
+    def _snapshot(self, source: Path, digest: str) -> Path:
+        target = self._staging_dir() / "blobs" / digest
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        return target
+
+    # ------------------------------------------------------------------ reading
+    def files(self) -> list[ManifestEntry]:
+        """The manifest entries, sorted by path."""
+        if self._record is not None and self._store is not None:
+            return self._store.manifest(self._record.id)
+        return [self._pending[p].entry for p in sorted(self._pending)]
+
+    def _pending_files(self) -> list[tuple[str, str]]:
+        return [(p.entry.digest, p.local) for p in self._pending.values() if p.local is not None]
+
+    def get_entry(self, name: str) -> ManifestEntry:
+        for entry in self.files():
+            if entry.path == name:
+                return entry
+        raise LookupError(f"artifact {self.name} has no file {name!r}")
+
+    def download(self, root: str | os.PathLike[str] | None = None) -> str:
+        """Copy the files into ``root`` (default ``./artifacts/<name>:v<n>``); returns it."""
+        record, store = self._logged(), self._store
+        assert store is not None
+        target = Path(root) if root is not None else Path("artifacts") / f"{record.name}:{record.version}"
+        for entry in store.manifest(record.id):
+            source = store.blobs.path_for(entry.digest) if entry.ref is None else \
+                reference_path(entry.ref)
+            if source is None:
+                continue  # a remote reference: nothing to copy offline
+            if not source.is_file():
+                raise LocalFileNotFound(
+                    f"content of {entry.path!r} in {self.name} is missing at {source}")
+            destination = target / entry.path
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, destination)
+        return str(target)
+
+    def verify(self, root: str | os.PathLike[str] | None = None) -> None:
+        """Re-hash the stored (or, with ``root``, downloaded) files; raise
+        ``VerificationFailed`` listing every changed, missing or extra file."""
+        record, store = self._logged(), self._store
+        assert store is not None
+        problems = (verify_folder(store, record, Path(root)) if root is not None
+                    else verify_version(store, record))
+        if problems:
+            listing = "; ".join(f"{p.status}: {p.path}" for p in problems)
+            raise VerificationFailed(f"{self.name} does not match its manifest: {listing}",
+                                     problems)
+
+    def logged_by(self) -> "ApiRun | None":
+        from lineage_desktop.sdk.api_run import ApiRun
+
+        record, store = self._logged(), self._store
+        assert store is not None
+        if record.run_id is None:
+            return None
+        found = store.runs_by_ids([record.run_id])
+        return ApiRun(store, found[0]) if found else None
+
+    def used_by(self) -> list["ApiRun"]:
+        from lineage_desktop.sdk.api_run import ApiRun
+
+        record, store = self._logged(), self._store
+        assert store is not None
+        return [ApiRun(store, run) for run in store.runs_using(record.id)]

@@ -1,0 +1,32 @@
+"""Run ids and friendly run names in the W&B style (``brisk-river-12``)."""
+from __future__ import annotations
+
+import secrets
+import string
+
+_ALPHABET = string.ascii_lowercase + string.digits
+ADJECTIVES = (
+    "amber", "bold", "brisk", "calm", "clever", "cosmic", "crisp", "dainty", "dashing",
+    "denim", "eager", "ethereal", "fancy", "fiery", "fluent", "gentle", "glad", "golden",
+    "hardy", "honest", "icy", "jolly", "keen", "lively", "lucky", "mellow", "misty",
+    "noble", "olive", "proud", "quiet", "rapid", "rosy", "royal", "serene", "sleek",
+    "smooth", "snowy", "solar", "spring", "stellar", "sunny", "swift", "tidy", "vivid",
+    "warm", "wise", "young", "zesty",
+)
+NOUNS = (
+    "aurora", "bird", "breeze", "brook", "butterfly", "cloud", "comet", "dawn", "dew",
+    "dream", "dust", "feather", "field", "fire", "firefly", "flower", "fog", "forest",
+    "frog", "frost", "galaxy", "glade", "grass", "haze", "hill", "lake", "leaf", "meadow",
+    "moon", "morning", "mountain", "night", "ocean", "paper", "pine", "planet", "pond",
+    "rain", "river", "sea", "shadow", "sky", "smoke", "snow", "sound", "star", "sun",
+    "sunset", "thunder", "tree", "violet", "water", "wave", "wind", "wood",
+)
+
+
+def new_run_id() -> str:
+    return "".join(secrets.choice(_ALPHABET) for _ in range(8))
+
+
+def friendly_name(number: int, seed: int | None = None) -> str:
+    pick = seed if seed is not None else secrets.randbelow(1 << 30)
+    return f"{ADJECTIVES[pick % len(ADJECTIVES)]}-{NOUNS[(pick // 7) % len(NOUNS)]}-{number}"

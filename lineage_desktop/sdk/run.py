@@ -1,0 +1,208 @@
+"""``init`` and the writer ``Run``: the W&B tracking names, recording into a local store."""
+from __future__ import annotations
+
+import getpass
+import os
+import socket
+import warnings
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from lineage_desktop.records import (
+    ArtifactNotFound,
+    LineageError,
+    Run as RunRecord,
+    TypeMismatch,
+)
+from lineage_desktop.sdk import stores
+from lineage_desktop.sdk.artifact import Artifact
+from lineage_desktop.sdk.names import friendly_name, new_run_id
+from lineage_desktop.sdk.refs import parse_artifact_ref
+from lineage_desktop.sdk.validation import validate_aliases, validate_name, validate_type
+from lineage_desktop.store import Store, utc_now
+
+
+class DuplicateContentWarning(UserWarning):
+    """Logged content equals an existing version: no new version, the aliases moved."""
+
+
+class RunFinished(LineageError, RuntimeError):
+    """The run has finished; it cannot log or use artifacts any more."""
+
+
+def default_entity() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in some containers
+        return "local"
+
+
+class Run:
+    """A run being recorded. Use as a context manager, or call ``finish()``."""
+
+    def __init__(
+        self, store: Store, project: str, entity: str | None = None, name: str | None = None,
+        job_type: str | None = None, group: str | None = None,
+        config: dict[str, Any] | None = None, notes: str | None = None,
+        tags: list[str] | tuple[str, ...] | None = None, run_id: str | None = None,
+        started_at: str | None = None,
+    ) -> None:
+        self._store = store
+        self.project = project
+        self.entity = entity or default_entity()
+        self._project_id = store.ensure_project(self.entity, project)
+        self.id = run_id or new_run_id()
+        self.name = name or friendly_name(self._run_number())
+        self.job_type = job_type
+        self.group = group
+        self.config: dict[str, Any] = dict(config or {})
+        self.notes = notes
+        self.tags = tuple(tags or ())
+        self.state = "running"
+        self.started_at = started_at or utc_now()
+        store.insert_run(self._project_id, RunRecord(
+            id=self.id, project=project, entity=self.entity, name=self.name,
+            job_type=job_type, group=group, author=default_entity(),
+            host=socket.gethostname(), state="running", started_at=self.started_at,
+            config=self.config, notes=notes, tags=self.tags))
+
+    def _run_number(self) -> int:
+        return self._store.run_count(self._project_id) + 1
+
+    def __repr__(self) -> str:
+        return f"<Run {self.id} {self.name!r} {self.state}>"
+
+    def __enter__(self) -> "Run":
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self.state == "running":
+            self.finish(exit_code=1 if exc_type is not None else 0)
+
+    @property
+    def store(self) -> Store:
+        return self._store
+
+    @property
+    def key(self) -> str:
+        return f"run:{self.id}"
+
+    def finish(self, exit_code: int | None = None, finished_at: str | None = None) -> None:
+        """End the run: ``finished`` on exit code 0 (or None), ``failed`` otherwise."""
+        if self.state != "running":
+            return
+        self.state = "finished" if not exit_code else "failed"
+        self._store.update_run(self.id, state=self.state, finished_at=finished_at or utc_now(),
+                               exit_code=0 if exit_code is None else exit_code,
+                               config=self.config)
+
+    def _check_running(self) -> None:
+        if self.state != "running":
+            raise RunFinished(f"run {self.id} has finished; start a new run with init()")
+
+    # ------------------------------------------------------------------ inputs
+    def use_artifact(
+        self, artifact_or_name: str | Artifact, type: str | None = None,
+        aliases: list[str] | None = None, used_at: str | None = None,
+    ) -> Artifact:
+        """Mark a version as an input of this run and return it.
+
+        Accepts ``name``, ``name:alias``, ``name:v3``, ``entity/project/name:alias`` or an
+        ``Artifact`` (a draft is logged first, without a producing run, then used).
+        """
+        self._check_running()
+        if isinstance(artifact_or_name, Artifact):
+            artifact = artifact_or_name
+            if artifact.state != "COMMITTED":
+                self._commit(artifact, aliases, None, run_id=None)
+        else:
+            artifact = self._resolve(artifact_or_name, type)
+        if type is not None and artifact.type != type:
+            raise TypeMismatch(
+                f"artifact {artifact.name} has type {artifact.type!r}, not {type!r}")
+        self._store.add_usage(self.id, artifact.record.id, used_at)
+        return artifact
+
+    def _resolve(self, text: str, type_name: str | None) -> Artifact:
+        ref = parse_artifact_ref(text)
+        project = ref.project or self.project
+        # The run's own entity first; then the same project name under another entity
+        # (stores merged from several machines often differ only in the login name).
+        entities = [ref.entity] if ref.entity else [self.entity, None]
+        for entity in entities:
+            for candidate in self._store.find_projects(project, entity):
+                if ref.name in self._store.artifact_names(candidate.id):
+                    record = self._store.resolve_version(ref.name, ref.selector, candidate.id)
+                    return Artifact._from_record(self._store, record)
+        if ref.project is None:
+            raise self._store._unknown_artifact(ref.name, self._project_id)
+        raise ArtifactNotFound(
+            f"no artifact {ref.name!r} in project {project!r} of {self._store.path}",
+            asked=text)
+
+    # ------------------------------------------------------------------ outputs
+    def log_artifact(
+        self, artifact_or_path: Artifact | str | os.PathLike[str], name: str | None = None,
+        type: str | None = None, aliases: list[str] | None = None,
+        tags: list[str] | None = None,
+    ) -> Artifact:
+        """Record ``artifact_or_path`` as an output of this run; ``latest`` is always added.
+
+        A path becomes ``run-<run id>-<basename>`` of type ``unspecified``. Content equal to
+        an existing version (same digest) makes no new version: the aliases move to it.
+        """
+        self._check_running()
+        if isinstance(artifact_or_path, Artifact):
+            artifact = artifact_or_path
+        else:
+            path = Path(artifact_or_path)
+            artifact = Artifact(validate_name(name or f"run-{self.id}-{path.name}"),
+                                validate_type(type or "unspecified"))
+            if path.is_dir():
+                artifact.add_dir(path)
+            else:
+                artifact.add_file(path)
+        if artifact.state == "COMMITTED":
+            self._store.set_aliases(artifact.record.id, ["latest", *validate_aliases(aliases)])
+            return artifact
+        return self._commit(artifact, aliases, tags, run_id=self.id)
+
+    def _commit(self, artifact: Artifact, aliases: list[str] | None,
+                tags: list[str] | None, run_id: str | None) -> Artifact:
+        wanted = ["latest", *[a for a in validate_aliases(aliases) if a != "latest"]]
+        logged = self._store.log_version(
+            self._project_id, artifact.source_name, artifact.type, artifact.digest,
+            artifact.files(), artifact._pending_files(), artifact.description,
+            artifact.metadata, wanted, list(tags or ()), run_id)
+        record = self._store.version_by_id(logged.version_id)
+        if not logged.created:
+            warnings.warn(
+                f"{artifact.source_name}: content identical to {record.name}:{record.version}; "
+                f"no new version, aliases {', '.join(wanted)} now point to it",
+                DuplicateContentWarning, stacklevel=3)
+        artifact._bind(self._store, record)
+        return artifact
+
+    def logged_artifacts(self) -> list[Artifact]:
+        return [Artifact._from_record(self._store, v)
+                for v in self._store.versions_logged_by(self.id)]
+
+    def used_artifacts(self) -> list[Artifact]:
+        return [Artifact._from_record(self._store, v)
+                for v in self._store.versions_used_by(self.id)]
+
+
+def init(
+    project: str | None = None, entity: str | None = None, name: str | None = None,
+    job_type: str | None = None, group: str | None = None,
+    config: dict[str, Any] | None = None, notes: str | None = None,
+    tags: list[str] | None = None, store: str | os.PathLike[str] | Store | None = None,
+    id: str | None = None,
+) -> Run:
+    """Start a run recording into ``store`` (argument, ``$LINEAGE_DESKTOP_STORE``, or
+    ``./lineage.db``). Returns a ``Run``, usable as a context manager."""
+    return Run(stores.writer(store), project or "uncategorized", entity=entity, name=name,
+               job_type=job_type, group=group, config=config, notes=notes, tags=tags,
+               run_id=id)

@@ -1,0 +1,45 @@
+"""Where the store is and one open writer per store file per process."""
+from __future__ import annotations
+
+import atexit
+import os
+from pathlib import Path
+
+from lineage_desktop.store import Store
+
+ENV_STORE = "LINEAGE_DESKTOP_STORE"
+DEFAULT_STORE = "lineage.db"
+
+_writers: dict[tuple[int, str], Store] = {}
+
+
+def store_path(store: str | os.PathLike[str] | None) -> Path:
+    """Argument, else ``$LINEAGE_DESKTOP_STORE``, else ``./lineage.db``."""
+    chosen = store if store is not None else os.environ.get(ENV_STORE) or DEFAULT_STORE
+    return Path(chosen).expanduser().absolute()
+
+
+def writer(store: str | os.PathLike[str] | Store | None) -> Store:
+    """The process's writer for a store path (connections are not shared across fork)."""
+    if isinstance(store, Store):
+        return store
+    path = store_path(store)
+    key = (os.getpid(), str(path))
+    found = _writers.get(key)
+    if found is None:
+        found = _writers[key] = Store.open(path)
+    return found
+
+
+def reader(store: str | os.PathLike[str] | Store | None) -> Store:
+    if isinstance(store, Store):
+        return store
+    return Store.open(store_path(store), readonly=True)
+
+
+@atexit.register
+def _close_all() -> None:
+    for key, store in list(_writers.items()):
+        if key[0] == os.getpid():
+            store.close()
+    _writers.clear()

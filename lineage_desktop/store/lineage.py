@@ -1,0 +1,115 @@
+"""Lineage traversal with recursive SQL over the part of the graph asked for.
+
+Nodes are versions (``'v'``, integer id) and runs (``'r'``, text id). Edges run
+version -> run (a usage) and run -> version (the run logged it). With a depth limit the
+walk carries its depth (bounded by the limit); without one it carries none, so that
+``UNION`` deduplicates by node and the walk ends even on cyclic (damaged) data.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from lineage_desktop.records import ArtifactVersion, Run, artifact_key, run_key
+from lineage_desktop.store.reads import FAR_FUTURE, ReadMixin
+
+_STEPS = {
+    "up": (
+        "SELECT 'r', NULL, v.run_id, {depth} FROM walk w JOIN versions v ON v.id = w.vid "
+        "WHERE w.kind = 'v' AND v.run_id IS NOT NULL{limit}",
+        "SELECT 'v', u.version_id, NULL, {depth} FROM walk w JOIN usages u ON u.run_id = w.rid "
+        "WHERE w.kind = 'r' AND u.used_at <= :as_of{limit}",
+    ),
+    "down": (
+        "SELECT 'r', NULL, u.run_id, {depth} FROM walk w JOIN usages u ON u.version_id = w.vid "
+        "WHERE w.kind = 'v' AND u.used_at <= :as_of{limit}",
+        "SELECT 'v', v.id, NULL, {depth} FROM walk w JOIN versions v ON v.run_id = w.rid "
+        "WHERE w.kind = 'r' AND v.created_at <= :as_of{limit}",
+    ),
+}
+
+
+def traversal_sql(
+    kind: str, ident: int | str, direction: str, limit: int | None, as_of: str | None
+) -> tuple[str, dict[str, object]]:
+    depth = "w.depth + 1" if limit is not None else "0"
+    bound = " AND w.depth < :limit" if limit is not None else ""
+    steps = "\nUNION\n".join(s.format(depth=depth, limit=bound) for s in _STEPS[direction])
+    sql = (
+        "WITH RECURSIVE walk(kind, vid, rid, depth) AS (\n"
+        "SELECT :kind, :vid, :rid, 0\nUNION\n" + steps + "\n)\n"
+        "SELECT kind, vid, rid FROM walk"
+    )
+    params: dict[str, object] = {
+        "kind": kind, "vid": ident if kind == "v" else None,
+        "rid": ident if kind == "r" else None, "limit": limit, "as_of": as_of or FAR_FUTURE,
+    }
+    return sql, params
+
+
+def missing_version_key(version_id: int) -> str:
+    return artifact_key(f"missing-version-{version_id}", 0)
+
+
+@dataclass
+class LineageRows:
+    """The records of a lineage subgraph; keys as in ``records.run_key``/``artifact_key``."""
+
+    focus: str
+    versions: list[ArtifactVersion] = field(default_factory=list)
+    runs: list[Run] = field(default_factory=list)
+    edges: list[tuple[str, str]] = field(default_factory=list)
+    missing: dict[str, str] = field(default_factory=dict)  # key -> "run" | "artifact"
+
+
+class LineageMixin(ReadMixin):
+    def lineage_rows(
+        self, kind: str, ident: int | str, upstream: int | None = None,
+        downstream: int | None = None, as_of: str | None = None,
+    ) -> LineageRows:
+        """Ancestors within ``upstream`` edges and descendants within ``downstream`` edges
+        of a version (``kind='v'``, id) or run (``kind='r'``, id); None means unlimited."""
+        version_ids: set[int] = set()
+        run_ids: set[str] = set()
+        for direction, limit in (("up", upstream), ("down", downstream)):
+            if limit == 0:
+                continue
+            sql, params = traversal_sql(kind, ident, direction, limit, as_of)
+            for node_kind, vid, rid in self._conn.execute(sql, params):
+                if node_kind == "v":
+                    version_ids.add(vid)
+                else:
+                    run_ids.add(rid)
+        if kind == "v":
+            version_ids.add(int(ident))
+        else:
+            run_ids.add(str(ident))
+        return self._rows_for(kind, ident, version_ids, run_ids, as_of)
+
+    def _rows_for(
+        self, kind: str, ident: int | str, version_ids: set[int], run_ids: set[str],
+        as_of: str | None,
+    ) -> LineageRows:
+        versions = self.versions_by_ids(version_ids, as_of)
+        runs = [r for r in self.runs_by_ids(run_ids) if as_of is None or
+                (r.started_at or "") <= as_of]
+        version_keys = {v.id: v.key for v in versions}
+        run_present = {r.id for r in runs}
+        rows = LineageRows(focus="", versions=versions, runs=runs)
+        for vid in sorted(version_ids - set(version_keys)):
+            version_keys[vid] = missing_version_key(vid)
+            rows.missing[version_keys[vid]] = "artifact"
+        for rid in sorted(run_ids - run_present):
+            rows.missing[run_key(rid)] = "run"
+        rows.focus = version_keys[int(ident)] if kind == "v" else run_key(str(ident))
+        for version in versions:
+            if version.run_id is not None and version.run_id in run_ids:
+                rows.edges.append((run_key(version.run_id), version.key))
+        for rid, vid in self._conn.execute(
+            "SELECT run_id, version_id FROM usages WHERE run_id IN "
+            "(SELECT value FROM json_each(?)) AND used_at <= ?",
+            (json.dumps(sorted(run_ids)), as_of or FAR_FUTURE),
+        ):
+            if vid in version_ids:
+                rows.edges.append((version_keys[vid], run_key(rid)))
+        return rows

@@ -1,0 +1,277 @@
+"""Read queries. Every method returns records, never rows.
+
+``as_of`` (a stored-form timestamp) restricts reads to what existed at that moment:
+runs started, versions created and usages recorded before it, aliases as they were then.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from lineage_desktop.records import (
+    ArtifactCollection,
+    ArtifactNotFound,
+    ArtifactVersion,
+    ManifestEntry,
+    Project,
+    Run,
+    RunNotFound,
+)
+from lineage_desktop.store.rows import (
+    RUN_COLUMNS,
+    RUN_FROM,
+    VERSION_COLUMNS,
+    VERSION_FROM,
+    run_from_row,
+    version_from_row,
+)
+
+FAR_FUTURE = "9999-12-31T23:59:59.999999Z"
+_VERSION_RE = re.compile(r"^v(\d+)$")
+
+
+def _ids_param(ids: Iterable[object]) -> str:
+    # One JSON parameter instead of N placeholders: no variable limit, one prepared query.
+    return json.dumps(list(ids))
+
+
+class ReadMixin:
+    _conn: sqlite3.Connection
+
+    # ----------------------------------------------------------------- projects
+    def projects(self) -> list[Project]:
+        return [Project(*row) for row in self._conn.execute(
+            "SELECT id, entity, name FROM projects ORDER BY entity, name")]
+
+    def find_projects(self, name: str, entity: str | None = None) -> list[Project]:
+        return [p for p in self.projects() if p.name == name and entity in (None, p.entity)]
+
+    # ----------------------------------------------------------------- versions
+    def _aliases_for(
+        self, version_ids: Sequence[int], as_of: str | None
+    ) -> dict[int, list[str]]:
+        found: dict[int, list[str]] = defaultdict(list)
+        if not version_ids:
+            return found
+        if as_of is None:
+            rows = self._conn.execute(
+                "SELECT version_id, alias FROM aliases WHERE version_id IN "
+                "(SELECT value FROM json_each(?)) ORDER BY alias", (_ids_param(version_ids),))
+        else:
+            rows = self._conn.execute(
+                "SELECT h.version_id, h.alias FROM alias_history h WHERE h.id IN ("
+                " SELECT MAX(h2.id) FROM alias_history h2 WHERE h2.set_at <= ? AND h2.artifact_id"
+                " IN (SELECT artifact_id FROM versions WHERE id IN (SELECT value FROM json_each(?)))"
+                " GROUP BY h2.artifact_id, h2.alias) AND h.version_id IS NOT NULL ORDER BY h.alias",
+                (as_of, _ids_param(version_ids)))
+        wanted = set(version_ids)
+        for version_id, alias in rows:
+            if version_id in wanted:
+                found[version_id].append(alias)
+        return found
+
+    def _versions_where(
+        self, where: str, params: Sequence[object], as_of: str | None = None,
+        order: str = "a.name, v.idx",
+    ) -> list[ArtifactVersion]:
+        sql = f"SELECT {VERSION_COLUMNS} FROM {VERSION_FROM} WHERE ({where})"
+        if as_of is not None:
+            sql += " AND v.created_at <= ?"
+            params = (*params, as_of)
+        rows = self._conn.execute(f"{sql} ORDER BY {order}", params).fetchall()
+        ids = [row[0] for row in rows]
+        aliases = self._aliases_for(ids, as_of)
+        tags: dict[int, list[str]] = defaultdict(list)
+        if ids:
+            for version_id, tag in self._conn.execute(
+                "SELECT version_id, tag FROM version_tags WHERE version_id IN "
+                "(SELECT value FROM json_each(?)) ORDER BY tag", (_ids_param(ids),)):
+                tags[version_id].append(tag)
+        return [version_from_row(r, tuple(aliases[r[0]]), tuple(tags[r[0]])) for r in rows]
+
+    def versions_by_ids(
+        self, ids: Iterable[int], as_of: str | None = None
+    ) -> list[ArtifactVersion]:
+        return self._versions_where("v.id IN (SELECT value FROM json_each(?))",
+                                    (_ids_param(ids),), as_of)
+
+    def version_by_id(self, version_id: int) -> ArtifactVersion:
+        found = self.versions_by_ids([version_id])
+        if not found:
+            raise ArtifactNotFound(f"no artifact version with id {version_id}",
+                                   asked=str(version_id))
+        return found[0]
+
+    def artifact_versions(
+        self, name: str, project_id: int | None = None, as_of: str | None = None
+    ) -> list[ArtifactVersion]:
+        where, params = "a.name = ?", [name]
+        if project_id is not None:
+            where += " AND a.project_id = ?"
+            params.append(project_id)
+        versions = self._versions_where(where, params, as_of)
+        if not versions and not self._artifact_projects(name, project_id):
+            raise self._unknown_artifact(name, project_id)
+        return versions
+
+    def _artifact_projects(self, name: str, project_id: int | None) -> list[int]:
+        sql, params = "SELECT project_id FROM artifacts WHERE name = ?", [name]
+        if project_id is not None:
+            sql += " AND project_id = ?"
+            params.append(project_id)
+        return [row[0] for row in self._conn.execute(sql, params)]
+
+    def artifact_projects(self, name: str) -> list[Project]:
+        """Projects that hold an artifact collection named ``name``."""
+        return [Project(*row) for row in self._conn.execute(
+            "SELECT p.id, p.entity, p.name FROM artifacts a JOIN projects p ON p.id = a.project_id"
+            " WHERE a.name = ? ORDER BY p.entity, p.name", (name,))]
+
+    def artifact_names(self, project_id: int | None = None) -> list[str]:
+        sql, params = "SELECT DISTINCT name FROM artifacts", []
+        if project_id is not None:
+            sql += " WHERE project_id = ?"
+            params.append(project_id)
+        return [row[0] for row in self._conn.execute(sql + " ORDER BY name", params)]
+
+    def _unknown_artifact(self, name: str, project_id: int | None) -> ArtifactNotFound:
+        close = difflib.get_close_matches(name, self.artifact_names(project_id), n=5, cutoff=0.5)
+        hint = f"; closest: {', '.join(close)}" if close else ""
+        return ArtifactNotFound(f"no artifact named {name!r}{hint}", asked=name, suggestions=close)
+
+    def resolve_version(
+        self, name: str, selector: str | None, project_id: int | None = None,
+        as_of: str | None = None,
+    ) -> ArtifactVersion:
+        """``name`` with ``latest`` (None), ``v<n>`` or an alias, within one project."""
+        selector = selector or "latest"
+        projects = self._artifact_projects(name, project_id)
+        if not projects:
+            raise self._unknown_artifact(name, project_id)
+        match = _VERSION_RE.match(selector)
+        if match:
+            where, params = "a.name = ? AND v.idx = ?", [name, int(match.group(1))]
+        elif as_of is None:
+            where = ("a.name = ? AND v.id IN (SELECT al.version_id FROM aliases al "
+                     "WHERE al.artifact_id = a.id AND al.alias = ?)")
+            params = [name, selector]
+        else:
+            where = ("a.name = ? AND v.id = (SELECT h.version_id FROM alias_history h "
+                     "WHERE h.artifact_id = a.id AND h.alias = ? AND h.set_at <= ? "
+                     "ORDER BY h.id DESC LIMIT 1)")
+            params = [name, selector, as_of]
+        if project_id is not None:
+            where += " AND a.project_id = ?"
+            params.append(project_id)
+        found = self._versions_where(where, params, as_of)
+        if found:
+            return found[0]
+        known = self._versions_where("a.name = ?" + (" AND a.project_id = ?" if project_id
+                                     is not None else ""),
+                                     [name] + ([project_id] if project_id is not None else []),
+                                     as_of)
+        choices = sorted({v.version for v in known} | {a for v in known for a in v.aliases})
+        close = difflib.get_close_matches(selector, choices, n=5, cutoff=0.3) or choices[:5]
+        when = f" as of {as_of}" if as_of else ""
+        raise ArtifactNotFound(
+            f"artifact {name!r} has no version or alias {selector!r}{when}; "
+            f"closest: {', '.join(close) if close else 'none'}",
+            asked=f"{name}:{selector}", suggestions=close)
+
+    def manifest(self, version_id: int) -> list[ManifestEntry]:
+        return [ManifestEntry(*row) for row in self._conn.execute(
+            "SELECT path, digest, size, ref FROM manifest WHERE version_id = ? ORDER BY path",
+            (version_id,))]
+
+    def versions_logged_by(self, run_id: str, as_of: str | None = None) -> list[ArtifactVersion]:
+        return self._versions_where("v.run_id = ?", (run_id,), as_of)
+
+    def versions_used_by(self, run_id: str, as_of: str | None = None) -> list[ArtifactVersion]:
+        where = "v.id IN (SELECT version_id FROM usages WHERE run_id = ?"
+        params: list[object] = [run_id]
+        if as_of is not None:
+            where += " AND used_at <= ?"
+            params.append(as_of)
+        return self._versions_where(where + ")", params, as_of)
+
+    # ----------------------------------------------------------------- collections
+    def artifact_types(self, project_id: int | None = None) -> list[str]:
+        sql, params = "SELECT DISTINCT name FROM artifact_types", []
+        if project_id is not None:
+            sql += " WHERE project_id = ?"
+            params.append(project_id)
+        return [row[0] for row in self._conn.execute(sql + " ORDER BY name", params)]
+
+    def collections(
+        self, project_id: int | None = None, type_name: str | None = None,
+        as_of: str | None = None,
+    ) -> list[ArtifactCollection]:
+        sql = (
+            "SELECT a.name, t.name, p.name, p.entity, a.description, "
+            "(SELECT COUNT(*) FROM versions v WHERE v.artifact_id = a.id AND v.created_at <= ?),"
+            " a.created_at FROM artifacts a JOIN artifact_types t ON t.id = a.type_id "
+            "JOIN projects p ON p.id = a.project_id WHERE a.created_at <= ?")
+        params: list[object] = [as_of or FAR_FUTURE, as_of or FAR_FUTURE]
+        if project_id is not None:
+            sql += " AND a.project_id = ?"
+            params.append(project_id)
+        if type_name is not None:
+            sql += " AND t.name = ?"
+            params.append(type_name)
+        return [ArtifactCollection(*row) for row in self._conn.execute(
+            sql + " ORDER BY t.name, a.name", params)]
+
+    def version_counts(self) -> dict[str, int]:
+        """Total number of artifact versions and runs (cheap; for status lines)."""
+        versions = self._conn.execute("SELECT COUNT(*) FROM versions").fetchone()[0]
+        runs = self._conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+        return {"versions": versions, "runs": runs}
+
+    # ----------------------------------------------------------------- runs
+    def run_count(self, project_id: int | None = None) -> int:
+        if project_id is None:
+            return self._conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+        return self._conn.execute("SELECT COUNT(*) FROM runs WHERE project_id = ?",
+                                  (project_id,)).fetchone()[0]
+
+    def runs_by_ids(self, ids: Iterable[str]) -> list[Run]:
+        return [run_from_row(row) for row in self._conn.execute(
+            f"SELECT {RUN_COLUMNS} FROM {RUN_FROM} WHERE r.id IN (SELECT value FROM json_each(?))",
+            (_ids_param(ids),))]
+
+    def run(self, run_id: str) -> Run:
+        found = self.runs_by_ids([run_id])
+        if not found:
+            ids = [row[0] for row in self._conn.execute(
+                "SELECT id FROM runs WHERE id LIKE ? LIMIT 200", (run_id[:2] + "%",))]
+            close = difflib.get_close_matches(run_id, ids, n=5, cutoff=0.5)
+            hint = f"; closest: {', '.join(close)}" if close else ""
+            raise RunNotFound(f"no run with id {run_id!r}{hint}", asked=run_id, suggestions=close)
+        return found[0]
+
+    def runs(
+        self, project_id: int | None = None, job_type: str | None = None,
+        state: str | None = None, as_of: str | None = None, limit: int | None = None,
+        order: str = "r.started_at DESC",
+    ) -> list[Run]:
+        sql, params = f"SELECT {RUN_COLUMNS} FROM {RUN_FROM} WHERE r.started_at <= ?", [
+            as_of or FAR_FUTURE]
+        for column, value in (("r.project_id", project_id), ("r.job_type", job_type),
+                              ("r.state", state)):
+            if value is not None:
+                sql += f" AND {column} = ?"
+                params.append(value)
+        sql += f" ORDER BY {order}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [run_from_row(row) for row in self._conn.execute(sql, params)]
+
+    def runs_using(self, version_id: int, as_of: str | None = None) -> list[Run]:
+        return [run_from_row(row) for row in self._conn.execute(
+            f"SELECT {RUN_COLUMNS} FROM {RUN_FROM} JOIN usages u ON u.run_id = r.id "
+            "WHERE u.version_id = ? AND u.used_at <= ? AND r.started_at <= ? ORDER BY r.started_at",
+            (version_id, as_of or FAR_FUTURE, as_of or FAR_FUTURE))]

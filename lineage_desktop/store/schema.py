@@ -1,0 +1,181 @@
+"""Schema and numbered migrations.
+
+The file identifies itself with ``PRAGMA application_id`` and records its schema version
+in ``PRAGMA user_version``. Each migration runs in its own transaction; a file written by
+a newer version is refused before anything is changed.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from lineage_desktop.records import NotALineageStore, SchemaTooNew
+
+APPLICATION_ID = 0x4C4E4744  # "LNGD"
+
+_V1 = """
+CREATE TABLE projects (
+    id INTEGER PRIMARY KEY,
+    entity TEXT NOT NULL,
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (entity, name)
+);
+CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    name TEXT NOT NULL,
+    job_type TEXT,
+    group_name TEXT,
+    author TEXT,
+    host TEXT,
+    state TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    config TEXT NOT NULL DEFAULT '{}',
+    notes TEXT,
+    tags TEXT NOT NULL DEFAULT '[]',
+    exit_code INTEGER
+);
+CREATE INDEX runs_project_started ON runs (project_id, started_at);
+CREATE TABLE artifact_types (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    name TEXT NOT NULL,
+    UNIQUE (project_id, name)
+);
+CREATE TABLE artifacts (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    type_id INTEGER NOT NULL REFERENCES artifact_types(id),
+    name TEXT NOT NULL,
+    description TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (project_id, name)
+);
+CREATE INDEX artifacts_type ON artifacts (type_id);
+CREATE TABLE versions (
+    id INTEGER PRIMARY KEY,
+    artifact_id INTEGER NOT NULL REFERENCES artifacts(id),
+    idx INTEGER NOT NULL,
+    digest TEXT NOT NULL,
+    description TEXT,
+    metadata TEXT NOT NULL DEFAULT '{}',
+    size INTEGER NOT NULL DEFAULT 0,
+    file_count INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    run_id TEXT REFERENCES runs(id),
+    state TEXT NOT NULL DEFAULT 'COMMITTED',
+    UNIQUE (artifact_id, idx)
+);
+CREATE INDEX versions_digest ON versions (artifact_id, digest);
+CREATE INDEX versions_run ON versions (run_id);
+CREATE TABLE aliases (
+    artifact_id INTEGER NOT NULL REFERENCES artifacts(id),
+    alias TEXT NOT NULL,
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    PRIMARY KEY (artifact_id, alias)
+) WITHOUT ROWID;
+CREATE INDEX aliases_version ON aliases (version_id);
+CREATE TABLE version_tags (
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    tag TEXT NOT NULL,
+    PRIMARY KEY (version_id, tag)
+) WITHOUT ROWID;
+CREATE TABLE manifest (
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    path TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    ref TEXT,
+    PRIMARY KEY (version_id, path)
+) WITHOUT ROWID;
+CREATE TABLE usages (
+    run_id TEXT NOT NULL REFERENCES runs(id),
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    used_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, version_id)
+) WITHOUT ROWID;
+CREATE INDEX usages_version ON usages (version_id, run_id);
+"""
+
+# Alias history makes "lineage as of a time" possible: every alias move is an event.
+_V2 = """
+CREATE TABLE alias_history (
+    id INTEGER PRIMARY KEY,
+    artifact_id INTEGER NOT NULL REFERENCES artifacts(id),
+    alias TEXT NOT NULL,
+    version_id INTEGER REFERENCES versions(id),
+    set_at TEXT NOT NULL
+);
+CREATE INDEX alias_history_lookup ON alias_history (artifact_id, alias, set_at);
+INSERT INTO alias_history (artifact_id, alias, version_id, set_at)
+    SELECT a.artifact_id, a.alias, a.version_id, v.created_at
+    FROM aliases a JOIN versions v ON v.id = a.version_id;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+LATEST = len(MIGRATIONS)
+EXPECTED_TABLES = frozenset(
+    {"projects", "runs", "artifact_types", "artifacts", "versions", "aliases", "manifest",
+     "usages", "version_tags"}
+)
+
+
+def check_identity(conn: sqlite3.Connection, path: Path, writable: bool) -> None:
+    """Refuse a SQLite file that is not ours, or one from a newer schema, untouched."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if app_id != APPLICATION_ID:
+        tables = sqlite_utils.Database(conn).table_names()
+        if writable and not tables and version == 0:
+            return  # an empty SQLite file: ours to initialise
+        raise NotALineageStore(
+            f"{path} is an SQLite database but not a lineage store"
+            + (f" (tables: {', '.join(sorted(tables)[:5])})" if tables else "")
+        )
+    if version > LATEST:
+        raise SchemaTooNew(
+            f"{path} was written by a newer lineage_desktop (schema {version}, this version "
+            f"reads up to {LATEST}); upgrade lineage_desktop to open it"
+        )
+
+
+def check_readable(conn: sqlite3.Connection, path: Path) -> None:
+    """A reader cannot migrate: refuse a store whose tables are not all there."""
+    tables = set(sqlite_utils.Database(conn).table_names())
+    missing = EXPECTED_TABLES - tables
+    if missing:
+        raise NotALineageStore(f"{path} is damaged: tables missing: {', '.join(sorted(missing))}")
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Apply every pending migration, each in its own immediate transaction."""
+    while True:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read under the write lock: another process may have migrated meanwhile.
+            check_identity(conn, path, writable=True)
+            current = schema_version(conn)
+            if current >= LATEST:
+                conn.execute("COMMIT")
+                return
+            for statement in _split(MIGRATIONS[current]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version={current + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def _split(script: str) -> list[str]:
+    # executescript() would COMMIT our transaction; run statement by statement instead.
+    return [s.strip() for s in script.split(";") if s.strip()]

@@ -1,0 +1,213 @@
+"""Write operations. Each public method is one transaction (or joins an outer one)."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from lineage_desktop.records import ManifestEntry, Run
+from lineage_desktop.store.timeutil import utc_now
+
+if TYPE_CHECKING:
+    from lineage_desktop.store.blobs import BlobStore
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedVersion:
+    """What ``log_version`` did: the version's row id and index, and whether it is new."""
+
+    version_id: int
+    index: int
+    created: bool
+
+
+class WriteMixin:
+    _conn: sqlite3.Connection
+    _cache: dict[tuple[object, ...], int]
+    blobs: "BlobStore"
+
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:  # pragma: no cover
+        raise NotImplementedError
+
+    def ensure_project(self, entity: str, name: str) -> int:
+        key = ("project", entity, name)
+        if key not in self._cache:
+            with self.transaction() as conn:
+                conn.execute(
+                    "INSERT OR IGNORE INTO projects (entity, name, created_at) VALUES (?, ?, ?)",
+                    (entity, name, utc_now()),
+                )
+                self._cache[key] = conn.execute(
+                    "SELECT id FROM projects WHERE entity = ? AND name = ?", (entity, name)
+                ).fetchone()[0]
+        return self._cache[key]
+
+    def insert_run(self, project_id: int, run: Run) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO runs (id, project_id, name, job_type, group_name, author, host, "
+                "state, started_at, finished_at, config, notes, tags, exit_code) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (run.id, project_id, run.name, run.job_type, run.group, run.author, run.host,
+                 run.state, run.started_at, run.finished_at, _dumps(run.config), run.notes,
+                 json.dumps(list(run.tags)), run.exit_code),
+            )
+
+    def update_run(self, run_id: str, **fields: Any) -> None:
+        """Update columns of a run (``state``, ``finished_at``, ``exit_code``, ``config``,
+        ``name``, ``notes``, ``tags``, ``started_at``)."""
+        allowed = {"state", "finished_at", "exit_code", "config", "name", "notes", "tags",
+                   "started_at", "job_type"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"cannot update run columns {sorted(unknown)}")
+        values = {k: _dumps(v) if k in ("config", "tags") else v for k, v in fields.items()}
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        with self.transaction() as conn:
+            conn.execute(f"UPDATE runs SET {assignments} WHERE id = ?",
+                         (*values.values(), run_id))
+
+    def _type_id(self, conn: sqlite3.Connection, project_id: int, type_name: str) -> int:
+        key = ("type", project_id, type_name)
+        if key not in self._cache:
+            conn.execute("INSERT OR IGNORE INTO artifact_types (project_id, name) VALUES (?, ?)",
+                         (project_id, type_name))
+            self._cache[key] = conn.execute(
+                "SELECT id FROM artifact_types WHERE project_id = ? AND name = ?",
+                (project_id, type_name),
+            ).fetchone()[0]
+        return self._cache[key]
+
+    def _artifact_id(
+        self, conn: sqlite3.Connection, project_id: int, name: str, type_id: int,
+        description: str | None, now: str,
+    ) -> tuple[int, int]:
+        """Return ``(artifact id, its type id)``, creating the collection if needed."""
+        row = conn.execute(
+            "SELECT id, type_id FROM artifacts WHERE project_id = ? AND name = ?",
+            (project_id, name),
+        ).fetchone()
+        if row is not None:
+            return row[0], row[1]
+        cursor = conn.execute(
+            "INSERT INTO artifacts (project_id, type_id, name, description, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (project_id, type_id, name, description, now),
+        )
+        return cursor.lastrowid or 0, type_id
+
+    def artifact_type_of(self, project_id: int, name: str) -> str | None:
+        row = self._conn.execute(
+            "SELECT t.name FROM artifacts a JOIN artifact_types t ON t.id = a.type_id "
+            "WHERE a.project_id = ? AND a.name = ?", (project_id, name)).fetchone()
+        return row[0] if row else None
+
+    def log_version(
+        self,
+        project_id: int,
+        name: str,
+        type_name: str,
+        digest: str,
+        entries: Sequence[ManifestEntry],
+        files: Iterable[tuple[str, str]] = (),
+        description: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        aliases: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        run_id: str | None = None,
+        created_at: str | None = None,
+    ) -> LoggedVersion:
+        """Record a version (or find the one with the same digest) and move its aliases.
+
+        ``files`` are ``(digest, local path)`` pairs copied into the blob folder *before*
+        the transaction, so a committed version always has its content. ``latest`` should
+        be among ``aliases``; the caller decides (imports may log older history).
+        Raises ``TypeMismatch`` if the artifact exists with another type.
+        """
+        for file_digest_, local_path in files:
+            self.blobs.put_file(file_digest_, local_path)
+        now = created_at or utc_now()
+        with self.transaction() as conn:
+            type_id = self._type_id(conn, project_id, type_name)
+            artifact_id, existing_type = self._artifact_id(
+                conn, project_id, name, type_id, description, now)
+            if existing_type != type_id:
+                from lineage_desktop.records import TypeMismatch
+
+                actual = conn.execute("SELECT name FROM artifact_types WHERE id = ?",
+                                      (existing_type,)).fetchone()[0]
+                raise TypeMismatch(
+                    f"artifact {name!r} has type {actual!r}, cannot log it as {type_name!r}")
+            row = conn.execute(
+                "SELECT id, idx FROM versions WHERE artifact_id = ? AND digest = ? LIMIT 1",
+                (artifact_id, digest),
+            ).fetchone()
+            if row is not None:
+                self._set_aliases(conn, artifact_id, row[0], aliases, now)
+                return LoggedVersion(row[0], row[1], created=False)
+            index = conn.execute(
+                "SELECT COALESCE(MAX(idx) + 1, 0) FROM versions WHERE artifact_id = ?",
+                (artifact_id,),
+            ).fetchone()[0]
+            version_id = conn.execute(
+                "INSERT INTO versions (artifact_id, idx, digest, description, metadata, size, "
+                "file_count, created_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (artifact_id, index, digest, description, _dumps(metadata or {}),
+                 sum(e.size for e in entries), len(entries), now, run_id),
+            ).lastrowid or 0
+            conn.executemany(
+                "INSERT INTO manifest (version_id, path, digest, size, ref) VALUES (?, ?, ?, ?, ?)",
+                [(version_id, e.path, e.digest, e.size, e.ref) for e in entries],
+            )
+            if tags:
+                conn.executemany(
+                    "INSERT OR IGNORE INTO version_tags (version_id, tag) VALUES (?, ?)",
+                    [(version_id, tag) for tag in tags])
+            self._set_aliases(conn, artifact_id, version_id, aliases, now)
+            return LoggedVersion(version_id, index, created=True)
+
+    def _set_aliases(
+        self, conn: sqlite3.Connection, artifact_id: int, version_id: int,
+        aliases: Sequence[str], now: str,
+    ) -> None:
+        for alias in dict.fromkeys(aliases):
+            conn.execute(
+                "INSERT OR REPLACE INTO aliases (artifact_id, alias, version_id) VALUES (?, ?, ?)",
+                (artifact_id, alias, version_id))
+            conn.execute(
+                "INSERT INTO alias_history (artifact_id, alias, version_id, set_at) "
+                "VALUES (?, ?, ?, ?)", (artifact_id, alias, version_id, now))
+
+    def set_aliases(self, version_id: int, aliases: Sequence[str]) -> None:
+        """Point ``aliases`` at a version (moving them from wherever they were)."""
+        with self.transaction() as conn:
+            artifact_id = conn.execute("SELECT artifact_id FROM versions WHERE id = ?",
+                                       (version_id,)).fetchone()[0]
+            self._set_aliases(conn, artifact_id, version_id, aliases, utc_now())
+
+    def remove_alias(self, version_id: int, alias: str) -> None:
+        with self.transaction() as conn:
+            row = conn.execute(
+                "SELECT artifact_id FROM aliases WHERE version_id = ? AND alias = ?",
+                (version_id, alias)).fetchone()
+            if row is None:
+                return
+            conn.execute("DELETE FROM aliases WHERE artifact_id = ? AND alias = ?",
+                         (row[0], alias))
+            conn.execute(
+                "INSERT INTO alias_history (artifact_id, alias, version_id, set_at) "
+                "VALUES (?, ?, NULL, ?)", (row[0], alias, utc_now()))
+
+    def add_usage(self, run_id: str, version_id: int, used_at: str | None = None) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO usages (run_id, version_id, used_at) VALUES (?, ?, ?)",
+                (run_id, version_id, used_at or utc_now()))
+
+
+def _dumps(value: Any) -> str:
+    # default=str keeps odd config values (paths, numpy scalars) instead of failing a run.
+    return json.dumps(value, default=str, sort_keys=True)

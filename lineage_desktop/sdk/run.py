@@ -6,6 +6,7 @@ import os
 import socket
 import warnings
 from pathlib import Path
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -46,8 +47,10 @@ class Run:
         job_type: str | None = None, group: str | None = None,
         config: dict[str, Any] | None = None, notes: str | None = None,
         tags: list[str] | tuple[str, ...] | None = None, run_id: str | None = None,
-        started_at: str | None = None,
+        started_at: str | None = None, clock: Callable[[], str] | None = None,
     ) -> None:
+        # The clock stamps every record of the run; importers and the demo pass their own.
+        self._clock = clock or utc_now
         self._store = store
         self.project = project
         self.entity = entity or default_entity()
@@ -60,7 +63,7 @@ class Run:
         self.notes = notes
         self.tags = tuple(tags or ())
         self.state = "running"
-        self.started_at = started_at or utc_now()
+        self.started_at = started_at or self._clock()
         store.insert_run(self._project_id, RunRecord(
             id=self.id, project=project, entity=self.entity, name=self.name,
             job_type=job_type, group=group, author=default_entity(),
@@ -94,7 +97,7 @@ class Run:
         if self.state != "running":
             return
         self.state = "finished" if not exit_code else "failed"
-        self._store.update_run(self.id, state=self.state, finished_at=finished_at or utc_now(),
+        self._store.update_run(self.id, state=self.state, finished_at=finished_at or self._clock(),
                                exit_code=0 if exit_code is None else exit_code,
                                config=self.config)
 
@@ -122,7 +125,7 @@ class Run:
         if type is not None and artifact.type != type:
             raise TypeMismatch(
                 f"artifact {artifact.name} has type {artifact.type!r}, not {type!r}")
-        self._store.add_usage(self.id, artifact.record.id, used_at)
+        self._store.add_usage(self.id, artifact.record.id, used_at or self._clock())
         return artifact
 
     def _resolve(self, text: str, type_name: str | None) -> Artifact:
@@ -175,7 +178,7 @@ class Run:
         logged = self._store.log_version(
             self._project_id, artifact.source_name, artifact.type, artifact.digest,
             artifact.files(), artifact._pending_files(), artifact.description,
-            artifact.metadata, wanted, list(tags or ()), run_id)
+            artifact.metadata, wanted, list(tags or ()), run_id, self._clock())
         record = self._store.version_by_id(logged.version_id)
         if not logged.created:
             warnings.warn(

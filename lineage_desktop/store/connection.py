@@ -74,11 +74,14 @@ def connect_reader(path: Path) -> sqlite3.Connection:
         raise NotALineageStore(f"{path} is empty, not a lineage store")
     uri = path.resolve().as_uri()
     try:
-        conn = _open_ro(uri + "?mode=ro")
-    except sqlite3.OperationalError:
-        if os.access(path.parent, os.W_OK):
-            raise NotALineageStore(f"{path} cannot be opened as a lineage store") from None
-        conn = _open_ro(uri + "?immutable=1")
+        try:
+            conn = _open_ro(uri + "?mode=ro")
+        except sqlite3.OperationalError:
+            if os.access(path.parent, os.W_OK):
+                raise
+            conn = _open_ro(uri + "?immutable=1")
+    except sqlite3.DatabaseError as exc:
+        raise NotALineageStore(f"{path} is damaged or not a lineage store: {exc}") from None
     try:
         schema.check_identity(conn, path, writable=False)
         schema.check_readable(conn, path)

@@ -1,0 +1,49 @@
+# Two commands do all set-up on a fresh machine:
+#   make run    install into .venv, write a demo project, open the window on it
+#   make test   install with test extras, run every test
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DEMO ?= demo/churn.db
+DEMO_RUNS ?= 400
+
+.PHONY: run test install install-test system-deps bench bundle clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(DEMO): | $(VENV)/.installed
+	mkdir -p $(dir $(DEMO))
+	$(VENV)/bin/lineage-desktop demo $(DEMO) --runs $(DEMO_RUNS)
+
+run: $(VENV)/.installed $(DEMO)
+	$(VENV)/bin/lineage-desktop $(DEMO) --artifact churn-model:production
+
+# Xvfb (for the real-window smoke test) and the X libraries Qt's xcb platform needs.
+system-deps:
+	@bash scripts/ensure-system-deps.sh
+
+test: $(VENV)/.installed-test system-deps
+	$(PY) -m pytest -q
+
+bench: $(VENV)/.installed-test
+	for script in benchmarks/bench_*.py; do $(PY) $$script || exit 1; done
+
+bundle: $(VENV)/.installed-test
+	$(PY) -m pip install --quiet "pyinstaller>=6.6"
+	$(VENV)/bin/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller packaging/lineage-desktop.spec
+
+clean:
+	rm -rf $(VENV) build dist demo .pytest_cache

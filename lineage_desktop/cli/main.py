@@ -1,0 +1,93 @@
+"""``lineage-desktop``: the window (no subcommand) and headless subcommands.
+
+Each subcommand lives in its own module ``cli/cmd_<name>.py`` exposing
+``register(subparsers)`` (adds its parser and sets ``func``), so commands stay small
+and independent. Errors the user can cause are one line on stderr and exit status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sqlite3
+import sys
+from collections.abc import Sequence
+
+from lineage_desktop import __version__
+from lineage_desktop.records import LineageError
+
+COMMANDS = ("demo", "export", "ls", "show", "verify", "impact", "diff", "report",
+            "import_openlineage", "import_dvc", "import_mlflow", "merge", "export_openlineage")
+
+EXAMPLES = """\
+examples:
+  lineage-desktop demo churn.db --runs 500         write a demo project
+  lineage-desktop churn.db --artifact churn-model:production
+                                                   open the window on a version
+  lineage-desktop ls churn.db --json               list artifact collections
+  lineage-desktop show churn.db churn-model:best   a version's details
+  lineage-desktop export churn.db churn-model:v3 -o lineage.png --scale 2
+  lineage-desktop verify churn.db                  re-hash every stored file
+"""
+
+
+class CliError(Exception):
+    """A user error reported as one line on stderr with exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lineage-desktop",
+        description="Offline auditor for machine-learning lineage. Without a subcommand, "
+                    "opens the desktop window.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"lineage-desktop {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"lineage_desktop.cli.cmd_{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"lineage_desktop.cli.cmd_{name}":
+                raise
+            continue  # command not built yet
+        module.register(subparsers)
+    return parser
+
+
+def gui_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lineage-desktop", description="Open the lineage_desktop window.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"lineage-desktop {__version__}")
+    parser.add_argument("store", nargs="?", help="a lineage store file to open")
+    parser.add_argument("--artifact", metavar="REF",
+                        help="show the lineage of this version (name, name:alias, name:v3)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    commands = set(parser._subparsers._group_actions[0].choices) if parser._subparsers else set()
+    if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help")):
+        args = gui_parser().parse_args(argv)
+        from lineage_desktop.app import run_gui
+
+        return run_gui(args.store, args.artifact)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (CliError, LineageError, OSError, ValueError, LookupError) as exc:
+        message = str(exc) or exc.__class__.__name__
+        print(f"lineage-desktop {args.command}: error: {message}", file=sys.stderr)
+        return 2
+    except sqlite3.Error as exc:
+        print(f"lineage-desktop {args.command}: error: the store is damaged or unreadable: {exc}",
+              file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"lineage-desktop {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""Several processes logging into one store; a process killed in the middle of a log."""
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import lineage_desktop as ld
+from lineage_desktop.store import Store
+
+WRITER = textwrap.dedent("""
+    import sys, lineage_desktop as ld
+    store, worker, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    for i in range(count):
+        with ld.init(project="sweep", entity="e", store=store, job_type="train") as run:
+            art = ld.Artifact("shared-model", "model", metadata={"worker": worker, "i": i})
+            with art.new_file("weights.bin", mode="xb") as f:
+                f.write(f"worker {worker} item {i}".encode())
+            run.log_artifact(art)
+""")
+
+
+def test_four_processes_log_the_same_artifact(tmp_path: Path):
+    store = tmp_path / "shared.db"
+    Store.open(store).close()
+    workers, per_worker = 4, 15
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(store), str(w), str(per_worker)])
+             for w in range(workers)]
+    assert [p.wait(timeout=120) for p in procs] == [0] * workers
+    api = ld.Api(store=store)
+    versions = api.artifact_versions("shared-model")
+    assert len(versions) == workers * per_worker
+    assert [v.version for v in versions] == [f"v{i}" for i in range(workers * per_worker)]
+    seen = {(v.metadata["worker"], v.metadata["i"]) for v in versions}
+    assert len(seen) == workers * per_worker
+    newest = max(versions, key=lambda v: (v.created_at, v.id))
+    assert api.artifact("shared-model:latest").version == newest.version
+    assert len(api.runs()) == workers * per_worker
+    for version in versions:
+        version.verify()
+
+
+KILLED = textwrap.dedent("""
+    import sys, lineage_desktop as ld
+    store = sys.argv[1]
+    print("ready", flush=True)
+    with ld.init(project="p", store=store) as run:
+        for i in range(100000):
+            art = ld.Artifact("big", "dataset")
+            for j in range(200):
+                with art.new_file(f"part-{j}.txt") as f:
+                    f.write(f"{i}-{j}")
+            run.log_artifact(art)
+""")
+
+
+def test_killed_writer_leaves_store_consistent(tmp_path: Path):
+    store = tmp_path / "killed.db"
+    Store.open(store).close()
+    for delay in (0.6, 0.9, 1.3):
+        proc = subprocess.Popen([sys.executable, "-c", KILLED, str(store)],
+                                stdout=subprocess.PIPE, text=True)
+        assert proc.stdout.readline().strip() == "ready"
+        time.sleep(delay)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    # A reader copes with the killed writer's WAL, and every version is whole.
+    api = ld.Api(store=store)
+    versions = api.artifact_versions("big")
+    assert versions, "the writer should have logged something before being killed"
+    for version in versions:
+        assert version.file_count == 200
+        assert len(version.files()) == 200
+        version.verify()
+    api.close()
+    conn = sqlite3.connect(store)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    conn.close()
+    # The next run logs normally.
+    with ld.init(project="p", store=store) as run:
+        art = ld.Artifact("big", "dataset")
+        with art.new_file("after.txt") as f:
+            f.write("after the crash")
+        run.log_artifact(art)
+    assert art.version == f"v{len(versions)}"

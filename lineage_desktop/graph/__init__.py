@@ -1,1 +1,61 @@
-"""graph layer."""
+"""The lineage graph layer (networkx, no Qt).
+
+Levels and depth limits (``levels``), W&B-style clusters (``clusters``), cluster member
+search (``search``), bad-data checks (``checks``), the stateful ``LineageModel`` that
+turns a raw lineage graph into the view graph (``model``), audit helpers (``paths``) and
+text exports (``export``).
+"""
+from lineage_desktop.graph.checks import find_cycles, find_problems, normalize_nodes
+from lineage_desktop.graph.clusters import (
+    DEFAULT_THRESHOLD,
+    ClusterPlan,
+    cluster_graph,
+    cluster_label,
+    is_cluster_key,
+    natural_key,
+    plan_clusters,
+)
+from lineage_desktop.graph.export import (
+    dumps_json,
+    to_dot,
+    to_graphml,
+    to_json,
+    to_mermaid,
+)
+from lineage_desktop.graph.levels import (
+    compute_levels,
+    downstream_distances,
+    restrict_depth,
+    unlevelled,
+    upstream_distances,
+)
+from lineage_desktop.graph.model import LineageModel
+from lineage_desktop.graph.paths import impact, paths_between
+from lineage_desktop.graph.search import search_members
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "ClusterPlan",
+    "LineageModel",
+    "cluster_graph",
+    "cluster_label",
+    "compute_levels",
+    "downstream_distances",
+    "dumps_json",
+    "find_cycles",
+    "find_problems",
+    "impact",
+    "is_cluster_key",
+    "natural_key",
+    "normalize_nodes",
+    "paths_between",
+    "plan_clusters",
+    "restrict_depth",
+    "search_members",
+    "to_dot",
+    "to_graphml",
+    "to_json",
+    "to_mermaid",
+    "unlevelled",
+    "upstream_distances",
+]

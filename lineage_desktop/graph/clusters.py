@@ -1,0 +1,184 @@
+"""W&B-style clusters: wide levels of one kind and type collapse into one node.
+
+Within one level, ``threshold`` or more runs of one job type, or ``threshold`` or more
+artifact versions of one artifact type, become one cluster node. Versions of a single
+artifact are grouped first, so "7 versions of churn-model" stays separate from other
+models when it reaches the threshold on its own. The focus, extracted nodes and missing
+placeholders never collapse.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Collection, Hashable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from lineage_desktop.records import parse_key
+
+Key = Hashable
+DEFAULT_THRESHOLD = 5
+CLUSTER_PREFIX = "cluster:"
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Sort key that orders ``data:v2`` before ``data:v10`` (digits compare as numbers)."""
+    parts = _DIGITS.split(text)
+    return tuple(
+        (0, int(p), "") if i % 2 else (1, 0, p.casefold()) for i, p in enumerate(parts) if p
+    )
+
+
+def member_sort_key(key: Key, attrs: Mapping[str, Any]) -> tuple[Any, str]:
+    """Deterministic member order: by label (numbers compared as numbers), then by key."""
+    return natural_key(str(attrs.get("label") or key)), str(key)
+
+
+def node_type(key: Key, attrs: Mapping[str, Any]) -> str:
+    """The type a node clusters by: job type for runs (None -> "run"), artifact type."""
+    value = attrs.get("type")
+    if value:
+        return str(value)
+    return "run" if attrs.get("kind") == "run" else "unknown"
+
+
+def artifact_name(key: Key, attrs: Mapping[str, Any]) -> str:
+    """Artifact (collection) name of a version node, from its attributes or its key."""
+    if attrs.get("name"):
+        return str(attrs["name"])
+    kind, name, _ = parse_key(str(key))
+    return name if kind == "artifact" else str(key)
+
+
+def is_cluster_key(key: Key) -> bool:
+    """True for the keys of cluster nodes (``cluster:<level>:...``)."""
+    return isinstance(key, str) and key.startswith(CLUSTER_PREFIX)
+
+
+def cluster_label(member_kind: str, type_: str, count: int, name: str | None = None) -> str:
+    """Human label: "12 train runs", "12 runs", "7 dataset artifacts", "7 versions of m"."""
+    if name is not None:
+        return f"{count} versions of {name}"
+    if member_kind == "run":
+        return f"{count} runs" if type_ == "run" else f"{count} {type_} runs"
+    return f"{count} {type_} artifacts"
+
+
+@dataclass
+class ClusterPlan:
+    """Which nodes collapse: cluster key -> ordered members, and the attributes to draw."""
+
+    members: dict[str, list[Key]] = field(default_factory=dict)
+    attrs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cluster_of: dict[Key, str] = field(default_factory=dict)
+
+
+def plan_clusters(
+    graph: nx.DiGraph,
+    levels: Mapping[Key, int],
+    threshold: int | None = DEFAULT_THRESHOLD,
+    keep: Collection[Key] = (),
+) -> ClusterPlan:
+    """Decide the clusters of ``graph`` without building anything.
+
+    ``keep`` holds nodes that never collapse (the focus, extracted nodes). A threshold of
+    0 or None disables clustering. Nodes without a level are left alone.
+    """
+    plan = ClusterPlan()
+    if not threshold or threshold < 1:
+        return plan
+    by_type: dict[tuple[int, str, str], list[Key]] = defaultdict(list)
+    by_name: dict[tuple[int, str, str], list[Key]] = defaultdict(list)
+    for node, attrs in graph.nodes(data=True):
+        kind = attrs.get("kind")
+        if node in keep or attrs.get("missing") or node not in levels:
+            continue
+        if kind == "run":
+            by_type[(levels[node], "run", node_type(node, attrs))].append(node)
+        elif kind == "artifact":
+            name_group = (levels[node], node_type(node, attrs), artifact_name(node, attrs))
+            by_name[name_group].append(node)
+    for (level, type_, name), members in by_name.items():
+        if len(members) >= threshold:
+            _add(plan, graph, f"cluster:{level}:artifact:{type_}:{name}", members,
+                 level, "artifact", type_, name)
+        else:
+            by_type[(level, "artifact", type_)].extend(members)
+    for (level, kind, type_), members in by_type.items():
+        if len(members) >= threshold:
+            _add(plan, graph, f"cluster:{level}:{kind}:{type_}", members, level, kind, type_)
+    return plan
+
+
+def _add(
+    plan: ClusterPlan, graph: nx.DiGraph, key: str, members: list[Key], level: int,
+    member_kind: str, type_: str, name: str | None = None,
+) -> None:
+    nodes = graph.nodes
+    ordered = sorted(members, key=lambda m: member_sort_key(m, nodes[m]))
+    attrs: dict[str, Any] = {
+        "kind": "cluster",
+        "member_kind": member_kind,
+        "type": type_,
+        "label": cluster_label(member_kind, type_, len(ordered), name),
+        "count": len(ordered),
+        "members": ordered,
+        # the members' own attribute dicts (shared, not copied) so that search and
+        # previews work from the view graph alone
+        "member_attrs": {m: nodes[m] for m in ordered},
+        "level": level,
+    }
+    if name is not None:
+        attrs["name"] = name
+    plan.members[key] = ordered
+    plan.attrs[key] = attrs
+    for member in ordered:
+        plan.cluster_of[member] = key
+
+
+def apply_clusters(graph: nx.DiGraph, levels: Mapping[Key, int], plan: ClusterPlan) -> nx.DiGraph:
+    """Build the view graph: members replaced by their cluster, edges redirected and
+    deduplicated, no self-loops from clustering, every node carrying ``level``.
+
+    Nodes are added in (level, key) order so that layouts are stable across rebuilds.
+    """
+    view = nx.DiGraph()
+    view.graph.update(graph.graph)
+    rows: list[tuple[int, str, Key, dict[str, Any]]] = []
+    for node, attrs in graph.nodes(data=True):
+        if node in plan.cluster_of:
+            continue
+        level = levels.get(node)
+        rows.append((level if level is not None else 0, str(node), node,
+                     {**attrs, "level": level}))
+    for key, attrs in plan.attrs.items():
+        rows.append((attrs["level"], key, key, attrs))
+    rows.sort(key=lambda row: (row[0], row[1]))
+    view.add_nodes_from((node, attrs) for _, _, node, attrs in rows)
+    rep = plan.cluster_of
+    for u, v, data in graph.edges(data=True):
+        if u not in rep and v not in rep:
+            view.add_edge(u, v, **data)  # a self-loop here is damaged data: keep it visible
+            continue
+        ru, rv = rep.get(u, u), rep.get(v, v)
+        if ru != rv and not view.has_edge(ru, rv):
+            view.add_edge(ru, rv)  # inside one cluster it would only be a self-loop
+    return view
+
+
+def cluster_graph(
+    graph: nx.DiGraph,
+    levels: Mapping[Key, int],
+    threshold: int | None = DEFAULT_THRESHOLD,
+    keep: Collection[Key] = (),
+) -> tuple[nx.DiGraph, ClusterPlan]:
+    """Plan and apply clusters; the focus (``graph.graph["focus"]``) is always kept."""
+    focus = graph.graph.get("focus")
+    kept = set(keep)
+    if focus is not None:
+        kept.add(focus)
+    plan = plan_clusters(graph, levels, threshold, kept)
+    return apply_clusters(graph, levels, plan), plan

@@ -1,0 +1,307 @@
+"""Exports of a view graph (or a raw lineage graph) as text: DOT, GraphML, Mermaid, JSON.
+
+All outputs are deterministic: nodes ordered by level then key, edges sorted. A raw
+graph without ``level`` attributes gets levels computed from ``graph["focus"]``.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Hashable
+from typing import Any
+
+import networkx as nx
+
+from lineage_desktop.graph.levels import compute_levels
+from lineage_desktop.records import ValidationError
+
+Key = Hashable
+DIRECTIONS = ("LR", "TB")
+# Colours of the window's style (runs green, artifacts blue), repeated here because
+# exports must not import the ui layer.
+RUN_FILL, RUN_STROKE = "#e8f5e9", "#2e7d32"
+ARTIFACT_FILL, ARTIFACT_STROKE = "#e3f2fd", "#1565c0"
+MISSING_FILL, MISSING_STROKE = "#f5f5f5", "#9e9e9e"
+MUTED = "#616161"
+_DOT_SAFE_ID = re.compile(r'^[^\\"\x00-\x1f\x7f]+$')
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_MERMAID_ID = re.compile(r"[^A-Za-z0-9_]")
+# JSON node keys beyond the required ones, kept only where they say something.
+_EXTRA_CLUSTER_KEYS = ("member_kind", "count")
+
+
+def _check_direction(direction: str) -> str:
+    upper = direction.upper()
+    if upper not in DIRECTIONS:
+        raise ValidationError(f"direction must be LR or TB, not {direction!r}")
+    return upper
+
+
+def node_levels(graph: nx.DiGraph) -> dict[Key, int | None]:
+    """Each node's ``level`` attribute, computed from the focus where absent."""
+    levels: dict[Key, int | None] = {n: d.get("level") for n, d in graph.nodes(data=True)}
+    focus = graph.graph.get("focus")
+    if any(v is None for v in levels.values()) and focus in graph:
+        computed = compute_levels(graph, focus)
+        for node, level in levels.items():
+            if level is None:
+                levels[node] = computed.get(node)
+    return levels
+
+
+def ordered_nodes(graph: nx.DiGraph) -> list[tuple[Key, dict[str, Any], int | None]]:
+    """``(key, attrs, level)`` sorted by level (unlevelled last), then key."""
+    levels = node_levels(graph)
+    rows = [(n, d, levels[n]) for n, d in graph.nodes(data=True)]
+    rows.sort(key=lambda r: (r[2] is None, r[2] or 0, str(r[0])))
+    return rows
+
+
+def ordered_edges(graph: nx.DiGraph) -> list[tuple[Key, Key]]:
+    """Edges sorted by source then target key."""
+    return sorted(graph.edges(), key=lambda e: (str(e[0]), str(e[1])))
+
+
+def _kind(attrs: dict[str, Any]) -> str:
+    kind = attrs.get("kind")
+    return kind if kind in ("run", "artifact", "cluster") else "artifact"
+
+
+def display_lines(key: Key, attrs: dict[str, Any]) -> tuple[str, str]:
+    """The two text lines of a node card: (type or kind, name)."""
+    kind = _kind(attrs)
+    label = str(attrs.get("label") or key)
+    if kind == "cluster":
+        return f"{attrs.get('member_kind', '')} cluster".strip(), label
+    type_ = attrs.get("type") or ("run" if kind == "run" else "artifact")
+    if attrs.get("missing"):
+        return f"{type_} (missing)", label
+    return str(type_), label
+
+
+def _colours(attrs: dict[str, Any]) -> tuple[str, str]:
+    if attrs.get("missing"):
+        return MISSING_FILL, MISSING_STROKE
+    kind = attrs.get("member_kind") if _kind(attrs) == "cluster" else _kind(attrs)
+    return (RUN_FILL, RUN_STROKE) if kind == "run" else (ARTIFACT_FILL, ARTIFACT_STROKE)
+
+
+# -- DOT -------------------------------------------------------------------------------
+
+
+def _dot_string(text: str) -> str:
+    return '"' + text.replace('"', '\\"') + '"'
+
+
+def _dot_html(text: str) -> str:
+    # HTML-like labels: only &, <, > need escaping, and backslashes stay literal, which
+    # quoted DOT strings cannot promise (a trailing backslash would escape the quote).
+    return html.escape(_CONTROL.sub("", text.replace("\n", " ")), quote=False)
+
+
+def dot_ids(graph: nx.DiGraph) -> dict[Key, str]:
+    """DOT node ids: the key itself where it is safe to quote, else ``node<i>``."""
+    ids: dict[Key, str] = {}
+    taken = {str(n) for n in graph}
+    counter = 0
+    for node in graph:
+        text = str(node)
+        if _DOT_SAFE_ID.match(text):
+            ids[node] = text
+            continue
+        while f"node{counter}" in taken:
+            counter += 1
+        ids[node] = f"node{counter}"
+        taken.add(ids[node])
+    return ids
+
+
+def to_dot(graph: nx.DiGraph, direction: str = "LR") -> str:
+    """Graphviz DOT text: rounded boxes, runs green, artifacts blue, clusters doubled,
+    missing placeholders dashed grey, the focus with a thick border."""
+    rankdir = _check_direction(direction)
+    ids = dot_ids(graph)
+    focus = graph.graph.get("focus")
+    lines = [
+        "digraph lineage {",
+        f'  graph [rankdir={rankdir}, fontname="Helvetica", nodesep=0.3, ranksep=0.6];',
+        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11];',
+        '  edge [color="#888888", arrowsize=0.7];',
+    ]
+    for node, attrs, _ in ordered_nodes(graph):
+        top, name = display_lines(node, attrs)
+        fill, stroke = _colours(attrs)
+        label = (f'<<FONT POINT-SIZE="9" COLOR="{MUTED}">{_dot_html(top)}</FONT>'
+                 f"<BR/><B>{_dot_html(name)}</B>>")
+        style = ['fillcolor="' + fill + '"', 'color="' + stroke + '"']
+        if attrs.get("missing"):
+            style.append('style="rounded,filled,dashed"')
+        if _kind(attrs) == "cluster":
+            style.append("peripheries=2")
+        if node == focus:
+            style.append("penwidth=3")
+        if ids[node] != str(node):
+            style.append("key=" + _dot_string(_CONTROL.sub("?", str(node)).replace("\\", "/")))
+        lines.append(f"  {_dot_string(ids[node])} [label={label}, {', '.join(style)}];")
+    for u, v in ordered_edges(graph):
+        lines.append(f"  {_dot_string(ids[u])} -> {_dot_string(ids[v])};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+# -- GraphML ---------------------------------------------------------------------------
+
+
+def _graphml_value(value: Any) -> Any:
+    """A GraphML-compatible scalar, or None to leave the attribute out."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple, set, frozenset, dict)):
+        if isinstance(value, (set, frozenset)):
+            value = sorted(value, key=str)
+        return json.dumps(value, sort_keys=True, default=str)
+    return str(value)
+
+
+def _graphml_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for name, value in attrs.items():
+        if name == "member_attrs":  # the members' full records; the key list is enough
+            continue
+        converted = _graphml_value(value)
+        if converted is not None:
+            out[str(name)] = converted
+    return out
+
+
+def to_graphml(graph: nx.DiGraph) -> str:
+    """GraphML text; list and dict attributes are JSON-encoded strings, None left out."""
+    out = nx.DiGraph()
+    out.graph.update(_graphml_attrs(dict(graph.graph)))
+    levels = node_levels(graph)
+    for node, attrs, _ in ordered_nodes(graph):
+        converted = _graphml_attrs(attrs)
+        if levels[node] is not None:
+            converted["level"] = levels[node]
+        out.add_node(str(node), **converted)
+    for u, v in ordered_edges(graph):
+        out.add_edge(str(u), str(v), **_graphml_attrs(graph.edges[u, v]))
+    return "\n".join(nx.generate_graphml(out)) + "\n"
+
+
+# -- Mermaid ---------------------------------------------------------------------------
+
+
+def _mermaid_text(text: str) -> str:
+    text = _CONTROL.sub("", text.replace("\n", " "))
+    text = text.replace("#", "#35;")  # first: the replacements below introduce '#'
+    for char, code in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"),
+                       ("`", "#96;")):
+        text = text.replace(char, code)
+    return text
+
+
+def mermaid_ids(graph: nx.DiGraph) -> dict[Key, str]:
+    """Mermaid node ids: the key with every character outside ``[A-Za-z0-9_]`` made
+    ``_``, made unique with a suffix. Keys start with run/artifact/cluster, so an id
+    never collides with keywords such as ``end``."""
+    ids: dict[Key, str] = {}
+    taken: set[str] = set()
+    for node in sorted(graph, key=str):
+        base = _MERMAID_ID.sub("_", str(node)) or "node"
+        if not base[0].isalpha():
+            base = "n_" + base
+        candidate, i = base, 2
+        while candidate in taken or candidate == "end":
+            candidate, i = f"{base}_{i}", i + 1
+        ids[node] = candidate
+        taken.add(candidate)
+    return ids
+
+
+_MERMAID_SHAPES = {"run": ('(["', '"])'), "artifact": ('["', '"]'), "cluster": ('[["', '"]]')}
+
+
+def to_mermaid(graph: nx.DiGraph, direction: str = "LR") -> str:
+    """Mermaid flowchart text (``flowchart LR``/``flowchart TB``): artifacts as boxes,
+    runs as stadiums, clusters as double boxes, styled with classDefs."""
+    header = f"flowchart {_check_direction(direction)}"
+    ids = mermaid_ids(graph)
+    lines = [header]
+    classes: dict[str, list[str]] = {"run": [], "artifact": [], "cluster": [], "missing": [],
+                                     "focus": []}
+    focus = graph.graph.get("focus")
+    for node, attrs, _ in ordered_nodes(graph):
+        kind = _kind(attrs)
+        top, name = display_lines(node, attrs)
+        opening, closing = _MERMAID_SHAPES[kind]
+        text = f"{_mermaid_text(top)}<br/>{_mermaid_text(name)}"
+        lines.append(f"    {ids[node]}{opening}{text}{closing}")
+        member_kind = attrs.get("member_kind") if kind == "cluster" else kind
+        classes["run" if member_kind == "run" else "artifact"].append(ids[node])
+        if kind == "cluster":
+            classes["cluster"].append(ids[node])
+        if attrs.get("missing"):
+            classes["missing"].append(ids[node])
+        if node == focus:
+            classes["focus"].append(ids[node])
+    for u, v in ordered_edges(graph):
+        lines.append(f"    {ids[u]} --> {ids[v]}")
+    lines += [
+        f"    classDef run fill:{RUN_FILL},stroke:{RUN_STROKE},color:#1b1b1b",
+        f"    classDef artifact fill:{ARTIFACT_FILL},stroke:{ARTIFACT_STROKE},color:#1b1b1b",
+        "    classDef cluster stroke-width:2px",
+        f"    classDef missing fill:{MISSING_FILL},stroke:{MISSING_STROKE},"
+        "stroke-dasharray:4 3",
+        "    classDef focus stroke-width:3px",
+    ]
+    for name, members in classes.items():
+        if members:
+            lines.append(f"    class {','.join(members)} {name}")
+    return "\n".join(lines) + "\n"
+
+
+# -- JSON ------------------------------------------------------------------------------
+
+
+def to_json(graph: nx.DiGraph) -> dict[str, Any]:
+    """The graph as plain data::
+
+        {"focus": key,
+         "nodes": [{"key", "kind", "label", "type", "level",
+                    "members" (clusters only), ...}],
+         "edges": [{"source", "target"}]}
+
+    ``kind`` is "run", "artifact" or "cluster". Extra node keys: ``member_kind`` and
+    ``count`` on clusters, ``"missing": true`` on placeholders of deleted runs or unknown
+    versions. Nodes are sorted by level then key, edges by source then target.
+    """
+    nodes = []
+    for node, attrs, level in ordered_nodes(graph):
+        kind = _kind(attrs)
+        item: dict[str, Any] = {
+            "key": str(node),
+            "kind": kind,
+            "label": str(attrs.get("label") or node),
+            "type": attrs.get("type"),
+            "level": level,
+        }
+        if kind == "cluster":
+            item["members"] = [str(m) for m in attrs.get("members") or ()]
+            for extra in _EXTRA_CLUSTER_KEYS:
+                if extra in attrs:
+                    item[extra] = attrs[extra]
+        if attrs.get("missing"):
+            item["missing"] = True
+        nodes.append(item)
+    edges = [{"source": str(u), "target": str(v)} for u, v in ordered_edges(graph)]
+    focus = graph.graph.get("focus")
+    return {"focus": None if focus is None else str(focus), "nodes": nodes, "edges": edges}
+
+
+def dumps_json(graph: nx.DiGraph, indent: int | None = 2) -> str:
+    """``to_json`` as text (UTF-8 friendly, newline-terminated)."""
+    return json.dumps(to_json(graph), indent=indent, ensure_ascii=False) + "\n"

@@ -1,0 +1,82 @@
+"""Searching a cluster's members: exact matches first, then prefixes, then substrings."""
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator, Mapping
+from typing import Any
+
+import networkx as nx
+
+from lineage_desktop.records import NotFound
+
+Key = Hashable
+EXACT, PREFIX, SUBSTRING = 0, 1, 2
+
+
+def searchable_texts(key: Key, attrs: Mapping[str, Any]) -> Iterator[str]:
+    """The strings a member is found by: label, name, ``name:vN``, version, aliases
+    (also as ``name:alias``), run name and run id; the key only when there is no label
+    (matching "artifact:" in every key would make every query a prefix match)."""
+    if not attrs.get("label"):
+        yield str(key)
+    for field in ("label", "name", "version", "id"):
+        value = attrs.get(field)
+        if value:
+            yield str(value)
+    name, version = attrs.get("name"), attrs.get("version")
+    if attrs.get("kind") == "artifact" and name and version:
+        yield f"{name}:{version}"
+    aliases = attrs.get("aliases") or ()
+    if isinstance(aliases, str):  # tolerate a malformed single alias
+        aliases = (aliases,)
+    for alias in aliases:
+        yield str(alias)
+        if name:
+            yield f"{name}:{alias}"
+
+
+def match_rank(query: str, texts: Iterator[str] | list[str]) -> int | None:
+    """Best rank of ``query`` (already case-folded) against ``texts``; None: no match."""
+    best: int | None = None
+    for text in texts:
+        folded = text.casefold()
+        if folded == query:
+            return EXACT
+        if folded.startswith(query):
+            best = PREFIX
+        elif best is None and query in folded:
+            best = SUBSTRING
+    return best
+
+
+def _members(graph: nx.DiGraph, cluster_key: Key) -> tuple[list[Key], Mapping[Key, Any]]:
+    if cluster_key not in graph:
+        raise NotFound(f"{cluster_key!r} is not a node of this graph", asked=str(cluster_key))
+    attrs = graph.nodes[cluster_key]
+    members = list(attrs.get("members") or ())
+    member_attrs: Mapping[Key, Any] = attrs.get("member_attrs") or {}
+    return members, member_attrs
+
+
+def search_members(graph: nx.DiGraph, cluster_key: Key, query: str) -> list[Key]:
+    """Member keys of the cluster ``cluster_key`` in the view ``graph`` matching ``query``.
+
+    Case-insensitive; ranked exact matches first, then prefix matches, then substring
+    matches, each group in member order. An empty (or blank) query returns every member
+    in order. Member attributes come from the cluster's ``member_attrs`` (set by the
+    clustering); members present as nodes of ``graph`` are also looked up there.
+    Raises ``NotFound`` for an unknown cluster key.
+    """
+    members, member_attrs = _members(graph, cluster_key)
+    folded = query.strip().casefold()
+    if not folded:
+        return members
+    ranked: list[tuple[int, int, Key]] = []
+    for position, member in enumerate(members):
+        attrs = member_attrs.get(member)
+        if attrs is None:
+            attrs = graph.nodes[member] if member in graph else {}
+        rank = match_rank(folded, list(searchable_texts(member, attrs)))
+        if rank is not None:
+            ranked.append((rank, position, member))
+    ranked.sort(key=lambda row: (row[0], row[1]))
+    return [member for _, _, member in ranked]

@@ -1,0 +1,191 @@
+"""Export the lineage graph as PNG, SVG or PDF with the same drawing as the window.
+
+Works headless: ``ensure_app()`` starts an offscreen QApplication when there is none,
+so the command line can call ``render_graph_image`` without a display. Files show the
+full detail (never the zoomed-out blocks) on a white or dark background with a margin;
+``scale`` multiplies the whole image, margins included. SVG and PDF keep labels as
+text (searchable, selectable), not as outlines.
+"""
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+import networkx as nx
+from PySide6.QtCore import QMarginsF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QApplication
+
+from lineage_desktop.layout.types import LayoutResult
+from lineage_desktop.records import ValidationError
+from lineage_desktop.ui import style
+from lineage_desktop.ui.scene.lineage_scene import LineageScene
+
+FORMATS = ("png", "svg", "pdf")
+MAX_PNG_PIXELS = 400_000_000  # 1.6 GB of RGBA: beyond this, ask for a smaller scale or SVG
+
+
+class ImageTooLarge(ValidationError):
+    """A PNG export whose pixel size would not fit in memory."""
+
+
+class UnsupportedImageFormat(ValidationError):
+    """An image format other than png, svg or pdf."""
+
+
+def ensure_app() -> QApplication:
+    """The running QApplication, or a new offscreen one (headless export, no display)."""
+    app = QApplication.instance()
+    if app is None:
+        # A command-line switch rather than QT_QPA_PLATFORM: child processes keep theirs.
+        app = QApplication([sys.argv[0] if sys.argv else "lineage-desktop", "-platform", "offscreen"])
+    elif not isinstance(app, QApplication):
+        raise RuntimeError("a QGuiApplication without widgets is running; scenes need QApplication")
+    return app
+
+
+def _format_for(path: Path, fmt: str | None) -> str:
+    chosen = (fmt or path.suffix.lstrip(".") or "png").lower()
+    if chosen not in FORMATS:
+        raise UnsupportedImageFormat(
+            f"unsupported image format {chosen!r}; use one of {', '.join(FORMATS)}"
+        )
+    return chosen
+
+
+def image_size(source: QRectF, scale: float, margin: float) -> tuple[int, int]:
+    """Pixel (or point) size of an export of ``source``: (rect + margins) * scale."""
+    return (
+        max(1, math.ceil((source.width() + 2 * margin) * scale)),
+        max(1, math.ceil((source.height() + 2 * margin) * scale)),
+    )
+
+
+def render_scene(
+    scene: LineageScene,
+    path: str | Path,
+    fmt: str | None = "png",
+    scale: float = 1.0,
+    area: QRectF | None = None,
+    dark: bool = False,
+    margin: float = 24.0,
+) -> Path:
+    """Draw ``scene`` (or its ``area``, in scene coordinates) into an image file.
+
+    ``fmt`` is ``png``, ``svg`` or ``pdf`` (None: from the file extension). Returns the
+    path written. Raises ``ImageTooLarge`` for a PNG beyond ``MAX_PNG_PIXELS``,
+    ``UnsupportedImageFormat`` for other formats and ``OSError`` when the file cannot be
+    written.
+    """
+    ensure_app()
+    path = Path(path)
+    fmt = _format_for(path, fmt)
+    if not scale > 0:
+        raise ValidationError(f"scale must be positive, got {scale!r}")
+    source = QRectF(area) if area is not None else scene.content_rect()
+    if source.isEmpty():
+        source = QRectF(0, 0, 1, 1)
+    width, height = image_size(source, scale, margin)
+    background = style.palette_for(dark).color("background" if dark else "card")
+    with scene.export_mode(dark):
+        if fmt == "png":
+            _render_png(scene, path, source, width, height, scale, margin, background)
+        elif fmt == "svg":
+            _render_svg(scene, path, source, width, height, scale, margin, background)
+        else:
+            _render_pdf(scene, path, source, width, height, scale, margin, background)
+    return path
+
+
+def _paint(painter: QPainter, scene: LineageScene, source: QRectF, scale: float, margin: float,
+           background, width: float, height: float) -> None:
+    painter.setRenderHints(
+        QPainter.RenderHint.Antialiasing
+        | QPainter.RenderHint.TextAntialiasing
+        | QPainter.RenderHint.SmoothPixmapTransform
+    )
+    painter.fillRect(QRectF(0, 0, width, height), background)
+    painter.scale(scale, scale)
+    target = QRectF(margin, margin, source.width(), source.height())
+    scene.render(painter, target, source, Qt.AspectRatioMode.IgnoreAspectRatio)
+
+
+def _render_png(scene, path: Path, source: QRectF, width: int, height: int, scale: float,
+                margin: float, background) -> None:
+    if width * height > MAX_PNG_PIXELS:
+        raise ImageTooLarge(
+            f"a PNG of {width}x{height} pixels at scale {scale:g} is too large; "
+            "use a smaller scale, or SVG or PDF"
+        )
+    image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+    if image.isNull():
+        raise ImageTooLarge(f"cannot allocate a {width}x{height} image; use a smaller scale")
+    painter = QPainter(image)
+    _paint(painter, scene, source, scale, margin, background, width, height)
+    painter.end()
+    if not image.save(str(path), "PNG"):
+        raise OSError(f"cannot write PNG to {path}")
+
+
+def _render_svg(scene, path: Path, source: QRectF, width: int, height: int, scale: float,
+                margin: float, background) -> None:
+    generator = QSvgGenerator()
+    generator.setFileName(str(path))
+    generator.setSize(QSize(width, height))
+    generator.setViewBox(QRectF(0, 0, width, height))
+    generator.setTitle("Lineage graph")
+    generator.setDescription("Exported by lineage-desktop")
+    painter = QPainter()
+    if not painter.begin(generator):
+        raise OSError(f"cannot write SVG to {path}")
+    _paint(painter, scene, source, scale, margin, background, width, height)
+    painter.end()
+    if not path.exists():
+        raise OSError(f"cannot write SVG to {path}")
+
+
+def _render_pdf(scene, path: Path, source: QRectF, width: int, height: int, scale: float,
+                margin: float, background) -> None:
+    # One page exactly the size of the graph, in points: 1 scene unit = 1 pt at scale 1.
+    writer = QPdfWriter(str(path))
+    writer.setResolution(72)
+    writer.setCreator("lineage-desktop")
+    writer.setTitle("Lineage graph")
+    page = QPageSize(QSizeF(width, height), QPageSize.Unit.Point, "graph", QPageSize.SizeMatchPolicy.ExactMatch)
+    writer.setPageLayout(QPageLayout(page, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise OSError(f"cannot write PDF to {path}")
+    _paint(painter, scene, source, scale, margin, background, width, height)
+    painter.end()
+    if not path.exists():
+        raise OSError(f"cannot write PDF to {path}")
+
+
+def render_graph_image(
+    view_graph: nx.DiGraph,
+    layout: LayoutResult,
+    path: str | Path,
+    fmt: str | None = None,
+    scale: float = 1.0,
+    dark: bool = False,
+    margin: float = 24.0,
+) -> Path:
+    """Build a scene of ``view_graph`` placed by ``layout`` and export it (headless-safe)."""
+    ensure_app()
+    scene = LineageScene(dark=dark)
+    scene.set_graph(view_graph, layout)
+    return render_scene(scene, path, fmt, scale=scale, dark=dark, margin=margin)
+
+
+__all__ = [
+    "FORMATS",
+    "ImageTooLarge",
+    "UnsupportedImageFormat",
+    "ensure_app",
+    "image_size",
+    "render_graph_image",
+    "render_scene",
+]

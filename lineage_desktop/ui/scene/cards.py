@@ -1,0 +1,139 @@
+"""What a card shows, derived from a view-graph node's attributes, and how big it is.
+
+Kept apart from the items so that the window and the headless export can size boxes for
+the layout (``build_layout_request``) with exactly the texts the cards will draw.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from lineage_desktop.layout.types import LayoutNode, LayoutRequest
+from lineage_desktop.ui import style
+
+FAILED_STATES = frozenset({"failed", "crashed"})
+
+
+@dataclass(frozen=True, slots=True)
+class CardSpec:
+    """The plain texts and flags of one card.
+
+    ``kind`` is ``run``, ``artifact`` or ``cluster``; ``member_kind`` is the kind a
+    cluster holds (for other cards it equals ``kind``) and picks the icon colour.
+    ``tooltip`` is plain text (the item escapes it before Qt sees it).
+    """
+
+    key: str
+    kind: str
+    member_kind: str
+    type_text: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    count: int = 0
+    state: str | None = None
+    missing: bool = False
+    tooltip: str = ""
+
+    @property
+    def failed(self) -> bool:
+        """A run that ended in failure or a crash (drawn red-tinted)."""
+        return self.kind == "run" and self.state in FAILED_STATES
+
+    @property
+    def running(self) -> bool:
+        """A run still in progress (drawn with a pulsing dot)."""
+        return self.kind == "run" and self.state == "running" and not self.missing
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def card_spec(key: str, attrs: Mapping[str, Any]) -> CardSpec:
+    """Build the card texts of node ``key`` from its view-graph attributes.
+
+    Tolerates missing attributes (bad data must not crash the viewer): a node without a
+    kind is treated by its key prefix, a missing label falls back to the key.
+    """
+    kind = _text(attrs.get("kind")) or key.partition(":")[0] or "artifact"
+    label = _text(attrs.get("label")) or key
+    missing = bool(attrs.get("missing"))
+    if kind == "cluster":
+        member_kind = _text(attrs.get("member_kind")) or "artifact"
+        type_name = _text(attrs.get("type")) or member_kind
+        noun = "runs" if member_kind == "run" else "artifacts"
+        count = int(attrs.get("count") or len(attrs.get("members") or ()))
+        type_text = f"{type_name} {noun}"
+        tooltip = f"{label}\n{type_text} (cluster of {count}; click to search its members)"
+        return CardSpec(key, kind, member_kind, type_text, label, count=count, tooltip=tooltip)
+    if kind == "run":
+        type_text = _text(attrs.get("job_type")) or _text(attrs.get("type")) or "run"
+        state = _text(attrs.get("state")) or None
+    else:
+        kind = "artifact"
+        type_text = _text(attrs.get("type")) or "artifact"
+        state = None
+    aliases = tuple(str(a) for a in (attrs.get("aliases") or ()))
+    if missing:
+        type_text = f"missing {kind}"
+        aliases = ()
+    lines = [label, type_text]
+    if state:
+        lines.append(f"state: {state}")
+    if aliases:
+        lines.append("aliases: " + ", ".join(aliases))
+    return CardSpec(
+        key,
+        kind,
+        kind,
+        type_text,
+        label,
+        aliases=aliases,
+        state=state,
+        missing=missing,
+        tooltip="\n".join(lines),
+    )
+
+
+def spec_size(spec: CardSpec, metrics: style.Fonts | None = None) -> tuple[float, float]:
+    """Box size of a card (see ``style.node_size``)."""
+    return style.node_size(
+        spec.kind,
+        spec.label,
+        spec.type_text,
+        metrics,
+        aliases=spec.aliases,
+        count=spec.count if spec.kind == "cluster" else None,
+    )
+
+
+def node_sizes(view_graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
+    """Box sizes of every node of a view graph, keyed by graph key."""
+    metrics = style.fonts()
+    return {
+        key: spec_size(card_spec(key, attrs), metrics)
+        for key, attrs in view_graph.nodes(data=True)
+    }
+
+
+def build_layout_request(
+    view_graph: nx.DiGraph,
+    direction: str = "LR",
+    engine: str = "auto",
+    request_id: int = 0,
+) -> LayoutRequest:
+    """A layout request for ``view_graph`` with boxes sized by the real card fonts.
+
+    Needs a QGuiApplication (for font metrics); ``export_image.ensure_app()`` makes one
+    when running headless.
+    """
+    sizes = node_sizes(view_graph)
+    nodes = tuple(
+        LayoutNode(key, sizes[key][0], sizes[key][1], attrs.get("level"))
+        for key, attrs in view_graph.nodes(data=True)
+    )
+    edges = tuple((str(s), str(t)) for s, t in view_graph.edges())
+    return LayoutRequest(nodes, edges, direction=direction, engine=engine, request_id=request_id)

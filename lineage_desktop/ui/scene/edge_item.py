@@ -1,0 +1,179 @@
+"""``EdgeItem``: a thin cubic Bezier spline with a filled arrowhead, following its cards.
+
+The layout gives control points for the cards' laid-out centres. When a card moves the
+curve keeps its shape: each control point is translated by a blend of the two cards'
+displacements (the start moves with the source, the end with the target), so the
+endpoints stay on the box borders. When a drag turns the edge around (the target no
+longer lies downstream of the source), a fresh S-curve between the nearest box sides
+replaces it.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QPainter, QPainterPath, QPolygonF
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from lineage_desktop.ui import style
+from lineage_desktop.ui.scene.context import SceneContext
+
+if TYPE_CHECKING:
+    from lineage_desktop.ui.scene.node_item import CardItem
+
+Point = tuple[float, float]
+
+
+def fresh_route(
+    source: QPointF, source_size: Point, target: QPointF, target_size: Point, direction: str = "LR"
+) -> list[QPointF]:
+    """An S-shaped cubic from the side of the source box facing the target to the target."""
+    dx, dy = target.x() - source.x(), target.y() - source.y()
+    sw, sh = source_size[0] / 2, source_size[1] / 2
+    tw, th = target_size[0] / 2, target_size[1] / 2
+    gap_x, gap_y = abs(dx) - (sw + tw), abs(dy) - (sh + th)
+    # Prefer the layout's own axis unless the boxes clearly sit along the other one.
+    horizontal = gap_x + 20 >= gap_y if direction == "LR" else gap_x > gap_y + 20
+    if horizontal:
+        sign = 1.0 if dx >= 0 else -1.0
+        p0 = QPointF(source.x() + sign * sw, source.y())
+        p1 = QPointF(target.x() - sign * tw, target.y())
+        k = max(30.0, abs(p1.x() - p0.x()) / 2)
+        return [p0, QPointF(p0.x() + sign * k, p0.y()), QPointF(p1.x() - sign * k, p1.y()), p1]
+    sign = 1.0 if dy >= 0 else -1.0
+    p0 = QPointF(source.x(), source.y() + sign * sh)
+    p1 = QPointF(target.x(), target.y() - sign * th)
+    k = max(30.0, abs(p1.y() - p0.y()) / 2)
+    return [p0, QPointF(p0.x(), p0.y() + sign * k), QPointF(p1.x(), p1.y() - sign * k), p1]
+
+
+def blended_route(
+    points: Sequence[QPointF], source_shift: QPointF, target_shift: QPointF
+) -> list[QPointF]:
+    """Translate spline control points by a blend of the two end displacements."""
+    last = len(points) - 1
+    return [
+        p + source_shift * (1.0 - i / last) + target_shift * (i / last)
+        for i, p in enumerate(points)
+    ]
+
+
+def arrow_head(tip: QPointF, before: QPointF) -> tuple[QPolygonF, QPointF]:
+    """Arrowhead triangle at ``tip`` pointing away from ``before``, and its base centre."""
+    dx, dy = tip.x() - before.x(), tip.y() - before.y()
+    length = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / length, dy / length
+    base = QPointF(tip.x() - ux * style.ARROW_LENGTH, tip.y() - uy * style.ARROW_LENGTH)
+    nx, ny = -uy * style.ARROW_HALF_WIDTH, ux * style.ARROW_HALF_WIDTH
+    polygon = QPolygonF([tip, QPointF(base.x() + nx, base.y() + ny), QPointF(base.x() - nx, base.y() - ny)])
+    return polygon, base
+
+
+class EdgeItem(QGraphicsItem):
+    """A directed edge between two cards; ``data(0)`` is ``"<source>-><target>"``."""
+
+    def __init__(
+        self,
+        source: CardItem,
+        target: CardItem,
+        ctx: SceneContext,
+        points: Sequence[Point] | None = None,
+        base_source: Point | None = None,
+        base_target: Point | None = None,
+        direction: str = "LR",
+    ) -> None:
+        super().__init__()
+        self._source = source
+        self._target = target
+        self._ctx = ctx
+        self._direction = direction
+        self._hot = False
+        usable = points is not None and len(points) >= 4 and (len(points) - 1) % 3 == 0
+        self._base_points = [QPointF(x, y) for x, y in points] if usable else []
+        self._base_source = QPointF(*base_source) if base_source else source.pos()
+        self._base_target = QPointF(*base_target) if base_target else target.pos()
+        self._points: list[QPointF] = []
+        self._path = QPainterPath()
+        self._arrow = QPolygonF()
+        self._bounds = QRectF()
+        self.setData(0, f"{source.key}->{target.key}")
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setZValue(style.Z_EDGE)
+        source.add_edge(self)
+        target.add_edge(self)
+        self.adjust()
+
+    @property
+    def source(self) -> CardItem:
+        """The card the edge starts from."""
+        return self._source
+
+    @property
+    def target(self) -> CardItem:
+        """The card the arrow points at."""
+        return self._target
+
+    @property
+    def emphasised(self) -> bool:
+        """True while one of its cards is hovered or selected."""
+        return self._hot
+
+    def control_points(self) -> list[QPointF]:
+        """The current spline control points in scene coordinates (p0, c1, c2, p1, ...)."""
+        return list(self._points)
+
+    def path(self) -> QPainterPath:
+        """The drawn curve (ending at the arrowhead's base)."""
+        return QPainterPath(self._path)
+
+    def _route(self) -> list[QPointF]:
+        src, dst = self._source.pos(), self._target.pos()
+        if self._base_points:
+            ds, dt = src - self._base_source, dst - self._base_target
+            if ds.isNull() and dt.isNull():
+                return list(self._base_points)
+            first, last = self._base_points[0], self._base_points[-1]
+            horizontal = self._direction != "TB"
+            before = (last.x() - first.x()) if horizontal else (last.y() - first.y())
+            moved_first, moved_last = first + ds, last + dt
+            after = (moved_last.x() - moved_first.x()) if horizontal else (moved_last.y() - moved_first.y())
+            if before * after > 0 and abs(after) > 16:
+                return blended_route(self._base_points, ds, dt)
+        return fresh_route(src, self._source.size, dst, self._target.size, self._direction)
+
+    def adjust(self) -> None:
+        """Re-route after a card moved (announces the geometry change to the scene)."""
+        points = self._route()
+        before_tip = next((p for p in reversed(points[:-1]) if p != points[-1]), points[0])
+        arrow, base = arrow_head(points[-1], before_tip)
+        path = QPainterPath(points[0])
+        segments = points[1:]
+        segments[-1] = base  # the line stops under the arrowhead, not at its sharp tip
+        for i in range(0, len(segments) - 2, 3):
+            path.cubicTo(segments[i], segments[i + 1], segments[i + 2])
+        bounds = path.controlPointRect().united(arrow.boundingRect()).adjusted(-3, -3, 3, 3)
+        self.prepareGeometryChange()
+        self._points, self._path, self._arrow, self._bounds = points, path, arrow, bounds
+
+    def refresh_emphasis(self) -> None:
+        """Thicken and colour the edge while one of its cards is hovered or selected."""
+        hot = self._source.emphasised or self._target.emphasised
+        if hot != self._hot:
+            self._hot = hot
+            self.setZValue(style.Z_EDGE_EMPHASISED if hot else style.Z_EDGE)
+            self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+        return self._bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        p = self._ctx.paints
+        hot = self._hot and not self._ctx.exporting
+        painter.setPen(p.edge_hot_pen if hot else p.edge_pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self._path)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(p.edge_hot_brush if hot else p.edge_brush)
+        painter.drawPolygon(self._arrow)

@@ -1,0 +1,273 @@
+"""The look of the lineage graph in one place: palettes, fonts, sizes, z-values, detail levels.
+
+Everything that draws (scene items, the view, image export) reads its colours and
+measures from here, so that the window, the light and dark themes and exported images
+agree. Sizes are scene units: one unit is one pixel at 1:1 zoom.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QPalette
+
+# --- card geometry ---------------------------------------------------------------------
+
+NODE_WIDTH = 200.0  # minimum card width; wider labels widen the card up to NODE_MAX_WIDTH
+NODE_MAX_WIDTH = 280.0  # beyond this the name is elided and shown whole in the tooltip
+NODE_HEIGHT = 56.0
+ALIAS_ROW_HEIGHT = 18.0  # extra height of an artifact card that shows alias pills
+CARD_RADIUS = 10.0
+PAD_X = 12.0
+ICON_DIAMETER = 32.0
+TEXT_LEFT = PAD_X + ICON_DIAMETER + 10.0  # x of the text column from the card's left edge
+TEXT_RIGHT_PAD = 14.0
+LINE_GAP = 2.0  # between the type line and the name line
+PILL_HEIGHT = 15.0
+PILL_PAD_X = 6.0
+PILL_GAP = 4.0
+PILL_MAX_TEXT = 90.0  # longer aliases are elided inside their pill
+EYE_SIZE = 20.0  # the hover "hide" button, top-right of a card
+STACK_OFFSET = 4.0  # each of the two cards behind a cluster is shifted by this much
+COUNT_BADGE_HEIGHT = 18.0
+ARROW_LENGTH = 9.0
+ARROW_HALF_WIDTH = 4.0
+
+# --- z-values: edges under clusters under nodes; the overview is alone when shown -------
+
+Z_EDGE = 0.0
+Z_EDGE_EMPHASISED = 1.0
+Z_CLUSTER = 2.0
+Z_NODE = 3.0
+Z_NODE_RAISED = 4.0  # selected or hovered node, so its ring is not covered by neighbours
+Z_OVERVIEW = 10.0
+
+# --- level of detail (the view's scale, QStyleOptionGraphicsItem.levelOfDetailFromTransform)
+
+LOD_TEXT = 0.5  # below this, cards are drawn without text (13 px names would be < 6.5 px)
+LOD_BATCH = 0.3  # below this, one overview item draws every node and edge in a few calls
+ZOOM_MIN = 0.002
+ZOOM_MAX = 4.0
+ZOOM_STEP = 1.25
+PIXMAP_CACHE_KIB = 192 * 1024  # QPixmapCache limit; Qt's default 10 MiB thrashes with
+# DeviceCoordinateCache on big graphs (measured: see DESIGN.md, "Rendering 10,000 nodes")
+
+
+@dataclass(frozen=True, slots=True)
+class Palette:
+    """Every colour the graph uses, as ``#rrggbb`` strings (Qt-free values, cheap to copy)."""
+
+    name: str
+    background: str
+    card: str
+    card_border: str
+    text: str
+    muted: str
+    run: str
+    artifact: str
+    glyph: str  # the white glyph on the icon discs
+    cluster_run_fill: str
+    cluster_run_border: str
+    cluster_artifact_fill: str
+    cluster_artifact_border: str
+    edge: str
+    accent: str  # focus ring, selection, emphasised edges
+    highlight: str  # find results
+    failed_fill: str
+    failed_border: str
+    running: str
+    warning: str
+    pill_fill: str
+    pill_text: str
+    missing: str
+    eye_hot: str  # background of the hide button under the pointer
+
+    def color(self, field_name: str) -> QColor:
+        """The named colour as a ``QColor`` (cached per palette and name)."""
+        return _qcolor(getattr(self, field_name))
+
+    def kind_color(self, kind: str) -> QColor:
+        """Icon colour of a member kind: ``run`` green, anything else artifact blue."""
+        return _qcolor(self.run if kind == "run" else self.artifact)
+
+
+LIGHT = Palette(
+    name="light",
+    background="#f6f7f9",
+    card="#ffffff",
+    card_border="#d3d8df",
+    text="#1f2328",
+    muted="#6b7280",
+    run="#2e9d5b",
+    artifact="#2f6fde",
+    glyph="#ffffff",
+    cluster_run_fill="#e6f4ec",
+    cluster_run_border="#94cfae",
+    cluster_artifact_fill="#e8effc",
+    cluster_artifact_border="#a3bff2",
+    edge="#9aa3ae",
+    accent="#7048e8",
+    highlight="#fab005",
+    failed_fill="#fdeeee",
+    failed_border="#e03131",
+    running="#37b24d",
+    warning="#f08c00",
+    pill_fill="#eceff3",
+    pill_text="#4b5563",
+    missing="#adb5bd",
+    eye_hot="#e9ecef",
+)
+
+DARK = Palette(
+    name="dark",
+    background="#1d2025",
+    card="#2a2e36",
+    card_border="#3c424d",
+    text="#e6e8eb",
+    muted="#9aa3ae",
+    run="#3bb26c",
+    artifact="#4a86f0",
+    glyph="#ffffff",
+    cluster_run_fill="#22382c",
+    cluster_run_border="#3d7a57",
+    cluster_artifact_fill="#222f48",
+    cluster_artifact_border="#3f62a6",
+    edge="#6b7380",
+    accent="#9775fa",
+    highlight="#fab005",
+    failed_fill="#3a2426",
+    failed_border="#ff6b6b",
+    running="#51cf66",
+    warning="#ff922b",
+    pill_fill="#373d47",
+    pill_text="#c3c9d1",
+    missing="#5c636e",
+    eye_hot="#3a404a",
+)
+
+
+@lru_cache(maxsize=256)
+def _qcolor(spec: str) -> QColor:
+    return QColor(spec)
+
+
+def palette_for(dark: bool) -> Palette:
+    """The dark or the light palette."""
+    return DARK if dark else LIGHT
+
+
+def app_prefers_dark() -> bool:
+    """True when the running application's window colour is dark (a dark desktop theme)."""
+    app = QGuiApplication.instance()
+    if app is None:
+        return False
+    return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
+# --- fonts --------------------------------------------------------------------------------
+# Pixel sizes, not point sizes: the scene is measured in pixels at 1:1, and pixel-sized
+# fonts scale with the painter's transform the same way on screen, in PNG, SVG and PDF.
+
+_ELIDE_RIGHT = Qt.TextElideMode.ElideRight
+TYPE_FONT_PX = 11
+NAME_FONT_PX = 13
+PILL_FONT_PX = 10
+BADGE_FONT_PX = 10
+
+
+def _font(pixels: int, bold: bool = False) -> QFont:
+    font = QFont(QGuiApplication.font()) if QGuiApplication.instance() else QFont()
+    font.setPixelSize(pixels)
+    font.setBold(bold)
+    # Hinting would snap glyphs to the 1:1 pixel grid and make exported text uneven.
+    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    return font
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """The fonts of a card and their metrics (needs a QGuiApplication)."""
+
+    type: QFont
+    name: QFont
+    pill: QFont
+    badge: QFont
+    type_metrics: QFontMetricsF
+    name_metrics: QFontMetricsF
+    pill_metrics: QFontMetricsF
+    badge_metrics: QFontMetricsF
+
+
+@lru_cache(maxsize=1)
+def fonts() -> Fonts:
+    """The shared card fonts, created once (call only once a QGuiApplication exists)."""
+    type_font, name_font = _font(TYPE_FONT_PX), _font(NAME_FONT_PX, bold=True)
+    pill_font, badge_font = _font(PILL_FONT_PX), _font(BADGE_FONT_PX, bold=True)
+    return Fonts(
+        type=type_font,
+        name=name_font,
+        pill=pill_font,
+        badge=badge_font,
+        type_metrics=QFontMetricsF(type_font),
+        name_metrics=QFontMetricsF(name_font),
+        pill_metrics=QFontMetricsF(pill_font),
+        badge_metrics=QFontMetricsF(badge_font),
+    )
+
+
+# --- sizes --------------------------------------------------------------------------------
+
+
+def pill_width(text: str, metrics: Fonts | None = None) -> float:
+    """Width of one alias pill holding ``text``."""
+    f = metrics or fonts()
+    return f.pill_metrics.horizontalAdvance(text) + 2 * PILL_PAD_X
+
+
+def count_badge_width(count: int, metrics: Fonts | None = None) -> float:
+    """Width of a cluster's count badge."""
+    f = metrics or fonts()
+    return max(COUNT_BADGE_HEIGHT, f.badge_metrics.horizontalAdvance(str(count)) + 12.0)
+
+
+def node_size(
+    kind: str,
+    label: str,
+    type_text: str,
+    metrics: Fonts | None = None,
+    *,
+    aliases: Sequence[str] = (),
+    count: int | None = None,
+) -> tuple[float, float]:
+    """Box size ``(width, height)`` of a card, measured with the real fonts.
+
+    The layout places boxes of exactly this size, so the card never overlaps its
+    neighbours. Width grows with the longer text line between ``NODE_WIDTH`` and
+    ``NODE_MAX_WIDTH`` (longer names are elided); artifact cards with aliases get a row of
+    pills; a cluster (``kind="cluster"``) reserves room for its count badge and stacked
+    cards.
+    """
+    f = metrics or fonts()
+    text_w = max(
+        f.type_metrics.horizontalAdvance(type_text),
+        f.name_metrics.horizontalAdvance(label),
+    )
+    if aliases:
+        pills = sum(pill_width(f.pill_metrics.elidedText(a, _ELIDE_RIGHT, PILL_MAX_TEXT), f)
+                    for a in aliases)
+        text_w = max(text_w, pills + PILL_GAP * (len(aliases) - 1))
+    extra = 0.0
+    if kind == "cluster":
+        # Count badge right of the text, and the two cards stacked behind.
+        extra = count_badge_width(count or 0, f) + 8.0 + 2 * STACK_OFFSET
+    width = TEXT_LEFT + text_w + TEXT_RIGHT_PAD + extra + 1.0  # 1: rounding slack
+    width = min(max(width, NODE_WIDTH), NODE_MAX_WIDTH)
+    height = NODE_HEIGHT
+    if kind == "cluster":
+        height += 2 * STACK_OFFSET
+    elif aliases:
+        height += ALIAS_ROW_HEIGHT
+    return (float(math.ceil(width)), height)

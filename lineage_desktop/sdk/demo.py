@@ -63,6 +63,7 @@ class _Demo:
         return Run(self.store, "churn", entity="acme", job_type=job_type, group=group,
                    name=friendly_name(self.count, seed=self.random.randrange(1 << 30)),
                    config=config, clock=self.clock,
+                   author=self.random.choice(AUTHORS), host=self.random.choice(HOSTS),
                    notes=None if self.random.random() < 0.8 else "re-run after data fix")
 
     def content(self, artifact: Artifact, path: str, text: str) -> None:

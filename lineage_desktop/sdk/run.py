@@ -48,6 +48,7 @@ class Run:
         config: dict[str, Any] | None = None, notes: str | None = None,
         tags: list[str] | tuple[str, ...] | None = None, run_id: str | None = None,
         started_at: str | None = None, clock: Callable[[], str] | None = None,
+        author: str | None = None, host: str | None = None,
     ) -> None:
         # The clock stamps every record of the run; importers and the demo pass their own.
         self._clock = clock or utc_now
@@ -66,8 +67,8 @@ class Run:
         self.started_at = started_at or self._clock()
         store.insert_run(self._project_id, RunRecord(
             id=self.id, project=project, entity=self.entity, name=self.name,
-            job_type=job_type, group=group, author=default_entity(),
-            host=socket.gethostname(), state="running", started_at=self.started_at,
+            job_type=job_type, group=group, author=author or default_entity(),
+            host=host or socket.gethostname(), state="running", started_at=self.started_at,
             config=self.config, notes=notes, tags=self.tags))
 
     def _run_number(self) -> int:

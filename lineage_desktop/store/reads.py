@@ -182,6 +182,9 @@ class ReadMixin:
             f"closest: {', '.join(close) if close else 'none'}",
             asked=f"{name}:{selector}", suggestions=close)
 
+    def all_version_ids(self) -> list[int]:
+        return [row[0] for row in self._conn.execute("SELECT id FROM versions ORDER BY id")]
+
     def manifest(self, version_id: int) -> list[ManifestEntry]:
         return [ManifestEntry(*row) for row in self._conn.execute(
             "SELECT path, digest, size, ref FROM manifest WHERE version_id = ? ORDER BY path",

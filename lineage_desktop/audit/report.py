@@ -1,0 +1,125 @@
+"""A self-contained HTML audit report for one version: the graph image, every node's
+details, the integrity results and the path from each raw dataset to the version.
+
+Every text from the store is escaped: a description holding HTML shows literally.
+"""
+from __future__ import annotations
+
+import base64
+import json
+from html import escape
+from typing import Any
+
+import networkx as nx
+
+from lineage_desktop.audit.integrity import IntegrityReport
+from lineage_desktop.store import utc_now
+
+_STYLE = """
+body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;
+max-width:1100px;color:#1f2430;padding:0 1rem}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:1px solid #dde;
+padding-bottom:.3rem}.muted{color:#667}table{border-collapse:collapse;width:100%;
+margin:.5rem 0}td,th{border:1px solid #dde;padding:.3rem .5rem;text-align:left;
+vertical-align:top}th{background:#f4f6fa}.ok{color:#1e7d45}.bad{color:#b3261e;
+font-weight:600}.warn{color:#a15c00}.graph{border:1px solid #dde;padding:.5rem;
+overflow:auto}.graph svg,.graph img{max-width:100%;height:auto}pre{margin:0;
+white-space:pre-wrap;font-size:12px}.chain{font-family:ui-monospace,monospace}
+"""
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return f"<pre>{escape(json.dumps(value, indent=1, sort_keys=True, default=str))}</pre>"
+    return escape("" if value is None else str(value))
+
+
+def raw_sources(graph: nx.DiGraph, focus: str) -> list[str]:
+    """Upstream artifact versions with no recorded inputs before them: the raw data."""
+    ancestors = nx.ancestors(graph, focus) if focus in graph else set()
+    sources = []
+    for key in ancestors:
+        attrs = graph.nodes[key]
+        if attrs.get("kind") != "artifact":
+            continue
+        producers = list(graph.predecessors(key))
+        if not producers or all(not list(graph.predecessors(p)) for p in producers):
+            sources.append(key)
+    return sorted(sources)
+
+
+def _chain(graph: nx.DiGraph, path: list[str]) -> str:
+    return " → ".join(escape(str(graph.nodes[k].get("label") or k)) for k in path)
+
+
+def _image_html(image: bytes | str | None) -> str:
+    if image is None:
+        return "<p class='muted'>No image (rendering was not available).</p>"
+    if isinstance(image, str):  # SVG text, drawn by our own renderer
+        start = image.find("<svg")
+        return image[start:] if start >= 0 else escape(image)
+    encoded = base64.b64encode(image).decode("ascii")
+    return f"<img alt='lineage graph' src='data:image/png;base64,{encoded}'>"
+
+
+def _node_rows(graph: nx.DiGraph, integrity: IntegrityReport | None) -> str:
+    parts = []
+    for key in sorted(graph.nodes):
+        attrs = graph.nodes[key]
+        status = integrity.status(key) if integrity else "not checked"
+        css = {"compromised": "bad", "tainted": "warn", "ok": "ok"}.get(status, "muted")
+        fields = ["kind", "type", "state", "created_at", "started_at", "finished_at", "author",
+                  "aliases", "digest", "size", "file_count", "description", "metadata",
+                  "config", "logged_by"]
+        details = "".join(
+            f"<tr><th>{escape(f)}</th><td>{_cell(attrs.get(f))}</td></tr>"
+            for f in fields if attrs.get(f) not in (None, "", [], {}))
+        parts.append(
+            f"<h3>{escape(str(attrs.get('label') or key))} <span class='{css}'>"
+            f"[{escape(status)}]</span></h3><p class='muted'>{escape(key)}</p>"
+            f"<table>{details}</table>")
+    return "\n".join(parts)
+
+
+def _integrity_html(integrity: IntegrityReport | None) -> str:
+    if integrity is None:
+        return "<p class='muted'>Integrity was not checked.</p>"
+    if integrity.ok:
+        return (f"<p class='ok'>All {integrity.checked} artifact versions match their "
+                "recorded digests.</p>")
+    rows = "".join(
+        f"<tr><td>{escape(c.artifact)}</td><td>{escape(c.path)}</td>"
+        f"<td class='bad'>{escape(c.status)}</td><td>{_cell(c.expected)}</td>"
+        f"<td>{_cell(c.actual)}</td></tr>" for c in integrity.problems())
+    tainted = ", ".join(escape(k) for k in sorted(integrity.tainted)) or "none"
+    return (f"<p class='bad'>{len(integrity.compromised)} of {integrity.checked} versions "
+            "do not match their digests.</p><table><tr><th>version</th><th>file</th>"
+            f"<th>status</th><th>expected</th><th>actual</th></tr>{rows}</table>"
+            f"<p class='warn'>Downstream of them (tainted): {tainted}</p>")
+
+
+def build_report(
+    graph: nx.DiGraph, focus: str, store_path: str, image: bytes | str | None = None,
+    integrity: IntegrityReport | None = None, as_of: str | None = None,
+) -> str:
+    """The report as one HTML string (no external files)."""
+    label = graph.nodes[focus].get("label", focus) if focus in graph else focus
+    paths = []
+    for source in raw_sources(graph, focus):
+        path = nx.shortest_path(graph, source, focus)
+        paths.append(f"<li class='chain'>{_chain(graph, path)}</li>")
+    paths_html = "<ul>" + "".join(paths) + "</ul>" if paths else \
+        "<p class='muted'>No upstream raw data recorded.</p>"
+    when = f" as of {escape(as_of)}" if as_of else ""
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>Lineage audit: {escape(str(label))}</title><style>{_STYLE}</style></head><body>"
+        f"<h1>Lineage audit: {escape(str(label))}</h1>"
+        f"<p class='muted'>Store {escape(store_path)}{when} · generated {escape(utc_now())} "
+        f"by lineage_desktop · {graph.number_of_nodes()} nodes, "
+        f"{graph.number_of_edges()} edges</p>"
+        f"<h2>Integrity</h2>{_integrity_html(integrity)}"
+        f"<h2>Lineage graph</h2><div class='graph'>{_image_html(image)}</div>"
+        f"<h2>Paths from raw data</h2>{paths_html}"
+        f"<h2>Nodes</h2>{_node_rows(graph, integrity)}"
+        "</body></html>")

@@ -40,6 +40,8 @@ def normalize_nodes(graph: nx.DiGraph) -> list[str]:
 def find_cycles(graph: nx.DiGraph) -> list[list[Key]]:
     """One cycle (as a node list, first node repeated at the end) per cyclic component."""
     cycles: list[list[Key]] = []
+    if nx.is_directed_acyclic_graph(graph):  # the usual case, cheaper than components
+        return cycles
     for node in nx.nodes_with_selfloops(graph):
         cycles.append([node, node])
     for component in nx.strongly_connected_components(graph):
@@ -61,9 +63,9 @@ def find_problems(graph: nx.DiGraph) -> list[str]:
     ]
     problems += _capped(cycle_lines, "cycles")
     missing_lines: list[str] = []
-    for node, attrs in sorted(graph.nodes(data=True), key=lambda item: str(item[0])):
-        if attrs.get("missing"):
-            missing_lines.append(_describe_missing(graph, node, attrs.get("kind")))
+    missing = [(str(n), n, d.get("kind")) for n, d in graph.nodes(data=True) if d.get("missing")]
+    for _, node, kind in sorted(missing, key=lambda item: item[0]):
+        missing_lines.append(_describe_missing(graph, node, kind))
     problems += _capped(missing_lines, "missing runs or versions")
     return problems
 

@@ -127,6 +127,20 @@ def restrict_depth(
     _require(graph, focus)
     keep = set(upstream_distances(graph, focus, upstream))
     keep.update(downstream_distances(graph, focus, downstream))
-    sub = graph.subgraph(keep).copy()
+    sub = graph.copy() if len(keep) == graph.number_of_nodes() else induced_copy(graph, keep)
     sub.graph["focus"] = focus
+    return sub
+
+
+def induced_copy(graph: nx.DiGraph, keep: set[Key]) -> nx.DiGraph:
+    """``graph.subgraph(keep).copy()`` without the subgraph view, which filters every
+    adjacency lookup and is several times slower on large graphs."""
+    sub = nx.DiGraph()
+    sub.graph.update(graph.graph)
+    nodes = graph.nodes
+    sub.add_nodes_from((n, nodes[n]) for n in graph if n in keep)
+    succ = graph.adj
+    sub.add_edges_from(
+        (u, v, data) for u in sub for v, data in succ[u].items() if v in keep
+    )
     return sub

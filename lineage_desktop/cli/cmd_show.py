@@ -1,0 +1,148 @@
+"""``lineage-desktop show STORE REF [--json] [--as-of TIME]``: every preview field of an
+artifact version or a run."""
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from lineage_desktop.cli.formatting import (
+    add_as_of,
+    dump_json,
+    emit,
+    field_lines,
+    format_value,
+    human_duration,
+    human_size,
+    one_line_errors,
+    open_api,
+    plain,
+    resolve_node,
+    run_brief,
+    run_json,
+    short_time,
+    table,
+    version_json,
+)
+from lineage_desktop.sdk import Api, ApiRun, Artifact
+
+_LABEL_WIDTH = 12  # "description:" is the longest label
+
+EXAMPLES = """\
+examples:
+  lineage-desktop show churn.db churn-model:production    a version by alias
+  lineage-desktop show churn.db churn-model:v3 --json     machine-readable (docs/cli.md)
+  lineage-desktop show churn.db run:3k9x2f1a              a run with its inputs and outputs
+  lineage-desktop show churn.db churn-model --as-of 2026-09-01
+                                                          latest as of that day
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "show", help="details of an artifact version or a run",
+        description="Show every field of an artifact version (aliases, type, creation time, "
+                    "description, the run that logged it, the runs that used it, size, "
+                    "digest, metadata, files) or of a run (with its inputs and outputs).",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("store", help="a lineage store file")
+    parser.add_argument("ref", metavar="REF",
+                        help="name, name:alias, name:v3, project/name:alias, run:<id> or a run id")
+    parser.add_argument("--json", action="store_true", help="print JSON (see docs/cli.md)")
+    add_as_of(parser)
+    one_line_errors(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with open_api(args.store, args.as_of) as api:
+        node = resolve_node(api, args.ref)
+        data = run_json(node) if isinstance(node, ApiRun) else artifact_data(api, node)
+    if args.json:
+        dump_json(data)
+    elif data["kind"] == "run":
+        emit("\n".join(run_lines(data)))
+    else:
+        emit("\n".join(version_lines(data)))
+    return 0
+
+
+def artifact_data(api: Api, artifact: Artifact) -> dict[str, Any]:
+    """``show --json`` of a version, read as of the Api's time."""
+    record = artifact.record
+    producer = api.store.runs_by_ids([record.run_id]) if record.run_id else []
+    logged_by = run_brief(producer[0] if producer else None, record.run_id)
+    used_by = [run_brief(r) for r in api.store.runs_using(record.id, api.as_of)]
+    return version_json(artifact, logged_by, used_by)
+
+
+def _run_text(brief: dict[str, Any] | None) -> str:
+    if brief is None:
+        return "-"
+    if brief.get("missing"):
+        return f"deleted run {brief['id']}"
+    return f"{brief['name']} ({brief['job_type'] or 'run'}, {brief['state']}, run:{brief['id']})"
+
+
+def _mapping_lines(title: str, mapping: dict[str, Any]) -> list[str]:
+    if not mapping:
+        return [f"{title}: -"]
+    return [f"{title}:"] + field_lines(((str(k), format_value(v)) for k, v in mapping.items()),
+                                       indent="  ")
+
+
+def version_lines(data: dict[str, Any]) -> list[str]:
+    """The text form of ``show`` for a version."""
+    used_by = data["used_by"]
+    lines = [plain(f"{data['label']}  ({data['type']})")]
+    lines += field_lines([
+        ("aliases", ", ".join(data["aliases"]) or "-"),
+        ("tags", ", ".join(data["tags"]) or "-"),
+        ("created", short_time(data["created_at"])),
+        ("description", data["description"] or "-"),
+        ("logged by", _run_text(data["logged_by"])),
+        ("used by", f"{len(used_by)} run{'s' if len(used_by) != 1 else ''}"),
+    ], indent="  ", width=_LABEL_WIDTH)
+    lines += [f"    {plain(_run_text(r))}" for r in used_by]
+    lines += field_lines([
+        ("size", f"{human_size(data['size'])} in {data['file_count']} "
+                 f"file{'s' if data['file_count'] != 1 else ''}"),
+        ("digest", data["digest"]),
+        ("qualified", data["qualified_name"]),
+        ("state", data["state"]),
+    ], indent="  ", width=_LABEL_WIDTH)
+    lines += ["  " + line for line in _mapping_lines("metadata", data["metadata"])]
+    files = data["files"]
+    lines.append(f"  files ({len(files)}):" if files else "  files: -")
+    lines += table(([f["path"], human_size(f["size"]), f["digest"][:12], f["ref"] or ""]
+                    for f in files), indent="    ")
+    return lines
+
+
+def _version_rows(versions: list[dict[str, Any]]) -> list[str]:
+    return table(([v["label"], v["type"], ", ".join(v["aliases"])] for v in versions),
+                 indent="    ")
+
+
+def run_lines(data: dict[str, Any]) -> list[str]:
+    """The text form of ``show`` for a run."""
+    exit_code = f" (exit code {data['exit_code']})" if data["exit_code"] is not None else ""
+    lines = [plain(f"{data['name']}  (run {data['id']})")]
+    lines += field_lines([
+        ("state", f"{data['state']}{exit_code}"),
+        ("job type", data["job_type"] or "-"),
+        ("group", data["group"] or "-"),
+        ("author", data["author"] or "-"),
+        ("host", data["host"] or "-"),
+        ("started", short_time(data["started_at"])),
+        ("finished", short_time(data["finished_at"])),
+        ("duration", human_duration(data["duration_seconds"])),
+        ("project", f"{data['entity']}/{data['project']}"),
+        ("tags", ", ".join(data["tags"]) or "-"),
+        ("notes", data["notes"] or "-"),
+    ], indent="  ", width=_LABEL_WIDTH)
+    lines += ["  " + line for line in _mapping_lines("config", data["config"])]
+    for title in ("inputs", "outputs"):
+        versions = data[title]
+        lines.append(f"  {title} ({len(versions)}):" if versions else f"  {title}: -")
+        lines += _version_rows(versions)
+    return lines

@@ -1,0 +1,219 @@
+"""``lineage-desktop verify STORE [REF] [--json]``: re-hash stored files and ``file://``
+references against their recorded digests; exit status 0 only when everything matches.
+
+Findings are ``changed`` (content differs from the digest), ``missing`` (the blob or the
+referenced file is gone) and ``extra`` (a file that appeared inside a folder that was
+added with ``add_reference("file:///folder")``). Stored blobs are content-addressed and
+shared between versions, so there is no "extra" for them; remote references (``s3://``,
+``https://``) cannot be checked offline and are skipped.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from lineage_desktop.cli.formatting import (
+    dump_json,
+    emit,
+    one_line_errors,
+    open_api,
+    resolve_node,
+    table,
+)
+from lineage_desktop.cli.progress import Progress
+from lineage_desktop.records import ArtifactVersion, FileCheck, ManifestEntry
+from lineage_desktop.sdk import Api, ApiRun
+from lineage_desktop.sdk.integrity import check_entry, entry_source, reference_path
+
+# Below this many files the check is over before a progress line would help.
+PROGRESS_FROM_FILES = 500
+
+EXAMPLES = """\
+examples:
+  lineage-desktop verify churn.db                    every version of the store
+  lineage-desktop verify churn.db churn-model:v3     one version
+  lineage-desktop verify churn.db --json             machine-readable findings
+exit status: 0 when every file matches, 1 when anything changed, is missing or is extra,
+2 on errors (missing store, unknown reference).
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "verify", help="re-hash stored and referenced files against their digests",
+        description="Re-hash the stored files and the file:// references of one version "
+                    "(or of every version) against the recorded digests and list every "
+                    "changed, missing or extra file.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("store", help="a lineage store file")
+    parser.add_argument("ref", metavar="REF", nargs="?",
+                        help="one version (name, name:alias, name:v3) or a run (run:<id>: "
+                             "the versions it used and logged); default: every version")
+    parser.add_argument("--json", action="store_true",
+                        help="print the findings as JSON (see docs/cli.md)")
+    one_line_errors(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    with open_api(args.store) as api:
+        versions = list(versions_to_check(api, args.ref))
+        total_files = sum(v.file_count for v in versions)
+        progress = Progress("verify", total_files)
+        show = total_files >= PROGRESS_FROM_FILES or progress.tty
+        checker = Checker(api, progress.update if show else None)
+        problems = [p for v in versions for p in checker.check(v)]
+        if show:
+            progress.done()
+    seconds = time.perf_counter() - started
+    if args.json:
+        dump_json({"versions": len(versions), "files": checker.files, "ok": not problems,
+                   "problems": [problem_json(p, checker.locations) for p in problems]})
+    else:
+        emit("\n".join(text_lines(problems, checker.locations)
+                       + [summary(len(versions), checker.files, problems, seconds)]))
+    return 1 if problems else 0
+
+
+def versions_to_check(api: Api, ref: str | None) -> Iterator[ArtifactVersion]:
+    """The version ``ref`` names, the versions a run used and logged, or every version."""
+    if ref is not None:
+        node = resolve_node(api, ref)
+        if isinstance(node, ApiRun):
+            seen = set()
+            for artifact in node.used_artifacts() + node.logged_artifacts():
+                if artifact.record.id not in seen:
+                    seen.add(artifact.record.id)
+                    yield artifact.record
+        else:
+            yield node.record
+        return
+    for collection in api.artifact_collections():
+        name = f"{collection.entity}/{collection.project}/{collection.name}"
+        yield from sorted((a.record for a in api.artifact_versions(name)),
+                          key=lambda v: v.index)
+
+
+class Checker:
+    """Checks versions one after another. A blob or referenced file shared by several
+    versions is hashed once (same source, same recorded digest, same answer)."""
+
+    def __init__(self, api: Api, progress: Callable[[int], None] | None = None) -> None:
+        self.store = api.store
+        self.progress = progress
+        self.files = 0
+        self.locations: dict[tuple[str, str], str] = {}  # (artifact, path) -> where on disk
+        self._memo: dict[tuple[str, str, str | None], FileCheck | None] = {}
+
+    def check(self, version: ArtifactVersion) -> list[FileCheck]:
+        label = f"{version.name}:{version.version}"
+        entries = self.store.manifest(version.id)
+        problems = []
+        for entry in entries:
+            found = self._check_entry(label, entry)
+            if found is not None:
+                problems.append(found)
+            self.files += 1
+            if self.progress is not None:
+                self.progress(self.files)
+        for root, (prefix, recorded) in referenced_folders(entries).items():
+            for rel in sorted(unrecorded_files(root, recorded)):
+                path = f"{prefix}/{rel}" if prefix else rel
+                problems.append(FileCheck(label, path, "extra", None, None))
+                self.locations[(label, path)] = str(root / rel)
+        return problems
+
+    def _check_entry(self, label: str, entry: ManifestEntry) -> FileCheck | None:
+        source = entry_source(self.store, entry)
+        if source is None:
+            return None  # remote reference: cannot be checked offline
+        key = (str(source), entry.digest, entry.ref)
+        if key not in self._memo:
+            self._memo[key] = check_entry(self.store, label, entry)
+        found = self._memo[key]
+        if found is None:
+            return None
+        self.locations[(label, entry.path)] = str(source)
+        return FileCheck(label, entry.path, found.status, found.expected, found.actual)
+
+
+def referenced_folders(entries: Iterable[ManifestEntry]) -> dict[Path, tuple[str, set[str]]]:
+    """Local folders added as one reference: ``{folder: (entry prefix, recorded relative
+    paths)}``.
+
+    The store keeps one entry per file (``prefix/rel`` pointing at ``file:///folder/rel``),
+    not the folder itself, so the folder is read back from the common tail of each entry
+    path and its URI. A lone file added under a different name is not a folder; a folder
+    is recognised when it holds several recorded files or keeps its own name as prefix
+    (the default of ``add_reference``).
+    """
+    groups: dict[tuple[Path, str], set[str]] = {}
+    for entry in entries:
+        local = reference_path(entry.ref) if entry.ref else None
+        if local is None:
+            continue
+        entry_parts, ref_parts = entry.path.split("/"), local.parts
+        common = 0
+        # Keep at least one entry-path component as the prefix (the reference's name).
+        while (common < len(entry_parts) - 1 and common < len(ref_parts) - 1
+               and entry_parts[-1 - common] == ref_parts[-1 - common]):
+            common += 1
+        if common == 0:
+            continue
+        root = Path(*ref_parts[:-common])
+        prefix = "/".join(entry_parts[:-common])
+        groups.setdefault((root, prefix), set()).add("/".join(entry_parts[-common:]))
+    return {root: (prefix, recorded) for (root, prefix), recorded in groups.items()
+            if len(recorded) > 1 or root.name == prefix.rsplit("/", 1)[-1]}
+
+
+def unrecorded_files(root: Path, recorded: set[str]) -> list[str]:
+    """Files below ``root`` (relative POSIX paths) that the manifest does not list."""
+    extra = []
+    for folder, dirs, names in os.walk(root):
+        dirs.sort()
+        for name in names:
+            rel = (Path(folder) / name).relative_to(root).as_posix()
+            if rel not in recorded:
+                extra.append(rel)
+    return extra
+
+
+def _short(digest: str | None) -> str:
+    return digest[:12] if digest else "-"
+
+
+def detail(problem: FileCheck, locations: dict[tuple[str, str], str]) -> str:
+    where = locations.get((problem.artifact, problem.path), "")
+    if problem.status == "changed":
+        return f"expected {_short(problem.expected)}, found {_short(problem.actual)}  {where}"
+    if problem.status == "missing":
+        return f"not found at {where}" if where else "not found"
+    return f"not in the manifest  {where}"
+
+
+def text_lines(problems: list[FileCheck], locations: dict[tuple[str, str], str]) -> list[str]:
+    return table([p.status, p.artifact, p.path, detail(p, locations)] for p in problems)
+
+
+def summary(versions: int, files: int, problems: list[FileCheck], seconds: float) -> str:
+    checked = (f"checked {files} file{'s' if files != 1 else ''} of {versions} "
+               f"version{'s' if versions != 1 else ''} in {seconds:.1f} s")
+    if not problems:
+        return f"{checked}: all match"
+    counts = {s: sum(p.status == s for p in problems) for s in ("changed", "missing", "extra")}
+    return f"{checked}: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+
+
+def problem_json(problem: FileCheck, locations: dict[tuple[str, str], str]) -> dict[str, Any]:
+    return {"artifact": problem.artifact, "path": problem.path, "status": problem.status,
+            "expected": problem.expected, "actual": problem.actual,
+            "location": locations.get((problem.artifact, problem.path))}
+
+
+__all__ = ["Checker", "referenced_folders", "register", "run", "unrecorded_files"]

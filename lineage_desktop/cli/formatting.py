@@ -1,0 +1,288 @@
+"""Helpers shared by the headless commands: opening a store, resolving references,
+one-line argument errors, and the text and JSON shapes of versions and runs.
+
+The JSON shapes built here are the stable ``--json`` output documented in ``docs/cli.md``:
+add keys freely, never rename or remove one.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any, NoReturn
+
+from lineage_desktop.records import (
+    ArtifactNotFound,
+    ArtifactVersion,
+    ManifestEntry,
+    RunNotFound,
+    ValidationError,
+)
+from lineage_desktop.records import Run as RunRecord
+from lineage_desktop.sdk import Api, ApiRun, Artifact
+from lineage_desktop.store import parse_time
+
+
+class UsageError(ValidationError):
+    """A bad command-line value (format, scale, output path, ...), named in the message."""
+
+
+# ---------------------------------------------------------------------------- arguments
+
+
+def one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Make ``parser`` report bad arguments as one line on stderr (exit status 2), like
+    every other error of the command line, instead of argparse's usage block."""
+    prog = parser.prog
+
+    def error(message: str) -> NoReturn:
+        print(f"{prog}: error: {message} (see {prog} --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+    # argparse calls ``self.error``; an instance attribute overrides it for this parser only.
+    parser.error = error  # type: ignore[method-assign]
+    return parser
+
+
+def add_as_of(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as-of", metavar="TIME",
+                        help="show the store as it stood at TIME (ISO 8601, e.g. 2026-09-01 or "
+                             "2026-09-01T12:00Z; a time without zone is UTC)")
+
+
+def non_negative(text: str) -> int:
+    """argparse type: an integer of 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
+def open_api(store: str, as_of: str | None = None) -> Api:
+    """Open ``store`` for reading only. A missing file is refused, never created; a file
+    that is not a lineage store (or is from a newer version) is refused untouched."""
+    moment = parse_time(as_of) if as_of else None  # a bad time fails before the file opens
+    return Api(store=store, as_of=moment)
+
+
+# ---------------------------------------------------------------------------- references
+
+
+def resolve_node(api: Api, ref: str) -> Artifact | ApiRun:
+    """An artifact version (``name``, ``name:alias``, ``name:v3``, ``project/name:alias``,
+    ``artifact:name:v3``) or a run (``run:<id>`` or a bare run id)."""
+    if ref.startswith("run:"):
+        return _run_as_of(api, ref[4:])
+    try:
+        return Artifact._from_record(api.store, api.resolve(ref))
+    except ArtifactNotFound as missing:
+        if ":" in ref or "/" in ref:
+            raise
+        try:
+            return _run_as_of(api, ref)
+        except RunNotFound:
+            raise ArtifactNotFound(
+                f"{missing} (and no run has the id {ref!r})",
+                asked=ref, suggestions=missing.suggestions) from None
+
+
+def _run_as_of(api: Api, run_id: str) -> ApiRun:
+    run = api.run(run_id)
+    if api.as_of is not None and (run.started_at or "") > api.as_of:
+        raise RunNotFound(f"run {run_id!r} started at {run.started_at}, after {api.as_of}",
+                          asked=run_id)
+    return run
+
+
+# ---------------------------------------------------------------------------- JSON shapes
+
+
+def run_brief(run: RunRecord | ApiRun | None, run_id: str | None = None) -> dict[str, Any] | None:
+    """``{"id", "name", "job_type", "state"}`` of a run; a deleted run keeps its id with
+    ``"missing": true``; None when there is no run at all."""
+    if run is None:
+        if run_id is None:
+            return None
+        return {"id": run_id, "name": None, "job_type": None, "state": None, "missing": True}
+    return {"id": run.id, "name": run.name, "job_type": run.job_type, "state": run.state}
+
+
+def version_brief(version: ArtifactVersion) -> dict[str, Any]:
+    """The short form of a version used in lists (a run's inputs and outputs)."""
+    return {
+        "key": version.key, "label": f"{version.name}:{version.version}", "name": version.name,
+        "version": version.version, "index": version.index, "type": version.type,
+        "aliases": list(version.aliases), "digest": version.digest,
+        "created_at": version.created_at,
+    }
+
+
+def entry_json(entry: ManifestEntry) -> dict[str, Any]:
+    return {"path": entry.path, "digest": entry.digest, "size": entry.size, "ref": entry.ref}
+
+
+def version_json(artifact: Artifact, logged_by: dict[str, Any] | None,
+                 used_by: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Every field of a version's preview (``show --json``)."""
+    record = artifact.record
+    return {
+        "kind": "artifact",
+        **version_brief(record),
+        "qualified_name": record.qualified_name, "entity": record.entity,
+        "project": record.project, "tags": list(record.tags),
+        "description": record.description, "metadata": record.metadata,
+        "size": record.size, "file_count": record.file_count, "state": record.state,
+        "logged_by": logged_by, "used_by": list(used_by),
+        "files": [entry_json(e) for e in artifact.files()],
+    }
+
+
+def run_json(run: ApiRun) -> dict[str, Any]:
+    """Every field of a run's preview (``show --json``) with its inputs and outputs."""
+    record: RunRecord = run.record
+    return {
+        "kind": "run", "key": record.key, "id": record.id, "name": record.name,
+        "entity": record.entity, "project": record.project, "job_type": record.job_type,
+        "group": record.group, "author": record.author, "host": record.host,
+        "state": record.state, "started_at": record.started_at,
+        "finished_at": record.finished_at,
+        "duration_seconds": duration_seconds(record.started_at, record.finished_at),
+        "exit_code": record.exit_code, "config": record.config, "notes": record.notes,
+        "tags": list(record.tags),
+        "inputs": [version_brief(a.record) for a in run.used_artifacts()],
+        "outputs": [version_brief(a.record) for a in run.logged_artifacts()],
+    }
+
+
+def dump_json(data: Any) -> None:
+    """Indented, key-order-preserving JSON with a final newline (UTF-8 kept readable)."""
+    emit(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def emit(text: str) -> None:
+    """Print ``text`` (plus a newline) on stdout. A reader that stops early (``| head``)
+    is not an error: the rest of the output is dropped quietly."""
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Point stdout at /dev/null so the interpreter's final flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+# ---------------------------------------------------------------------------- text
+
+
+def duration_seconds(started: str | None, finished: str | None) -> float | None:
+    if not started or not finished:
+        return None
+    try:
+        delta = _parse(finished) - _parse(started)
+    except ValueError:
+        return None
+    return round(delta.total_seconds(), 3)
+
+
+def _parse(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def human_duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h {minutes:02d}m {secs:02d}s"
+    return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
+
+
+def human_size(size: int | None) -> str:
+    """``1234567`` -> ``1.2 MB`` (decimal units, as file managers show them)."""
+    if size is None:
+        return "-"
+    if size < 1000:
+        return f"{size} B"
+    exponent = min(int(math.log(size, 1000)), 5)
+    value = size / 1000 ** exponent
+    return f"{value:.1f} {('B', 'kB', 'MB', 'GB', 'TB', 'PB')[exponent]}"
+
+
+def short_time(text: str | None) -> str:
+    """``2026-08-03T08:00:00.000000Z`` -> ``2026-08-03 08:00:00 UTC``."""
+    if not text:
+        return "-"
+    return text.replace("T", " ").split(".")[0].rstrip("Z") + " UTC"
+
+
+def plain(value: Any) -> str:
+    """One line of terminal-safe text: control characters (escape sequences a store
+    might hold) shown as ``?``, newlines as spaces."""
+    text = "-" if value is None else str(value)
+    text = text.replace("\r\n", " ").replace("\n", " ")
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
+def format_value(value: Any) -> str:
+    """A metadata or config value on one line (nested values as compact JSON)."""
+    if isinstance(value, (dict, list, tuple)):
+        return plain(json.dumps(value, ensure_ascii=False, default=str))
+    return plain(value)
+
+
+def table(rows: Iterable[Sequence[str]], headers: Sequence[str] | None = None,
+          indent: str = "") -> list[str]:
+    """Left-aligned columns separated by two spaces; the last column is not padded."""
+    rows = [list(map(plain, r)) for r in rows]
+    if headers:
+        rows.insert(0, list(headers))
+    if not rows:
+        return []
+    widths = [max(len(r[i]) for r in rows if i < len(r)) for i in range(max(map(len, rows)))]
+    lines = []
+    for row in rows:
+        cells = [c.ljust(widths[i]) if i < len(row) - 1 else c for i, c in enumerate(row)]
+        lines.append((indent + "  ".join(cells)).rstrip())
+    return lines
+
+
+def field_lines(pairs: Iterable[tuple[str, Any]], indent: str = "",
+                width: int | None = None) -> list[str]:
+    """``label: value`` lines with the values aligned (at ``width`` when given)."""
+    pairs = list(pairs)
+    if width is None:
+        width = max((len(label) for label, _ in pairs), default=0) + 1
+    return [f"{indent}{(label + ':').ljust(width)} {plain(value)}" for label, value in pairs]
+
+
+__all__ = [
+    "UsageError",
+    "add_as_of",
+    "dump_json",
+    "emit",
+    "field_lines",
+    "format_value",
+    "human_duration",
+    "human_size",
+    "non_negative",
+    "one_line_errors",
+    "open_api",
+    "plain",
+    "resolve_node",
+    "run_brief",
+    "run_json",
+    "short_time",
+    "table",
+    "version_brief",
+    "version_json",
+]

@@ -2,7 +2,7 @@
 import networkx as nx
 
 from lineage_builder import LineageBuilder, fan_out
-from lineage_desktop.graph import cluster_graph, compute_levels, natural_key, plan_clusters
+from lineage_desktop.graph import cluster_graph, compute_levels, natural_key
 
 DATA = "artifact:data:v0"
 

@@ -135,6 +135,7 @@ def _render_svg(scene, path: Path, source: QRectF, width: int, height: int, scal
     generator.setFileName(str(path))
     generator.setSize(QSize(width, height))
     generator.setViewBox(QRectF(0, 0, width, height))
+    generator.setResolution(96)  # CSS pixels: viewers show the file at its pixel size
     generator.setTitle("Lineage graph")
     generator.setDescription("Exported by lineage-desktop")
     painter = QPainter()

@@ -36,13 +36,14 @@ COUNT_BADGE_HEIGHT = 18.0
 ARROW_LENGTH = 9.0
 ARROW_HALF_WIDTH = 4.0
 
-# --- z-values: edges under clusters under nodes; the overview is alone when shown -------
+# --- z-values: edges under cards; the overview is alone when shown ------------------------
+# Cards keep Qt's default 0: every setter on a card costs a Python itemChange() call, and a
+# scene of 10,000 cards is built often enough for that to show.
 
-Z_EDGE = 0.0
-Z_EDGE_EMPHASISED = 1.0
-Z_CLUSTER = 2.0
-Z_NODE = 3.0
-Z_NODE_RAISED = 4.0  # selected or hovered node, so its ring is not covered by neighbours
+Z_EDGE = -2.0
+Z_EDGE_EMPHASISED = -1.0
+Z_CARD = 0.0
+Z_CARD_RAISED = 1.0  # hovered or selected card, so its ring is not covered by neighbours
 Z_OVERVIEW = 10.0
 
 # --- level of detail (the view's scale, QStyleOptionGraphicsItem.levelOfDetailFromTransform)

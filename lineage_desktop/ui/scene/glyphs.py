@@ -94,6 +94,18 @@ def warning_triangle(size: float = 14.0) -> tuple[QPainterPath, QPainterPath]:
     return tri, mark
 
 
+def placed(kind: str, center: QPointF) -> QPainterPath:
+    """The run or artifact glyph moved to ``center`` (shared: cards differ in few widths)."""
+    key = (kind, center.x(), center.y())
+    path = _PLACED.get(key)
+    if path is None:
+        path = (RUN_GLYPH if kind == "run" else ARTIFACT_GLYPH).translated(center)
+        _PLACED[key] = path
+    return path
+
+
+_PLACED: dict[tuple[str, float, float], QPainterPath] = {}
+
 # Built once at import: QPainterPath needs no QGuiApplication.
 RUN_GLYPH = gear()
 ARTIFACT_GLYPH = box()

@@ -7,13 +7,15 @@ Signals from item mouse handlers are emitted from the event loop right after the
 """
 from __future__ import annotations
 
+import gc
+
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
 
 import networkx as nx
 from PySide6.QtCore import QObject, QPointF, QRectF, QTimer, Signal, Slot
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneHelpEvent, QToolTip
 
 from lineage_desktop.layout.types import LayoutResult
 from lineage_desktop.ui import style
@@ -25,6 +27,19 @@ from lineage_desktop.ui.scene.overview_item import OverviewItem
 
 _PULSE_MS = 90  # running-dot animation step: smooth enough, a dozen tiny repaints a second
 _SCENE_MARGIN = 400.0  # scrollable room around the graph so zoom can anchor anywhere
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: building 20,000 items would trigger it dozens of
+    times for nothing (items form no cycles), about a quarter of the build time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class LineageScene(QGraphicsScene):
@@ -81,7 +96,12 @@ class LineageScene(QGraphicsScene):
         exist are placed there instead of at the layout's position (edges bend to follow).
         Highlights and compromised marks are kept for keys that still exist.
         """
-        keep = dict(keep_positions or {})
+        with _gc_paused():
+            self._build(view_graph, layout, dict(keep_positions or {}))
+
+    def _build(
+        self, view_graph: nx.DiGraph, layout: LayoutResult, keep: dict[str, tuple[float, float]]
+    ) -> None:
         self._clear_items()
         self._direction = layout.direction
         self._focus_key = view_graph.graph.get("focus")
@@ -92,15 +112,15 @@ class LineageScene(QGraphicsScene):
             spec = card_spec(str(key), attrs)
             size = layout.sizes.get(key) or spec_size(spec)
             cls = ClusterItem if spec.kind == "cluster" else NodeItem
-            card = cls(spec, size, ctx)
             centre = keep.get(key) or layout.positions.get(key)
             if centre is None:  # not laid out (should not happen): park it beside the graph
                 centre = (fallback_x, 40.0 + n * (size[1] + 20))
-            card.setPos(QPointF(*centre))
+            card = cls(spec, size, ctx, QPointF(*centre))
             card.focused = key == self._focus_key
             card.highlighted = key in self._highlighted
             card.compromised = key in self._compromised
-            card.setVisible(not hidden)
+            if hidden:
+                card.setVisible(False)
             self.addItem(card)
             self._cards[spec.key] = card
             if spec.running:
@@ -118,7 +138,8 @@ class LineageScene(QGraphicsScene):
                 layout.positions.get(target),
                 layout.direction,
             )
-            edge.setVisible(not hidden)
+            if hidden:
+                edge.setVisible(False)
             self.addItem(edge)
             self._edges.append(edge)
         self._highlighted &= self._cards.keys()
@@ -293,11 +314,21 @@ class LineageScene(QGraphicsScene):
     # --- geometry -----------------------------------------------------------------------
 
     def _update_content_rect(self) -> None:
-        rect = QRectF()
+        # Plain float min/max: sceneBoundingRect() on 20,000 items costs a Python
+        # boundingRect() round trip each.
+        left = top = float("inf")
+        right = bottom = float("-inf")
         for card in self._cards.values():
-            rect = rect.united(card.sceneBoundingRect())
+            b = card.boundingRect()
+            pos = card.pos()
+            x, y = pos.x(), pos.y()
+            left, top = min(left, x + b.left()), min(top, y + b.top())
+            right, bottom = max(right, x + b.right()), max(bottom, y + b.bottom())
         for edge in self._edges:
-            rect = rect.united(edge.sceneBoundingRect())
+            b = edge.boundingRect()
+            left, top = min(left, b.left()), min(top, b.top())
+            right, bottom = max(right, b.right()), max(bottom, b.bottom())
+        rect = QRectF(left, top, right - left, bottom - top) if right > left else QRectF()
         self._content = rect
         m = _SCENE_MARGIN
         self.setSceneRect(rect.adjusted(-m, -m, m, m) if not rect.isNull() else QRectF(-m, -m, 2 * m, 2 * m))
@@ -312,6 +343,22 @@ class LineageScene(QGraphicsScene):
         """Emit signal ``name`` with ``key`` from the event loop, after the current event."""
         signal = getattr(self, name)
         QTimer.singleShot(0, self, partial(signal.emit, key))
+
+    def helpEvent(self, event: QGraphicsSceneHelpEvent) -> None:  # noqa: N802 (Qt override)
+        # Tooltips are made on demand instead of stored on 10,000 items.
+        for item in self.items(event.scenePos()):
+            if isinstance(item, CardItem) and item.isVisible():
+                QToolTip.showText(event.screenPos(), item.tooltip_markup(), event.widget())
+                event.accept()
+                return
+            if isinstance(item, OverviewItem):
+                card = item.card_at(event.scenePos())
+                if card is not None:
+                    QToolTip.showText(event.screenPos(), card.tooltip_markup(), event.widget())
+                    event.accept()
+                    return
+        QToolTip.hideText()
+        event.ignore()
 
     @Slot()
     def _on_self_selection_changed(self) -> None:

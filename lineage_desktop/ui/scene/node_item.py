@@ -50,10 +50,17 @@ class CardItem(QGraphicsItem):
     """
 
     HIDEABLE = True  # shows the hover eye that asks to hide the node
-    Z = style.Z_NODE
 
-    def __init__(self, spec: CardSpec, size: tuple[float, float], ctx: SceneContext) -> None:
+    def __init__(
+        self,
+        spec: CardSpec,
+        size: tuple[float, float],
+        ctx: SceneContext,
+        pos: QPointF | None = None,
+    ) -> None:
         super().__init__()
+        if pos is not None:
+            self.setPos(pos)  # before ItemSendsGeometryChanges: no itemChange round trip
         self.spec = spec
         self._ctx = ctx
         self._edges: list[EdgeItem] = []
@@ -84,8 +91,7 @@ class CardItem(QGraphicsItem):
         )
         self.setAcceptHoverEvents(True)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.setZValue(self.Z)
-        self.setToolTip(plain_tooltip(spec.tooltip))
+        # No setToolTip(): the scene shows tooltip_markup() on demand (see its helpEvent).
 
     # --- geometry, computed once --------------------------------------------------------
 
@@ -100,8 +106,7 @@ class CardItem(QGraphicsItem):
         card = self._card
         spec = self.spec
         self._icon_center = QPointF(card.left() + style.PAD_X + _ICON_R, card.center().y())
-        glyph = glyphs.RUN_GLYPH if spec.member_kind == "run" else glyphs.ARTIFACT_GLYPH
-        self._glyph = glyph.translated(self._icon_center)
+        self._glyph = glyphs.placed("run" if spec.member_kind == "run" else "artifact", self._icon_center)
         self._text_x = card.left() + style.TEXT_LEFT
         text_w = max(10.0, self._text_right() - self._text_x)
         eye = style.EYE_SIZE if self.HIDEABLE else 0.0
@@ -151,6 +156,10 @@ class CardItem(QGraphicsItem):
         return self._shape
 
     # --- public helpers -------------------------------------------------------------------
+
+    def tooltip_markup(self) -> str:
+        """Tooltip of the card: its texts, HTML-escaped so that they show literally."""
+        return plain_tooltip(self.spec.tooltip)
 
     @property
     def key(self) -> str:
@@ -317,7 +326,7 @@ class CardItem(QGraphicsItem):
 
     def _refresh_emphasis(self) -> None:
         raised = self._hovered or self.isSelected()
-        self.setZValue(style.Z_NODE_RAISED if raised else self.Z)
+        self.setZValue(style.Z_CARD_RAISED if raised else style.Z_CARD)
         for edge in self._edges:
             edge.refresh_emphasis()
 
@@ -451,7 +460,6 @@ class ClusterItem(CardItem):
     """
 
     HIDEABLE = False
-    Z = style.Z_CLUSTER
 
     def _card_rect(self) -> QRectF:
         s = style.STACK_OFFSET

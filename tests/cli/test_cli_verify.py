@@ -1,0 +1,120 @@
+"""``verify``: exit status and listing on untouched, changed, deleted and added files,
+for stored blobs and ``file://`` references (a single file and a folder)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import lineage_desktop as ld
+from lineage_desktop.cli.cmd_verify import referenced_folders
+from lineage_desktop.records import ManifestEntry
+
+
+def _blob(lineage, ref: str, path: str) -> Path:
+    entry = ld.Api(store=lineage.store).artifact(ref).get_entry(path)
+    return Path(str(lineage.store) + ".files") / entry.digest[:2] / entry.digest
+
+
+def _findings(cli, *args: object) -> tuple[int, list[tuple[str, str, str]]]:
+    status, out, err = cli("verify", *args, "--json")
+    data = json.loads(out)
+    assert data["ok"] is (status == 0)
+    return status, [(p["status"], p["artifact"], p["path"]) for p in data["problems"]]
+
+
+def test_untouched_store_verifies(cli, lineage):
+    status, out, err = cli("verify", lineage.store)
+    assert status == 0, err
+    assert out.strip() == out.strip().splitlines()[-1]  # only the summary line
+    assert "checked 7 files of 5 versions" in out and "all match" in out
+    status, out, _ = cli("verify", lineage.store, "raw-data:v0")
+    assert status == 0 and "checked 3 files of 1 version" in out
+
+
+def test_changed_stored_blob(cli, lineage):
+    _blob(lineage, "model:v0", "model.pt").write_text("tampered")
+    status, out, _ = cli("verify", lineage.store)
+    assert status == 1
+    line = next(line for line in out.splitlines() if line.startswith("changed"))
+    assert "model:v0" in line and "model.pt" in line and "expected" in line
+    assert "1 changed" in out.splitlines()[-1]
+    # Other versions still verify on their own.
+    assert cli("verify", lineage.store, "model:v1")[0] == 0
+    assert cli("verify", lineage.store, "model:best")[0] == 1
+
+
+def test_deleted_blob_and_reference(cli, lineage):
+    _blob(lineage, "report:v0", "report.md").unlink()
+    (lineage.folder / "dog.png").unlink()
+    status, findings = _findings(cli, lineage.store)
+    assert status == 1
+    assert findings == [("missing", "raw-data:v0", "images/dog.png"),
+                        ("missing", "report:v0", "report.md")]
+
+
+def test_changed_and_added_files_in_a_referenced_folder(cli, lineage):
+    (lineage.folder / "cats" / "tom.png").write_bytes(b"not tom")
+    (lineage.folder / "cats" / "felix.png").write_bytes(b"felix")
+    (lineage.folder / "new.txt").write_text("extra")
+    status, findings = _findings(cli, lineage.store, "raw-data")
+    assert status == 1
+    assert sorted(findings) == [("changed", "raw-data:v0", "images/cats/tom.png"),
+                                ("extra", "raw-data:v0", "images/cats/felix.png"),
+                                ("extra", "raw-data:v0", "images/new.txt")]
+    status, out, _ = cli("verify", lineage.store)
+    assert status == 1
+    assert out.splitlines()[-1].endswith("1 changed, 2 extra")
+    extra = [line for line in out.splitlines() if line.startswith("extra")]
+    assert len(extra) == 2 and str(lineage.folder / "new.txt") in "".join(extra)
+
+
+def test_run_reference_checks_its_inputs_and_outputs(cli, lineage):
+    _blob(lineage, "features:v0", "features.csv").write_text("tampered")
+    status, findings = _findings(cli, lineage.store, lineage.run_key("train"))
+    assert status == 1 and findings == [("changed", "features:v0", "features.csv")]
+    assert cli("verify", lineage.store, lineage.run_key("evaluate"))[0] == 0
+
+
+def test_single_file_reference_under_another_name_is_not_a_folder(tmp_path):
+    entries = [
+        ManifestEntry("models/model.pt", "d", 1, (tmp_path / "x" / "model.pt").as_uri()),
+        ManifestEntry("data/a.csv", "d", 1, (tmp_path / "data" / "a.csv").as_uri()),
+        ManifestEntry("data/sub/b.csv", "d", 1, (tmp_path / "data" / "sub" / "b.csv").as_uri()),
+        ManifestEntry("stored.txt", "d", 1, None),
+    ]
+    assert referenced_folders(entries) == {
+        tmp_path / "data": ("data", {"a.csv", "sub/b.csv"})}
+
+
+def test_progress_on_stderr_for_many_files(cli, tmp_path, monkeypatch):
+    import lineage_desktop.cli.cmd_verify as cmd_verify
+
+    monkeypatch.setattr(cmd_verify, "PROGRESS_FROM_FILES", 3)
+    store = tmp_path / "many.db"
+    artifact = ld.Artifact("many", "dataset")
+    for i in range(5):
+        with artifact.new_file(f"f{i}.txt") as handle:
+            handle.write(str(i))
+    with ld.init(project="p", store=store) as run:
+        run.log_artifact(artifact)
+    status, out, err = cli("verify", store)
+    assert status == 0
+    assert "verify: 5/5 (100%)" in err
+
+
+def test_reference_without_checksum_only_needs_to_exist(cli, tmp_path):
+    folder = tmp_path / "shards"
+    folder.mkdir()
+    (folder / "a.bin").write_bytes(b"a")
+    artifact = ld.Artifact("shards", "dataset")
+    artifact.add_reference(folder.as_uri(), checksum=False)
+    artifact.add_reference("s3://bucket/remote.bin")  # remote: skipped offline
+    store = tmp_path / "refs.db"
+    with ld.init(project="p", store=store) as run:
+        run.log_artifact(artifact)
+    assert cli("verify", store)[0] == 0
+    (folder / "a.bin").write_bytes(b"changed")  # content was never recorded
+    assert cli("verify", store)[0] == 0
+    folder.rename(tmp_path / "moved")
+    status, findings = _findings(cli, store)
+    assert status == 1 and findings == [("missing", "shards:v0", "shards")]

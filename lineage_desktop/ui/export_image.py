@@ -6,6 +6,7 @@ full detail (never the zoomed-out blocks) on a white or dark background with a m
 ``scale`` multiplies the whole image, margins included. SVG and PDF keep labels as
 text (searchable, selectable), not as outlines.
 """
+
 from __future__ import annotations
 
 import math
@@ -40,7 +41,9 @@ def ensure_app() -> QApplication:
     app = QApplication.instance()
     if app is None:
         # A command-line switch rather than QT_QPA_PLATFORM: child processes keep theirs.
-        app = QApplication([sys.argv[0] if sys.argv else "lineage-desktop", "-platform", "offscreen"])
+        app = QApplication(
+            [sys.argv[0] if sys.argv else "lineage-desktop", "-platform", "offscreen"]
+        )
     elif not isinstance(app, QApplication):
         raise RuntimeError("a QGuiApplication without widgets is running; scenes need QApplication")
     return app
@@ -99,8 +102,16 @@ def render_scene(
     return path
 
 
-def _paint(painter: QPainter, scene: LineageScene, source: QRectF, scale: float, margin: float,
-           background, width: float, height: float) -> None:
+def _paint(
+    painter: QPainter,
+    scene: LineageScene,
+    source: QRectF,
+    scale: float,
+    margin: float,
+    background,
+    width: float,
+    height: float,
+) -> None:
     painter.setRenderHints(
         QPainter.RenderHint.Antialiasing
         | QPainter.RenderHint.TextAntialiasing
@@ -112,8 +123,16 @@ def _paint(painter: QPainter, scene: LineageScene, source: QRectF, scale: float,
     scene.render(painter, target, source, Qt.AspectRatioMode.IgnoreAspectRatio)
 
 
-def _render_png(scene, path: Path, source: QRectF, width: int, height: int, scale: float,
-                margin: float, background) -> None:
+def _render_png(
+    scene,
+    path: Path,
+    source: QRectF,
+    width: int,
+    height: int,
+    scale: float,
+    margin: float,
+    background,
+) -> None:
     if width * height > MAX_PNG_PIXELS:
         raise ImageTooLarge(
             f"a PNG of {width}x{height} pixels at scale {scale:g} is too large; "
@@ -129,8 +148,16 @@ def _render_png(scene, path: Path, source: QRectF, width: int, height: int, scal
         raise OSError(f"cannot write PNG to {path}")
 
 
-def _render_svg(scene, path: Path, source: QRectF, width: int, height: int, scale: float,
-                margin: float, background) -> None:
+def _render_svg(
+    scene,
+    path: Path,
+    source: QRectF,
+    width: int,
+    height: int,
+    scale: float,
+    margin: float,
+    background,
+) -> None:
     generator = QSvgGenerator()
     generator.setFileName(str(path))
     generator.setSize(QSize(width, height))
@@ -147,14 +174,24 @@ def _render_svg(scene, path: Path, source: QRectF, width: int, height: int, scal
         raise OSError(f"cannot write SVG to {path}")
 
 
-def _render_pdf(scene, path: Path, source: QRectF, width: int, height: int, scale: float,
-                margin: float, background) -> None:
+def _render_pdf(
+    scene,
+    path: Path,
+    source: QRectF,
+    width: int,
+    height: int,
+    scale: float,
+    margin: float,
+    background,
+) -> None:
     # One page exactly the size of the graph, in points: 1 scene unit = 1 pt at scale 1.
     writer = QPdfWriter(str(path))
     writer.setResolution(72)
     writer.setCreator("lineage-desktop")
     writer.setTitle("Lineage graph")
-    page = QPageSize(QSizeF(width, height), QPageSize.Unit.Point, "graph", QPageSize.SizeMatchPolicy.ExactMatch)
+    page = QPageSize(
+        QSizeF(width, height), QPageSize.Unit.Point, "graph", QPageSize.SizeMatchPolicy.ExactMatch
+    )
     writer.setPageLayout(QPageLayout(page, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
     painter = QPainter()
     if not painter.begin(writer):

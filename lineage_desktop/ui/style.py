@@ -4,6 +4,7 @@ Everything that draws (scene items, the view, image export) reads its colours an
 measures from here, so that the window, the light and dark themes and exported images
 agree. Sizes are scene units: one unit is one pixel at 1:1 zoom.
 """
+
 from __future__ import annotations
 
 import math
@@ -257,8 +258,10 @@ def node_size(
         f.name_metrics.horizontalAdvance(label),
     )
     if aliases:
-        pills = sum(pill_width(f.pill_metrics.elidedText(a, _ELIDE_RIGHT, PILL_MAX_TEXT), f)
-                    for a in aliases)
+        pills = sum(
+            pill_width(f.pill_metrics.elidedText(a, _ELIDE_RIGHT, PILL_MAX_TEXT), f)
+            for a in aliases
+        )
         text_w = max(text_w, pills + PILL_GAP * (len(aliases) - 1))
     extra = 0.0
     if kind == "cluster":

@@ -1,4 +1,5 @@
 """Fixtures for scene tests: a small lineage graph in a shown view at 1:1."""
+
 from __future__ import annotations
 
 import os
@@ -10,7 +11,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).parent))
 
 import pytest  # noqa: E402
-
 from scene_graphs import grid_layout, small_graph  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

@@ -1,4 +1,5 @@
 """Small view graphs and a layered placement for scene tests (no layout engine needed)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -53,22 +54,76 @@ def grid_layout(view_graph: nx.DiGraph, direction: str = "LR") -> LayoutResult:
 def small_graph() -> nx.DiGraph:
     """raw-data:v0 -> preprocess run -> clean-data:v2 -> train run -> churn-model:v3 -> eval."""
     g = nx.DiGraph(focus="artifact:churn-model:v3")
-    g.add_node("artifact:raw-data:v0", kind="artifact", label="raw-data:v0", type="dataset",
-               aliases=["latest"], level=-4)
-    g.add_node("run:pre1", kind="run", label="preprocess-7", type="preprocess",
-               job_type="preprocess", state="finished", level=-3)
-    g.add_node("artifact:clean-data:v2", kind="artifact", label="clean-data:v2", type="dataset",
-               aliases=[], level=-2, description="<b>bold</b> description")
-    g.add_node("run:train1", kind="run", label="train-<b>42</b>", type="train",
-               job_type="train", state="failed", level=-1)
-    g.add_node("artifact:churn-model:v3", kind="artifact", label="churn-model:v3", type="model",
-               aliases=["best", "latest", "production"], level=0)
-    g.add_node("run:eval1", kind="run", label="evaluate", type="eval", job_type="eval",
-               state="running", level=1)
-    g.add_node("cluster:1:run:score", kind="cluster", member_kind="run", type="score",
-               label="12 runs", count=12, members=[f"run:s{i}" for i in range(12)], level=1)
-    g.add_node("artifact:report:v0", kind="artifact", label="a-very-long-report-artifact-name-that-needs-eliding:v0",
-               type="report", aliases=[], level=2)
+    g.add_node(
+        "artifact:raw-data:v0",
+        kind="artifact",
+        label="raw-data:v0",
+        type="dataset",
+        aliases=["latest"],
+        level=-4,
+    )
+    g.add_node(
+        "run:pre1",
+        kind="run",
+        label="preprocess-7",
+        type="preprocess",
+        job_type="preprocess",
+        state="finished",
+        level=-3,
+    )
+    g.add_node(
+        "artifact:clean-data:v2",
+        kind="artifact",
+        label="clean-data:v2",
+        type="dataset",
+        aliases=[],
+        level=-2,
+        description="<b>bold</b> description",
+    )
+    g.add_node(
+        "run:train1",
+        kind="run",
+        label="train-<b>42</b>",
+        type="train",
+        job_type="train",
+        state="failed",
+        level=-1,
+    )
+    g.add_node(
+        "artifact:churn-model:v3",
+        kind="artifact",
+        label="churn-model:v3",
+        type="model",
+        aliases=["best", "latest", "production"],
+        level=0,
+    )
+    g.add_node(
+        "run:eval1",
+        kind="run",
+        label="evaluate",
+        type="eval",
+        job_type="eval",
+        state="running",
+        level=1,
+    )
+    g.add_node(
+        "cluster:1:run:score",
+        kind="cluster",
+        member_kind="run",
+        type="score",
+        label="12 runs",
+        count=12,
+        members=[f"run:s{i}" for i in range(12)],
+        level=1,
+    )
+    g.add_node(
+        "artifact:report:v0",
+        kind="artifact",
+        label="a-very-long-report-artifact-name-that-needs-eliding:v0",
+        type="report",
+        aliases=[],
+        level=2,
+    )
     g.add_edge("artifact:raw-data:v0", "run:pre1")
     g.add_edge("run:pre1", "artifact:clean-data:v2")
     g.add_edge("artifact:clean-data:v2", "run:train1")
@@ -86,14 +141,30 @@ def chain_graph(levels: int, width: int) -> nx.DiGraph:
         for row in range(width):
             if level % 2 == 0:
                 key = f"artifact:a{level}-{row}:v0"
-                g.add_node(key, kind="artifact", label=f"a{level}-{row}:v0", type="dataset",
-                           aliases=[], level=level)
+                g.add_node(
+                    key,
+                    kind="artifact",
+                    label=f"a{level}-{row}:v0",
+                    type="dataset",
+                    aliases=[],
+                    level=level,
+                )
             else:
                 key = f"run:r{level}-{row}"
-                g.add_node(key, kind="run", label=f"run-{level}-{row}", type="train",
-                           job_type="train", state="finished", level=level)
+                g.add_node(
+                    key,
+                    kind="run",
+                    label=f"run-{level}-{row}",
+                    type="train",
+                    job_type="train",
+                    state="finished",
+                    level=level,
+                )
             if level:
-                prev = (f"artifact:a{level - 1}-{row}:v0" if level % 2 == 1
-                        else f"run:r{level - 1}-{row}")
+                prev = (
+                    f"artifact:a{level - 1}-{row}:v0"
+                    if level % 2 == 1
+                    else f"run:r{level - 1}-{row}"
+                )
                 g.add_edge(prev, key)
     return g

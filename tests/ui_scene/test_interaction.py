@@ -1,11 +1,11 @@
 """Mouse and keyboard on the real view: clicks, double-clicks, drags, wheel, hover eye."""
+
 from __future__ import annotations
 
+from conftest import view_point
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
-
-from conftest import view_point
 
 
 def card_point(view, card, local=None):
@@ -16,15 +16,28 @@ def card_point(view, card, local=None):
 
 def move(widget, pos: QPoint, buttons=Qt.MouseButton.NoButton) -> None:
     """A mouse move with ``buttons`` held (QTest cannot say which buttons are down)."""
-    event = QMouseEvent(QEvent.Type.MouseMove, QPointF(pos), QPointF(widget.mapToGlobal(pos)),
-                        Qt.MouseButton.NoButton, buttons, Qt.KeyboardModifier.NoModifier)
+    event = QMouseEvent(
+        QEvent.Type.MouseMove,
+        QPointF(pos),
+        QPointF(widget.mapToGlobal(pos)),
+        Qt.MouseButton.NoButton,
+        buttons,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(widget, event)
 
 
 def wheel(widget, pos: QPoint, delta: int) -> None:
-    event = QWheelEvent(QPointF(pos), QPointF(widget.mapToGlobal(pos)), QPoint(0, 0), QPoint(0, delta),
-                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
-                        Qt.ScrollPhase.NoScrollPhase, False)
+    event = QWheelEvent(
+        QPointF(pos),
+        QPointF(widget.mapToGlobal(pos)),
+        QPoint(0, 0),
+        QPoint(0, delta),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(widget, event)
 
 
@@ -69,7 +82,9 @@ def test_cluster_click_emits_cluster_clicked(small, qtbot):
     cluster = scene.node_item("cluster:1:run:score")
     with qtbot.assertNotEmitted(scene.node_clicked):
         with qtbot.waitSignal(scene.cluster_clicked) as clicked:
-            qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=card_point(view, cluster))
+            qtbot.mouseClick(
+                view.viewport(), Qt.MouseButton.LeftButton, pos=card_point(view, cluster)
+            )
     assert clicked.args == ["cluster:1:run:score"]
 
 
@@ -177,8 +192,11 @@ def test_clusters_have_no_eye(small, qtbot):
     qtbot.waitUntil(lambda: cluster._hovered)
     with qtbot.assertNotEmitted(scene.hide_requested, wait=50):
         with qtbot.waitSignal(scene.cluster_clicked):
-            qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
-                             pos=card_point(view, cluster, cluster.eye_rect().center()))
+            qtbot.mouseClick(
+                view.viewport(),
+                Qt.MouseButton.LeftButton,
+                pos=card_point(view, cluster, cluster.eye_rect().center()),
+            )
 
 
 def test_shift_drag_selects_with_a_rubber_band(small, qtbot):
@@ -186,11 +204,18 @@ def test_shift_drag_selects_with_a_rubber_band(small, qtbot):
     view.fit_all()
     vp = view.viewport()
     with qtbot.waitSignal(scene.selection_keys_changed):
-        qtbot.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, QPoint(2, 2))
+        qtbot.mousePress(
+            vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, QPoint(2, 2)
+        )
         end = QPoint(vp.width() - 2, vp.height() - 2)
-        event = QMouseEvent(QEvent.Type.MouseMove, QPointF(end), QPointF(vp.mapToGlobal(end)),
-                            Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.ShiftModifier)
+        event = QMouseEvent(
+            QEvent.Type.MouseMove,
+            QPointF(end),
+            QPointF(vp.mapToGlobal(end)),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.ShiftModifier,
+        )
         QApplication.sendEvent(vp, event)
         qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, end)
     assert {i.data(0) for i in scene.selectedItems()} == set(small.graph.nodes)

@@ -1,8 +1,10 @@
 """Cards, clusters and edges carry their keys and texts, as plain text, at the right size."""
+
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPointF
+from scene_graphs import grid_layout, small_graph
 
 from lineage_desktop.ui import style
 from lineage_desktop.ui.scene import (
@@ -13,7 +15,6 @@ from lineage_desktop.ui.scene import (
     build_layout_request,
     card_spec,
 )
-from scene_graphs import grid_layout, small_graph
 
 
 def test_every_card_carries_its_graph_key_and_label(small):
@@ -68,21 +69,36 @@ def test_long_names_are_elided_keeping_the_version_and_tooltip_has_all(small):
 
 
 def test_card_spec_of_runs_artifacts_missing_and_clusters():
-    failed = card_spec("run:a", {"kind": "run", "label": "x", "job_type": "train", "state": "crashed"})
+    failed = card_spec(
+        "run:a", {"kind": "run", "label": "x", "job_type": "train", "state": "crashed"}
+    )
     assert failed.failed and not failed.running and failed.type_text == "train"
     running = card_spec("run:b", {"kind": "run", "label": "y", "type": None, "state": "running"})
     assert running.running and running.type_text == "run"
     missing = card_spec("run:gone", {"kind": "run", "label": "gone", "missing": True})
     assert missing.missing and missing.type_text == "missing run" and not missing.running
-    art = card_spec("artifact:d:v1", {"kind": "artifact", "label": "d:v1", "type": "dataset",
-                                      "aliases": ["latest"]})
+    art = card_spec(
+        "artifact:d:v1",
+        {"kind": "artifact", "label": "d:v1", "type": "dataset", "aliases": ["latest"]},
+    )
     assert (art.kind, art.member_kind, art.aliases) == ("artifact", "artifact", ("latest",))
     bare = card_spec("artifact:e:v0", {})
     assert bare.kind == "artifact" and bare.label == "artifact:e:v0"
-    cluster = card_spec("cluster:2:artifact:model:m", {
-        "kind": "cluster", "member_kind": "artifact", "type": "model",
-        "label": "7 versions of m", "members": ["a"] * 7})
-    assert (cluster.member_kind, cluster.count, cluster.type_text) == ("artifact", 7, "model artifacts")
+    cluster = card_spec(
+        "cluster:2:artifact:model:m",
+        {
+            "kind": "cluster",
+            "member_kind": "artifact",
+            "type": "model",
+            "label": "7 versions of m",
+            "members": ["a"] * 7,
+        },
+    )
+    assert (cluster.member_kind, cluster.count, cluster.type_text) == (
+        "artifact",
+        7,
+        "model artifacts",
+    )
 
 
 def test_node_size_follows_font_metrics(qapp):
@@ -108,7 +124,9 @@ def test_layout_request_uses_card_sizes_and_levels(qapp):
     assert set(nodes) == set(graph.nodes)
     assert nodes["artifact:churn-model:v3"].rank == 0
     assert nodes["run:pre1"].rank == -3
-    assert (nodes["run:pre1"].width, nodes["run:pre1"].height) == style.node_size("run", "preprocess-7", "preprocess")
+    assert (nodes["run:pre1"].width, nodes["run:pre1"].height) == style.node_size(
+        "run", "preprocess-7", "preprocess"
+    )
     assert set(request.edges) == set(graph.edges)
 
 

@@ -1,4 +1,5 @@
 """What the view and the exports draw: colours where they belong, batching, files."""
+
 from __future__ import annotations
 
 import math
@@ -8,10 +9,11 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
+from conftest import view_point
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
+from scene_graphs import chain_graph, grid_layout, small_graph
 
-from conftest import view_point
 from lineage_desktop.ui.export_image import (
     ImageTooLarge,
     UnsupportedImageFormat,
@@ -20,7 +22,6 @@ from lineage_desktop.ui.export_image import (
     render_scene,
 )
 from lineage_desktop.ui.scene import LineageScene, LineageView
-from scene_graphs import chain_graph, grid_layout, small_graph
 
 
 def is_green(c: QColor) -> bool:
@@ -109,7 +110,9 @@ def test_tiny_zoom_uses_the_batched_overview(qtbot, artifacts_dir):
     assert is_blue(pixel(image, view_point(view, art.pos())))
     # Blocks stay clickable.
     with qtbot.waitSignal(scene.node_clicked) as clicked:
-        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view_point(view, run.pos()))
+        qtbot.mouseClick(
+            view.viewport(), Qt.MouseButton.LeftButton, pos=view_point(view, run.pos())
+        )
     assert clicked.args == ["run:r1-0"]
     # Back to cards once readable again.
     view.set_zoom(1.0)
@@ -124,7 +127,9 @@ def test_painting_does_not_leak_references_to_none(small):
     graph = chain_graph(8, 25)
     scene.set_graph(graph, grid_layout(graph))
     rect = scene.content_rect()
-    image = QImage(int(rect.width() / 2) + 1, int(rect.height() / 2) + 1, QImage.Format.Format_ARGB32)
+    image = QImage(
+        int(rect.width() / 2) + 1, int(rect.height() / 2) + 1, QImage.Format.Format_ARGB32
+    )
     before = sys.getrefcount(None)
     with scene.export_mode():  # no caches: every item paints on every render
         for _ in range(15):
@@ -146,13 +151,17 @@ def test_png_export_size_follows_scale(small, tmp_path, artifacts_dir):
     out = render_scene(scene, tmp_path / "g.png", "png", scale=2.0)
     image = QImage(str(out))
     assert (image.width(), image.height()) == (
-        math.ceil((rect.width() + 48) * 2), math.ceil((rect.height() + 48) * 2))
+        math.ceil((rect.width() + 48) * 2),
+        math.ceil((rect.height() + 48) * 2),
+    )
     shutil.copy(out, artifacts_dir / "export_small_x2.png")
     # Full detail even at small scale: the corner is white, the model icon blue.
     assert image.pixelColor(3, 3) == QColor("#ffffff")
     model = scene.node_item("artifact:churn-model:v3")
     icon = model.mapToScene(model.icon_center())
-    px = image.pixelColor(int((icon.x() - rect.left() + 24) * 2), int((icon.y() - rect.top() + 24) * 2))
+    px = image.pixelColor(
+        int((icon.x() - rect.left() + 24) * 2), int((icon.y() - rect.top() + 24) * 2)
+    )
     assert is_blue(px), px.name()
     half = QImage(str(render_scene(scene, tmp_path / "h.png", scale=0.5)))
     assert half.width() == math.ceil((rect.width() + 48) * 0.5)
@@ -210,10 +219,16 @@ def test_headless_export_in_a_fresh_process(tmp_path):
         "ensure_app(); g = small_graph();"
         "render_graph_image(g, grid_layout(g), sys.argv[1], scale=1.5)"
     )
-    env = {k: v for k, v in __import__("os").environ.items() if k not in ("DISPLAY", "QT_QPA_PLATFORM")}
+    env = {
+        k: v for k, v in __import__("os").environ.items() if k not in ("DISPLAY", "QT_QPA_PLATFORM")
+    }
     out = tmp_path / "cli.png"
     from pathlib import Path
 
-    subprocess.run([sys.executable, "-c", code, str(out), str(Path(__file__).parent)],
-                   check=True, env=env, timeout=60)
+    subprocess.run(
+        [sys.executable, "-c", code, str(out), str(Path(__file__).parent)],
+        check=True,
+        env=env,
+        timeout=60,
+    )
     assert QImage(str(out)).width() > 1000

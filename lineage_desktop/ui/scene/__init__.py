@@ -4,6 +4,7 @@
 ``LineageView`` shows a scene with wheel/keyboard zoom, panning and overlays.
 ``build_layout_request(view_graph)`` sizes the boxes for the layout with the card fonts.
 """
+
 from lineage_desktop.ui.scene.cards import CardSpec, build_layout_request, card_spec, node_sizes
 from lineage_desktop.ui.scene.edge_item import EdgeItem
 from lineage_desktop.ui.scene.lineage_scene import LineageScene

@@ -3,6 +3,7 @@
 Kept apart from the items so that the window and the headless export can size boxes for
 the layout (``build_layout_request``) with exactly the texts the cards will draw.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -114,8 +115,7 @@ def node_sizes(view_graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
     """Box sizes of every node of a view graph, keyed by graph key."""
     metrics = style.fonts()
     return {
-        key: spec_size(card_spec(key, attrs), metrics)
-        for key, attrs in view_graph.nodes(data=True)
+        key: spec_size(card_spec(key, attrs), metrics) for key, attrs in view_graph.nodes(data=True)
     }
 
 

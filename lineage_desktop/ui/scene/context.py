@@ -3,6 +3,7 @@
 Items hold a reference to their scene's ``SceneContext`` instead of asking the scene in
 ``paint()``: attribute reads are the cheapest thing Python can do per frame.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -76,8 +77,15 @@ class Paints:
 class SceneContext:
     """Mutable per-scene render state, shared by reference with every item."""
 
-    __slots__ = ("palette", "paints", "exporting", "pulse", "dragging", "dragged_keys",
-                 "overview_dirty")
+    __slots__ = (
+        "palette",
+        "paints",
+        "exporting",
+        "pulse",
+        "dragging",
+        "dragged_keys",
+        "overview_dirty",
+    )
 
     def __init__(self, palette: style.Palette = style.LIGHT) -> None:
         self.palette = palette

@@ -7,6 +7,7 @@ endpoints stay on the box borders. When a drag turns the edge around (the target
 longer lies downstream of the source), a fresh S-curve between the nearest box sides
 replaces it.
 """
+
 from __future__ import annotations
 
 import math
@@ -142,7 +143,11 @@ class EdgeItem(QGraphicsItem):
             horizontal = self._direction != "TB"
             before = (last.x() - first.x()) if horizontal else (last.y() - first.y())
             moved_first, moved_last = first + ds, last + dt
-            after = (moved_last.x() - moved_first.x()) if horizontal else (moved_last.y() - moved_first.y())
+            after = (
+                (moved_last.x() - moved_first.x())
+                if horizontal
+                else (moved_last.y() - moved_first.y())
+            )
             if before * after > 0 and abs(after) > 16:
                 return blended_route(self._base_points, ds, dt)
         return fresh_route(src, self._source.size, dst, self._target.size, self._direction)
@@ -172,7 +177,9 @@ class EdgeItem(QGraphicsItem):
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
         return self._bounds
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         p = self._ctx.paints
         hot = self._hot and not self._ctx.exporting
         painter.setPen(p.edge_hot_pen if hot else p.edge_pen)

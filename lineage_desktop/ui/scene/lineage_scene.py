@@ -5,10 +5,10 @@ it holds no business logic (hiding, re-focusing and clustering happen below ``ui
 Signals from item mouse handlers are emitted from the event loop right after the event
 (``post_signal``), so a slot may safely rebuild the scene, deleting the clicked item.
 """
+
 from __future__ import annotations
 
 import gc
-
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
@@ -331,7 +331,9 @@ class LineageScene(QGraphicsScene):
         rect = QRectF(left, top, right - left, bottom - top) if right > left else QRectF()
         self._content = rect
         m = _SCENE_MARGIN
-        self.setSceneRect(rect.adjusted(-m, -m, m, m) if not rect.isNull() else QRectF(-m, -m, 2 * m, 2 * m))
+        self.setSceneRect(
+            rect.adjusted(-m, -m, m, m) if not rect.isNull() else QRectF(-m, -m, 2 * m, 2 * m)
+        )
 
     def grow_scene_rect(self) -> None:
         """Recompute the content rectangle after the user dragged cards (cheap enough)."""

@@ -9,6 +9,7 @@ item draws them all at once.
 Texts are plain strings drawn with ``QPainter.drawText``: nothing from the store is ever
 interpreted as markup (the tooltip is HTML-escaped for the same reason).
 """
+
 from __future__ import annotations
 
 import html
@@ -106,15 +107,21 @@ class CardItem(QGraphicsItem):
         card = self._card
         spec = self.spec
         self._icon_center = QPointF(card.left() + style.PAD_X + _ICON_R, card.center().y())
-        self._glyph = glyphs.placed("run" if spec.member_kind == "run" else "artifact", self._icon_center)
+        self._glyph = glyphs.placed(
+            "run" if spec.member_kind == "run" else "artifact", self._icon_center
+        )
         self._text_x = card.left() + style.TEXT_LEFT
         text_w = max(10.0, self._text_right() - self._text_x)
         eye = style.EYE_SIZE if self.HIDEABLE else 0.0
         self._eye_rect = QRectF(
             card.right() - 4 - style.EYE_SIZE, card.top() + 4, style.EYE_SIZE, style.EYE_SIZE
         )
-        name_mode = Qt.TextElideMode.ElideMiddle if spec.kind == "artifact" else Qt.TextElideMode.ElideRight
-        self._type_text = f.type_metrics.elidedText(spec.type_text, Qt.TextElideMode.ElideRight, text_w - eye)
+        name_mode = (
+            Qt.TextElideMode.ElideMiddle if spec.kind == "artifact" else Qt.TextElideMode.ElideRight
+        )
+        self._type_text = f.type_metrics.elidedText(
+            spec.type_text, Qt.TextElideMode.ElideRight, text_w - eye
+        )
         self._name_text = f.name_metrics.elidedText(spec.label, name_mode, text_w)
         type_h, name_h = f.type_metrics.height(), f.name_metrics.height()
         block = type_h + style.LINE_GAP + name_h
@@ -122,7 +129,9 @@ class CardItem(QGraphicsItem):
             block += 4 + style.PILL_HEIGHT
         top = card.center().y() - block / 2
         self._type_pos = QPointF(self._text_x, top + f.type_metrics.ascent())
-        self._name_pos = QPointF(self._text_x, top + type_h + style.LINE_GAP + f.name_metrics.ascent())
+        self._name_pos = QPointF(
+            self._text_x, top + type_h + style.LINE_GAP + f.name_metrics.ascent()
+        )
         self._pills = self._layout_pills(top + type_h + style.LINE_GAP + name_h + 4, text_w)
 
     def _layout_pills(self, top: float, avail: float) -> list[tuple[QRectF, str, QPointF]]:
@@ -136,14 +145,28 @@ class CardItem(QGraphicsItem):
         for i, alias in enumerate(aliases):
             rest = len(aliases) - i - 1
             more_w = style.pill_width(f"+{rest}", f) + style.PILL_GAP if rest else 0.0
-            text = f.pill_metrics.elidedText(alias, Qt.TextElideMode.ElideRight, style.PILL_MAX_TEXT)
+            text = f.pill_metrics.elidedText(
+                alias, Qt.TextElideMode.ElideRight, style.PILL_MAX_TEXT
+            )
             w = style.pill_width(text, f)
             if x + w + more_w > self._text_x + avail:
                 text = f"+{len(aliases) - i}"
                 w = style.pill_width(text, f)
-                pills.append((QRectF(x, top, w, style.PILL_HEIGHT), text, QPointF(x + style.PILL_PAD_X, baseline)))
+                pills.append(
+                    (
+                        QRectF(x, top, w, style.PILL_HEIGHT),
+                        text,
+                        QPointF(x + style.PILL_PAD_X, baseline),
+                    )
+                )
                 break
-            pills.append((QRectF(x, top, w, style.PILL_HEIGHT), text, QPointF(x + style.PILL_PAD_X, baseline)))
+            pills.append(
+                (
+                    QRectF(x, top, w, style.PILL_HEIGHT),
+                    text,
+                    QPointF(x + style.PILL_PAD_X, baseline),
+                )
+            )
             x += w + style.PILL_GAP
         return pills
 
@@ -210,7 +233,9 @@ class CardItem(QGraphicsItem):
 
     # --- painting -------------------------------------------------------------------------
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         ctx = self._ctx
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         if lod < style.LOD_TEXT and not ctx.exporting:
@@ -474,7 +499,9 @@ class ClusterItem(CardItem):
         f = style.fonts()
         badge_w = style.count_badge_width(self.spec.count, f)
         h = style.COUNT_BADGE_HEIGHT
-        self._badge = QRectF(self._card.right() - 10 - badge_w, self._card.center().y() - h / 2, badge_w, h)
+        self._badge = QRectF(
+            self._card.right() - 10 - badge_w, self._card.center().y() - h / 2, badge_w, h
+        )
         self._badge_text = str(self.spec.count)
 
     def _stack(self) -> list[QRectF]:
@@ -484,7 +511,9 @@ class ClusterItem(CardItem):
     def _card_pen_brush(self) -> tuple[Any, Any]:
         p = self._ctx.paints
         kind = self.spec.member_kind if self.spec.member_kind in p.cluster_fill else "artifact"
-        pen = p.selected_pen if self.isSelected() and not self._ctx.exporting else p.cluster_pen[kind]
+        pen = (
+            p.selected_pen if self.isSelected() and not self._ctx.exporting else p.cluster_pen[kind]
+        )
         return pen, p.cluster_fill[kind]
 
     def _paint_block(self, painter: QPainter) -> None:

@@ -3,6 +3,7 @@
 They are children of the view, not of its viewport: scrolling moves the viewport's
 children along with the contents, and these must stay put.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt, QTimer, Slot

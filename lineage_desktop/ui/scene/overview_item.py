@@ -6,6 +6,7 @@ edge and shows this single item instead: all edges as one hairline path, then al
 cards as plain rectangles, one ``drawRects`` call per colour. Clicks still work: the
 item finds the card under the pointer itself.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -74,8 +75,9 @@ class OverviewItem(QGraphicsItem):
                 pad = rect.height() * 0.35
                 focus.append(rect.adjusted(-pad, -pad, pad, pad))
             if card.highlighted:
-                highlight.append(rect.adjusted(-rect.height(), -rect.height(),
-                                               rect.height(), rect.height()))
+                highlight.append(
+                    rect.adjusted(-rect.height(), -rect.height(), rect.height(), rect.height())
+                )
             bounds = bounds.united(rect)
         path = QPainterPath()
         for edge in edges:
@@ -92,7 +94,9 @@ class OverviewItem(QGraphicsItem):
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
         return self._bounds
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         p = self._ctx.paints
         painter.save()
         # Aliasing is invisible at this scale and makes the fills several times cheaper.

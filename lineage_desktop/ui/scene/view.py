@@ -6,6 +6,7 @@ anchor can be honoured at any zoom and the graph can be panned into any corner.
 Each zoom change tells the scene its scale, which then draws cards or one batched
 overview (see ``style.LOD_BATCH``).
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
@@ -232,15 +233,19 @@ class LineageView(QGraphicsView):
         vp = self.viewport().geometry()
         hint = self._busy.sizeHint()
         self._busy.setGeometry(
-            vp.right() - hint.width() - _OVERLAY_MARGIN, vp.top() + _OVERLAY_MARGIN,
-            hint.width(), hint.height(),
+            vp.right() - hint.width() - _OVERLAY_MARGIN,
+            vp.top() + _OVERLAY_MARGIN,
+            hint.width(),
+            hint.height(),
         )
         width = min(520, max(100, vp.width() - 40))
         height = self._message.heightForWidth(width)
         height = max(height, self._message.sizeHint().height())
         self._message.setGeometry(
-            vp.left() + (vp.width() - width) // 2, vp.top() + (vp.height() - height) // 2,
-            width, height,
+            vp.left() + (vp.width() - width) // 2,
+            vp.top() + (vp.height() - height) // 2,
+            width,
+            height,
         )
 
     # --- Qt overrides ---------------------------------------------------------------------
@@ -278,7 +283,9 @@ class LineageView(QGraphicsView):
         # Shift+drag selects with a rubber band; a plain drag on the background pans.
         shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         self.setDragMode(
-            QGraphicsView.DragMode.RubberBandDrag if shift else QGraphicsView.DragMode.ScrollHandDrag
+            QGraphicsView.DragMode.RubberBandDrag
+            if shift
+            else QGraphicsView.DragMode.ScrollHandDrag
         )
         super().mousePressEvent(event)
 

@@ -232,3 +232,25 @@ def test_headless_export_in_a_fresh_process(tmp_path):
         timeout=60,
     )
     assert QImage(str(out)).width() > 1000
+
+
+def test_running_runs_pulse_only_while_cards_are_drawn(small, qtbot):
+    scene = small.scene
+    assert scene.node_item("run:eval1").spec.running
+    qtbot.waitUntil(lambda: scene.context().pulse > 0, timeout=2000)
+    scene.set_batched(True)
+    assert scene.context().pulse == 0.0
+    scene.set_batched(False)
+    qtbot.waitUntil(lambda: scene.context().pulse > 0, timeout=2000)
+
+
+def test_a_graph_set_while_batched_starts_hidden(qtbot):
+    scene = LineageScene()
+    scene.set_batched(True)
+    graph = small_graph()
+    scene.set_graph(graph, grid_layout(graph))
+    assert scene.overview_item().isVisible()
+    assert not any(c.isVisible() for c in scene.node_items())
+    scene.set_batched(False)
+    assert all(c.isVisible() for c in scene.node_items())
+    assert all(e.isVisible() for e in scene.edge_items())

@@ -130,8 +130,12 @@ class EdgeItem(QGraphicsItem):
         return list(self._points)
 
     def path(self) -> QPainterPath:
-        """The drawn curve (ending at the arrowhead's base)."""
+        """A copy of the drawn curve (ending at the arrowhead's base)."""
         return QPainterPath(self._path)
+
+    def curve(self) -> QPainterPath:
+        """The drawn curve itself, not a copy (read only: for batching)."""
+        return self._path
 
     def _route(self) -> list[QPointF]:
         src, dst = self._source.pos(), self._target.pos()

@@ -249,14 +249,15 @@ class LineageScene(QGraphicsScene):
         self._batched = batched
         if self._overview is None:  # no graph yet: set_graph honours the flag
             return
-        if batched and self._ctx.overview_dirty:
-            self._rebuild_overview()
-        # Hidden items cost the renderer nothing; a card painting "nothing" would still
-        # cost one Python call per frame.
-        for card in self._cards.values():
-            card.setVisible(not batched)
-        for edge in self._edges:
-            edge.setVisible(not batched)
+        with _gc_paused():
+            if batched and self._ctx.overview_dirty:
+                self._rebuild_overview()
+            # Hidden items cost the renderer nothing; a card painting "nothing" would
+            # still cost one Python call per frame.
+            for card in self._cards.values():
+                card.setVisible(not batched)
+            for edge in self._edges:
+                edge.setVisible(not batched)
         self._overview.setVisible(batched)
         self._update_pulse()
 

@@ -213,6 +213,10 @@ class CardItem(QGraphicsItem):
         """Where the hover "hide" button is, in item coordinates."""
         return QRectF(self._eye_rect)
 
+    def card_rect(self) -> QRectF:
+        """The front card in item coordinates (the box minus a cluster's stack)."""
+        return self._card
+
     def icon_center(self) -> QPointF:
         """Centre of the icon disc in item coordinates."""
         return QPointF(self._icon_center)

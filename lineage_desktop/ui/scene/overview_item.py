@@ -68,7 +68,7 @@ class OverviewItem(QGraphicsItem):
         hits: list[tuple[QRectF, CardItem]] = []
         bounds = QRectF()
         for card in cards:
-            rect = card.shape().boundingRect().translated(card.pos())
+            rect = card.card_rect().translated(card.pos())
             rects[_group(card)].append(rect)
             hits.append((rect, card))
             if card.focused:
@@ -81,10 +81,7 @@ class OverviewItem(QGraphicsItem):
             bounds = bounds.united(rect)
         path = QPainterPath()
         for edge in edges:
-            points = edge.control_points()
-            path.moveTo(points[0])
-            for i in range(1, len(points) - 2, 3):
-                path.cubicTo(points[i], points[i + 1], points[i + 2])
+            path.addPath(edge.curve())
         bounds = bounds.united(path.controlPointRect()).adjusted(-60, -60, 60, 60)
         self.prepareGeometryChange()
         self._rects, self._focus, self._highlight = rects, focus, highlight

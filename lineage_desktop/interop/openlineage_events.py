@@ -1,0 +1,193 @@
+"""Reading OpenLineage events (newline-delimited JSON) into checked plain values.
+
+Every line is one record; a line that is not valid JSON, has an unknown ``eventType`` or
+lacks a required field is reported as ``FILE:LINE: reason`` and left out.
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lineage_desktop.interop.report import ImportReport
+from lineage_desktop.store import parse_time
+
+RUN_EVENT_TYPES = ("START", "RUNNING", "COMPLETE", "FAIL", "ABORT", "OTHER")
+FACET = "lineageDesktop"  # our custom facet: what round-trips a store exactly
+
+
+class EventError(ValueError):
+    """A line that cannot be imported; the message is the reason reported."""
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetRef:
+    namespace: str
+    name: str
+    facets: dict[str, Any] = field(default_factory=dict)
+    io_facets: dict[str, Any] = field(default_factory=dict)  # inputFacets / outputFacets
+
+    @property
+    def own(self) -> dict[str, Any] | None:
+        """Our facet, present when lineage_desktop exported the dataset."""
+        found = self.facets.get(FACET)
+        return found if isinstance(found, dict) and found.get("name") else None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One checked event. ``kind`` is ``run`` or ``dataset`` (a static dataset event)."""
+
+    source: str
+    line: int
+    kind: str
+    time: str
+    event_type: str = "OTHER"
+    run_id: str = ""
+    job_namespace: str = ""
+    job_name: str = ""
+    run_facets: dict[str, Any] = field(default_factory=dict)
+    job_facets: dict[str, Any] = field(default_factory=dict)
+    inputs: tuple[DatasetRef, ...] = ()
+    outputs: tuple[DatasetRef, ...] = ()
+    producer: str = ""
+
+    @property
+    def where(self) -> str:
+        return f"{self.source}:{self.line}"
+
+
+def _text(obj: dict[str, Any], key: str, label: str) -> str:
+    value = obj.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise EventError(f"missing field {label!r}")
+    return value
+
+
+def _facets(obj: dict[str, Any], key: str, label: str) -> dict[str, Any]:
+    value = obj.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise EventError(f"field {label!r} is not an object")
+    return value
+
+
+def _datasets(event: dict[str, Any], key: str) -> tuple[DatasetRef, ...]:
+    value = event.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise EventError(f"field {key!r} is not a list")
+    found = []
+    for index, item in enumerate(value):
+        label = f"{key}[{index}]"
+        if not isinstance(item, dict):
+            raise EventError(f"{label} is not an object")
+        io_key = "inputFacets" if key == "inputs" else "outputFacets"
+        found.append(DatasetRef(
+            namespace=_text(item, "namespace", f"{label}.namespace"),
+            name=_text(item, "name", f"{label}.name"),
+            facets=_facets(item, "facets", f"{label}.facets"),
+            io_facets=_facets(item, io_key, f"{label}.{io_key}")))
+    return tuple(found)
+
+
+def parse_event(obj: Any, source: str, line: int) -> Event:
+    """Check one decoded event; raise ``EventError`` naming what is wrong."""
+    if not isinstance(obj, dict):
+        raise EventError("not a JSON object")
+    time = _text(obj, "eventTime", "eventTime")
+    try:
+        stored_time = parse_time(time)
+    except ValueError:
+        raise EventError(f"eventTime {time!r} is not an ISO-8601 time") from None
+    producer = obj.get("producer") if isinstance(obj.get("producer"), str) else ""
+    if "dataset" in obj and "run" not in obj:
+        dataset = obj["dataset"]
+        if not isinstance(dataset, dict):
+            raise EventError("field 'dataset' is not an object")
+        ref = DatasetRef(_text(dataset, "namespace", "dataset.namespace"),
+                         _text(dataset, "name", "dataset.name"),
+                         _facets(dataset, "facets", "dataset.facets"))
+        return Event(source, line, "dataset", stored_time, outputs=(ref,), producer=producer)
+    if "run" not in obj:
+        if "job" in obj:
+            raise EventError("job event without a run: there is no run to record")
+        raise EventError("missing field 'run'")
+    event_type = obj.get("eventType", "OTHER")
+    if not isinstance(event_type, str) or event_type.upper() not in RUN_EVENT_TYPES:
+        raise EventError(f"unknown event type {event_type!r} (expected one of "
+                         f"{', '.join(RUN_EVENT_TYPES)})")
+    run = obj["run"]
+    job = obj.get("job")
+    if not isinstance(run, dict):
+        raise EventError("field 'run' is not an object")
+    if not isinstance(job, dict):
+        raise EventError("missing field 'job'")
+    return Event(
+        source, line, "run", stored_time, event_type=event_type.upper(),
+        run_id=_text(run, "runId", "run.runId"),
+        job_namespace=_text(job, "namespace", "job.namespace"),
+        job_name=_text(job, "name", "job.name"),
+        run_facets=_facets(run, "facets", "run.facets"),
+        job_facets=_facets(job, "facets", "job.facets"),
+        inputs=_datasets(obj, "inputs"), outputs=_datasets(obj, "outputs"), producer=producer)
+
+
+def event_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The files to read: each path, or the ``.json``/``.ndjson``/``.jsonl`` files of a
+    folder (the file transport writes one event per file unless it appends)."""
+    found = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file()
+                                and p.suffix.lower() in (".json", ".ndjson", ".jsonl")))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise FileNotFoundError(f"no such events file or folder: {str(raw)!r}")
+    return found
+
+
+def read_events(paths: Iterable[str | os.PathLike[str]], report: ImportReport) -> list[Event]:
+    """Every importable event of the files; every other non-blank line goes to ``report``."""
+    events = []
+    for path in event_files(paths):
+        for line_no, obj_or_error in _lines(path):
+            report.read += 1
+            try:
+                if isinstance(obj_or_error, EventError):
+                    raise obj_or_error
+                events.append(parse_event(obj_or_error, str(path), line_no))
+            except EventError as exc:
+                report.skip(str(path), line_no, str(exc))
+    return events
+
+
+def _lines(path: Path) -> Iterator[tuple[int, Any]]:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    stripped = text.strip()
+    if stripped.startswith("[") or (stripped.startswith("{") and "\n" in stripped):
+        # A JSON array of events, or one pretty-printed event: read as one document.
+        try:
+            whole = json.loads(stripped)
+        except ValueError:
+            whole = None
+        if isinstance(whole, list):
+            yield from ((1, item) for item in whole)
+            return
+        if isinstance(whole, dict):
+            yield 1, whole
+            return
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield line_no, json.loads(line)
+        except ValueError as exc:
+            yield line_no, EventError(f"not valid JSON: {exc}")

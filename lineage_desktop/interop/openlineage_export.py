@@ -1,0 +1,209 @@
+"""A store's runs and versions as OpenLineage run events (plain dicts, spec 2-0-2).
+
+Each run becomes a START event (its inputs) and a COMPLETE, FAIL or ABORT event (inputs
+and outputs; a run still running gets a RUNNING event when it has outputs). Versions that
+no run logged or used become static dataset events. Standard facets say what other tools
+understand (``version``, ``documentation``, ``jobType``, ``errorMessage``); the custom
+``lineageDesktop`` facets hold the original ids, names, digests and times, so that
+importing the events into an empty store gives back the same lineage.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from importlib import metadata as importlib_metadata
+from typing import IO, Any
+
+from lineage_desktop.interop.openlineage_events import FACET
+from lineage_desktop.records import ArtifactVersion, Run
+from lineage_desktop.store import Store
+from lineage_desktop.store import interop_queries as q
+
+SPEC = "https://openlineage.io/spec/2-0-2/OpenLineage.json"
+FACETS = "https://openlineage.io/spec/facets"
+OWN_SCHEMA = "urn:lineage-desktop:openlineage-facets:1"
+
+
+def producer() -> str:
+    try:
+        version = importlib_metadata.version("lineage-desktop")
+    except importlib_metadata.PackageNotFoundError:
+        version = "unknown"
+    return f"urn:lineage-desktop:{version}"
+
+
+def _facet(schema: str, **fields: Any) -> dict[str, Any]:
+    return {"_producer": producer(), "_schemaURL": schema, **fields}
+
+
+def namespace_of(entity: str, project: str) -> str:
+    return f"lineage-desktop://{entity}/{project}"
+
+
+def ol_run_id(run: Run) -> str:
+    """The OpenLineage runId (a UUID): the imported one, the run id if it is a UUID, else
+    a UUID derived from the run id (the same every time)."""
+    imported = ((run.config.get("openlineage") or {}).get("run") or {}).get("runId") \
+        if isinstance(run.config.get("openlineage"), dict) else None
+    for candidate in (imported, run.id):
+        try:
+            return str(uuid.UUID(str(candidate)))
+        except ValueError:
+            continue
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"lineage-desktop:run:{run.id}"))
+
+
+def _imported(record_config: dict[str, Any], part: str) -> dict[str, Any]:
+    found = record_config.get("openlineage")
+    if isinstance(found, dict) and isinstance(found.get(part), dict):
+        return found[part]
+    return {}
+
+
+def run_facet(run: Run) -> dict[str, Any]:
+    return _facet(
+        f"{OWN_SCHEMA}#/$defs/LineageDesktopRunFacet", id=run.id, entity=run.entity,
+        project=run.project, name=run.name, jobType=run.job_type, group=run.group,
+        author=run.author, host=run.host, state=run.state, startedAt=run.started_at,
+        finishedAt=run.finished_at, config=run.config, notes=run.notes, tags=list(run.tags),
+        exitCode=run.exit_code)
+
+
+class EventBuilder:
+    """Builds the events of runs of one store (caching versions' manifests)."""
+
+    def __init__(self, store: Store, include_files: bool = True) -> None:
+        self.store = store
+        self.include_files = include_files
+
+    def dataset(self, version: ArtifactVersion) -> dict[str, Any]:
+        origin = version.metadata.get("openlineage")
+        facets: dict[str, Any] = {}
+        if isinstance(origin, dict) and origin.get("namespace") and origin.get("name"):
+            namespace, name = str(origin["namespace"]), str(origin["name"])
+            facets.update({k: v for k, v in (origin.get("facets") or {}).items() if k != FACET})
+        else:
+            namespace, name = namespace_of(version.entity, version.project), version.name
+        facets.setdefault("version", _facet(
+            f"{FACETS}/1-0-1/DatasetVersionDatasetFacet.json#/$defs/DatasetVersionDatasetFacet",
+            datasetVersion=version.digest))
+        if version.description:
+            facets["documentation"] = _facet(
+                f"{FACETS}/1-1-0/DocumentationDatasetFacet.json#/$defs/DocumentationDatasetFacet",
+                description=version.description)
+        own = _facet(
+            f"{OWN_SCHEMA}#/$defs/LineageDesktopDatasetFacet", entity=version.entity,
+            project=version.project, name=version.name, type=version.type, index=version.index,
+            digest=version.digest, description=version.description, metadata=version.metadata,
+            size=version.size, fileCount=version.file_count, createdAt=version.created_at,
+            loggedBy=version.run_id, aliases=list(version.aliases), tags=list(version.tags))
+        if self.include_files:
+            own["files"] = [{"path": e.path, "digest": e.digest, "size": e.size, "ref": e.ref}
+                            for e in self.store.manifest(version.id)]
+        facets[FACET] = own
+        return {"namespace": namespace, "name": name, "facets": facets}
+
+    def run_events(
+        self, run: Run, inputs: Iterable[tuple[ArtifactVersion, str]],
+        outputs: Iterable[ArtifactVersion],
+    ) -> list[dict[str, Any]]:
+        """START, then the final (or RUNNING) event of one run."""
+        job_origin = _imported(run.config, "job")
+        job = {"namespace": job_origin.get("namespace") or namespace_of(run.entity, run.project),
+               "name": job_origin.get("name") or run.job_type or run.name,
+               "facets": dict(job_origin.get("facets") or {})}
+        job["facets"].setdefault("jobType", _facet(
+            f"{FACETS}/2-0-4/JobTypeJobFacet.json#/$defs/JobTypeJobFacet",
+            processingType="BATCH", integration="LINEAGE_DESKTOP",
+            jobType=(run.job_type or "RUN").upper()))
+        facets = {k: v for k, v in (_imported(run.config, "run").get("facets") or {}).items()
+                  if k != FACET}
+        if run.state in ("failed", "crashed") and run.notes and "errorMessage" not in facets:
+            facets["errorMessage"] = _facet(
+                f"{FACETS}/1-0-1/ErrorMessageRunFacet.json#/$defs/ErrorMessageRunFacet",
+                message=run.notes, programmingLanguage="python")
+        facets[FACET] = run_facet(run)
+        run_part = {"runId": ol_run_id(run), "facets": facets}
+        input_list = []
+        for version, used_at in inputs:
+            entry = self.dataset(version)
+            entry["inputFacets"] = {FACET: _facet(
+                f"{OWN_SCHEMA}#/$defs/LineageDesktopInputFacet", usedAt=used_at)}
+            input_list.append(entry)
+        output_list = [self.dataset(v) for v in outputs]
+        started = run.started_at or ""
+        events = [self._event("START", started, run_part, job, input_list, [])]
+        final = {"finished": "COMPLETE", "failed": "FAIL", "crashed": "ABORT"}.get(run.state)
+        if final is not None:
+            events.append(self._event(final, run.finished_at or started, run_part, job,
+                                      input_list, output_list))
+        elif output_list:
+            moment = max([started] + [v.created_at or "" for v in outputs])
+            events.append(self._event("RUNNING", moment, run_part, job, input_list,
+                                      output_list))
+        return events
+
+    @staticmethod
+    def _event(kind: str, moment: str, run: dict[str, Any], job: dict[str, Any],
+               inputs: list[dict[str, Any]], outputs: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"eventType": kind, "eventTime": moment, "producer": producer(),
+                "schemaURL": f"{SPEC}#/$defs/RunEvent", "run": run, "job": job,
+                "inputs": inputs, "outputs": outputs}
+
+    def dataset_event(self, version: ArtifactVersion) -> dict[str, Any]:
+        return {"eventTime": version.created_at, "producer": producer(),
+                "schemaURL": f"{SPEC}#/$defs/DatasetEvent", "dataset": self.dataset(version)}
+
+
+def export_events(
+    store: Store, project: str | None = None, entity: str | None = None,
+    include_files: bool = True,
+) -> list[dict[str, Any]]:
+    """Every run (of one project, or all) as OpenLineage events, in time order."""
+    projects = store.find_projects(project, entity) if project else [
+        p for p in store.projects() if entity in (None, p.entity)]
+    builder = EventBuilder(store, include_files)
+    events: list[tuple[str, int, dict[str, Any]]] = []
+    for proj in projects:
+        versions = {v.id: v for v in q.all_versions(store, proj.id)}
+        runs = store.runs(proj.id, order="r.started_at, r.id")
+        run_ids = {r.id for r in runs}
+        used: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for run_id, version_id, used_at in q.all_usages(store, proj.id):
+            used[run_id].append((version_id, used_at))
+        outside = {vid for pairs in used.values() for vid, _ in pairs} - set(versions)
+        versions.update({v.id: v for v in store.versions_by_ids(outside)})
+        logged: dict[str, list[ArtifactVersion]] = defaultdict(list)
+        for version in versions.values():
+            if version.run_id is not None:
+                logged[version.run_id].append(version)
+        for run in runs:
+            inputs = [(versions[vid], used_at) for vid, used_at in used[run.id]]
+            for event in builder.run_events(run, inputs, logged[run.id]):
+                events.append((event["eventTime"], len(events), event))
+        touched = {vid for pairs in used.values() for vid, _ in pairs}
+        for version in versions.values():
+            if version.project != proj.name or version.entity != proj.entity:
+                continue
+            if version.id not in touched and version.run_id not in run_ids:
+                event = builder.dataset_event(version)
+                events.append((event["eventTime"], len(events), event))
+    return [event for _, _, event in sorted(events, key=lambda item: (item[0], item[1]))]
+
+
+def write_events(events: Iterable[dict[str, Any]], target: str | os.PathLike[str] | IO[str]) -> int:
+    """Write events as newline-delimited JSON to a path (``-`` for stdout) or a stream."""
+    count = 0
+    if isinstance(target, (str, os.PathLike)) and str(target) != "-":
+        with open(target, "w", encoding="utf-8") as handle:
+            return write_events(events, handle)
+    stream = sys.stdout if not hasattr(target, "write") else target
+    for event in events:
+        stream.write(json.dumps(event, separators=(",", ":"), default=str) + "\n")
+        count += 1
+    stream.flush()
+    return count

@@ -1,0 +1,122 @@
+"""Idempotent writes shared by the importers: runs by id, versions by digest, usages once.
+
+Importers keep the original times of the other tool, so they write through the store's
+methods (``insert_run``, ``log_version`` with ``created_at``, ``add_usage`` with
+``used_at``) rather than through ``sdk.Run``, which stamps records with its own clock.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from lineage_desktop.records import ArtifactVersion, ManifestEntry, Run
+from lineage_desktop.store import Store, bytes_digest, manifest_digest
+from lineage_desktop.store import interop_queries as q
+
+FINAL_STATES = ("finished", "failed", "crashed")
+
+
+def reference_entry(path: str, uri: str, key: str | None = None, size: int = 0) -> ManifestEntry:
+    """A manifest entry for content known only by location and a version key.
+
+    The key goes into the URI's fragment and the entry's digest is the digest of that
+    URI: ``verify`` then knows it cannot re-hash the content (exactly as for a reference
+    added with ``checksum=False``), and distinct versions still get distinct digests.
+    """
+    ref = f"{uri}#{key}" if key else uri
+    return ManifestEntry(path=path, digest=bytes_digest(ref.encode("utf-8")), size=size, ref=ref)
+
+
+def entry_path(text: str, fallback: str = "data") -> str:
+    """A manifest path (relative, no ``..``) made from a foreign name or path."""
+    parts = [p for p in text.replace("\\", "/").split("/") if p not in ("", ".", "..")]
+    return "/".join(parts) or fallback
+
+
+class LineageWriter:
+    """Writes imported records so that importing the same input twice adds nothing."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._run_exists: dict[str, bool] = {}
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """One transaction for one imported record: all of it is written or none."""
+        try:
+            with self.store.transaction():
+                yield
+        except BaseException:
+            q.forget_cached_ids(self.store)
+            self._run_exists.clear()
+            raise
+
+    def project(self, entity: str, name: str) -> int:
+        return self.store.ensure_project(entity, name)
+
+    def existing_run(self, run_id: str) -> Run | None:
+        found = self.store.runs_by_ids([run_id])
+        return found[0] if found else None
+
+    def has_run(self, run_id: str) -> bool:
+        if run_id not in self._run_exists:
+            self._run_exists[run_id] = self.existing_run(run_id) is not None
+        return self._run_exists[run_id]
+
+    def put_run(self, project_id: int, run: Run) -> str:
+        """Insert a run, or complete one recorded earlier while it was still running.
+
+        Returns ``"created"``, ``"updated"`` or ``"unchanged"``.
+        """
+        existing = self.existing_run(run.id)
+        if existing is None:
+            self.store.insert_run(project_id, run)
+            self._run_exists[run.id] = True
+            return "created"
+        if existing.state == "running" and run.state in FINAL_STATES:
+            self.store.update_run(run.id, state=run.state, finished_at=run.finished_at,
+                                  exit_code=run.exit_code, config=run.config,
+                                  notes=run.notes or existing.notes)
+            return "updated"
+        return "unchanged"
+
+    def artifact_type(self, project_id: int, name: str, wanted: str) -> str:
+        """The type to log ``name`` with: its existing type wins over a guessed one."""
+        return self.store.artifact_type_of(project_id, name) or wanted
+
+    def find_version(self, project_id: int, name: str, digest: str) -> ArtifactVersion | None:
+        return q.version_by_digest(self.store, project_id, name, digest)
+
+    def put_version(
+        self, project_id: int, name: str, type_name: str, entries: Sequence[ManifestEntry], *,
+        created_at: str, run_id: str | None = None, digest: str | None = None,
+        description: str | None = None, metadata: dict[str, Any] | None = None,
+        tags: Sequence[str] = (), aliases: Sequence[str] | None = None,
+        files: Sequence[tuple[str, str]] = (),
+    ) -> tuple[int, bool]:
+        """Record a version unless one with the same digest exists; ``(id, created)``.
+
+        An existing version without a producer is given ``run_id``. With ``aliases`` None,
+        ``latest`` is added when the version is the newest of its artifact, so that
+        importing history out of order never moves ``latest`` back.
+        """
+        digest = digest or manifest_digest([(e.path, e.digest) for e in entries])
+        found = self.find_version(project_id, name, digest)
+        if found is not None:
+            if run_id is not None and found.run_id is None and self.has_run(run_id):
+                q.claim_version(self.store, found.id, run_id)
+            return found.id, False
+        if aliases is None:
+            newest = q.newest_version(self.store, project_id, name)
+            aliases = ["latest"] if newest is None or (newest.created_at or "") <= created_at \
+                else []
+        logged = self.store.log_version(
+            project_id, name, self.artifact_type(project_id, name, type_name), digest,
+            list(entries), files, description, metadata or {}, list(aliases), list(tags),
+            run_id if run_id is not None and self.has_run(run_id) else None, created_at)
+        return logged.version_id, logged.created
+
+    def use(self, run_id: str, version_id: int, used_at: str) -> bool:
+        """Record a usage once; True if it is new."""
+        return q.add_usage_if_new(self.store, run_id, version_id, used_at)

@@ -1,0 +1,27 @@
+"""Fixtures of the interop tests: store paths, the fixture folder, a CLI runner."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lineage_desktop.cli.main import main
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "interop"
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run ``lineage-desktop ARGS``; returns ``(exit status, stdout, stderr)``."""
+
+    def run(*args: object) -> tuple[int, str, str]:
+        status = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+
+    return run

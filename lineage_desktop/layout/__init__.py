@@ -1,1 +1,19 @@
-"""layout layer."""
+"""Layout layer: Graphviz ``dot`` or a fast layered layout as a pure function, run in a
+worker process by ``LayoutService``. No Qt here.
+"""
+from lineage_desktop.layout.compute import DOT_NODE_LIMIT, choose_engine, compute_layout
+from lineage_desktop.layout.crossings import count_crossings
+from lineage_desktop.layout.dot import GraphvizError
+from lineage_desktop.layout.types import LayoutNode, LayoutRequest, LayoutResult, Point
+
+__all__ = [
+    "DOT_NODE_LIMIT",
+    "GraphvizError",
+    "LayoutNode",
+    "LayoutRequest",
+    "LayoutResult",
+    "Point",
+    "choose_engine",
+    "compute_layout",
+    "count_crossings",
+]

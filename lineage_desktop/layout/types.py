@@ -22,11 +22,20 @@ class LayoutNode:
 
 @dataclass(frozen=True, slots=True)
 class LayoutRequest:
+    """What to lay out. Edges naming a node not in ``nodes`` are ignored, duplicates merged.
+
+    ``node_gap`` is the space between neighbouring boxes of one rank and ``rank_gap`` the
+    space between ranks, both in scene units; ``None`` picks a default for the direction.
+    ``engine="auto"`` uses ``dot`` up to ``DOT_NODE_LIMIT`` nodes and ``layered`` beyond.
+    """
+
     nodes: tuple[LayoutNode, ...]
     edges: tuple[tuple[str, str], ...]
     direction: str = "LR"  # "LR" (left to right) or "TB" (top to bottom)
     engine: str = "auto"  # "auto", "dot" or "layered"
     request_id: int = 0
+    node_gap: float | None = None
+    rank_gap: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -141,6 +141,10 @@ def _render_png(
     image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
     if image.isNull():
         raise ImageTooLarge(f"cannot allocate a {width}x{height} image; use a smaller scale")
+    # 96 dpi per unit of scale: a 2x export prints at the size of a 1x one, only sharper.
+    dots_per_meter = round(96 * scale / 0.0254)
+    image.setDotsPerMeterX(dots_per_meter)
+    image.setDotsPerMeterY(dots_per_meter)
     painter = QPainter(image)
     _paint(painter, scene, source, scale, margin, background, width, height)
     painter.end()

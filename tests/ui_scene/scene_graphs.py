@@ -34,6 +34,8 @@ def grid_layout(view_graph: nx.DiGraph, direction: str = "LR") -> LayoutResult:
         height = max(height, y)
     edges = {}
     for s, t in view_graph.edges():
+        if s == t:
+            continue  # self-loops: the scene draws its own loop
         (sx, sy), (tx, ty) = positions[s], positions[t]
         p0 = (sx + sizes[s][0] / 2, sy)
         p1 = (tx - sizes[t][0] / 2, ty)

@@ -236,3 +236,10 @@ def test_busy_and_message_overlays(small, qtbot):
     assert label.textFormat() == Qt.TextFormat.PlainText
     view.set_message(None)
     assert view.message_text() == ""
+
+
+def test_visible_scene_rect_is_what_the_viewport_shows(small):
+    view = small.view
+    rect = view.visible_scene_rect()
+    assert abs(rect.width() - view.viewport().width() / view.zoom_factor()) < 1
+    assert rect.contains(small.scene.node_item(small.graph.graph["focus"]).pos())

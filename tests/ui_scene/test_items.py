@@ -178,3 +178,21 @@ def test_edges_without_layout_points_get_a_curve_between_the_boxes(qtbot, direct
         start, end = edge.control_points()[0], edge.control_points()[-1]
         src, dst = edge.source.sceneBoundingRect(), edge.target.sceneBoundingRect()
         assert src.contains(start) and dst.contains(end)
+
+
+def test_control_characters_do_not_break_labels():
+    spec = card_spec("run:x", {"kind": "run", "label": "two\nlines\tand tab", "job_type": "a\nb"})
+    assert spec.label == "two lines and tab" and spec.type_text == "a b"
+
+
+def test_self_loop_is_drawn_as_a_loop_above_the_card(qtbot):
+    import networkx as nx
+
+    graph = nx.DiGraph(focus="run:a")
+    graph.add_node("run:a", kind="run", label="a", level=0)
+    graph.add_edge("run:a", "run:a")
+    scene = LineageScene()
+    scene.set_graph(graph, grid_layout(graph))
+    (edge,) = scene.edge_items()
+    card = scene.node_item("run:a")
+    assert edge.boundingRect().top() < card.sceneBoundingRect().top()

@@ -49,8 +49,11 @@ class CardSpec:
         return self.kind == "run" and self.state == "running" and not self.missing
 
 
+_CONTROL = {c: " " for c in range(32)}  # newlines and tabs would break a one-line label
+
+
 def _text(value: Any) -> str:
-    return "" if value is None else str(value)
+    return "" if value is None else str(value).translate(_CONTROL)
 
 
 def card_spec(key: str, attrs: Mapping[str, Any]) -> CardSpec:
@@ -77,7 +80,7 @@ def card_spec(key: str, attrs: Mapping[str, Any]) -> CardSpec:
         kind = "artifact"
         type_text = _text(attrs.get("type")) or "artifact"
         state = None
-    aliases = tuple(str(a) for a in (attrs.get("aliases") or ()))
+    aliases = tuple(_text(a) for a in (attrs.get("aliases") or ()))
     if missing:
         type_text = f"missing {kind}"
         aliases = ()

@@ -30,9 +30,20 @@ Point = tuple[float, float]
 def fresh_route(
     source: QPointF, source_size: Point, target: QPointF, target_size: Point, direction: str = "LR"
 ) -> list[QPointF]:
-    """An S-shaped cubic from the side of the source box facing the target to the target."""
+    """An S-shaped cubic from the side of the source box facing the target to the target.
+
+    A self-loop (bad data) becomes a small loop over the box's top-right corner.
+    """
     dx, dy = target.x() - source.x(), target.y() - source.y()
     sw, sh = source_size[0] / 2, source_size[1] / 2
+    if source == target:
+        x, top = source.x() + sw * 0.5, source.y() - sh
+        return [
+            QPointF(x, top),
+            QPointF(x + 10, top - 45),
+            QPointF(x + 60, top - 45),
+            QPointF(x + 40, top),
+        ]
     tw, th = target_size[0] / 2, target_size[1] / 2
     gap_x, gap_y = abs(dx) - (sw + tw), abs(dy) - (sh + th)
     # Prefer the layout's own axis unless the boxes clearly sit along the other one.

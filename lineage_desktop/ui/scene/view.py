@@ -160,6 +160,10 @@ class LineageView(QGraphicsView):
         self.centerOn(item.pos())
         return True
 
+    def visible_scene_rect(self) -> QRectF:
+        """The part of the scene shown in the viewport (for "export visible area")."""
+        return self.viewportTransform().inverted()[0].mapRect(QRectF(self.viewport().rect()))
+
     def _content_rect(self) -> QRectF:
         scene = self.lineage_scene()
         if scene is not None:

@@ -5,10 +5,11 @@
 ``build_layout_request(view_graph)`` sizes the boxes for the layout with the card fonts.
 """
 
+from lineage_desktop.ui.scene.card_item import CardItem
 from lineage_desktop.ui.scene.cards import CardSpec, build_layout_request, card_spec, node_sizes
 from lineage_desktop.ui.scene.edge_item import EdgeItem
 from lineage_desktop.ui.scene.lineage_scene import LineageScene
-from lineage_desktop.ui.scene.node_item import CardItem, ClusterItem, NodeItem
+from lineage_desktop.ui.scene.node_item import ClusterItem, NodeItem
 from lineage_desktop.ui.scene.overview_item import OverviewItem
 from lineage_desktop.ui.scene.view import LineageView
 

@@ -22,7 +22,7 @@ from lineage_desktop.ui import style
 from lineage_desktop.ui.scene.context import SceneContext
 
 if TYPE_CHECKING:
-    from lineage_desktop.ui.scene.node_item import CardItem
+    from lineage_desktop.ui.scene.card_item import CardItem
 
 Point = tuple[float, float]
 

@@ -19,10 +19,11 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneHelpE
 
 from lineage_desktop.layout.types import LayoutResult
 from lineage_desktop.ui import style
+from lineage_desktop.ui.scene.card_item import CardItem
 from lineage_desktop.ui.scene.cards import card_spec, spec_size
 from lineage_desktop.ui.scene.context import SceneContext
 from lineage_desktop.ui.scene.edge_item import EdgeItem
-from lineage_desktop.ui.scene.node_item import CardItem, ClusterItem, NodeItem
+from lineage_desktop.ui.scene.node_item import ClusterItem, NodeItem
 from lineage_desktop.ui.scene.overview_item import OverviewItem
 
 _PULSE_MS = 90  # running-dot animation step: smooth enough, a dozen tiny repaints a second

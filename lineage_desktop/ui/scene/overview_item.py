@@ -25,8 +25,8 @@ from lineage_desktop.ui import style
 from lineage_desktop.ui.scene.context import SceneContext
 
 if TYPE_CHECKING:
+    from lineage_desktop.ui.scene.card_item import CardItem
     from lineage_desktop.ui.scene.edge_item import EdgeItem
-    from lineage_desktop.ui.scene.node_item import CardItem
 
 # Drawing order: later groups paint over earlier ones.
 _GROUPS = ("cluster_run", "cluster_artifact", "run", "artifact", "failed", "missing")

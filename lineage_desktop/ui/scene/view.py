@@ -9,7 +9,7 @@ overview (see ``style.LOD_BATCH``).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
@@ -98,6 +98,7 @@ class LineageView(QGraphicsView):
         self._message.set_palette(palette)
         self.viewport().update()
 
+    @Slot(QRectF)
     def _on_scene_rect_changed(self, rect: QRectF) -> None:
         self._update_room()
 

@@ -1,0 +1,436 @@
+"""``CardItem``: the base of node and cluster cards (geometry, painting, hover, clicks).
+
+Following Qt's chip demo: geometry, elided texts and glyph paths are computed once in
+the constructor, ``boundingRect()`` is constant, ``shape()`` is the exact card, and
+``paint()`` only reads state. Below ``style.LOD_TEXT`` a card is a filled block with its
+icon disc; below ``style.LOD_BATCH`` the scene hides cards altogether and an overview
+item draws them all at once.
+
+Texts are plain strings drawn with ``QPainter.drawText``: nothing from the store is ever
+interpreted as markup (the tooltip is HTML-escaped for the same reason).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QPainter, QPainterPath
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsSceneHoverEvent,
+    QGraphicsSceneMouseEvent,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from lineage_desktop.ui import style
+from lineage_desktop.ui.scene import glyphs
+from lineage_desktop.ui.scene.cards import CardSpec
+from lineage_desktop.ui.scene.context import SceneContext
+
+if TYPE_CHECKING:
+    from lineage_desktop.ui.scene.edge_item import EdgeItem
+
+_GIC = QGraphicsItem.GraphicsItemChange
+_BOUNDS_MARGIN = 8.0  # room for the focus ring (4 + pen) and the find halo (6)
+ICON_RADIUS = style.ICON_DIAMETER / 2
+
+
+def plain_tooltip(text: str) -> str:
+    """Tooltip markup that shows ``text`` literally (Qt guesses rich text otherwise)."""
+    return "<p style='white-space:pre-wrap'>" + html.escape(text) + "</p>"
+
+
+class CardItem(QGraphicsItem):
+    """Common base of node and cluster cards: geometry, hover, drag and click handling.
+
+    The item's position is the card's centre (the layout's coordinates), so
+    ``pos()`` can be stored and restored as is.
+    """
+
+    HIDEABLE = True  # shows the hover eye that asks to hide the node
+
+    def __init__(
+        self,
+        spec: CardSpec,
+        size: tuple[float, float],
+        ctx: SceneContext,
+        pos: QPointF | None = None,
+    ) -> None:
+        super().__init__()
+        if pos is not None:
+            self.setPos(pos)  # before ItemSendsGeometryChanges: no itemChange round trip
+        self.spec = spec
+        self._ctx = ctx
+        self._edges: list[EdgeItem] = []
+        self._hovered = False
+        self._eye_hot = False
+        self._eye_down = False
+        self._double_clicked = False
+        self._press_pos: QPointF | None = None
+        self.focused = False
+        self.highlighted = False
+        self.compromised = False
+        width, height = float(size[0]), float(size[1])
+        self._size = (width, height)
+        self._outer = QRectF(-width / 2, -height / 2, width, height)
+        self._bounds = self._outer.adjusted(
+            -_BOUNDS_MARGIN, -_BOUNDS_MARGIN, _BOUNDS_MARGIN, _BOUNDS_MARGIN
+        )
+        self._card = self._card_rect()
+        self._shape = QPainterPath()
+        self._shape.addRoundedRect(self._card, style.CARD_RADIUS, style.CARD_RADIUS)
+        self._layout_content()
+
+        self.setData(0, spec.key)
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
+        )
+        self.setAcceptHoverEvents(True)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        # No setToolTip(): the scene shows tooltip_markup() on demand (see its helpEvent).
+
+    # --- geometry, computed once --------------------------------------------------------
+
+    def _card_rect(self) -> QRectF:
+        return QRectF(self._outer)
+
+    def _text_right(self) -> float:
+        return self._card.right() - style.TEXT_RIGHT_PAD
+
+    def _layout_content(self) -> None:
+        f = style.fonts()
+        card = self._card
+        spec = self.spec
+        self._icon_center = QPointF(card.left() + style.PAD_X + ICON_RADIUS, card.center().y())
+        self._glyph = glyphs.placed(
+            "run" if spec.member_kind == "run" else "artifact", self._icon_center
+        )
+        self._text_x = card.left() + style.TEXT_LEFT
+        text_w = max(10.0, self._text_right() - self._text_x)
+        eye = style.EYE_SIZE if self.HIDEABLE else 0.0
+        self._eye_rect = QRectF(
+            card.right() - 4 - style.EYE_SIZE, card.top() + 4, style.EYE_SIZE, style.EYE_SIZE
+        )
+        name_mode = (
+            Qt.TextElideMode.ElideMiddle if spec.kind == "artifact" else Qt.TextElideMode.ElideRight
+        )
+        self._type_text = f.type_metrics.elidedText(
+            spec.type_text, Qt.TextElideMode.ElideRight, text_w - eye
+        )
+        self._name_text = f.name_metrics.elidedText(spec.label, name_mode, text_w)
+        type_h, name_h = f.type_metrics.height(), f.name_metrics.height()
+        block = type_h + style.LINE_GAP + name_h
+        if spec.aliases:
+            block += 4 + style.PILL_HEIGHT
+        top = card.center().y() - block / 2
+        self._type_pos = QPointF(self._text_x, top + f.type_metrics.ascent())
+        self._name_pos = QPointF(
+            self._text_x, top + type_h + style.LINE_GAP + f.name_metrics.ascent()
+        )
+        self._pills = self._layout_pills(top + type_h + style.LINE_GAP + name_h + 4, text_w)
+
+    def _layout_pills(self, top: float, avail: float) -> list[tuple[QRectF, str, QPointF]]:
+        if not self.spec.aliases:
+            return []
+        f = style.fonts()
+        pills: list[tuple[QRectF, str, QPointF]] = []
+        x = self._text_x
+        aliases = list(self.spec.aliases)
+        baseline = top + (style.PILL_HEIGHT - f.pill_metrics.height()) / 2 + f.pill_metrics.ascent()
+        for i, alias in enumerate(aliases):
+            rest = len(aliases) - i - 1
+            more_w = style.pill_width(f"+{rest}", f) + style.PILL_GAP if rest else 0.0
+            text = f.pill_metrics.elidedText(
+                alias, Qt.TextElideMode.ElideRight, style.PILL_MAX_TEXT
+            )
+            w = style.pill_width(text, f)
+            if x + w + more_w > self._text_x + avail:
+                text = f"+{len(aliases) - i}"
+                w = style.pill_width(text, f)
+                pills.append(
+                    (
+                        QRectF(x, top, w, style.PILL_HEIGHT),
+                        text,
+                        QPointF(x + style.PILL_PAD_X, baseline),
+                    )
+                )
+                break
+            pills.append(
+                (
+                    QRectF(x, top, w, style.PILL_HEIGHT),
+                    text,
+                    QPointF(x + style.PILL_PAD_X, baseline),
+                )
+            )
+            x += w + style.PILL_GAP
+        return pills
+
+    # --- Qt geometry overrides ------------------------------------------------------------
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        return self._shape
+
+    # --- public helpers -------------------------------------------------------------------
+
+    def tooltip_markup(self) -> str:
+        """Tooltip of the card: its texts, HTML-escaped so that they show literally."""
+        return plain_tooltip(self.spec.tooltip)
+
+    @property
+    def key(self) -> str:
+        """The graph key (also in ``data(0)``)."""
+        return self.spec.key
+
+    @property
+    def size(self) -> tuple[float, float]:
+        """Box size from the layout, ``(width, height)``."""
+        return self._size
+
+    @property
+    def emphasised(self) -> bool:
+        """Hovered or selected: its edges are drawn thicker and in the accent colour."""
+        return self._hovered or self.isSelected()
+
+    @property
+    def label_text(self) -> str:
+        """The (possibly elided) name exactly as drawn."""
+        return self._name_text
+
+    @property
+    def type_line_text(self) -> str:
+        """The (possibly elided) type line exactly as drawn."""
+        return self._type_text
+
+    def eye_rect(self) -> QRectF:
+        """Where the hover "hide" button is, in item coordinates."""
+        return QRectF(self._eye_rect)
+
+    def card_rect(self) -> QRectF:
+        """The front card in item coordinates (the box minus a cluster's stack)."""
+        return self._card
+
+    def icon_center(self) -> QPointF:
+        """Centre of the icon disc in item coordinates."""
+        return QPointF(self._icon_center)
+
+    def add_edge(self, edge: EdgeItem) -> None:
+        """Register an edge that must follow this card when it moves."""
+        self._edges.append(edge)
+
+    def edges(self) -> list[EdgeItem]:
+        """Edges attached to this card."""
+        return list(self._edges)
+
+    def set_flag_state(self, name: str, on: bool) -> None:
+        """Set one of ``focused``, ``highlighted``, ``compromised`` and repaint if it changed."""
+        if getattr(self, name) != on:
+            setattr(self, name, on)
+            self.update()
+
+    # --- painting -------------------------------------------------------------------------
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        ctx = self._ctx
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < style.LOD_TEXT and not ctx.exporting:
+            self._paint_block(painter)
+        else:
+            self._paint_full(painter)
+
+    def _card_pen_brush(self) -> tuple[Any, Any]:
+        p = self._ctx.paints
+        spec = self.spec
+        if self.isSelected() and not self._ctx.exporting:
+            pen = p.selected_pen
+        elif spec.missing:
+            pen = p.missing_pen
+        elif spec.failed:
+            pen = p.failed_pen
+        elif self.compromised:
+            pen = p.warning_pen
+        else:
+            pen = p.border_pen
+        return pen, (p.failed_brush if spec.failed else p.card_brush)
+
+    def _paint_rings(self, painter: QPainter) -> None:
+        p = self._ctx.paints
+        r = style.CARD_RADIUS
+        if self.highlighted and not self._ctx.exporting:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(p.highlight_brush)
+            painter.drawRoundedRect(self._card.adjusted(-6, -6, 6, 6), r + 6, r + 6)
+        if self.focused:
+            painter.setPen(p.focus_pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(self._card.adjusted(-4, -4, 4, 4), r + 4, r + 4)
+
+    def _paint_block(self, painter: QPainter) -> None:
+        # Too small to read: a kind-tinted block and the icon disc say what it is.
+        p = self._ctx.paints
+        self._paint_rings(painter)
+        pen, brush = self._card_pen_brush()
+        painter.setPen(pen)
+        if not self.spec.failed and self.spec.kind != "cluster":
+            brush = p.cluster_fill["run" if self.spec.kind == "run" else "artifact"]
+        painter.setBrush(brush)
+        painter.drawRect(self._card)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(p.icon_brush(self.spec.member_kind, self.spec.missing))
+        painter.drawEllipse(self._icon_center, ICON_RADIUS, ICON_RADIUS)
+
+    def _paint_full(self, painter: QPainter) -> None:
+        self._paint_rings(painter)
+        self._paint_card(painter)
+        self._paint_icon(painter)
+        self._paint_texts(painter)
+        if self._hovered and self.HIDEABLE and not self._ctx.exporting:
+            self._paint_eye(painter)
+
+    def _paint_card(self, painter: QPainter) -> None:
+        pen, brush = self._card_pen_brush()
+        painter.setPen(pen)
+        painter.setBrush(brush)
+        painter.drawRoundedRect(self._card, style.CARD_RADIUS, style.CARD_RADIUS)
+
+    def _paint_icon(self, painter: QPainter) -> None:
+        p = self._ctx.paints
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(p.icon_brush(self.spec.member_kind, self.spec.missing))
+        painter.drawEllipse(self._icon_center, ICON_RADIUS, ICON_RADIUS)
+        painter.setBrush(p.glyph_brush)
+        painter.drawPath(self._glyph)
+
+    def _paint_texts(self, painter: QPainter) -> None:
+        p = self._ctx.paints
+        f = style.fonts()
+        painter.setFont(f.type)
+        painter.setPen(p.muted_pen)
+        painter.drawText(self._type_pos, self._type_text)
+        painter.setFont(f.name)
+        painter.setPen(p.muted_pen if self.spec.missing else p.text_pen)
+        painter.drawText(self._name_pos, self._name_text)
+        if self._pills:
+            painter.setFont(f.pill)
+            for rect, text, pos in self._pills:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(p.pill_brush)
+                painter.drawRoundedRect(rect, style.PILL_HEIGHT / 2, style.PILL_HEIGHT / 2)
+                painter.setPen(p.pill_text_pen)
+                painter.drawText(pos, text)
+
+    def _paint_eye(self, painter: QPainter) -> None:
+        p = self._ctx.paints
+        center = self._eye_rect.center()
+        painter.setPen(Qt.PenStyle.NoPen)
+        if self._eye_hot:
+            painter.setBrush(p.eye_hot_brush)
+            painter.drawEllipse(center, style.EYE_SIZE / 2, style.EYE_SIZE / 2)
+        painter.setBrush(p.muted_pen.color())
+        glyph = glyphs.EYE_CROSSED if self._eye_hot else glyphs.EYE
+        painter.drawPath(glyph.translated(center))
+
+    # --- interaction ----------------------------------------------------------------------
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:  # noqa: N802
+        if change == _GIC.ItemPositionHasChanged:
+            for edge in self._edges:
+                edge.adjust()
+            ctx = self._ctx
+            ctx.overview_dirty = True
+            if ctx.dragging:
+                ctx.dragged_keys.add(self.spec.key)
+        elif change == _GIC.ItemSelectedHasChanged:
+            self._refresh_emphasis()
+        return super().itemChange(change, value)
+
+    def _refresh_emphasis(self) -> None:
+        raised = self._hovered or self.isSelected()
+        self.setZValue(style.Z_CARD_RAISED if raised else style.Z_CARD)
+        for edge in self._edges:
+            edge.refresh_emphasis()
+
+    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:  # noqa: N802
+        self._hovered = True
+        self._eye_hot = self.HIDEABLE and self._eye_rect.contains(event.pos())
+        self._refresh_emphasis()
+        self.update()
+        super().hoverEnterEvent(event)
+
+    def hoverMoveEvent(self, event: QGraphicsSceneHoverEvent) -> None:  # noqa: N802
+        hot = self.HIDEABLE and self._eye_rect.contains(event.pos())
+        if hot != self._eye_hot:
+            self._eye_hot = hot
+            if hot:
+                self.setCursor(Qt.CursorShape.PointingHandCursor)
+            else:
+                self.unsetCursor()
+            self.update(self._eye_rect)
+        super().hoverMoveEvent(event)
+
+    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:  # noqa: N802
+        self._hovered = False
+        self._eye_hot = False
+        self.unsetCursor()
+        self._refresh_emphasis()
+        self.update()
+        super().hoverLeaveEvent(event)
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        left = event.button() == Qt.MouseButton.LeftButton
+        if left and self.HIDEABLE and self._hovered and self._eye_rect.contains(event.pos()):
+            # The eye is a button: it neither selects nor starts a drag.
+            self._eye_down = True
+            event.accept()
+            return
+        self._double_clicked = False
+        self._press_pos = self.pos()
+        if left:
+            self._ctx.dragging = True
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        if self._eye_down:
+            self._eye_down = False
+            if self._eye_rect.contains(event.pos()):
+                self._post("hide_requested")
+            event.accept()
+            return
+        self._ctx.dragging = False
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton or self._double_clicked:
+            return
+        if self._press_pos is not None and self.pos() == self._press_pos:
+            self._clicked()
+        else:
+            scene = self.scene()
+            if scene is not None and hasattr(scene, "grow_scene_rect"):
+                scene.grow_scene_rect()
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._double_clicked = True
+            self._activated()
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def _post(self, signal_name: str) -> None:
+        scene = self.scene()
+        if scene is not None and hasattr(scene, "post_signal"):
+            scene.post_signal(signal_name, self.spec.key)
+
+    def _clicked(self) -> None:
+        self._post("node_clicked")
+
+    def _activated(self) -> None:
+        self._post("node_activated")

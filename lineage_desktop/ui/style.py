@@ -47,6 +47,8 @@ Z_CARD = 0.0
 Z_CARD_RAISED = 1.0  # hovered or selected card, so its ring is not covered by neighbours
 Z_OVERVIEW = 10.0
 
+DIM_OPACITY = 0.22  # cards and edges outside a path or impact set
+
 # --- level of detail (the view's scale, QStyleOptionGraphicsItem.levelOfDetailFromTransform)
 
 LOD_TEXT = 0.5  # below this, cards are drawn without text (13 px names would be < 6.5 px)

@@ -196,3 +196,21 @@ def test_self_loop_is_drawn_as_a_loop_above_the_card(qtbot):
     (edge,) = scene.edge_items()
     card = scene.node_item("run:a")
     assert edge.boundingRect().top() < card.sceneBoundingRect().top()
+
+
+def test_dimming_fades_cards_and_their_edges_and_survives_a_rebuild(small):
+    scene = small.scene
+    scene.set_dimmed({"run:pre1", "unknown"})
+    assert scene.dimmed_keys() == {"run:pre1"}
+    card = scene.node_item("run:pre1")
+    assert card.dimmed and card.opacity() == style.DIM_OPACITY
+    for edge in scene.edge_items():
+        touches = "run:pre1" in (edge.source.key, edge.target.key)
+        assert edge.dimmed == touches
+        assert edge.opacity() == (style.DIM_OPACITY if touches else 1.0)
+    scene.set_graph(small.graph, small.layout)
+    assert scene.node_item("run:pre1").dimmed
+    scene.set_batched(True)  # the overview draws the faded ones apart
+    scene.set_dimmed(())
+    assert all(c.opacity() == 1.0 for c in scene.node_items())
+    assert not any(e.dimmed for e in scene.edge_items())

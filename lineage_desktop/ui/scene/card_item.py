@@ -73,6 +73,7 @@ class CardItem(QGraphicsItem):
         self.focused = False
         self.highlighted = False
         self.compromised = False
+        self.dimmed = False
         width, height = float(size[0]), float(size[1])
         self._size = (width, height)
         self._outer = QRectF(-width / 2, -height / 2, width, height)

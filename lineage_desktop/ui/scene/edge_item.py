@@ -106,6 +106,7 @@ class EdgeItem(QGraphicsItem):
         self._ctx = ctx
         self._direction = direction
         self._hot = False
+        self.dimmed = False  # faded with an end card (see LineageScene.set_dimmed)
         usable = points is not None and len(points) >= 4 and (len(points) - 1) % 3 == 0
         self._base_points = [QPointF(x, y) for x, y in points] if usable else []
         self._base_source = QPointF(*base_source) if base_source else source.pos()

@@ -73,6 +73,7 @@ class LineageScene(QGraphicsScene):
         self._content = QRectF()
         self._highlighted: set[str] = set()
         self._compromised: set[str] = set()
+        self._dimmed: set[str] = set()
         self._focus_key: str | None = None
         self._running: list[NodeItem] = []
         self._pulse_timer = QTimer(self)
@@ -95,7 +96,7 @@ class LineageScene(QGraphicsScene):
 
         ``keep_positions`` maps keys to centres the user dragged earlier; those that still
         exist are placed there instead of at the layout's position (edges bend to follow).
-        Highlights and compromised marks are kept for keys that still exist.
+        Highlights, compromised and dimmed marks are kept for keys that still exist.
         """
         with _gc_paused():
             self._build(view_graph, layout, dict(keep_positions or {}))
@@ -145,6 +146,9 @@ class LineageScene(QGraphicsScene):
             self._edges.append(edge)
         self._highlighted &= self._cards.keys()
         self._compromised &= self._cards.keys()
+        self._dimmed &= self._cards.keys()
+        if self._dimmed:
+            self._apply_dimmed()
         self._overview = OverviewItem(ctx)
         self.addItem(self._overview)
         self._overview.setVisible(hidden)
@@ -222,6 +226,33 @@ class LineageScene(QGraphicsScene):
         wanted = set(keys)
         self._set_mark("compromised", self._compromised, wanted)
         self._compromised = wanted & self._cards.keys()
+
+    def set_dimmed(self, keys: Iterable[str]) -> None:
+        """Fade the cards of ``keys`` and every edge touching one (path and impact views).
+
+        An empty iterable shows everything at full strength again.
+        """
+        self._dimmed = set(keys) & self._cards.keys()
+        self._apply_dimmed()
+        self._ctx.overview_dirty = True
+        if self._batched:
+            self._rebuild_overview()
+
+    def dimmed_keys(self) -> set[str]:
+        """Keys of the faded cards."""
+        return set(self._dimmed)
+
+    def _apply_dimmed(self) -> None:
+        dimmed = self._dimmed
+        for key, card in self._cards.items():
+            if card.dimmed != (key in dimmed):
+                card.dimmed = key in dimmed
+                card.setOpacity(style.DIM_OPACITY if card.dimmed else 1.0)
+        for edge in self._edges:
+            faded = edge.source.key in dimmed or edge.target.key in dimmed
+            if edge.dimmed != faded:
+                edge.dimmed = faded
+                edge.setOpacity(style.DIM_OPACITY if faded else 1.0)
 
     def set_focus_key(self, key: str | None) -> None:
         """Move the accent ring to ``key``."""

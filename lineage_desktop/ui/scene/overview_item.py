@@ -51,6 +51,8 @@ class OverviewItem(QGraphicsItem):
         self._ctx = ctx
         self._bounds = QRectF()
         self._rects: dict[str, list[QRectF]] = {g: [] for g in _GROUPS}
+        self._dim_rects: dict[str, list[QRectF]] = {g: [] for g in _GROUPS}
+        self._dim_edges = QPainterPath()
         self._focus: list[QRectF] = []
         self._highlight: list[QRectF] = []
         self._edges = QPainterPath()
@@ -63,13 +65,14 @@ class OverviewItem(QGraphicsItem):
     def rebuild(self, cards: Iterable[CardItem], edges: Iterable[EdgeItem]) -> None:
         """Take the current positions of ``cards`` and the curves of ``edges``."""
         rects: dict[str, list[QRectF]] = {g: [] for g in _GROUPS}
+        dim_rects: dict[str, list[QRectF]] = {g: [] for g in _GROUPS}
         focus: list[QRectF] = []
         highlight: list[QRectF] = []
         hits: list[tuple[QRectF, CardItem]] = []
         bounds = QRectF()
         for card in cards:
             rect = card.card_rect().translated(card.pos())
-            rects[_group(card)].append(rect)
+            (dim_rects if card.dimmed else rects)[_group(card)].append(rect)
             hits.append((rect, card))
             if card.focused:
                 pad = rect.height() * 0.35
@@ -79,13 +82,16 @@ class OverviewItem(QGraphicsItem):
                     rect.adjusted(-rect.height(), -rect.height(), rect.height(), rect.height())
                 )
             bounds = bounds.united(rect)
-        path = QPainterPath()
+        path, dim_path = QPainterPath(), QPainterPath()
         for edge in edges:
-            path.addPath(edge.curve())
-        bounds = bounds.united(path.controlPointRect()).adjusted(-60, -60, 60, 60)
+            (dim_path if edge.dimmed else path).addPath(edge.curve())
+        bounds = bounds.united(path.controlPointRect()).united(dim_path.controlPointRect())
+        bounds = bounds.adjusted(-60, -60, 60, 60)
         self.prepareGeometryChange()
-        self._rects, self._focus, self._highlight = rects, focus, highlight
-        self._edges, self._hits, self._bounds = path, hits, bounds
+        self._rects, self._dim_rects = rects, dim_rects
+        self._focus, self._highlight = focus, highlight
+        self._edges, self._dim_edges = path, dim_path
+        self._hits, self._bounds = hits, bounds
         self.update()
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
@@ -105,17 +111,29 @@ class OverviewItem(QGraphicsItem):
         if self._focus:
             painter.setBrush(p.focus_pen.color())
             painter.drawRects(self._focus)
-        painter.setPen(p.overview_edge_pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self._edges)
-        painter.setPen(Qt.PenStyle.NoPen)
         brushes = self._brushes()
-        for group in _GROUPS:
-            rects = self._rects[group]
-            if rects:
-                painter.setBrush(brushes[group])
-                painter.drawRects(rects)
+        if not self._dim_edges.isEmpty() or any(self._dim_rects.values()):
+            painter.setOpacity(style.DIM_OPACITY)
+            self._paint_layer(painter, self._dim_edges, self._dim_rects, brushes)
+            painter.setOpacity(1.0)
+        self._paint_layer(painter, self._edges, self._rects, brushes)
         painter.restore()
+
+    def _paint_layer(
+        self,
+        painter: QPainter,
+        edges: QPainterPath,
+        rects: dict[str, list[QRectF]],
+        brushes: dict[str, QBrush],
+    ) -> None:
+        painter.setPen(self._ctx.paints.overview_edge_pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(edges)
+        painter.setPen(Qt.PenStyle.NoPen)
+        for group in _GROUPS:
+            if rects[group]:
+                painter.setBrush(brushes[group])
+                painter.drawRects(rects[group])
 
     def _brushes(self) -> dict[str, QBrush]:
         p = self._ctx.paints

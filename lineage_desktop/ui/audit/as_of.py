@@ -1,0 +1,132 @@
+"""``AsOfControl``: "show the lineage as it stood at" a moment (UTC), or now."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from PySide6.QtCore import QDateTime, QTimeZone, QTimer, Signal, Slot
+from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QHBoxLayout, QPushButton, QWidget
+
+DISPLAY_FORMAT = "yyyy-MM-dd HH:mm:ss 'UTC'"
+SETTLE_MS = 400  # wait for the user to stop stepping the time before reloading lineage
+
+
+def _utc() -> QTimeZone:
+    return QTimeZone(QTimeZone.Initialization.UTC)
+
+
+def to_iso(moment: QDateTime) -> str:
+    """``QDateTime`` -> ``2026-08-03T08:00:00Z`` (UTC, seconds)."""
+    return moment.toTimeZone(_utc()).toString("yyyy-MM-ddTHH:mm:ss") + "Z"
+
+
+def from_iso(text: str) -> QDateTime:
+    """An ISO-8601 time (a naive one is UTC) as a UTC ``QDateTime``."""
+    moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    seconds = int(moment.astimezone(timezone.utc).timestamp())
+    return QDateTime.fromSecsSinceEpoch(seconds, _utc())
+
+
+class AsOfControl(QWidget):
+    """A checkbox "As of" and a UTC date-time (objectName ``asOfControl``).
+
+    Signal ``as_of_changed(object)``: the ISO-8601 moment (``str``), or ``None`` for
+    "now" when the box is unticked. Ticking or unticking emits at once; editing the time
+    emits once the user pauses (``SETTLE_MS``), so stepping through hours does not
+    reload the lineage at every step.
+    """
+
+    as_of_changed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("asOfControl")
+        self.checkbox = QCheckBox("As of")
+        self.checkbox.setToolTip("Show the lineage as it stood at this moment: only runs "
+                                 "started and versions created before it, aliases as they "
+                                 "were then")
+        self.edit = QDateTimeEdit()
+        self.edit.setObjectName("asOfTime")
+        self.edit.setTimeZone(_utc())
+        self.edit.setDisplayFormat(DISPLAY_FORMAT)
+        self.edit.setCalendarPopup(True)
+        self.edit.setDateTime(QDateTime.currentDateTimeUtc().toTimeZone(_utc()))
+        self.edit.setEnabled(False)
+        self.now_button = QPushButton("Now")
+        self.now_button.setToolTip("Set the time to now")
+        self.now_button.setEnabled(False)
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._last: str | None = None
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.checkbox)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.now_button)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.checkbox.toggled.connect(self._on_checkbox_toggled)
+        self.edit.dateTimeChanged.connect(self._on_edit_date_time_changed)
+        self.now_button.clicked.connect(self._on_now_clicked)
+        self._settle.timeout.connect(self._on_settle_timeout)
+
+    # --- public -----------------------------------------------------------------------
+
+    def as_of(self) -> str | None:
+        """The chosen moment as ISO-8601 UTC, or None (now)."""
+        return to_iso(self.edit.dateTime()) if self.checkbox.isChecked() else None
+
+    def set_as_of(self, moment: str | None) -> None:
+        """Show ``moment`` (ISO-8601) ticked, or untick for None; emits if it changed."""
+        if moment is not None:
+            self.edit.blockSignals(True)
+            self.edit.setDateTime(from_iso(moment))
+            self.edit.blockSignals(False)
+        self.checkbox.blockSignals(True)
+        self.checkbox.setChecked(moment is not None)
+        self.checkbox.blockSignals(False)
+        self._sync_enabled()
+        self._emit_now()
+
+    def set_range(self, earliest: str | None, latest: str | None = None) -> None:
+        """Limit the editable times (e.g. the store's first run to now)."""
+        if earliest:
+            self.edit.setMinimumDateTime(from_iso(earliest))
+        if latest:
+            self.edit.setMaximumDateTime(from_iso(latest))
+
+    # --- slots ------------------------------------------------------------------------
+
+    @Slot(bool)
+    def _on_checkbox_toggled(self, checked: bool) -> None:
+        self._sync_enabled()
+        self._emit_now()
+
+    @Slot(QDateTime)
+    def _on_edit_date_time_changed(self, moment: QDateTime) -> None:
+        if self.checkbox.isChecked():
+            self._settle.start()
+
+    @Slot()
+    def _on_now_clicked(self) -> None:
+        self.edit.setDateTime(QDateTime.currentDateTimeUtc().toTimeZone(_utc()))
+        self._emit_now()
+
+    @Slot()
+    def _on_settle_timeout(self) -> None:
+        self._emit_now()
+
+    def _sync_enabled(self) -> None:
+        on = self.checkbox.isChecked()
+        self.edit.setEnabled(on)
+        self.now_button.setEnabled(on)
+
+    def _emit_now(self) -> None:
+        self._settle.stop()
+        value = self.as_of()
+        if value != self._last:
+            self._last = value
+            self.as_of_changed.emit(value)

@@ -1,0 +1,161 @@
+"""The integrity audit in the window: a background scan and the marks it puts on nodes.
+
+``IntegrityRunner`` re-hashes every artifact version of the shown lineage off the UI
+thread (``audit.scan_graph`` on its own read-only connection), with progress and
+cancel. ``view_marks`` maps the report onto the view graph, so that a cluster holding a
+compromised member is marked too.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from PySide6.QtCore import QObject, Signal, Slot
+
+from lineage_desktop.audit import IntegrityReport, scan_graph
+from lineage_desktop.store import Store
+from lineage_desktop.ui.audit.tasks import BackgroundChannel, TaskContext
+
+
+@dataclass(frozen=True)
+class ViewMarks:
+    """Keys of the view graph to mark: ``compromised`` (warning badge) and ``tainted``
+    (downstream of compromised content). A cluster takes its worst member's mark."""
+
+    compromised: frozenset[str]
+    tainted: frozenset[str]
+
+
+def view_marks(report: IntegrityReport, view_graph: nx.DiGraph) -> ViewMarks:
+    """The report's marks on the keys of ``view_graph`` (clusters included)."""
+    compromised: set[str] = set()
+    tainted: set[str] = set()
+    for key, attrs in view_graph.nodes(data=True):
+        members = attrs.get("members") if attrs.get("kind") == "cluster" else (key,)
+        statuses = {report.status(str(m)) for m in members or ()}
+        if "compromised" in statuses:
+            compromised.add(str(key))
+        elif "tainted" in statuses:
+            tainted.add(str(key))
+    return ViewMarks(frozenset(compromised), frozenset(tainted))
+
+
+def apply_marks(scene: Any, marks: ViewMarks | None) -> None:
+    """Put ``marks`` on a ``LineageScene`` (None clears them).
+
+    ``set_tainted`` is used when the scene has it; until then only compromised cards
+    show a mark and the legend lists the tainted count.
+    """
+    scene.set_compromised(marks.compromised if marks else ())
+    set_tainted = getattr(scene, "set_tainted", None)
+    if set_tainted is not None:
+        set_tainted(marks.tainted if marks else ())
+
+
+def _light_copy(graph: nx.DiGraph) -> nx.DiGraph:
+    # The scan reads the graph on another thread: give it its own small copy (structure,
+    # kind and store id only), so the window may replace or edit its graph meanwhile.
+    light = nx.DiGraph()
+    light.add_nodes_from(
+        (key, {"kind": attrs.get("kind"), "id_in_store": attrs.get("id_in_store")})
+        for key, attrs in graph.nodes(data=True))
+    light.add_edges_from(graph.edges())
+    light.graph["focus"] = graph.graph.get("focus")
+    return light
+
+
+def _scan(store_path: Path, graph: nx.DiGraph, context: TaskContext) -> IntegrityReport:
+    store = Store.open(store_path, readonly=True)
+    try:
+        return scan_graph(store, graph, context.progress, context.cancelled)
+    finally:
+        store.close()
+
+
+class IntegrityRunner(QObject):
+    """Runs the integrity scan of a lineage graph in the background.
+
+    Signals:
+
+    - ``started(int total)``: a scan of ``total`` artifact versions began.
+    - ``progress(int done, int total)``: versions checked so far.
+    - ``finished(object)``: the ``IntegrityReport`` of the newest scan.
+    - ``failed(str)``: the store could not be read (one line).
+    - ``cancelled()``: ``cancel()`` stopped a running scan.
+
+    A new ``start()`` or ``cancel()`` drops the answer of any earlier scan, so a scan of
+    a graph that has since been replaced never reaches the window.
+    """
+
+    started = Signal(int)
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._channel = BackgroundChannel(self)
+        self._report: IntegrityReport | None = None
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self._channel.progress.connect(self._on_channel_progress)
+        self._channel.done.connect(self._on_channel_done)
+        self._channel.failed.connect(self._on_channel_failed)
+
+    @property
+    def request_id(self) -> int:
+        """Id of the newest scan (compare with the id ``start`` returned)."""
+        return self._channel.request_id
+
+    @property
+    def report(self) -> IntegrityReport | None:
+        """The newest finished report (None before the first, or after ``reset``)."""
+        return self._report
+
+    def is_running(self) -> bool:
+        return self._channel.is_busy()
+
+    def start(self, store_path: str | Path, graph: nx.DiGraph) -> int:
+        """Scan every artifact version of ``graph`` (a raw lineage graph) in the store
+        at ``store_path``. Returns the request id; an earlier scan is cancelled."""
+        light = _light_copy(graph)
+        path = Path(store_path)
+        total = sum(1 for _, a in light.nodes(data=True)
+                    if a.get("kind") == "artifact" and a.get("id_in_store") is not None)
+        self._report = None
+        request_id = self._channel.submit(lambda context: _scan(path, light, context))
+        self.started.emit(total)
+        return request_id
+
+    def cancel(self) -> None:
+        """Stop the running scan (no ``finished`` follows); no-op when idle."""
+        if self._channel.is_busy():
+            self._channel.cancel()
+            self.cancelled.emit()
+
+    def reset(self) -> None:
+        """Forget the report and drop any running scan (the graph was replaced)."""
+        self._channel.cancel()
+        self._report = None
+
+    def shutdown(self) -> None:
+        """Cancel and wait for the worker thread (call before the window closes)."""
+        self._channel.shutdown()
+
+    @Slot(int, int)
+    def _on_channel_progress(self, done: int, total: int) -> None:
+        self.progress.emit(done, total)
+
+    @Slot(object)
+    def _on_channel_done(self, report: object) -> None:
+        assert isinstance(report, IntegrityReport)
+        self._report = report
+        self.finished.emit(report)
+
+    @Slot(str)
+    def _on_channel_failed(self, message: str) -> None:
+        self.failed.emit(message)

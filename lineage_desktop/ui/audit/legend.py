@@ -1,0 +1,238 @@
+"""``IntegrityLegend``: what the integrity marks on the graph mean, with their counts,
+the scan's progress, and the list of files that failed."""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal, Slot
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lineage_desktop.audit import IntegrityReport
+from lineage_desktop.ui import style
+from lineage_desktop.ui.scene import glyphs
+
+ICON_SIZE = (30, 22)  # a miniature card: wide enough to read the border style
+KEY_ROLE = Qt.ItemDataRole.UserRole
+
+MEANINGS = {
+    "compromised": "stored or referenced files changed or missing",
+    "tainted": "downstream of compromised content",
+    "ok": "content matches the recorded digests",
+}
+
+
+def mark_icon(status: str, dark: bool = False, scale: int = 2) -> QPixmap:
+    """A miniature card drawn as the graph draws ``status`` (``compromised``: warning
+    border and badge; ``tainted``: dashed warning border; ``ok``: plain with a check)."""
+    palette = style.palette_for(dark)
+    width, height = ICON_SIZE
+    pixmap = QPixmap(width * scale, height * scale)
+    pixmap.setDevicePixelRatio(scale)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    card = QRectF(1.5, 3.5, width - 7, height - 7)
+    warning = QColor(palette.warning)
+    if status == "ok":
+        pen = QPen(QColor(palette.card_border), 1.2)
+    else:
+        pen = QPen(warning, 2.0)
+        if status == "tainted":
+            pen.setStyle(Qt.PenStyle.DashLine)
+    painter.setPen(pen)
+    painter.setBrush(QColor(palette.card))
+    painter.drawRoundedRect(card, 4, 4)
+    badge = QPointF(card.right() - 1, card.bottom() - 3)
+    painter.setPen(Qt.PenStyle.NoPen)
+    if status == "compromised":
+        painter.setBrush(QColor(palette.card))
+        painter.drawEllipse(badge + QPointF(0, 1), 8.0, 8.0)
+        painter.setBrush(warning)
+        painter.drawPath(glyphs.WARNING_TRIANGLE.translated(badge))
+        painter.setBrush(QColor(palette.glyph))
+        painter.drawPath(glyphs.WARNING_MARK.translated(badge))
+    elif status == "ok":
+        check = QPen(QColor(palette.run), 2.2)
+        check.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(check)
+        painter.drawPolyline([badge + QPointF(-5, -1), badge + QPointF(-2, 2),
+                              badge + QPointF(4, -5)])
+    painter.end()
+    return pixmap
+
+
+class IntegrityLegend(QWidget):
+    """Legend and results of the integrity audit (objectName ``integrityLegend``).
+
+    Signals:
+
+    - ``run_requested()``: the user asked for a (new) scan.
+    - ``cancel_requested()``: the user asked to stop the running scan.
+    - ``node_activated(str)``: a failed file's version was double-clicked (its key).
+    """
+
+    run_requested = Signal()
+    cancel_requested = Signal()
+    node_activated = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, dark: bool | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("integrityLegend")
+        dark = style.app_prefers_dark() if dark is None else dark
+        self._status = QLabel("Not checked yet.")
+        self._status.setTextFormat(Qt.TextFormat.PlainText)
+        self._status.setWordWrap(True)
+        self._bar = QProgressBar()
+        self._bar.setVisible(False)
+        self._bar.setTextVisible(True)
+        self._run = QPushButton("Verify")
+        self._run.setToolTip("Re-hash every stored or referenced file of the shown versions")
+        self._cancel = QPushButton("Cancel")
+        self._cancel.setVisible(False)
+        self._counts: dict[str, QLabel] = {}
+        self._problems = QTreeWidget()
+        self._problems.setObjectName("integrityProblems")
+        self._problems.setHeaderLabels(["Version", "File", "Status"])
+        self._problems.setRootIsDecorated(False)
+        self._problems.setAlternatingRowColors(True)
+        self._problems.setVisible(False)
+        self._build(dark)
+        self._connect_signals()
+
+    def _build(self, dark: bool) -> None:
+        layout = QVBoxLayout(self)
+        title = QLabel("Integrity audit")
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        header = QHBoxLayout()
+        header.addWidget(title)
+        header.addStretch(1)
+        header.addWidget(self._run)
+        header.addWidget(self._cancel)
+        layout.addLayout(header)
+        layout.addWidget(self._status)
+        layout.addWidget(self._bar)
+        for status, name in (("compromised", "Compromised"), ("tainted", "Tainted"),
+                             ("ok", "Verified")):
+            row = QHBoxLayout()
+            icon = QLabel()
+            icon.setPixmap(mark_icon(status, dark))
+            icon.setFixedSize(*ICON_SIZE)
+            row.addWidget(icon)
+            label = QLabel()
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setObjectName(f"legend_{status}")
+            label.setWordWrap(True)
+            label.setToolTip(f"{name}: {MEANINGS[status]}")
+            self._counts[status] = label
+            row.addWidget(label, 1)
+            layout.addLayout(row)
+        layout.addWidget(self._problems, 1)
+        # Takes the spare room only while the problem list (stretch 1) is hidden.
+        layout.addStretch(0)
+        self._icons = {s: QIcon(mark_icon(s, dark)) for s in ("compromised",)}
+        self.set_report(None)
+
+    def _connect_signals(self) -> None:
+        self._run.clicked.connect(self._on_run_clicked)
+        self._cancel.clicked.connect(self._on_cancel_clicked)
+        self._problems.itemDoubleClicked.connect(self._on_problems_item_double_clicked)
+
+    # --- state ------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int | None]:
+        """The counts shown (None: not checked)."""
+        return dict(self._shown)
+
+    def set_report(self, report: IntegrityReport | None) -> None:
+        """Show the counts and failed files of ``report`` (None: not checked)."""
+        self._set_running(False)
+        if report is None:
+            self._shown: dict[str, int | None] = {s: None for s in MEANINGS}
+            self._status.setText("Not checked yet.")
+        else:
+            self._shown = {"compromised": len(report.compromised),
+                           "tainted": len(report.tainted),
+                           "ok": report.checked - len(report.compromised)}
+            self._status.setText(
+                f"All {report.checked} artifact versions match their digests." if report.ok
+                else f"{len(report.compromised)} of {report.checked} artifact versions do "
+                     "not match their digests.")
+        for status, label in self._counts.items():
+            count = self._shown[status]
+            prefix = {"compromised": "Compromised", "tainted": "Tainted", "ok": "Verified"}
+            shown = "–" if count is None else str(count)
+            label.setText(f"{prefix[status]}: {shown} — {MEANINGS[status]}")
+        self._fill_problems(report)
+
+    def _fill_problems(self, report: IntegrityReport | None) -> None:
+        self._problems.clear()
+        if report is None or report.ok:
+            self._problems.setVisible(False)
+            return
+        for key in sorted(report.compromised):
+            for check in report.compromised[key]:
+                item = QTreeWidgetItem([check.artifact, check.path, check.status])
+                item.setData(0, KEY_ROLE, key)
+                item.setIcon(0, self._icons["compromised"])
+                item.setToolTip(1, f"expected {check.expected or '-'}\nfound {check.actual or '-'}")
+                self._problems.addTopLevelItem(item)
+        for column in range(3):
+            self._problems.resizeColumnToContents(column)
+        self._problems.setVisible(True)
+
+    def problem_rows(self) -> list[tuple[str, str, str]]:
+        """``(version, file, status)`` of every listed failure, in order."""
+        tree = self._problems
+        return [tuple(tree.topLevelItem(i).text(c) for c in range(3))  # type: ignore[misc]
+                for i in range(tree.topLevelItemCount())]
+
+    def set_progress(self, done: int, total: int) -> None:
+        """Show a running scan's progress."""
+        self._set_running(True)
+        self._bar.setRange(0, max(total, 1))
+        self._bar.setValue(done)
+        self._bar.setFormat(f"{done} / {total} versions")
+        self._status.setText("Checking content against the recorded digests…")
+
+    def set_failed(self, message: str) -> None:
+        """Show why the scan could not run."""
+        self._set_running(False)
+        self._status.setText(f"The audit could not run: {message}")
+
+    def set_cancelled(self) -> None:
+        self._set_running(False)
+        self._status.setText("The audit was cancelled.")
+
+    def _set_running(self, running: bool) -> None:
+        self._bar.setVisible(running)
+        self._cancel.setVisible(running)
+        self._run.setEnabled(not running)
+
+    # --- slots ------------------------------------------------------------------------
+
+    @Slot()
+    def _on_run_clicked(self) -> None:
+        self.run_requested.emit()
+
+    @Slot()
+    def _on_cancel_clicked(self) -> None:
+        self.cancel_requested.emit()
+
+    @Slot(QTreeWidgetItem, int)
+    def _on_problems_item_double_clicked(self, item: QTreeWidgetItem, column: int) -> None:
+        key = item.data(0, KEY_ROLE)
+        if key:
+            self.node_activated.emit(str(key))
+
+
+__all__ = ["IntegrityLegend", "MEANINGS", "mark_icon"]

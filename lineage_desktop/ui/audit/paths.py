@@ -1,0 +1,323 @@
+"""Paths between two selected nodes: highlighted in the graph, or isolated as a graph.
+
+The user Ctrl+clicks two cards; the scene's ``selection_keys_changed(list)`` feeds
+``PathController.set_selection``. ``highlight()`` marks every node on any path between
+them (both directions, all paths, via ``graph.paths_between``) and dims the rest;
+``isolate()`` hands the window the raw subgraph of those paths to show (and export)
+like any lineage graph.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from lineage_desktop.graph import paths_between
+
+# Opacity of cards and edges off the paths while highlighted (faint but still placeable).
+DIM_OPACITY = 0.22
+
+
+def path_keys(graph: nx.DiGraph, a: str, b: str) -> set[str]:
+    """Keys of every node on a directed path between ``a`` and ``b`` (either way)."""
+    return {str(k) for k in paths_between(graph, a, b).nodes}
+
+
+def _cluster_of(view: nx.DiGraph) -> dict[str, str]:
+    owner: dict[str, str] = {}
+    for key, attrs in view.nodes(data=True):
+        if attrs.get("kind") == "cluster":
+            for member in attrs.get("members") or ():
+                owner[str(member)] = str(key)
+    return owner
+
+
+def _members(view: nx.DiGraph, keys: Iterable[str]) -> set[str]:
+    found: set[str] = set()
+    for key in keys:
+        attrs = view.nodes[key] if key in view else {}
+        found.update(map(str, attrs.get("members") or ()) if attrs.get("kind") == "cluster"
+                     else (key,))
+    return found
+
+
+def view_path_keys(raw: nx.DiGraph | None, view: nx.DiGraph, a: str, b: str) -> set[str]:
+    """Keys of ``view`` to mark for the paths between ``a`` and ``b``.
+
+    Paths are found in the raw graph when both ends are real nodes (so a path running
+    through a cluster marks that cluster), else in the view graph (a cluster end).
+    """
+    if raw is not None and a in raw and b in raw:
+        owner = _cluster_of(view)
+        marked = set()
+        for key in path_keys(raw, a, b):
+            shown = key if key in view else owner.get(key)
+            if shown is not None:
+                marked.add(shown)
+        return marked
+    return path_keys(view, a, b)
+
+
+def isolated_graph(raw: nx.DiGraph, view: nx.DiGraph | None, a: str, b: str) -> nx.DiGraph:
+    """The raw subgraph of the paths between ``a`` and ``b``, ready for ``LineageModel``.
+
+    A cluster end stands for its members: the paths are found in the view graph and
+    every cluster on them contributes all its members. ``graph["focus"]`` is the shown
+    focus when it lies on a path, else the upstream end.
+    """
+    if a in raw and b in raw:
+        sub = paths_between(raw, a, b)
+    else:
+        if view is None:
+            raise KeyError(f"{a!r} or {b!r} is not in the lineage graph")
+        keys = _members(view, path_keys(view, a, b))
+        sub = raw.subgraph(k for k in keys if k in raw).copy()
+    focus = raw.graph.get("focus")
+    if focus not in sub:
+        heads = sorted(str(k) for k in sub.nodes if sub.in_degree(k) == 0)
+        focus = heads[0] if heads else (next(iter(sub.nodes), None))
+    sub.graph["focus"] = focus
+    sub.graph["path_ends"] = (a, b)
+    return sub
+
+
+def dim_scene(scene: Any, keep: set[str] | None) -> None:
+    """Dim every card and edge of a ``LineageScene`` not in ``keep`` (None: undim all).
+
+    Uses ``scene.set_dimmed`` when the scene offers it; otherwise sets item opacity.
+    """
+    set_dimmed = getattr(scene, "set_dimmed", None)
+    if set_dimmed is not None:
+        set_dimmed(set() if keep is None else {c.data(0) for c in scene.node_items()} - keep)
+        return
+    for card in scene.node_items():
+        card.setOpacity(1.0 if keep is None or str(card.data(0)) in keep else DIM_OPACITY)
+    for edge in scene.edge_items():
+        source, _, target = str(edge.data(0) or "").partition("->")
+        on_path = keep is None or (source in keep and target in keep)
+        edge.setOpacity(1.0 if on_path else DIM_OPACITY)
+
+
+class PathController(QObject):
+    """Tracks the last two selected nodes and shows the paths between them.
+
+    Give it the shown graphs with ``set_graphs(raw, view)`` after every new view, and
+    feed ``set_selection`` from the scene's ``selection_keys_changed``. With a ``scene``
+    it also marks the scene itself (highlight and dim); without one, the window acts on
+    the signals.
+
+    Signals:
+
+    - ``pair_changed(list)``: the two keys paths would join, or ``[]``.
+    - ``paths_highlighted(list)``: view keys on the paths (``[]``: no path).
+    - ``paths_isolated(object)``: the raw subgraph of the paths (an ``nx.DiGraph``).
+    - ``paths_cleared()``: marks removed.
+    - ``status_changed(str)``: a one-line description for the toolbar or status bar.
+    """
+
+    pair_changed = Signal(list)
+    paths_highlighted = Signal(list)
+    paths_isolated = Signal(object)
+    paths_cleared = Signal()
+    status_changed = Signal(str)
+
+    def __init__(self, scene: Any = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._scene = scene
+        self._raw: nx.DiGraph | None = None
+        self._view: nx.DiGraph | None = None
+        self._selection: list[str] = []
+        self._active = False
+        self._isolated = False
+        self._status = "Ctrl+click two nodes to find the paths between them."
+
+    # --- inputs -----------------------------------------------------------------------
+
+    def set_graphs(self, raw: nx.DiGraph | None, view: nx.DiGraph | None,
+                   isolated: bool = False) -> None:
+        """The graphs now shown (marks are dropped: the scene was rebuilt).
+
+        ``isolated``: they are the result of ``isolate()``, so Clear stays available to
+        go back to the full lineage.
+        """
+        self._raw, self._view = raw, view
+        self._selection = [k for k in self._selection if view is not None and k in view]
+        self._active = False
+        self._isolated = isolated
+        self._emit_pair()
+
+    @Slot(list)
+    def set_selection(self, keys: list) -> None:
+        """The selected keys (any order); the newest two selected form the pair."""
+        current = [str(k) for k in keys]
+        kept = [k for k in self._selection if k in current]
+        self._selection = kept + [k for k in current if k not in kept]
+        self._emit_pair()
+
+    # --- state ------------------------------------------------------------------------
+
+    def pair(self) -> tuple[str, str] | None:
+        """The two keys to join: the two most recently selected, if at least two are."""
+        if len(self._selection) < 2 or self._view is None:
+            return None
+        a, b = self._selection[-2:]
+        return a, b
+
+    def is_active(self) -> bool:
+        """True while paths are highlighted in the scene or an isolated graph is shown."""
+        return self._active or self._isolated
+
+    def status(self) -> str:
+        return self._status
+
+    # --- actions ----------------------------------------------------------------------
+
+    def highlight(self) -> list[str]:
+        """Mark the nodes on the paths and dim the others; returns the marked keys."""
+        pair = self.pair()
+        if pair is None or self._view is None:
+            return []
+        keys = sorted(view_path_keys(self._raw, self._view, *pair))
+        labels = self._labels(pair)
+        if len(keys) == 0:
+            self._set_status(f"No path between {labels[0]} and {labels[1]}.")
+        else:
+            self._set_status(f"{len(keys)} nodes on the paths between {labels[0]} and "
+                             f"{labels[1]}.")
+        if self._scene is not None:
+            self._scene.highlight(keys)
+            dim_scene(self._scene, set(keys) if keys else None)
+        self._active = bool(keys)
+        self.paths_highlighted.emit(keys)
+        return keys
+
+    def isolate(self) -> nx.DiGraph | None:
+        """The raw subgraph of the paths (None without a pair or without a path)."""
+        pair = self.pair()
+        if pair is None or self._raw is None:
+            return None
+        sub = isolated_graph(self._raw, self._view, *pair)
+        labels = self._labels(pair)
+        if sub.number_of_nodes() == 0:
+            self._set_status(f"No path between {labels[0]} and {labels[1]}.")
+            return None
+        self._set_status(f"Showing only the paths between {labels[0]} and {labels[1]} "
+                         f"({sub.number_of_nodes()} nodes).")
+        self._isolated = True
+        self.paths_isolated.emit(sub)
+        return sub
+
+    def clear(self) -> None:
+        """Remove the marks. After ``isolate()`` the window answers ``paths_cleared`` by
+        showing the full lineage again."""
+        if self._scene is not None:
+            self._scene.highlight(())
+            dim_scene(self._scene, None)
+        self._active = False
+        self._isolated = False
+        self._emit_pair()
+        self.paths_cleared.emit()
+
+    # --- helpers ----------------------------------------------------------------------
+
+    def _labels(self, pair: tuple[str, str]) -> tuple[str, str]:
+        def label(key: str) -> str:
+            for graph in (self._view, self._raw):
+                if graph is not None and key in graph:
+                    return str(graph.nodes[key].get("label") or key)
+            return key
+        return label(pair[0]), label(pair[1])
+
+    def _emit_pair(self) -> None:
+        pair = self.pair()
+        if pair is None:
+            self._set_status("Ctrl+click two nodes to find the paths between them.")
+        else:
+            a, b = self._labels(pair)
+            self._set_status(f"Selected {a} and {b}.")
+        self.pair_changed.emit(list(pair) if pair else [])
+
+    def _set_status(self, text: str) -> None:
+        self._status = text
+        self.status_changed.emit(text)
+
+
+class PathToolbar(QWidget):
+    """"Paths between selection: Highlight | Isolate | Clear" (objectName ``pathToolbar``).
+
+    A view of a ``PathController``: buttons call its actions, its signals update them.
+    """
+
+    def __init__(self, controller: PathController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pathToolbar")
+        self._controller = controller
+        self._caption = QLabel("Paths between selection:")
+        self.highlight_button = QPushButton("Highlight")
+        self.highlight_button.setToolTip("Mark every path between the two selected nodes")
+        self.isolate_button = QPushButton("Isolate")
+        self.isolate_button.setToolTip("Show only the paths between the two selected nodes")
+        self.clear_button = QPushButton("Clear")
+        self._status = QLabel(controller.status())
+        self._status.setTextFormat(Qt.TextFormat.PlainText)
+        self._status.setObjectName("pathStatus")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        for widget in (self._caption, self.highlight_button, self.isolate_button,
+                       self.clear_button):
+            layout.addWidget(widget)
+        layout.addWidget(self._status, 1)
+        self._connect_signals()
+        self._on_controller_pair_changed([] if controller.pair() is None
+                                         else list(controller.pair() or ()))
+
+    def _connect_signals(self) -> None:
+        self.highlight_button.clicked.connect(self._on_highlight_clicked)
+        self.isolate_button.clicked.connect(self._on_isolate_clicked)
+        self.clear_button.clicked.connect(self._on_clear_clicked)
+        self._controller.pair_changed.connect(self._on_controller_pair_changed)
+        self._controller.status_changed.connect(self._on_controller_status_changed)
+        self._controller.paths_highlighted.connect(self._on_controller_paths_highlighted)
+        self._controller.paths_isolated.connect(self._on_controller_paths_isolated)
+        self._controller.paths_cleared.connect(self._on_controller_paths_cleared)
+
+    def status_text(self) -> str:
+        return self._status.text()
+
+    @Slot()
+    def _on_highlight_clicked(self) -> None:
+        self._controller.highlight()
+
+    @Slot()
+    def _on_isolate_clicked(self) -> None:
+        self._controller.isolate()
+
+    @Slot()
+    def _on_clear_clicked(self) -> None:
+        self._controller.clear()
+
+    @Slot(list)
+    def _on_controller_pair_changed(self, pair: list) -> None:
+        ready = len(pair) == 2
+        self.highlight_button.setEnabled(ready)
+        self.isolate_button.setEnabled(ready)
+        self.clear_button.setEnabled(self._controller.is_active())
+
+    @Slot(list)
+    def _on_controller_paths_highlighted(self, keys: list) -> None:
+        self.clear_button.setEnabled(self._controller.is_active())
+
+    @Slot(object)
+    def _on_controller_paths_isolated(self, graph: object) -> None:
+        self.clear_button.setEnabled(True)
+
+    @Slot()
+    def _on_controller_paths_cleared(self) -> None:
+        self.clear_button.setEnabled(False)
+
+    @Slot(str)
+    def _on_controller_status_changed(self, text: str) -> None:
+        self._status.setText(text)

@@ -1,0 +1,126 @@
+"""IntegrityRunner (background scan), the marks it leads to, and the legend."""
+from __future__ import annotations
+
+import lineage_desktop as ld
+from lineage_desktop.audit import scan_graph
+from lineage_desktop.ui.audit import IntegrityLegend, IntegrityRunner, apply_marks, view_marks
+
+
+def test_tampered_blob_is_compromised_and_downstream_tainted(qtbot, built):
+    built.tamper("clean")
+    graph = ld.Api(store=built.path).lineage("raw")
+    runner = IntegrityRunner()
+    seen = []
+    runner.progress.connect(lambda done, total: seen.append((done, total)))
+    with qtbot.waitSignal(runner.started) as started, \
+            qtbot.waitSignal(runner.finished, timeout=10_000) as finished:
+        runner.start(built.path, graph)
+    report = finished.args[0]
+    assert started.args == [5]  # raw, clean, model, report, side
+    assert set(report.compromised) == {"artifact:clean:v0"}
+    assert report.compromised["artifact:clean:v0"][0].status == "changed"
+    assert report.tainted == {built.runs["train"], "artifact:model:v0", built.runs["eval"],
+                              "artifact:report:v0", built.runs["fan"], "artifact:side:v0"}
+    assert report.checked == 5
+    assert seen[-1] == (5, 5)
+    assert runner.report is report and not runner.is_running()
+    runner.shutdown()
+
+
+def test_scan_of_an_intact_lineage_is_ok(qtbot, built):
+    # The runner gets a graph and a path only: it opens its own read-only connection.
+    graph = ld.Api(store=built.path).lineage("model")
+    runner = IntegrityRunner()
+    with qtbot.waitSignal(runner.finished, timeout=10_000) as finished:
+        runner.start(str(built.path), graph)
+    assert finished.args[0].ok and finished.args[0].checked == 5  # raw labels clean model report
+    runner.shutdown()
+
+
+def test_stale_scan_is_dropped(qtbot, built):
+    built.tamper("labels")
+    api = ld.Api(store=built.path)
+    old, new = api.lineage("labels"), api.lineage("side")
+    runner = IntegrityRunner()
+    reports = []
+    runner.finished.connect(reports.append)
+    first = runner.start(built.path, old)
+    with qtbot.waitSignal(runner.finished, timeout=10_000):
+        second = runner.start(built.path, new)
+    runner.shutdown()  # let the first job's thread end too; its answer must stay dropped
+    qtbot.wait(50)  # deliver any queued answer (there must be none)
+    assert second == first + 1 == runner.request_id
+    assert len(reports) == 1
+    assert reports[0].ok and "artifact:side:v0" not in reports[0].compromised
+
+
+def test_cancel_emits_cancelled_and_no_report(qtbot, built):
+    graph = ld.Api(store=built.path).lineage("raw")
+    runner = IntegrityRunner()
+    runner.start(built.path, graph)
+    with qtbot.waitSignal(runner.cancelled), \
+            qtbot.assertNotEmitted(runner.finished, wait=100):
+        runner.cancel()
+    assert runner.report is None and not runner.is_running()
+    runner.shutdown()
+
+
+def test_unreadable_store_fails_with_a_message(qtbot, built, tmp_path):
+    graph = ld.Api(store=built.path).lineage("raw")
+    bogus = tmp_path / "not-a-store.db"
+    bogus.write_bytes(b"hello, not sqlite" * 100)
+    runner = IntegrityRunner()
+    with qtbot.waitSignal(runner.failed, timeout=10_000) as failed:
+        runner.start(bogus, graph)
+    assert failed.args[0] and "\n" not in failed.args[0]
+    runner.shutdown()
+
+
+def test_marks_reach_the_scene_and_clusters(qtbot, built, drawn):
+    built.tamper("clean")
+    for n in range(5):  # five evaluations of the model form one cluster
+        built.step(f"eval{n}", ["model:latest"], [(f"score{n}", "report")])
+    api = ld.Api(store=built.path)
+    graph = api.lineage("clean")
+    report = scan_graph(api.store, graph)
+    scene, view = drawn(graph, threshold=5)
+    clusters = [k for k, a in view.nodes(data=True) if a.get("kind") == "cluster"]
+    assert clusters  # the eval runs or the score reports are clustered
+    marks = view_marks(report, view)
+    assert marks.compromised == {"artifact:clean:v0"}
+    assert set(clusters) <= marks.tainted
+    assert "artifact:model:v0" in marks.tainted
+    apply_marks(scene, marks)
+    assert scene.node_item("artifact:clean:v0").compromised
+    assert not scene.node_item("artifact:model:v0").compromised
+    apply_marks(scene, None)
+    assert not scene.node_item("artifact:clean:v0").compromised
+
+
+def test_legend_counts_and_problem_list(qtbot, built, artifacts_dir):
+    built.tamper("clean")
+    blob = built.tamper("labels")
+    blob.unlink()
+    api = ld.Api(store=built.path)
+    report = scan_graph(api.store, api.lineage("model"))
+    legend = IntegrityLegend(dark=False)
+    qtbot.addWidget(legend)
+    legend.resize(460, 300)
+    assert legend.counts() == {"compromised": None, "tainted": None, "ok": None}
+    legend.set_progress(2, 4)
+    legend.show()
+    qtbot.waitExposed(legend)
+    legend.grab().save(str(artifacts_dir / "ui_audit_legend_progress.png"))
+    legend.set_report(report)
+    assert legend.counts() == {"compromised": 2, "tainted": 4, "ok": 3}
+    assert legend.problem_rows() == [("clean:v0", "f.txt", "changed"),
+                                     ("labels:v0", "f.txt", "missing")]
+    assert legend.findChild(type(legend._status), "legend_tainted").text().startswith(
+        "Tainted: 4 — downstream")
+    legend.grab().save(str(artifacts_dir / "ui_audit_legend.png"))
+    with qtbot.waitSignal(legend.node_activated) as activated:
+        tree = legend._problems
+        tree.itemDoubleClicked.emit(tree.topLevelItem(1), 0)
+    assert activated.args == ["artifact:labels:v0"]
+    with qtbot.waitSignal(legend.run_requested):
+        legend._run.click()

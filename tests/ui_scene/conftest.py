@@ -40,8 +40,3 @@ def small(qtbot):
     view.set_zoom(1.0)
     view.center_on_key(graph.graph["focus"])
     return SimpleNamespace(graph=graph, layout=layout, scene=scene, view=view)
-
-
-def view_point(view, scene_point):
-    """Viewport pixel of a scene point (what a test clicks)."""
-    return view.mapFromScene(scene_point)

@@ -170,3 +170,8 @@ def chain_graph(levels: int, width: int) -> nx.DiGraph:
                 )
                 g.add_edge(prev, key)
     return g
+
+
+def view_point(view, scene_point):
+    """Viewport pixel of a scene point (what a test clicks)."""
+    return view.mapFromScene(scene_point)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from conftest import view_point
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
+from scene_graphs import view_point
 
 
 def card_point(view, card, local=None):

@@ -9,10 +9,9 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import view_point
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
-from scene_graphs import chain_graph, grid_layout, small_graph
+from scene_graphs import chain_graph, grid_layout, small_graph, view_point
 
 from lineage_desktop.ui.export_image import (
     ImageTooLarge,

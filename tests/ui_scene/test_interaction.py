@@ -243,3 +243,18 @@ def test_visible_scene_rect_is_what_the_viewport_shows(small):
     rect = view.visible_scene_rect()
     assert abs(rect.width() - view.viewport().width() / view.zoom_factor()) < 1
     assert rect.contains(small.scene.node_item(small.graph.graph["focus"]).pos())
+
+
+def test_tooltip_shows_the_escaped_card_texts(small, qtbot):
+    from PySide6.QtWidgets import QGraphicsSceneHelpEvent, QToolTip
+
+    scene, view = small.scene, small.view
+    card = scene.node_item("run:train1")
+    event = QGraphicsSceneHelpEvent(QEvent.Type.GraphicsSceneHelp)
+    event.setScenePos(card.pos())
+    event.setScreenPos(view.viewport().mapToGlobal(card_point(view, card)))
+    scene.helpEvent(event)
+    qtbot.waitUntil(QToolTip.isVisible)
+    assert QToolTip.text() == card.tooltip_markup()
+    assert "train-&lt;b&gt;42&lt;/b&gt;" in QToolTip.text()
+    QToolTip.hideText()

@@ -1,0 +1,608 @@
+"""``MainWindow`` (objectName ``mainWindow``): menus, toolbar, docks, the focus page.
+
+The window arranges widgets and forwards what the user does to the
+``LineageController``; what the controller reports comes back through its signals.
+Scripting surface: ``open_store(path)``, ``show_lineage(ref)``, ``export_graph(...)``
+and the signal ``lineage_ready(str)``.
+"""
+from __future__ import annotations
+
+import os
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEvent, QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QShowEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lineage_desktop import __version__
+from lineage_desktop.records import LineageError, ManifestEntry
+from lineage_desktop.ui import style
+from lineage_desktop.ui.actions import build_actions
+from lineage_desktop.ui.controller import LineageController
+from lineage_desktop.ui.dialogs.export_dialog import ExportDialog
+from lineage_desktop.ui.dialogs.hidden_dialog import HiddenNodesDialog
+from lineage_desktop.ui.exporting import ExportOptions, export_graph, format_for_path
+from lineage_desktop.ui.panels.focus_page import FocusPage
+from lineage_desktop.ui.panels.preview_dock import PreviewDock
+from lineage_desktop.ui.panels.start_page import StartPage
+from lineage_desktop.ui.panels.toolbar import LineageToolbar
+from lineage_desktop.ui.queries import GraphSnapshot
+from lineage_desktop.ui.resources import app_icon
+from lineage_desktop.ui.scene import LineageView
+from lineage_desktop.ui.settings import AppSettings
+from lineage_desktop.ui.sidebar.sidebar import ProjectSidebar
+from lineage_desktop.ui.widgets import Banner
+
+SYNC_ENV = "LINEAGE_DESKTOP_SYNC"  # "1": no threads, no layout process (debugging)
+DOCK_WIDTH = 320
+READABLE_ZOOM = 0.75  # a new graph is fitted unless that makes its labels unreadable
+CHOOSE_TEXT = "Choose an artifact version or a run in the sidebar to see its lineage."
+
+
+class MainWindow(QMainWindow):
+    """The lineage_desktop window.
+
+    Signals: ``lineage_ready(str)``: the graph around this focus key is on screen.
+    """
+
+    lineage_ready = Signal(str)
+
+    def __init__(self, settings: AppSettings | None = None, synchronous: bool | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("lineage_desktop")
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.setDockNestingEnabled(True)
+        if synchronous is None:
+            synchronous = os.environ.get(SYNC_ENV) == "1"
+        self.settings = settings or AppSettings()
+        self._dark = style.app_prefers_dark()
+        self.controller = LineageController(self, self.settings, synchronous=synchronous,
+                                            dark=self._dark)
+        self.view = LineageView(self.controller.scene)
+        self.view.set_dark(self._dark)
+        self._center_after_layout: str | None = None
+        self._hidden_dialog: HiddenNodesDialog | None = None
+        self._export_dialog: ExportDialog | None = None
+        self._build()
+        self.actions_ = build_actions(self)
+        self._build_toolbar()
+        self._connect()
+        self._restore_state()
+        self._refresh_recent()
+        self._update_enabled()
+
+    # --- building ---------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.banner = Banner(self)
+        self.start_page = StartPage(self)
+        self.focus_page = FocusPage(self.view, self)
+        self.find_bar = self.focus_page.find_bar
+        self.stack = QStackedWidget(self)
+        self.stack.setObjectName("centralStack")
+        self.stack.addWidget(self.start_page)
+        self.stack.addWidget(self.focus_page)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.sidebar = ProjectSidebar(self.controller, self)
+        self.preview = PreviewDock(self)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.sidebar)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.preview)
+        self.sidebar.setMinimumWidth(220)
+        self.preview.setMinimumWidth(260)
+        self.resize(1440, 880)
+
+        self.status_text = QLabel("", self)
+        self.status_text.setObjectName("statusText")
+        self.busy = QProgressBar(self)
+        self.busy.setObjectName("busyIndicator")
+        self.busy.setRange(0, 0)  # indeterminate
+        self.busy.setMaximumWidth(120)
+        self.busy.setMaximumHeight(14)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        self.zoom_label = QLabel("", self)
+        self.zoom_label.setObjectName("zoomLabel")
+        self.statusBar().addWidget(self.status_text, 1)
+        self.statusBar().addPermanentWidget(self.busy)
+        self.statusBar().addPermanentWidget(self.zoom_label)
+
+    def _build_toolbar(self) -> None:
+        a = self.actions_
+        self.toolbar = LineageToolbar(self)
+        self.toolbar.addAction(a.back)
+        self.toolbar.addAction(a.forward)
+        self.toolbar.add_controls()
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(a.reset_layout)
+        self.toolbar.addAction(a.find)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        c = self.controller
+        self.toolbar.set_values(*c.depths, c.cluster_threshold, c.direction)
+        (a.direction_tb if c.direction == "TB" else a.direction_lr).setChecked(True)
+        view_menu = self.menuBar().findChild(QMenu, "viewMenu")
+        if view_menu is not None:
+            view_menu.addSeparator()
+            view_menu.addAction(self.sidebar.toggleViewAction())
+            view_menu.addAction(self.preview.toggleViewAction())
+            view_menu.addAction(self.toolbar.toggleViewAction())
+
+    def _connect(self) -> None:
+        a, c, scene = self.actions_, self.controller, self.controller.scene
+        a.open.triggered.connect(self._on_open_triggered)
+        a.close_store.triggered.connect(self._on_close_store_triggered)
+        a.export.triggered.connect(self._on_export_triggered)
+        a.quit.triggered.connect(self.close)
+        a.zoom_in.triggered.connect(self.view.zoom_in)
+        a.zoom_out.triggered.connect(self.view.zoom_out)
+        a.fit.triggered.connect(self.view.fit_all)
+        a.actual_size.triggered.connect(self.view.reset_zoom)
+        a.reset_layout.triggered.connect(c.reset_layout)
+        a.hidden_nodes.triggered.connect(self._on_hidden_nodes_triggered)
+        a.direction_lr.triggered.connect(partial(self._set_direction, "LR"))
+        a.direction_tb.triggered.connect(partial(self._set_direction, "TB"))
+        a.back.triggered.connect(c.back)
+        a.forward.triggered.connect(c.forward)
+        a.find.triggered.connect(self._on_find_triggered)
+        a.find_next.triggered.connect(self.find_bar.next)
+        a.find_previous.triggered.connect(self.find_bar.previous)
+        a.reload.triggered.connect(self._on_reload_triggered)
+        a.about.triggered.connect(self._on_about_triggered)
+
+        c.store_opened.connect(self._on_controller_store_opened)
+        c.store_failed.connect(self._on_controller_store_failed)
+        c.store_closed.connect(self._on_controller_store_closed)
+        c.store_lost.connect(self._on_controller_store_lost)
+        c.lineage_shown.connect(self._on_controller_lineage_shown)
+        c.lineage_failed.connect(self._on_controller_lineage_failed)
+        c.snapshot_changed.connect(self._on_controller_snapshot_changed)
+        c.busy_changed.connect(self._on_controller_busy_changed)
+        c.history_changed.connect(self._on_controller_history_changed)
+        c.problem.connect(self._on_controller_problem)
+
+        scene.node_clicked.connect(self._on_scene_node_clicked)
+        scene.node_activated.connect(c.refocus)
+        scene.hide_requested.connect(c.hide)
+        scene.cluster_clicked.connect(self._on_scene_cluster_clicked)
+        self.view.zoom_changed.connect(self._on_view_zoom_changed)
+
+        self.sidebar.lineage_requested.connect(self.show_lineage)
+        self.preview.lineage_requested.connect(c.refocus)
+        self.preview.extract_requested.connect(self._on_preview_extract_requested)
+        self.start_page.open_requested.connect(self._on_open_triggered)
+        self.start_page.recent_chosen.connect(self._on_recent_chosen)
+        self.toolbar.depths_changed.connect(c.set_depths)
+        self.toolbar.threshold_changed.connect(c.set_cluster_threshold)
+        self.toolbar.direction_changed.connect(self._set_direction)
+        self.find_bar.query_changed.connect(self._on_find_bar_query_changed)
+        self.find_bar.current_changed.connect(self._on_find_bar_current_changed)
+        self.find_bar.closed.connect(self._on_find_bar_closed)
+        hints = QGuiApplication.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):
+            hints.colorSchemeChanged.connect(self._on_color_scheme_changed)
+
+    # --- scripting surface ------------------------------------------------------------
+
+    def open_store(self, path: str | os.PathLike[str]) -> bool:
+        """Open a store read-only; an error is shown in the window, never raised.
+        Returns whether the store opened (its sidebar fills asynchronously)."""
+        return self.controller.open_store(path)
+
+    @Slot(str)
+    def show_lineage(self, ref: str) -> None:
+        """Show the lineage of ``name``, ``name:alias``, ``name:v<n>``, ``run:<id>`` or a
+        graph key; ``lineage_ready`` follows once it is on screen."""
+        self.controller.show_lineage(ref)
+
+    def scene(self):  # type: ignore[no-untyped-def]
+        """The ``LineageScene`` drawn by ``view``."""
+        return self.controller.scene
+
+    def export_graph(self, path: str | os.PathLike[str], fmt: str | None = None,
+                     scale: float = 2.0, visible_only: bool = False, dark: bool = False) -> Path:
+        """Export the graph on screen (format from ``fmt`` or the extension). Raises
+        ``ValueError`` subclasses or ``OSError``; the dialog shows them instead."""
+        snap = self.controller.snapshot
+        if snap is None:
+            raise LineageError("there is no graph to export; show a lineage first")
+        chosen = fmt or format_for_path(path) or "png"
+        options = ExportOptions(Path(path), chosen, scale, visible_only, dark)
+        return export_graph(options, self.controller.scene, snap.view,
+                            self.controller.direction, self._visible_area())
+
+    def _visible_area(self) -> QRectF:
+        return self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+
+    # --- controller -------------------------------------------------------------------
+
+    @Slot(str)
+    def _on_controller_store_opened(self, path: str) -> None:
+        self.banner.hide()
+        self.start_page.set_message("")
+        self.stack.setCurrentWidget(self.focus_page)
+        self.focus_page.clear()
+        self.preview.show_empty()
+        self.view.set_message(CHOOSE_TEXT)
+        self.setWindowTitle(f"{Path(path).name} — lineage_desktop")
+        self.status_text.setText(str(path))
+        self._refresh_recent()
+        self._update_enabled()
+
+    @Slot(str, str)
+    def _on_controller_store_failed(self, path: str, message: str) -> None:
+        self.banner.show_message(message, "error")
+        self.status_text.setText(message)
+        if self.controller.store_path is None:
+            self.stack.setCurrentWidget(self.start_page)
+            self.start_page.set_message(message)
+            self.setWindowTitle("lineage_desktop")
+            self.focus_page.clear()
+        self._refresh_recent()
+        self._update_enabled()
+
+    @Slot()
+    def _on_controller_store_closed(self) -> None:
+        self.stack.setCurrentWidget(self.start_page)
+        self.focus_page.clear()
+        self.preview.show_empty()
+        self.setWindowTitle("lineage_desktop")
+        self.status_text.setText("")
+        self._refresh_recent()
+        self._update_enabled()
+
+    @Slot(str)
+    def _on_controller_store_lost(self, message: str) -> None:
+        self.banner.show_message(message, "warning")
+        self.status_text.setText(message)
+
+    @Slot(str, bool)
+    def _on_controller_lineage_shown(self, focus: str, fit: bool) -> None:
+        self.view.set_message(None)
+        if fit:
+            self._fit_readable(focus)
+        if self._center_after_layout:
+            key, self._center_after_layout = self._center_after_layout, None
+            item = self.controller.scene.node_item(key)
+            if item is not None:
+                self.controller.scene.clearSelection()
+                item.setSelected(True)
+                self.view.center_on_key(key)
+        if self.find_bar.isVisible() and self.find_bar.field.text().strip():
+            self._on_find_bar_query_changed(self.find_bar.field.text())
+        self.sidebar.select_key(focus)
+        self._update_enabled()
+        self.lineage_ready.emit(focus)
+
+    def _fit_readable(self, focus: str) -> None:
+        """Fit the graph; when that would shrink labels below readable, show the focus
+        at a readable zoom instead (Ctrl+0 still fits everything)."""
+        self.view.fit_all()
+        if self.view.isVisible() and self.view.zoom_factor() < READABLE_ZOOM:
+            self.view.set_zoom(READABLE_ZOOM)
+            self.view.center_on_key(focus)
+
+    @Slot(str, str)
+    def _on_controller_lineage_failed(self, ref: str, message: str) -> None:
+        if self.controller.snapshot is None:
+            self.view.set_message(message)
+        self.banner.show_message(message, "error")
+        self.status_text.setText(message)
+
+    @Slot(object)
+    def _on_controller_snapshot_changed(self, snap: GraphSnapshot) -> None:
+        focus_attrs = snap.attrs(snap.focus)
+        focus_changed = self.focus_page.key != snap.focus
+        self.focus_page.show_focus(snap.focus, focus_attrs, self._run_names(snap),
+                                   snap.problems)
+        if focus_changed and focus_attrs.get("kind") == "artifact":
+            key = snap.focus
+            self.controller.load_files(key, partial(self.focus_page.set_files, key), "focus-files")
+        self._refresh_preview(snap)
+        if self._hidden_dialog is not None and self._hidden_dialog.isVisible():
+            self._hidden_dialog.set_hidden(snap.hidden)
+        nodes = snap.view.number_of_nodes()
+        self.status_text.setText(f"{snap.label(snap.focus)} — {nodes:,} nodes shown"
+                                 + (f", {len(snap.hidden)} hidden" if snap.hidden else ""))
+
+    def _refresh_preview(self, snap: GraphSnapshot) -> None:
+        page = self.preview.page()
+        if page == "cluster":
+            key = self.preview.cluster.cluster_key
+            if key in snap.view:
+                text = self.preview.cluster.search.text()
+                self._open_cluster(key)
+                self.preview.cluster.search.setText(text)
+            else:
+                self.preview.show_empty()
+        elif page == "node":
+            key = self.preview.details.key
+            if key is not None and snap.attrs(key):
+                self._preview_node(key, load_files=False)
+
+    @Slot(bool, str)
+    def _on_controller_busy_changed(self, busy: bool, text: str) -> None:
+        self.view.set_busy(busy, text or "Working…")
+        self.busy.setVisible(busy)
+        self.busy.setToolTip(text)
+
+    @Slot(bool, bool)
+    def _on_controller_history_changed(self, can_back: bool, can_forward: bool) -> None:
+        self.actions_.back.setEnabled(can_back)
+        self.actions_.forward.setEnabled(can_forward)
+
+    @Slot(str)
+    def _on_controller_problem(self, message: str) -> None:
+        self.banner.show_message(message, "warning")
+
+    # --- scene ------------------------------------------------------------------------
+
+    @Slot(str)
+    def _on_scene_node_clicked(self, key: str) -> None:
+        self._preview_node(key, load_files=True)
+
+    def _preview_node(self, key: str, load_files: bool) -> None:
+        snap = self.controller.snapshot
+        attrs = self.controller.node_attrs(key)
+        if snap is None or not attrs:
+            return
+        self.preview.show_node(key, attrs, self._run_names(snap), is_focus=key == snap.focus)
+        if load_files and attrs.get("kind") == "artifact" and not attrs.get("missing"):
+            self.controller.load_files(key, partial(self._on_files_loaded, key))
+
+    def _on_files_loaded(self, key: str, entries: list[ManifestEntry]) -> None:
+        self.preview.details.set_files(key, entries)
+
+    @Slot(str)
+    def _on_scene_cluster_clicked(self, key: str) -> None:
+        self._open_cluster(key)
+
+    def _open_cluster(self, key: str) -> None:
+        attrs = self.controller.node_attrs(key)
+        if attrs:
+            self.preview.show_cluster(key, attrs, partial(self.controller.cluster_members, key),
+                                      self.controller.node_attrs)
+
+    @Slot(str)
+    def _on_preview_extract_requested(self, key: str) -> None:
+        self._center_after_layout = key
+        self.controller.extract(key)
+
+    @Slot(float)
+    def _on_view_zoom_changed(self, factor: float) -> None:
+        self.zoom_label.setText(f"{factor * 100:.0f} %")
+
+    @staticmethod
+    def _run_names(snap: GraphSnapshot) -> dict[str, str]:
+        names = {}
+        for key, attrs in snap.raw.nodes(data=True):
+            if attrs.get("kind") == "run" and attrs.get("id"):
+                names[str(attrs["id"])] = str(attrs.get("name") or attrs["id"])
+        return names
+
+    # --- find -------------------------------------------------------------------------
+
+    @Slot()
+    def _on_find_triggered(self) -> None:
+        if self.stack.currentWidget() is self.focus_page:
+            self.focus_page.tabs.setCurrentIndex(0)
+            self.find_bar.open_bar()
+
+    @Slot(str)
+    def _on_find_bar_query_changed(self, text: str) -> None:
+        matches = self.controller.find(text)
+        self.controller.scene.highlight(matches)
+        self.find_bar.set_matches(matches)
+
+    @Slot(str)
+    def _on_find_bar_current_changed(self, key: str) -> None:
+        self.view.center_on_key(key)
+
+    @Slot()
+    def _on_find_bar_closed(self) -> None:
+        self.controller.scene.highlight([])
+        self.view.setFocus()
+
+    # --- menus ------------------------------------------------------------------------
+
+    @Slot()
+    def _on_open_triggered(self) -> None:
+        start = str(self.controller.store_path.parent) if self.controller.store_path else ""
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open lineage store", start, "Lineage stores (*.db *.sqlite *.sqlite3);;All files (*)")
+        if path:
+            self.open_store(path)
+
+    @Slot(str)
+    def _on_recent_chosen(self, path: str) -> None:
+        if self.controller.store_path is not None and str(self.controller.store_path) == path:
+            return
+        self.open_store(path)
+
+    @Slot()
+    def _on_close_store_triggered(self) -> None:
+        self.controller.close_store()
+
+    @Slot()
+    def _on_reload_triggered(self) -> None:
+        self.controller.reload_collections()
+        self.controller.reload_lineage()
+
+    def _refresh_recent(self) -> None:
+        recent = self.settings.recent_files()
+        self.start_page.set_recent(recent)
+        menu = self.actions_.recent_menu if hasattr(self, "actions_") else None
+        if menu is None:
+            return
+        menu.clear()
+        for path in recent:
+            action = menu.addAction(path)
+            action.triggered.connect(partial(self._on_recent_chosen, path))
+        if not recent:
+            menu.addAction("No recent stores").setEnabled(False)
+        else:
+            menu.addSeparator()
+            menu.addAction("Clear recent stores").triggered.connect(self._on_clear_recent)
+
+    @Slot()
+    def _on_clear_recent(self) -> None:
+        self.settings.clear_recent()
+        self._refresh_recent()
+
+    @Slot()
+    def _on_export_triggered(self) -> None:
+        snap = self.controller.snapshot
+        if snap is None:
+            self.banner.show_message("Show a lineage first, then export it.", "info")
+            return
+        folder = self.controller.store_path.parent if self.controller.store_path else Path.cwd()
+        name = snap.label(snap.focus).replace(":", "-").replace("/", "-") or "lineage"
+        dialog = ExportDialog(self, str(folder / f"{name}.png"),
+                              self.controller.scene.content_rect(), self._visible_area())
+        self._export_dialog = dialog
+        dialog.accepted.connect(partial(self._on_export_dialog_accepted, dialog))
+        dialog.open()
+
+    def _on_export_dialog_accepted(self, dialog: ExportDialog) -> None:
+        options = dialog.options()
+        try:
+            path = self.export_graph(options.path, options.fmt, options.scale,
+                                     options.visible_only, options.dark)
+        except (LineageError, OSError, ValueError) as exc:
+            self.banner.show_message(f"Export failed: {exc}", "error")
+            return
+        self.status_text.setText(f"Exported {path}")
+        self.banner.show_message(f"Exported the graph to {path}", "info")
+
+    @Slot()
+    def _on_hidden_nodes_triggered(self) -> None:
+        if self._hidden_dialog is None:
+            self._hidden_dialog = HiddenNodesDialog(self)
+            self._hidden_dialog.restore_requested.connect(self._on_hidden_restore_requested)
+            self._hidden_dialog.restore_all_requested.connect(self.controller.unhide_all)
+        self._hidden_dialog.set_hidden(self.controller.hidden_nodes())
+        self._hidden_dialog.show()
+        self._hidden_dialog.raise_()
+
+    @Slot(list)
+    def _on_hidden_restore_requested(self, keys: list[str]) -> None:
+        for key in keys:
+            self.controller.unhide(key)
+
+    def hidden_nodes_dialog(self) -> HiddenNodesDialog | None:
+        """The Hidden nodes dialog once it was opened."""
+        return self._hidden_dialog
+
+    def export_dialog(self) -> ExportDialog | None:
+        """The last Export dialog opened."""
+        return self._export_dialog
+
+    @Slot()
+    def _on_about_triggered(self) -> None:
+        QMessageBox.about(self, "About lineage_desktop",
+                          f"lineage_desktop {__version__}\n\nAn offline auditor for "
+                          "machine-learning lineage: runs, versioned artifacts and the "
+                          "graph between them, from one SQLite file.")
+
+    def _set_direction(self, direction: str) -> None:
+        self.toolbar.set_direction(direction)
+        (self.actions_.direction_tb if direction == "TB" else self.actions_.direction_lr).setChecked(True)
+        self.controller.set_direction(direction)
+
+    def _update_enabled(self) -> None:
+        a = self.actions_
+        has_store = self.controller.store_path is not None
+        has_graph = self.controller.snapshot is not None
+        for action in (a.export, a.zoom_in, a.zoom_out, a.fit, a.actual_size, a.reset_layout,
+                       a.hidden_nodes, a.find, a.find_next, a.find_previous):
+            action.setEnabled(has_graph)
+        a.close_store.setEnabled(has_store)
+        a.reload.setEnabled(has_store)
+        self.toolbar.setEnabled(has_store)
+        a.back.setEnabled(self.controller.history.can_back())
+        a.forward.setEnabled(self.controller.history.can_forward())
+
+    # --- window state, palette, drops -------------------------------------------------
+
+    def _restore_state(self) -> None:
+        geometry, state = self.settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self._restored_docks = state is not None and self.restoreState(state)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._restored_docks:
+            # Docks get their share only once the window has its real size.
+            self._restored_docks = True
+            QTimer.singleShot(0, self._size_docks)
+
+    def _size_docks(self) -> None:
+        self.resizeDocks([self.sidebar, self.preview], [DOCK_WIDTH, DOCK_WIDTH + 30],
+                         Qt.Orientation.Horizontal)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.settings.set_window_state(self.saveGeometry(), self.saveState())
+        self.controller.shutdown()
+        self.settings.sync()
+        super().closeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._apply_dark(style.app_prefers_dark())
+        super().changeEvent(event)
+
+    @Slot()
+    def _on_color_scheme_changed(self, *args: object) -> None:
+        self._apply_dark(style.app_prefers_dark())
+
+    def _apply_dark(self, dark: bool) -> None:
+        if dark != self._dark:
+            self._dark = dark
+            self.view.set_dark(dark)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                event.acceptProposedAction()
+                self.open_store(url.toLocalFile())
+                return
+        event.ignore()
+
+
+def create_main_window(synchronous: bool | None = None) -> MainWindow:
+    """A new main window (not shown). Sets the application and organisation names when
+    the running application has none, so that settings land in a stable place."""
+    if not QCoreApplication.organizationName():
+        QCoreApplication.setOrganizationName("lineage_desktop")
+    name = QCoreApplication.applicationName()
+    if not name or name.startswith(("python", "pytest")):
+        QCoreApplication.setApplicationName("lineage-desktop")
+    return MainWindow(synchronous=synchronous)
+
+
+__all__ = ["MainWindow", "create_main_window"]

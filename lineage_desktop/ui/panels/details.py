@@ -1,0 +1,299 @@
+"""``NodeDetails``: the fields of one run or artifact version, all as plain text.
+
+Used by the preview dock, by the cluster panel (for a member) and by the Overview tab.
+Field widgets are named ``<prefix>_<field>`` (``preview_state``, ``preview_digest`` ...)
+so that tests and scripts can read them. The widget shows what it is given (a node's
+attribute dict and, for versions, its manifest); it queries nothing itself.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lineage_desktop.records import ManifestEntry
+from lineage_desktop.ui import style
+from lineage_desktop.ui.formatting import human_size, human_time, plural, pretty_json, run_duration
+from lineage_desktop.ui.panels.files_model import FilesModel
+from lineage_desktop.ui.widgets import Dot, bold, muted, plain_label
+
+RUN_FIELDS = (
+    ("id", "ID"), ("state", "State"), ("started", "Started"), ("duration", "Duration"),
+    ("author", "Author"), ("job_type", "Job type"), ("host", "Host"), ("group", "Group"),
+    ("exit_code", "Exit code"), ("tags", "Tags"),
+)
+ARTIFACT_FIELDS = (
+    ("aliases", "Aliases"), ("type", "Type"), ("created", "Created"),
+    ("logged_by", "Logged by"), ("size", "Size"), ("file_count", "Files"),
+    ("digest", "Digest"), ("tags", "Tags"),
+)
+_ALL_FIELDS = tuple(dict.fromkeys(name for name, _ in RUN_FIELDS + ARTIFACT_FIELDS))
+_CAPTIONS = dict(RUN_FIELDS + ARTIFACT_FIELDS)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+class NodeDetails(QWidget):
+    """Details of a run or an artifact version.
+
+    Signals: ``lineage_requested(str)`` (the "Show lineage" button) with the node key.
+    """
+
+    lineage_requested = Signal(str)
+
+    def __init__(self, prefix: str = "preview", parent: QWidget | None = None,
+                 show_files: bool = True, show_focus_button: bool = True) -> None:
+        super().__init__(parent)
+        self._prefix = prefix
+        self._key: str | None = None
+        self._kind = ""
+        self.files_model = FilesModel(self)
+        self._build(show_files, show_focus_button)
+        self.clear()
+
+    def _name(self, field: str) -> str:
+        return f"{self._prefix}_{field}"
+
+    def _build(self, show_files: bool, show_focus_button: bool) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(10, 10, 10, 10)
+        outer.setSpacing(8)
+
+        header = QHBoxLayout()
+        header.setSpacing(10)
+        self.dot = Dot(parent=self)
+        self.dot.setObjectName(self._name("icon"))
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        self.title = bold(plain_label("", self, object_name=self._name("name")), 1.15)
+        self.subtitle = muted(plain_label("", self, object_name=self._name("kind")))
+        titles.addWidget(self.title)
+        titles.addWidget(self.subtitle)
+        header.addWidget(self.dot, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+        header.addLayout(titles, 1)
+        outer.addLayout(header)
+
+        self.focus_button = QPushButton("Show lineage", self)
+        self.focus_button.setObjectName(self._name("show_lineage"))
+        self.focus_button.setToolTip("Re-focus the graph on this node (like double-clicking it)")
+        self.focus_button.clicked.connect(self._on_focus_button_clicked)
+        self.focus_button.setVisible(show_focus_button)
+        self._focus_button_wanted = show_focus_button
+        outer.addWidget(self.focus_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        self.form = QFormLayout()
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setHorizontalSpacing(14)
+        self.form.setVerticalSpacing(5)
+        self.fields: dict[str, QLabel] = {}
+        for field in _ALL_FIELDS:
+            value = plain_label("", self, object_name=self._name(field))
+            value.setMinimumWidth(40)
+            caption = muted(plain_label(_CAPTIONS[field], self, selectable=False, wrap=False))
+            self.form.addRow(caption, value)
+            self.fields[field] = value
+        outer.addLayout(self.form)
+
+        self.description_caption = muted(plain_label("Description", self, selectable=False))
+        self.description = self._text_box("description", 90)
+        self.notes_caption = muted(plain_label("Notes", self, selectable=False))
+        self.notes = self._text_box("notes", 70)
+        self.config_caption = muted(plain_label("Config", self, selectable=False))
+        self.config = self._text_box("config", 160, monospace=True)
+        self.metadata_caption = muted(plain_label("Metadata", self, selectable=False))
+        self.metadata = self._text_box("metadata", 120, monospace=True)
+        for widget in (self.description_caption, self.description, self.notes_caption,
+                       self.notes, self.config_caption, self.config, self.metadata_caption,
+                       self.metadata):
+            outer.addWidget(widget)
+
+        self.files_caption = muted(plain_label("Files", self, selectable=False))
+        self.files = QTableView(self)
+        self.files.setObjectName(self._name("files"))
+        self.files.setModel(self.files_model)
+        self.files.verticalHeader().setVisible(False)
+        self.files.verticalHeader().setDefaultSectionSize(22)
+        self.files.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.files.setShowGrid(False)
+        self.files.setWordWrap(False)
+        self.files.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.files.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.files.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.files.setMinimumHeight(90)
+        self.files.setMaximumHeight(220)
+        self._show_files = show_files
+        outer.addWidget(self.files_caption)
+        outer.addWidget(self.files)
+        outer.addStretch(1)
+
+    def _text_box(self, field: str, height: int, monospace: bool = False) -> QPlainTextEdit:
+        box = QPlainTextEdit(self)
+        box.setObjectName(self._name(field))
+        box.setReadOnly(True)
+        box.setMaximumHeight(height)
+        box.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        if monospace:
+            font = box.font()
+            font.setFamily("monospace")
+            font.setStyleHint(font.StyleHint.Monospace)
+            box.setFont(font)
+        return box
+
+    # --- public -----------------------------------------------------------------------
+
+    @property
+    def key(self) -> str | None:
+        """Key of the node shown, or None."""
+        return self._key
+
+    @property
+    def kind(self) -> str:
+        """``run``, ``artifact`` or ``""``."""
+        return self._kind
+
+    def field_text(self, field: str) -> str:
+        """The text of a field (``state``, ``digest``, ``description``, ``config`` ...)."""
+        if field == "name":
+            return self.title.text()
+        if field in self.fields:
+            return self.fields[field].text()
+        box = getattr(self, field, None)
+        if isinstance(box, QPlainTextEdit):
+            return box.toPlainText()
+        raise KeyError(field)
+
+    def clear(self) -> None:
+        self._key, self._kind = None, ""
+        self.title.setText("")
+        self.subtitle.setText("")
+        for field in _ALL_FIELDS:
+            self._set_row(field, None)
+        for box in (self.description, self.notes, self.config, self.metadata):
+            box.setPlainText("")
+        self._show_boxes(description=False, notes=False, config=False, metadata=False)
+        self.files_model.set_entries(None, [])
+        self.files_caption.hide()
+        self.files.hide()
+        self.focus_button.hide()
+
+    def show_node(self, key: str, attrs: dict[str, Any], run_names: dict[str, str] | None = None,
+                  is_focus: bool = False) -> None:
+        """Show a node from its graph attributes. ``run_names`` maps run ids to names
+        (for "Logged by"); ``is_focus`` hides the "Show lineage" button."""
+        self.clear()
+        self._key = key
+        kind = attrs.get("kind") or key.partition(":")[0]
+        palette = style.palette_for(False)
+        if kind == "run":
+            self._kind = "run"
+            self.dot.set_colour(palette.missing if attrs.get("missing") else palette.run)
+            self._show_run(key, attrs)
+        else:
+            self._kind = "artifact"
+            self.dot.set_colour(palette.missing if attrs.get("missing") else palette.artifact)
+            self._show_artifact(key, attrs, run_names or {})
+        self.focus_button.setVisible(self._focus_button_wanted and not is_focus
+                                     and not attrs.get("missing"))
+
+    def set_files(self, key: str, entries: list[ManifestEntry]) -> None:
+        """The manifest of the version shown (ignored if another node is shown now)."""
+        if key != self._key or not self._show_files:
+            return
+        self.files_model.set_entries(key, entries)
+        self.files_caption.setText(f"Files ({len(entries):,})")
+        self.files_caption.show()
+        self.files.show()
+
+    # --- filling ----------------------------------------------------------------------
+
+    def _show_run(self, key: str, a: dict[str, Any]) -> None:
+        self.title.setText(_text(a.get("name") or a.get("label") or key))
+        job_type = _text(a.get("job_type") or a.get("type")) or "run"
+        self.subtitle.setText("missing run (deleted or never recorded)" if a.get("missing")
+                              else f"{job_type} run")
+        self._set_row("id", a.get("id") or key.partition(":")[2])
+        self._set_row("state", a.get("state"))
+        self._set_row("started", human_time(a.get("started_at")) if a.get("started_at") else None)
+        self._set_row("duration", run_duration(a.get("started_at"), a.get("finished_at"),
+                                               a.get("state")) or None)
+        self._set_row("author", a.get("author"))
+        self._set_row("job_type", job_type if not a.get("missing") else None)
+        self._set_row("host", a.get("host"))
+        self._set_row("group", a.get("group"))
+        self._set_row("exit_code", a.get("exit_code"))
+        self._set_row("tags", a.get("tags") or None)
+        self._box(self.notes, a.get("notes"), "notes")
+        config = a.get("config")
+        if config:
+            self._box(self.config, pretty_json(config), "config")
+
+    def _show_artifact(self, key: str, a: dict[str, Any], run_names: dict[str, str]) -> None:
+        self.title.setText(_text(a.get("label") or key.partition(":")[2]))
+        type_name = _text(a.get("type")) or "artifact"
+        self.subtitle.setText("missing version (deleted or never recorded)" if a.get("missing")
+                              else f"{type_name} artifact version")
+        self._set_row("aliases", a.get("aliases") or None)
+        self._set_row("type", None if a.get("missing") else type_name)
+        self._set_row("created", human_time(a.get("created_at")) if a.get("created_at") else None)
+        run_id = a.get("logged_by")
+        if run_id:
+            name = run_names.get(str(run_id))
+            self._set_row("logged_by", f"{name} ({run_id})" if name else str(run_id))
+        elif not a.get("missing"):
+            self._set_row("logged_by", "no run (logged outside a run)")
+        if a.get("size") is not None:
+            self._set_row("size", f"{human_size(a.get('size'))} ({int(a['size']):,} bytes)")
+        if a.get("file_count") is not None:
+            self._set_row("file_count", plural(int(a["file_count"]), "file"))
+        self._set_row("digest", a.get("digest"))
+        self._set_row("tags", a.get("tags") or None)
+        self._box(self.description, a.get("description"), "description")
+        metadata = a.get("metadata")
+        if metadata:
+            self._box(self.metadata, pretty_json(metadata), "metadata")
+
+    def _set_row(self, field: str, value: Any) -> None:
+        label = self.fields[field]
+        text = _text(value)
+        label.setText(text)
+        self.form.setRowVisible(label, bool(text))
+
+    def _box(self, box: QPlainTextEdit, value: Any, name: str) -> None:
+        text = _text(value)
+        box.setPlainText(text)
+        self._show_boxes(**{name: bool(text)})
+
+    def _show_boxes(self, **shown: bool) -> None:
+        pairs = {
+            "description": (self.description_caption, self.description),
+            "notes": (self.notes_caption, self.notes),
+            "config": (self.config_caption, self.config),
+            "metadata": (self.metadata_caption, self.metadata),
+        }
+        for name, visible in shown.items():
+            for widget in pairs[name]:
+                widget.setVisible(visible)
+
+    @Slot()
+    def _on_focus_button_clicked(self) -> None:
+        if self._key:
+            self.lineage_requested.emit(self._key)

@@ -1,0 +1,167 @@
+"""The work the query thread does: plain functions of an ``Api`` returning plain data.
+
+No Qt here: these run on the worker thread and hand back frozen records, light tuples
+and graphs that the UI thread then only reads.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from lineage_desktop.graph.model import LineageModel
+from lineage_desktop.records import ArtifactCollection, ManifestEntry, parse_key
+from lineage_desktop.sdk import Api
+
+# Sort orders of the run list (fixed strings, never user text).
+RUN_ORDERS = {
+    "started": "r.started_at",
+    "state": "r.state",
+    "job_type": "r.job_type",
+    "name": "r.name",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRow:
+    """One artifact version as the sidebar lists it."""
+
+    index: int
+    aliases: tuple[str, ...]
+    created_at: str | None
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    """One run as the run list shows it."""
+
+    id: str
+    name: str
+    job_type: str | None
+    state: str
+    started_at: str | None
+    finished_at: str | None
+    author: str | None
+
+    @property
+    def key(self) -> str:
+        return f"run:{self.id}"
+
+
+@dataclass(frozen=True)
+class GraphSnapshot:
+    """What the UI thread may read of a lineage model: the graphs and state it produced.
+
+    The model itself stays with the worker (it is mutated there); the view and raw
+    graphs of a snapshot are never modified afterwards.
+    """
+
+    focus: str
+    raw: nx.DiGraph
+    view: nx.DiGraph
+    hidden: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    depths: tuple[int | None, int | None] = (None, None)
+    threshold: int | None = None
+
+    def attrs(self, key: str) -> dict[str, Any]:
+        """Attributes of a visible node, else of a raw node (cluster member); {} if unknown."""
+        if key in self.view:
+            return dict(self.view.nodes[key])
+        if key in self.raw:
+            return dict(self.raw.nodes[key])
+        return {}
+
+    def label(self, key: str) -> str:
+        return str(self.attrs(key).get("label") or key)
+
+
+def snapshot(model: LineageModel) -> GraphSnapshot:
+    """Build the model's view (on the worker) and capture it for the UI thread."""
+    view = model.view()
+    return GraphSnapshot(
+        focus=str(model.focus), raw=model.raw, view=view,
+        hidden=[(str(k), label) for k, label in model.hidden],
+        problems=list(view.graph.get("problems") or ()), depths=model.depths,
+        threshold=model.cluster_threshold,
+    )
+
+
+def load_lineage(api: Api, ref: str, upstream: int | None, downstream: int | None,
+                 threshold: int | None, hidden: Iterable[str]) -> tuple[LineageModel, GraphSnapshot]:
+    """Read the lineage around ``ref`` and build a model with the user's hidden nodes."""
+    raw = api.lineage(ref, upstream=upstream, downstream=downstream)
+    model = LineageModel(raw, cluster_threshold=threshold, upstream=upstream,
+                         downstream=downstream)
+    focus = model.focus
+    for key in hidden:
+        if key in raw and key != focus:
+            model.hide(key)
+    return model, snapshot(model)
+
+
+def reload_lineage(api: Api, model: LineageModel, upstream: int | None,
+                   downstream: int | None) -> GraphSnapshot:
+    """Re-read the model's lineage (new depths, or another process wrote) in place."""
+    raw = api.lineage(str(model.focus), upstream=upstream, downstream=downstream)
+    model.set_depths(upstream, downstream)
+    model.update_raw(raw)
+    return snapshot(model)
+
+
+def mutate(model: LineageModel, change: Callable[[LineageModel], Any]) -> Callable[[Api], GraphSnapshot]:
+    """A worker task applying ``change`` to ``model`` and returning the new snapshot."""
+
+    def task(api: Api) -> GraphSnapshot:
+        change(model)
+        return snapshot(model)
+
+    return task
+
+
+def load_collections(api: Api) -> list[ArtifactCollection]:
+    """Every artifact collection of the store (types and names; cheap)."""
+    return api.store.collections()
+
+
+def load_versions(api: Api, name: str, project: str, entity: str) -> list[VersionRow]:
+    """Versions of one collection, newest first, as light rows."""
+    store = api.store
+    projects = store.find_projects(project, entity)
+    project_id = projects[0].id if projects else None
+    versions = store.artifact_versions(name, project_id)
+    rows = [VersionRow(v.index, tuple(v.aliases), v.created_at, v.key) for v in versions]
+    rows.sort(key=lambda r: -r.index)
+    return rows
+
+
+def load_runs(api: Api, order: str, descending: bool, offset: int,
+              limit: int) -> tuple[list[RunRow], int]:
+    """A page of runs in the given order and the total number of runs."""
+    column = RUN_ORDERS.get(order, RUN_ORDERS["started"])
+    direction = "DESC" if descending else "ASC"
+    # Ties (same state, same job type) newest first, then by id for a stable paging order.
+    sql_order = f"{column} {direction}, r.started_at DESC, r.id"
+    store = api.store
+    page_source = getattr(store, "runs_page", None)
+    if page_source is not None:  # a store with real paging
+        runs = page_source(order=sql_order, offset=offset, limit=limit)
+    else:
+        runs = store.runs(order=sql_order, limit=offset + limit)[offset:]
+    rows = [RunRow(r.id, r.name, r.job_type, r.state, r.started_at, r.finished_at, r.author)
+            for r in runs]
+    return rows, store.run_count()
+
+
+def load_files(api: Api, key: str, version_id: int | None) -> list[ManifestEntry]:
+    """The manifest of an artifact version (by store id, else resolved from its key)."""
+    if version_id is None:
+        kind, name, index = parse_key(key)
+        if kind != "artifact" or index is None:
+            return []
+        version_id = api.resolve(f"{name}:v{index}").id
+    return api.store.manifest(int(version_id))
+

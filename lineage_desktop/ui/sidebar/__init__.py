@@ -1,0 +1,1 @@
+"""The project sidebar: the lazy artifact tree and the paged run list."""

@@ -1,0 +1,314 @@
+"""``ArtifactTreeModel``: artifact type -> artifact -> versions, populated lazily.
+
+Types and collections come from one cheap query. A collection's versions are read only
+when its row is expanded (``canFetchMore``/``fetchMore``), off the UI thread, and then
+handed to the view in chunks, so a collection with 100,000 versions opens at once.
+Live refreshes merge new collections, new versions and moved aliases in place, so
+expansion and selection survive.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from lineage_desktop.records import ArtifactCollection
+from lineage_desktop.ui.formatting import human_time, plural
+from lineage_desktop.ui.queries import VersionRow
+from lineage_desktop.ui.widgets import plain_tooltip
+
+CHUNK = 500  # versions handed to the view per fetchMore
+
+KeyRole = Qt.ItemDataRole.UserRole + 1  # graph key of a version, collection id otherwise
+KindRole = Qt.ItemDataRole.UserRole + 2  # "type", "collection", "version", "loading"
+SecondaryRole = Qt.ItemDataRole.UserRole + 3  # muted text after the name (count, aliases)
+FilterRole = Qt.ItemDataRole.UserRole + 4  # what the filter field matches against
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class _State(Enum):
+    IDLE = 0
+    LOADING = 1
+    LOADED = 2
+
+
+@dataclass(eq=False)
+class _Node:
+    parent: "_Node | None"
+    kind: str
+    text: str
+    children: list["_Node"] = field(default_factory=list)
+    collection: ArtifactCollection | None = None
+    version: VersionRow | None = None
+    state: _State = _State.IDLE
+    rows: list[VersionRow] = field(default_factory=list)  # loaded, newest first
+    shown: int = 0  # how many of ``rows`` are children so far
+
+    def row(self) -> int:
+        return self.parent.children.index(self) if self.parent is not None else 0
+
+    @property
+    def ident(self) -> str:
+        c = self.collection
+        return f"{c.entity}/{c.project}/{c.name}" if c is not None else self.text
+
+
+class ArtifactTreeModel(QAbstractItemModel):
+    """The artifact tree of the sidebar.
+
+    ``versions_wanted(str name, str project, str entity)`` asks for a collection's
+    versions; answer with ``set_versions``.
+    """
+
+    versions_wanted = Signal(str, str, str)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._root = _Node(None, "root", "")
+
+    # --- filling ----------------------------------------------------------------------
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self._root = _Node(None, "root", "")
+        self.endResetModel()
+
+    def set_collections(self, collections: list[ArtifactCollection]) -> None:
+        """Show these collections, merging into what is shown (new types and collections
+        inserted in order, counts updated, loaded collections re-read when they grew)."""
+        by_type: dict[str, list[ArtifactCollection]] = {}
+        for collection in collections:
+            by_type.setdefault(collection.type, []).append(collection)
+        for type_name in sorted(by_type):
+            type_node = self._child(self._root, "type", type_name, QModelIndex())
+            type_index = self.index(type_node.row(), 0, QModelIndex())
+            for collection in sorted(by_type[type_name], key=lambda c: (c.name, c.project)):
+                node = self._child(type_node, "collection", collection.name, type_index,
+                                   match=lambda n, c=collection: n.ident == _ident(c))
+                grew = (node.collection is not None
+                        and collection.version_count != node.collection.version_count)
+                node.collection = collection
+                if grew and node.state is not _State.IDLE:
+                    self._request(node)
+            self._changed(type_index)
+            for child in type_node.children:
+                self._changed(self.index(child.row(), 0, type_index))
+
+    def _child(self, parent: _Node, kind: str, text: str, parent_index: QModelIndex,
+               match: Callable[[_Node], bool] | None = None) -> _Node:
+        test = match or (lambda n: n.text == text)
+        for node in parent.children:
+            if test(node):
+                return node
+        position = 0
+        while position < len(parent.children) and parent.children[position].text <= text:
+            position += 1
+        node = _Node(parent, kind, text)
+        self.beginInsertRows(parent_index, position, position)
+        parent.children.insert(position, node)
+        self.endInsertRows()
+        return node
+
+    def set_versions(self, name: str, project: str, entity: str, rows: list[VersionRow]) -> None:
+        """The versions of a collection arrived (newest first)."""
+        node = self._find_collection(f"{entity}/{project}/{name}")
+        if node is None:
+            return
+        parent = self._index_of(node)
+        loading = node.state is _State.LOADING and not node.rows
+        node.state = _State.LOADED
+        if loading:
+            self._drop_placeholder(node, parent)
+            node.rows = list(rows)
+            node.shown = 0
+            self._expose(node, parent, CHUNK)
+            return
+        known = {r.index for r in node.rows}
+        fresh = [r for r in rows if r.index not in known]
+        by_index = {r.index: r for r in rows}
+        node.rows = [by_index.get(r.index, r) for r in node.rows]
+        if fresh:  # versions only ever grow at the top (higher indices)
+            self.beginInsertRows(parent, 0, len(fresh) - 1)
+            node.rows[:0] = fresh
+            node.children[:0] = [_Node(node, "version", f"v{r.index}", version=r) for r in fresh]
+            node.shown += len(fresh)
+            self.endInsertRows()
+        for position, (child, row) in enumerate(zip(node.children, node.rows)):
+            if child.version != row:
+                child.version = row
+                self._changed(self.index(position, 0, parent))
+
+    def _request(self, node: _Node) -> None:
+        c = node.collection
+        if c is None:
+            return
+        if node.state is _State.IDLE:
+            node.state = _State.LOADING
+            parent = self._index_of(node)
+            self.beginInsertRows(parent, 0, 0)
+            node.children.append(_Node(node, "loading", "Loading…"))
+            self.endInsertRows()
+        self.versions_wanted.emit(c.name, c.project, c.entity)
+
+    def _drop_placeholder(self, node: _Node, parent: QModelIndex) -> None:
+        if node.children and node.children[0].kind == "loading":
+            self.beginRemoveRows(parent, 0, 0)
+            node.children.pop(0)
+            self.endRemoveRows()
+
+    def _expose(self, node: _Node, parent: QModelIndex, count: int) -> None:
+        end = min(len(node.rows), node.shown + count)
+        if end <= node.shown:
+            return
+        self.beginInsertRows(parent, node.shown, end - 1)
+        node.children.extend(_Node(node, "version", f"v{r.index}", version=r)
+                             for r in node.rows[node.shown:end])
+        node.shown = end
+        self.endInsertRows()
+
+    # --- lookups ----------------------------------------------------------------------
+
+    def _find_collection(self, ident: str) -> _Node | None:
+        for type_node in self._root.children:
+            for node in type_node.children:
+                if node.ident == ident:
+                    return node
+        return None
+
+    def _index_of(self, node: _Node) -> QModelIndex:
+        if node.parent is None:
+            return QModelIndex()
+        return self.createIndex(node.row(), 0, node)
+
+    def _changed(self, index: QModelIndex) -> None:
+        self.dataChanged.emit(index, index)
+
+    def index_of_key(self, key: str) -> QModelIndex:
+        """The index of a version by graph key (only among versions already shown)."""
+        for type_node in self._root.children:
+            for node in type_node.children:
+                for child in node.children:
+                    if child.version is not None and child.version.key == key:
+                        return self._index_of(child)
+        return QModelIndex()
+
+    def index_of_collection(self, name: str) -> QModelIndex:
+        """The index of the first collection named ``name``."""
+        for type_node in self._root.children:
+            for node in type_node.children:
+                if node.collection is not None and node.collection.name == name:
+                    return self._index_of(node)
+        return QModelIndex()
+
+    # --- QAbstractItemModel ---------------------------------------------------------------
+
+    def _node(self, index: Index) -> _Node:
+        return index.internalPointer() if index.isValid() else self._root
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:
+        node = self._node(parent)
+        if column != 0 or not 0 <= row < len(node.children):
+            return QModelIndex()
+        return self.createIndex(row, column, node.children[row])
+
+    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+        if not index.isValid():
+            return QModelIndex()
+        node: _Node = index.internalPointer()
+        if node.parent is None or node.parent is self._root:
+            return QModelIndex()
+        return self.createIndex(node.parent.row(), 0, node.parent)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        if parent.column() > 0:
+            return 0
+        return len(self._node(parent).children)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 1
+
+    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802
+        node = self._node(parent)
+        if node.kind == "collection":
+            return bool(node.children) or bool(node.collection and node.collection.version_count)
+        return bool(node.children)
+
+    def canFetchMore(self, parent: Index) -> bool:  # noqa: N802
+        node = self._node(parent)
+        if node.kind != "collection" or node.collection is None:
+            return False
+        if node.state is _State.IDLE:
+            return node.collection.version_count > 0
+        return node.state is _State.LOADED and node.shown < len(node.rows)
+
+    def fetchMore(self, parent: Index) -> None:  # noqa: N802
+        node = self._node(parent)
+        if node.kind != "collection":
+            return
+        if node.state is _State.IDLE:
+            self._request(node)
+        elif node.state is _State.LOADED:
+            self._expose(node, self._index_of(node), CHUNK)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        node = self._node(index)
+        if node.kind == "loading":
+            return Qt.ItemFlag.ItemIsEnabled
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        node = self._node(index)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return node.text
+        if role == SecondaryRole:
+            return self._secondary(node)
+        if role == FilterRole:
+            return f"{node.text} {self._secondary(node)}"
+        if role == KindRole:
+            return node.kind
+        if role == KeyRole:
+            if node.version is not None:
+                return node.version.key
+            return node.ident
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tooltip(self._tooltip(node))
+        return None
+
+    def _secondary(self, node: _Node) -> str:
+        if node.kind == "type":
+            return plural(len(node.children), "artifact")
+        if node.kind == "collection" and node.collection is not None:
+            return plural(node.collection.version_count, "version")
+        if node.kind == "version" and node.version is not None:
+            return " · ".join(node.version.aliases)
+        return ""
+
+    def _tooltip(self, node: _Node) -> str:
+        # Names and descriptions come from the store: data() escapes this text.
+        if node.kind == "collection" and node.collection is not None:
+            c = node.collection
+            lines = [f"{c.name} ({c.type})", f"{c.entity}/{c.project}",
+                     plural(c.version_count, "version")]
+            if c.description:
+                lines.append(c.description)
+            return "\n".join(lines)
+        if node.kind == "version" and node.version is not None:
+            v = node.version
+            parent = node.parent.text if node.parent else ""
+            lines = [f"{parent}:v{v.index}", f"created {human_time(v.created_at)}"]
+            if v.aliases:
+                lines.append("aliases: " + ", ".join(v.aliases))
+            return "\n".join(lines)
+        return node.text
+
+
+def _ident(collection: ArtifactCollection) -> str:
+    return f"{collection.entity}/{collection.project}/{collection.name}"

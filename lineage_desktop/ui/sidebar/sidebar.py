@@ -1,0 +1,275 @@
+"""The left dock (``projectSidebar``): tabs **Artifacts** (``artifactTree`` with a filter
+field) and **Runs** (``runList``). Selecting a version or a run asks for its lineage."""
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import QModelIndex, QRect, QSortFilterProxyModel, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QHeaderView,
+    QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QTabWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lineage_desktop.records import ArtifactCollection
+from lineage_desktop.ui.controller import LineageController
+from lineage_desktop.ui.queries import RunRow, VersionRow
+from lineage_desktop.ui.sidebar.artifact_model import (
+    ArtifactTreeModel,
+    FilterRole,
+    KeyRole,
+    KindRole,
+    SecondaryRole,
+)
+from lineage_desktop.ui.sidebar.run_model import KeyRole as RunKeyRole
+from lineage_desktop.ui.sidebar.run_model import RunTableModel
+
+_FILTER_DELAY_MS = 150
+
+
+class _TwoToneDelegate(QStyledItemDelegate):
+    """Draws the item text, then its secondary text (counts, aliases) in a muted colour."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        super().paint(painter, option, index)
+        secondary = index.data(SecondaryRole)
+        if not secondary:
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        style = opt.widget.style() if opt.widget else None
+        if style is None:
+            return
+        text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, opt.widget)
+        used = opt.fontMetrics.horizontalAdvance(opt.text) + 10
+        rect = QRect(text_rect.left() + used, text_rect.top(),
+                     max(0, text_rect.width() - used), text_rect.height())
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        painter.save()
+        painter.setPen(opt.palette.color(role))
+        elided = opt.fontMetrics.elidedText(str(secondary), Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), elided)
+        painter.restore()
+
+
+class ProjectSidebar(QDockWidget):
+    """Artifacts and runs of the open store.
+
+    Signals: ``lineage_requested(str)`` with a version key, a ``name:latest`` reference
+    for a collection, or ``run:<id>``.
+    """
+
+    lineage_requested = Signal(str)
+
+    def __init__(self, controller: LineageController, parent: QWidget | None = None) -> None:
+        super().__init__("Project", parent)
+        self.setObjectName("projectSidebar")
+        self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self._controller = controller
+        self._runs_started = False
+        self._select_guard = False
+        self.tree_model = ArtifactTreeModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.tree_model)
+        self.proxy.setRecursiveFilteringEnabled(True)
+        self.proxy.setAutoAcceptChildRows(True)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterRole(FilterRole)
+        self.run_model = RunTableModel(self)
+        self._build()
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(_FILTER_DELAY_MS)
+        self._connect()
+
+    def _build(self) -> None:
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("sidebarTabs")
+        self.tabs.setDocumentMode(True)
+
+        artifacts = QWidget()
+        layout = QVBoxLayout(artifacts)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.setSpacing(6)
+        self.filter_field = QLineEdit()
+        self.filter_field.setObjectName("artifactFilter")
+        self.filter_field.setPlaceholderText("Filter artifacts, versions, aliases…")
+        self.filter_field.setClearButtonEnabled(True)
+        self.tree = QTreeView()
+        self.tree.setObjectName("artifactTree")
+        self.tree.setModel(self.proxy)
+        self.tree.setHeaderHidden(True)
+        self.tree.setUniformRowHeights(True)  # 100,000 rows scroll without measuring each
+        self.tree.setItemDelegate(_TwoToneDelegate(self.tree))
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setExpandsOnDoubleClick(True)
+        layout.addWidget(self.filter_field)
+        layout.addWidget(self.tree)
+        self.tabs.addTab(artifacts, "Artifacts")
+
+        self.runs = QTableView()
+        self.runs.setObjectName("runList")
+        self.runs.setModel(self.run_model)
+        self.runs.setSortingEnabled(True)
+        self.runs.horizontalHeader().setSortIndicator(3, Qt.SortOrder.DescendingOrder)
+        self.runs.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.runs.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.runs.verticalHeader().setVisible(False)
+        self.runs.verticalHeader().setDefaultSectionSize(24)
+        self.runs.setShowGrid(False)
+        self.runs.setAlternatingRowColors(True)
+        self.runs.setWordWrap(False)
+        header = self.runs.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((150, 80, 80, 130, 70)):
+            self.runs.setColumnWidth(column, width)
+        self.tabs.addTab(self.runs, "Runs")
+        self.setWidget(self.tabs)
+
+    def _connect(self) -> None:
+        c = self._controller
+        c.store_opened.connect(self._on_controller_store_opened)
+        c.store_closed.connect(self._on_controller_store_closed)
+        c.store_failed.connect(self._on_controller_store_failed)
+        c.collections_loaded.connect(self._on_controller_collections_loaded)
+        c.data_changed.connect(self._on_controller_data_changed)
+        self.tree_model.versions_wanted.connect(self._on_tree_model_versions_wanted)
+        self.run_model.page_wanted.connect(self._on_run_model_page_wanted)
+        self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
+        self.runs.selectionModel().currentChanged.connect(self._on_runs_current_changed)
+        self.filter_field.textChanged.connect(self._on_filter_field_text_changed)
+        self._filter_timer.timeout.connect(self._on_filter_timer_timeout)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+
+    # --- public -----------------------------------------------------------------------
+
+    def select_key(self, key: str) -> None:
+        """Mark the row of ``key`` (a version or a run) if it is listed, without asking
+        for its lineage again."""
+        self._select_guard = True
+        try:
+            source = self.tree_model.index_of_key(key)
+            if source.isValid():
+                index = self.proxy.mapFromSource(source)
+                self.tree.setCurrentIndex(index)
+                self.tree.scrollTo(index)
+            row = self.run_model.row_of(key[4:]) if key.startswith("run:") else -1
+            if row >= 0:
+                self.runs.selectRow(row)
+        finally:
+            self._select_guard = False
+
+    def expand_collection(self, name: str) -> None:
+        """Expand the first collection called ``name`` (loads its versions)."""
+        source = self.tree_model.index_of_collection(name)
+        if source.isValid():
+            index = self.proxy.mapFromSource(source)
+            self.tree.expand(index.parent())
+            self.tree.expand(index)
+
+    # --- controller -------------------------------------------------------------------
+
+    @Slot(str)
+    def _on_controller_store_opened(self, path: str) -> None:
+        self.tree_model.clear()
+        self.run_model.clear()
+        self._runs_started = False
+        if self.tabs.currentWidget() is self.runs:
+            self._start_runs()
+
+    @Slot()
+    def _on_controller_store_closed(self) -> None:
+        self.tree_model.clear()
+        self.run_model.clear()
+        self._runs_started = False
+
+    @Slot(str, str)
+    def _on_controller_store_failed(self, path: str, message: str) -> None:
+        if self._controller.store_path is None:
+            self._on_controller_store_closed()
+
+    @Slot(object)
+    def _on_controller_collections_loaded(self, collections: list[ArtifactCollection]) -> None:
+        first = self.tree_model.rowCount() == 0
+        self.tree_model.set_collections(collections)
+        if first:
+            self.tree.expandToDepth(0)  # types open, collections closed: nothing to load yet
+
+    @Slot()
+    def _on_controller_data_changed(self) -> None:
+        if self._runs_started:
+            self.run_model.reload(keep_count=True)
+
+    @Slot(str, str, str)
+    def _on_tree_model_versions_wanted(self, name: str, project: str, entity: str) -> None:
+        self._controller.load_versions(
+            name, project, entity, partial(self._on_versions_loaded, name, project, entity))
+
+    def _on_versions_loaded(self, name: str, project: str, entity: str,
+                            rows: list[VersionRow]) -> None:
+        self.tree_model.set_versions(name, project, entity, rows)
+
+    @Slot(str, bool, int, int, int)
+    def _on_run_model_page_wanted(self, order: str, descending: bool, offset: int, limit: int,
+                                  generation: int) -> None:
+        self._controller.load_runs(order, descending, offset, limit,
+                                   partial(self._on_runs_loaded, generation, offset))
+
+    def _on_runs_loaded(self, generation: int, offset: int,
+                        result: tuple[list[RunRow], int]) -> None:
+        rows, total = result
+        self.run_model.add_page(generation, offset, rows, total)
+
+    def _start_runs(self) -> None:
+        if not self._runs_started and self._controller.store_path is not None:
+            self._runs_started = True
+            self.run_model.reload()
+
+    # --- user -------------------------------------------------------------------------
+
+    @Slot(int)
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.runs:
+            self._start_runs()  # runs are read the first time the tab is shown
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_tree_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if self._select_guard or not current.isValid():
+            return
+        kind = current.data(KindRole)
+        if kind == "version":
+            self.lineage_requested.emit(str(current.data(KeyRole)))
+        elif kind == "collection":
+            self.lineage_requested.emit(f"{current.data(KeyRole)}:latest")
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_runs_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if self._select_guard or not current.isValid():
+            return
+        if current.row() != previous.row() or not previous.isValid():
+            self.lineage_requested.emit(str(current.data(RunKeyRole)))
+
+    @Slot(str)
+    def _on_filter_field_text_changed(self, text: str) -> None:
+        self._filter_timer.start()
+
+    @Slot()
+    def _on_filter_timer_timeout(self) -> None:
+        text = self.filter_field.text().strip()
+        self.proxy.setFilterFixedString(text)
+        if text:
+            self.tree.expandToDepth(0)

@@ -21,11 +21,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lineage_desktop.interop.naming import dataset_name, with_suffix
+from lineage_desktop.interop.naming import dataset_name
 from lineage_desktop.interop.openlineage_events import FACET, DatasetRef, Event, read_events
 from lineage_desktop.interop.report import ImportReport
 from lineage_desktop.interop.writer import LineageWriter, entry_path, reference_entry
-from lineage_desktop.records import LineageError, ManifestEntry, Run
+from lineage_desktop.records import ArtifactVersion, LineageError, ManifestEntry, Run
 from lineage_desktop.sdk.run import default_entity
 from lineage_desktop.sdk.validation import validate_aliases, validate_name, validate_type
 from lineage_desktop.store import Store, manifest_digest, parse_time
@@ -63,6 +63,12 @@ class _Planned:
     aliases: list[str] | None = None
 
 
+def _origin(version: ArtifactVersion) -> tuple[Any, Any]:
+    origin = version.metadata.get("openlineage")
+    return (origin.get("namespace"), origin.get("name")) if isinstance(origin, dict) \
+        else (None, None)
+
+
 class OpenLineageImporter:
     """Imports checked events into a store; ``project``/``entity`` override the event's own."""
 
@@ -71,8 +77,6 @@ class OpenLineageImporter:
         self.store, self.report = store, report
         self.writer = LineageWriter(store)
         self.project, self.entity = project, entity
-        self._names: dict[tuple[int, str, str], str] = {}
-        self._owners: dict[tuple[int, str], tuple[Any, Any]] = {}
         self._run_ids: dict[str, str] = {}  # OpenLineage runId -> store run id
         self._run_projects: dict[str, int] = {}
         self._failed_lines: set[tuple[str, int]] = set()
@@ -91,19 +95,9 @@ class OpenLineageImporter:
     def _artifact_name(self, project_id: int, ref: DatasetRef) -> str:
         """The artifact of a foreign dataset; a name already taken by another dataset
         gets a hash of the original appended."""
-        key = (project_id, ref.namespace, ref.name)
-        if key not in self._names:
-            name = dataset_name(ref.namespace, ref.name)
-            owner = self._owners.get((project_id, name))
-            if owner is None:
-                first = q.first_version(self.store, project_id, name)
-                origin = (first.metadata.get("openlineage") or {}) if first else {}
-                owner = (origin.get("namespace"), origin.get("name")) if first else None
-            if owner is not None and owner != (ref.namespace, ref.name):
-                name = with_suffix(name, f"{ref.namespace}/{ref.name}")
-            self._owners[(project_id, name)] = (ref.namespace, ref.name)
-            self._names[key] = name
-        return self._names[key]
+        return self.writer.artifact_name(
+            project_id, dataset_name(ref.namespace, ref.name), (ref.namespace, ref.name),
+            _origin)
 
     @staticmethod
     def _dataset_type(ref: DatasetRef) -> str:

@@ -6,10 +6,11 @@ methods (``insert_run``, ``log_version`` with ``created_at``, ``add_usage`` with
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from lineage_desktop.interop.naming import with_suffix
 from lineage_desktop.records import ArtifactVersion, ManifestEntry, Run
 from lineage_desktop.store import Store, bytes_digest, manifest_digest
 from lineage_desktop.store import interop_queries as q
@@ -40,6 +41,28 @@ class LineageWriter:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._run_exists: dict[str, bool] = {}
+        self._owners: dict[tuple[int, str], object] = {}
+        self._names: dict[tuple[int, str, object], str] = {}
+
+    def artifact_name(
+        self, project_id: int, wanted: str, origin: object,
+        origin_of: Callable[[ArtifactVersion], object],
+    ) -> str:
+        """``wanted``, unless another foreign object (``origin``: its namespace and name,
+        its path...) already has an artifact of that name: then ``wanted`` plus a hash of
+        ``origin``. ``origin_of`` reads the origin back from a stored version."""
+        key = (project_id, wanted, origin)
+        if key not in self._names:
+            name = wanted
+            owner = self._owners.get((project_id, wanted))
+            if owner is None:
+                first = q.first_version(self.store, project_id, wanted)
+                owner = origin_of(first) if first is not None else None
+            if owner is not None and owner != origin:
+                name = with_suffix(wanted, repr(origin))
+            self._owners[(project_id, name)] = origin
+            self._names[key] = name
+        return self._names[key]
 
     @contextmanager
     def atomic(self) -> Iterator[None]:

@@ -1,9 +1,13 @@
 """Fixtures of the interop tests: store paths, the fixture folder, a CLI runner."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
+
+# The helper modules beside the tests (interop_helpers, interop_store) import by name.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from lineage_desktop.cli.main import main
 

@@ -6,8 +6,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-from helpers import edges, snapshot
-from lineage_store import write_store
+from interop_helpers import edges, snapshot
+from interop_store import write_store
 
 import lineage_desktop as ld
 from lineage_desktop.interop import import_openlineage

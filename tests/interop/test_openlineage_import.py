@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import edges, snapshot
+from interop_helpers import edges, snapshot
 
 from lineage_desktop.store import Store
 from lineage_desktop.store import interop_queries as q

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 
 import networkx as nx
-from helpers import snapshot
-from lineage_store import write_store
+from interop_helpers import snapshot
+from interop_store import write_store
 
 import lineage_desktop as ld
 from lineage_desktop.interop import export_events, import_openlineage

@@ -14,9 +14,16 @@ def _utc() -> QTimeZone:
     return QTimeZone(QTimeZone.Initialization.UTC)
 
 
+def _now() -> QDateTime:
+    """Now in UTC, whole seconds (what the editor shows)."""
+    now = QDateTime.currentDateTimeUtc().toTimeZone(_utc())
+    return QDateTime.fromSecsSinceEpoch(now.toSecsSinceEpoch(), _utc())
+
+
 def to_iso(moment: QDateTime) -> str:
-    """``QDateTime`` -> ``2026-08-03T08:00:00Z`` (UTC, seconds)."""
-    return moment.toTimeZone(_utc()).toString("yyyy-MM-ddTHH:mm:ss") + "Z"
+    """``QDateTime`` -> ``2026-08-03T08:00:00Z`` (UTC; milliseconds only when set)."""
+    utc = moment.toTimeZone(_utc())
+    return utc.toString("yyyy-MM-ddTHH:mm:ss" + (".zzz" if utc.time().msec() else "")) + "Z"
 
 
 def from_iso(text: str) -> QDateTime:
@@ -24,8 +31,8 @@ def from_iso(text: str) -> QDateTime:
     moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    seconds = int(moment.astimezone(timezone.utc).timestamp())
-    return QDateTime.fromSecsSinceEpoch(seconds, _utc())
+    millis = int(moment.astimezone(timezone.utc).timestamp() * 1000)
+    return QDateTime.fromMSecsSinceEpoch(millis, _utc())
 
 
 class AsOfControl(QWidget):
@@ -51,7 +58,7 @@ class AsOfControl(QWidget):
         self.edit.setTimeZone(_utc())
         self.edit.setDisplayFormat(DISPLAY_FORMAT)
         self.edit.setCalendarPopup(True)
-        self.edit.setDateTime(QDateTime.currentDateTimeUtc().toTimeZone(_utc()))
+        self.edit.setDateTime(_now())
         self.edit.setEnabled(False)
         self.now_button = QPushButton("Now")
         self.now_button.setToolTip("Set the time to now")
@@ -112,7 +119,7 @@ class AsOfControl(QWidget):
 
     @Slot()
     def _on_now_clicked(self) -> None:
-        self.edit.setDateTime(QDateTime.currentDateTimeUtc().toTimeZone(_utc()))
+        self.edit.setDateTime(_now())
         self._emit_now()
 
     @Slot()

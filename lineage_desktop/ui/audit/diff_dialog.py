@@ -70,6 +70,10 @@ def value_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def size_text(size: int | None) -> str:
     return "" if size is None else f"{size:,} B"
 
@@ -139,6 +143,7 @@ class DiffDialog(QDialog):
         table.setAlternatingRowColors(True)
         table.setWordWrap(False)
         table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
         table.horizontalHeader().setStretchLastSection(True)
         return table
 
@@ -269,8 +274,9 @@ class DiffDialog(QDialog):
         lineage_changes = len(inputs) - (1 if diff.producer_a != diff.producer_b else 0)
         self.summary.setText(
             f"{diff.a} → {diff.b}: identical content, metadata and inputs." if diff.identical
-            else f"{diff.a} → {diff.b}: {len(files)} file, {len(metadata)} metadata and "
-                 f"{lineage_changes} upstream differences.")
+            else f"{diff.a} → {diff.b}: {_count(len(files), 'file')}, "
+                 f"{_count(len(metadata), 'metadata key')} and "
+                 f"{_count(lineage_changes, 'upstream input')} differ.")
         self.diff_ready.emit(diff)
 
     @staticmethod

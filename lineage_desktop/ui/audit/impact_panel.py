@@ -14,7 +14,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QKeyEvent, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from lineage_desktop.audit import ImpactRow, impact_csv
+from lineage_desktop.ui import style
 
 # (header, ImpactRow field) in display order.
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -46,6 +47,20 @@ def _display_time(text: str) -> str:
     return text.replace("T", " ").split(".")[0].rstrip("Z") if text else ""
 
 
+def kind_icon(kind: str, dark: bool = False) -> QIcon:
+    """A small disc in the graph's colour of ``kind`` (runs green, artifacts blue)."""
+    pixmap = QPixmap(24, 24)
+    pixmap.setDevicePixelRatio(2)
+    pixmap.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QColor(0, 0, 0, 0))
+    painter.setBrush(style.palette_for(dark).kind_color(kind))
+    painter.drawEllipse(2, 2, 8, 8)
+    painter.end()
+    return QIcon(pixmap)
+
+
 def _version_sort(text: str) -> Any:
     return int(text[1:]) if text[:1] == "v" and text[1:].isdigit() else -1
 
@@ -56,6 +71,8 @@ class ImpactModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[ImpactRow] = []
+        dark = style.app_prefers_dark()
+        self._icons = {kind: kind_icon(kind, dark) for kind in ("run", "artifact")}
 
     def set_rows(self, rows: Sequence[ImpactRow]) -> None:
         self.beginResetModel()
@@ -97,6 +114,8 @@ class ImpactModel(QAbstractTableModel):
             return value
         if role == KEY_ROLE:
             return row.key
+        if role == Qt.ItemDataRole.DecorationRole and field == "name":
+            return self._icons.get(row.kind)
         if role == Qt.ItemDataRole.ToolTipRole and field == "name":
             return row.key
         if role == Qt.ItemDataRole.TextAlignmentRole and field == "level":
@@ -110,6 +129,19 @@ def display_value(row: ImpactRow, field: str) -> str:
     if field == "created":
         return _display_time(value)
     return str(value)
+
+
+class _ImpactTable(QTableView):
+    """A table whose Copy key copies whole rows (Qt's own copies the current cell only)."""
+
+    copy_requested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_requested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
 
 class ImpactPanel(QWidget):
@@ -145,7 +177,7 @@ class ImpactPanel(QWidget):
         self._copy.setToolTip("Copy the selected rows (all rows if none) as tab-separated "
                               "text (Ctrl+C)")
         self._save = QPushButton("Save CSV…")
-        self._table = QTableView()
+        self._table = _ImpactTable()
         self._table.setObjectName("impactTable")
         self._table.setModel(self._proxy)
         self._setup_table()
@@ -178,13 +210,11 @@ class ImpactPanel(QWidget):
         top.addWidget(self._save)
         layout.addLayout(top)
         layout.addWidget(self._table, 1)
-        self._shortcut = QShortcut(QKeySequence.StandardKey.Copy, self._table)
-        self._shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def _connect_signals(self) -> None:
         self._copy.clicked.connect(self._on_copy_clicked)
         self._save.clicked.connect(self._on_save_clicked)
-        self._shortcut.activated.connect(self._on_shortcut_activated)
+        self._table.copy_requested.connect(self._on_table_copy_requested)
         self._filter.textChanged.connect(self._on_filter_text_changed)
         self._table.doubleClicked.connect(self._on_table_double_clicked)
         self._table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
@@ -249,7 +279,7 @@ class ImpactPanel(QWidget):
         self.copy_selection()
 
     @Slot()
-    def _on_shortcut_activated(self) -> None:
+    def _on_table_copy_requested(self) -> None:
         self.copy_selection()
 
     @Slot()

@@ -17,10 +17,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from lineage_desktop.graph import paths_between
 
-# Opacity of cards and edges off the paths while highlighted (faint but still placeable).
-DIM_OPACITY = 0.22
-
-
 def path_keys(graph: nx.DiGraph, a: str, b: str) -> set[str]:
     """Keys of every node on a directed path between ``a`` and ``b`` (either way)."""
     return {str(k) for k in paths_between(graph, a, b).nodes}
@@ -85,20 +81,9 @@ def isolated_graph(raw: nx.DiGraph, view: nx.DiGraph | None, a: str, b: str) -> 
 
 
 def dim_scene(scene: Any, keep: set[str] | None) -> None:
-    """Dim every card and edge of a ``LineageScene`` not in ``keep`` (None: undim all).
-
-    Uses ``scene.set_dimmed`` when the scene offers it; otherwise sets item opacity.
-    """
-    set_dimmed = getattr(scene, "set_dimmed", None)
-    if set_dimmed is not None:
-        set_dimmed(set() if keep is None else {c.data(0) for c in scene.node_items()} - keep)
-        return
-    for card in scene.node_items():
-        card.setOpacity(1.0 if keep is None or str(card.data(0)) in keep else DIM_OPACITY)
-    for edge in scene.edge_items():
-        source, _, target = str(edge.data(0) or "").partition("->")
-        on_path = keep is None or (source in keep and target in keep)
-        edge.setOpacity(1.0 if on_path else DIM_OPACITY)
+    """Fade every card of a ``LineageScene`` not in ``keep`` (None: none faded)."""
+    faded = set() if keep is None else {str(c.data(0)) for c in scene.node_items()} - keep
+    scene.set_dimmed(faded)
 
 
 class PathController(QObject):

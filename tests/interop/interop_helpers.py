@@ -28,13 +28,14 @@ def snapshot(path: Path, with_ids: bool = True) -> dict[str, Any]:
         }
 
 
-def edges(path: Path, by: str = "id") -> set[tuple[str, str]]:
-    """Lineage edges as ``(from, to)`` pairs of ``run <id or name>`` and ``name:vN``."""
+def edges(path: Path, by: str = "id", digests: bool = False) -> set[tuple[str, str]]:
+    """Lineage edges as ``(from, to)`` pairs of ``run <id or name>`` and ``name:vN``
+    (``name@digest`` with ``digests``, to compare stores whose numbering differs)."""
     with Store.open(path, readonly=True) as store:
         versions = q.all_versions(store)
         runs = {r.id: getattr(r, by) for r in store.runs()}
-        found = {(f"run {runs[v.run_id]}", f"{v.name}:v{v.index}")
-                 for v in versions if v.run_id}
-        label = {v.id: f"{v.name}:v{v.index}" for v in versions}
+        label = {v.id: f"{v.name}@{v.digest[:12]}" if digests else f"{v.name}:v{v.index}"
+                 for v in versions}
+        found = {(f"run {runs[v.run_id]}", label[v.id]) for v in versions if v.run_id}
         found |= {(label[vid], f"run {runs[rid]}") for rid, vid, _ in q.all_usages(store)}
         return found

@@ -1,6 +1,7 @@
 """A small but complete store written through the SDK: what round trips must preserve."""
 from __future__ import annotations
 
+import shutil
 import warnings
 from pathlib import Path
 
@@ -49,4 +50,14 @@ def write_store(path: Path, project: str = "churn", entity: str = "acme",
     running = ld.init(job_type="serve", **common)
     running.use_artifact("churn-model:best")
     running.log_artifact(_artifact("predictions", "predictions", {"p.csv": "0.3" + tag}))
+    store.close()  # checkpoints the WAL: the file alone now holds everything
     return path
+
+
+def copy_store(source: Path, target: Path) -> Path:
+    """Another machine's copy of a store: the database file and its blob folder."""
+    shutil.copyfile(source, target)
+    blobs = Path(str(source) + ".files")
+    if blobs.is_dir():
+        shutil.copytree(blobs, Path(str(target) + ".files"))
+    return target

@@ -1,0 +1,231 @@
+"""Merging stores written on several machines into one, idempotently.
+
+Identity: a run by its id; a version by project, artifact name and digest. What the
+target already has is never duplicated nor renumbered; a new version gets the next free
+number of its artifact, in creation order, and the report says when that differs from
+its number in the source (versions of all sources are taken together in creation order,
+so merging machine A and machine B numbers their versions as if one machine had logged
+them all). Conflicts (the same run recorded differently, a version with two producers, an
+artifact with two types, an alias on different versions) are reported; the target keeps
+its own record, except that a run the target saw running is completed, and an alias
+follows whichever store set it last. The merge is one transaction: a failure leaves the
+target as it was.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from lineage_desktop.interop.report import ImportReport
+from lineage_desktop.interop.writer import LineageWriter
+from lineage_desktop.records import ArtifactVersion, Run
+from lineage_desktop.store import Store
+from lineage_desktop.store import interop_queries as q
+
+_COMPARED = ("name", "job_type", "group", "author", "host", "state", "started_at",
+             "finished_at", "config", "notes", "tags", "exit_code")
+
+
+class _Merge:
+    """Merges source stores into the target, phase by phase over all sources."""
+
+    def __init__(self, target: Store, sources: Sequence[tuple[str, Store]],
+                 report: ImportReport) -> None:
+        self.target, self.sources, self.report = target, sources, report
+        self.writer = LineageWriter(target)
+        self.projects: dict[tuple[str, str], int] = {}
+        # (source number, source version id) -> target version id
+        self.version_map: dict[tuple[int, int], int] = {}
+        self.source: Store = sources[0][1] if sources else target
+        self.label = ""
+
+    def _use(self, number: int) -> None:
+        self.label, self.source = self.sources[number]
+
+    def _project(self, entity: str, name: str) -> int:
+        if (entity, name) not in self.projects:
+            self.projects[(entity, name)] = self.target.ensure_project(entity, name)
+        return self.projects[(entity, name)]
+
+    # ------------------------------------------------------------------ runs
+    def merge_runs(self) -> None:
+        for number in range(len(self.sources)):
+            self._use(number)
+            self._merge_runs()
+
+    def _merge_runs(self) -> None:
+        for run in self.source.runs(order="r.started_at, r.id"):
+            self.report.read += 1
+            project_id = self._project(run.entity, run.project)
+            existing = self.writer.existing_run(run.id)
+            if existing is None:
+                self.target.insert_run(project_id, run)
+                self.report.count("runs added")
+                continue
+            self._compare_runs(existing, run)
+
+    def _compare_runs(self, mine: Run, theirs: Run) -> None:
+        if (mine.entity, mine.project) != (theirs.entity, theirs.project):
+            self.report.conflicts.append(
+                f"run {mine.id} is in {mine.entity}/{mine.project} in the target but in "
+                f"{theirs.entity}/{theirs.project} in {self.label}; kept the target's")
+            return
+        if mine.state == "running" and theirs.state != "running":
+            self.writer.put_run(0, theirs)
+            self.report.count("runs completed")
+            return
+        differs = [f for f in _COMPARED if getattr(mine, f) != getattr(theirs, f)]
+        if differs and theirs.state != "running":
+            self.report.conflicts.append(
+                f"run {mine.id} differs in {', '.join(differs)} between the target and "
+                f"{self.label}; kept the target's")
+        else:
+            self.report.count("runs already there")
+
+    # ------------------------------------------------------------------ versions
+    def merge_versions(self) -> None:
+        every = sorted(
+            ((version.created_at or "", number, version.index, version)
+             for number, (_, source) in enumerate(self.sources)
+             for version in q.all_versions(source)), key=lambda item: item[:3])
+        missing: dict[int, int] = {}
+        for _, number, _, version in every:
+            self._use(number)
+            if not self._merge_version(number, version):
+                missing[number] = missing.get(number, 0) + 1
+        for number, count in sorted(missing.items()):
+            self.report.notes.append(
+                f"{count} versions of {self.sources[number][0]} lack file contents in its "
+                "blob folder; they were merged without them")
+
+    def _merge_version(self, number: int, version: ArtifactVersion) -> bool:
+        """Merge one version; False when some of its file contents were missing."""
+        complete = True
+        self.report.read += 1
+        project_id = self._project(version.entity, version.project)
+        kind = self.target.artifact_type_of(project_id, version.name)
+        if kind is not None and kind != version.type:
+            self.report.conflicts.append(
+                f"{version.name}:{version.version} of {self.label} has type "
+                f"{version.type!r} but the target's {version.name} is {kind!r}; skipped")
+            return True
+        found = self.writer.find_version(project_id, version.name, version.digest)
+        if found is not None:
+            self._compare_versions(found, version)
+            self.version_map[(number, version.id)] = found.id
+            self.report.count("versions already there")
+            return True
+        entries = self.source.manifest(version.id)
+        files = []
+        for entry in entries:
+            if entry.ref is None:
+                blob = self.source.blobs.path_for(entry.digest)
+                if blob.is_file():
+                    files.append((entry.digest, str(blob)))
+                else:
+                    complete = False
+        run_id = version.run_id
+        if run_id is not None and not self.writer.has_run(run_id):
+            self.report.conflicts.append(
+                f"{version.name}:{version.version} of {self.label} names run {run_id}, "
+                "which is in neither store; merged without its producer")
+            run_id = None
+        version_id, _ = self.writer.put_version(
+            project_id, version.name, version.type, entries, created_at=version.created_at
+            or "", run_id=run_id, digest=version.digest, description=version.description,
+            metadata=version.metadata, tags=version.tags, aliases=(), files=files)
+        self.version_map[(number, version.id)] = version_id
+        self.report.count("versions added")
+        merged = self.target.version_by_id(version_id)
+        if merged.index != version.index:
+            self.report.count("versions renumbered")
+            self.report.notes.append(
+                f"{version.name}:{version.version} of {self.label} is "
+                f"{version.name}:{merged.version} in the target")
+        return complete
+
+    def _compare_versions(self, mine: ArtifactVersion, theirs: ArtifactVersion) -> None:
+        if theirs.run_id is not None and mine.run_id is None:
+            if self.writer.has_run(theirs.run_id):
+                q.claim_version(self.target, mine.id, theirs.run_id)
+        elif theirs.run_id is not None and mine.run_id != theirs.run_id:
+            self.report.conflicts.append(
+                f"{mine.name}:{mine.version} (digest {mine.digest[:12]}) was logged by run "
+                f"{mine.run_id} in the target and by run {theirs.run_id} in {self.label}; "
+                "kept the target's")
+        new_tags = set(theirs.tags) - set(mine.tags)
+        if new_tags:
+            q.add_version_tags(self.target, mine.id, sorted(new_tags))
+
+    # ------------------------------------------------------------------ usages, aliases
+    def merge_usages(self) -> None:
+        for number in range(len(self.sources)):
+            self._use(number)
+            self._merge_usages(number)
+
+    def _merge_usages(self, number: int) -> None:
+        for run_id, version_id, used_at in q.all_usages(self.source):
+            target_version = self.version_map.get((number, version_id))
+            if target_version is None or not self.writer.has_run(run_id):
+                continue
+            if self.writer.use(run_id, target_version, used_at):
+                self.report.count("usages added")
+
+    def merge_aliases(self) -> None:
+        for number in range(len(self.sources)):
+            self._use(number)
+            self._merge_aliases(number)
+
+    def _merge_aliases(self, number: int) -> None:
+        times = q.alias_times(self.source)
+        for version in q.all_versions(self.source):
+            target_version = self.version_map.get((number, version.id))
+            if target_version is None:
+                continue
+            project_id = self._project(version.entity, version.project)
+            for alias in version.aliases:
+                set_at = times.get((version.id, alias)) or version.created_at or ""
+                holder = q.alias_holder(self.target, project_id, version.name, alias)
+                if holder is not None and holder[0] == target_version:
+                    continue
+                if holder is not None and (holder[1] or "") >= set_at:
+                    if alias != "latest":
+                        self.report.conflicts.append(
+                            f"alias {version.name}:{alias} is on another version in the "
+                            f"target, set later than in {self.label}; kept the target's")
+                    continue
+                if holder is not None and alias != "latest":
+                    self.report.conflicts.append(
+                        f"alias {version.name}:{alias} moved to the version of {self.label}, "
+                        "where it was set later")
+                q.set_alias_at(self.target, target_version, alias, set_at)
+                self.report.count("aliases set")
+
+    def run(self) -> None:
+        with self.writer.atomic():
+            self.merge_runs()
+            self.merge_versions()
+            self.merge_usages()
+            self.merge_aliases()
+
+
+def merge_stores(
+    target: Store, sources: Sequence[str | os.PathLike[str]],
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Merge every source store (opened read-only) into ``target``; returns the report."""
+    report = ImportReport()
+    opened = []
+    try:
+        for path in sources:
+            if Path(path).resolve() == Path(target.path).resolve():
+                raise ValueError(f"{path} is the target store itself")
+            opened.append((str(path), Store.open(path, readonly=True)))
+        _Merge(target, opened, report).run()
+        if progress is not None:
+            progress(len(opened), len(opened))
+    finally:
+        for _, source in opened:
+            source.close()
+    return report

@@ -1,0 +1,137 @@
+"""merge: stores from several machines with overlapping runs, twice, identical results."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+from interop_helpers import edges, snapshot
+from interop_store import copy_store, write_store
+
+import lineage_desktop as ld
+from lineage_desktop.interop import export_events, import_openlineage
+from lineage_desktop.store import Store
+
+
+def _two_machines(tmp_path):
+    """Machine A ran the pipeline; machine B started from a copy of A's store and went on
+    (so they share runs and versions) and also trained on its own."""
+    a = write_store(tmp_path / "a.db")
+    b = copy_store(a, tmp_path / "b.db")
+    with Store.open(b) as store:
+        with ld.init(project="churn", entity="acme", job_type="train", store=store) as run:
+            run.use_artifact("train-data")
+            model = ld.Artifact("churn-model", "model")
+            with model.new_file("m.bin") as handle:
+                handle.write("trained on machine b")
+            run.log_artifact(model, aliases=["candidate"])
+    with Store.open(a) as store:  # machine A goes on too: its own v2 of churn-model
+        with ld.init(project="churn", entity="acme", job_type="train", store=store) as run:
+            run.use_artifact("train-data")
+            model = ld.Artifact("churn-model", "model")
+            with model.new_file("m.bin") as handle:
+                handle.write("trained on machine a")
+            run.log_artifact(model)
+    return a, b
+
+
+def test_merge_twice_gives_identical_results(tmp_path, cli):
+    a, b = _two_machines(tmp_path)
+    target = tmp_path / "all.db"
+    status, _, err = cli("merge", target, a, b)
+    assert status == 0, err
+    first = snapshot(target)
+    with Store.open(target, readonly=True) as store:
+        runs_a = Store.open(a, readonly=True)
+        runs_b = Store.open(b, readonly=True)
+        ids = {r.id for r in runs_a.runs()} | {r.id for r in runs_b.runs()}
+        assert {r.id for r in store.runs()} == ids
+        assert len(ids) == 8  # 6 shared, one more on each machine
+        models = store.artifact_versions("churn-model")
+        # v0, v1 shared; B trained before A, so B's v2 stays v2 and A's v2 becomes v3.
+        assert len(models) == 4
+        assert [m.created_at for m in models] == sorted(m.created_at for m in models)
+        assert models[2].aliases == ("candidate",) and models[3].aliases == ("latest",)
+        assert "best" in models[1].aliases
+        runs_a.close()
+        runs_b.close()
+    assert f"churn-model:v2 of {a} is churn-model:v3 in the target" in err
+    status, _, err = cli("merge", target, a, b)
+    assert status == 0
+    assert snapshot(target) == first
+    assert "added" not in err.splitlines()[-1]
+    again = tmp_path / "again.db"
+    assert cli("merge", again, a, b)[0] == 0
+    assert snapshot(again) == first
+    assert edges(again, digests=True) == edges(a, digests=True) | edges(b, digests=True)
+
+
+def test_merge_keeps_files_and_lineage(tmp_path, cli):
+    a, b = _two_machines(tmp_path)
+    target = tmp_path / "all.db"
+    cli("merge", target, b, a)
+    with ld.Api(store=str(target)) as api:
+        model = api.artifact("churn-model:candidate")
+        folder = model.download(root=tmp_path / "dl")
+        assert (tmp_path / "dl" / "m.bin").read_text() == "trained on machine b"
+        assert folder == str(tmp_path / "dl")
+        model.verify()
+        graph = api.lineage("churn-model:candidate")
+        assert {d["label"] for _, d in graph.nodes(data=True) if d["kind"] == "artifact"} >= {
+            "raw-data:v0", "train-data:v0", "churn-model:v2"}
+
+
+def test_conflicts_are_reported_and_the_target_kept(tmp_path, cli):
+    a, b = _two_machines(tmp_path)
+    with sqlite3.connect(b) as conn:  # machine B's record of a shared run differs
+        run_id = conn.execute("SELECT id FROM runs WHERE job_type = 'ingest'").fetchone()[0]
+        conn.execute("UPDATE runs SET notes = 'edited on b' WHERE id = ?", (run_id,))
+    conn.close()
+    target = copy_store(a, tmp_path / "all.db")
+    status, _, err = cli("merge", target, b)
+    assert status == 0
+    assert f"conflict: run {run_id} differs in notes" in err
+    with Store.open(target, readonly=True) as store:
+        assert store.run(run_id).notes is None
+
+
+def test_running_run_is_completed_by_a_later_copy(tmp_path, cli):
+    a = write_store(tmp_path / "a.db")
+    b = copy_store(a, tmp_path / "b.db")
+    with Store.open(b) as store:
+        running = [r for r in store.runs() if r.state == "running"][0]
+        store.update_run(running.id, state="finished", exit_code=0,
+                         finished_at="2099-01-01T00:00:00.000000Z")
+    assert cli("merge", a, b)[0] == 0
+    with Store.open(a, readonly=True) as store:
+        assert store.run(running.id).state == "finished"
+
+
+def test_merge_of_an_imported_store_finds_the_same_records(tmp_path, cli):
+    """A store rebuilt from OpenLineage events merges into the original as a no-op."""
+    a = write_store(tmp_path / "a.db")
+    with Store.open(a, readonly=True) as store:
+        events = export_events(store)
+    log = tmp_path / "e.ndjson"
+    log.write_text("".join(__import__("json").dumps(e) + "\n" for e in events))
+    copy = tmp_path / "copy.db"
+    with Store.open(copy) as store:
+        import_openlineage(store, [log])
+    before = snapshot(a)
+    assert cli("merge", a, copy)[0] == 0
+    assert snapshot(a) == before
+
+
+def test_missing_or_foreign_source_is_an_error(tmp_path, cli):
+    target = tmp_path / "all.db"
+    status, _, err = cli("merge", target, tmp_path / "missing.db")
+    assert status == 2 and "no lineage store" in err
+    foreign = tmp_path / "other.sqlite"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    status, _, err = cli("merge", target, foreign)
+    assert status == 2 and "not a lineage store" in err
+    assert not target.exists()
+    a = write_store(tmp_path / "a.db")
+    status, _, err = cli("merge", a, a)
+    assert status == 2 and "target store itself" in err

@@ -24,6 +24,8 @@ def test_tampered_blob_is_compromised_and_downstream_tainted(qtbot, built):
     assert report.checked == 5
     assert seen[-1] == (5, 5)
     assert runner.report is report and not runner.is_running()
+    assert runner.report_for(graph) is report
+    assert runner.report_for(ld.Api(store=built.path).lineage("raw")) is None  # another graph
     runner.shutdown()
 
 

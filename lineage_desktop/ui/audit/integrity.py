@@ -7,6 +7,7 @@ compromised member is marked too.
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,7 @@ class IntegrityRunner(QObject):
         super().__init__(parent)
         self._channel = BackgroundChannel(self)
         self._report: IntegrityReport | None = None
+        self._graph: weakref.ref[nx.DiGraph] | None = None  # the graph the report is of
         self._connect_signals()
 
     def _connect_signals(self) -> None:
@@ -116,6 +118,12 @@ class IntegrityRunner(QObject):
         """The newest finished report (None before the first, or after ``reset``)."""
         return self._report
 
+    def report_for(self, graph: nx.DiGraph) -> IntegrityReport | None:
+        """The newest report if it was made for this very ``graph`` object, else None
+        (so a report about an earlier graph is never attached to the current one)."""
+        scanned = self._graph() if self._graph is not None else None
+        return self._report if scanned is graph else None
+
     def is_running(self) -> bool:
         return self._channel.is_busy()
 
@@ -127,6 +135,7 @@ class IntegrityRunner(QObject):
         total = sum(1 for _, a in light.nodes(data=True)
                     if a.get("kind") == "artifact" and a.get("id_in_store") is not None)
         self._report = None
+        self._graph = weakref.ref(graph)
         request_id = self._channel.submit(lambda context: _scan(path, light, context))
         self.started.emit(total)
         return request_id
@@ -141,6 +150,7 @@ class IntegrityRunner(QObject):
         """Forget the report and drop any running scan (the graph was replaced)."""
         self._channel.cancel()
         self._report = None
+        self._graph = None
 
     def shutdown(self) -> None:
         """Cancel and wait for the worker thread (call before the window closes)."""

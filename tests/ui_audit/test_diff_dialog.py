@@ -99,3 +99,15 @@ def test_single_version_and_unreadable_store(qtbot, built, tmp_path):
         pass
     assert broken.summary.text().startswith("Could not compare: ")
     assert "\n" not in failed.args[0]
+
+
+def test_one_version_given_compares_it_with_the_one_before(qtbot, built):
+    _two_models(built)
+    for given, expected in (("model:v1", ("model:v0", "model:v1")),
+                            ("v0", ("model:v0", "model:v1")),
+                            ("v2", ("model:v1", "model:v2"))):
+        dialog = _open(qtbot, built, given)
+        with qtbot.waitSignal(dialog.diff_ready, timeout=10_000) as ready:
+            pass
+        assert (ready.args[0].a, ready.args[0].b) == expected, given
+        dialog.reject()

@@ -70,6 +70,20 @@ def value_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
+def default_pair(count: int, a: int, b: int) -> tuple[int, int]:
+    """Picker indexes (newest first, -1: not chosen) for ``count >= 2`` versions.
+
+    Both chosen: as chosen. One chosen: it and the version before it (or after it, for
+    the oldest). None: the two newest.
+    """
+    if a >= 0 and b >= 0:
+        return a, b
+    one = a if a >= 0 else b
+    if one < 0:
+        return 1, 0
+    return (one + 1, one) if one + 1 < count else (one, one - 1)
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
@@ -84,7 +98,7 @@ class DiffDialog(QDialog):
     ``api_factory()`` returns a new read-only ``Api`` (with the window's as-of moment);
     it is called on a worker thread. ``artifact`` names the collection (``name`` or
     ``entity/project/name``); ``a`` and ``b`` preselect versions (``v3`` or refs ending
-    in ``:v3``), by default the one before the newest and the newest.
+    in ``:v3``). Only one given: it and the version before it. None: the two newest.
 
     Signals:
 
@@ -222,10 +236,8 @@ class DiffDialog(QDialog):
                                  f"{'' if len(choices) == 1 else 's'}: nothing to compare.")
             return
         self._set_pickers_enabled(True)
-        a, b = self._wanted
-        index_a, index_b = self._index_of(a), self._index_of(b)
-        for combo, index in ((self.combo_a, index_a if index_a >= 0 else 1),
-                             (self.combo_b, index_b if index_b >= 0 else 0)):
+        index_a, index_b = default_pair(len(choices), *(self._index_of(w) for w in self._wanted))
+        for combo, index in ((self.combo_a, index_a), (self.combo_b, index_b)):
             combo.blockSignals(True)
             combo.setCurrentIndex(index)
             combo.blockSignals(False)

@@ -50,24 +50,19 @@ def test_stepping_emits_once_after_a_pause(qtbot):
     assert seen == ["2026-08-03T13:00:00Z"]
 
 
-def test_set_as_of_and_the_moment_filters_lineage(qtbot, tmp_path):
-    from conftest import Builder
-
-    builder = Builder(tmp_path / "t.db")
-    builder.step("ingest", outputs=[("raw", "raw_data")])
-    time.sleep(0.01)  # distinct stored timestamps (the control keeps milliseconds)
+def test_set_as_of_and_the_moment_filters_lineage(qtbot, built):
     moment = utc_now()
-    time.sleep(0.01)
-    builder.step("late", ["raw:latest"], [("late", "dataset")])
+    time.sleep(0.01)  # distinct stored timestamps (the control keeps milliseconds)
+    built.step("late", ["raw:latest"], [("late", "dataset")])
     control = AsOfControl()
     qtbot.addWidget(control)
     with qtbot.waitSignal(control.as_of_changed) as changed:
         control.set_as_of(moment)
     assert control.checkbox.isChecked()
     assert changed.args[0] == moment[:23] + "Z"  # stored microseconds, kept to the ms
-    then = ld.Api(store=builder.path, as_of=changed.args[0]).lineage("raw")
-    assert builder.runs["late"] not in then and builder.runs["ingest"] in then
-    assert builder.runs["late"] in ld.Api(store=builder.path).lineage("raw")
+    then = ld.Api(store=built.path, as_of=changed.args[0]).lineage("raw")
+    assert built.runs["late"] not in then and built.runs["prep"] in then
+    assert built.runs["late"] in ld.Api(store=built.path).lineage("raw")
 
 
 def test_now_button(qtbot):

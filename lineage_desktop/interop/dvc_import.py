@@ -14,7 +14,7 @@ import os
 import posixpath
 import subprocess
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +82,7 @@ def worktree_snapshots(repo: Path) -> list[Snapshot]:
         if LOCK in files:
             path = Path(folder) / LOCK
             rel = path.relative_to(repo).as_posix()
-            moment = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+            moment = datetime.fromtimestamp(path.stat().st_mtime, UTC)
             found.append(Snapshot(rel, rel, path.read_text(encoding="utf-8", errors="replace"),
                                   to_iso(moment)))
     return found
@@ -98,7 +98,7 @@ def git_snapshots(repo: Path) -> list[Snapshot]:
     for block in log.split("\x1e")[1:]:
         header, _, names = block.partition("\n")
         commit, stamp, author = header.split("\x1f")
-        moment = to_iso(datetime.fromtimestamp(int(stamp), timezone.utc))
+        moment = to_iso(datetime.fromtimestamp(int(stamp), UTC))
         for name in filter(None, (n.strip() for n in names.splitlines())):
             rel = name if prefix == "." else posixpath.relpath(name, prefix)
             if rel.startswith("../") or posixpath.basename(rel) != LOCK:

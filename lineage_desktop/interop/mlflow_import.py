@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -37,7 +37,7 @@ _REMOTE = ("http", "https", "databricks", "sqlite", "postgresql", "mysql", "mssq
 def _iso(millis: int | None) -> str | None:
     if millis is None:
         return None
-    return to_iso(datetime.fromtimestamp(millis / 1000, timezone.utc))
+    return to_iso(datetime.fromtimestamp(millis / 1000, UTC))
 
 
 def tracking_uri(text: str) -> str:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from lineage_desktop.store.core import Store
 
 
-def forget_cached_ids(store: "Store") -> None:
+def forget_cached_ids(store: Store) -> None:
     """Drop the writer's id caches (project and type ids).
 
     A rolled-back transaction may have created rows whose ids were cached; the next
@@ -24,20 +24,20 @@ def forget_cached_ids(store: "Store") -> None:
     store._cache.clear()
 
 
-def _one_version(store: "Store", where: str, params: Sequence[object]) -> ArtifactVersion | None:
+def _one_version(store: Store, where: str, params: Sequence[object]) -> ArtifactVersion | None:
     found = store._versions_where(where, params)
     return found[0] if found else None
 
 
 def version_by_digest(
-    store: "Store", project_id: int, name: str, digest: str
+    store: Store, project_id: int, name: str, digest: str
 ) -> ArtifactVersion | None:
     """The version of artifact ``name`` in a project with this digest, if any."""
     return _one_version(store, "a.project_id = ? AND a.name = ? AND v.digest = ?",
                         (project_id, name, digest))
 
 
-def first_version(store: "Store", project_id: int, name: str) -> ArtifactVersion | None:
+def first_version(store: Store, project_id: int, name: str) -> ArtifactVersion | None:
     """Version 0 (the lowest index) of an artifact, if the artifact has versions."""
     row = store._conn.execute(
         "SELECT MIN(v.idx) FROM versions v JOIN artifacts a ON a.id = v.artifact_id "
@@ -49,7 +49,7 @@ def first_version(store: "Store", project_id: int, name: str) -> ArtifactVersion
 
 
 def latest_version_at(
-    store: "Store", project_id: int, name: str, moment: str
+    store: Store, project_id: int, name: str, moment: str
 ) -> ArtifactVersion | None:
     """The most recently created version of an artifact at ``moment`` (stored form)."""
     row = store._conn.execute(
@@ -59,12 +59,12 @@ def latest_version_at(
     return None if row is None else store.version_by_id(row[0])
 
 
-def newest_version(store: "Store", project_id: int, name: str) -> ArtifactVersion | None:
+def newest_version(store: Store, project_id: int, name: str) -> ArtifactVersion | None:
     """The version with the latest creation time (ties: the highest index)."""
     return latest_version_at(store, project_id, name, "9999-12-31T23:59:59.999999Z")
 
 
-def claim_version(store: "Store", version_id: int, run_id: str) -> bool:
+def claim_version(store: Store, version_id: int, run_id: str) -> bool:
     """Record ``run_id`` as the producer of a version that has none; True if it did."""
     with store.transaction() as conn:
         cursor = conn.execute("UPDATE versions SET run_id = ? WHERE id = ? AND run_id IS NULL",
@@ -72,7 +72,7 @@ def claim_version(store: "Store", version_id: int, run_id: str) -> bool:
         return cursor.rowcount > 0
 
 
-def set_alias_at(store: "Store", version_id: int, alias: str, set_at: str) -> None:
+def set_alias_at(store: Store, version_id: int, alias: str, set_at: str) -> None:
     """Point ``alias`` at a version, recording the move at ``set_at`` (an import keeps
     the original time so that lineage "as of" a past moment stays right)."""
     with store.transaction() as conn:
@@ -81,20 +81,20 @@ def set_alias_at(store: "Store", version_id: int, alias: str, set_at: str) -> No
         store._set_aliases(conn, artifact_id, version_id, [alias], set_at)
 
 
-def add_version_tags(store: "Store", version_id: int, tags: Iterable[str]) -> None:
+def add_version_tags(store: Store, version_id: int, tags: Iterable[str]) -> None:
     with store.transaction() as conn:
         conn.executemany("INSERT OR IGNORE INTO version_tags (version_id, tag) VALUES (?, ?)",
                          [(version_id, tag) for tag in tags])
 
 
-def all_versions(store: "Store", project_id: int | None = None) -> list[ArtifactVersion]:
+def all_versions(store: Store, project_id: int | None = None) -> list[ArtifactVersion]:
     """Every version (of one project, or all), in creation order."""
     where, params = ("a.project_id = ?", [project_id]) if project_id is not None else ("1", [])
     return store._versions_where(where, params, order="v.created_at, a.name, v.idx")
 
 
 def all_usages(
-    store: "Store", project_id: int | None = None, run_id: str | None = None
+    store: Store, project_id: int | None = None, run_id: str | None = None
 ) -> list[tuple[str, int, str]]:
     """``(run id, version id, used at)`` of every usage (of runs of one project, of one
     run, or all), in time order."""
@@ -112,7 +112,7 @@ def all_usages(
         sql + " ORDER BY u.used_at, u.run_id, u.version_id", params)]
 
 
-def alias_times(store: "Store") -> dict[tuple[int, str], str]:
+def alias_times(store: Store) -> dict[tuple[int, str], str]:
     """When each current alias was last set: ``{(version id, alias): set_at}``."""
     return {(vid, alias): set_at for vid, alias, set_at in store._conn.execute(
         "SELECT a.version_id, a.alias, MAX(h.set_at) FROM aliases a "
@@ -120,13 +120,13 @@ def alias_times(store: "Store") -> dict[tuple[int, str], str]:
         "AND h.version_id = a.version_id GROUP BY a.version_id, a.alias")}
 
 
-def versions_of_runs(store: "Store", run_ids: Iterable[str]) -> list[ArtifactVersion]:
+def versions_of_runs(store: Store, run_ids: Iterable[str]) -> list[ArtifactVersion]:
     """Versions logged by any of ``run_ids``."""
     return store._versions_where("v.run_id IN (SELECT value FROM json_each(?))",
                                  (json.dumps(list(run_ids)),), order="v.created_at, a.name, v.idx")
 
 
-def add_usage_if_new(store: "Store", run_id: str, version_id: int, used_at: str) -> bool:
+def add_usage_if_new(store: Store, run_id: str, version_id: int, used_at: str) -> bool:
     """Record that a run used a version unless it already did; True if it was new."""
     with store.transaction() as conn:
         cursor = conn.execute(
@@ -136,7 +136,7 @@ def add_usage_if_new(store: "Store", run_id: str, version_id: int, used_at: str)
 
 
 def alias_holder(
-    store: "Store", project_id: int, name: str, alias: str
+    store: Store, project_id: int, name: str, alias: str
 ) -> tuple[int, str | None] | None:
     """``(version id, when it was set)`` of an artifact's alias, or None."""
     row = store._conn.execute(

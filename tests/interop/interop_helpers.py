@@ -14,9 +14,10 @@ def snapshot(path: Path, with_ids: bool = True) -> dict[str, Any]:
         versions = q.all_versions(store)
         keys = {v.id: f"{v.entity}/{v.project}/{v.name}:v{v.index}" for v in versions}
         runs = sorted(
-            (r.id if with_ids else "", r.entity, r.project, r.name, r.job_type, r.group, r.author, r.host,
-             r.state, r.started_at, r.finished_at, repr(sorted(r.config.items())), r.notes,
-             r.tags, r.exit_code) for r in store.runs())
+            (r.id if with_ids else "", r.entity, r.project, r.name, r.job_type, r.group,
+             r.author, r.host, r.state, r.started_at, r.finished_at,
+             repr(sorted(r.config.items())), r.notes, r.tags, r.exit_code)
+            for r in store.runs())
         return {
             "runs": runs,
             "versions": sorted(

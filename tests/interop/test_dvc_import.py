@@ -36,7 +36,7 @@ def dvc_repo(tmp_path, fixtures) -> Path:
     _git(repo, "init", "-q", "-b", "main")
     lock_files = [fixtures / "dvc" / f"dvc.lock.{n}" for n in (1, 2)] + [None] + [
         fixtures / "dvc" / "dvc.lock.3"]
-    for number, (source, when) in enumerate(zip(lock_files, COMMIT_TIMES), start=1):
+    for number, (source, when) in enumerate(zip(lock_files, COMMIT_TIMES, strict=True), start=1):
         if source is None:
             (repo / "README.md").write_text("# example\n")
         else:

@@ -1,7 +1,6 @@
 """merge: stores from several machines with overlapping runs, twice, identical results."""
 from __future__ import annotations
 
-import shutil
 import sqlite3
 
 from interop_helpers import edges, snapshot

@@ -4,6 +4,7 @@ worker process by ``LayoutService``. No Qt here.
 from lineage_desktop.layout.compute import DOT_NODE_LIMIT, choose_engine, compute_layout
 from lineage_desktop.layout.crossings import count_crossings
 from lineage_desktop.layout.dot import GraphvizError
+from lineage_desktop.layout.service import LayoutService, content_key
 from lineage_desktop.layout.types import LayoutNode, LayoutRequest, LayoutResult, Point
 
 __all__ = [
@@ -12,8 +13,10 @@ __all__ = [
     "LayoutNode",
     "LayoutRequest",
     "LayoutResult",
+    "LayoutService",
     "Point",
     "choose_engine",
     "compute_layout",
+    "content_key",
     "count_crossings",
 ]

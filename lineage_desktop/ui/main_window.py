@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self.view = LineageView(self.controller.scene)
         self.view.set_dark(self._dark)
         self._center_after_layout: str | None = None
+        self._dock_memory: dict[str, bool] | None = None
         self._hidden_dialog: HiddenNodesDialog | None = None
         self._export_dialog: ExportDialog | None = None
         self._build()
@@ -122,6 +123,8 @@ class MainWindow(QMainWindow):
         self.busy.hide()
         self.zoom_label = QLabel("", self)
         self.zoom_label.setObjectName("zoomLabel")
+        self.zoom_label.setMinimumWidth(self.zoom_label.fontMetrics().horizontalAdvance("1000 %") + 8)
+        self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.statusBar().addWidget(self.status_text, 1)
         self.statusBar().addPermanentWidget(self.busy)
         self.statusBar().addPermanentWidget(self.zoom_label)
@@ -527,9 +530,23 @@ class MainWindow(QMainWindow):
         (self.actions_.direction_tb if direction == "TB" else self.actions_.direction_lr).setChecked(True)
         self.controller.set_direction(direction)
 
+    def _show_docks(self, shown: bool) -> None:
+        """The docks have nothing to show without a store: hide them on the start page
+        and bring back the ones the user had open."""
+        docks = (self.sidebar, self.preview)
+        if not shown and self._dock_memory is None:
+            self._dock_memory = {d.objectName(): not d.isHidden() for d in docks}
+            for dock in docks:
+                dock.hide()
+        elif shown and self._dock_memory is not None:
+            memory, self._dock_memory = self._dock_memory, None
+            for dock in docks:
+                dock.setVisible(memory.get(dock.objectName(), True))
+
     def _update_enabled(self) -> None:
         a = self.actions_
         has_store = self.controller.store_path is not None
+        self._show_docks(has_store)
         has_graph = self.controller.snapshot is not None
         for action in (a.export, a.zoom_in, a.zoom_out, a.fit, a.actual_size, a.reset_layout,
                        a.hidden_nodes, a.find, a.find_next, a.find_previous):
@@ -560,6 +577,7 @@ class MainWindow(QMainWindow):
                          Qt.Orientation.Horizontal)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self._show_docks(True)  # save the docks as the user arranged them
         self.settings.set_window_state(self.saveGeometry(), self.saveState())
         self.controller.shutdown()
         self.settings.sync()

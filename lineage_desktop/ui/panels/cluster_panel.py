@@ -231,6 +231,7 @@ class ClusterPanel(QWidget):
         layout.addWidget(self.extract_button, 0, Qt.AlignmentFlag.AlignRight)
 
         self.details = NodeDetails("member", self, show_files=False)
+        self.details.hide()  # until a member is picked
         layout.addWidget(self.details, 3)
 
     def _connect(self) -> None:
@@ -261,6 +262,7 @@ class ClusterPanel(QWidget):
         self.subtitle.setText(f"cluster of {self._total:,} {attrs.get('type') or ''} {noun}".replace("  ", " "))
         self.search.setPlaceholderText(f"Search {self._total:,} members: name, version, alias…")
         self.details.clear()
+        self.details.hide()
         self.extract_button.setEnabled(False)
         if self.search.text():
             self.search.clear()  # refilters through textChanged
@@ -311,6 +313,7 @@ class ClusterPanel(QWidget):
         if self.details.key == key:
             return
         self.details.show_node(key, self._attrs(key))
+        self.details.show()
         self.extract_button.setEnabled(True)
         self.member_selected.emit(key)
 

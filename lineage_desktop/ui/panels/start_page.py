@@ -61,7 +61,6 @@ class StartPage(QWidget):
         self.recent = QListWidget(self)
         self.recent.setObjectName("recentList")
         self.recent.setMinimumWidth(520)
-        self.recent.setMaximumHeight(220)
         self.recent.setUniformItemSizes(True)
         column.addWidget(self.recent)
         hint = muted(plain_label("No store yet? Write a demo project with:  "
@@ -88,6 +87,8 @@ class StartPage(QWidget):
             self.recent.addItem(item)
         self.recent_caption.setVisible(bool(paths))
         self.recent.setVisible(bool(paths))
+        row = max(self.recent.sizeHintForRow(0), self.fontMetrics().height() + 8)
+        self.recent.setFixedHeight(min(8, max(1, len(paths))) * row + 2 * self.recent.frameWidth() + 4)
 
     def set_message(self, text: str) -> None:
         """An error (plain text) above the Open button; "" hides it."""

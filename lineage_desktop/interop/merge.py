@@ -14,7 +14,7 @@ target as it was.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from lineage_desktop.interop.report import ImportReport
@@ -210,10 +210,7 @@ class _Merge:
             self.merge_aliases()
 
 
-def merge_stores(
-    target: Store, sources: Sequence[str | os.PathLike[str]],
-    progress: Callable[[int, int], None] | None = None,
-) -> ImportReport:
+def merge_stores(target: Store, sources: Sequence[str | os.PathLike[str]]) -> ImportReport:
     """Merge every source store (opened read-only) into ``target``; returns the report."""
     report = ImportReport()
     opened = []
@@ -223,8 +220,6 @@ def merge_stores(
                 raise ValueError(f"{path} is the target store itself")
             opened.append((str(path), Store.open(path, readonly=True)))
         _Merge(target, opened, report).run()
-        if progress is not None:
-            progress(len(opened), len(opened))
     finally:
         for _, source in opened:
             source.close()

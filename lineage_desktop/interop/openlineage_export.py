@@ -9,6 +9,7 @@ importing the events into an empty store gives back the same lineage.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -28,6 +29,7 @@ FACETS = "https://openlineage.io/spec/facets"
 OWN_SCHEMA = "urn:lineage-desktop:openlineage-facets:1"
 
 
+@functools.cache
 def producer() -> str:
     try:
         version = importlib_metadata.version("lineage-desktop")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -314,7 +314,7 @@ class OpenLineageImporter:
 
 def import_openlineage(
     store: Store, paths: Iterable[str | os.PathLike[str]], project: str | None = None,
-    entity: str | None = None, progress: Callable[[int, int], None] | None = None,
+    entity: str | None = None,
 ) -> ImportReport:
     """Import OpenLineage events (NDJSON files, or folders of them) into ``store``.
 
@@ -326,6 +326,4 @@ def import_openlineage(
     events = read_events(paths, report)
     importer = OpenLineageImporter(store, report, project, entity)
     importer.import_events(events)
-    if progress is not None:
-        progress(report.read, report.read)
     return report

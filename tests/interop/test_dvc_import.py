@@ -91,6 +91,8 @@ def test_git_history_accumulates_versions(tmp_path, dvc_repo, cli):
     assert ("model.pkl:v1", "run evaluate") in by_name
     assert ("data_data.xml:v1", "run prepare") in by_name
     assert ("run featurize", "data_features:v1") in by_name
+    status, _, err = cli("verify", store)  # references to dvc: paths are not re-hashed
+    assert status == 0, err
 
 
 @needs_git

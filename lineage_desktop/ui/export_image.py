@@ -9,6 +9,8 @@ text (searchable, selectable), not as outlines.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import math
 import sys
 from pathlib import Path
@@ -214,11 +216,18 @@ def render_graph_image(
     scale: float = 1.0,
     dark: bool = False,
     margin: float = 24.0,
+    compromised: Iterable[str] = (),
+    tainted: Iterable[str] = (),
 ) -> Path:
-    """Build a scene of ``view_graph`` placed by ``layout`` and export it (headless-safe)."""
+    """Build a scene of ``view_graph`` placed by ``layout`` and export it (headless-safe).
+
+    ``compromised`` and ``tainted`` carry the integrity audit's marks onto the image.
+    """
     ensure_app()
     scene = LineageScene(dark=dark)
     scene.set_graph(view_graph, layout)
+    scene.set_compromised(compromised)
+    scene.set_tainted(tainted)
     return render_scene(scene, path, fmt, scale=scale, dark=dark, margin=margin)
 
 

@@ -73,6 +73,7 @@ class CardItem(QGraphicsItem):
         self.focused = False
         self.highlighted = False
         self.compromised = False
+        self.tainted = False  # downstream of compromised content (integrity audit)
         self.dimmed = False
         width, height = float(size[0]), float(size[1])
         self._size = (width, height)
@@ -231,7 +232,8 @@ class CardItem(QGraphicsItem):
         return list(self._edges)
 
     def set_flag_state(self, name: str, on: bool) -> None:
-        """Set one of ``focused``, ``highlighted``, ``compromised`` and repaint if it changed."""
+        """Set one of ``focused``, ``highlighted``, ``compromised``, ``tainted`` and repaint
+        if it changed."""
         if getattr(self, name) != on:
             setattr(self, name, on)
             self.update()
@@ -259,6 +261,8 @@ class CardItem(QGraphicsItem):
             pen = p.failed_pen
         elif self.compromised:
             pen = p.warning_pen
+        elif self.tainted:
+            pen = p.tainted_pen
         else:
             pen = p.border_pen
         return pen, (p.failed_brush if spec.failed else p.card_brush)

@@ -32,6 +32,7 @@ class Paints:
         self.missing_pen = _pen(c("missing"), 1.5, Qt.PenStyle.DashLine)
         self.selected_pen = _pen(c("accent"), 2.0)
         self.warning_pen = _pen(c("warning"), 2.0)
+        self.tainted_pen = _pen(c("warning"), 1.75, Qt.PenStyle.DashLine)
         self.focus_pen = _pen(c("accent"), 2.5)
         highlight = QColor(c("highlight"))
         highlight.setAlpha(110)

@@ -73,6 +73,7 @@ class LineageScene(QGraphicsScene):
         self._content = QRectF()
         self._highlighted: set[str] = set()
         self._compromised: set[str] = set()
+        self._tainted: set[str] = set()
         self._dimmed: set[str] = set()
         self._focus_key: str | None = None
         self._running: list[NodeItem] = []
@@ -121,6 +122,7 @@ class LineageScene(QGraphicsScene):
             card.focused = key == self._focus_key
             card.highlighted = key in self._highlighted
             card.compromised = key in self._compromised
+            card.tainted = key in self._tainted
             if hidden:
                 card.setVisible(False)
             self.addItem(card)
@@ -146,6 +148,7 @@ class LineageScene(QGraphicsScene):
             self._edges.append(edge)
         self._highlighted &= self._cards.keys()
         self._compromised &= self._cards.keys()
+        self._tainted &= self._cards.keys()
         self._dimmed &= self._cards.keys()
         if self._dimmed:
             self._apply_dimmed()
@@ -226,6 +229,13 @@ class LineageScene(QGraphicsScene):
         wanted = set(keys)
         self._set_mark("compromised", self._compromised, wanted)
         self._compromised = wanted & self._cards.keys()
+
+    def set_tainted(self, keys: Iterable[str]) -> None:
+        """Mark runs and versions downstream of compromised content with a dashed
+        warning border (the integrity audit's "tainted")."""
+        wanted = set(keys)
+        self._set_mark("tainted", self._tainted, wanted)
+        self._tainted = wanted & self._cards.keys()
 
     def set_dimmed(self, keys: Iterable[str]) -> None:
         """Fade the cards of ``keys`` and every edge touching one (path and impact views).

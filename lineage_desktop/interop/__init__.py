@@ -12,12 +12,15 @@ from lineage_desktop.interop.report import ImportReport, Skipped
 __all__ = [
     "ImportReport",
     "MissingExtra",
+    "OpenLineageRun",
     "Skipped",
+    "emit_events",
     "export_events",
     "import_dvc",
     "import_mlflow",
     "import_openlineage",
     "merge_stores",
+    "openlineage_init",
     "write_events",
 ]
 

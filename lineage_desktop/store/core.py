@@ -68,6 +68,8 @@ class Store(LineageMixin, WriteMixin):
             except BaseException:
                 self._depth = 0
                 self._conn.execute("ROLLBACK")
+                # Ids cached inside the transaction may name rows that no longer exist.
+                self._cache.clear()
                 raise
             self._depth = 0
             self._conn.execute("COMMIT")

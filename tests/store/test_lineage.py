@@ -108,3 +108,16 @@ def test_bad_data_is_drawn_not_fatal(tmp_path):
     assert graph.nodes[runs["prep"]]["missing"] is True
     assert graph.nodes["artifact:missing-version-999:v0"]["missing"] is True
     assert ("artifact:report:v0", runs["ingest"]) in graph.edges
+
+
+def test_rolled_back_transaction_forgets_cached_ids(tmp_path):
+    store = Store.open(tmp_path / "r.db")
+    try:
+        with store.transaction():
+            store.ensure_project("e", "fresh")
+            raise RuntimeError("abort")
+    except RuntimeError:
+        pass
+    project_id = store.ensure_project("e", "fresh")
+    assert [p.id for p in store.projects()] == [project_id]
+    store.close()

@@ -73,11 +73,12 @@ def run(args: argparse.Namespace) -> int:
             progress.done()
     seconds = time.perf_counter() - started
     if args.json:
-        dump_json({"versions": len(versions), "files": checker.files, "ok": not problems,
+        dump_json({"versions": len(versions), "files": checker.files,
+                   "skipped": checker.skipped, "ok": not problems,
                    "problems": [problem_json(p, checker.locations) for p in problems]})
     else:
         emit("\n".join(text_lines(problems, checker.locations)
-                       + [summary(len(versions), checker.files, problems, seconds)]))
+                       + [summary(len(versions), checker, problems, seconds)]))
     return 1 if problems else 0
 
 
@@ -107,7 +108,8 @@ class Checker:
     def __init__(self, api: Api, progress: Callable[[int], None] | None = None) -> None:
         self.store = api.store
         self.progress = progress
-        self.files = 0
+        self.files = 0  # manifest entries seen
+        self.skipped = 0  # remote references among them, which cannot be checked offline
         self.locations: dict[tuple[str, str], str] = {}  # (artifact, path) -> where on disk
         self._memo: dict[tuple[str, str, str | None], FileCheck | None] = {}
 
@@ -132,7 +134,8 @@ class Checker:
     def _check_entry(self, label: str, entry: ManifestEntry) -> FileCheck | None:
         source = entry_source(self.store, entry)
         if source is None:
-            return None  # remote reference: cannot be checked offline
+            self.skipped += 1
+            return None
         key = (str(source), entry.digest, entry.ref)
         if key not in self._memo:
             if entry.ref is not None and entry.digest == bytes_digest(entry.ref.encode()):
@@ -208,8 +211,10 @@ def text_lines(problems: list[FileCheck], locations: dict[tuple[str, str], str])
     return table([p.status, p.artifact, p.path, detail(p, locations)] for p in problems)
 
 
-def summary(versions: int, files: int, problems: list[FileCheck], seconds: float) -> str:
-    checked = (f"checked {files} file{'s' if files != 1 else ''} of {versions} "
+def summary(versions: int, checker: Checker, problems: list[FileCheck], seconds: float) -> str:
+    files = checker.files - checker.skipped
+    skipped = f" ({checker.skipped} remote skipped)" if checker.skipped else ""
+    checked = (f"checked {files} file{'s' if files != 1 else ''}{skipped} of {versions} "
                f"version{'s' if versions != 1 else ''} in {seconds:.1f} s")
     if not problems:
         return f"{checked}: all match"

@@ -112,7 +112,10 @@ def test_reference_without_checksum_only_needs_to_exist(cli, tmp_path):
     store = tmp_path / "refs.db"
     with ld.init(project="p", store=store) as run:
         run.log_artifact(artifact)
-    assert cli("verify", store)[0] == 0
+    status, out, _ = cli("verify", store)
+    assert status == 0 and "checked 1 file (1 remote skipped) of 1 version" in out
+    status, out, _ = cli("verify", store, "--json")
+    assert json.loads(out)["files"] == 2 and json.loads(out)["skipped"] == 1
     (folder / "a.bin").write_bytes(b"changed")  # content was never recorded
     assert cli("verify", store)[0] == 0
     folder.rename(tmp_path / "moved")

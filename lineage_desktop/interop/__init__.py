@@ -14,7 +14,9 @@ __all__ = [
     "MissingExtra",
     "OpenLineageRun",
     "Skipped",
+    "disable_openlineage",
     "emit_events",
+    "enable_openlineage",
     "export_events",
     "import_dvc",
     "import_mlflow",
@@ -34,6 +36,7 @@ def __getattr__(name: str):  # noqa: ANN202  (lazy: keeps optional libraries unl
         "import_mlflow": "mlflow_import", "merge_stores": "merge",
         "MissingExtra": "extras", "emit_events": "openlineage_emit",
         "OpenLineageRun": "openlineage_emit", "openlineage_init": "openlineage_emit",
+        "enable_openlineage": "openlineage_emit", "disable_openlineage": "openlineage_emit",
     }
     if name in homes:
         module = importlib.import_module(f"lineage_desktop.interop.{homes[name]}")

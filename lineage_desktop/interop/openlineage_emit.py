@@ -123,6 +123,35 @@ class OpenLineageRun(Run):
             self._emit(run_events(self.store, self.id)[1:])
 
 
+class OpenLineageListener:
+    """Sends START/COMPLETE/FAIL for every run the SDK records (``ld.init`` included)."""
+
+    def __init__(self, client: Any = None) -> None:
+        self.client = client if client is not None else client_for()
+
+    def run_started(self, run: Run) -> None:
+        emit_events(run_events(run.store, run.id)[:1], self.client)
+
+    def run_finished(self, run: Run) -> None:
+        emit_events(run_events(run.store, run.id)[1:], self.client)
+
+
+def enable_openlineage(client: Any = None) -> OpenLineageListener:
+    """From now on every run recorded in this process (``ld.init``) is also sent to an
+    OpenLineage server through the official client (default: configured from
+    ``openlineage.yml`` / ``OPENLINEAGE_URL``). Returns the listener; pass it to
+    ``disable_openlineage`` to stop. A server that is down only causes a warning."""
+    from lineage_desktop.sdk.hooks import add_run_listener
+
+    return add_run_listener(OpenLineageListener(client))  # type: ignore[return-value]
+
+
+def disable_openlineage(listener: OpenLineageListener) -> None:
+    from lineage_desktop.sdk.hooks import remove_run_listener
+
+    remove_run_listener(listener)
+
+
 def init(
     project: str | None = None, entity: str | None = None, name: str | None = None,
     job_type: str | None = None, group: str | None = None,

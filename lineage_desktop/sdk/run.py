@@ -16,7 +16,7 @@ from lineage_desktop.records import (
     Run as RunRecord,
     TypeMismatch,
 )
-from lineage_desktop.sdk import stores
+from lineage_desktop.sdk import hooks, stores
 from lineage_desktop.sdk.artifact import Artifact
 from lineage_desktop.sdk.names import friendly_name, new_run_id
 from lineage_desktop.sdk.refs import parse_artifact_ref
@@ -70,6 +70,7 @@ class Run:
             job_type=job_type, group=group, author=author or default_entity(),
             host=host or socket.gethostname(), state="running", started_at=self.started_at,
             config=self.config, notes=notes, tags=self.tags))
+        hooks.notify("run_started", self)
 
     def _run_number(self) -> int:
         return self._store.run_count(self._project_id) + 1
@@ -101,6 +102,7 @@ class Run:
         self._store.update_run(self.id, state=self.state, finished_at=finished_at or self._clock(),
                                exit_code=0 if exit_code is None else exit_code,
                                config=self.config)
+        hooks.notify("run_finished", self)
 
     def _check_running(self) -> None:
         if self.state != "running":

@@ -94,3 +94,47 @@ def test_an_unreachable_server_does_not_fail_the_run(tmp_path):
         with init(project="p", job_type="prep", store=store, client=client) as run:
             pass
     assert store.run(run.id).state == "finished"
+
+
+def test_enable_openlineage_emits_every_ld_init_run(tmp_path):
+    from lineage_desktop.interop import disable_openlineage, enable_openlineage
+
+    log = tmp_path / "events.ndjson"
+    listener = enable_openlineage(client_for(file=log))
+    try:
+        with ld.init(project="p", entity="e", job_type="prep", store=tmp_path / "a.db") as run:
+            data = ld.Artifact("data", "dataset")
+            with data.new_file("d.csv") as handle:
+                handle.write("1,2\n")
+            run.log_artifact(data)
+        with pytest.raises(ValueError):
+            with ld.init(project="p", entity="e", job_type="train", store=tmp_path / "a.db"):
+                raise ValueError("diverged")
+    finally:
+        disable_openlineage(listener)
+    with ld.init(project="p", entity="e", store=tmp_path / "a.db"):
+        pass  # not emitted any more
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [(e["eventType"], e["job"]["name"]) for e in events] == [
+        ("START", "prep"), ("COMPLETE", "prep"), ("START", "train"), ("FAIL", "train")]
+    assert [o["name"] for o in events[1]["outputs"]] == ["data"]
+
+
+def test_a_failing_listener_never_fails_the_run(tmp_path):
+    from lineage_desktop.sdk.hooks import ListenerWarning, add_run_listener, remove_run_listener
+
+    class Broken:
+        def run_started(self, run):
+            raise ConnectionError("server down")
+
+        def run_finished(self, run):
+            raise ConnectionError("server down")
+
+    broken = add_run_listener(Broken())
+    try:
+        with pytest.warns(ListenerWarning, match="server down"):
+            with ld.init(project="p", store=tmp_path / "a.db") as run:
+                pass
+    finally:
+        remove_run_listener(broken)
+    assert ld.Api(store=tmp_path / "a.db").run(run.id).state == "finished"

@@ -23,8 +23,14 @@ from lineage_desktop.cli.formatting import (
     resolve_node,
 )
 from lineage_desktop.cli.progress import Progress
-from lineage_desktop.graph import DEFAULT_THRESHOLD, LineageModel
-from lineage_desktop.graph import dumps_json, to_dot, to_graphml, to_mermaid
+from lineage_desktop.graph import (
+    DEFAULT_THRESHOLD,
+    LineageModel,
+    dumps_json,
+    to_dot,
+    to_graphml,
+    to_mermaid,
+)
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 DATA_FORMATS = ("dot", "graphml", "mermaid", "json")
@@ -198,7 +204,7 @@ class _replacing:
         os.chmod(self.temporary, mode)
         return self.temporary
 
-    def __exit__(self, kind: type | None, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         if kind is None:
             os.replace(self.temporary, self.target)
         else:

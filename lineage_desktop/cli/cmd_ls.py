@@ -12,8 +12,8 @@ from lineage_desktop.cli.formatting import (
     emit,
     human_size,
     one_line_errors,
-    plain,
     open_api,
+    plain,
     short_time,
     table,
 )

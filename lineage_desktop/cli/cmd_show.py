@@ -83,6 +83,10 @@ def _run_text(brief: dict[str, Any] | None) -> str:
     return f"{brief['name']} ({brief['job_type'] or 'run'}, {brief['state']}, run:{brief['id']})"
 
 
+def _size_text(size: int, files: int) -> str:
+    return f"{human_size(size)} in {files} file{'s' if files != 1 else ''}"
+
+
 def _mapping_lines(title: str, mapping: dict[str, Any]) -> list[str]:
     if not mapping:
         return [f"{title}: -"]
@@ -104,8 +108,7 @@ def version_lines(data: dict[str, Any]) -> list[str]:
     ], indent="  ", width=_LABEL_WIDTH)
     lines += [f"    {plain(_run_text(r))}" for r in used_by]
     lines += field_lines([
-        ("size", f"{human_size(data['size'])} in {data['file_count']} "
-                 f"file{'s' if data['file_count'] != 1 else ''}"),
+        ("size", _size_text(data["size"], data["file_count"])),
         ("digest", data["digest"]),
         ("qualified", data["qualified_name"]),
         ("state", data["state"]),

@@ -1,9 +1,9 @@
 """A small hand-built lineage, logged through the SDK into a temporary store, and a
 helper that runs the command line in-process.
 
-    ingest ──> raw-data:v0 ──> prep ──> features:v0 ──> train ──> model:v0 (best) ──> evaluate ──> report:v0
-                (file + folder                  └────> train-2 ──> model:v1 (latest)
-                 reference)
+    ingest -> raw-data:v0 -> prep -> features:v0 -> train -> model:v0 (best)
+              (a stored file and             |                  -> evaluate -> report:v0
+               a folder reference)           +-> train-2 -> model:v1 (latest)
 
 ``model:v0`` is the usual focus: its lineage holds ingest, raw-data:v0, prep,
 features:v0, train, model:v0, evaluate and report:v0, but not its sibling train-2 or

@@ -100,6 +100,7 @@ class LayoutService:
         self.computed = 0  # layouts actually computed (worker or inline)
         self.cache_hits = 0
         self.dropped = 0  # results that arrived for a superseded request
+        self.cancelled = 0  # superseded requests cancelled before they started
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, LayoutResult] = OrderedDict()
@@ -128,8 +129,9 @@ class LayoutService:
             request_id = next(self._ids)
             self._latest[channel] = request_id
             superseded = self._pending.pop(channel, None)
-        if superseded is not None:
-            superseded.cancel()  # no-op if already running; its result will be dropped
+        if superseded is not None and superseded.cancel():  # False once running
+            with self._lock:
+                self.cancelled += 1
         request = replace(request, request_id=request_id)
         packed = pack_request(request)
         key = request_digest(packed)
@@ -171,8 +173,15 @@ class LayoutService:
         with self._lock:
             self._latest.pop(channel, None)
             pending = self._pending.pop(channel, None)
-        if pending is not None:
-            pending.cancel()
+        if pending is not None and pending.cancel():
+            with self._lock:
+                self.cancelled += 1
+
+    def busy(self, channel: str = DEFAULT_CHANNEL) -> bool:
+        """Whether ``channel``'s newest request is still being computed (for a spinner)."""
+        with self._lock:
+            future = self._pending.get(channel)
+        return future is not None and not future.done()
 
     def warm_up(self, wait: bool = False) -> None:
         """Start the worker process now (and load Graphviz in it), so the first layout a

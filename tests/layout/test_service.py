@@ -117,16 +117,21 @@ def test_superseded_requests_are_dropped(service):
     service.warm_up(wait=True)
     rec = Recorder()
     slow = lineage_graphs.layout_request(lineage_graphs.lineage_dag(1_500, seed=3), engine="dot")
-    stale = [service.submit(slow, rec.on_done)]  # starts running at once
-    stale.append(service.submit(request("abc", [("a", "b")]), rec.on_done))  # still pending
+    service.submit(slow, rec.on_done)
+    running = service._pending["default"]  # white box: wait until it is really running
+    deadline = time.monotonic() + WAIT
+    while not running.running() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert service.busy()
+    service.submit(request("abc", [("a", "b")]), rec.on_done)  # queued behind it
     latest = service.submit(request("xy", [("x", "y")]), rec.on_done)
     other = service.submit(request("pq", [("p", "q")]), rec.on_done, channel="sidebar")
     rec.wait_for(2)
-    # One worker runs requests in order, so the stale layout has arrived (and been
-    # dropped) before the latest one; the pending one was cancelled.
+    # One worker runs requests in order, so the running stale layout has arrived (and been
+    # dropped) before the latest one; the queued one was cancelled or dropped too.
     assert sorted(r.request_id for r in rec.done) == [latest, other]
-    assert service.latest_id() == latest
-    assert service.dropped >= 1
+    assert service.latest_id() == latest and not service.busy()
+    assert service.dropped >= 1 and service.dropped + service.cancelled == 2
     # The dropped layout still went into the cache: asking again is instant.
     again = service.submit(slow, rec.on_done)
     assert rec.done[-1].request_id == again and service.cache_hits == 1

@@ -115,7 +115,8 @@ def main(argv: list[str] | None = None) -> None:
         baseline: tuple[float, int] | None = None
         for name, fn in engines.items():
             if name != "layered" and n > DOT_DEFAULT_MAX and not args.with_dot_10k:
-                print(f"{n:>6} {G.number_of_edges():>6} {name:<10} {'skipped (--with-dot-10k)':>30}")
+                skipped = "skipped (--with-dot-10k)"
+                print(f"{n:>6} {G.number_of_edges():>6} {name:<10} {skipped:>30}")
                 continue
             seconds, result = timed(fn, request, args.repeats)
             crossings = count_crossings(request, result)

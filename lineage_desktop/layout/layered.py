@@ -60,9 +60,9 @@ def _place_across(
     sep[first] = 0.0
     acc = np.cumsum(sep)
     starts = np.flatnonzero(first)
-    layer_start = np.repeat(acc[starts], np.diff(np.r_[starts, len(seq)]))
-    offset = acc - layer_start  # S: minimum distance from the layer's first item
-    layer_len = np.repeat(offset[np.r_[starts[1:] - 1, len(seq) - 1]], np.diff(np.r_[starts, len(seq)]))
+    run = np.diff(np.r_[starts, len(seq)])  # items per layer
+    offset = acc - np.repeat(acc[starts], run)  # minimum distance from the layer's first item
+    layer_len = np.repeat(offset[np.r_[starts[1:] - 1, len(seq) - 1]], run)
     y = np.empty(len(seq))
     y[seq] = offset - layer_len / 2
 
@@ -145,8 +145,8 @@ def _finish(prep, along, across, along_ext, across_ext, points, counts, pairs):
         centres, points = centres[:, ::-1], points[:, ::-1]
         a_max, c_max, a_min, c_min = c_max, a_max, c_min, a_min
     keys = prep.keys
-    positions = dict(zip(keys, map(tuple, centres.tolist())))
-    flat_points = list(map(tuple, points.tolist()))
+    positions = dict(zip(keys, zip(centres[:, 0].tolist(), centres[:, 1].tolist())))
+    flat_points = list(zip(points[:, 0].tolist(), points[:, 1].tolist()))
     ends = np.cumsum(counts).tolist()
     starts = [0] + ends[:-1]
     edges = {

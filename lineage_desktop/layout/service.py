@@ -3,10 +3,9 @@
 pygraphviz holds the GIL for the whole of a Graphviz layout (a 6,000-node ``dot`` run in a
 thread froze the UI for 14 s), so layouts run in a ``ProcessPoolExecutor`` started with
 "spawn" (never fork a process that may hold Qt or a Graphviz context). Only plain data
-crosses: a ``LayoutRequest`` out, a ``LayoutResult`` back.
-
-Requests and results travel packed (``transfer``): a few lists and byte buffers, cheap
-to pickle, so that receiving a big result never stalls the UI thread.
+crosses, packed (``transfer``): a few lists and byte buffers, cheap to pickle, so that
+receiving a big result never stalls the UI thread. The worker runs at a lower CPU
+priority so that the UI keeps its time slices when the cores are busy.
 
 Threading contract: ``on_done``/``on_error`` run either in the thread that called
 ``submit`` (cache hits, synchronous mode) before ``submit`` returns, or later in an
@@ -37,7 +36,7 @@ from lineage_desktop.layout.transfer import (
     unpack_request,
     unpack_result,
 )
-from lineage_desktop.layout.types import LayoutRequest, LayoutResult
+from lineage_desktop.layout.types import LayoutNode, LayoutRequest, LayoutResult
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +60,6 @@ def _work(packed: PackedRequest) -> PackedResult:
 
 def _warm_worker() -> None:
     """Worker initializer: yield the CPU to the UI, load Graphviz before the first request."""
-    from lineage_desktop.layout.types import LayoutNode
-
     if hasattr(os, "nice"):
         try:
             # A layout can use a whole core for seconds; the UI thread must not wait for a

@@ -124,7 +124,8 @@ def test_bad_data_does_not_raise(engine):
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_keys_with_quotes_backslashes_and_newlines(engine):
-    keys = ['artifact:a"b:v0', "artifact:back\\slash\\:v1", "run:new\nline", "run:ünï cödé", 'x\\"']
+    keys = ['artifact:a"b:v0', "artifact:back\\slash\\:v1", "run:new\nline", "run:ünï cödé",
+            'x\\"']
     edges = list(zip(keys, keys[1:]))
     result = compute_layout(request(keys, edges, engine=engine))
     assert_well_formed(result, keys, edges)

@@ -11,6 +11,7 @@ queued signals and the callback runs on the UI thread.
 """
 from __future__ import annotations
 
+import gc
 import itertools
 import logging
 import queue
@@ -84,6 +85,11 @@ class _Thread(QThread):
     def _execute(self, job: _Job) -> tuple[bool, Any]:
         if self._api is None:
             return False, LineageError("no store is open")
+        # A big read allocates hundreds of thousands of short-lived objects; collections
+        # run meanwhile hold the GIL for tens of milliseconds each, which the UI thread
+        # feels as stalls. Nothing a task builds is cyclic garbage, so collect after.
+        enabled = gc.isenabled()
+        gc.disable()
         try:
             assert job.fn is not None
             return True, job.fn(self._api)
@@ -92,6 +98,9 @@ class _Thread(QThread):
         except Exception as exc:  # noqa: BLE001 - a bug must not kill the worker
             log.exception("query task %s failed", job.channel)
             return False, exc
+        finally:
+            if enabled:
+                gc.enable()
 
     def _close(self) -> None:
         if self._api is not None:

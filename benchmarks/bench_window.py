@@ -1,0 +1,304 @@
+"""The window on a big store (issue 4): time to a painted window, memory, UI stalls.
+
+    python benchmarks/bench_window.py [--runs 100000] [--repeat 3] [--quick]
+
+1. Cold start, in a fresh process each time: from process start to the first paint of
+   the view after ``lineage_ready`` for ``churn-model:production`` (target < 2 s), and
+   the peak memory of that process (target < 500 MB). Baseline in the same run: the
+   same process doing only ``import PySide6`` + an empty QMainWindow painted.
+2. UI-thread stalls (a 2 ms timer records the longest gap between its ticks) while the
+   worker thread reads 40,000 versions of one artifact, pages through 100,000 runs
+   sorted by state, and while a 2,000-node lineage is laid out in the worker process
+   (target < 50 ms). Applying a big layout to the scene happens on the UI thread and
+   is reported separately.
+
+The demo store is cached as ``~/.cache/lineage_desktop/bench-<runs>.db`` (shared with
+bench_store.py; set LINEAGE_BENCH_CACHE to move it). Prints medians.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+START = time.perf_counter()
+HERE = Path(__file__).resolve().parent
+
+
+def cached_store(runs: int) -> Path:
+    cache = Path(os.environ.get("LINEAGE_BENCH_CACHE", Path.home() / ".cache" / "lineage_desktop"))
+    cache.mkdir(parents=True, exist_ok=True)
+    store = cache / f"bench-{runs}.db"
+    if not store.exists():
+        print(f"writing the demo store ({runs:,} runs) to {store} once…", flush=True)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "lineage_desktop.cli.main", "demo", str(store),
+                        "--runs", str(runs)], check=True)
+        print(f"  done in {time.perf_counter() - started:.1f} s")
+    return store
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _isolated_settings(folder: str) -> None:
+    from PySide6.QtCore import QCoreApplication, QSettings
+
+    QCoreApplication.setOrganizationName("lineage_desktop-bench")
+    QCoreApplication.setApplicationName("bench-window")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)
+
+
+class _PaintWatch:
+    """Event filter noting the first paint of a widget after ``arm()``."""
+
+    def __init__(self, widget) -> None:  # type: ignore[no-untyped-def]
+        from PySide6.QtCore import QEvent, QObject
+
+        class Filter(QObject):
+            def eventFilter(inner, obj, event):  # noqa: N802, N805
+                if event.type() == QEvent.Type.Paint and self.armed and self.painted is None:
+                    self.painted = time.perf_counter()
+                return False
+
+        self.armed = False
+        self.painted: float | None = None
+        self._filter = Filter()
+        widget.installEventFilter(self._filter)
+
+    def arm(self) -> None:
+        self.armed = True
+
+
+def child_open(store: str, ref: str, settings: str) -> None:
+    """One cold start (runs in its own process); prints a JSON line."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    _isolated_settings(settings)
+    app = QApplication([sys.argv[0]])
+    from lineage_desktop.ui.main_window import MainWindow
+
+    window = MainWindow()
+    watch = _PaintWatch(window.view.viewport())
+    times: dict[str, float] = {}
+
+    def ready(key: str) -> None:
+        times["ready"] = time.perf_counter()
+        watch.arm()
+        window.view.viewport().update()
+
+    def tree(_: object) -> None:
+        times.setdefault("tree", time.perf_counter())
+
+    window.lineage_ready.connect(ready)
+    window.controller.collections_loaded.connect(tree)
+    window.resize(1400, 860)
+    window.show()
+    window.open_store(store)
+    window.show_lineage(ref)
+    deadline = time.perf_counter() + 60
+    while watch.painted is None and time.perf_counter() < deadline:
+        app.processEvents()
+        time.sleep(0.001)
+    print(json.dumps({
+        "painted": (watch.painted or float("nan")) - START,
+        "ready": times.get("ready", float("nan")) - START,
+        "tree": times.get("tree", float("nan")) - START,
+        "rss_mb": _peak_rss_mb(),
+    }), flush=True)
+    window.close()
+
+
+def child_baseline() -> None:
+    """Baseline process: PySide6 and one painted empty main window."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication([sys.argv[0]])
+    window = QMainWindow()
+    window.resize(1400, 860)
+    watch = _PaintWatch(window)
+    watch.arm()
+    window.show()
+    while watch.painted is None:
+        app.processEvents()
+        time.sleep(0.001)
+    print(json.dumps({"painted": watch.painted - START, "rss_mb": _peak_rss_mb()}), flush=True)
+
+
+def _run_child(args: list[str]) -> dict[str, float]:
+    out = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True,
+                         text=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def bench_cold_start(store: Path, repeat: int, settings: str) -> None:
+    ref = "churn-model:production"
+    runs = [_run_child(["--child-open", str(store), ref, settings]) for _ in range(repeat)]
+    base = [_run_child(["--child-baseline"]) for _ in range(repeat)]
+    painted = statistics.median(r["painted"] for r in runs)
+    ready = statistics.median(r["ready"] for r in runs)
+    tree = statistics.median(r["tree"] for r in runs)
+    rss = max(r["rss_mb"] for r in runs)
+    base_painted = statistics.median(r["painted"] for r in base)
+    base_rss = max(r["rss_mb"] for r in base)
+    print(f"cold start to a painted lineage of {ref}: median {painted:.2f} s (target 2 s; "
+          f"lineage_ready at {ready:.2f} s, artifact tree filled at {tree:.2f} s; baseline "
+          f"empty Qt window {base_painted:.2f} s, ratio {painted / base_painted:.1f}x)")
+    print(f"peak memory: {rss:.0f} MB (target 500 MB; baseline empty Qt window {base_rss:.0f} MB)")
+
+
+class _StallMeter:
+    """A 2 ms timer on the UI thread; the longest gap between ticks is the worst stall."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(2)
+        self.timer.timeout.connect(self._tick)
+        self.last = 0.0
+        self.worst = 0.0
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.worst = max(self.worst, now - self.last)
+        self.last = now
+
+    def start(self) -> None:
+        self.worst, self.last = 0.0, time.perf_counter()
+        self.timer.start()
+
+    def stop(self) -> float:
+        self.timer.stop()
+        return self.worst * 1000
+
+
+def _wait(app, condition, timeout: float = 120.0) -> float:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    while not condition():
+        if time.perf_counter() - started > timeout:
+            raise TimeoutError("benchmark step did not finish")
+        app.processEvents()
+        time.sleep(0.0005)
+    return time.perf_counter() - started
+
+
+def bench_stalls(store: Path, repeat: int, settings: str, quick: bool) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    _isolated_settings(settings)
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    from lineage_desktop.ui.main_window import MainWindow
+    from lineage_desktop.ui.scene import build_layout_request
+
+    sys.path.insert(0, str(HERE))
+    from _lineage_graphs import lineage_dag
+
+    window = MainWindow()
+    window.resize(1400, 860)
+    window.show()
+    ready: list[str] = []
+    window.lineage_ready.connect(ready.append)
+    window.open_store(store)
+    window.show_lineage("churn-model:production")
+    _wait(app, lambda: ready)
+    meter = _StallMeter()
+    results: dict[str, list[float]] = {"versions": [], "runs": [], "layout": [], "apply": []}
+    seconds: dict[str, list[float]] = {k: [] for k in results}
+    sidebar = window.sidebar
+    for _ in range(repeat):
+        # 1. expanding the biggest collection: its versions are read off the UI thread
+        sidebar.tree_model.clear()
+        window.controller.reload_collections()
+        _wait(app, lambda: sidebar.proxy.rowCount() > 0)
+        index = sidebar.tree_model.index_of_collection("churn-model")
+        total = sidebar.tree_model.data(index, Qt.ItemDataRole.UserRole + 3)
+        meter.start()
+        sidebar.tree.expand(sidebar.proxy.mapFromSource(index))
+        seconds["versions"].append(_wait(app, lambda: sidebar.tree_model.rowCount(index) > 1))
+        results["versions"].append(meter.stop())
+
+        # 2. the run list sorted by state (a big ORDER BY plus row conversion)
+        sidebar.tabs.setCurrentWidget(sidebar.runs)
+        _wait(app, lambda: sidebar.run_model.rowCount() > 0)
+        order = Qt.SortOrder.AscendingOrder if len(results["runs"]) % 2 == 0 else Qt.SortOrder.DescendingOrder
+        meter.start()
+        sidebar.runs.sortByColumn(1, order)
+        model = sidebar.run_model
+        expected = ("state", order == Qt.SortOrder.DescendingOrder)
+        seconds["runs"].append(_wait(app, lambda: model.sort_order() == expected
+                                     and not model._waiting and model.rowCount() > 0))
+        results["runs"].append(meter.stop())
+
+        # 3. a big lineage laid out in the worker process, then drawn
+        graph = lineage_dag(600 if quick else 2_000, seed=len(results["layout"]) + 1)
+        for node in graph:
+            graph.nodes[node].setdefault("level", 0)
+        request = build_layout_request(graph)
+        done: list[object] = []
+        meter.start()
+        window.controller._layout.submit(request, done.append, done.append)
+        seconds["layout"].append(_wait(app, lambda: done))
+        results["layout"].append(meter.stop())
+        started = time.perf_counter()
+        window.controller.scene.set_graph(graph, done[0])
+        app.processEvents()
+        seconds["apply"].append(time.perf_counter() - started)
+        results["apply"].append(seconds["apply"][-1] * 1000)
+    labels = {
+        "versions": f"reading the versions of churn-model ({total})",
+        "runs": "sorting the run list by state",
+        "layout": f"laying out a {600 if quick else 2_000}-node lineage in the worker process",
+    }
+    for name, label in labels.items():
+        worst = statistics.median(results[name])
+        took = statistics.median(seconds[name])
+        print(f"UI stall while {label}: median worst gap {worst:.1f} ms over {took:.2f} s of "
+              f"work (target 50 ms; a 2 ms timer, so 2 ms is no stall)")
+    print(f"applying that layout to the scene (UI thread, items built): median "
+          f"{statistics.median(results['apply']):.0f} ms")
+    window.close()
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child-open":
+        child_open(*sys.argv[2:5])
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "--child-baseline":
+        child_baseline()
+        return
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="a 5,000-run store, fewer repeats")
+    parser.add_argument("--only", choices=("start", "stalls"), help="run one part")
+    args = parser.parse_args()
+    runs = 5_000 if args.quick else args.runs
+    repeat = 1 if args.quick else args.repeat
+    store = cached_store(runs)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as settings:
+        print(f"store: {store} ({store.stat().st_size / 1e6:.0f} MB)")
+        if args.only != "stalls":
+            bench_cold_start(store, repeat, settings)
+        if args.only != "start":
+            bench_stalls(store, repeat, settings, args.quick)
+
+
+if __name__ == "__main__":
+    main()

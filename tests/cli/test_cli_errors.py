@@ -189,3 +189,13 @@ def test_version_and_help(lineage):
         result = _run(command, "--help")
         assert result.returncode == 0 and "examples:" in result.stdout, command
     assert Path(lineage.store).exists()
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_truncated_store_is_one_line(cli, lineage, tmp_path, command):
+    truncated = tmp_path / "truncated.db"
+    truncated.write_bytes(lineage.store.read_bytes()[:8192])
+    status, _, err = cli(*COMMANDS[command](truncated, tmp_path))
+    assert status == 2
+    line = _one_error_line(command, err)
+    assert "damaged" in line or "not a lineage store" in line

@@ -75,11 +75,13 @@ class LayoutRunner(QObject):
 
     def shutdown(self) -> None:
         """Stop the worker process."""
+        busy = self.pending()
         self.cancel()
         if self._service is not None:
             try:
-                # Never wait for a long Graphviz run when the window closes.
-                self._service.shutdown(wait=False)
+                # Never wait for a long Graphviz run when the window closes; an idle
+                # worker is stopped cleanly (terminating it races its pipe writer).
+                self._service.shutdown(wait=not busy)
             except Exception:  # noqa: BLE001 - closing must not fail the window
                 log.exception("layout service shutdown failed")
             self._service = None

@@ -2,16 +2,24 @@
 diffs and self-contained reports. Pure Python over the SDK and graph layers (no Qt)."""
 from lineage_desktop.audit.diff import FileChange, VersionDiff, diff_versions
 from lineage_desktop.audit.impact import ImpactRow, impact_csv, impact_rows
-from lineage_desktop.audit.integrity import IntegrityReport, scan_graph, scan_store
+from lineage_desktop.audit.integrity import (
+    IntegrityReport,
+    ViewMarks,
+    scan_graph,
+    scan_store,
+    view_marks,
+)
 
 __all__ = [
     "FileChange",
     "ImpactRow",
     "IntegrityReport",
     "VersionDiff",
+    "ViewMarks",
     "diff_versions",
     "impact_csv",
     "impact_rows",
     "scan_graph",
     "scan_store",
+    "view_marks",
 ]

@@ -96,3 +96,26 @@ def scan_store(
         tainted.update(v.key for v in rows.versions)
         tainted.update(r.key for r in rows.runs)
     return IntegrityReport(checked, compromised, frozenset(tainted - set(compromised)))
+
+
+@dataclass(frozen=True)
+class ViewMarks:
+    """Keys of the view graph to mark: ``compromised`` (warning badge) and ``tainted``
+    (downstream of compromised content). A cluster takes its worst member's mark."""
+
+    compromised: frozenset[str]
+    tainted: frozenset[str]
+
+
+def view_marks(report: IntegrityReport, view_graph: nx.DiGraph) -> ViewMarks:
+    """The report's marks on the keys of ``view_graph`` (clusters included)."""
+    compromised: set[str] = set()
+    tainted: set[str] = set()
+    for key, attrs in view_graph.nodes(data=True):
+        members = attrs.get("members") if attrs.get("kind") == "cluster" else (key,)
+        statuses = {report.status(str(m)) for m in members or ()}
+        if "compromised" in statuses:
+            compromised.add(str(key))
+        elif "tainted" in statuses:
+            tainted.add(str(key))
+    return ViewMarks(frozenset(compromised), frozenset(tainted))

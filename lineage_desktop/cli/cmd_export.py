@@ -2,10 +2,12 @@
 an image (PNG, SVG, PDF, drawn by the window's scene code, offscreen) or as data (DOT,
 GraphML, Mermaid, JSON).
 
-The Qt layer is imported only for image formats, inside ``_write_image``, so data
+The Qt layer is imported only for image formats, inside ``write_image``, so data
 exports and every other command run without loading Qt.
 """
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import argparse
 import os
@@ -114,9 +116,9 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(data_text(view, fmt, direction))
         sys.stdout.flush()
         return 0
-    with _replacing(target) as temporary:
+    with replacing(target) as temporary:
         if fmt in IMAGE_FORMATS:
-            _write_image(view, temporary, fmt, direction, scale, args.dark,
+            write_image(view, temporary, fmt, direction, scale, args.dark,
                          progress.update if show else None)
         else:
             temporary.write_text(data_text(view, fmt, direction), encoding="utf-8")
@@ -181,7 +183,7 @@ def check_output(path: Path) -> Path:
     return path
 
 
-class _replacing:
+class replacing:
     """A temporary file beside ``target`` that replaces it on success: an existing file
     is overwritten only by a complete export, and a failed one leaves nothing behind."""
 
@@ -224,8 +226,13 @@ def data_text(view: nx.DiGraph, fmt: str, direction: str) -> str:
     return dumps_json(view)
 
 
-def _write_image(view: nx.DiGraph, path: Path, fmt: str, direction: str, scale: float,
-                 dark: bool, progress=None) -> None:  # type: ignore[no-untyped-def]
+def write_image(view: nx.DiGraph, path: Path, fmt: str, direction: str, scale: float,
+                dark: bool, progress=None,  # type: ignore[no-untyped-def]
+                compromised: Iterable[str] = (), tainted: Iterable[str] = ()) -> None:
+    """Lay out ``view`` and draw it with the window's scene code into ``path`` (headless).
+
+    Shared by ``export`` and ``report``; ``compromised``/``tainted`` carry integrity marks.
+    """
     # Qt must see the platform before it loads: no display is needed or wanted.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from lineage_desktop.layout import compute_layout
@@ -237,4 +244,5 @@ def _write_image(view: nx.DiGraph, path: Path, fmt: str, direction: str, scale: 
     layout = compute_layout(build_layout_request(view, direction))
     if progress is not None:
         progress(2)
-    render_graph_image(view, layout, path, fmt, scale=scale, dark=dark)
+    render_graph_image(view, layout, path, fmt, scale=scale, dark=dark,
+                       compromised=compromised, tainted=tainted)

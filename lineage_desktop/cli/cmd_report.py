@@ -10,9 +10,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from lineage_desktop.audit import IntegrityReport, scan_graph
+from lineage_desktop.audit import IntegrityReport, scan_graph, view_marks
 from lineage_desktop.audit.report import build_report
-from lineage_desktop.cli.cmd_export import _replacing, _write_image, check_output
+from lineage_desktop.cli.cmd_export import replacing, write_image, check_output
 from lineage_desktop.cli.formatting import (
     add_as_of,
     non_negative,
@@ -65,9 +65,9 @@ def run(args: argparse.Namespace) -> int:
         raw = api.lineage(focus, args.upstream, args.downstream)
         integrity = None if args.no_verify else _verify(api.store, raw)
         as_of = api.as_of
-    image = graph_svg(raw, focus, args.upstream, args.downstream)
+    image = graph_svg(raw, focus, args.upstream, args.downstream, integrity)
     html = build_report(raw, focus, str(args.store), image, integrity, as_of)
-    with _replacing(target) as temporary:
+    with replacing(target) as temporary:
         temporary.write_text(html, encoding="utf-8")
     print(f"wrote {target} ({raw.number_of_nodes()} nodes; {_summary(integrity)})",
           file=sys.stderr)
@@ -92,11 +92,14 @@ def _summary(integrity: IntegrityReport | None) -> str:
 
 
 def graph_svg(raw: nx.DiGraph, focus: str, upstream: int | None,
-              downstream: int | None) -> str:
+              downstream: int | None, integrity: IntegrityReport | None = None) -> str:
     """The view graph (clusters as in the window) drawn by ``export``'s image code, as
-    SVG text."""
+    SVG text, with the integrity marks on it."""
     view = LineageModel(raw, focus, DEFAULT_THRESHOLD, upstream, downstream).view()
+    marks = view_marks(integrity, view) if integrity is not None else None
     with tempfile.TemporaryDirectory(prefix="lineage-report-") as folder:
         path = Path(folder) / "graph.svg"
-        _write_image(view, path, "svg", "LR", 1.0, False)
+        write_image(view, path, "svg", "LR", 1.0, False,
+                    compromised=marks.compromised if marks else (),
+                    tainted=marks.tainted if marks else ())
         return path.read_text(encoding="utf-8")

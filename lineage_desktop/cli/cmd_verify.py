@@ -28,7 +28,6 @@ from lineage_desktop.cli.progress import Progress
 from lineage_desktop.records import ArtifactVersion, FileCheck, ManifestEntry
 from lineage_desktop.sdk import Api, ApiRun
 from lineage_desktop.sdk.integrity import check_entry, entry_source, reference_path
-from lineage_desktop.store import bytes_digest
 
 # Below this many files the check is over before a progress line would help.
 PROGRESS_FROM_FILES = 500
@@ -138,13 +137,7 @@ class Checker:
             return None
         key = (str(source), entry.digest, entry.ref)
         if key not in self._memo:
-            if entry.ref is not None and entry.digest == bytes_digest(entry.ref.encode()):
-                # Added with checksum=False: only the URI was recorded, and it may name a
-                # folder, so all there is to check is that it still exists.
-                self._memo[key] = None if source.exists() else FileCheck(
-                    label, entry.path, "missing", entry.digest, None)
-            else:
-                self._memo[key] = check_entry(self.store, label, entry)
+            self._memo[key] = check_entry(self.store, label, entry)
         found = self._memo[key]
         if found is None:
             return None

@@ -50,7 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue  # command not built yet
         module.register(subparsers)
-    return parser
+    from lineage_desktop.cli.formatting import one_line_errors
+
+    return one_line_errors(parser)
 
 
 def gui_parser() -> argparse.ArgumentParser:
@@ -64,12 +66,30 @@ def gui_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _looks_like_command(word: str, commands: set[str]) -> bool:
+    """A bare word that is neither a command nor a file is a mistyped command."""
+    import os
+
+    return (word not in commands and not word.startswith("-") and "." not in word
+            and "/" not in word and os.sep not in word and not os.path.exists(word))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     commands = set(parser._subparsers._group_actions[0].choices) if parser._subparsers else set()
+    if argv and _looks_like_command(argv[0], commands):
+        import difflib
+
+        close = difflib.get_close_matches(argv[0], sorted(commands), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        print(f"lineage-desktop: error: unknown command {argv[0]!r}{hint} "
+              "(see lineage-desktop --help)", file=sys.stderr)
+        return 2
     if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help")):
-        args = gui_parser().parse_args(argv)
+        from lineage_desktop.cli.formatting import one_line_errors
+
+        args = one_line_errors(gui_parser()).parse_args(argv)
         from lineage_desktop.app import run_gui
 
         return run_gui(args.store, args.artifact)
@@ -84,6 +104,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"lineage-desktop {args.command}: error: the store is damaged or unreadable: {exc}",
               file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (``| head``): not an error. Point stdout at nothing so that
+        # the interpreter's final flush does not complain either.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print(f"lineage-desktop {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -30,10 +30,15 @@ def check_entry(store: Store, label: str, entry: ManifestEntry) -> FileCheck | N
     source = entry_source(store, entry)
     if source is None:
         return None  # remote references (s3://, https://) cannot be checked offline
+    if _is_uri_digest(entry):
+        # Added with checksum=False: only the URI was recorded, and it may name a folder,
+        # so all there is to check is that it still exists.
+        return None if source.exists() else FileCheck(label, entry.path, "missing",
+                                                      entry.digest, None)
     if not source.is_file():
         return FileCheck(label, entry.path, "missing", entry.digest, None)
     actual, _ = file_digest(source)
-    if actual != entry.digest and not _is_uri_digest(entry):
+    if actual != entry.digest:
         return FileCheck(label, entry.path, "changed", entry.digest, actual)
     return None
 

@@ -46,3 +46,20 @@ def test_errors_are_one_line_with_status_2(built, tmp_path):
         assert "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert not (tmp_path / "absent.db").exists()
+
+
+def test_mistyped_command_and_broken_pipe():
+    result = subprocess.run([sys.executable, "-m", "lineage_desktop.cli.main", "exprot", "x"],
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "lineage-desktop: error: unknown command 'exprot'; did you mean 'export'? "
+        "(see lineage-desktop --help)"]
+
+
+def test_output_cut_short_by_reader_is_not_an_error(built):
+    proc = subprocess.Popen(
+        f"{sys.executable} -m lineage_desktop.cli.main impact {built.path} raw --json | head -c 10",
+        shell=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err and "BrokenPipe" not in err

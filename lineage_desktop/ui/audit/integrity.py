@@ -8,51 +8,21 @@ compromised member is marked too.
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 from PySide6.QtCore import QObject, Signal, Slot
 
-from lineage_desktop.audit import IntegrityReport, scan_graph
+from lineage_desktop.audit import IntegrityReport, ViewMarks, scan_graph, view_marks
 from lineage_desktop.store import Store
 from lineage_desktop.ui.audit.tasks import BackgroundChannel, TaskContext
 
 
-@dataclass(frozen=True)
-class ViewMarks:
-    """Keys of the view graph to mark: ``compromised`` (warning badge) and ``tainted``
-    (downstream of compromised content). A cluster takes its worst member's mark."""
-
-    compromised: frozenset[str]
-    tainted: frozenset[str]
-
-
-def view_marks(report: IntegrityReport, view_graph: nx.DiGraph) -> ViewMarks:
-    """The report's marks on the keys of ``view_graph`` (clusters included)."""
-    compromised: set[str] = set()
-    tainted: set[str] = set()
-    for key, attrs in view_graph.nodes(data=True):
-        members = attrs.get("members") if attrs.get("kind") == "cluster" else (key,)
-        statuses = {report.status(str(m)) for m in members or ()}
-        if "compromised" in statuses:
-            compromised.add(str(key))
-        elif "tainted" in statuses:
-            tainted.add(str(key))
-    return ViewMarks(frozenset(compromised), frozenset(tainted))
-
-
 def apply_marks(scene: Any, marks: ViewMarks | None) -> None:
-    """Put ``marks`` on a ``LineageScene`` (None clears them).
-
-    ``set_tainted`` is used when the scene has it; until then only compromised cards
-    show a mark and the legend lists the tainted count.
-    """
+    """Put ``marks`` on a ``LineageScene`` (None clears them)."""
     scene.set_compromised(marks.compromised if marks else ())
-    set_tainted = getattr(scene, "set_tainted", None)
-    if set_tainted is not None:
-        set_tainted(marks.tainted if marks else ())
+    scene.set_tainted(marks.tainted if marks else ())
 
 
 def _light_copy(graph: nx.DiGraph) -> nx.DiGraph:

@@ -27,7 +27,10 @@ from lineage_desktop.ui import style
 from lineage_desktop.ui.scene.lineage_scene import LineageScene
 
 FORMATS = ("png", "svg", "pdf")
-MAX_PNG_PIXELS = 400_000_000  # 1.6 GB of RGBA: beyond this, ask for a smaller scale or SVG
+# Raster time grows with the pixel count (a 263-megapixel PNG took over four minutes here)
+# and such an image is unusable anyway: past 64 Mpx ask for a smaller scale, clusters, or
+# SVG/PDF, which stay fast at any size.
+MAX_PNG_PIXELS = 64_000_000
 
 
 class ImageTooLarge(ValidationError):
@@ -138,7 +141,7 @@ def _render_png(
     if width * height > MAX_PNG_PIXELS:
         raise ImageTooLarge(
             f"a PNG of {width}x{height} pixels at scale {scale:g} is too large; "
-            "use a smaller scale, or SVG or PDF"
+            "use a smaller --scale, keep clusters on, or export SVG or PDF"
         )
     image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
     if image.isNull():

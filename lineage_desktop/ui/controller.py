@@ -261,8 +261,17 @@ class LineageController(QObject):
             return
         task = partial(_call, queries.reload_lineage, model, self._upstream, self._downstream)
         self._run("lineage", "Reading lineage…", task,
-                  partial(self._on_snapshot, fit=fit),
+                  partial(self._on_reloaded, fit=fit),
                   partial(self._on_lineage_error, str(model.focus)))
+
+    def _on_reloaded(self, snap: GraphSnapshot, fit: bool) -> None:
+        old = self._snapshot
+        if not fit and old is not None and queries.same_view(old.view, snap.view):
+            # Another process wrote something outside this lineage: nothing to redraw.
+            self._done("lineage")
+            self._snapshot = snap
+            return
+        self._on_snapshot(snap, fit)
 
     def _on_lineage_loaded(self, ref: str, record: bool,
                            result: tuple[LineageModel, GraphSnapshot]) -> None:
@@ -304,10 +313,16 @@ class LineageController(QObject):
         key = (snap.focus, self._direction)
         keep = (self.settings.positions(str(self._path), snap.focus, self._direction)
                 if self._path else {})
+        selected: list[str] = []
         if self._shown_key == key:
             keep.update(self.scene.positions(moved_only=True))
+            selected = [str(item.data(0)) for item in self.scene.selectedItems()]
         self.scene.set_graph(snap.view, result, keep_positions=keep)
         self._shown_key = key
+        for selected_key in selected:  # a refresh keeps what the user picked
+            item = self.scene.node_item(selected_key)
+            if item is not None:
+                item.setSelected(True)
         self.lineage_shown.emit(snap.focus, fit)
 
     def _on_layout_error(self, snap: GraphSnapshot, exc: BaseException) -> None:

@@ -6,13 +6,13 @@ them without a window.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 _UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
 
 
-def human_size(size: int | float | None) -> str:
+def human_size(size: float | None) -> str:
     """``1536`` -> ``"1.5 KB"`` (decimal units, as file managers show them); None -> ``""``."""
     if size is None:
         return ""
@@ -34,7 +34,7 @@ def parse_iso(text: str | None) -> datetime | None:
         moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def human_time(text: str | None) -> str:
@@ -42,7 +42,7 @@ def human_time(text: str | None) -> str:
     moment = parse_iso(text)
     if moment is None:
         return "" if text is None else str(text)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def human_duration(seconds: float | None) -> str:
@@ -71,7 +71,7 @@ def run_duration(started_at: str | None, finished_at: str | None, state: str | N
     end = parse_iso(finished_at)
     if end is None:
         if state == "running":
-            moment = now or datetime.now(timezone.utc)
+            moment = now or datetime.now(UTC)
             return f"running for {human_duration((moment - start).total_seconds())}"
         return ""
     return human_duration((end - start).total_seconds())

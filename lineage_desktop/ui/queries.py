@@ -89,6 +89,16 @@ def snapshot(model: LineageModel) -> GraphSnapshot:
     )
 
 
+def same_view(a: nx.DiGraph, b: nx.DiGraph) -> bool:
+    """True when two view graphs would draw the same (nodes, attributes, edges)."""
+    if a.number_of_nodes() != b.number_of_nodes() or a.number_of_edges() != b.number_of_edges():
+        return False
+    if set(a.edges) != set(b.edges):
+        return False
+    nodes_b = b.nodes
+    return all(key in nodes_b and attrs == nodes_b[key] for key, attrs in a.nodes(data=True))
+
+
 def load_lineage(api: Api, ref: str, upstream: int | None, downstream: int | None,
                  threshold: int | None, hidden: Iterable[str]) -> tuple[LineageModel, GraphSnapshot]:
     """Read the lineage around ``ref`` and build a model with the user's hidden nodes."""

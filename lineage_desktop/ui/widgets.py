@@ -7,6 +7,7 @@ description holding ``<img src=...>`` must show literally, never load anything.
 from __future__ import annotations
 
 import html
+from typing import ClassVar
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
@@ -95,7 +96,7 @@ class Banner(QFrame):
 
     dismissed = Signal()
 
-    _COLOURS = {
+    _COLOURS: ClassVar[dict[str, tuple[str, str, str]]] = {
         "error": ("#fdecec", "#e03131", "#5c1a1a"),
         "warning": ("#fff4e0", "#f08c00", "#5c3b00"),
         "info": ("#e7f0fd", "#2f6fde", "#16325c"),

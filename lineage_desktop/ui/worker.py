@@ -53,7 +53,7 @@ class _Thread(QThread):
 
     finished_job = Signal(int, bool, object)  # request id, ok, result or exception
 
-    def __init__(self, owner: "QueryWorker") -> None:
+    def __init__(self, owner: QueryWorker) -> None:
         super().__init__()
         self._owner = owner
         self.jobs: queue.Queue[_Job] = queue.Queue()
@@ -76,7 +76,7 @@ class _Thread(QThread):
         self._close()
         try:
             self._api = Api(Store.open(job.open_path, readonly=True))
-        except BaseException as exc:  # reported to the UI like any task error
+        except Exception as exc:  # reported to the UI like any task error
             self._api = None
             self.finished_job.emit(job.request_id, False, exc)
             return
@@ -149,7 +149,7 @@ class QueryWorker(QObject):
                 self._api = None
             try:
                 self._api = Api(Store.open(path, readonly=True))
-            except BaseException as exc:
+            except Exception as exc:  # reported through on_error
                 self._finish(request_id, False, exc)
             else:
                 self._finish(request_id, True, None)

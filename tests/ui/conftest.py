@@ -71,6 +71,8 @@ def window(qtbot):
     win.resize(1400, 860)
     win.show()
     qtbot.waitExposed(win)
+    win.activateWindow()  # window shortcuts (Ctrl+F, Alt+Left) need the active window
+    qtbot.waitUntil(win.isActiveWindow)
     return win
 
 

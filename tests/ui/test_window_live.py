@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QPoint
 from window_helpers import drag, item_point, keys_in_scene
 
+import lineage_desktop as ld
 from lineage_desktop.ui.sidebar.artifact_model import SecondaryRole
 
 WRITER = textwrap.dedent("""
@@ -81,6 +82,7 @@ def test_live_refresh_keeps_dragged_positions_hidden_nodes_and_zoom(opened, demo
     _write_from_another_process(demo_store, snap.focus.removeprefix("artifact:"))
     qtbot.waitUntil(lambda: len(keys_in_scene(window)) > len(nodes_before), timeout=10_000)
     assert scene.node_item(producer).pos() == dragged
+    assert scene.node_item(producer).isSelected()  # the dragged card stays picked
     assert hidden not in keys_in_scene(window)
     assert abs(view.zoom_factor() - zoom) < 1e-9
     assert nodes_before <= keys_in_scene(window)
@@ -97,3 +99,17 @@ def test_dragged_positions_are_remembered_per_store(opened, demo_store, qtbot):
     window.close()  # saves the positions
     saved = window.settings.positions(str(Path(demo_store).absolute()), focus, "LR")
     assert saved[focus] == (round(dragged.x(), 1), round(dragged.y(), 1))
+
+
+def test_writes_outside_the_lineage_do_not_redraw_it(opened, demo_store, qtbot):
+    window = opened
+    items_before = window.scene().node_items()
+    shown = []
+    window.controller.lineage_shown.connect(lambda *args: shown.append(args))
+    with ld.init(project="churn", entity="acme", job_type="unrelated", store=demo_store) as run:
+        run.log_artifact(ld.Artifact("scratch", "notes"))
+    qtbot.waitUntil(lambda: window.sidebar.tree_model.index_of_collection("scratch").isValid(),
+                    timeout=10_000)
+    qtbot.waitUntil(lambda: not window.controller.is_busy(), timeout=10_000)
+    assert shown == []
+    assert window.scene().node_items() == items_before  # the very same items

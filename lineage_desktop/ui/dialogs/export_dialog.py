@@ -21,7 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from lineage_desktop.ui.export_image import image_size
-from lineage_desktop.ui.exporting import FORMATS, IMAGE_FORMATS, ExportOptions, format_for_path, with_extension
+from lineage_desktop.ui.exporting import (
+    FORMATS,
+    IMAGE_FORMATS,
+    ExportOptions,
+    format_for_path,
+    with_extension,
+)
 from lineage_desktop.ui.widgets import muted, plain_label
 
 

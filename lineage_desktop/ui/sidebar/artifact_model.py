@@ -38,10 +38,10 @@ class _State(Enum):
 
 @dataclass(eq=False)
 class _Node:
-    parent: "_Node | None"
+    parent: _Node | None
     kind: str
     text: str
-    children: list["_Node"] = field(default_factory=list)
+    children: list[_Node] = field(default_factory=list)
     collection: ArtifactCollection | None = None
     version: VersionRow | None = None
     state: _State = _State.IDLE

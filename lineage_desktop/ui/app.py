@@ -4,7 +4,7 @@ from __future__ import annotations
 import signal
 import sys
 
-from lineage_desktop.ui.platform_check import xcb_problem
+from lineage_desktop.ui.platform_check import display_problem, xcb_problem
 
 APP_NAME = "lineage-desktop"
 ORGANISATION = "lineage_desktop"
@@ -17,7 +17,7 @@ def run_window(store: str | None = None, artifact: str | None = None) -> int:
     Returns the exit status. When Qt's X11 platform cannot load because a system library
     is missing, says which package to install (exit status 1) instead of Qt's abort.
     """
-    problem = xcb_problem()
+    problem = display_problem() or xcb_problem()
     if problem is not None:
         print(problem, file=sys.stderr)
         return 1

@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
 
         self.status_text = QLabel("", self)
         self.status_text.setObjectName("statusText")
+        self.status_text.setTextFormat(Qt.TextFormat.PlainText)  # shows labels from the store
         self.busy = QProgressBar(self)
         self.busy.setObjectName("busyIndicator")
         self.busy.setRange(0, 0)  # indeterminate

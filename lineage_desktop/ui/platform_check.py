@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import sys
 from collections.abc import Callable, Mapping
 
 # soname -> Debian package, for the libraries Qt 6's xcb plugin needs beyond libxcb1.
@@ -42,6 +43,20 @@ def wants_xcb(environ: Mapping[str, str] | None = None) -> bool:
     if platform:
         return platform.split(":", 1)[0].split(";", 1)[0] == "xcb"
     return bool(env.get("DISPLAY")) and not env.get("WAYLAND_DISPLAY")
+
+
+def display_problem(environ: Mapping[str, str] | None = None,
+                    platform: str = sys.platform) -> str | None:
+    """A message when, on Linux, no display is reachable and no platform is forced
+    (Qt would abort with "could not connect to display"), else None."""
+    env = os.environ if environ is None else environ
+    if not platform.startswith("linux") or env.get("QT_QPA_PLATFORM"):
+        return None
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return None
+    return ("lineage-desktop: cannot open a window: no display (neither DISPLAY nor "
+            "WAYLAND_DISPLAY is set).\n  Run it in a desktop session (or with ssh -X), or use "
+            "the headless commands: lineage-desktop export/show/ls/verify …")
 
 
 def missing_xcb_packages(loader: Callable[[str], bool] = _can_load) -> list[str]:

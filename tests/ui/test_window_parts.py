@@ -79,6 +79,13 @@ def test_xcb_check_names_the_debian_package():
     assert not platform_check.wants_xcb({"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0"})
 
 
+def test_no_display_is_said_in_words():
+    assert "no display" in platform_check.display_problem({}, platform="linux")
+    assert platform_check.display_problem({"DISPLAY": ":1"}, platform="linux") is None
+    assert platform_check.display_problem({"QT_QPA_PLATFORM": "offscreen"}, "linux") is None
+    assert platform_check.display_problem({}, platform="darwin") is None
+
+
 def test_run_window_prints_the_package_instead_of_aborting(monkeypatch, capsys):
     from lineage_desktop.ui import app
 
@@ -207,3 +214,13 @@ def test_palette_follows_the_system(window, dark, qtbot):
         qtbot.waitUntil(lambda: window.scene().palette_colors().name == ("dark" if dark else "light"))
     finally:
         app.setPalette(saved)
+
+
+def test_desktop_file_names_the_command_and_icon():
+    from lineage_desktop.ui.resources import resource_path
+
+    desktop = resource_path("lineage-desktop.desktop")
+    assert desktop is not None
+    text = desktop.read_text(encoding="utf-8")
+    assert "Exec=lineage-desktop %f" in text and "Icon=lineage-desktop" in text
+    assert resource_path("icons/lineage-desktop.svg") is not None

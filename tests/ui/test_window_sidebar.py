@@ -116,6 +116,8 @@ def test_run_list_is_sorted_by_start_time_and_by_state(window, demo_store, qtbot
     qtbot.waitUntil(lambda: model.rowCount() == len(runs) and states() == sorted(states()),
                     timeout=10_000)
     assert states()[0] == "failed" and states()[-1] == "finished"
+    sidebar.runs.horizontalHeader().setSortIndicator(4, Qt.SortOrder.AscendingOrder)  # Duration
+    assert sidebar.runs.horizontalHeader().sortIndicatorSection() == 1  # not sortable: kept
     sidebar.runs.sortByColumn(2, Qt.SortOrder.DescendingOrder)  # Job type, Z to A
     types = sorted((r.job_type for r in runs), reverse=True)
     qtbot.waitUntil(lambda: [model.row_at(i).job_type for i in range(model.rowCount())] == types,

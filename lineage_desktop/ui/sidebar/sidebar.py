@@ -32,7 +32,7 @@ from lineage_desktop.ui.sidebar.artifact_model import (
     SecondaryRole,
 )
 from lineage_desktop.ui.sidebar.run_model import KeyRole as RunKeyRole
-from lineage_desktop.ui.sidebar.run_model import RunTableModel
+from lineage_desktop.ui.sidebar.run_model import SORT_KEYS, RunTableModel
 
 _FILTER_DELAY_MS = 150
 
@@ -154,6 +154,8 @@ class ProjectSidebar(QDockWidget):
         self.filter_field.textChanged.connect(self._on_filter_field_text_changed)
         self._filter_timer.timeout.connect(self._on_filter_timer_timeout)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        header = self.runs.horizontalHeader()
+        header.sortIndicatorChanged.connect(self._on_runs_header_sort_indicator_changed)
 
     # --- public -----------------------------------------------------------------------
 
@@ -262,6 +264,18 @@ class ProjectSidebar(QDockWidget):
             return
         if current.row() != previous.row() or not previous.isValid():
             self.lineage_requested.emit(str(current.data(RunKeyRole)))
+
+    @Slot(int, Qt.SortOrder)
+    def _on_runs_header_sort_indicator_changed(self, column: int, order: Qt.SortOrder) -> None:
+        if SORT_KEYS[column] is not None:
+            return
+        # The database cannot order by duration: put the indicator back where it was.
+        key, descending = self.run_model.sort_order()
+        header = self.runs.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(SORT_KEYS.index(key), Qt.SortOrder.DescendingOrder if descending
+                                else Qt.SortOrder.AscendingOrder)
+        header.blockSignals(False)
 
     @Slot(str)
     def _on_filter_field_text_changed(self, text: str) -> None:

@@ -197,7 +197,7 @@ class LineageController(QObject):
                   self.collections_loaded.emit, on_error)
 
     def load_versions(self, name: str, project: str, entity: str,
-                      on_done: Callable[[list[queries.VersionRow]], None]) -> None:
+                      on_done: Callable[[queries.VersionList], None]) -> None:
         """Read one collection's versions (newest first) off the UI thread."""
         self._run(f"versions:{entity}/{project}/{name}", "Reading versions…",
                   partial(_call, queries.load_versions, name, project, entity), on_done,

@@ -17,7 +17,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 
 from lineage_desktop.records import ArtifactCollection
 from lineage_desktop.ui.formatting import human_time, plural
-from lineage_desktop.ui.queries import VersionRow
+from lineage_desktop.ui.queries import VersionList, VersionRow
 from lineage_desktop.ui.widgets import plain_tooltip
 
 CHUNK = 500  # versions handed to the view per fetchMore
@@ -45,7 +45,7 @@ class _Node:
     collection: ArtifactCollection | None = None
     version: VersionRow | None = None
     state: _State = _State.IDLE
-    rows: list[VersionRow] = field(default_factory=list)  # loaded, newest first
+    rows: VersionList | None = None  # loaded, newest first
     shown: int = 0  # how many of ``rows`` are children so far
 
     def row(self) -> int:
@@ -113,34 +113,49 @@ class ArtifactTreeModel(QAbstractItemModel):
         self.endInsertRows()
         return node
 
-    def set_versions(self, name: str, project: str, entity: str, rows: list[VersionRow]) -> None:
+    def set_versions(self, name: str, project: str, entity: str, rows: VersionList) -> None:
         """The versions of a collection arrived (newest first)."""
         node = self._find_collection(f"{entity}/{project}/{name}")
         if node is None:
             return
         parent = self._index_of(node)
-        loading = node.state is _State.LOADING and not node.rows
+        old = node.rows
         node.state = _State.LOADED
-        if loading:
+        if old is None:
             self._drop_placeholder(node, parent)
-            node.rows = list(rows)
-            node.shown = 0
+            node.rows, node.shown = rows, 0
             self._expose(node, parent, CHUNK)
             return
-        known = {r.index for r in node.rows}
-        fresh = [r for r in rows if r.index not in known]
-        by_index = {r.index: r for r in rows}
-        node.rows = [by_index.get(r.index, r) for r in node.rows]
+        known = set(old.indices)
+        fresh = 0
+        while fresh < len(rows) and rows.indices[fresh] not in known:
+            fresh += 1
+        if rows.indices[fresh:] != old.indices:  # not just newer versions: start over
+            shown = node.shown
+            self._remove_children(node, parent)
+            node.rows = rows
+            self._expose(node, parent, max(CHUNK, shown))
+            return
+        node.rows = rows
         if fresh:  # versions only ever grow at the top (higher indices)
-            self.beginInsertRows(parent, 0, len(fresh) - 1)
-            node.rows[:0] = fresh
-            node.children[:0] = [_Node(node, "version", f"v{r.index}", version=r) for r in fresh]
-            node.shown += len(fresh)
+            self.beginInsertRows(parent, 0, fresh - 1)
+            node.children[:0] = [_Node(node, "version", f"v{r.index}", version=r)
+                                 for r in rows.rows(0, fresh)]
+            node.shown += fresh
             self.endInsertRows()
-        for position, (child, row) in enumerate(zip(node.children, node.rows)):
+        for position in range(fresh, node.shown):  # moved aliases
+            row = rows.row(position)
+            child = node.children[position]
             if child.version != row:
                 child.version = row
                 self._changed(self.index(position, 0, parent))
+
+    def _remove_children(self, node: _Node, parent: QModelIndex) -> None:
+        if node.children:
+            self.beginRemoveRows(parent, 0, len(node.children) - 1)
+            node.children.clear()
+            node.shown = 0
+            self.endRemoveRows()
 
     def _request(self, node: _Node) -> None:
         c = node.collection
@@ -161,12 +176,14 @@ class ArtifactTreeModel(QAbstractItemModel):
             self.endRemoveRows()
 
     def _expose(self, node: _Node, parent: QModelIndex, count: int) -> None:
+        if node.rows is None:
+            return
         end = min(len(node.rows), node.shown + count)
         if end <= node.shown:
             return
         self.beginInsertRows(parent, node.shown, end - 1)
         node.children.extend(_Node(node, "version", f"v{r.index}", version=r)
-                             for r in node.rows[node.shown:end])
+                             for r in node.rows.rows(node.shown, end))
         node.shown = end
         self.endInsertRows()
 
@@ -243,7 +260,8 @@ class ArtifactTreeModel(QAbstractItemModel):
             return False
         if node.state is _State.IDLE:
             return node.collection.version_count > 0
-        return node.state is _State.LOADED and node.shown < len(node.rows)
+        return (node.state is _State.LOADED and node.rows is not None
+                and node.shown < len(node.rows))
 
     def fetchMore(self, parent: Index) -> None:  # noqa: N802
         node = self._node(parent)

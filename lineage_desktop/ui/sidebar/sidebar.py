@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from lineage_desktop.records import ArtifactCollection
 from lineage_desktop.ui.controller import LineageController
-from lineage_desktop.ui.queries import RunRow, VersionRow
+from lineage_desktop.ui.queries import RunRow, VersionList
 from lineage_desktop.ui.sidebar.artifact_model import (
     ArtifactTreeModel,
     FilterRole,
@@ -222,7 +222,7 @@ class ProjectSidebar(QDockWidget):
             name, project, entity, partial(self._on_versions_loaded, name, project, entity))
 
     def _on_versions_loaded(self, name: str, project: str, entity: str,
-                            rows: list[VersionRow]) -> None:
+                            rows: VersionList) -> None:
         self.tree_model.set_versions(name, project, entity, rows)
 
     @Slot(str, bool, int, int, int)

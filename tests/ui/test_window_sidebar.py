@@ -154,3 +154,34 @@ def test_run_list_pages_through_many_runs(window, tmp_path, qtbot):
     window.sidebar.runs.scrollToBottom()  # the view asks for the next page
     qtbot.waitUntil(lambda: model.rowCount() == run_model.PAGE + 40, timeout=10_000)
     assert len({model.row_at(i).id for i in range(model.rowCount())}) == run_model.PAGE + 40
+
+
+def test_a_big_collection_is_handed_to_the_view_in_chunks(window, tmp_path, qtbot):
+    from lineage_desktop.sdk.run import Run
+    from lineage_desktop.store import Store
+    from lineage_desktop.ui.sidebar import artifact_model
+
+    path = tmp_path / "big.db"
+    total = artifact_model.CHUNK * 2 + 17
+    store = Store.open(path)
+    with store.transaction():  # one bulk commit, as the demo generator does
+        with Run(store, "p", entity="e", job_type="gen") as run:
+            for i in range(total):
+                artifact = ld.Artifact("many", "dataset")
+                artifact.add_reference(f"s3://bucket/{i}", name="data", checksum=False)
+                run.log_artifact(artifact)
+    store.close()
+    window.open_store(path)
+    model = window.sidebar.proxy
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=10_000)
+    index = _collection_index(window, "many")
+    window.sidebar.tree.expand(index)
+    qtbot.waitUntil(lambda: model.rowCount(index) >= artifact_model.CHUNK, timeout=10_000)
+    assert model.rowCount(index) < total  # the view gets rows a chunk at a time
+    assert model.rowCount(index) % artifact_model.CHUNK == 0
+    assert model.index(0, 0, index).data() == f"v{total - 1}"
+    assert model.canFetchMore(index)
+    while model.canFetchMore(index):
+        model.fetchMore(index)
+    assert model.rowCount(index) == total
+    assert model.index(total - 1, 0, index).data() == "v0"

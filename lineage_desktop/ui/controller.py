@@ -16,11 +16,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from lineage_desktop.graph.clusters import DEFAULT_THRESHOLD
 from lineage_desktop.graph.model import LineageModel
-from lineage_desktop.graph.search import match_rank, search_members, searchable_texts
 from lineage_desktop.layout.types import LayoutResult
 from lineage_desktop.records import LineageError, ManifestEntry
 from lineage_desktop.store import Store
@@ -28,14 +27,13 @@ from lineage_desktop.ui import queries
 from lineage_desktop.ui.errors import describe_error
 from lineage_desktop.ui.history import History
 from lineage_desktop.ui.layout_runner import LayoutRunner
+from lineage_desktop.ui.live import StoreWatcher
 from lineage_desktop.ui.queries import GraphSnapshot
 from lineage_desktop.ui.scene import LineageScene, build_layout_request
 from lineage_desktop.ui.settings import AppSettings
 from lineage_desktop.ui.worker import QueryWorker
 
 log = logging.getLogger(__name__)
-
-POLL_MS = 1000  # live refresh: PRAGMA data_version is a few microseconds
 
 
 class LineageController(QObject):
@@ -81,13 +79,10 @@ class LineageController(QObject):
         self._layout = LayoutRunner(self, synchronous=synchronous)
         self._store: Store | None = None
         self._path: Path | None = None
-        self._stat: tuple[int, int] | None = None
-        self._data_version: int | None = None
         self._model: LineageModel | None = None
         self._snapshot: GraphSnapshot | None = None
         self._shown_key: tuple[str, str] | None = None  # (focus, direction) in the scene
         self._busy: dict[str, str] = {}
-        self._lost = False
         options = self.settings.view_options()
         self._direction = options.get("direction") if options.get("direction") in (
             "LR", "TB") else "LR"
@@ -95,9 +90,10 @@ class LineageController(QObject):
                                                    DEFAULT_THRESHOLD)
         self._upstream = _int_or_none(options.get("upstream"), None)
         self._downstream = _int_or_none(options.get("downstream"), None)
-        self._poll = QTimer(self)
-        self._poll.setInterval(POLL_MS)
-        self._poll.timeout.connect(self._on_poll_timeout)
+        self._watcher = StoreWatcher(self)
+        self._watcher.changed.connect(self._on_watcher_changed)
+        self._watcher.lost.connect(self._on_watcher_lost)
+        self._watcher.failed.connect(self._on_query_error)
 
     # --- state ------------------------------------------------------------------------
 
@@ -137,25 +133,27 @@ class LineageController(QObject):
         absolute = Path(path).expanduser().absolute()
         try:
             store = Store.open(absolute, readonly=True)
-            version = store.data_version()
-            stat = _file_id(absolute)
         except (LineageError, sqlite3.Error, OSError, ValueError) as exc:
             self.store_failed.emit(str(absolute), describe_error(exc, absolute))
             return False
         self.close_store(emit=False)
-        self._store, self._path, self._data_version, self._stat = store, absolute, version, stat
-        self._lost = False
+        try:
+            self._watcher.watch(store, absolute)
+        except (sqlite3.Error, OSError) as exc:
+            store.close()
+            self.store_failed.emit(str(absolute), describe_error(exc, absolute))
+            return False
+        self._store, self._path = store, absolute
         self.settings.add_recent(absolute)
         self._worker.open(absolute, on_error=partial(self._on_first_read_failed, absolute))
         self.store_opened.emit(str(absolute))
         self.reload_collections(first=True)
-        self._poll.start()
         return True
 
     def close_store(self, emit: bool = True) -> None:
         """Close the open store (remembering the view state) and clear the graph."""
         self._remember_positions()
-        self._poll.stop()
+        self._watcher.stop()
         self._worker.cancel("lineage")
         self._layout.cancel()
         self._busy.clear()
@@ -339,6 +337,11 @@ class LineageController(QObject):
         """Show a hidden node again."""
         self._mutate(lambda m: m.unhide(key))
 
+    def unhide_many(self, keys: list[str]) -> None:
+        """Show several hidden nodes again (one re-layout)."""
+        wanted = list(keys)
+        self._mutate(lambda m: [m.unhide(k) for k in wanted])
+
     def unhide_all(self) -> None:
         """Show every hidden node of the lineage on screen again."""
         self._mutate(lambda m: m.unhide_all())
@@ -410,67 +413,29 @@ class LineageController(QObject):
     def cluster_members(self, cluster_key: str, query: str = "") -> list[str]:
         """Members of a cluster on screen matching ``query`` (all when empty), ranked."""
         snap = self._snapshot
-        if snap is None or cluster_key not in snap.view:
-            return []
-        try:
-            return [str(k) for k in search_members(snap.view, cluster_key, query)]
-        except LookupError:
-            return []
+        return queries.cluster_members(snap.view, cluster_key, query) if snap else []
 
     def find(self, text: str) -> list[str]:
-        """Keys of visible nodes matching ``text`` (clusters holding a match included),
-        best matches first, then in graph order."""
-        snap = self._snapshot
-        query = text.strip().casefold()
-        if snap is None or not query:
-            return []
-        ranked: list[tuple[int, int, str]] = []
-        for position, (key, attrs) in enumerate(snap.view.nodes(data=True)):
-            rank = match_rank(query, list(searchable_texts(key, attrs)) + [str(key)])
-            if rank is None and attrs.get("kind") == "cluster":
-                member_attrs = attrs.get("member_attrs") or {}
-                ranks = [match_rank(query, list(searchable_texts(m, a)))
-                         for m, a in member_attrs.items()]
-                found = [r for r in ranks if r is not None]
-                rank = min(found) + 1 if found else None
-            if rank is not None:
-                ranked.append((rank, position, str(key)))
-        ranked.sort()
-        return [key for _, _, key in ranked]
+        """Keys of nodes on screen matching ``text`` (see ``queries.find_nodes``)."""
+        return queries.find_nodes(self._snapshot.view, text) if self._snapshot else []
 
     # --- live refresh -----------------------------------------------------------------
 
-    @Slot()
-    def _on_poll_timeout(self) -> None:
-        self.poll()
-
     def poll(self) -> bool:
-        """Check for commits by other processes; refresh if there were. Returns whether
-        anything changed. Called every second by a timer."""
-        if self._store is None or self._path is None or self._lost:
-            return False
-        try:
-            stat = _file_id(self._path)
-        except OSError:
-            stat = None
-        if stat is None or stat != self._stat:
-            self._lost = True
-            self.store_lost.emit(
-                f"The store {self._path} was deleted or replaced while open. What is on "
-                "screen stays readable; open the store again to see its current content.")
-            return False
-        try:
-            version = self._store.data_version()
-        except sqlite3.Error as exc:
-            self.problem.emit(describe_error(exc, self._path))
-            return False
-        if version == self._data_version:
-            return False
-        self._data_version = version
+        """Check now for commits by other processes (a timer does it every second)."""
+        return self._watcher.poll()
+
+    @Slot()
+    def _on_watcher_changed(self) -> None:
         self.data_changed.emit()
         self.reload_collections()
         self.reload_lineage(fit=False)
-        return True
+
+    @Slot()
+    def _on_watcher_lost(self) -> None:
+        self.store_lost.emit(
+            f"The store {self._path} was deleted or replaced while open. What is on screen "
+            "stays readable; open the store again to see its current content.")
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -537,11 +502,6 @@ def _int_or_none(value: Any, default: int | None) -> int | None:
     except (TypeError, ValueError):
         return default
     return number if number >= 0 else None
-
-
-def _file_id(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return stat.st_dev, stat.st_ino
 
 
 def _empty_graph():  # type: ignore[no-untyped-def]

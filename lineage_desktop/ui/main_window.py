@@ -27,17 +27,17 @@ from PySide6.QtWidgets import (
 )
 
 from lineage_desktop import __version__
-from lineage_desktop.records import LineageError, ManifestEntry
 from lineage_desktop.ui import style
 from lineage_desktop.ui.actions import build_actions
 from lineage_desktop.ui.controller import LineageController
 from lineage_desktop.ui.dialogs.export_dialog import ExportDialog
 from lineage_desktop.ui.dialogs.hidden_dialog import HiddenNodesDialog
-from lineage_desktop.ui.exporting import ExportOptions, export_graph, format_for_path
+from lineage_desktop.ui.dialogs.presenter import DialogsPresenter
 from lineage_desktop.ui.panels.focus_page import FocusPage
 from lineage_desktop.ui.panels.preview_dock import PreviewDock
 from lineage_desktop.ui.panels.start_page import StartPage
 from lineage_desktop.ui.panels.toolbar import LineageToolbar
+from lineage_desktop.ui.presenters import DetailsPresenter, FindPresenter
 from lineage_desktop.ui.queries import GraphSnapshot
 from lineage_desktop.ui.resources import app_icon
 from lineage_desktop.ui.scene import LineageView
@@ -74,10 +74,7 @@ class MainWindow(QMainWindow):
                                             dark=self._dark)
         self.view = LineageView(self.controller.scene)
         self.view.set_dark(self._dark)
-        self._center_after_layout: str | None = None
         self._dock_memory: dict[str, bool] | None = None
-        self._hidden_dialog: HiddenNodesDialog | None = None
-        self._export_dialog: ExportDialog | None = None
         self._build()
         self.actions_ = build_actions(self)
         self._build_toolbar()
@@ -112,6 +109,10 @@ class MainWindow(QMainWindow):
 
         self.sidebar = ProjectSidebar(self.controller, self)
         self.preview = PreviewDock(self)
+        self.details = DetailsPresenter(self.controller, self.preview, self.focus_page, self.view,
+                                        self)
+        self.finder = FindPresenter(self.controller, self.find_bar, self.view, self)
+        self.dialogs = DialogsPresenter(self, self.controller, self._visible_area, self._notify)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.sidebar)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.preview)
         self.sidebar.setMinimumWidth(220)
@@ -160,14 +161,14 @@ class MainWindow(QMainWindow):
         a, c, scene = self.actions_, self.controller, self.controller.scene
         a.open.triggered.connect(self._on_open_triggered)
         a.close_store.triggered.connect(self._on_close_store_triggered)
-        a.export.triggered.connect(self._on_export_triggered)
+        a.export.triggered.connect(self.dialogs.open_export)
         a.quit.triggered.connect(self.close)
         a.zoom_in.triggered.connect(self.view.zoom_in)
         a.zoom_out.triggered.connect(self.view.zoom_out)
         a.fit.triggered.connect(self.view.fit_all)
         a.actual_size.triggered.connect(self.view.reset_zoom)
         a.reset_layout.triggered.connect(c.reset_layout)
-        a.hidden_nodes.triggered.connect(self._on_hidden_nodes_triggered)
+        a.hidden_nodes.triggered.connect(self.dialogs.open_hidden)
         a.direction_lr.triggered.connect(partial(self._set_direction, "LR"))
         a.direction_tb.triggered.connect(partial(self._set_direction, "TB"))
         a.back.triggered.connect(c.back)
@@ -189,23 +190,16 @@ class MainWindow(QMainWindow):
         c.history_changed.connect(self._on_controller_history_changed)
         c.problem.connect(self._on_controller_problem)
 
-        scene.node_clicked.connect(self._on_scene_node_clicked)
         scene.node_activated.connect(c.refocus)
         scene.hide_requested.connect(c.hide)
-        scene.cluster_clicked.connect(self._on_scene_cluster_clicked)
         self.view.zoom_changed.connect(self._on_view_zoom_changed)
 
         self.sidebar.lineage_requested.connect(self.show_lineage)
-        self.preview.lineage_requested.connect(c.refocus)
-        self.preview.extract_requested.connect(self._on_preview_extract_requested)
         self.start_page.open_requested.connect(self._on_open_triggered)
         self.start_page.recent_chosen.connect(self._on_recent_chosen)
         self.toolbar.depths_changed.connect(c.set_depths)
         self.toolbar.threshold_changed.connect(c.set_cluster_threshold)
         self.toolbar.direction_changed.connect(self._set_direction)
-        self.find_bar.query_changed.connect(self._on_find_bar_query_changed)
-        self.find_bar.current_changed.connect(self._on_find_bar_current_changed)
-        self.find_bar.closed.connect(self._on_find_bar_closed)
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
             hints.colorSchemeChanged.connect(self._on_color_scheme_changed)
@@ -231,13 +225,15 @@ class MainWindow(QMainWindow):
                      scale: float = 2.0, visible_only: bool = False, dark: bool = False) -> Path:
         """Export the graph on screen (format from ``fmt`` or the extension). Raises
         ``ValueError`` subclasses or ``OSError``; the dialog shows them instead."""
-        snap = self.controller.snapshot
-        if snap is None:
-            raise LineageError("there is no graph to export; show a lineage first")
-        chosen = fmt or format_for_path(path) or "png"
-        options = ExportOptions(Path(path), chosen, scale, visible_only, dark)
-        return export_graph(options, self.controller.scene, snap.view,
-                            self.controller.direction, self._visible_area())
+        return self.dialogs.export_graph(path, fmt, scale, visible_only, dark)
+
+    def hidden_nodes_dialog(self) -> HiddenNodesDialog | None:
+        """The Hidden nodes dialog once it was opened."""
+        return self.dialogs.hidden
+
+    def export_dialog(self) -> ExportDialog | None:
+        """The last Export dialog opened."""
+        return self.dialogs.export
 
     def _visible_area(self) -> QRectF:
         return self.view.mapToScene(self.view.viewport().rect()).boundingRect()
@@ -289,15 +285,8 @@ class MainWindow(QMainWindow):
         self.view.set_message(None)
         if fit:
             self._fit_readable(focus)
-        if self._center_after_layout:
-            key, self._center_after_layout = self._center_after_layout, None
-            item = self.controller.scene.node_item(key)
-            if item is not None:
-                self.controller.scene.clearSelection()
-                item.setSelected(True)
-                self.view.center_on_key(key)
-        if self.find_bar.isVisible() and self.find_bar.field.text().strip():
-            self._on_find_bar_query_changed(self.find_bar.field.text())
+        self.details.graph_shown()
+        self.finder.graph_shown()
         self.sidebar.select_key(focus)
         self._update_enabled()
         self.lineage_ready.emit(focus)
@@ -319,34 +308,9 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_controller_snapshot_changed(self, snap: GraphSnapshot) -> None:
-        focus_attrs = snap.attrs(snap.focus)
-        focus_changed = self.focus_page.key != snap.focus
-        self.focus_page.show_focus(snap.focus, focus_attrs, self._run_names(snap),
-                                   snap.problems)
-        if focus_changed and focus_attrs.get("kind") == "artifact":
-            key = snap.focus
-            self.controller.load_files(key, partial(self.focus_page.set_files, key), "focus-files")
-        self._refresh_preview(snap)
-        if self._hidden_dialog is not None and self._hidden_dialog.isVisible():
-            self._hidden_dialog.set_hidden(snap.hidden)
         nodes = snap.view.number_of_nodes()
         self.status_text.setText(f"{snap.label(snap.focus)} — {nodes:,} nodes shown"
                                  + (f", {len(snap.hidden)} hidden" if snap.hidden else ""))
-
-    def _refresh_preview(self, snap: GraphSnapshot) -> None:
-        page = self.preview.page()
-        if page == "cluster":
-            key = self.preview.cluster.cluster_key
-            if key in snap.view:
-                text = self.preview.cluster.search.text()
-                self._open_cluster(key)
-                self.preview.cluster.search.setText(text)
-            else:
-                self.preview.show_empty()
-        elif page == "node":
-            key = self.preview.details.key
-            if key is not None and snap.attrs(key):
-                self._preview_node(key, load_files=False)
 
     @Slot(bool, str)
     def _on_controller_busy_changed(self, busy: bool, text: str) -> None:
@@ -363,50 +327,13 @@ class MainWindow(QMainWindow):
     def _on_controller_problem(self, message: str) -> None:
         self.banner.show_message(message, "warning")
 
-    # --- scene ------------------------------------------------------------------------
-
-    @Slot(str)
-    def _on_scene_node_clicked(self, key: str) -> None:
-        self._preview_node(key, load_files=True)
-
-    def _preview_node(self, key: str, load_files: bool) -> None:
-        snap = self.controller.snapshot
-        attrs = self.controller.node_attrs(key)
-        if snap is None or not attrs:
-            return
-        self.preview.show_node(key, attrs, self._run_names(snap), is_focus=key == snap.focus)
-        if load_files and attrs.get("kind") == "artifact" and not attrs.get("missing"):
-            self.controller.load_files(key, partial(self._on_files_loaded, key))
-
-    def _on_files_loaded(self, key: str, entries: list[ManifestEntry]) -> None:
-        self.preview.details.set_files(key, entries)
-
-    @Slot(str)
-    def _on_scene_cluster_clicked(self, key: str) -> None:
-        self._open_cluster(key)
-
-    def _open_cluster(self, key: str) -> None:
-        attrs = self.controller.node_attrs(key)
-        if attrs:
-            self.preview.show_cluster(key, attrs, partial(self.controller.cluster_members, key),
-                                      self.controller.node_attrs)
-
-    @Slot(str)
-    def _on_preview_extract_requested(self, key: str) -> None:
-        self._center_after_layout = key
-        self.controller.extract(key)
+    def _notify(self, message: str, kind: str) -> None:
+        self.banner.show_message(message, kind)
+        self.status_text.setText(message)
 
     @Slot(float)
     def _on_view_zoom_changed(self, factor: float) -> None:
         self.zoom_label.setText(f"{factor * 100:.0f} %")
-
-    @staticmethod
-    def _run_names(snap: GraphSnapshot) -> dict[str, str]:
-        names = {}
-        for key, attrs in snap.raw.nodes(data=True):
-            if attrs.get("kind") == "run" and attrs.get("id"):
-                names[str(attrs["id"])] = str(attrs.get("name") or attrs["id"])
-        return names
 
     # --- find -------------------------------------------------------------------------
 
@@ -415,21 +342,6 @@ class MainWindow(QMainWindow):
         if self.stack.currentWidget() is self.focus_page:
             self.focus_page.tabs.setCurrentIndex(0)
             self.find_bar.open_bar()
-
-    @Slot(str)
-    def _on_find_bar_query_changed(self, text: str) -> None:
-        matches = self.controller.find(text)
-        self.controller.scene.highlight(matches)
-        self.find_bar.set_matches(matches)
-
-    @Slot(str)
-    def _on_find_bar_current_changed(self, key: str) -> None:
-        self.view.center_on_key(key)
-
-    @Slot()
-    def _on_find_bar_closed(self) -> None:
-        self.controller.scene.highlight([])
-        self.view.setFocus()
 
     # --- menus ------------------------------------------------------------------------
 
@@ -476,54 +388,6 @@ class MainWindow(QMainWindow):
     def _on_clear_recent(self) -> None:
         self.settings.clear_recent()
         self._refresh_recent()
-
-    @Slot()
-    def _on_export_triggered(self) -> None:
-        snap = self.controller.snapshot
-        if snap is None:
-            self.banner.show_message("Show a lineage first, then export it.", "info")
-            return
-        folder = self.controller.store_path.parent if self.controller.store_path else Path.cwd()
-        name = snap.label(snap.focus).replace(":", "-").replace("/", "-") or "lineage"
-        dialog = ExportDialog(self, str(folder / f"{name}.png"),
-                              self.controller.scene.content_rect(), self._visible_area())
-        self._export_dialog = dialog
-        dialog.accepted.connect(partial(self._on_export_dialog_accepted, dialog))
-        dialog.open()
-
-    def _on_export_dialog_accepted(self, dialog: ExportDialog) -> None:
-        options = dialog.options()
-        try:
-            path = self.export_graph(options.path, options.fmt, options.scale,
-                                     options.visible_only, options.dark)
-        except (LineageError, OSError, ValueError) as exc:
-            self.banner.show_message(f"Export failed: {exc}", "error")
-            return
-        self.status_text.setText(f"Exported {path}")
-        self.banner.show_message(f"Exported the graph to {path}", "info")
-
-    @Slot()
-    def _on_hidden_nodes_triggered(self) -> None:
-        if self._hidden_dialog is None:
-            self._hidden_dialog = HiddenNodesDialog(self)
-            self._hidden_dialog.restore_requested.connect(self._on_hidden_restore_requested)
-            self._hidden_dialog.restore_all_requested.connect(self.controller.unhide_all)
-        self._hidden_dialog.set_hidden(self.controller.hidden_nodes())
-        self._hidden_dialog.show()
-        self._hidden_dialog.raise_()
-
-    @Slot(list)
-    def _on_hidden_restore_requested(self, keys: list[str]) -> None:
-        for key in keys:
-            self.controller.unhide(key)
-
-    def hidden_nodes_dialog(self) -> HiddenNodesDialog | None:
-        """The Hidden nodes dialog once it was opened."""
-        return self._hidden_dialog
-
-    def export_dialog(self) -> ExportDialog | None:
-        """The last Export dialog opened."""
-        return self._export_dialog
 
     @Slot()
     def _on_about_triggered(self) -> None:

@@ -89,3 +89,15 @@ def test_fit_shortcut_shows_the_whole_graph(opened, qtbot):
     opened.actions_.fit.trigger()
     visible = view.mapToScene(view.viewport().rect()).boundingRect()
     assert visible.contains(opened.scene().content_rect())
+
+
+def test_find_by_whole_key_and_inside_clusters(window, demo_store, qtbot):
+    window.open_store(demo_store)
+    with qtbot.waitSignal(window.lineage_ready, timeout=20_000):
+        window.show_lineage("train-split:v0")
+    snap = window.controller.snapshot
+    cluster = next(k for k, a in snap.view.nodes(data=True) if a.get("kind") == "cluster"
+                   and a["member_kind"] == "run")
+    member = snap.view.nodes[cluster]["members"][0]
+    assert window.controller.find(member) == [cluster]  # the cluster holding it
+    assert window.controller.find(snap.focus) == [snap.focus]

@@ -31,8 +31,8 @@ from lineage_desktop.ui.sidebar.artifact_model import (
     KindRole,
     SecondaryRole,
 )
-from lineage_desktop.ui.sidebar.run_model import KeyRole as RunKeyRole
 from lineage_desktop.ui.sidebar.run_model import SORT_KEYS, RunTableModel
+from lineage_desktop.ui.sidebar.run_model import KeyRole as RunKeyRole
 
 _FILTER_DELAY_MS = 150
 

@@ -15,6 +15,7 @@
 The demo store is cached as ``~/.cache/lineage_desktop/bench-<runs>.db`` (shared with
 bench_store.py; set LINEAGE_BENCH_CACHE to move it). Prints medians.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,18 @@ def cached_store(runs: int) -> Path:
     if not store.exists():
         print(f"writing the demo store ({runs:,} runs) to {store} once…", flush=True)
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "lineage_desktop.cli.main", "demo", str(store),
-                        "--runs", str(runs)], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "lineage_desktop.cli.main",
+                "demo",
+                str(store),
+                "--runs",
+                str(runs),
+            ],
+            check=True,
+        )
         print(f"  done in {time.perf_counter() - started:.1f} s")
     return store
 
@@ -110,12 +121,17 @@ def child_open(store: str, ref: str, settings: str) -> None:
     while watch.painted is None and time.perf_counter() < deadline:
         app.processEvents()
         time.sleep(0.001)
-    print(json.dumps({
-        "painted": (watch.painted or float("nan")) - START,
-        "ready": times.get("ready", float("nan")) - START,
-        "tree": times.get("tree", float("nan")) - START,
-        "rss_mb": _peak_rss_mb(),
-    }), flush=True)
+    print(
+        json.dumps(
+            {
+                "painted": (watch.painted or float("nan")) - START,
+                "ready": times.get("ready", float("nan")) - START,
+                "tree": times.get("tree", float("nan")) - START,
+                "rss_mb": _peak_rss_mb(),
+            }
+        ),
+        flush=True,
+    )
     window.close()
 
 
@@ -137,8 +153,13 @@ def child_baseline() -> None:
 
 
 def _run_child(args: list[str]) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True,
-                         text=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}).stdout
+    out = subprocess.run(
+        [sys.executable, __file__, *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -152,9 +173,11 @@ def bench_cold_start(store: Path, repeat: int, settings: str) -> None:
     rss = max(r["rss_mb"] for r in runs)
     base_painted = statistics.median(r["painted"] for r in base)
     base_rss = max(r["rss_mb"] for r in base)
-    print(f"cold start to a painted lineage of {ref}: median {painted:.2f} s (target 2 s; "
-          f"lineage_ready at {ready:.2f} s, artifact tree filled at {tree:.2f} s; baseline "
-          f"empty Qt window {base_painted:.2f} s, ratio {painted / base_painted:.1f}x)")
+    print(
+        f"cold start to a painted lineage of {ref}: median {painted:.2f} s (target 2 s; "
+        f"lineage_ready at {ready:.2f} s, artifact tree filled at {tree:.2f} s; baseline "
+        f"empty Qt window {base_painted:.2f} s, ratio {painted / base_painted:.1f}x)"
+    )
     print(f"peak memory: {rss:.0f} MB (target 500 MB; baseline empty Qt window {base_rss:.0f} MB)")
 
 
@@ -235,13 +258,23 @@ def bench_stalls(store: Path, repeat: int, settings: str, quick: bool) -> None:
         # 2. the run list sorted by state (a big ORDER BY plus row conversion)
         sidebar.tabs.setCurrentWidget(sidebar.runs)
         _wait(app, lambda: sidebar.run_model.rowCount() > 0)
-        order = Qt.SortOrder.AscendingOrder if len(results["runs"]) % 2 == 0 else Qt.SortOrder.DescendingOrder
+        order = (
+            Qt.SortOrder.AscendingOrder
+            if len(results["runs"]) % 2 == 0
+            else Qt.SortOrder.DescendingOrder
+        )
         meter.start()
         sidebar.runs.sortByColumn(1, order)
         model = sidebar.run_model
         expected = ("state", order == Qt.SortOrder.DescendingOrder)
-        seconds["runs"].append(_wait(app, lambda: model.sort_order() == expected
-                                     and not model._waiting and model.rowCount() > 0))
+        seconds["runs"].append(
+            _wait(
+                app,
+                lambda: (
+                    model.sort_order() == expected and not model._waiting and model.rowCount() > 0
+                ),
+            )
+        )
         results["runs"].append(meter.stop())
 
         # 3. a big lineage laid out in the worker process, then drawn
@@ -267,10 +300,14 @@ def bench_stalls(store: Path, repeat: int, settings: str, quick: bool) -> None:
     for name, label in labels.items():
         worst = statistics.median(results[name])
         took = statistics.median(seconds[name])
-        print(f"UI stall while {label}: median worst gap {worst:.1f} ms over {took:.2f} s of "
-              f"work (target 50 ms; a 2 ms timer, so 2 ms is no stall)")
-    print(f"applying that layout to the scene (UI thread, items built): median "
-          f"{statistics.median(results['apply']):.0f} ms")
+        print(
+            f"UI stall while {label}: median worst gap {worst:.1f} ms over {took:.2f} s of "
+            f"work (target 50 ms; a 2 ms timer, so 2 ms is no stall)"
+        )
+    print(
+        f"applying that layout to the scene (UI thread, items built): median "
+        f"{statistics.median(results['apply']):.0f} ms"
+    )
     window.close()
 
 

@@ -1,4 +1,5 @@
 """The GUI entry point. Qt is imported only when the window is asked for."""
+
 from __future__ import annotations
 
 import sys
@@ -10,10 +11,12 @@ def run_gui(store: str | None = None, artifact: str | None = None) -> int:
     try:
         from lineage_desktop.ui.app import run_window
     except ImportError as exc:  # PySide6 missing or broken: say so, no traceback
-        print(f"lineage-desktop: cannot start the window: {exc}.\n"
-              "  Install the GUI toolkit with:  pip install 'PySide6-Essentials>=6.8,<6.12'\n"
-              "  Headless commands (export, show, ls, verify ...) work without it.",
-              file=sys.stderr)
+        print(
+            f"lineage-desktop: cannot start the window: {exc}.\n"
+            "  Install the GUI toolkit with:  pip install 'PySide6-Essentials>=6.8,<6.12'\n"
+            "  Headless commands (export, show, ls, verify ...) work without it.",
+            file=sys.stderr,
+        )
         return 2
     return run_window(store, artifact)
 

@@ -1,4 +1,5 @@
 """The window's actions (with shortcuts) and the File, View, Go and Help menus."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,16 +34,25 @@ class Actions:
     recent_menu: QMenu
 
 
-def _action(window: QMainWindow, name: str, text: str, shortcut: QKeySequence | str | None = None,
-            tip: str | None = None, icon: QStyle.StandardPixmap | None = None) -> QAction:
+def _action(
+    window: QMainWindow,
+    name: str,
+    text: str,
+    shortcut: QKeySequence | str | None = None,
+    tip: str | None = None,
+    icon: QStyle.StandardPixmap | None = None,
+) -> QAction:
     action = QAction(text, window)
     action.setObjectName(name)
     if shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
     if tip:
         action.setStatusTip(tip)
-        action.setToolTip(f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
-                          if shortcut else tip)
+        action.setToolTip(
+            f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+            if shortcut
+            else tip
+        )
     if icon is not None:
         action.setIcon(window.style().standardIcon(icon))
     return action
@@ -52,40 +62,86 @@ def build_actions(window: QMainWindow) -> Actions:
     """Create the actions and the menu bar of ``window``."""
     sp = QStyle.StandardPixmap
     a = Actions(
-        open=_action(window, "actionOpen", "&Open…", QKeySequence.StandardKey.Open,
-                     "Open a lineage store", sp.SP_DialogOpenButton),
+        open=_action(
+            window,
+            "actionOpen",
+            "&Open…",
+            QKeySequence.StandardKey.Open,
+            "Open a lineage store",
+            sp.SP_DialogOpenButton,
+        ),
         close_store=_action(window, "actionClose", "&Close store", None, "Close the open store"),
-        export=_action(window, "actionExport", "&Export…", "Ctrl+E",
-                       "Export the graph as PNG, SVG, PDF, DOT, GraphML, Mermaid or JSON",
-                       sp.SP_DialogSaveButton),
+        export=_action(
+            window,
+            "actionExport",
+            "&Export…",
+            "Ctrl+E",
+            "Export the graph as PNG, SVG, PDF, DOT, GraphML, Mermaid or JSON",
+            sp.SP_DialogSaveButton,
+        ),
         quit=_action(window, "actionQuit", "&Quit", QKeySequence.StandardKey.Quit, "Quit"),
-        zoom_in=_action(window, "actionZoomIn", "Zoom &in", QKeySequence.StandardKey.ZoomIn,
-                        "Zoom in"),
-        zoom_out=_action(window, "actionZoomOut", "Zoom &out", QKeySequence.StandardKey.ZoomOut,
-                         "Zoom out"),
+        zoom_in=_action(
+            window, "actionZoomIn", "Zoom &in", QKeySequence.StandardKey.ZoomIn, "Zoom in"
+        ),
+        zoom_out=_action(
+            window, "actionZoomOut", "Zoom &out", QKeySequence.StandardKey.ZoomOut, "Zoom out"
+        ),
         fit=_action(window, "actionFit", "&Fit to window", "Ctrl+0", "Fit the graph in the window"),
         actual_size=_action(window, "actionActualSize", "&Actual size", "Ctrl+1", "Zoom to 1:1"),
-        reset_layout=_action(window, "actionResetLayout", "&Reset layout", "Ctrl+R",
-                             "Forget dragged positions and lay the graph out again",
-                             sp.SP_BrowserReload),
-        hidden_nodes=_action(window, "actionHiddenNodes", "&Hidden nodes…", "Ctrl+H",
-                             "Show nodes you hid again"),
-        direction_lr=_action(window, "actionDirectionLR", "Left to right", None,
-                             "Lay the graph out from left to right"),
-        direction_tb=_action(window, "actionDirectionTB", "Top to bottom", None,
-                             "Lay the graph out from top to bottom"),
-        back=_action(window, "actionBack", "&Back", "Alt+Left", "Previous focus",
-                     sp.SP_ArrowBack),
-        forward=_action(window, "actionForward", "&Forward", "Alt+Right", "Next focus",
-                        sp.SP_ArrowForward),
-        find=_action(window, "actionFind", "&Find…", QKeySequence.StandardKey.Find,
-                     "Find nodes in the graph", sp.SP_FileDialogContentsView),
-        find_next=_action(window, "actionFindNext", "Find &next", QKeySequence.StandardKey.FindNext,
-                          "Next match"),
-        find_previous=_action(window, "actionFindPrevious", "Find &previous",
-                              QKeySequence.StandardKey.FindPrevious, "Previous match"),
-        reload=_action(window, "actionReload", "Re&load", QKeySequence.StandardKey.Refresh,
-                       "Read the store again"),
+        reset_layout=_action(
+            window,
+            "actionResetLayout",
+            "&Reset layout",
+            "Ctrl+R",
+            "Forget dragged positions and lay the graph out again",
+            sp.SP_BrowserReload,
+        ),
+        hidden_nodes=_action(
+            window, "actionHiddenNodes", "&Hidden nodes…", "Ctrl+H", "Show nodes you hid again"
+        ),
+        direction_lr=_action(
+            window,
+            "actionDirectionLR",
+            "Left to right",
+            None,
+            "Lay the graph out from left to right",
+        ),
+        direction_tb=_action(
+            window,
+            "actionDirectionTB",
+            "Top to bottom",
+            None,
+            "Lay the graph out from top to bottom",
+        ),
+        back=_action(window, "actionBack", "&Back", "Alt+Left", "Previous focus", sp.SP_ArrowBack),
+        forward=_action(
+            window, "actionForward", "&Forward", "Alt+Right", "Next focus", sp.SP_ArrowForward
+        ),
+        find=_action(
+            window,
+            "actionFind",
+            "&Find…",
+            QKeySequence.StandardKey.Find,
+            "Find nodes in the graph",
+            sp.SP_FileDialogContentsView,
+        ),
+        find_next=_action(
+            window, "actionFindNext", "Find &next", QKeySequence.StandardKey.FindNext, "Next match"
+        ),
+        find_previous=_action(
+            window,
+            "actionFindPrevious",
+            "Find &previous",
+            QKeySequence.StandardKey.FindPrevious,
+            "Previous match",
+        ),
+        reload=_action(
+            window,
+            "actionReload",
+            "Re&load",
+            QKeySequence.StandardKey.Refresh,
+            "Read the store again",
+        ),
         about=_action(window, "actionAbout", "&About lineage_desktop"),
         recent_menu=QMenu("Open &Recent", window),
     )

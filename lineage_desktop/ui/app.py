@@ -1,4 +1,5 @@
 """``run_window``: the GUI application (``lineage-desktop [STORE] [--artifact REF]``)."""
+
 from __future__ import annotations
 
 import signal

@@ -6,6 +6,7 @@ signals. Slow work never runs on the UI thread: database reads and graph buildin
 the ``QueryWorker`` thread, layouts to the ``LayoutRunner``'s process. While anything is
 in flight ``busy_changed`` says so.
 """
+
 from __future__ import annotations
 
 import logging
@@ -16,13 +17,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 from PySide6.QtCore import QObject, Signal, Slot
 
 from lineage_desktop.graph.clusters import DEFAULT_THRESHOLD
 from lineage_desktop.graph.model import LineageModel
 from lineage_desktop.layout.types import LayoutResult
 from lineage_desktop.records import LineageError, ManifestEntry
-from lineage_desktop.store import Store
+from lineage_desktop.store import Store, parse_time
 from lineage_desktop.ui import queries
 from lineage_desktop.ui.errors import describe_error
 from lineage_desktop.ui.history import History
@@ -69,8 +71,13 @@ class LineageController(QObject):
     data_changed = Signal()
     problem = Signal(str)
 
-    def __init__(self, parent: QObject | None = None, settings: AppSettings | None = None,
-                 synchronous: bool = False, dark: bool = False) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        settings: AppSettings | None = None,
+        synchronous: bool = False,
+        dark: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.settings = settings or AppSettings()
         self.scene = LineageScene(self, dark=dark)
@@ -80,14 +87,18 @@ class LineageController(QObject):
         self._store: Store | None = None
         self._path: Path | None = None
         self._model: LineageModel | None = None
+        self._fixed_graph = False  # the model holds a given graph, not one read by ref
+        self._as_of: str | None = None
         self._snapshot: GraphSnapshot | None = None
         self._shown_key: tuple[str, str] | None = None  # (focus, direction) in the scene
         self._busy: dict[str, str] = {}
         options = self.settings.view_options()
-        self._direction = options.get("direction") if options.get("direction") in (
-            "LR", "TB") else "LR"
-        self._threshold: int | None = _int_or_none(options.get("cluster_threshold"),
-                                                   DEFAULT_THRESHOLD)
+        self._direction = (
+            options.get("direction") if options.get("direction") in ("LR", "TB") else "LR"
+        )
+        self._threshold: int | None = _int_or_none(
+            options.get("cluster_threshold"), DEFAULT_THRESHOLD
+        )
         self._upstream = _int_or_none(options.get("upstream"), None)
         self._downstream = _int_or_none(options.get("downstream"), None)
         self._watcher = StoreWatcher(self)
@@ -146,6 +157,10 @@ class LineageController(QObject):
         self._store, self._path = store, absolute
         self.settings.add_recent(absolute)
         self._worker.open(absolute, on_error=partial(self._on_first_read_failed, absolute))
+        if self._as_of is not None:
+            self._worker.submit(
+                "as-of", partial(_call, queries.set_as_of, self._as_of), droppable=False
+            )
         self.store_opened.emit(str(absolute))
         self.reload_collections(first=True)
         return True
@@ -189,32 +204,57 @@ class LineageController(QObject):
     def reload_collections(self, first: bool = False) -> None:
         """Read the artifact collections again (answer: ``collections_loaded``)."""
         path = self._path
-        on_error = (partial(self._on_first_read_failed, path) if first
-                    else self._on_query_error)
-        self._run("collections", "Reading artifacts…", queries.load_collections,
-                  self.collections_loaded.emit, on_error)
+        on_error = partial(self._on_first_read_failed, path) if first else self._on_query_error
+        self._run(
+            "collections",
+            "Reading artifacts…",
+            queries.load_collections,
+            self.collections_loaded.emit,
+            on_error,
+        )
 
-    def load_versions(self, name: str, project: str, entity: str,
-                      on_done: Callable[[queries.VersionList], None]) -> None:
+    def load_versions(
+        self, name: str, project: str, entity: str, on_done: Callable[[queries.VersionList], None]
+    ) -> None:
         """Read one collection's versions (newest first) off the UI thread."""
-        self._run(f"versions:{entity}/{project}/{name}", "Reading versions…",
-                  partial(_call, queries.load_versions, name, project, entity), on_done,
-                  self._on_query_error)
+        self._run(
+            f"versions:{entity}/{project}/{name}",
+            "Reading versions…",
+            partial(_call, queries.load_versions, name, project, entity),
+            on_done,
+            self._on_query_error,
+        )
 
-    def load_runs(self, order: str, descending: bool, offset: int, limit: int,
-                  on_done: Callable[[tuple[list[queries.RunRow], int]], None]) -> None:
+    def load_runs(
+        self,
+        order: str,
+        descending: bool,
+        offset: int,
+        limit: int,
+        on_done: Callable[[tuple[list[queries.RunRow], int]], None],
+    ) -> None:
         """Read a page of runs off the UI thread; a newer request drops older answers."""
-        self._run("runs", "Reading runs…",
-                  partial(_call, queries.load_runs, order, descending, offset, limit),
-                  on_done, self._on_query_error)
+        self._run(
+            "runs",
+            "Reading runs…",
+            partial(_call, queries.load_runs, order, descending, offset, limit),
+            on_done,
+            self._on_query_error,
+        )
 
-    def load_files(self, key: str, on_done: Callable[[list[ManifestEntry]], None],
-                   channel: str = "files") -> None:
+    def load_files(
+        self, key: str, on_done: Callable[[list[ManifestEntry]], None], channel: str = "files"
+    ) -> None:
         """Read the files of an artifact version off the UI thread."""
         attrs = self.node_attrs(key)
         version_id = attrs.get("id_in_store")
-        self._run(channel, "", partial(_call, queries.load_files, key, version_id), on_done,
-                  self._on_query_error)
+        self._run(
+            channel,
+            "",
+            partial(_call, queries.load_files, key, version_id),
+            on_done,
+            self._on_query_error,
+        )
 
     # --- lineage ----------------------------------------------------------------------
 
@@ -228,11 +268,22 @@ class LineageController(QObject):
         self._remember_positions()
         self.lineage_started.emit(ref)
         hidden = self.settings.hidden_keys(str(self._path))
-        task = partial(_call, queries.load_lineage, ref, self._upstream, self._downstream,
-                       self._threshold, hidden)
-        self._run("lineage", "Reading lineage…", task,
-                  partial(self._on_lineage_loaded, ref, record),
-                  partial(self._on_lineage_error, ref))
+        task = partial(
+            _call,
+            queries.load_lineage,
+            ref,
+            self._upstream,
+            self._downstream,
+            self._threshold,
+            hidden,
+        )
+        self._run(
+            "lineage",
+            "Reading lineage…",
+            task,
+            partial(self._on_lineage_loaded, ref, record),
+            partial(self._on_lineage_error, ref),
+        )
 
     def refocus(self, key: str) -> None:
         """Re-focus on a node of the graph (double-click), recorded in the history."""
@@ -252,15 +303,69 @@ class LineageController(QObject):
             self._emit_history()
             self.show_lineage(key, record=False)
 
+    def show_graph(self, raw: nx.DiGraph) -> None:
+        """Show a given raw lineage graph (e.g. the paths between two nodes) instead of
+        one read from the store; live refreshes leave it alone until the next lineage."""
+        if self._store is None or raw.graph.get("focus") not in raw:
+            return
+        self._remember_positions()
+        hidden = self.settings.hidden_keys(str(self._path))
+        task = partial(_call, queries.model_of, raw, self._threshold, hidden)
+        focus = str(raw.graph["focus"])
+        self._run(
+            "lineage",
+            "Laying out…",
+            task,
+            partial(self._on_lineage_loaded, focus, True, fixed=True),
+            partial(self._on_lineage_error, focus),
+        )
+
+    @property
+    def as_of(self) -> str | None:
+        """The moment the store is shown as of (ISO-8601 UTC), or None for now."""
+        return self._as_of
+
+    def set_as_of(self, moment: str | None) -> None:
+        """Show the store as it stood at ``moment`` (None: as it is now): the sidebar,
+        the run list and the lineage are read again."""
+        try:
+            moment = parse_time(moment) if moment else None
+        except ValueError as exc:
+            self.problem.emit(str(exc))
+            return
+        if moment == self._as_of or self._store is None:
+            self._as_of = moment
+            return
+        self._as_of = moment
+        # Queued before the re-reads below: the worker runs tasks in order.
+        self._worker.submit("as-of", partial(_call, queries.set_as_of, moment), droppable=False)
+        self.data_changed.emit()
+        self.reload_collections()
+        self.reload_lineage(fit=False)
+
+    def load_impact(self, ref: str, on_done: Callable[[list[Any]], None]) -> None:
+        """Everything downstream of ``ref`` as impact rows, read off the UI thread."""
+        self._run(
+            "impact",
+            "Reading the impact…",
+            partial(_call, queries.load_impact, ref),
+            on_done,
+            self._on_query_error,
+        )
+
     def reload_lineage(self, fit: bool = False) -> None:
         """Re-read the current lineage (depths changed or another process wrote)."""
         model = self._model
-        if model is None or self._store is None:
+        if model is None or self._store is None or self._fixed_graph:
             return
         task = partial(_call, queries.reload_lineage, model, self._upstream, self._downstream)
-        self._run("lineage", "Reading lineage…", task,
-                  partial(self._on_reloaded, fit=fit),
-                  partial(self._on_lineage_error, str(model.focus)))
+        self._run(
+            "lineage",
+            "Reading lineage…",
+            task,
+            partial(self._on_reloaded, fit=fit),
+            partial(self._on_lineage_error, str(model.focus)),
+        )
 
     def _on_reloaded(self, snap: GraphSnapshot, fit: bool) -> None:
         old = self._snapshot
@@ -271,10 +376,16 @@ class LineageController(QObject):
             return
         self._on_snapshot(snap, fit)
 
-    def _on_lineage_loaded(self, ref: str, record: bool,
-                           result: tuple[LineageModel, GraphSnapshot]) -> None:
+    def _on_lineage_loaded(
+        self,
+        ref: str,
+        record: bool,
+        result: tuple[LineageModel, GraphSnapshot],
+        fixed: bool = False,
+    ) -> None:
         model, snap = result
         self._model = model
+        self._fixed_graph = fixed
         if record:
             self.history.visit(snap.focus)
         else:
@@ -301,16 +412,20 @@ class LineageController(QObject):
             self.lineage_failed.emit(snap.focus, describe_error(exc, self._path))
             return
         self._set_busy("layout", "Laying out…")
-        self._layout.submit(request, partial(self._on_layout_done, snap, fit),
-                            partial(self._on_layout_error, snap))
+        self._layout.submit(
+            request, partial(self._on_layout_done, snap, fit), partial(self._on_layout_error, snap)
+        )
 
     def _on_layout_done(self, snap: GraphSnapshot, fit: bool, result: LayoutResult) -> None:
         self._done("layout")
         if snap is not self._snapshot:
             return
         key = (snap.focus, self._direction)
-        keep = (self.settings.positions(str(self._path), snap.focus, self._direction)
-                if self._path else {})
+        keep = (
+            self.settings.positions(str(self._path), snap.focus, self._direction)
+            if self._path
+            else {}
+        )
         selected: list[str] = []
         if self._shown_key == key:
             keep.update(self.scene.positions(moved_only=True))
@@ -386,9 +501,14 @@ class LineageController(QObject):
         model = self._model
         if model is None:
             return
-        self._run("lineage", "Updating the graph…", queries.mutate(model, change),
-                  partial(self._on_snapshot, fit=fit),
-                  partial(self._on_lineage_error, str(model.focus)), droppable=False)
+        self._run(
+            "lineage",
+            "Updating the graph…",
+            queries.mutate(model, change),
+            partial(self._on_snapshot, fit=fit),
+            partial(self._on_lineage_error, str(model.focus)),
+            droppable=False,
+        )
 
     def _sync_hidden(self, snap: GraphSnapshot) -> None:
         """Store-wide hidden keys: those of other lineages plus this model's."""
@@ -435,13 +555,20 @@ class LineageController(QObject):
     def _on_watcher_lost(self) -> None:
         self.store_lost.emit(
             f"The store {self._path} was deleted or replaced while open. What is on screen "
-            "stays readable; open the store again to see its current content.")
+            "stays readable; open the store again to see its current content."
+        )
 
     # --- helpers ----------------------------------------------------------------------
 
-    def _run(self, channel: str, text: str, task: Callable[[Any], Any],
-             on_done: Callable[[Any], None], on_error: Callable[[BaseException], None],
-             droppable: bool = True) -> None:
+    def _run(
+        self,
+        channel: str,
+        text: str,
+        task: Callable[[Any], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        droppable: bool = True,
+    ) -> None:
         if text:
             self._set_busy(channel, text)
 

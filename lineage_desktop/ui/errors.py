@@ -4,6 +4,7 @@ The store layer's named errors already say what is wrong in words; this adds the
 advice a window user needs and turns raw SQLite errors (a file damaged after it was
 opened) into the same kind of sentence. Never a traceback.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,13 +29,17 @@ def describe_error(exc: BaseException, path: str | os.PathLike[str] | None = Non
         return f"{text}. Check the path, or create a store with `lineage-desktop demo FILE`."
     if isinstance(exc, NotALineageStore):
         if "damaged" in text or "malformed" in text:
-            return (f"{text}. The file may be truncated or corrupt; it was not changed. "
-                    "Restore it from a backup or copy it again.")
+            return (
+                f"{text}. The file may be truncated or corrupt; it was not changed. "
+                "Restore it from a backup or copy it again."
+            )
         return f"{text}. Open a .db file written by lineage_desktop."
     if isinstance(exc, sqlite3.DatabaseError):
         if Path(name).exists() or path is None:
-            return (f"Cannot read {name}: it is damaged ({text}). The file may be truncated "
-                    "or corrupt; it was not changed.")
+            return (
+                f"Cannot read {name}: it is damaged ({text}). The file may be truncated "
+                "or corrupt; it was not changed."
+            )
         return f"Cannot read {name}: the file is gone ({text})."
     if isinstance(exc, NotFound):
         return text

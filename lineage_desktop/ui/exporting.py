@@ -1,6 +1,7 @@
 """File > Export: the graph on screen as an image (same drawing as the window, through
 ``export_image.render_scene``) or as text (the graph layer's DOT, GraphML, Mermaid, JSON).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -56,12 +57,20 @@ def with_extension(path: str | Path, fmt: str) -> Path:
     path = Path(path)
     if format_for_path(path) == fmt:
         return path
-    return path.with_name(path.name + FORMATS[fmt][1]) if path.suffix == "" else path.with_suffix(
-        FORMATS[fmt][1])
+    return (
+        path.with_name(path.name + FORMATS[fmt][1])
+        if path.suffix == ""
+        else path.with_suffix(FORMATS[fmt][1])
+    )
 
 
-def export_graph(options: ExportOptions, scene: LineageScene, view_graph: nx.DiGraph,
-                 direction: str, visible_area: QRectF | None = None) -> Path:
+def export_graph(
+    options: ExportOptions,
+    scene: LineageScene,
+    view_graph: nx.DiGraph,
+    direction: str,
+    visible_area: QRectF | None = None,
+) -> Path:
     """Write the export described by ``options``; returns the path written.
 
     Images draw ``scene`` (the whole graph, or ``visible_area`` in scene coordinates when
@@ -71,8 +80,9 @@ def export_graph(options: ExportOptions, scene: LineageScene, view_graph: nx.DiG
     """
     fmt = options.fmt.lower()
     if fmt not in FORMATS:
-        raise UnknownExportFormat(f"unknown export format {options.fmt!r}; use one of "
-                                  + ", ".join(FORMATS))
+        raise UnknownExportFormat(
+            f"unknown export format {options.fmt!r}; use one of " + ", ".join(FORMATS)
+        )
     path = Path(options.path)
     if fmt in IMAGE_FORMATS:
         area = visible_area if options.visible_only else None

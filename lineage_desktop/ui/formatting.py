@@ -3,6 +3,7 @@
 Pure functions (no Qt) so that every widget formats the same way and tests can check
 them without a window.
 """
+
 from __future__ import annotations
 
 import json
@@ -62,8 +63,9 @@ def human_duration(seconds: float | None) -> str:
     return " ".join(shown[:3]) or "0s"
 
 
-def run_duration(started_at: str | None, finished_at: str | None, state: str | None,
-                 now: datetime | None = None) -> str:
+def run_duration(
+    started_at: str | None, finished_at: str | None, state: str | None, now: datetime | None = None
+) -> str:
     """Duration of a run: finish - start, or "running for ..." while it runs."""
     start = parse_iso(started_at)
     if start is None:

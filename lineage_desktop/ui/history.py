@@ -1,4 +1,5 @@
 """Back/Forward navigation over the focus keys the user looked at (no Qt)."""
+
 from __future__ import annotations
 
 
@@ -30,7 +31,7 @@ class History:
         """Record ``key`` as the new current entry."""
         if self.current == key:
             return
-        del self._entries[self._index + 1:]
+        del self._entries[self._index + 1 :]
         self._entries.append(key)
         if len(self._entries) > self._limit:
             del self._entries[0]

@@ -5,6 +5,7 @@ the layout layer's ``LayoutService``; its completion callback may run on any thr
 the result is handed to the UI thread with a queued signal. Request ids let the caller
 drop stale answers. ``synchronous=True`` lays out inline (tests, headless use).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -96,4 +97,3 @@ class LayoutRunner(QObject):
             on_done(result)  # type: ignore[arg-type]
         else:
             on_error(result)  # type: ignore[arg-type]
-

@@ -1,5 +1,6 @@
 """``StoreWatcher``: notices when another process commits to the open store, or when its
 file is deleted or replaced, by polling cheap facts once a second."""
+
 from __future__ import annotations
 
 import sqlite3

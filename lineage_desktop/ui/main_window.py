@@ -5,6 +5,7 @@ The window arranges widgets and forwards what the user does to the
 Scripting surface: ``open_store(path)``, ``show_lineage(ref)``, ``export_graph(...)``
 and the signal ``lineage_ready(str)``.
 """
+
 from __future__ import annotations
 
 import gc
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from lineage_desktop import __version__
 from lineage_desktop.ui import style
 from lineage_desktop.ui.actions import build_actions
+from lineage_desktop.ui.audit_features import AuditFeatures
 from lineage_desktop.ui.controller import LineageController
 from lineage_desktop.ui.dialogs.export_dialog import ExportDialog
 from lineage_desktop.ui.dialogs.hidden_dialog import HiddenNodesDialog
@@ -59,7 +61,9 @@ class MainWindow(QMainWindow):
 
     lineage_ready = Signal(str)
 
-    def __init__(self, settings: AppSettings | None = None, synchronous: bool | None = None) -> None:
+    def __init__(
+        self, settings: AppSettings | None = None, synchronous: bool | None = None
+    ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("lineage_desktop")
@@ -70,13 +74,16 @@ class MainWindow(QMainWindow):
             synchronous = os.environ.get(SYNC_ENV) == "1"
         self.settings = settings or AppSettings()
         self._dark = style.app_prefers_dark()
-        self.controller = LineageController(self, self.settings, synchronous=synchronous,
-                                            dark=self._dark)
+        self.controller = LineageController(
+            self, self.settings, synchronous=synchronous, dark=self._dark
+        )
         self.view = LineageView(self.controller.scene)
         self.view.set_dark(self._dark)
         self._dock_memory: dict[str, bool] | None = None
         self._build()
         self.actions_ = build_actions(self)
+        self.audit = AuditFeatures(self, self.controller, self.details, self.focus_page.lineage_tab)
+        self.focus_page.add_bar(self.audit.path_bar)
         self._build_toolbar()
         self._connect()
         self._restore_state()
@@ -109,10 +116,11 @@ class MainWindow(QMainWindow):
 
         self.sidebar = ProjectSidebar(self.controller, self)
         self.preview = PreviewDock(self)
-        self.details = DetailsPresenter(self.controller, self.preview, self.focus_page, self.view,
-                                        self)
+        self.details = DetailsPresenter(
+            self.controller, self.preview, self.focus_page, self.view, self
+        )
         self.finder = FindPresenter(self.controller, self.find_bar, self.view, self)
-        self.dialogs = DialogsPresenter(self, self.controller, self._visible_area, self._notify)
+        self.dialogs = DialogsPresenter(self, self.controller, self._visible_area, self.notify)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.sidebar)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.preview)
         self.sidebar.setMinimumWidth(220)
@@ -131,7 +139,9 @@ class MainWindow(QMainWindow):
         self.busy.hide()
         self.zoom_label = QLabel("", self)
         self.zoom_label.setObjectName("zoomLabel")
-        self.zoom_label.setMinimumWidth(self.zoom_label.fontMetrics().horizontalAdvance("1000 %") + 8)
+        self.zoom_label.setMinimumWidth(
+            self.zoom_label.fontMetrics().horizontalAdvance("1000 %") + 8
+        )
         self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.statusBar().addWidget(self.status_text, 1)
         self.statusBar().addPermanentWidget(self.busy)
@@ -146,6 +156,8 @@ class MainWindow(QMainWindow):
         self.toolbar.addSeparator()
         self.toolbar.addAction(a.reset_layout)
         self.toolbar.addAction(a.find)
+        self.toolbar.addSeparator()
+        self.toolbar.addWidget(self.audit.as_of)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
         c = self.controller
         self.toolbar.set_values(*c.depths, c.cluster_threshold, c.direction)
@@ -221,8 +233,14 @@ class MainWindow(QMainWindow):
         """The ``LineageScene`` drawn by ``view``."""
         return self.controller.scene
 
-    def export_graph(self, path: str | os.PathLike[str], fmt: str | None = None,
-                     scale: float = 2.0, visible_only: bool = False, dark: bool = False) -> Path:
+    def export_graph(
+        self,
+        path: str | os.PathLike[str],
+        fmt: str | None = None,
+        scale: float = 2.0,
+        visible_only: bool = False,
+        dark: bool = False,
+    ) -> Path:
         """Export the graph on screen (format from ``fmt`` or the extension). Raises
         ``ValueError`` subclasses or ``OSError``; the dialog shows them instead."""
         return self.dialogs.export_graph(path, fmt, scale, visible_only, dark)
@@ -309,8 +327,10 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_controller_snapshot_changed(self, snap: GraphSnapshot) -> None:
         nodes = snap.view.number_of_nodes()
-        self.status_text.setText(f"{snap.label(snap.focus)} — {nodes:,} nodes shown"
-                                 + (f", {len(snap.hidden)} hidden" if snap.hidden else ""))
+        self.status_text.setText(
+            f"{snap.label(snap.focus)} — {nodes:,} nodes shown"
+            + (f", {len(snap.hidden)} hidden" if snap.hidden else "")
+        )
 
     @Slot(bool, str)
     def _on_controller_busy_changed(self, busy: bool, text: str) -> None:
@@ -327,7 +347,9 @@ class MainWindow(QMainWindow):
     def _on_controller_problem(self, message: str) -> None:
         self.banner.show_message(message, "warning")
 
-    def _notify(self, message: str, kind: str) -> None:
+    def notify(self, message: str, kind: str = "info") -> None:
+        """A non-modal message in the banner and the status line (kind: error, warning,
+        info)."""
         self.banner.show_message(message, kind)
         self.status_text.setText(message)
 
@@ -349,7 +371,11 @@ class MainWindow(QMainWindow):
     def _on_open_triggered(self) -> None:
         start = str(self.controller.store_path.parent) if self.controller.store_path else ""
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open lineage store", start, "Lineage stores (*.db *.sqlite *.sqlite3);;All files (*)")
+            self,
+            "Open lineage store",
+            start,
+            "Lineage stores (*.db *.sqlite *.sqlite3);;All files (*)",
+        )
         if path:
             self.open_store(path)
 
@@ -391,20 +417,25 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_about_triggered(self) -> None:
-        QMessageBox.about(self, "About lineage_desktop",
-                          f"lineage_desktop {__version__}\n\nAn offline auditor for "
-                          "machine-learning lineage: runs, versioned artifacts and the "
-                          "graph between them, from one SQLite file.")
+        QMessageBox.about(
+            self,
+            "About lineage_desktop",
+            f"lineage_desktop {__version__}\n\nAn offline auditor for "
+            "machine-learning lineage: runs, versioned artifacts and the "
+            "graph between them, from one SQLite file.",
+        )
 
     def _set_direction(self, direction: str) -> None:
         self.toolbar.set_direction(direction)
-        (self.actions_.direction_tb if direction == "TB" else self.actions_.direction_lr).setChecked(True)
+        (
+            self.actions_.direction_tb if direction == "TB" else self.actions_.direction_lr
+        ).setChecked(True)
         self.controller.set_direction(direction)
 
     def _show_docks(self, shown: bool) -> None:
         """The docks have nothing to show without a store: hide them on the start page
         and bring back the ones the user had open."""
-        docks = (self.sidebar, self.preview)
+        docks = (self.sidebar, self.preview, self.audit.dock)
         if not shown and self._dock_memory is None:
             self._dock_memory = {d.objectName(): not d.isHidden() for d in docks}
             for dock in docks:
@@ -419,8 +450,26 @@ class MainWindow(QMainWindow):
         has_store = self.controller.store_path is not None
         self._show_docks(has_store)
         has_graph = self.controller.snapshot is not None
-        for action in (a.export, a.zoom_in, a.zoom_out, a.fit, a.actual_size, a.reset_layout,
-                       a.hidden_nodes, a.find, a.find_next, a.find_previous):
+        for action in (
+            a.export,
+            a.zoom_in,
+            a.zoom_out,
+            a.fit,
+            a.actual_size,
+            a.reset_layout,
+            a.hidden_nodes,
+            a.find,
+            a.find_next,
+            a.find_previous,
+        ):
+            action.setEnabled(has_graph)
+        for action in (
+            self.audit.verify_action,
+            self.audit.impact_action,
+            self.audit.diff_action,
+            self.audit.paths_action,
+            self.audit.report.action,
+        ):
             action.setEnabled(has_graph)
         a.close_store.setEnabled(has_store)
         a.reload.setEnabled(has_store)
@@ -444,12 +493,14 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._size_docks)
 
     def _size_docks(self) -> None:
-        self.resizeDocks([self.sidebar, self.preview], [DOCK_WIDTH, DOCK_WIDTH + 30],
-                         Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [self.sidebar, self.preview], [DOCK_WIDTH, DOCK_WIDTH + 30], Qt.Orientation.Horizontal
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self._show_docks(True)  # save the docks as the user arranged them
         self.settings.set_window_state(self.saveGeometry(), self.saveState())
+        self.audit.shutdown()
         self.controller.shutdown()
         self.settings.sync()
         super().closeEvent(event)

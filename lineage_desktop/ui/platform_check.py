@@ -5,6 +5,7 @@ Debian/Ubuntu desktops), Qt prints "Could not load the Qt platform plugin xcb" a
 aborts the process. We try the same libraries with ``dlopen`` first and name the
 Debian package to install instead.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -45,8 +46,9 @@ def wants_xcb(environ: Mapping[str, str] | None = None) -> bool:
     return bool(env.get("DISPLAY")) and not env.get("WAYLAND_DISPLAY")
 
 
-def display_problem(environ: Mapping[str, str] | None = None,
-                    platform: str = sys.platform) -> str | None:
+def display_problem(
+    environ: Mapping[str, str] | None = None, platform: str = sys.platform
+) -> str | None:
     """A message when, on Linux, no display is reachable and no platform is forced
     (Qt would abort with "could not connect to display"), else None."""
     env = os.environ if environ is None else environ
@@ -54,9 +56,11 @@ def display_problem(environ: Mapping[str, str] | None = None,
         return None
     if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
         return None
-    return ("lineage-desktop: cannot open a window: no display (neither DISPLAY nor "
-            "WAYLAND_DISPLAY is set).\n  Run it in a desktop session (or with ssh -X), or use "
-            "the headless commands: lineage-desktop export/show/ls/verify …")
+    return (
+        "lineage-desktop: cannot open a window: no display (neither DISPLAY nor "
+        "WAYLAND_DISPLAY is set).\n  Run it in a desktop session (or with ssh -X), or use "
+        "the headless commands: lineage-desktop export/show/ls/verify …"
+    )
 
 
 def missing_xcb_packages(loader: Callable[[str], bool] = _can_load) -> list[str]:
@@ -64,8 +68,9 @@ def missing_xcb_packages(loader: Callable[[str], bool] = _can_load) -> list[str]
     return [package for soname, package in XCB_LIBRARIES.items() if not loader(soname)]
 
 
-def xcb_problem(environ: Mapping[str, str] | None = None,
-                loader: Callable[[str], bool] = _can_load) -> str | None:
+def xcb_problem(
+    environ: Mapping[str, str] | None = None, loader: Callable[[str], bool] = _can_load
+) -> str | None:
     """A message saying what to install when xcb will fail to load, else None."""
     if not wants_xcb(environ):
         return None

@@ -4,6 +4,7 @@
 snapshot when nodes are clicked or the graph changes; ``FindPresenter`` runs Ctrl+F.
 They decide nothing: the controller answers, the panels show.
 """
+
 from __future__ import annotations
 
 from functools import partial
@@ -31,8 +32,14 @@ def run_names(snap: GraphSnapshot) -> dict[str, str]:
 class DetailsPresenter(QObject):
     """Keeps the preview dock and the focus page in step with the graph."""
 
-    def __init__(self, controller: LineageController, preview: PreviewDock, page: FocusPage,
-                 view: LineageView, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        controller: LineageController,
+        preview: PreviewDock,
+        page: FocusPage,
+        view: LineageView,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self._controller, self._preview, self._page, self._view = controller, preview, page, view
         self._center_after_layout: str | None = None
@@ -72,8 +79,12 @@ class DetailsPresenter(QObject):
         """Show a cluster's member search in the preview dock."""
         attrs = self._controller.node_attrs(key)
         if attrs:
-            self._preview.show_cluster(key, attrs, partial(self._controller.cluster_members, key),
-                                       self._controller.node_attrs)
+            self._preview.show_cluster(
+                key,
+                attrs,
+                partial(self._controller.cluster_members, key),
+                self._controller.node_attrs,
+            )
 
     @Slot(str)
     def _on_preview_extract_requested(self, key: str) -> None:
@@ -127,8 +138,13 @@ class DetailsPresenter(QObject):
 class FindPresenter(QObject):
     """Ctrl+F: matches from the controller, highlighted in the scene, centred in the view."""
 
-    def __init__(self, controller: LineageController, bar: FindBar, view: LineageView,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        controller: LineageController,
+        bar: FindBar,
+        view: LineageView,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self._controller, self._bar, self._view = controller, bar, view
         bar.query_changed.connect(self._on_bar_query_changed)

@@ -3,6 +3,7 @@
 No Qt here: these run on the worker thread and hand back frozen records, light tuples
 and graphs that the UI thread then only reads.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -15,6 +16,7 @@ from lineage_desktop.graph.model import LineageModel
 from lineage_desktop.graph.search import EXACT, match_rank, search_members, searchable_texts
 from lineage_desktop.records import ArtifactCollection, ManifestEntry, parse_key
 from lineage_desktop.sdk import Api
+from lineage_desktop.store import parse_time
 
 # Sort orders of the run list (fixed strings, never user text).
 RUN_ORDERS = {
@@ -43,8 +45,13 @@ class VersionList:
 
     __slots__ = ("name", "indices", "created", "aliases")
 
-    def __init__(self, name: str, indices: list[int], created: list[str | None],
-                 aliases: dict[int, tuple[str, ...]]) -> None:
+    def __init__(
+        self,
+        name: str,
+        indices: list[int],
+        created: list[str | None],
+        aliases: dict[int, tuple[str, ...]],
+    ) -> None:
         self.name, self.indices, self.created, self.aliases = name, indices, created, aliases
 
     def __len__(self) -> int:
@@ -52,8 +59,12 @@ class VersionList:
 
     def row(self, position: int) -> VersionRow:
         index = self.indices[position]
-        return VersionRow(index, self.aliases.get(index, ()), self.created[position],
-                          f"artifact:{self.name}:v{index}")
+        return VersionRow(
+            index,
+            self.aliases.get(index, ()),
+            self.created[position],
+            f"artifact:{self.name}:v{index}",
+        )
 
     def rows(self, start: int, end: int) -> list[VersionRow]:
         return [self.row(i) for i in range(start, min(end, len(self.indices)))]
@@ -107,9 +118,12 @@ def snapshot(model: LineageModel) -> GraphSnapshot:
     """Build the model's view (on the worker) and capture it for the UI thread."""
     view = model.view()
     return GraphSnapshot(
-        focus=str(model.focus), raw=model.raw, view=view,
+        focus=str(model.focus),
+        raw=model.raw,
+        view=view,
         hidden=[(str(k), label) for k, label in model.hidden],
-        problems=list(view.graph.get("problems") or ()), depths=model.depths,
+        problems=list(view.graph.get("problems") or ()),
+        depths=model.depths,
         threshold=model.cluster_threshold,
     )
 
@@ -154,8 +168,9 @@ def find_nodes(view: nx.DiGraph, text: str) -> list[str]:
         rank = _rank(query, key, attrs)
         if rank is None and attrs.get("kind") == "cluster":
             member_attrs = attrs.get("member_attrs") or {}
-            found = [r for r in (_rank(query, m, a) for m, a in member_attrs.items())
-                     if r is not None]
+            found = [
+                r for r in (_rank(query, m, a) for m, a in member_attrs.items()) if r is not None
+            ]
             rank = min(found) + 1 if found else None  # below a direct match
         if rank is not None:
             ranked.append((rank, position, str(key)))
@@ -163,12 +178,17 @@ def find_nodes(view: nx.DiGraph, text: str) -> list[str]:
     return [key for _, _, key in ranked]
 
 
-def load_lineage(api: Api, ref: str, upstream: int | None, downstream: int | None,
-                 threshold: int | None, hidden: Iterable[str]) -> tuple[LineageModel, GraphSnapshot]:
+def load_lineage(
+    api: Api,
+    ref: str,
+    upstream: int | None,
+    downstream: int | None,
+    threshold: int | None,
+    hidden: Iterable[str],
+) -> tuple[LineageModel, GraphSnapshot]:
     """Read the lineage around ``ref`` and build a model with the user's hidden nodes."""
     raw = api.lineage(ref, upstream=upstream, downstream=downstream)
-    model = LineageModel(raw, cluster_threshold=threshold, upstream=upstream,
-                         downstream=downstream)
+    model = LineageModel(raw, cluster_threshold=threshold, upstream=upstream, downstream=downstream)
     focus = model.focus
     for key in hidden:
         if key in raw and key != focus:
@@ -176,8 +196,32 @@ def load_lineage(api: Api, ref: str, upstream: int | None, downstream: int | Non
     return model, snapshot(model)
 
 
-def reload_lineage(api: Api, model: LineageModel, upstream: int | None,
-                   downstream: int | None) -> GraphSnapshot:
+def model_of(
+    api: Api, raw: nx.DiGraph, threshold: int | None, hidden: Iterable[str]
+) -> tuple[LineageModel, GraphSnapshot]:
+    """A model of a given raw graph (not read from the store), with hidden nodes."""
+    model = LineageModel(raw, cluster_threshold=threshold)
+    for key in hidden:
+        if key in raw and key != model.focus:
+            model.hide(key)
+    return model, snapshot(model)
+
+
+def set_as_of(api: Api, moment: str | None) -> None:
+    """Make the worker's reads show the store as of ``moment`` (None: now)."""
+    api.as_of = parse_time(moment) if moment else None
+
+
+def load_impact(api: Api, ref: str) -> list[Any]:
+    """Every run and version downstream of ``ref`` (``audit.impact_rows``)."""
+    from lineage_desktop.audit import impact_rows
+
+    return impact_rows(api, ref)
+
+
+def reload_lineage(
+    api: Api, model: LineageModel, upstream: int | None, downstream: int | None
+) -> GraphSnapshot:
     """Re-read the model's lineage (new depths, or another process wrote) in place."""
     raw = api.lineage(str(model.focus), upstream=upstream, downstream=downstream)
     model.set_depths(upstream, downstream)
@@ -185,7 +229,9 @@ def reload_lineage(api: Api, model: LineageModel, upstream: int | None,
     return snapshot(model)
 
 
-def mutate(model: LineageModel, change: Callable[[LineageModel], Any]) -> Callable[[Api], GraphSnapshot]:
+def mutate(
+    model: LineageModel, change: Callable[[LineageModel], Any]
+) -> Callable[[Api], GraphSnapshot]:
     """A worker task applying ``change`` to ``model`` and returning the new snapshot."""
 
     def task(api: Api) -> GraphSnapshot:
@@ -196,8 +242,9 @@ def mutate(model: LineageModel, change: Callable[[LineageModel], Any]) -> Callab
 
 
 def load_collections(api: Api) -> list[ArtifactCollection]:
-    """Every artifact collection of the store (types and names; cheap)."""
-    return api.store.collections()
+    """Every artifact collection of the store (types and names; cheap), as of the Api's
+    moment."""
+    return api.store.collections(None, None, api.as_of)
 
 
 def load_versions(api: Api, name: str, project: str, entity: str) -> VersionList:
@@ -205,14 +252,19 @@ def load_versions(api: Api, name: str, project: str, entity: str) -> VersionList
     store = api.store
     projects = store.find_projects(project, entity)
     project_id = projects[0].id if projects else None
-    versions = store.artifact_versions(name, project_id)
+    versions = store.artifact_versions(name, project_id, api.as_of)
     versions.sort(key=lambda v: -v.index)
-    return VersionList(name, [v.index for v in versions], [v.created_at for v in versions],
-                       {v.index: tuple(v.aliases) for v in versions if v.aliases})
+    return VersionList(
+        name,
+        [v.index for v in versions],
+        [v.created_at for v in versions],
+        {v.index: tuple(v.aliases) for v in versions if v.aliases},
+    )
 
 
-def load_runs(api: Api, order: str, descending: bool, offset: int,
-              limit: int) -> tuple[list[RunRow], int]:
+def load_runs(
+    api: Api, order: str, descending: bool, offset: int, limit: int
+) -> tuple[list[RunRow], int]:
     """A page of runs in the given order and the total number of runs."""
     column = RUN_ORDERS.get(order, RUN_ORDERS["started"])
     direction = "DESC" if descending else "ASC"
@@ -221,12 +273,16 @@ def load_runs(api: Api, order: str, descending: bool, offset: int,
     store = api.store
     page_source = getattr(store, "runs_page", None)
     if page_source is not None:  # a store with real paging
-        runs = page_source(order=sql_order, offset=offset, limit=limit)
+        runs = page_source(order=sql_order, offset=offset, limit=limit, as_of=api.as_of)
     else:
-        runs = store.runs(order=sql_order, limit=offset + limit)[offset:]
-    rows = [RunRow(r.id, r.name, r.job_type, r.state, r.started_at, r.finished_at, r.author)
-            for r in runs]
-    return rows, store.run_count()
+        runs = store.runs(order=sql_order, limit=offset + limit, as_of=api.as_of)[offset:]
+    rows = [
+        RunRow(r.id, r.name, r.job_type, r.state, r.started_at, r.finished_at, r.author)
+        for r in runs
+    ]
+    # A short page is the last one (the count ignores "as of" and may run ahead).
+    total = offset + len(rows) if len(rows) < limit else max(store.run_count(), offset + limit)
+    return rows, total
 
 
 def load_files(api: Api, key: str, version_id: int | None) -> list[ManifestEntry]:
@@ -237,4 +293,3 @@ def load_files(api: Api, key: str, version_id: int | None) -> list[ManifestEntry
             return []
         version_id = api.resolve(f"{name}:v{index}").id
     return api.store.manifest(int(version_id))
-

@@ -1,4 +1,5 @@
 """Finding the application's resource files (SVG icons) from a source tree or a bundle."""
+
 from __future__ import annotations
 
 import sys

@@ -4,6 +4,7 @@ view options, and per store (keyed by its absolute path) hidden nodes and dragge
 The store file itself is never written: this is the only place view state lives.
 Values are kept as JSON strings so that every QSettings backend stores them the same way.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -54,8 +55,10 @@ class AppSettings:
         """Saved ``(geometry, dock state)`` of the main window, None where absent."""
         geometry = self._s.value("window/geometry")
         state = self._s.value("window/state")
-        return (geometry if isinstance(geometry, QByteArray) else None,
-                state if isinstance(state, QByteArray) else None)
+        return (
+            geometry if isinstance(geometry, QByteArray) else None,
+            state if isinstance(state, QByteArray) else None,
+        )
 
     def set_window_state(self, geometry: QByteArray, state: QByteArray) -> None:
         self._s.setValue("window/geometry", geometry)
@@ -117,8 +120,9 @@ class AppSettings:
                 out[str(key)] = (float(value[0]), float(value[1]))
         return out
 
-    def set_positions(self, path: str, focus: str, direction: str,
-                      positions: dict[str, tuple[float, float]]) -> None:
+    def set_positions(
+        self, path: str, focus: str, direction: str, positions: dict[str, tuple[float, float]]
+    ) -> None:
         key = self._store_key(path, "positions")
         sets = self._get_json(key, {})
         if not isinstance(sets, dict):

@@ -4,6 +4,7 @@ Everything that shows text from the store goes through ``plain_label`` (or a
 ``QPlainTextEdit``): Qt guesses "rich text" for a string that looks like HTML, and a
 description holding ``<img src=...>`` must show literally, never load anything.
 """
+
 from __future__ import annotations
 
 import html
@@ -26,16 +27,24 @@ def plain_tooltip(text: str) -> str:
     return "<p style='white-space:pre-wrap'>" + html.escape(text) + "</p>"
 
 
-def plain_label(text: str = "", parent: QWidget | None = None, *, selectable: bool = True,
-                wrap: bool = True, object_name: str | None = None) -> QLabel:
+def plain_label(
+    text: str = "",
+    parent: QWidget | None = None,
+    *,
+    selectable: bool = True,
+    wrap: bool = True,
+    object_name: str | None = None,
+) -> QLabel:
     """A label that never interprets its text as markup."""
     label = QLabel(parent)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setText(text)
     label.setWordWrap(wrap)
     if selectable:
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
         label.setCursor(Qt.CursorShape.IBeamCursor)
     if object_name:
         label.setObjectName(object_name)
@@ -65,8 +74,9 @@ def bold(label: QLabel, scale: float = 1.0) -> QLabel:
 class Dot(QWidget):
     """A filled disc in a colour (the run-green / artifact-blue icon of a preview)."""
 
-    def __init__(self, colour: str = "#2f6fde", diameter: int = 14,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, colour: str = "#2f6fde", diameter: int = 14, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._colour = QColor(colour)
         self._diameter = diameter
@@ -132,7 +142,8 @@ class Banner(QFrame):
         background, border, foreground = self._COLOURS[self._kind]
         self.setStyleSheet(
             f"#messageBanner {{ background: {background}; border-bottom: 1px solid {border}; }}"
-            f"#messageBannerText {{ color: {foreground}; }}")
+            f"#messageBannerText {{ color: {foreground}; }}"
+        )
         self.label.setText(text)
         self.show()
 

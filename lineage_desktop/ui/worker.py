@@ -9,6 +9,7 @@ queued signals and the callback runs on the UI thread.
 
 ``synchronous=True`` runs every task inline (tests that want no threads at all).
 """
+
 from __future__ import annotations
 
 import gc
@@ -139,8 +140,7 @@ class QueryWorker(QObject):
         """True when a newer request was made on ``channel`` (safe from any thread)."""
         return self._latest.get(channel, 0) != request_id
 
-    def open(self, path: Path, on_done: Done | None = None,
-             on_error: Failed | None = None) -> int:
+    def open(self, path: Path, on_done: Done | None = None, on_error: Failed | None = None) -> int:
         """Open the store at ``path`` for the following tasks (closing the previous one)."""
         request_id = self._register("open", on_done, on_error)
         if self._synchronous:
@@ -158,8 +158,14 @@ class QueryWorker(QObject):
         self._thread.jobs.put(_Job("open", request_id, None, False, None, None, open_path=path))
         return request_id
 
-    def submit(self, channel: str, fn: Task, on_done: Done | None = None,
-               on_error: Failed | None = None, droppable: bool = True) -> int:
+    def submit(
+        self,
+        channel: str,
+        fn: Task,
+        on_done: Done | None = None,
+        on_error: Failed | None = None,
+        droppable: bool = True,
+    ) -> int:
         """Run ``fn(api)`` on the worker; ``on_done(result)`` or ``on_error(exc)`` follow
         on the UI thread unless a newer request on ``channel`` superseded this one."""
         request_id = self._register(channel, on_done, on_error)

@@ -3,6 +3,7 @@
 Settings go to a per-test folder (QSettings.setPath) under a test organisation, so the
 user's real settings are never read or written.
 """
+
 from __future__ import annotations
 
 import os

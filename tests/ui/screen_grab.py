@@ -4,6 +4,7 @@
 
 Uses Qt itself, so the smoke test needs no screenshot tool beyond what the app needs.
 """
+
 import sys
 
 from PySide6.QtGui import QGuiApplication

@@ -1,4 +1,5 @@
 """Clusters: clicking one opens its member search; members preview and extract."""
+
 from __future__ import annotations
 
 import pytest
@@ -44,8 +45,11 @@ def test_cluster_search_lists_filters_previews_and_extracts(clustered, qtbot):
     name = window.controller.node_attrs(target)["name"]
     qtbot.keyClicks(search, name)
     assert panel.member_keys()[0] == target
-    assert all(name.casefold() in window.controller.node_attrs(k)["name"].casefold()
-               or name.casefold() in k for k in panel.member_keys())
+    assert all(
+        name.casefold() in window.controller.node_attrs(k)["name"].casefold()
+        or name.casefold() in k
+        for k in panel.member_keys()
+    )
     assert panel.count.text() == f"{len(panel.member_keys())} of {len(members)} members"
 
     first = listing.visualRect(panel.model.index(0, 0))
@@ -55,8 +59,9 @@ def test_cluster_search_lists_filters_previews_and_extracts(clustered, qtbot):
     assert panel.details.field_text("state") in ("finished", "failed")
 
     with qtbot.waitSignal(window.lineage_ready, timeout=20_000):
-        qtbot.mouseClick(listing.viewport(), Qt.MouseButton.LeftButton,
-                         pos=panel.arrow_rect(0).center())
+        qtbot.mouseClick(
+            listing.viewport(), Qt.MouseButton.LeftButton, pos=panel.arrow_rect(0).center()
+        )
     assert target in keys_in_scene(window)
     assert target in window.controller.snapshot.view
     remaining = window.controller.node_attrs(cluster_key).get("members", [])

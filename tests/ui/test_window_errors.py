@@ -1,5 +1,6 @@
 """Files that are not lineage stores, damaged or too new, and a store deleted while open:
 each shows a clear message, nothing is raised, and the window stays usable."""
+
 from __future__ import annotations
 
 import os
@@ -60,7 +61,7 @@ def _corrupt(tmp_path: Path, demo_store: Path) -> Path:
     data = bytearray(demo_store.read_bytes())
     page = 4096
     for start in range(page * 2, len(data) - page, page * 2):  # scribble over many pages
-        data[start:start + 200] = b"\xff" * 200
+        data[start : start + 200] = b"\xff" * 200
     path.write_bytes(bytes(data))
     return path
 
@@ -78,8 +79,9 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_bad_file_shows_a_message_and_the_window_stays_usable(case, window, demo_store,
-                                                              tmp_path, qtbot):
+def test_bad_file_shows_a_message_and_the_window_stays_usable(
+    case, window, demo_store, tmp_path, qtbot
+):
     make, words = CASES[case]
     bad = make(tmp_path, demo_store)
     before = bad.read_bytes() if bad.is_file() else None
@@ -114,5 +116,6 @@ def test_store_deleted_while_open_is_reported(opened, demo_store, qtbot):
     assert opened.banner.kind() == "warning"
     assert opened.scene().node_items()  # what was on screen stays
     with qtbot.waitSignal(opened.lineage_ready, timeout=20_000):  # the graph still works
-        opened.controller.hide(next(iter(opened.controller.snapshot.view.successors(
-            opened.controller.snapshot.focus))))
+        opened.controller.hide(
+            next(iter(opened.controller.snapshot.view.successors(opened.controller.snapshot.focus)))
+        )

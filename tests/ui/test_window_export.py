@@ -1,4 +1,5 @@
 """File > Export: images through the scene's renderer, text through the graph exports."""
+
 from __future__ import annotations
 
 import json

@@ -1,5 +1,6 @@
 """The lineage graph in the window: items and keys, preview on click, re-focus with
 Back/Forward, hiding and restoring, zoom."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -63,7 +64,8 @@ def test_clicking_an_artifact_fills_the_preview_with_files(opened, demo_store, q
     assert preview.field_text("logged_by") == f"{producer.name} ({producer.id})"
     assert preview.field_text("size").startswith(human_size(artifact.size))
     assert preview.field_text("file_count") == f"{artifact.file_count} file" + (
-        "" if artifact.file_count == 1 else "s")
+        "" if artifact.file_count == 1 else "s"
+    )
     assert preview.field_text("digest") == artifact.digest
     files = preview.details.files_model
     qtbot.waitUntil(lambda: files.rowCount() == artifact.file_count, timeout=10_000)
@@ -97,9 +99,13 @@ def test_show_lineage_accepts_every_reference_form(opened, demo_store, qtbot):
     api = ld.Api(demo_store)
     latest = api.resolve("churn-model:latest")
     run_id = latest.run_id
-    for ref, expected in [("churn-model", latest.key), ("churn-model:latest", latest.key),
-                          (f"churn-model:v{latest.index}", latest.key),
-                          (f"run:{run_id}", f"run:{run_id}"), (latest.key, latest.key)]:
+    for ref, expected in [
+        ("churn-model", latest.key),
+        ("churn-model:latest", latest.key),
+        (f"churn-model:v{latest.index}", latest.key),
+        (f"run:{run_id}", f"run:{run_id}"),
+        (latest.key, latest.key),
+    ]:
         with qtbot.waitSignal(opened.lineage_ready, timeout=20_000) as ready:
             opened.show_lineage(ref)
         assert ready.args == [expected], ref

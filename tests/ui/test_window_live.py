@@ -1,5 +1,6 @@
 """Live updates: another process writes to the open store; the window follows within a
 few seconds, keeping dragged positions, hidden nodes and the zoom."""
+
 from __future__ import annotations
 
 import subprocess
@@ -20,7 +21,7 @@ WRITER = textwrap.dedent("""
     with ld.init(project="churn", entity="acme", job_type="audit", name="late-auditor",
                  store=store) as run:
         run.use_artifact(focus)
-        report = ld.Artifact("audit-report", "audit", description="written while the window was open")
+        report = ld.Artifact("audit-report", "audit", description="written while open")
         with report.new_file("report.txt") as handle:
             handle.write("all good")
         run.log_artifact(report)
@@ -59,8 +60,13 @@ def test_new_versions_and_runs_appear_without_reopening(opened, demo_store, qtbo
     assert model.index(0, 0, index).data() == f"v{int(newest[1:]) + 1}"
     assert "latest" in model.index(0, 0, index).data(SecondaryRole)
     qtbot.waitUntil(lambda: _collection(window, "audit-report") is not None, timeout=10_000)
-    qtbot.waitUntil(lambda: any("late-auditor" == window.controller.node_attrs(k).get("name")
-                                for k in keys_in_scene(window)), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: any(
+            "late-auditor" == window.controller.node_attrs(k).get("name")
+            for k in keys_in_scene(window)
+        ),
+        timeout=10_000,
+    )
 
 
 def test_live_refresh_keeps_dragged_positions_hidden_nodes_and_zoom(opened, demo_store, qtbot):
@@ -108,8 +114,9 @@ def test_writes_outside_the_lineage_do_not_redraw_it(opened, demo_store, qtbot):
     window.controller.lineage_shown.connect(lambda *args: shown.append(args))
     with ld.init(project="churn", entity="acme", job_type="unrelated", store=demo_store) as run:
         run.log_artifact(ld.Artifact("scratch", "notes"))
-    qtbot.waitUntil(lambda: window.sidebar.tree_model.index_of_collection("scratch").isValid(),
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: window.sidebar.tree_model.index_of_collection("scratch").isValid(), timeout=10_000
+    )
     qtbot.waitUntil(lambda: not window.controller.is_busy(), timeout=10_000)
     assert shown == []
     assert window.scene().node_items() == items_before  # the very same items

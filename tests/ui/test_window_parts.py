@@ -1,5 +1,6 @@
 """Pieces of the window without a store: formatting, history, settings, the xcb check,
 the query worker, drag-and-drop, menus and shortcuts, window state."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -24,8 +25,13 @@ def test_formatting():
     assert formatting.human_time("not a time") == "not a time"
     assert formatting.human_duration(3725) == "1h 2m 5s"
     assert formatting.human_duration(4.25) == "4.2s"
-    assert formatting.run_duration("2026-08-03T08:00:00Z", "2026-08-03T08:01:30Z", "finished") == "1m 30s"
-    assert formatting.run_duration("2026-08-03T08:00:00Z", None, "running").startswith("running for")
+    assert (
+        formatting.run_duration("2026-08-03T08:00:00Z", "2026-08-03T08:01:30Z", "finished")
+        == "1m 30s"
+    )
+    assert formatting.run_duration("2026-08-03T08:00:00Z", None, "running").startswith(
+        "running for"
+    )
     assert formatting.plural(1, "version") == "1 version"
     assert formatting.plural(12000, "version") == "12,000 versions"
 
@@ -73,8 +79,12 @@ def test_xcb_check_names_the_debian_package():
     message = platform_check.xcb_problem(env, loader=lambda name: "cursor" not in name)
     assert message is not None and "sudo apt install libxcb-cursor0" in message
     assert platform_check.xcb_problem(env, loader=lambda name: True) is None
-    assert platform_check.xcb_problem({"QT_QPA_PLATFORM": "offscreen", "DISPLAY": ":0"},
-                                      loader=lambda name: False) is None
+    assert (
+        platform_check.xcb_problem(
+            {"QT_QPA_PLATFORM": "offscreen", "DISPLAY": ":0"}, loader=lambda name: False
+        )
+        is None
+    )
     assert platform_check.wants_xcb({"QT_QPA_PLATFORM": "xcb"})
     assert not platform_check.wants_xcb({"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0"})
 
@@ -91,8 +101,9 @@ def test_run_window_prints_the_package_instead_of_aborting(monkeypatch, capsys):
 
     monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
     monkeypatch.setattr(platform_check, "_can_load", lambda name: "cursor" not in name)
-    monkeypatch.setattr(app, "xcb_problem",
-                        lambda: platform_check.xcb_problem(loader=platform_check._can_load))
+    monkeypatch.setattr(
+        app, "xcb_problem", lambda: platform_check.xcb_problem(loader=platform_check._can_load)
+    )
     assert app.run_window(None, None) == 1
     assert "libxcb-cursor0" in capsys.readouterr().err
 
@@ -114,8 +125,9 @@ def test_query_worker_drops_stale_answers(qtbot, demo_store):
     worker.submit("e", lambda api: api.store.run("nope"), got.append, errors.append)
     qtbot.waitUntil(lambda: len(errors) == 1, timeout=10_000)
     assert isinstance(errors[0], LookupError)
-    worker.submit("f", lambda api: api.store._conn.execute("DROP TABLE runs"), got.append,
-                  errors.append)
+    worker.submit(
+        "f", lambda api: api.store._conn.execute("DROP TABLE runs"), got.append, errors.append
+    )
     qtbot.waitUntil(lambda: len(errors) == 2, timeout=10_000)
     assert isinstance(errors[1], sqlite3.Error)  # read-only: nothing can change the file
     worker.shutdown()
@@ -131,8 +143,14 @@ def test_menus_and_shortcuts(window):
     assert a.find.shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
     menus = {m.objectName(): [x.text() for x in m.actions()] for m in window.findChildren(QMenu)}
     assert {"&Open…", "Open &Recent", "&Export…", "&Quit"} <= set(menus["fileMenu"])
-    assert {"Zoom &in", "Zoom &out", "&Fit to window", "&Reset layout", "&Hidden nodes…",
-            "&Direction"} <= set(menus["viewMenu"])
+    assert {
+        "Zoom &in",
+        "Zoom &out",
+        "&Fit to window",
+        "&Reset layout",
+        "&Hidden nodes…",
+        "&Direction",
+    } <= set(menus["viewMenu"])
     assert {"&Back", "&Forward", "&Find…"} <= set(menus["goMenu"])
     assert window.objectName() == "mainWindow"
     names = {d.objectName() for d in window.findChildren(QDockWidget)}
@@ -148,8 +166,9 @@ def test_start_page_without_a_store(window, demo_store, qtbot):
     window._refresh_recent()
     item = window.start_page.recent.item(0)
     rect = window.start_page.recent.visualItemRect(item)
-    qtbot.mouseClick(window.start_page.recent.viewport(), Qt.MouseButton.LeftButton,
-                     pos=rect.center())
+    qtbot.mouseClick(
+        window.start_page.recent.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
+    )
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.focus_page)
     assert window.sidebar.isVisible() and window.preview.isVisible()
     assert window.view.message_text().startswith("Choose an artifact")
@@ -161,12 +180,22 @@ def test_dropping_a_store_file_opens_it(window, demo_store, qtbot):
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(demo_store))])
     point = QPoint(200, 200)
-    enter = QDragEnterEvent(point, Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        point,
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(window, enter)
     assert enter.isAccepted()
-    drop = QDropEvent(QPointF(point), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        QPointF(point),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(window, drop)
     assert window.controller.store_path == Path(demo_store).absolute()
     qtbot.waitUntil(lambda: window.sidebar.proxy.rowCount() > 0, timeout=10_000)
@@ -211,7 +240,9 @@ def test_palette_follows_the_system(window, dark, qtbot):
     palette.setColor(QPalette.ColorRole.Window, QColor("#202124" if dark else "#efefef"))
     try:
         app.setPalette(palette)
-        qtbot.waitUntil(lambda: window.scene().palette_colors().name == ("dark" if dark else "light"))
+        qtbot.waitUntil(
+            lambda: window.scene().palette_colors().name == ("dark" if dark else "light")
+        )
     finally:
         app.setPalette(saved)
 

@@ -1,5 +1,6 @@
 """The project sidebar: the lazy artifact tree, its filter, the run list; selecting shows
 lineage."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -36,7 +37,8 @@ def test_tree_lists_types_then_artifacts_with_counts(window, demo_store, qtbot):
         for c, name in enumerate(sorted(expected[type_name])):
             count = expected[type_name][name]
             assert model.index(c, 0, type_index).data(SecondaryRole) == (
-                f"{count} version" + ("" if count == 1 else "s"))
+                f"{count} version" + ("" if count == 1 else "s")
+            )
 
 
 def test_versions_load_only_when_expanded_newest_first_with_aliases(window, demo_store, qtbot):
@@ -49,11 +51,17 @@ def test_versions_load_only_when_expanded_newest_first_with_aliases(window, demo
     assert model.rowCount(index) == 0  # nothing read before the user opens it
     assert model.canFetchMore(index)
     window.sidebar.tree.expand(index)
-    qtbot.waitUntil(lambda: model.rowCount(index) == len(versions)
-                    and model.index(0, 0, index).data(KindRole) == "version", timeout=10_000)
+    qtbot.waitUntil(
+        lambda: (
+            model.rowCount(index) == len(versions)
+            and model.index(0, 0, index).data(KindRole) == "version"
+        ),
+        timeout=10_000,
+    )
     rows = [model.index(r, 0, index) for r in range(model.rowCount(index))]
-    assert [r.data() for r in rows] == [f"v{v.record.index}" for v in
-                                        sorted(versions, key=lambda v: -v.record.index)]
+    assert [r.data() for r in rows] == [
+        f"v{v.record.index}" for v in sorted(versions, key=lambda v: -v.record.index)
+    ]
     by_key = {f"artifact:churn-model:{v.version}": v for v in versions}
     for row in rows:
         version = by_key[row.data(KeyRole)]
@@ -67,14 +75,17 @@ def test_selecting_a_version_shows_its_lineage(window, demo_store, qtbot):
     qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=10_000)
     index = _collection_index(window, "train-split")
     window.sidebar.tree.expand(index)
-    qtbot.waitUntil(lambda: model.rowCount(index) > 1
-                    and model.index(1, 0, index).data(KindRole) == "version", timeout=10_000)
+    qtbot.waitUntil(
+        lambda: model.rowCount(index) > 1 and model.index(1, 0, index).data(KindRole) == "version",
+        timeout=10_000,
+    )
     version = model.index(1, 0, index)
     key = version.data(KeyRole)
     with qtbot.waitSignal(window.lineage_ready, timeout=20_000) as ready:
         rect = window.sidebar.tree.visualRect(version)
-        qtbot.mouseClick(window.sidebar.tree.viewport(), Qt.MouseButton.LeftButton,
-                         pos=rect.center())
+        qtbot.mouseClick(
+            window.sidebar.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
+        )
     assert ready.args == [key]
     with ld.Api(demo_store) as api:
         expected = set(api.lineage(key).nodes)
@@ -113,15 +124,17 @@ def test_run_list_is_sorted_by_start_time_and_by_state(window, demo_store, qtbot
     def states():
         return [model.row_at(i).state for i in range(model.rowCount())]
 
-    qtbot.waitUntil(lambda: model.rowCount() == len(runs) and states() == sorted(states()),
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: model.rowCount() == len(runs) and states() == sorted(states()), timeout=10_000
+    )
     assert states()[0] == "failed" and states()[-1] == "finished"
     sidebar.runs.horizontalHeader().setSortIndicator(4, Qt.SortOrder.AscendingOrder)  # Duration
     assert sidebar.runs.horizontalHeader().sortIndicatorSection() == 1  # not sortable: kept
     sidebar.runs.sortByColumn(2, Qt.SortOrder.DescendingOrder)  # Job type, Z to A
     types = sorted((r.job_type for r in runs), reverse=True)
-    qtbot.waitUntil(lambda: [model.row_at(i).job_type for i in range(model.rowCount())] == types,
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: [model.row_at(i).job_type for i in range(model.rowCount())] == types, timeout=10_000
+    )
 
 
 def test_selecting_a_run_shows_the_runs_lineage(window, demo_store, qtbot):

@@ -4,6 +4,7 @@ platform on Xvfb, checked from a screenshot of the screen.
 Skipped (with the reason) when Xvfb is not installed; ``make test`` installs it through
 scripts/ensure-system-deps.sh.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,14 +20,18 @@ from PySide6.QtGui import QColor, QImage
 from lineage_desktop.ui import style
 
 HERE = Path(__file__).parent
-pytestmark = pytest.mark.skipif(shutil.which("Xvfb") is None,
-                                reason="Xvfb is not installed (make system-deps installs it)")
+pytestmark = pytest.mark.skipif(
+    shutil.which("Xvfb") is None, reason="Xvfb is not installed (make system-deps installs it)"
+)
 
 
 def _start_xvfb() -> tuple[subprocess.Popen, str]:
     read, write = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1600x1000x24",
-                             "-nolisten", "tcp"], pass_fds=(write,), stderr=subprocess.DEVNULL)
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stderr=subprocess.DEVNULL,
+    )
     os.close(write)
     with os.fdopen(read) as handle:
         number = handle.readline().strip()
@@ -42,8 +47,11 @@ def _count(image: QImage, colour: str, step: int = 3, tolerance: int = 40) -> in
     for y in range(0, image.height(), step):
         for x in range(0, image.width(), step):
             c = image.pixelColor(x, y)
-            if (abs(c.red() - want.red()) + abs(c.green() - want.green())
-                    + abs(c.blue() - want.blue())) <= tolerance:
+            if (
+                abs(c.red() - want.red())
+                + abs(c.green() - want.green())
+                + abs(c.blue() - want.blue())
+            ) <= tolerance:
                 found += 1
     return found
 
@@ -51,20 +59,36 @@ def _count(image: QImage, colour: str, step: int = 3, tolerance: int = 40) -> in
 def _window_titles(display: str) -> str:
     if shutil.which("xwininfo") is None:
         return ""
-    result = subprocess.run(["xwininfo", "-root", "-tree", "-display", display],
-                            capture_output=True, text=True, timeout=20, check=False)
+    result = subprocess.run(
+        ["xwininfo", "-root", "-tree", "-display", display],
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
+    )
     return result.stdout
 
 
 def test_the_application_shows_its_window_and_graph_on_x11(demo_store, tmp_path, artifacts_dir):
     xvfb, display = _start_xvfb()
-    env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb",
-           "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    env = {
+        **os.environ,
+        "DISPLAY": display,
+        "QT_QPA_PLATFORM": "xcb",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
     env.pop("WAYLAND_DISPLAY", None)
     script = Path(sys.executable).with_name("lineage-desktop")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "lineage_desktop.cli.main"]
-    app = subprocess.Popen(command + [str(demo_store), "--artifact", "churn-model:production"],
-                           env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    command = (
+        [str(script)] if script.exists() else [sys.executable, "-m", "lineage_desktop.cli.main"]
+    )
+    app = subprocess.Popen(
+        command + [str(demo_store), "--artifact", "churn-model:production"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     shot = artifacts_dir / "smoke-xvfb.png"
     palette = style.palette_for(False)
     try:
@@ -72,8 +96,13 @@ def test_the_application_shows_its_window_and_graph_on_x11(demo_store, tmp_path,
         greens = blues = 0
         while time.monotonic() < deadline:
             assert app.poll() is None, app.stdout.read().decode(errors="replace")
-            grab = subprocess.run([sys.executable, str(HERE / "screen_grab.py"), str(shot)],
-                                  env=env, capture_output=True, timeout=60, check=False)
+            grab = subprocess.run(
+                [sys.executable, str(HERE / "screen_grab.py"), str(shot)],
+                env=env,
+                capture_output=True,
+                timeout=60,
+                check=False,
+            )
             if grab.returncode == 0:
                 image = QImage(str(shot))
                 greens, blues = _count(image, palette.run), _count(image, palette.artifact)

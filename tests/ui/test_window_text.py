@@ -1,4 +1,5 @@
 """Text from the store is plain text everywhere: HTML in a description shows literally."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,8 +16,9 @@ HTML = '<b>bold</b> <img src="https://example.invalid/x.png"> & <i>more</i>'
 @pytest.fixture
 def html_store(tmp_path: Path) -> Path:
     store = tmp_path / "html.db"
-    with ld.init(project="p", entity="e", job_type="<b>job</b>", name="<i>run</i>",
-                 notes=HTML, store=store) as run:
+    with ld.init(
+        project="p", entity="e", job_type="<b>job</b>", name="<i>run</i>", notes=HTML, store=store
+    ) as run:
         artifact = ld.Artifact("data", "dataset", description=HTML, metadata={"note": HTML})
         with artifact.new_file("<b>file</b>.txt") as handle:
             handle.write("x")
@@ -31,8 +33,11 @@ def test_html_description_and_names_show_literally(window, html_store, qtbot):
     view, scene = window.view, window.scene()
     item = scene.node_item("artifact:data:v0")
     with qtbot.waitSignal(scene.node_clicked):
-        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
-                         pos=view.mapFromScene(item.sceneBoundingRect().center()))
+        qtbot.mouseClick(
+            view.viewport(),
+            Qt.MouseButton.LeftButton,
+            pos=view.mapFromScene(item.sceneBoundingRect().center()),
+        )
     details = window.preview.details
     assert details.field_text("description") == HTML
     assert isinstance(details.description, QPlainTextEdit)
@@ -50,8 +55,11 @@ def test_html_description_and_names_show_literally(window, html_store, qtbot):
     run_key = next(iter(window.controller.snapshot.view.predecessors("artifact:data:v0")))
     run_item = scene.node_item(run_key)
     with qtbot.waitSignal(scene.node_clicked):
-        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
-                         pos=view.mapFromScene(run_item.sceneBoundingRect().center()))
+        qtbot.mouseClick(
+            view.viewport(),
+            Qt.MouseButton.LeftButton,
+            pos=view.mapFromScene(run_item.sceneBoundingRect().center()),
+        )
     assert details.field_text("name") == "<i>run</i>"
     assert details.field_text("job_type") == "<b>job</b>"
     assert details.field_text("notes") == HTML

@@ -1,4 +1,5 @@
 """Toolbar and View menu: depths, direction, reset layout, find (Ctrl+F)."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QPointF, Qt
@@ -96,8 +97,11 @@ def test_find_by_whole_key_and_inside_clusters(window, demo_store, qtbot):
     with qtbot.waitSignal(window.lineage_ready, timeout=20_000):
         window.show_lineage("train-split:v0")
     snap = window.controller.snapshot
-    cluster = next(k for k, a in snap.view.nodes(data=True) if a.get("kind") == "cluster"
-                   and a["member_kind"] == "run")
+    cluster = next(
+        k
+        for k, a in snap.view.nodes(data=True)
+        if a.get("kind") == "cluster" and a["member_kind"] == "run"
+    )
     member = snap.view.nodes[cluster]["members"][0]
     assert window.controller.find(member) == [cluster]  # the cluster holding it
     assert window.controller.find(snap.focus) == [snap.focus]

@@ -2,6 +2,7 @@
 
 Saves test-artifacts/window-*.png for people to look at.
 """
+
 from __future__ import annotations
 
 from PySide6.QtGui import QColor
@@ -11,8 +12,11 @@ from lineage_desktop.ui import style
 
 def _close(colour: QColor, expected: str, tolerance: int = 40) -> bool:
     want = QColor(expected)
-    return (abs(colour.red() - want.red()) + abs(colour.green() - want.green())
-            + abs(colour.blue() - want.blue())) <= tolerance
+    return (
+        abs(colour.red() - want.red())
+        + abs(colour.green() - want.green())
+        + abs(colour.blue() - want.blue())
+    ) <= tolerance
 
 
 def _icon_pixel(window, image, key) -> QColor:
@@ -42,11 +46,16 @@ def test_window_shows_green_runs_and_blue_artifacts(opened, qtbot, artifacts_dir
     run = next(iter(snap.view.predecessors(snap.focus)))
     assert _close(_icon_pixel(window, image, run), palette.run)
     assert _close(_icon_pixel(window, image, snap.focus), palette.artifact)
-    corner = image.pixelColor(window.view.viewport().mapTo(window, window.view.viewport().rect()
-                                                           .topLeft()) + type(window.pos())(3, 3))
+    corner = image.pixelColor(
+        window.view.viewport().mapTo(window, window.view.viewport().rect().topLeft())
+        + type(window.pos())(3, 3)
+    )
     assert _close(corner, palette.background, 12)  # the canvas, not a blank widget
-    colours = {image.pixelColor(x, y).name() for x in range(0, image.width(), 37)
-               for y in range(0, image.height(), 29)}
+    colours = {
+        image.pixelColor(x, y).name()
+        for x in range(0, image.width(), 37)
+        for y in range(0, image.height(), 29)
+    }
     assert len(colours) > 12  # not blank
 
 

@@ -1,4 +1,5 @@
 """File > Export… (Ctrl+E): format, area, scale, background and file of an export."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,8 +35,13 @@ from lineage_desktop.ui.widgets import muted, plain_label
 class ExportDialog(QDialog):
     """Collects ``ExportOptions``; the window does the export when it is accepted."""
 
-    def __init__(self, parent: QWidget | None = None, default_path: str = "lineage.png",
-                 whole: QRectF | None = None, visible: QRectF | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        default_path: str = "lineage.png",
+        whole: QRectF | None = None,
+        visible: QRectF | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export graph")
@@ -117,8 +123,11 @@ class ExportDialog(QDialog):
         fmt = str(self.format.currentData())
         return ExportOptions(
             path=with_extension(Path(self.path.text().strip() or "lineage").expanduser(), fmt),
-            fmt=fmt, scale=float(self.scale.value()), visible_only=self.visible.isChecked(),
-            dark=bool(self.background.currentData()))
+            fmt=fmt,
+            scale=float(self.scale.value()),
+            visible_only=self.visible.isChecked(),
+            dark=bool(self.background.currentData()),
+        )
 
     @Slot()
     def _update(self) -> None:
@@ -128,8 +137,9 @@ class ExportDialog(QDialog):
             widget.setEnabled(image)
         self.scale.setEnabled(image)
         if not image:
-            self.size_note.setText("The graph as on screen (clusters and hidden nodes applied), "
-                                   "as text.")
+            self.size_note.setText(
+                "The graph as on screen (clusters and hidden nodes applied), as text."
+            )
             return
         rect = self._visible if self.visible.isChecked() else self._whole
         if rect.isEmpty():
@@ -162,7 +172,8 @@ class ExportDialog(QDialog):
     def _on_browse_clicked(self) -> None:
         fmt = str(self.format.currentData())
         text, extension, _ = FORMATS[fmt]
-        chosen, _ = QFileDialog.getSaveFileName(self, "Export graph", self.path.text(),
-                                                f"{text} (*{extension});;All files (*)")
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Export graph", self.path.text(), f"{text} (*{extension});;All files (*)"
+        )
         if chosen:
             self.path.setText(str(with_extension(chosen, fmt)))

@@ -1,4 +1,5 @@
 """View > Hidden nodes…: the nodes hidden in the lineage on screen, to show again."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -62,8 +63,11 @@ class HiddenNodesDialog(QDialog):
             self.list.addItem(item)
         self.caption.setText(
             f"{len(hidden)} node(s) hidden in this lineage. Select and click Show again, "
-            "or double-click one." if hidden else "No nodes are hidden in this lineage. "
-            "Hover a node in the graph and click its eye to hide it.")
+            "or double-click one."
+            if hidden
+            else "No nodes are hidden in this lineage. "
+            "Hover a node in the graph and click its eye to hide it."
+        )
         self._update_buttons()
 
     def keys(self) -> list[str]:

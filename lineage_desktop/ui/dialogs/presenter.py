@@ -1,5 +1,6 @@
 """``DialogsPresenter``: the Export and Hidden nodes dialogs of the main window — opening
 them, and carrying out what they ask for through the controller."""
+
 from __future__ import annotations
 
 import os
@@ -23,8 +24,13 @@ Notify = Callable[[str, str], None]  # (message, kind: "error" | "warning" | "in
 class DialogsPresenter(QObject):
     """Owns the window's dialogs. ``visible_area()`` gives the view's scene rectangle."""
 
-    def __init__(self, window: QWidget, controller: LineageController,
-                 visible_area: Callable[[], QRectF], notify: Notify) -> None:
+    def __init__(
+        self,
+        window: QWidget,
+        controller: LineageController,
+        visible_area: Callable[[], QRectF],
+        notify: Notify,
+    ) -> None:
         super().__init__(window)
         self._window, self._controller = window, controller
         self._visible_area, self._notify = visible_area, notify
@@ -34,8 +40,14 @@ class DialogsPresenter(QObject):
 
     # --- export -----------------------------------------------------------------------
 
-    def export_graph(self, path: str | os.PathLike[str], fmt: str | None = None,
-                     scale: float = 2.0, visible_only: bool = False, dark: bool = False) -> Path:
+    def export_graph(
+        self,
+        path: str | os.PathLike[str],
+        fmt: str | None = None,
+        scale: float = 2.0,
+        visible_only: bool = False,
+        dark: bool = False,
+    ) -> Path:
         """Export the graph on screen (format from ``fmt`` or the extension). Raises
         ``ValueError`` subclasses or ``OSError``."""
         snap = self._controller.snapshot
@@ -43,8 +55,13 @@ class DialogsPresenter(QObject):
             raise LineageError("there is no graph to export; show a lineage first")
         chosen = fmt or format_for_path(path) or "png"
         options = ExportOptions(Path(path), chosen, scale, visible_only, dark)
-        return export_graph(options, self._controller.scene, snap.view,
-                            self._controller.direction, self._visible_area())
+        return export_graph(
+            options,
+            self._controller.scene,
+            snap.view,
+            self._controller.direction,
+            self._visible_area(),
+        )
 
     def open_export(self) -> None:
         """File > Export…: the dialog, window-modal but not blocking."""
@@ -55,8 +72,12 @@ class DialogsPresenter(QObject):
         store = self._controller.store_path
         folder = store.parent if store is not None else Path.cwd()
         name = snap.label(snap.focus).replace(":", "-").replace("/", "-") or "lineage"
-        dialog = ExportDialog(self._window, str(folder / f"{name}.png"),
-                              self._controller.scene.content_rect(), self._visible_area())
+        dialog = ExportDialog(
+            self._window,
+            str(folder / f"{name}.png"),
+            self._controller.scene.content_rect(),
+            self._visible_area(),
+        )
         self.export = dialog
         dialog.accepted.connect(partial(self._on_export_accepted, dialog))
         dialog.open()
@@ -64,8 +85,9 @@ class DialogsPresenter(QObject):
     def _on_export_accepted(self, dialog: ExportDialog) -> None:
         options = dialog.options()
         try:
-            path = self.export_graph(options.path, options.fmt, options.scale,
-                                     options.visible_only, options.dark)
+            path = self.export_graph(
+                options.path, options.fmt, options.scale, options.visible_only, options.dark
+            )
         except (LineageError, OSError, ValueError) as exc:
             self._notify(f"Export failed: {exc}", "error")
             return

@@ -5,6 +5,7 @@ The search field (objectName ``clusterSearch``) filters the member list
 prefix, substring). Clicking a member previews it below the list; the arrow at the
 right of a row (or Enter, or the Extract button) pulls it out of the cluster.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -53,7 +54,10 @@ Attrs = Callable[[str], dict[str, Any]]
 def member_secondary(attrs: dict[str, Any]) -> str:
     """The muted second line of a member row: type, aliases or run state."""
     if attrs.get("kind") == "run":
-        parts = [str(attrs.get("job_type") or attrs.get("type") or "run"), str(attrs.get("state") or "")]
+        parts = [
+            str(attrs.get("job_type") or attrs.get("type") or "run"),
+            str(attrs.get("state") or ""),
+        ]
     else:
         parts = [str(attrs.get("type") or "artifact"), " · ".join(attrs.get("aliases") or ())]
     return " · ".join(p for p in parts if p)
@@ -111,7 +115,9 @@ class _MemberDelegate(QStyledItemDelegate):
         widget.style().drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        muted_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        muted_role = (
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        )
         rect = opt.rect.adjusted(8, 3, -(_ARROW + 8), -3)
         half = rect.height() // 2
         painter.save()
@@ -121,23 +127,36 @@ class _MemberDelegate(QStyledItemDelegate):
         painter.setPen(opt.palette.color(text_role))
         metrics = painter.fontMetrics()
         label = metrics.elidedText(str(index.data()), Qt.TextElideMode.ElideMiddle, rect.width())
-        painter.drawText(QRect(rect.left(), rect.top(), rect.width(), half),
-                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), label)
+        painter.drawText(
+            QRect(rect.left(), rect.top(), rect.width(), half),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            label,
+        )
         font.setBold(False)
         font.setPointSizeF(font.pointSizeF() * 0.9)
         painter.setFont(font)
         painter.setPen(opt.palette.color(muted_role))
-        secondary = painter.fontMetrics().elidedText(str(index.data(SecondaryRole) or ""),
-                                                     Qt.TextElideMode.ElideRight, rect.width())
-        painter.drawText(QRect(rect.left(), rect.top() + half, rect.width(), rect.height() - half),
-                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), secondary)
-        self._paint_arrow(painter, QRectF(self.arrow_rect(opt.rect)),
-                          bool(opt.state & QStyle.StateFlag.State_MouseOver), selected, opt.palette)
+        secondary = painter.fontMetrics().elidedText(
+            str(index.data(SecondaryRole) or ""), Qt.TextElideMode.ElideRight, rect.width()
+        )
+        painter.drawText(
+            QRect(rect.left(), rect.top() + half, rect.width(), rect.height() - half),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            secondary,
+        )
+        self._paint_arrow(
+            painter,
+            QRectF(self.arrow_rect(opt.rect)),
+            bool(opt.state & QStyle.StateFlag.State_MouseOver),
+            selected,
+            opt.palette,
+        )
         painter.restore()
 
     @staticmethod
-    def _paint_arrow(painter: QPainter, rect: QRectF, hot: bool, selected: bool,
-                     palette: QPalette) -> None:
+    def _paint_arrow(
+        painter: QPainter, rect: QRectF, hot: bool, selected: bool, palette: QPalette
+    ) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         accent = style.palette_for(False).color("accent")
         colour = palette.color(QPalette.ColorRole.HighlightedText) if selected else accent
@@ -159,11 +178,19 @@ class _MemberDelegate(QStyledItemDelegate):
         path.lineTo(QPointF(c.x() + 1, c.y() + 4))
         painter.drawPath(path)
 
-    def editorEvent(self, event: QEvent, model: Any, option: QStyleOptionViewItem,  # noqa: N802
-                    index: QModelIndex) -> bool:
-        if (event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent)
-                and event.button() == Qt.MouseButton.LeftButton
-                and self.arrow_rect(option.rect).contains(event.position().toPoint())):
+    def editorEvent(
+        self,
+        event: QEvent,
+        model: Any,
+        option: QStyleOptionViewItem,  # noqa: N802
+        index: QModelIndex,
+    ) -> bool:
+        if (
+            event.type() == QEvent.Type.MouseButtonRelease
+            and isinstance(event, QMouseEvent)
+            and event.button() == Qt.MouseButton.LeftButton
+            and self.arrow_rect(option.rect).contains(event.position().toPoint())
+        ):
             self.extract_clicked.emit(str(index.data(KeyRole)))
             return True
         return super().editorEvent(event, model, option, index)
@@ -249,7 +276,9 @@ class ClusterPanel(QWidget):
     def cluster_key(self) -> str | None:
         return self._cluster
 
-    def open_cluster(self, key: str, attrs: dict[str, Any], search: Search, node_attrs: Attrs) -> None:
+    def open_cluster(
+        self, key: str, attrs: dict[str, Any], search: Search, node_attrs: Attrs
+    ) -> None:
         """Show cluster ``key``: ``search(text)`` returns matching member keys (ranked),
         ``node_attrs(key)`` a member's attributes."""
         self._cluster, self._search, self._attrs = key, search, node_attrs
@@ -259,7 +288,9 @@ class ClusterPanel(QWidget):
         self._total = int(attrs.get("count") or len(attrs.get("members") or ()))
         self.title.setText(str(attrs.get("label") or key))
         noun = "runs" if member_kind == "run" else "artifact versions"
-        self.subtitle.setText(f"cluster of {self._total:,} {attrs.get('type') or ''} {noun}".replace("  ", " "))
+        self.subtitle.setText(
+            f"cluster of {self._total:,} {attrs.get('type') or ''} {noun}".replace("  ", " ")
+        )
         self.search.setPlaceholderText(f"Search {self._total:,} members: name, version, alias…")
         self.details.clear()
         self.details.hide()
@@ -288,8 +319,9 @@ class ClusterPanel(QWidget):
             rows.append((key, str(attrs.get("label") or key), member_secondary(attrs)))
         self.model.set_rows(rows)
         shown = len(rows)
-        self.count.setText(f"{shown:,} of {self._total:,} members" if text.strip()
-                           else f"{self._total:,} members")
+        self.count.setText(
+            f"{shown:,} of {self._total:,} members" if text.strip() else f"{self._total:,} members"
+        )
 
     @Slot(str)
     def _on_search_text_changed(self, text: str) -> None:

@@ -5,6 +5,7 @@ Field widgets are named ``<prefix>_<field>`` (``preview_state``, ``preview_diges
 so that tests and scripts can read them. The widget shows what it is given (a node's
 attribute dict and, for versions, its manifest); it queries nothing itself.
 """
+
 from __future__ import annotations
 
 import math
@@ -33,14 +34,26 @@ from lineage_desktop.ui.panels.files_model import FilesModel
 from lineage_desktop.ui.widgets import Dot, bold, muted, plain_label
 
 RUN_FIELDS = (
-    ("id", "ID"), ("state", "State"), ("started", "Started"), ("duration", "Duration"),
-    ("author", "Author"), ("job_type", "Job type"), ("host", "Host"), ("group", "Group"),
-    ("exit_code", "Exit code"), ("tags", "Tags"),
+    ("id", "ID"),
+    ("state", "State"),
+    ("started", "Started"),
+    ("duration", "Duration"),
+    ("author", "Author"),
+    ("job_type", "Job type"),
+    ("host", "Host"),
+    ("group", "Group"),
+    ("exit_code", "Exit code"),
+    ("tags", "Tags"),
 )
 ARTIFACT_FIELDS = (
-    ("aliases", "Aliases"), ("type", "Type"), ("created", "Created"),
-    ("logged_by", "Logged by"), ("size", "Size"), ("file_count", "Files"),
-    ("digest", "Digest"), ("tags", "Tags"),
+    ("aliases", "Aliases"),
+    ("type", "Type"),
+    ("created", "Created"),
+    ("logged_by", "Logged by"),
+    ("size", "Size"),
+    ("file_count", "Files"),
+    ("digest", "Digest"),
+    ("tags", "Tags"),
 )
 _ALL_FIELDS = tuple(dict.fromkeys(name for name, _ in RUN_FIELDS + ARTIFACT_FIELDS))
 _CAPTIONS = dict(RUN_FIELDS + ARTIFACT_FIELDS)
@@ -107,8 +120,13 @@ class NodeDetails(QWidget):
 
     lineage_requested = Signal(str)
 
-    def __init__(self, prefix: str = "preview", parent: QWidget | None = None,
-                 show_files: bool = True, show_focus_button: bool = True) -> None:
+    def __init__(
+        self,
+        prefix: str = "preview",
+        parent: QWidget | None = None,
+        show_files: bool = True,
+        show_focus_button: bool = True,
+    ) -> None:
         super().__init__(parent)
         self._prefix = prefix
         self._key: str | None = None
@@ -154,8 +172,11 @@ class NodeDetails(QWidget):
         self.form.setVerticalSpacing(5)
         self.fields: dict[str, QLabel | _WrappedValue] = {}
         for field in _ALL_FIELDS:
-            value = (_WrappedValue(self, self._name(field)) if field in _WRAPPED_FIELDS
-                     else plain_label("", self, object_name=self._name(field)))
+            value = (
+                _WrappedValue(self, self._name(field))
+                if field in _WRAPPED_FIELDS
+                else plain_label("", self, object_name=self._name(field))
+            )
             value.setMinimumWidth(40)
             caption = muted(plain_label(_CAPTIONS[field], self, selectable=False, wrap=False))
             self.form.addRow(caption, value)
@@ -170,9 +191,16 @@ class NodeDetails(QWidget):
         self.config = self._text_box("config", 160, monospace=True)
         self.metadata_caption = muted(plain_label("Metadata", self, selectable=False))
         self.metadata = self._text_box("metadata", 120, monospace=True)
-        for widget in (self.description_caption, self.description, self.notes_caption,
-                       self.notes, self.config_caption, self.config, self.metadata_caption,
-                       self.metadata):
+        for widget in (
+            self.description_caption,
+            self.description,
+            self.notes_caption,
+            self.notes,
+            self.config_caption,
+            self.config,
+            self.metadata_caption,
+            self.metadata,
+        ):
             outer.addWidget(widget)
 
         self.files_caption = muted(plain_label("Files", self, selectable=False))
@@ -185,8 +213,12 @@ class NodeDetails(QWidget):
         self.files.setShowGrid(False)
         self.files.setWordWrap(False)
         self.files.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.files.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.files.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.files.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.files.horizontalHeader().setSectionResizeMode(
+            2, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.files.setMinimumHeight(90)
         self.files.setMaximumHeight(220)
         self._show_files = show_files
@@ -244,8 +276,13 @@ class NodeDetails(QWidget):
         self.files.hide()
         self.focus_button.hide()
 
-    def show_node(self, key: str, attrs: dict[str, Any], run_names: dict[str, str] | None = None,
-                  is_focus: bool = False) -> None:
+    def show_node(
+        self,
+        key: str,
+        attrs: dict[str, Any],
+        run_names: dict[str, str] | None = None,
+        is_focus: bool = False,
+    ) -> None:
         """Show a node from its graph attributes. ``run_names`` maps run ids to names
         (for "Logged by"); ``is_focus`` hides the "Show lineage" button."""
         self.clear()
@@ -260,8 +297,9 @@ class NodeDetails(QWidget):
             self._kind = "artifact"
             self.dot.set_colour(palette.missing if attrs.get("missing") else palette.artifact)
             self._show_artifact(key, attrs, run_names or {})
-        self.focus_button.setVisible(self._focus_button_wanted and not is_focus
-                                     and not attrs.get("missing"))
+        self.focus_button.setVisible(
+            self._focus_button_wanted and not is_focus and not attrs.get("missing")
+        )
 
     def set_files(self, key: str, entries: list[ManifestEntry]) -> None:
         """The manifest of the version shown (ignored if another node is shown now)."""
@@ -277,13 +315,16 @@ class NodeDetails(QWidget):
     def _show_run(self, key: str, a: dict[str, Any]) -> None:
         self.title.setText(_text(a.get("name") or a.get("label") or key))
         job_type = _text(a.get("job_type") or a.get("type")) or "run"
-        self.subtitle.setText("missing run (deleted or never recorded)" if a.get("missing")
-                              else f"{job_type} run")
+        self.subtitle.setText(
+            "missing run (deleted or never recorded)" if a.get("missing") else f"{job_type} run"
+        )
         self._set_row("id", a.get("id") or key.partition(":")[2])
         self._set_row("state", a.get("state"))
         self._set_row("started", human_time(a.get("started_at")) if a.get("started_at") else None)
-        self._set_row("duration", run_duration(a.get("started_at"), a.get("finished_at"),
-                                               a.get("state")) or None)
+        self._set_row(
+            "duration",
+            run_duration(a.get("started_at"), a.get("finished_at"), a.get("state")) or None,
+        )
         self._set_row("author", a.get("author"))
         self._set_row("job_type", job_type if not a.get("missing") else None)
         self._set_row("host", a.get("host"))
@@ -298,8 +339,11 @@ class NodeDetails(QWidget):
     def _show_artifact(self, key: str, a: dict[str, Any], run_names: dict[str, str]) -> None:
         self.title.setText(_text(a.get("label") or key.partition(":")[2]))
         type_name = _text(a.get("type")) or "artifact"
-        self.subtitle.setText("missing version (deleted or never recorded)" if a.get("missing")
-                              else f"{type_name} artifact version")
+        self.subtitle.setText(
+            "missing version (deleted or never recorded)"
+            if a.get("missing")
+            else f"{type_name} artifact version"
+        )
         self._set_row("aliases", a.get("aliases") or None)
         self._set_row("type", None if a.get("missing") else type_name)
         self._set_row("created", human_time(a.get("created_at")) if a.get("created_at") else None)

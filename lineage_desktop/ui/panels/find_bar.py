@@ -4,6 +4,7 @@ The bar keeps the list of matches and which one is current; finding them is the
 controller's job (``set_matches``). Enter goes to the next match, Shift+Enter to the
 previous one, Escape closes the bar and clears the highlight.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -20,7 +21,8 @@ class _FindField(QLineEdit):
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key = event.key()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
-                event.modifiers() & Qt.KeyboardModifier.ShiftModifier):
+            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
             self.previous_pressed.emit()
             return
         if key == Qt.Key.Key_Escape:
@@ -51,8 +53,9 @@ class FindBar(QFrame):
         self.field.setPlaceholderText("Find in graph: name, version, alias, run id…")
         self.field.setClearButtonEnabled(True)
         self.field.setMinimumWidth(260)
-        self.status = muted(plain_label("", self, selectable=False, wrap=False,
-                                        object_name="findStatus"))
+        self.status = muted(
+            plain_label("", self, selectable=False, wrap=False, object_name="findStatus")
+        )
         self.previous_button = self._button("findPrevious", "▲", "Previous match (Shift+Enter)")
         self.next_button = self._button("findNext", "▼", "Next match (Enter)")
         close = self._button("findClose", "✕", "Close (Esc)")

@@ -4,6 +4,7 @@ A header names the focus; tabs **Lineage** (find bar + ``lineageView``, the defa
 **Overview** (its fields), **Metadata** (metadata or run config as a JSON tree) and
 **Files** (path, size, digest).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -76,6 +77,8 @@ class FocusPage(QWidget):
         self.find_bar = FindBar(lineage)
         lineage_layout.addWidget(self.find_bar)
         lineage_layout.addWidget(view, 1)
+        self._lineage_layout = lineage_layout
+        self.lineage_tab = lineage
         self.tabs.addTab(lineage, "Lineage")
 
         self.overview = NodeDetails("overview", show_files=False, show_focus_button=False)
@@ -105,13 +108,18 @@ class FocusPage(QWidget):
         self.tabs.addTab(self.files, "Files")
         layout.addWidget(self.tabs, 1)
 
+    def add_bar(self, bar: QWidget) -> None:
+        """Put a bar (e.g. the paths bar) above the graph, under the find bar."""
+        self._lineage_layout.insertWidget(self._lineage_layout.indexOf(self.view), bar)
+
     @property
     def key(self) -> str | None:
         """Focus key shown by the page."""
         return self._key
 
-    def show_focus(self, key: str, attrs: dict[str, Any], run_names: dict[str, str],
-                   problems: list[str]) -> None:
+    def show_focus(
+        self, key: str, attrs: dict[str, Any], run_names: dict[str, str], problems: list[str]
+    ) -> None:
         """Fill the header and the tabs for the focus node (files arrive by ``set_files``)."""
         same = key == self._key
         self._key = key
@@ -120,8 +128,9 @@ class FocusPage(QWidget):
         self.dot.set_colour(palette.run if kind == "run" else palette.artifact)
         if kind == "run":
             self.title.setText(str(attrs.get("name") or attrs.get("label") or key))
-            self.subtitle.setText(f"{attrs.get('job_type') or 'run'} run · {attrs.get('state') or ''}"
-                                  f" · {key}")
+            self.subtitle.setText(
+                f"{attrs.get('job_type') or 'run'} run · {attrs.get('state') or ''} · {key}"
+            )
             self.tabs.setTabText(METADATA, "Config")
             self.metadata.set_value(attrs.get("config") or {})
         else:

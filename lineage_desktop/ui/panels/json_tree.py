@@ -1,4 +1,5 @@
 """A JSON value (metadata, config) as an expandable key / value / type tree."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -43,8 +44,13 @@ def _append(parent: QStandardItem, key: str, value: Any) -> None:
     shown = "" if isinstance(value, (dict, list)) else _scalar(value)
     row = [_item(key), _item(shown), _item(_type_name(value))]
     parent.appendRow(row)
-    children = (list(value.items()) if isinstance(value, dict)
-                else list(enumerate(value)) if isinstance(value, list) else [])
+    children = (
+        list(value.items())
+        if isinstance(value, dict)
+        else list(enumerate(value))
+        if isinstance(value, list)
+        else []
+    )
     for child_key, child in children[:MAX_CHILDREN]:
         _append(row[0], str(child_key), child)
     if len(children) > MAX_CHILDREN:

@@ -1,4 +1,5 @@
 """The right dock (``previewDock``): details of the clicked node, or a cluster's search."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -10,9 +11,11 @@ from lineage_desktop.ui.panels.cluster_panel import Attrs, ClusterPanel, Search
 from lineage_desktop.ui.panels.details import NodeDetails
 from lineage_desktop.ui.widgets import muted, plain_label
 
-EMPTY_TEXT = ("Click a node in the graph to see its details here.\n\n"
-              "Double-click a node to focus the lineage on it; hover a node and click its "
-              "eye to hide it; click a cluster to search its members.")
+EMPTY_TEXT = (
+    "Click a node in the graph to see its details here.\n\n"
+    "Double-click a node to focus the lineage on it; hover a node and click its "
+    "eye to hide it; click a cluster to search its members."
+)
 
 
 class PreviewDock(QDockWidget):
@@ -29,9 +32,11 @@ class PreviewDock(QDockWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Details", parent)
         self.setObjectName("previewDock")
-        self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
         self.stack = QStackedWidget(self)
         self.empty = muted(plain_label(EMPTY_TEXT, selectable=False, object_name="previewEmpty"))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -63,12 +68,15 @@ class PreviewDock(QDockWidget):
         self.details.clear()
         self.stack.setCurrentWidget(self.empty)
 
-    def show_node(self, key: str, attrs: dict[str, Any], run_names: dict[str, str],
-                  is_focus: bool = False) -> None:
+    def show_node(
+        self, key: str, attrs: dict[str, Any], run_names: dict[str, str], is_focus: bool = False
+    ) -> None:
         self.details.show_node(key, attrs, run_names, is_focus=is_focus)
         self.stack.setCurrentWidget(self._details_page)
 
-    def show_cluster(self, key: str, attrs: dict[str, Any], search: Search, node_attrs: Attrs) -> None:
+    def show_cluster(
+        self, key: str, attrs: dict[str, Any], search: Search, node_attrs: Attrs
+    ) -> None:
         self.cluster.open_cluster(key, attrs, search, node_attrs)
         self.stack.setCurrentWidget(self.cluster)
         self.cluster.search.setFocus()

@@ -1,4 +1,5 @@
 """The start screen shown while no store is open: Open…, recent stores, drop hint."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -40,9 +41,16 @@ class StartPage(QWidget):
         title = bold(plain_label("lineage_desktop", self, selectable=False), 1.8)
         title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         column.addWidget(title)
-        subtitle = muted(plain_label(
-            "Open a lineage store (.db) to browse its artifacts and runs and audit their lineage.\n"
-            "You can also drop a store file onto this window.", self, selectable=False), 1.0)
+        subtitle = muted(
+            plain_label(
+                "Open a lineage store (.db) to browse its artifacts and runs and audit "
+                "their lineage.\n"
+                "You can also drop a store file onto this window.",
+                self,
+                selectable=False,
+            ),
+            1.0,
+        )
         subtitle.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         column.addWidget(subtitle)
         self.message = plain_label("", self, object_name="startMessage")
@@ -63,8 +71,11 @@ class StartPage(QWidget):
         self.recent.setMinimumWidth(520)
         self.recent.setUniformItemSizes(True)
         column.addWidget(self.recent)
-        hint = muted(plain_label("No store yet? Write a demo project with:  "
-                                 "lineage-desktop demo demo.db", self))
+        hint = muted(
+            plain_label(
+                "No store yet? Write a demo project with:  lineage-desktop demo demo.db", self
+            )
+        )
         hint.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         column.addWidget(hint)
         column.addStretch(2)
@@ -88,7 +99,9 @@ class StartPage(QWidget):
         self.recent_caption.setVisible(bool(paths))
         self.recent.setVisible(bool(paths))
         row = max(self.recent.sizeHintForRow(0), self.fontMetrics().height() + 8)
-        self.recent.setFixedHeight(min(8, max(1, len(paths))) * row + 2 * self.recent.frameWidth() + 4)
+        self.recent.setFixedHeight(
+            min(8, max(1, len(paths))) * row + 2 * self.recent.frameWidth() + 4
+        )
 
     def set_message(self, text: str) -> None:
         """An error (plain text) above the Open button; "" hides it."""

@@ -2,6 +2,7 @@
 
 Spin box changes are debounced (typing "12" must not load depth 1 first).
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -44,15 +45,18 @@ class LineageToolbar(QToolBar):
         self.setMovable(False)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.upstream = _DepthSpin("upstreamDepth", "How many edges upstream (ancestors) to show")
-        self.downstream = _DepthSpin("downstreamDepth",
-                                     "How many edges downstream (descendants) to show")
+        self.downstream = _DepthSpin(
+            "downstreamDepth", "How many edges downstream (descendants) to show"
+        )
         self.threshold = QSpinBox()
         self.threshold.setObjectName("clusterThreshold")
         self.threshold.setRange(0, 999)
         self.threshold.setSpecialValueText("off")
         self.threshold.setKeyboardTracking(False)
-        self.threshold.setToolTip("Collapse a level's nodes of one type into a cluster when "
-                                  "there are at least this many (off: never)")
+        self.threshold.setToolTip(
+            "Collapse a level's nodes of one type into a cluster when "
+            "there are at least this many (off: never)"
+        )
         self.direction = QComboBox()
         self.direction.setObjectName("directionCombo")
         self.direction.addItem("Left to right", "LR")
@@ -91,8 +95,9 @@ class LineageToolbar(QToolBar):
         label.setContentsMargins(8, 0, 4, 0)
         return label
 
-    def set_values(self, upstream: int | None, downstream: int | None, threshold: int | None,
-                   direction: str) -> None:
+    def set_values(
+        self, upstream: int | None, downstream: int | None, threshold: int | None, direction: str
+    ) -> None:
         """Show the controller's settings without emitting anything."""
         self._quiet = True
         try:

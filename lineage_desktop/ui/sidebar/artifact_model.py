@@ -6,6 +6,7 @@ handed to the view in chunks, so a collection with 100,000 versions opens at onc
 Live refreshes merge new collections, new versions and moved aliases in place, so
 expansion and selection survive.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -87,10 +88,17 @@ class ArtifactTreeModel(QAbstractItemModel):
             type_node = self._child(self._root, "type", type_name, QModelIndex())
             type_index = self.index(type_node.row(), 0, QModelIndex())
             for collection in sorted(by_type[type_name], key=lambda c: (c.name, c.project)):
-                node = self._child(type_node, "collection", collection.name, type_index,
-                                   match=lambda n, c=collection: n.ident == _ident(c))
-                grew = (node.collection is not None
-                        and collection.version_count != node.collection.version_count)
+                node = self._child(
+                    type_node,
+                    "collection",
+                    collection.name,
+                    type_index,
+                    match=lambda n, c=collection: n.ident == _ident(c),
+                )
+                grew = (
+                    node.collection is not None
+                    and collection.version_count != node.collection.version_count
+                )
                 node.collection = collection
                 if grew and node.state is not _State.IDLE:
                     self._request(node)
@@ -98,8 +106,14 @@ class ArtifactTreeModel(QAbstractItemModel):
             for child in type_node.children:
                 self._changed(self.index(child.row(), 0, type_index))
 
-    def _child(self, parent: _Node, kind: str, text: str, parent_index: QModelIndex,
-               match: Callable[[_Node], bool] | None = None) -> _Node:
+    def _child(
+        self,
+        parent: _Node,
+        kind: str,
+        text: str,
+        parent_index: QModelIndex,
+        match: Callable[[_Node], bool] | None = None,
+    ) -> _Node:
         test = match or (lambda n: n.text == text)
         for node in parent.children:
             if test(node):
@@ -139,8 +153,9 @@ class ArtifactTreeModel(QAbstractItemModel):
         node.rows = rows
         if fresh:  # versions only ever grow at the top (higher indices)
             self.beginInsertRows(parent, 0, fresh - 1)
-            node.children[:0] = [_Node(node, "version", f"v{r.index}", version=r)
-                                 for r in rows.rows(0, fresh)]
+            node.children[:0] = [
+                _Node(node, "version", f"v{r.index}", version=r) for r in rows.rows(0, fresh)
+            ]
             node.shown += fresh
             self.endInsertRows()
         for position in range(fresh, node.shown):  # moved aliases
@@ -182,8 +197,10 @@ class ArtifactTreeModel(QAbstractItemModel):
         if end <= node.shown:
             return
         self.beginInsertRows(parent, node.shown, end - 1)
-        node.children.extend(_Node(node, "version", f"v{r.index}", version=r)
-                             for r in node.rows.rows(node.shown, end))
+        node.children.extend(
+            _Node(node, "version", f"v{r.index}", version=r)
+            for r in node.rows.rows(node.shown, end)
+        )
         node.shown = end
         self.endInsertRows()
 
@@ -260,8 +277,7 @@ class ArtifactTreeModel(QAbstractItemModel):
             return False
         if node.state is _State.IDLE:
             return node.collection.version_count > 0
-        return (node.state is _State.LOADED and node.rows is not None
-                and node.shown < len(node.rows))
+        return node.state is _State.LOADED and node.rows is not None and node.shown < len(node.rows)
 
     def fetchMore(self, parent: Index) -> None:  # noqa: N802
         node = self._node(parent)
@@ -313,8 +329,11 @@ class ArtifactTreeModel(QAbstractItemModel):
         # Names and descriptions come from the store: data() escapes this text.
         if node.kind == "collection" and node.collection is not None:
             c = node.collection
-            lines = [f"{c.name} ({c.type})", f"{c.entity}/{c.project}",
-                     plural(c.version_count, "version")]
+            lines = [
+                f"{c.name} ({c.type})",
+                f"{c.entity}/{c.project}",
+                plural(c.version_count, "version"),
+            ]
             if c.description:
                 lines.append(c.description)
             return "\n".join(lines)

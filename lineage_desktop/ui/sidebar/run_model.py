@@ -4,6 +4,7 @@ Sorting asks the database for a new order (``sort`` emits ``page_wanted`` from r
 scrolling to the end asks for the next page (``fetchMore``). Answers carry the
 generation they were asked for, so a page of an old sort order is ignored.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -89,10 +90,14 @@ class RunTableModel(QAbstractTableModel):
         self._waiting = False
         self._total = total
         if offset == 0:
-            if [r.id for r in rows] == [r.id for r in self._rows[:len(rows)]] and len(rows) == len(self._rows):
+            if [r.id for r in rows] == [r.id for r in self._rows[: len(rows)]] and len(rows) == len(
+                self._rows
+            ):
                 self._rows = list(rows)  # same rows: update in place (states, finish times)
                 if rows:
-                    self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(COLUMNS) - 1))
+                    self.dataChanged.emit(
+                        self.index(0, 0), self.index(len(rows) - 1, len(COLUMNS) - 1)
+                    )
                 return
             self.beginResetModel()
             self._rows = list(rows)
@@ -129,8 +134,12 @@ class RunTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
         return None
@@ -142,8 +151,9 @@ class RunTableModel(QAbstractTableModel):
         if not self.canFetchMore(parent):
             return
         self._waiting = True
-        self.page_wanted.emit(self._order, self._descending, len(self._rows), PAGE,
-                              self._generation)
+        self.page_wanted.emit(
+            self._order, self._descending, len(self._rows), PAGE, self._generation
+        )
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = SORT_KEYS[column] if 0 <= column < len(SORT_KEYS) else None
@@ -171,7 +181,11 @@ class RunTableModel(QAbstractTableModel):
             return icon
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return plain_tooltip(f"{row.name}\nid {row.id}\nby {row.author or 'unknown'}")
-        if role == Qt.ItemDataRole.ForegroundRole and column == 1 and row.state in ("failed", "crashed"):
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and column == 1
+            and row.state in ("failed", "crashed")
+        ):
             return QColor(STATE_COLOURS[row.state])
         return None
 

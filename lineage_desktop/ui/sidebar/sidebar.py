@@ -1,5 +1,6 @@
 """The left dock (``projectSidebar``): tabs **Artifacts** (``artifactTree`` with a filter
 field) and **Runs** (``runList``). Selecting a version or a run asks for its lineage."""
+
 from __future__ import annotations
 
 from functools import partial
@@ -52,14 +53,24 @@ class _TwoToneDelegate(QStyledItemDelegate):
             return
         text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, opt.widget)
         used = opt.fontMetrics.horizontalAdvance(opt.text) + 10
-        rect = QRect(text_rect.left() + used, text_rect.top(),
-                     max(0, text_rect.width() - used), text_rect.height())
+        rect = QRect(
+            text_rect.left() + used,
+            text_rect.top(),
+            max(0, text_rect.width() - used),
+            text_rect.height(),
+        )
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        role = (
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        )
         painter.save()
         painter.setPen(opt.palette.color(role))
-        elided = opt.fontMetrics.elidedText(str(secondary), Qt.TextElideMode.ElideRight, rect.width())
-        painter.drawText(rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), elided)
+        elided = opt.fontMetrics.elidedText(
+            str(secondary), Qt.TextElideMode.ElideRight, rect.width()
+        )
+        painter.drawText(
+            rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), elided
+        )
         painter.restore()
 
 
@@ -75,9 +86,11 @@ class ProjectSidebar(QDockWidget):
     def __init__(self, controller: LineageController, parent: QWidget | None = None) -> None:
         super().__init__("Project", parent)
         self.setObjectName("projectSidebar")
-        self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
         self._controller = controller
         self._runs_started = False
         self._select_guard = False
@@ -219,20 +232,23 @@ class ProjectSidebar(QDockWidget):
     @Slot(str, str, str)
     def _on_tree_model_versions_wanted(self, name: str, project: str, entity: str) -> None:
         self._controller.load_versions(
-            name, project, entity, partial(self._on_versions_loaded, name, project, entity))
+            name, project, entity, partial(self._on_versions_loaded, name, project, entity)
+        )
 
-    def _on_versions_loaded(self, name: str, project: str, entity: str,
-                            rows: VersionList) -> None:
+    def _on_versions_loaded(self, name: str, project: str, entity: str, rows: VersionList) -> None:
         self.tree_model.set_versions(name, project, entity, rows)
 
     @Slot(str, bool, int, int, int)
-    def _on_run_model_page_wanted(self, order: str, descending: bool, offset: int, limit: int,
-                                  generation: int) -> None:
-        self._controller.load_runs(order, descending, offset, limit,
-                                   partial(self._on_runs_loaded, generation, offset))
+    def _on_run_model_page_wanted(
+        self, order: str, descending: bool, offset: int, limit: int, generation: int
+    ) -> None:
+        self._controller.load_runs(
+            order, descending, offset, limit, partial(self._on_runs_loaded, generation, offset)
+        )
 
-    def _on_runs_loaded(self, generation: int, offset: int,
-                        result: tuple[list[RunRow], int]) -> None:
+    def _on_runs_loaded(
+        self, generation: int, offset: int, result: tuple[list[RunRow], int]
+    ) -> None:
         rows, total = result
         self.run_model.add_page(generation, offset, rows, total)
 
@@ -273,8 +289,10 @@ class ProjectSidebar(QDockWidget):
         key, descending = self.run_model.sort_order()
         header = self.runs.horizontalHeader()
         header.blockSignals(True)
-        header.setSortIndicator(SORT_KEYS.index(key), Qt.SortOrder.DescendingOrder if descending
-                                else Qt.SortOrder.AscendingOrder)
+        header.setSortIndicator(
+            SORT_KEYS.index(key),
+            Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder,
+        )
         header.blockSignals(False)
 
     @Slot(str)

@@ -121,6 +121,9 @@ class MainWindow(QMainWindow):
         )
         self.finder = FindPresenter(self.controller, self.find_bar, self.view, self)
         self.dialogs = DialogsPresenter(self, self.controller, self._visible_area, self.notify)
+        # Side docks run the full height; the audit dock sits under the graph only.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.sidebar)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.preview)
         self.sidebar.setMinimumWidth(220)

@@ -14,6 +14,9 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
+from concurrent.futures.process import BrokenProcessPool
+
+from lineage_desktop.layout.compute import compute_layout
 from lineage_desktop.layout.service import LayoutService
 from lineage_desktop.layout.types import LayoutRequest, LayoutResult
 
@@ -33,6 +36,7 @@ class LayoutRunner(QObject):
         self._ids = itertools.count(1)
         self._latest = 0
         self._callbacks: dict[int, tuple[Done, Failed]] = {}
+        self._requests: dict[int, LayoutRequest] = {}
         self._synchronous = synchronous
         self._service: LayoutService | None = LayoutService(sync=synchronous)
         # Spawn the worker process now: the first layout should not wait for Python to
@@ -57,6 +61,7 @@ class LayoutRunner(QObject):
         request_id = next(self._ids)
         self._latest = request_id
         self._callbacks = {request_id: (on_done, on_error)}  # older answers are stale
+        self._requests = {request_id: request}
         if self._service is None:
             return request_id  # shut down: nothing will answer
         try:
@@ -73,6 +78,7 @@ class LayoutRunner(QObject):
         """Forget the pending request."""
         self._latest = next(self._ids)
         self._callbacks.clear()
+        self._requests.clear()
 
     def shutdown(self) -> None:
         """Stop the worker process."""
@@ -93,7 +99,27 @@ class LayoutRunner(QObject):
         if callbacks is None or request_id != self._latest:
             return
         on_done, on_error = callbacks
+        request = self._requests.pop(request_id, None)
+        if not ok and isinstance(result, BrokenProcessPool) and request is not None:
+            # The worker process cannot run here (a script without the
+            # ``if __name__ == "__main__"`` guard, a sandbox without fork/spawn...): a
+            # window that lays out inline is better than one that never draws.
+            log.warning("layout worker unavailable (%s); laying out in this process", result)
+            self._fall_back_to_inline()
+            try:
+                result, ok = compute_layout(request), True
+            except Exception as exc:  # noqa: BLE001 - reported like any layout error
+                result = exc
         if ok:
             on_done(result)  # type: ignore[arg-type]
         else:
             on_error(result)  # type: ignore[arg-type]
+
+    def _fall_back_to_inline(self) -> None:
+        if self._service is not None and not self._synchronous:
+            try:
+                self._service.shutdown(wait=False)
+            except Exception:  # noqa: BLE001 - it is broken already
+                log.debug("broken layout service did not shut down cleanly", exc_info=True)
+            self._service = LayoutService(sync=True)
+            self._synchronous = True

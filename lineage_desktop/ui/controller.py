@@ -20,6 +20,7 @@ from typing import Any
 import networkx as nx
 from PySide6.QtCore import QObject, Signal, Slot
 
+from lineage_desktop.sdk.refs import node_ref
 from lineage_desktop.graph.clusters import DEFAULT_THRESHOLD
 from lineage_desktop.graph.model import LineageModel
 from lineage_desktop.layout.types import LayoutResult
@@ -289,7 +290,9 @@ class LineageController(QObject):
         """Re-focus on a node of the graph (double-click), recorded in the history."""
         if key.startswith("cluster:"):
             return
-        self.show_lineage(key, record=True)
+        raw = self._snapshot.raw if self._snapshot is not None else None
+        attrs = raw.nodes.get(key) if raw is not None and key in raw else None
+        self.show_lineage(node_ref(key, attrs), record=True)
 
     def back(self) -> None:
         key = self.history.back()
@@ -386,10 +389,12 @@ class LineageController(QObject):
         model, snap = result
         self._model = model
         self._fixed_graph = fixed
+        # History holds exact references: graph keys are ambiguous across projects.
+        focus_ref = node_ref(snap.focus, snap.raw.nodes.get(snap.focus))
         if record:
-            self.history.visit(snap.focus)
+            self.history.visit(focus_ref)
         else:
-            self.history.replace(snap.focus)
+            self.history.replace(focus_ref)
         self._emit_history()
         self._on_snapshot(snap, fit=True)
 

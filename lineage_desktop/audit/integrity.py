@@ -89,13 +89,20 @@ def scan_store(
     records = {v.id: v for v in store.versions_by_ids(version_ids)}
     versions = [(records[i].key, i) for i in version_ids if i in records]
     checked, compromised = _check_versions(store, versions, len(versions), progress, None)
-    tainted: set[str] = set()
     key_to_id = dict(versions)
-    for key in compromised:
-        rows = store.lineage_rows("v", key_to_id[key], upstream=0)
-        tainted.update(v.key for v in rows.versions)
-        tainted.update(r.key for r in rows.runs)
+    tainted = downstream_of(store, [key_to_id[key] for key in compromised])
     return IntegrityReport(checked, compromised, frozenset(tainted - set(compromised)))
+
+
+def downstream_of(store: Store, version_ids: Iterable[int]) -> set[str]:
+    """Keys of every run and version downstream of the given versions (read from the
+    store with the recursive lineage query; the versions themselves excluded)."""
+    found: set[str] = set()
+    for version_id in version_ids:
+        rows = store.lineage_rows("v", version_id, upstream=0)
+        found.update(r.key for r in rows.runs)
+        found.update(v.key for v in rows.versions if v.id != version_id)
+    return found
 
 
 @dataclass(frozen=True)

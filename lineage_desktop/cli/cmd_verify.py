@@ -24,6 +24,7 @@ from lineage_desktop.cli.formatting import (
     resolve_node,
     table,
 )
+from lineage_desktop.audit.integrity import downstream_of
 from lineage_desktop.cli.progress import Progress
 from lineage_desktop.records import ArtifactVersion, FileCheck, ManifestEntry
 from lineage_desktop.sdk import Api, ApiRun
@@ -70,15 +71,34 @@ def run(args: argparse.Namespace) -> int:
         problems = [p for v in versions for p in checker.check(v)]
         if show:
             progress.done()
+        compromised, tainted = taint(api, versions, problems)
     seconds = time.perf_counter() - started
     if args.json:
         dump_json({"versions": len(versions), "files": checker.files,
                    "skipped": checker.skipped, "ok": not problems,
-                   "problems": [problem_json(p, checker.locations) for p in problems]})
+                   "problems": [problem_json(p, checker.locations) for p in problems],
+                   "compromised": sorted(compromised), "tainted": sorted(tainted)})
     else:
         emit("\n".join(text_lines(problems, checker.locations)
+                       + taint_lines(tainted)
                        + [summary(len(versions), checker, problems, seconds)]))
     return 1 if problems else 0
+
+
+def taint(api: Api, versions: list[ArtifactVersion],
+          problems: list[FileCheck]) -> tuple[set[str], set[str]]:
+    """Keys of the compromised versions and of every run and version downstream of them
+    (the marks the window's integrity audit draws)."""
+    bad_labels = {p.artifact for p in problems}
+    bad = {v.key: v.id for v in versions if f"{v.name}:{v.version}" in bad_labels}
+    return set(bad), downstream_of(api.store, bad.values()) - set(bad)
+
+
+def taint_lines(tainted: set[str]) -> list[str]:
+    if not tainted:
+        return []
+    return [f"downstream of compromised content ({len(tainted)}): "
+            + ", ".join(sorted(tainted))]
 
 
 def versions_to_check(api: Api, ref: str | None) -> Iterator[ArtifactVersion]:

@@ -63,3 +63,18 @@ def test_output_cut_short_by_reader_is_not_an_error(built):
         shell=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     out, err = proc.communicate(timeout=60)
     assert "Traceback" not in err and "BrokenPipe" not in err
+
+
+def test_verify_reports_what_is_downstream_of_tampered_content(built, capsys):
+    api_entry = __import__("lineage_desktop").Api(store=built.path).artifact("clean").files()[0]
+    blob = built.path.with_name(built.path.name + ".files") / api_entry.digest[:2] / api_entry.digest
+    blob.write_text("tampered")
+    assert main(["verify", str(built.path), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["compromised"] == ["artifact:clean:v0"]
+    assert set(data["tainted"]) == {built.runs["train"], built.runs["fan"], built.runs["eval"],
+                                    "artifact:model:v0", "artifact:side:v0",
+                                    "artifact:report:v0"}
+    assert main(["verify", str(built.path)]) == 1
+    out = capsys.readouterr().out
+    assert "downstream of compromised content (6)" in out and "artifact:report:v0" in out

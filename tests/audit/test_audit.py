@@ -9,16 +9,8 @@ from lineage_desktop.audit.report import build_report, raw_sources
 from lineage_desktop.store import utc_now
 
 
-def tamper(builder, name, text="tampered"):
-    api = ld.Api(store=builder.path)
-    entry = api.artifact(name).files()[0]
-    blob = builder.path.with_name(builder.path.name + ".files") / entry.digest[:2] / entry.digest
-    blob.write_text(text)
-    return entry
-
-
 def test_tampered_version_is_compromised_and_downstream_tainted(built):
-    tamper(built, "clean")
+    built.tamper("clean")
     api = ld.Api(store=built.path)
     graph = api.lineage("model")
     report = scan_graph(api.store, graph)
@@ -34,9 +26,7 @@ def test_tampered_version_is_compromised_and_downstream_tainted(built):
 
 
 def test_missing_blob_is_compromised(built):
-    entry = tamper(built, "labels")
-    blob = built.path.with_name(built.path.name + ".files") / entry.digest[:2] / entry.digest
-    blob.unlink()
+    built.tamper("labels").unlink()
     report = scan_store(ld.Api(store=built.path).store)
     assert report.compromised["artifact:labels:v0"][0].status == "missing"
 

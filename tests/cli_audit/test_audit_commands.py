@@ -66,9 +66,7 @@ def test_output_cut_short_by_reader_is_not_an_error(built):
 
 
 def test_verify_reports_what_is_downstream_of_tampered_content(built, capsys):
-    api_entry = __import__("lineage_desktop").Api(store=built.path).artifact("clean").files()[0]
-    blob = built.path.with_name(built.path.name + ".files") / api_entry.digest[:2] / api_entry.digest
-    blob.write_text("tampered")
+    built.tamper("clean")
     assert main(["verify", str(built.path), "--json"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data["compromised"] == ["artifact:clean:v0"]

@@ -174,13 +174,7 @@ def _render_svg(
     generator.setResolution(96)  # CSS pixels: viewers show the file at its pixel size
     generator.setTitle("Lineage graph")
     generator.setDescription("Exported by lineage-desktop")
-    painter = QPainter()
-    if not painter.begin(generator):
-        raise OSError(f"cannot write SVG to {path}")
-    _paint(painter, scene, source, scale, margin, background, width, height)
-    painter.end()
-    if not path.exists():
-        raise OSError(f"cannot write SVG to {path}")
+    _paint_to(generator, "SVG", path, scene, source, scale, margin, background, width, height)
 
 
 def _render_pdf(
@@ -202,13 +196,20 @@ def _render_pdf(
         QSizeF(width, height), QPageSize.Unit.Point, "graph", QPageSize.SizeMatchPolicy.ExactMatch
     )
     writer.setPageLayout(QPageLayout(page, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+    _paint_to(writer, "PDF", path, scene, source, scale, margin, background, width, height)
+
+
+def _paint_to(device, label: str, path: Path, scene, source: QRectF, scale: float,
+              margin: float, background, width: int, height: int) -> None:
+    """Paint the scene onto a file-backed paint device; a file that did not appear is an
+    ``OSError`` naming the path."""
     painter = QPainter()
-    if not painter.begin(writer):
-        raise OSError(f"cannot write PDF to {path}")
+    if not painter.begin(device):
+        raise OSError(f"cannot write {label} to {path}")
     _paint(painter, scene, source, scale, margin, background, width, height)
     painter.end()
     if not path.exists():
-        raise OSError(f"cannot write PDF to {path}")
+        raise OSError(f"cannot write {label} to {path}")
 
 
 def render_graph_image(

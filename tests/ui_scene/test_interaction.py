@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QMouseEvent, QWheelEvent
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
+from qt_events import drag, move, wheel  # noqa: F401  (re-exported for the tests)
 from scene_graphs import view_point
 
 
@@ -12,33 +13,6 @@ def card_point(view, card, local=None):
     """Viewport pixel of a card's centre (or of ``local``, in card coordinates)."""
     scene_point = card.mapToScene(local) if local is not None else card.sceneBoundingRect().center()
     return view_point(view, scene_point)
-
-
-def move(widget, pos: QPoint, buttons=Qt.MouseButton.NoButton) -> None:
-    """A mouse move with ``buttons`` held (QTest cannot say which buttons are down)."""
-    event = QMouseEvent(
-        QEvent.Type.MouseMove,
-        QPointF(pos),
-        QPointF(widget.mapToGlobal(pos)),
-        Qt.MouseButton.NoButton,
-        buttons,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    QApplication.sendEvent(widget, event)
-
-
-def wheel(widget, pos: QPoint, delta: int) -> None:
-    event = QWheelEvent(
-        QPointF(pos),
-        QPointF(widget.mapToGlobal(pos)),
-        QPoint(0, 0),
-        QPoint(0, delta),
-        Qt.MouseButton.NoButton,
-        Qt.KeyboardModifier.NoModifier,
-        Qt.ScrollPhase.NoScrollPhase,
-        False,
-    )
-    QApplication.sendEvent(widget, event)
 
 
 def test_click_emits_node_clicked_with_the_key_and_selects(small, qtbot):

@@ -34,8 +34,8 @@ def test_report_with_integrity_escaped_text_and_svg(built, tmp_path, capsys):
     # Integrity results.
     assert "1 of 6 versions do not match their digests" in html
     assert "clean:v0</td><td>f.txt</td><td class='bad'>changed" in html
-    assert f"clean:v0 <span class='bad'>[compromised]" in html
-    assert f"model:v0 <span class='warn'>[tainted]" in html
+    assert "clean:v0 <span class='bad'>[compromised]" in html
+    assert "model:v0 <span class='warn'>[tainted]" in html
     # Paths from the raw datasets.
     assert "raw:v0 → prep → clean:v0 → train → model:v0" in html
     assert "labels:v0 → train → model:v0" in html

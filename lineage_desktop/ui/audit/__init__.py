@@ -8,7 +8,8 @@ window wires them (see each class's docstring).
 from lineage_desktop.ui.audit.as_of import AsOfControl
 from lineage_desktop.ui.audit.diff_dialog import DiffDialog, VersionChoice, api_factory
 from lineage_desktop.ui.audit.impact_panel import ImpactPanel
-from lineage_desktop.ui.audit.integrity import IntegrityRunner, ViewMarks, apply_marks, view_marks
+from lineage_desktop.audit import ViewMarks, view_marks
+from lineage_desktop.ui.audit.integrity import IntegrityRunner, apply_marks
 from lineage_desktop.ui.audit.legend import IntegrityLegend
 from lineage_desktop.ui.audit.paths import (
     PathController,

@@ -14,7 +14,7 @@ from typing import Any
 import networkx as nx
 from PySide6.QtCore import QObject, Signal, Slot
 
-from lineage_desktop.audit import IntegrityReport, ViewMarks, scan_graph, view_marks
+from lineage_desktop.audit import IntegrityReport, ViewMarks, scan_graph
 from lineage_desktop.store import Store
 from lineage_desktop.ui.audit.tasks import BackgroundChannel, TaskContext
 

@@ -126,7 +126,8 @@ NETWORKX_BASELINE = textwrap.dedent("""
     conn = sqlite3.connect(sys.argv[1])
     g = nx.DiGraph()
     g.add_edges_from((f"r{r}", f"v{v}") for v, r in conn.execute("SELECT id, run_id FROM versions"))
-    g.add_edges_from((f"v{v}", f"r{r}") for r, v in conn.execute("SELECT run_id, version_id FROM usages"))
+    usages = conn.execute("SELECT run_id, version_id FROM usages")
+    g.add_edges_from((f"v{v}", f"r{r}") for r, v in usages)
     load = time.perf_counter() - start
     start = time.perf_counter()
     nx.ancestors(g, "v1000")

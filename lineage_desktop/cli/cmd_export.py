@@ -7,12 +7,11 @@ exports and every other command run without loading Qt.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import networkx as nx

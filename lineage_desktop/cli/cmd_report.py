@@ -12,7 +12,7 @@ import networkx as nx
 
 from lineage_desktop.audit import IntegrityReport, scan_graph, view_marks
 from lineage_desktop.audit.report import build_report
-from lineage_desktop.cli.cmd_export import replacing, write_image, check_output
+from lineage_desktop.cli.cmd_export import check_output, replacing, write_image
 from lineage_desktop.cli.formatting import (
     add_as_of,
     non_negative,

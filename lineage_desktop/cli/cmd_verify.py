@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from lineage_desktop.audit.integrity import downstream_of
 from lineage_desktop.cli.formatting import (
     dump_json,
     emit,
@@ -24,7 +25,6 @@ from lineage_desktop.cli.formatting import (
     resolve_node,
     table,
 )
-from lineage_desktop.audit.integrity import downstream_of
 from lineage_desktop.cli.progress import Progress
 from lineage_desktop.records import ArtifactVersion, FileCheck, ManifestEntry
 from lineage_desktop.sdk import Api, ApiRun

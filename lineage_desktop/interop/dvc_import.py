@@ -14,7 +14,7 @@ import os
 import posixpath
 import subprocess
 from dataclasses import dataclass
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 

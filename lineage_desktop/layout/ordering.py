@@ -72,10 +72,10 @@ class _Links:
         cut = np.r_[0, np.cumsum(np.bincount(rank, minlength=ordering.n_layers))]
         near, far = near[order], far[order]
         self.by_layer = []
-        for l in range(ordering.n_layers):
-            local = ordering.local[near[cut[l]:cut[l + 1]]]
-            count = np.bincount(local, minlength=ordering.sizes[l])
-            self.by_layer.append((local, far[cut[l]:cut[l + 1]], count))
+        for layer in range(ordering.n_layers):
+            local = ordering.local[near[cut[layer]:cut[layer + 1]]]
+            count = np.bincount(local, minlength=ordering.sizes[layer])
+            self.by_layer.append((local, far[cut[layer]:cut[layer + 1]], count))
 
 
 class _Ordering:
@@ -87,15 +87,16 @@ class _Ordering:
         members_flat = visit[np.argsort(node_rank[visit], kind="stable")]
         self.sizes = np.bincount(node_rank, minlength=self.n_layers)
         bounds = np.r_[0, np.cumsum(self.sizes)]
-        self.members = [members_flat[bounds[l]:bounds[l + 1]] for l in range(self.n_layers)]
+        self.members = [members_flat[bounds[layer]:bounds[layer + 1]]
+                        for layer in range(self.n_layers)]
         self.local = np.empty(n_total, dtype=np.int64)
         self.local[members_flat] = np.arange(n_total) - np.repeat(bounds[:-1], self.sizes)
         self.pos = np.empty(n_total)
         self.pos[members_flat] = (self.local[members_flat] + 0.5) / self.sizes[
             node_rank[members_flat]
         ]
-        self.above = _Links(self, down, up)  # rank l's segments to rank l - 1
-        self.below = _Links(self, up, down)  # rank l's segments to rank l + 1
+        self.above = _Links(self, down, up)  # a rank's segments to the rank before it
+        self.below = _Links(self, up, down)  # a rank's segments to the rank after it
         self.seg_layer = node_rank[up]
         self.seg_size_up = self.sizes[node_rank[up]]
         self.seg_size_down = self.sizes[node_rank[down]]
@@ -119,10 +120,10 @@ class _Ordering:
         pos = self.pos
         layers = range(1, self.n_layers) if downward else range(self.n_layers - 2, -1, -1)
         near, far_side = (self.above, self.below) if downward else (self.below, self.above)
-        for l in layers:
-            mem = self.members[l]
-            local, far, count = near.by_layer[l]
-            local2, far2, count2 = far_side.by_layer[l]
+        for layer in layers:
+            mem = self.members[layer]
+            local, far, count = near.by_layer[layer]
+            local2, far2, count2 = far_side.by_layer[layer]
             total = NEAR_SIDE_WEIGHT * np.bincount(local, weights=pos[far], minlength=len(mem))
             total += np.bincount(local2, weights=pos[far2], minlength=len(mem))
             weight = NEAR_SIDE_WEIGHT * count + count2
@@ -140,15 +141,15 @@ class _Ordering:
         """Swap neighbours in each rank where that removes crossings; returns the gain."""
         gained = 0
         layers = range(self.n_layers) if downward else range(self.n_layers - 1, -1, -1)
-        for l in layers:
-            if self.sizes[l] < 2:
+        for layer in layers:
+            if self.sizes[layer] < 2:
                 continue
             for parity in (0, 1):
-                gained += self._transpose_layer(l, parity)
+                gained += self._transpose_layer(layer, parity)
         return gained
 
-    def _transpose_layer(self, l: int, parity: int) -> int:
-        mem = self.members[l]
+    def _transpose_layer(self, layer: int, parity: int) -> int:
+        mem = self.members[layer]
         k = len(mem)
         current = self.pos[mem]
         slot = np.empty(k, dtype=np.int64)  # local id -> index in the current order
@@ -157,7 +158,7 @@ class _Ordering:
         left_cost = np.zeros(k - 1)  # crossings of pair (j, j + 1) as it is
         right_cost = np.zeros(k - 1)  # ... and swapped
         for links in (self.above, self.below):
-            local, far, _ = links.by_layer[l]
+            local, far, _ = links.by_layer[layer]
             if not len(local):
                 continue
             j = slot[local]
@@ -181,7 +182,7 @@ class _Ordering:
 
 
 def order_layers(node_rank: np.ndarray, up: np.ndarray, down: np.ndarray) -> np.ndarray:
-    """Normalised positions within each rank for segments ``up -> down`` (ranks l, l+1)."""
+    """Normalised positions within each rank for segments ``up -> down`` (ranks layer, layer+1)."""
     state = _Ordering(node_rank, up, down)
     best = state.pos.copy()
     best_crossings = state.crossings()

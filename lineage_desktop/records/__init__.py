@@ -5,8 +5,8 @@ Nothing here imports anything but the standard library: every layer may use it.
 from lineage_desktop.records.errors import (
     ArtifactNotFound,
     DigestMismatch,
-    InvalidArtifactName,
     InvalidAlias,
+    InvalidArtifactName,
     InvalidArtifactType,
     InvalidEntryPath,
     LineageError,

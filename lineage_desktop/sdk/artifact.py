@@ -221,7 +221,9 @@ class Artifact:
         return [self._add(base, bytes_digest(uri.encode()), 0, None, uri)]
 
     @contextmanager
-    def new_file(self, name: str, mode: str = "x", encoding: str | None = None) -> Iterator[IO[Any]]:
+    def new_file(
+        self, name: str, mode: str = "x", encoding: str | None = None
+    ) -> Iterator[IO[Any]]:
         """Write a new file into the artifact: ``with art.new_file("a.txt") as f: f.write(...)``.
 
         ``mode`` is ``"x"`` (refuse a name already present), ``"w"``, or their binary forms.
@@ -273,7 +275,8 @@ class Artifact:
         """Copy the files into ``root`` (default ``./artifacts/<name>:v<n>``); returns it."""
         record, store = self._logged(), self._store
         assert store is not None
-        target = Path(root) if root is not None else Path("artifacts") / f"{record.name}:{record.version}"
+        target = (Path(root) if root is not None
+                  else Path("artifacts") / f"{record.name}:{record.version}")
         for entry in store.manifest(record.id):
             source = store.blobs.path_for(entry.digest) if entry.ref is None else \
                 reference_path(entry.ref)

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from lineage_desktop.sdk.artifact import Artifact
-from lineage_desktop.sdk.run import Run
 from lineage_desktop.sdk.names import friendly_name
+from lineage_desktop.sdk.run import Run
 from lineage_desktop.store import Store
 from lineage_desktop.store.timeutil import to_iso
 

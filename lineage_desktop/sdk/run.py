@@ -5,16 +5,18 @@ import getpass
 import os
 import socket
 import warnings
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from lineage_desktop.records import (
     ArtifactNotFound,
     LineageError,
-    Run as RunRecord,
     TypeMismatch,
+)
+from lineage_desktop.records import (
+    Run as RunRecord,
 )
 from lineage_desktop.sdk import hooks, stores
 from lineage_desktop.sdk.artifact import Artifact

@@ -64,8 +64,9 @@ class ReadMixin:
         else:
             rows = self._conn.execute(
                 "SELECT h.version_id, h.alias FROM alias_history h WHERE h.id IN ("
-                " SELECT MAX(h2.id) FROM alias_history h2 WHERE h2.set_at <= ? AND h2.artifact_id"
-                " IN (SELECT artifact_id FROM versions WHERE id IN (SELECT value FROM json_each(?)))"
+                " SELECT MAX(h2.id) FROM alias_history h2 WHERE h2.set_at <= ?"
+                " AND h2.artifact_id IN (SELECT artifact_id FROM versions"
+                " WHERE id IN (SELECT value FROM json_each(?)))"
                 " GROUP BY h2.artifact_id, h2.alias) AND h.version_id IS NOT NULL ORDER BY h.alias",
                 (as_of, _ids_param(version_ids)))
         wanted = set(version_ids)

@@ -20,11 +20,11 @@ from typing import Any
 import networkx as nx
 from PySide6.QtCore import QObject, Signal, Slot
 
-from lineage_desktop.sdk.refs import node_ref
 from lineage_desktop.graph.clusters import DEFAULT_THRESHOLD
 from lineage_desktop.graph.model import LineageModel
 from lineage_desktop.layout.types import LayoutResult
 from lineage_desktop.records import LineageError, ManifestEntry
+from lineage_desktop.sdk.refs import node_ref
 from lineage_desktop.store import Store, parse_time
 from lineage_desktop.ui import queries
 from lineage_desktop.ui.errors import describe_error

@@ -9,10 +9,9 @@ text (searchable, selectable), not as outlines.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import math
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import networkx as nx

@@ -11,10 +11,9 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-
-from concurrent.futures.process import BrokenProcessPool
 
 from lineage_desktop.layout.compute import compute_layout
 from lineage_desktop.layout.service import LayoutService

@@ -17,7 +17,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 from lineage_builder import LineageBuilder  # noqa: E402
 
 from lineage_desktop.graph import (  # noqa: E402
-    LineageModel, dumps_json, to_dot, to_graphml, to_mermaid,
+    LineageModel,
+    dumps_json,
+    to_dot,
+    to_graphml,
+    to_mermaid,
 )
 
 

@@ -1,9 +1,14 @@
 """Damaged lineage never raises: it is drawn and reported in ``problems``."""
 import networkx as nx
-
 from lineage_builder import LineageBuilder, chain
+
 from lineage_desktop.graph import (
-    LineageModel, dumps_json, find_cycles, to_dot, to_graphml, to_mermaid,
+    LineageModel,
+    dumps_json,
+    find_cycles,
+    to_dot,
+    to_graphml,
+    to_mermaid,
 )
 
 

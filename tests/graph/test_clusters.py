@@ -1,7 +1,7 @@
 """The W&B cluster rule on hand-built lineages: which nodes collapse at which threshold."""
 import networkx as nx
-
 from lineage_builder import LineageBuilder, fan_out
+
 from lineage_desktop.graph import cluster_graph, compute_levels, natural_key
 
 DATA = "artifact:data:v0"

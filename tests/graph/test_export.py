@@ -6,10 +6,15 @@ import re
 import networkx as nx
 import pygraphviz
 import pytest
-
 from lineage_builder import LineageBuilder, chain, fan_out
+
 from lineage_desktop.graph import (
-    LineageModel, dumps_json, to_dot, to_graphml, to_json, to_mermaid,
+    LineageModel,
+    dumps_json,
+    to_dot,
+    to_graphml,
+    to_json,
+    to_mermaid,
 )
 from lineage_desktop.records import ValidationError
 

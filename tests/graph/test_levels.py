@@ -1,8 +1,8 @@
 """Levels and depth restriction on hand-built lineages with known answers."""
 import networkx as nx
 import pytest
-
 from lineage_builder import LineageBuilder, chain
+
 from lineage_desktop.graph import compute_levels, restrict_depth, unlevelled
 from lineage_desktop.records import NotFound
 

@@ -1,7 +1,7 @@
 """LineageModel: depths, clusters, extraction, hiding and live updates."""
 import networkx as nx
-
 from lineage_builder import LineageBuilder, chain, fan_out
+
 from lineage_desktop.graph import LineageModel
 
 DATA = "artifact:data:v0"

@@ -1,7 +1,7 @@
 """Audit helpers: paths between two nodes and impact lists."""
 import pytest
-
 from lineage_builder import LineageBuilder, chain, fan_out
+
 from lineage_desktop.graph import impact, paths_between
 from lineage_desktop.records import NotFound
 

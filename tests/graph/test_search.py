@@ -1,7 +1,7 @@
 """Cluster member search: exact, then prefix, then substring, case-insensitive."""
 import pytest
-
 from lineage_builder import LineageBuilder
+
 from lineage_desktop.graph import LineageModel, search_members
 from lineage_desktop.records import NotFound
 

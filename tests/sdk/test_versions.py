@@ -1,7 +1,6 @@
 """Version numbering, latest, aliases, de-duplication and use_artifact resolution."""
 from __future__ import annotations
 
-
 import pytest
 
 import lineage_desktop as ld

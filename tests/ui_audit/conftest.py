@@ -9,7 +9,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
-
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 

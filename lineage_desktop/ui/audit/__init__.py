@@ -5,10 +5,10 @@ Self-contained widgets and controllers over ``lineage_desktop.audit``; they take
 inputs (store path, graphs, keys) and emit snake_case signals carrying keys. The main
 window wires them (see each class's docstring).
 """
+from lineage_desktop.audit import ViewMarks, view_marks
 from lineage_desktop.ui.audit.as_of import AsOfControl
 from lineage_desktop.ui.audit.diff_dialog import DiffDialog, VersionChoice, api_factory
 from lineage_desktop.ui.audit.impact_panel import ImpactPanel
-from lineage_desktop.audit import ViewMarks, view_marks
 from lineage_desktop.ui.audit.integrity import IntegrityRunner, apply_marks
 from lineage_desktop.ui.audit.legend import IntegrityLegend
 from lineage_desktop.ui.audit.paths import (

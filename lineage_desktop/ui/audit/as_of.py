@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from PySide6.QtCore import QDateTime, QTimeZone, QTimer, Signal, Slot
+from PySide6.QtCore import QDateTime, QTimer, QTimeZone, Signal, Slot
 from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QHBoxLayout, QPushButton, QWidget
 
 DISPLAY_FORMAT = "yyyy-MM-dd HH:mm:ss 'UTC'"

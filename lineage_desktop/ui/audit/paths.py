@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from lineage_desktop.graph import paths_between
 
+
 def path_keys(graph: nx.DiGraph, a: str, b: str) -> set[str]:
     """Keys of every node on a directed path between ``a`` and ``b`` (either way)."""
     return {str(k) for k in paths_between(graph, a, b).nodes}

@@ -99,8 +99,10 @@ LINEAGE_PROBE = textwrap.dedent("""
     import resource, statistics, sys, time
     import lineage_desktop as ld
     api = ld.Api(store=sys.argv[1])
-    refs = [f"churn-model:v{i}" for i in range(0, 40000, 997)]
-    refs += [f"raw-customers:v{i}" for i in range(0, 7000, 331)]
+    counts = {c.name: c.version_count for c in api.artifact_collections()}
+    refs = [f"churn-model:v{i}" for i in range(0, counts["churn-model"], 997)]
+    refs += [f"raw-customers:v{i}" for i in range(0, counts["raw-customers"], 331)]
+    refs += [f"holiday-calendar:v{i}" for i in range(0, counts["holiday-calendar"], 97)]
     results = {}
     for label, kwargs in (("depth 3", dict(upstream=3, downstream=3)),
                           ("full ancestry", dict(downstream=0)),

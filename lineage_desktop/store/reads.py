@@ -236,11 +236,12 @@ class ReadMixin:
         return {"versions": versions, "runs": runs}
 
     # ----------------------------------------------------------------- runs
-    def run_count(self, project_id: int | None = None) -> int:
-        if project_id is None:
-            return self._conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
-        return self._conn.execute("SELECT COUNT(*) FROM runs WHERE project_id = ?",
-                                  (project_id,)).fetchone()[0]
+    def run_count(self, project_id: int | None = None, as_of: str | None = None) -> int:
+        sql, params = "SELECT COUNT(*) FROM runs WHERE started_at <= ?", [as_of or FAR_FUTURE]
+        if project_id is not None:
+            sql += " AND project_id = ?"
+            params.append(project_id)
+        return self._conn.execute(sql, params).fetchone()[0]
 
     def runs_by_ids(self, ids: Iterable[str]) -> list[Run]:
         return [run_from_row(row) for row in self._conn.execute(
@@ -260,8 +261,10 @@ class ReadMixin:
     def runs(
         self, project_id: int | None = None, job_type: str | None = None,
         state: str | None = None, as_of: str | None = None, limit: int | None = None,
-        order: str = "r.started_at DESC",
+        order: str = "r.started_at DESC", offset: int = 0,
     ) -> list[Run]:
+        """Runs in ``order`` (an SQL ORDER BY over ``r.`` columns, from trusted callers);
+        ``limit``/``offset`` page through them without reading the pages before."""
         sql, params = f"SELECT {RUN_COLUMNS} FROM {RUN_FROM} WHERE r.started_at <= ?", [
             as_of or FAR_FUTURE]
         for column, value in (("r.project_id", project_id), ("r.job_type", job_type),
@@ -270,8 +273,8 @@ class ReadMixin:
                 sql += f" AND {column} = ?"
                 params.append(value)
         sql += f" ORDER BY {order}"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
+        if limit is not None or offset:
+            sql += f" LIMIT {int(limit) if limit is not None else -1} OFFSET {int(offset)}"
         return [run_from_row(row) for row in self._conn.execute(sql, params)]
 
     def runs_using(self, version_id: int, as_of: str | None = None) -> list[Run]:

@@ -271,17 +271,14 @@ def load_runs(
     # Ties (same state, same job type) newest first, then by id for a stable paging order.
     sql_order = f"{column} {direction}, r.started_at DESC, r.id"
     store = api.store
-    page_source = getattr(store, "runs_page", None)
-    if page_source is not None:  # a store with real paging
-        runs = page_source(order=sql_order, offset=offset, limit=limit, as_of=api.as_of)
-    else:
-        runs = store.runs(order=sql_order, limit=offset + limit, as_of=api.as_of)[offset:]
+    runs = store.runs(order=sql_order, limit=limit, offset=offset, as_of=api.as_of)
     rows = [
         RunRow(r.id, r.name, r.job_type, r.state, r.started_at, r.finished_at, r.author)
         for r in runs
     ]
-    # A short page is the last one (the count ignores "as of" and may run ahead).
-    total = offset + len(rows) if len(rows) < limit else max(store.run_count(), offset + limit)
+    # A short page is the last one; otherwise count (as of the same moment).
+    total = (offset + len(rows) if len(rows) < limit
+             else max(store.run_count(as_of=api.as_of), offset + limit))
     return rows, total
 
 

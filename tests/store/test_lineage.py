@@ -121,3 +121,19 @@ def test_rolled_back_transaction_forgets_cached_ids(tmp_path):
     project_id = store.ensure_project("e", "fresh")
     assert [p.id for p in store.projects()] == [project_id]
     store.close()
+
+
+def test_runs_page_without_reading_the_pages_before(tmp_path):
+    path = tmp_path / "runs.db"
+    ids = []
+    for i in range(7):
+        with ld.init(project="p", entity="e", name=f"run-{i}", store=path) as run:
+            ids.append(run.id)
+    store = Store.open(path, readonly=True)
+    order = "r.name ASC"
+    pages = [store.runs(order=order, limit=3, offset=o) for o in (0, 3, 6)]
+    assert [[r.name for r in page] for page in pages] == [
+        ["run-0", "run-1", "run-2"], ["run-3", "run-4", "run-5"], ["run-6"]]
+    assert store.run_count() == 7
+    assert store.run_count(as_of="2000-01-01T00:00:00.000000Z") == 0
+    store.close()

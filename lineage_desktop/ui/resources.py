@@ -12,7 +12,8 @@ def resource_dirs() -> list[Path]:
     """Where ``resources/`` may be: beside the package (source tree, editable install)
     or inside a frozen bundle."""
     here = Path(__file__).resolve()
-    dirs = [here.parents[2] / "resources", here.parents[1] / "resources"]
+    dirs = [here.parents[2] / "resources", here.parents[1] / "resources",
+            Path(sys.prefix) / "share" / "lineage-desktop"]
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         dirs.insert(0, Path(bundle) / "resources")

@@ -89,3 +89,11 @@ class StoreNotFound(StoreError, FileNotFoundError):
 
 class LocalFileNotFound(ValidationError, FileNotFoundError):
     """A local file or folder given to an artifact does not exist."""
+
+
+class StoreDamaged(StoreError):
+    """SQLite reported damage (a truncated or corrupt file) while reading or writing."""
+
+
+class StoreBusy(StoreError):
+    """The store could not be used right now (locked too long, disk full, I/O error)."""

@@ -1,13 +1,14 @@
 """The ``Store``: one SQLite file (plus its blob folder) and its transactions."""
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from lineage_desktop.records import ReadOnlyStore
+from lineage_desktop.records import ReadOnlyStore, StoreBusy, StoreDamaged, StoreError
 from lineage_desktop.store import connection, schema
 from lineage_desktop.store.blobs import BlobStore
 from lineage_desktop.store.lineage import LineageMixin
@@ -84,3 +85,38 @@ class Store(LineageMixin, WriteMixin):
 
         sql, params = traversal_sql("v", version_id, direction, None, None)
         return [row[-1] for row in self._conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
+
+
+def _translating(method):  # type: ignore[no-untyped-def]
+    """sqlite3's exceptions stay inside the store: callers see named ``StoreError``s."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.OperationalError as exc:
+            text = str(exc)
+            if "readonly" in text or "read-only" in text:
+                raise ReadOnlyStore(f"{self.path} is open for reading only: {text}") from exc
+            if "malformed" in text or "not a database" in text:
+                raise StoreDamaged(f"{self.path} is damaged: {text}") from exc
+            raise StoreBusy(f"cannot use {self.path} now: {text}") from exc
+        except sqlite3.DatabaseError as exc:  # corrupt pages, failed integrity
+            raise StoreDamaged(f"{self.path} is damaged: {exc}") from exc
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: {exc}") from exc
+
+    return wrapper
+
+
+def _wrap_queries(cls: type) -> None:
+    for klass in cls.__mro__:
+        for name, value in vars(klass).items():
+            if (name.startswith("_") or name in ("open", "transaction", "close")
+                    or not callable(value) or isinstance(value, (staticmethod, classmethod))):
+                continue
+            if getattr(cls, name) is value:
+                setattr(cls, name, _translating(value))
+
+
+_wrap_queries(Store)

@@ -165,3 +165,31 @@ def test_missing_store_for_reading(tmp_path):
     with pytest.raises(ld.StoreNotFound):
         ld.Api(store=tmp_path / "absent.db")
     assert not (tmp_path / "absent.db").exists()
+
+
+def test_damage_found_while_reading_is_a_named_store_error(tmp_path, make_file):
+    path = tmp_path / "d.db"
+    with ld.init(project="p", store=path) as run:
+        for i in range(300):
+            a = ld.Artifact(f"d{i}", "dataset", description="x" * 500)
+            a.add_file(make_file(f"{i}.txt", str(i)))
+            run.log_artifact(a)
+    from lineage_desktop.sdk import stores
+
+    stores._close_all()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    for page in range(pages // 2, pages - 1):  # scribble over the second half of the pages
+        start = page * page_size
+        data[start:start + page_size] = b"\xde\xad" * (page_size // 2)
+    path.write_bytes(bytes(data))
+    with pytest.raises(ld.StoreError) as info:
+        api = ld.Api(store=path)
+        for collection in api.artifact_collections():
+            api.artifact_versions(collection.name)
+    assert not isinstance(info.value, sqlite3.Error)
+    assert str(path) in str(info.value)

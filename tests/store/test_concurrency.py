@@ -29,9 +29,11 @@ def test_four_processes_log_the_same_artifact(tmp_path: Path):
     store = tmp_path / "shared.db"
     Store.open(store).close()
     workers, per_worker = 4, 15
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(store), str(w), str(per_worker)])
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(store), str(w), str(per_worker)],
+                              stderr=subprocess.PIPE, text=True)
              for w in range(workers)]
-    assert [p.wait(timeout=120) for p in procs] == [0] * workers
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * workers, "\n".join(errors)
     api = ld.Api(store=store)
     versions = api.artifact_versions("shared-model")
     assert len(versions) == workers * per_worker

@@ -60,7 +60,7 @@ class _Merge:
             project_id = self._project(run.entity, run.project)
             existing = self.writer.existing_run(run.id)
             if existing is None:
-                self.target.insert_run(project_id, run)
+                self.target.insert_run(project_id, run, record_process=False)
                 self.report.count("runs added")
                 continue
             self._compare_runs(existing, run)

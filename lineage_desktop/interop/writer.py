@@ -94,7 +94,7 @@ class LineageWriter:
         """
         existing = self.existing_run(run.id)
         if existing is None:
-            self.store.insert_run(project_id, run)
+            self.store.insert_run(project_id, run, record_process=False)
             self._run_exists[run.id] = True
             return "created"
         if existing.state == "running" and run.state in FINAL_STATES:

@@ -211,6 +211,8 @@ def init(
 ) -> Run:
     """Start a run recording into ``store`` (argument, ``$LINEAGE_DESKTOP_STORE``, or
     ``./lineage.db``). Returns a ``Run``, usable as a context manager."""
-    return Run(stores.writer(store), project or "uncategorized", entity=entity, name=name,
+    writer = stores.writer(store)
+    writer.mark_crashed_runs()  # runs of this host whose process died, before this one starts
+    return Run(writer, project or "uncategorized", entity=entity, name=name,
                job_type=job_type, group=group, config=config, notes=notes, tags=tags,
                run_id=id)

@@ -101,7 +101,9 @@ def _translating(method):  # type: ignore[no-untyped-def]
             if "malformed" in text or "not a database" in text:
                 raise StoreDamaged(f"{self.path} is damaged: {text}") from exc
             raise StoreBusy(f"cannot use {self.path} now: {text}") from exc
-        except sqlite3.DatabaseError as exc:  # corrupt pages, failed integrity
+        except sqlite3.IntegrityError as exc:  # a constraint: conflicting data, not damage
+            raise StoreError(f"{self.path}: the write conflicts with stored data: {exc}") from exc
+        except sqlite3.DatabaseError as exc:  # corrupt pages
             raise StoreDamaged(f"{self.path} is damaged: {exc}") from exc
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: {exc}") from exc

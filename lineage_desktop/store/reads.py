@@ -11,6 +11,7 @@ import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from lineage_desktop.records import (
     ArtifactCollection,
@@ -21,6 +22,7 @@ from lineage_desktop.records import (
     Run,
     RunNotFound,
 )
+from lineage_desktop.store.processes import is_alive, this_host
 from lineage_desktop.store.rows import (
     RUN_COLUMNS,
     RUN_FROM,
@@ -29,6 +31,7 @@ from lineage_desktop.store.rows import (
     run_from_row,
     version_from_row,
 )
+from lineage_desktop.store.schema import schema_version
 
 FAR_FUTURE = "9999-12-31T23:59:59.999999Z"
 _VERSION_RE = re.compile(r"^v(\d+)$")
@@ -244,9 +247,21 @@ class ReadMixin:
         return self._conn.execute(sql, params).fetchone()[0]
 
     def runs_by_ids(self, ids: Iterable[str]) -> list[Run]:
-        return [run_from_row(row) for row in self._conn.execute(
+        return self._with_crashes([run_from_row(row) for row in self._conn.execute(
             f"SELECT {RUN_COLUMNS} FROM {RUN_FROM} WHERE r.id IN (SELECT value FROM json_each(?))",
-            (_ids_param(ids),))]
+            (_ids_param(ids),))])
+
+    def _with_crashes(self, runs: list[Run]) -> list[Run]:
+        """Runs left ``running`` by a process of this host that is gone read as
+        ``crashed`` (a reader cannot record that; the next writer does)."""
+        running = [r.id for r in runs if r.state == "running"]
+        if not running or schema_version(self._conn) < 3:
+            return runs
+        dead = {run_id for run_id, pid, started in self._conn.execute(
+            "SELECT run_id, pid, process_start FROM run_processes WHERE host = ? AND run_id IN "
+            "(SELECT value FROM json_each(?))", (this_host(), _ids_param(running)))
+            if not is_alive(pid, started)}
+        return [replace(r, state="crashed") if r.id in dead else r for r in runs]
 
     def run(self, run_id: str) -> Run:
         found = self.runs_by_ids([run_id])
@@ -275,10 +290,10 @@ class ReadMixin:
         sql += f" ORDER BY {order}"
         if limit is not None or offset:
             sql += f" LIMIT {int(limit) if limit is not None else -1} OFFSET {int(offset)}"
-        return [run_from_row(row) for row in self._conn.execute(sql, params)]
+        return self._with_crashes([run_from_row(row) for row in self._conn.execute(sql, params)])
 
     def runs_using(self, version_id: int, as_of: str | None = None) -> list[Run]:
-        return [run_from_row(row) for row in self._conn.execute(
+        return self._with_crashes([run_from_row(row) for row in self._conn.execute(
             f"SELECT {RUN_COLUMNS} FROM {RUN_FROM} JOIN usages u ON u.run_id = r.id "
             "WHERE u.version_id = ? AND u.used_at <= ? AND r.started_at <= ? ORDER BY r.started_at",
-            (version_id, as_of or FAR_FUTURE, as_of or FAR_FUTURE))]
+            (version_id, as_of or FAR_FUTURE, as_of or FAR_FUTURE))])

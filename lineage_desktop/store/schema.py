@@ -116,7 +116,18 @@ INSERT INTO alias_history (artifact_id, alias, version_id, set_at)
     FROM aliases a JOIN versions v ON v.id = a.version_id;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+# Which process records a run: a run left "running" by a killed process on this host is
+# shown (and, by the next writer, recorded) as "crashed".
+_V3 = """
+CREATE TABLE run_processes (
+    run_id TEXT PRIMARY KEY REFERENCES runs(id),
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    process_start TEXT
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 LATEST = len(MIGRATIONS)
 EXPECTED_TABLES = frozenset(
     {"projects", "runs", "artifact_types", "artifacts", "versions", "aliases", "manifest",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from lineage_desktop.records import ManifestEntry, Run
+from lineage_desktop.store.processes import current_process, is_alive, this_host
 from lineage_desktop.store.timeutil import utc_now
 
 if TYPE_CHECKING:
@@ -45,7 +46,9 @@ class WriteMixin:
                 ).fetchone()[0]
         return self._cache[key]
 
-    def insert_run(self, project_id: int, run: Run) -> None:
+    def insert_run(self, project_id: int, run: Run, record_process: bool = True) -> None:
+        """Record a run; ``record_process`` also notes this process, so that the run shows
+        as crashed if the process dies before finishing it (importers pass False)."""
         with self.transaction() as conn:
             conn.execute(
                 "INSERT INTO runs (id, project_id, name, job_type, group_name, author, host, "
@@ -55,6 +58,25 @@ class WriteMixin:
                  run.state, run.started_at, run.finished_at, _dumps(run.config), run.notes,
                  json.dumps(list(run.tags)), run.exit_code),
             )
+            if record_process:
+                host, pid, started = current_process()
+                conn.execute(
+                    "INSERT OR REPLACE INTO run_processes (run_id, host, pid, process_start) "
+                    "VALUES (?, ?, ?, ?)", (run.id, host, pid, started))
+
+    def mark_crashed_runs(self) -> list[str]:
+        """Record as ``crashed`` the runs left ``running`` by processes of this host that
+        are gone. Returns their ids."""
+        crashed = [run_id for run_id, pid, started in self._conn.execute(
+            "SELECT p.run_id, p.pid, p.process_start FROM run_processes p "
+            "JOIN runs r ON r.id = p.run_id WHERE r.state = 'running' AND p.host = ?",
+            (this_host(),)) if not is_alive(pid, started)]
+        if crashed:
+            with self.transaction() as conn:
+                conn.executemany(
+                    "UPDATE runs SET state = 'crashed' WHERE id = ? AND state = 'running'",
+                    [(run_id,) for run_id in crashed])
+        return crashed
 
     def update_run(self, run_id: str, **fields: Any) -> None:
         """Update columns of a run (``state``, ``finished_at``, ``exit_code``, ``config``,
@@ -69,6 +91,8 @@ class WriteMixin:
         with self.transaction() as conn:
             conn.execute(f"UPDATE runs SET {assignments} WHERE id = ?",
                          (*values.values(), run_id))
+            if fields.get("state", "running") != "running":
+                conn.execute("DELETE FROM run_processes WHERE run_id = ?", (run_id,))
 
     def _type_id(self, conn: sqlite3.Connection, project_id: int, type_name: str) -> int:
         key = ("type", project_id, type_name)

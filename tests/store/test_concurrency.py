@@ -91,3 +91,35 @@ def test_killed_writer_leaves_store_consistent(tmp_path: Path):
             f.write("after the crash")
         run.log_artifact(art)
     assert art.version == f"v{len(versions)}"
+
+
+HANGING = textwrap.dedent("""
+    import sys, time, lineage_desktop as ld
+    run = ld.init(project="p", store=sys.argv[1], name="doomed")
+    print(run.id, flush=True)
+    time.sleep(600)
+""")
+
+
+def test_a_killed_run_reads_as_crashed_and_the_next_writer_records_it(tmp_path: Path):
+    store = tmp_path / "crash.db"
+    proc = subprocess.Popen([sys.executable, "-c", HANGING, str(store)],
+                            stdout=subprocess.PIPE, text=True)
+    run_id = proc.stdout.readline().strip()
+    assert ld.Api(store=store).run(run_id).state == "running"  # its process is alive
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    before = store.read_bytes()
+    assert ld.Api(store=store).run(run_id).state == "crashed"  # derived by the reader...
+    assert store.read_bytes() == before  # ...which writes nothing
+    conn = sqlite3.connect(store)
+    assert conn.execute("SELECT state FROM runs WHERE id = ?", (run_id,)).fetchone() == (
+        "running",)
+    conn.close()
+    with ld.init(project="p", store=store):
+        pass
+    conn = sqlite3.connect(store)
+    assert conn.execute("SELECT state FROM runs WHERE id = ?", (run_id,)).fetchone() == (
+        "crashed",)
+    assert conn.execute("SELECT COUNT(*) FROM run_processes").fetchone() == (1,)  # the doomed
+    conn.close()

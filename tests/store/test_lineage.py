@@ -137,3 +137,20 @@ def test_runs_page_without_reading_the_pages_before(tmp_path):
     assert store.run_count() == 7
     assert store.run_count(as_of="2000-01-01T00:00:00.000000Z") == 0
     store.close()
+
+
+def test_older_schema_is_read_as_is_and_upgraded_by_a_writer(tmp_path):
+    path = tmp_path / "old.db"
+    with ld.init(project="p", entity="e", name="old", store=path) as run:
+        pass
+    from lineage_desktop.sdk import stores
+
+    stores._close_all()
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE run_processes")
+    conn.execute("PRAGMA user_version=2")  # as written before migration 3 existed
+    conn.close()
+    assert ld.Api(store=path).run(run.id).state == "finished"
+    store = Store.open(path)
+    assert store.schema_version == 3
+    store.close()

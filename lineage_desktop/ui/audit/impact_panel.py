@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from lineage_desktop.audit import ImpactRow, impact_csv
 from lineage_desktop.ui import style
+from lineage_desktop.ui.table_model import RowsTableModel
 
 # (header, ImpactRow field) in display order.
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -65,8 +65,11 @@ def _version_sort(text: str) -> Any:
     return int(text[1:]) if text[:1] == "v" and text[1:].isdigit() else -1
 
 
-class ImpactModel(QAbstractTableModel):
+class ImpactModel(RowsTableModel):
     """Impact rows as a table; ``SORT_ROLE`` gives sortable raw values, ``KEY_ROLE`` keys."""
+
+    HEADERS = tuple("Created (UTC)" if h == "Created" else h for h, _ in COLUMNS)
+    NUMBERED = True
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -84,21 +87,6 @@ class ImpactModel(QAbstractTableModel):
 
     def rows(self) -> list[ImpactRow]:
         return list(self._rows)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802 (Qt override)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802 (Qt override)
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            header = COLUMNS[section][0]
-            return "Created (UTC)" if header == "Created" else header
-        return section + 1
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -4,27 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from lineage_desktop.records import ManifestEntry
 from lineage_desktop.ui.formatting import human_size, short_digest
+from lineage_desktop.ui.table_model import RowsTableModel
 from lineage_desktop.ui.widgets import plain_tooltip
 
 COLUMNS = ("Path", "Size", "Digest")
 Index = QModelIndex | QPersistentModelIndex
 
 
-class FilesModel(QAbstractTableModel):
+class FilesModel(RowsTableModel):
     """Manifest entries; a reference shows its URI in the tooltip."""
+
+    HEADERS = COLUMNS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._entries: list[ManifestEntry] = []
+        self._rows: list[ManifestEntry] = []
         self._key: str | None = None
 
     def set_entries(self, key: str | None, entries: list[ManifestEntry]) -> None:
         self.beginResetModel()
-        self._key, self._entries = key, list(entries)
+        self._key, self._rows = key, list(entries)
         self.endResetModel()
 
     def key(self) -> str | None:
@@ -32,28 +35,12 @@ class FilesModel(QAbstractTableModel):
         return self._key
 
     def entries(self) -> list[ManifestEntry]:
-        return list(self._entries)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,  # noqa: N802
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+        return list(self._rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        entry = self._entries[index.row()]
+        entry = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:

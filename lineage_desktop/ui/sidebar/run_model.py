@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from lineage_desktop.ui.formatting import human_time, run_duration
 from lineage_desktop.ui.queries import RunRow
+from lineage_desktop.ui.table_model import RowsTableModel
 from lineage_desktop.ui.widgets import plain_tooltip
 
 PAGE = 500
@@ -45,7 +46,7 @@ def state_icon(state: str, size: int = 12) -> QIcon:
     return QIcon(pixmap)
 
 
-class RunTableModel(QAbstractTableModel):
+class RunTableModel(RowsTableModel):
     """Runs with name, state (with an icon), job type, start time and duration.
 
     ``page_wanted(str order, bool descending, int offset, int limit, int generation)``
@@ -53,6 +54,7 @@ class RunTableModel(QAbstractTableModel):
     """
 
     page_wanted = Signal(str, bool, int, int, int)
+    HEADERS = COLUMNS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -127,22 +129,6 @@ class RunTableModel(QAbstractTableModel):
         return -1
 
     # --- Qt model ---------------------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,  # noqa: N802
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
-        return None
 
     def canFetchMore(self, parent: Index) -> bool:  # noqa: N802
         return not parent.isValid() and not self._waiting and len(self._rows) < self._total

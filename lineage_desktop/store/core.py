@@ -114,7 +114,7 @@ def _translating(method):  # type: ignore[no-untyped-def]
 def _wrap_queries(cls: type) -> None:
     for klass in cls.__mro__:
         for name, value in vars(klass).items():
-            if (name.startswith("_") or name in ("open", "transaction", "close")
+            if (name.startswith("_") or name in ("open", "transaction")
                     or not callable(value) or isinstance(value, (staticmethod, classmethod))):
                 continue
             if getattr(cls, name) is value:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -23,7 +22,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from lineage_desktop.graph.clusters import DEFAULT_THRESHOLD
 from lineage_desktop.graph.model import LineageModel
 from lineage_desktop.layout.types import LayoutResult
-from lineage_desktop.records import LineageError, ManifestEntry
+from lineage_desktop.records import LineageError, ManifestEntry, StoreError
 from lineage_desktop.sdk.refs import node_ref
 from lineage_desktop.store import Store, parse_time
 from lineage_desktop.ui import queries
@@ -145,13 +144,13 @@ class LineageController(QObject):
         absolute = Path(path).expanduser().absolute()
         try:
             store = Store.open(absolute, readonly=True)
-        except (LineageError, sqlite3.Error, OSError, ValueError) as exc:
+        except (LineageError, OSError, ValueError) as exc:
             self.store_failed.emit(str(absolute), describe_error(exc, absolute))
             return False
         self.close_store(emit=False)
         try:
             self._watcher.watch(store, absolute)
-        except (sqlite3.Error, OSError) as exc:
+        except (StoreError, OSError) as exc:
             store.close()
             self.store_failed.emit(str(absolute), describe_error(exc, absolute))
             return False
@@ -177,7 +176,7 @@ class LineageController(QObject):
         if self._store is not None:
             try:
                 self._store.close()
-            except sqlite3.Error:
+            except StoreError:
                 pass
         was_open = self._store is not None
         self._store = self._path = self._model = self._snapshot = None

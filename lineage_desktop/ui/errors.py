@@ -1,20 +1,21 @@
 """User-facing messages for what can go wrong while reading a store.
 
 The store layer's named errors already say what is wrong in words; this adds the
-advice a window user needs and turns raw SQLite errors (a file damaged after it was
-opened) into the same kind of sentence. Never a traceback.
+advice a window user needs, including for a file damaged after it was opened
+(``StoreDamaged``). Never a traceback.
 """
 
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 from lineage_desktop.records import (
     NotALineageStore,
     NotFound,
     SchemaTooNew,
+    StoreBusy,
+    StoreDamaged,
     StoreNotFound,
 )
 
@@ -34,7 +35,9 @@ def describe_error(exc: BaseException, path: str | os.PathLike[str] | None = Non
                 "Restore it from a backup or copy it again."
             )
         return f"{text}. Open a .db file written by lineage_desktop."
-    if isinstance(exc, sqlite3.DatabaseError):
+    if isinstance(exc, StoreBusy):
+        return f"{text}. Another program may be holding the file; try again."
+    if isinstance(exc, StoreDamaged):
         if Path(name).exists() or path is None:
             return (
                 f"Cannot read {name}: it is damaged ({text}). The file may be truncated "

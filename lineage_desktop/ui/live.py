@@ -3,11 +3,11 @@ file is deleted or replaced, by polling cheap facts once a second."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from lineage_desktop.records import StoreError
 from lineage_desktop.store import Store
 
 POLL_MS = 1000  # PRAGMA data_version costs microseconds; a second is "live" for people
@@ -71,7 +71,7 @@ class StoreWatcher(QObject):
             return False
         try:
             version = self._store.data_version()
-        except sqlite3.Error as exc:
+        except StoreError as exc:
             self.failed.emit(exc)
             return False
         if version == self._version:

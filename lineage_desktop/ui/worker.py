@@ -16,7 +16,6 @@ import gc
 import itertools
 import logging
 import queue
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from lineage_desktop.records import LineageError
+from lineage_desktop.records import LineageError, StoreError
 from lineage_desktop.sdk import Api
 from lineage_desktop.store import Store
 
@@ -35,7 +34,7 @@ Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
 # Errors a damaged, foreign or vanished store can raise from a query; anything else is
 # a bug and is logged with its traceback (still reported, never raised into Qt).
-EXPECTED_ERRORS = (LineageError, sqlite3.Error, OSError, ValueError, LookupError)
+EXPECTED_ERRORS = (LineageError, OSError, ValueError, LookupError)
 
 
 @dataclass
@@ -107,7 +106,7 @@ class _Thread(QThread):
         if self._api is not None:
             try:
                 self._api.close()
-            except sqlite3.Error:
+            except StoreError:
                 pass
             self._api = None
 

@@ -255,3 +255,14 @@ def test_desktop_file_names_the_command_and_icon():
     text = desktop.read_text(encoding="utf-8")
     assert "Exec=lineage-desktop %f" in text and "Icon=lineage-desktop" in text
     assert resource_path("icons/lineage-desktop.svg") is not None
+
+
+def test_store_errors_read_as_advice(tmp_path):
+    from lineage_desktop.records import StoreBusy, StoreDamaged
+    from lineage_desktop.ui.errors import describe_error
+
+    path = tmp_path / "x.db"
+    path.write_bytes(b"")
+    damaged = describe_error(StoreDamaged(f"{path} is damaged: malformed"), path)
+    assert "truncated or corrupt" in damaged and "not changed" in damaged
+    assert "try again" in describe_error(StoreBusy(f"cannot use {path} now: locked"), path)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -25,7 +24,7 @@ log = logging.getLogger(__name__)
 
 # Errors a damaged, foreign or vanished store can raise; anything else is a bug and is
 # logged with its traceback (still reported as a failure, never raised into Qt).
-EXPECTED_ERRORS = (LineageError, sqlite3.Error, OSError, ValueError, LookupError)
+EXPECTED_ERRORS = (LineageError, OSError, ValueError, LookupError)
 PROGRESS_INTERVAL = 0.05  # seconds between progress signals: enough for a smooth bar
 
 

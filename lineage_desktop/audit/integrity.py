@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from lineage_desktop.graph import downstream_distances
-from lineage_desktop.records import FileCheck
+from lineage_desktop.records import ArtifactVersion, FileCheck
 from lineage_desktop.sdk.integrity import verify_version
 from lineage_desktop.store import Store
 
@@ -43,17 +43,17 @@ class IntegrityReport:
 
 
 def _check_versions(
-    store: Store, versions: Iterable[tuple[str, int]], total: int,
-    progress: Progress | None, cancelled: Callable[[], bool] | None,
+    store: Store, versions: list[ArtifactVersion], progress: Progress | None,
+    cancelled: Callable[[], bool] | None,
 ) -> tuple[int, dict[str, tuple[FileCheck, ...]]]:
     compromised: dict[str, tuple[FileCheck, ...]] = {}
-    done = 0
-    for key, version_id in versions:
+    done, total = 0, len(versions)
+    for version in versions:
         if cancelled is not None and cancelled():
             break
-        found = verify_version(store, store.version_by_id(version_id))
+        found = verify_version(store, version)
         if found:
-            compromised[key] = tuple(found)
+            compromised[version.key] = tuple(found)
         done += 1
         if progress is not None:
             progress(done, total)
@@ -73,9 +73,10 @@ def scan_graph(
     cancelled: Callable[[], bool] | None = None,
 ) -> IntegrityReport:
     """Check every artifact version of a lineage graph (``id_in_store`` attribute)."""
-    versions = [(key, attrs["id_in_store"]) for key, attrs in sorted(graph.nodes(data=True))
-                if attrs.get("kind") == "artifact" and attrs.get("id_in_store") is not None]
-    checked, compromised = _check_versions(store, versions, len(versions), progress, cancelled)
+    ids = [attrs["id_in_store"] for _, attrs in sorted(graph.nodes(data=True))
+           if attrs.get("kind") == "artifact" and attrs.get("id_in_store") is not None]
+    versions = sorted(store.versions_by_ids(ids), key=lambda v: v.key)  # one query for all
+    checked, compromised = _check_versions(store, versions, progress, cancelled)
     return IntegrityReport(checked, compromised, _tainted(graph, compromised))
 
 
@@ -87,10 +88,9 @@ def scan_store(
     if version_ids is None:
         version_ids = store.all_version_ids()
     records = {v.id: v for v in store.versions_by_ids(version_ids)}
-    versions = [(records[i].key, i) for i in version_ids if i in records]
-    checked, compromised = _check_versions(store, versions, len(versions), progress, None)
-    key_to_id = dict(versions)
-    tainted = downstream_of(store, [key_to_id[key] for key in compromised])
+    versions = [records[i] for i in version_ids if i in records]
+    checked, compromised = _check_versions(store, versions, progress, None)
+    tainted = downstream_of(store, [v.id for v in versions if v.key in compromised])
     return IntegrityReport(checked, compromised, frozenset(tainted - set(compromised)))
 
 

@@ -18,6 +18,7 @@ import networkx as nx
 
 from lineage_desktop.cli.formatting import (
     UsageError,
+    add_depths,
     non_negative,
     one_line_errors,
     open_api,
@@ -70,10 +71,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="file to write ('-' for stdout, data formats only)")
     parser.add_argument("--format", metavar="FMT",
                         help=f"one of {', '.join(FORMATS)} (default: from the extension)")
-    parser.add_argument("--upstream", metavar="N", type=non_negative,
-                        help="ancestors up to N edges away (default: all; 0: none)")
-    parser.add_argument("--downstream", metavar="N", type=non_negative,
-                        help="descendants up to N edges away (default: all; 0: none)")
+    add_depths(parser)
     parser.add_argument("--cluster-threshold", metavar="N", type=non_negative,
                         default=DEFAULT_THRESHOLD,
                         help=f"collapse N or more runs or versions of one type in one level "

@@ -15,7 +15,7 @@ from lineage_desktop.audit.report import build_report
 from lineage_desktop.cli.cmd_export import check_output, replacing, write_image
 from lineage_desktop.cli.formatting import (
     add_as_of,
-    non_negative,
+    add_depths,
     one_line_errors,
     open_api,
     resolve_node,
@@ -49,10 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="the HTML file to write (overwritten)")
     parser.add_argument("--no-verify", action="store_true",
                         help="skip re-hashing the files (faster; no integrity section)")
-    parser.add_argument("--upstream", metavar="N", type=non_negative,
-                        help="ancestors up to N edges away (default: all; 0: none)")
-    parser.add_argument("--downstream", metavar="N", type=non_negative,
-                        help="descendants up to N edges away (default: all; 0: none)")
+    add_depths(parser)
     add_as_of(parser)
     one_line_errors(parser)
     parser.set_defaults(func=run)

@@ -54,6 +54,14 @@ def add_as_of(parser: argparse.ArgumentParser) -> None:
                              "2026-09-01T12:00Z; a time without zone is UTC)")
 
 
+def add_depths(parser: argparse.ArgumentParser) -> None:
+    """``--upstream N`` / ``--downstream N``: edges from the focus (default: unlimited)."""
+    parser.add_argument("--upstream", metavar="N", type=non_negative,
+                        help="ancestors up to N edges away (default: all; 0: none)")
+    parser.add_argument("--downstream", metavar="N", type=non_negative,
+                        help="descendants up to N edges away (default: all; 0: none)")
+
+
 def non_negative(text: str) -> int:
     """argparse type: an integer of 0 or more."""
     try:
@@ -268,6 +276,7 @@ def field_lines(pairs: Iterable[tuple[str, Any]], indent: str = "",
 __all__ = [
     "UsageError",
     "add_as_of",
+    "add_depths",
     "dump_json",
     "emit",
     "field_lines",

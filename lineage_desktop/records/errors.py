@@ -96,4 +96,28 @@ class StoreDamaged(StoreError):
 
 
 class StoreBusy(StoreError):
-    """The store could not be used right now (locked too long, disk full, I/O error)."""
+    """Another connection held the store's lock for longer than the busy timeout."""
+
+
+class StoreFull(StoreError, OSError):
+    """The disk (or quota) holding the store or its blob folder is full; nothing was
+    committed."""
+
+
+class StorePermissionDenied(StoreError, PermissionError):
+    """The operating system refused access to the store file, its folder or its
+    ``-wal``/``-shm`` files."""
+
+
+class StoreIOError(StoreError, OSError):
+    """The operating system reported an I/O error while reading or writing the store."""
+
+
+class StoreSchemaError(StoreDamaged):
+    """The file claims to be a lineage store, but its tables or columns are not the ones
+    its schema version promises (edited by hand, or damaged)."""
+
+
+class NetworkFilesystem(StoreError):
+    """The store lies on a network filesystem where SQLite's locking and WAL cannot be
+    trusted (NFS, SMB, sshfs, ...)."""

@@ -118,6 +118,11 @@ class StoreSchemaError(StoreDamaged):
     its schema version promises (edited by hand, or damaged)."""
 
 
+class OpenStoreFile(ValidationError):
+    """A store file (or its ``-wal``/``-shm``) that this process has open was given as a
+    plain file: reading it outside SQLite would drop SQLite's locks on it."""
+
+
 class NetworkFilesystem(StoreError):
     """The store lies on a network filesystem where SQLite's locking and WAL cannot be
     trusted (NFS, SMB, sshfs, ...)."""

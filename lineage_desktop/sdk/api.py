@@ -33,13 +33,15 @@ class Api:
         self, store: str | os.PathLike[str] | Store | None = None, project: str | None = None,
         entity: str | None = None, as_of: str | None = None,
     ) -> None:
-        self.store = stores.reader(store)
+        self.store, self._owns_store = stores.reader(store)
         self.project = project
         self.entity = entity or default_entity()
         self.as_of = parse_time(as_of) if as_of else None
 
     def close(self) -> None:
-        self.store.close()
+        """Close the store if this ``Api`` opened it (a ``Store`` passed in stays open)."""
+        if self._owns_store:
+            self.store.close()
 
     def __enter__(self) -> "Api":
         return self

@@ -26,15 +26,17 @@ def writer(store: str | os.PathLike[str] | Store | None) -> Store:
     path = store_path(store)
     key = (os.getpid(), str(path))
     found = _writers.get(key)
-    if found is None:
+    if found is None or found.closed:
         found = _writers[key] = Store.open(path)
     return found
 
 
-def reader(store: str | os.PathLike[str] | Store | None) -> Store:
+def reader(store: str | os.PathLike[str] | Store | None) -> tuple[Store, bool]:
+    """A store to read from and whether the caller owns it (and so must close it): a
+    ``Store`` passed in (a run's writer, say) stays open for its owner."""
     if isinstance(store, Store):
-        return store
-    return Store.open(store_path(store), readonly=True)
+        return store, False
+    return Store.open(store_path(store), readonly=True), True
 
 
 @atexit.register

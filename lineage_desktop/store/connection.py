@@ -1,39 +1,124 @@
-"""Opening a store file safely: header check first, then SQLite, then schema checks.
+"""The one place where store files are opened: checks that open no descriptor, then SQLite.
 
-The header is read *before* SQLite connects: once this process holds a SQLite connection
-to a file, opening and closing any other descriptor of it drops the process's POSIX locks.
+POSIX drops *all* of a process's fcntl locks on a file when *any* descriptor of that file
+is closed. So while this process may hold a SQLite connection to a store, nothing but
+SQLite may open the database file (or its ``-wal``/``-shm``): not to read its header, not
+to hash or copy it. The checks here use ``os.stat`` only and let SQLite itself say
+whether the content is a database; ``OpenFiles`` remembers which files this process has
+open so that other code can refuse to touch them (``ensure_not_open_store``).
 """
 from __future__ import annotations
 
 import os
 import sqlite3
+import stat
+import threading
 from pathlib import Path
 
-from lineage_desktop.records import NotALineageStore, SchemaTooNew, StoreError, StoreNotFound
+from lineage_desktop.records import (
+    NetworkFilesystem,
+    NotALineageStore,
+    OpenStoreFile,
+    SchemaTooNew,
+    StoreError,
+    StoreNotFound,
+    StorePermissionDenied,
+)
 from lineage_desktop.store import schema
+from lineage_desktop.store.errors import translate
+from lineage_desktop.store.filesystems import network_filesystem
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
+SIDECARS = ("-wal", "-shm", "-journal")
 
 
-def check_header(path: Path) -> bool:
-    """Return True if ``path`` holds a SQLite database, False if it is empty or absent.
+class OpenFiles:
+    """The store files this process holds connections to, by ``(device, inode)``."""
 
-    Raises ``NotALineageStore`` for a file with any other content.
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: dict[tuple[int, int], int] = {}
+
+    def add(self, path: Path) -> tuple[int, int]:
+        info = os.stat(path)
+        key = (info.st_dev, info.st_ino)
+        with self._lock:
+            self._counts[key] = self._counts.get(key, 0) + 1
+        return key
+
+    def discard(self, key: tuple[int, int]) -> None:
+        with self._lock:
+            left = self._counts.get(key, 0) - 1
+            if left > 0:
+                self._counts[key] = left
+            else:
+                self._counts.pop(key, None)
+
+    def holds(self, path: str | os.PathLike[str]) -> bool:
+        """True if ``path`` is (or is a ``-wal``/``-shm`` of) a store open in this process."""
+        candidates = [Path(path)]
+        text = str(path)
+        candidates += [Path(text[: -len(s)]) for s in SIDECARS if text.endswith(s)]
+        for candidate in candidates:
+            try:
+                info = os.stat(candidate)
+            except OSError:
+                continue
+            with self._lock:
+                if (info.st_dev, info.st_ino) in self._counts:
+                    return True
+        return False
+
+
+OPEN_FILES = OpenFiles()
+
+
+def ensure_not_open_store(path: str | os.PathLike[str]) -> None:
+    """Refuse to open ``path`` outside SQLite if it is a store this process has open:
+    closing that descriptor would silently drop SQLite's locks."""
+    if OPEN_FILES.holds(path):
+        raise OpenStoreFile(
+            f"{path} is a lineage store (or its journal) open in this process; it cannot "
+            "be read as a plain file while open (copy it after closing the store)")
+
+
+def probe(path: Path) -> bool:
+    """True if ``path`` is a file with content, False if it is absent or empty.
+
+    Only ``os.stat``: no descriptor of the database file is ever opened here.
     """
     try:
-        with open(path, "rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
+        info = os.stat(path)
     except FileNotFoundError:
         return False
-    except IsADirectoryError:
-        raise NotALineageStore(f"{path} is a folder, not a lineage store file") from None
+    except PermissionError:
+        raise StorePermissionDenied(13, f"cannot read {path}: permission denied") from None
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror}") from None
-    if not header:
+    if stat.S_ISDIR(info.st_mode):
+        raise NotALineageStore(f"{path} is a folder, not a lineage store file")
+    if not stat.S_ISREG(info.st_mode):
+        raise NotALineageStore(f"{path} is not a regular file, not a lineage store")
+    return info.st_size > 0
+
+
+def _refuse_network_filesystem(path: Path, writing: bool) -> bool:
+    """Refuse a store on a network filesystem for writing; for reading, return True if
+    it must be opened as an immutable snapshot (no WAL to recover there)."""
+    kind = network_filesystem(path.parent)
+    if kind is None or os.environ.get("LINEAGE_DESKTOP_NETWORK_FS") == "allow":
         return False
-    if header != SQLITE_HEADER:
-        raise NotALineageStore(f"{path} is not a lineage store (not an SQLite database)")
+    if writing:
+        raise NetworkFilesystem(
+            f"{path} is on a network filesystem ({kind}), where SQLite's locks and WAL "
+            "cannot be trusted and concurrent runs would corrupt it; use a store on a "
+            "local disk (then `lineage-desktop merge`), or a team store on PostgreSQL")
+    wal = Path(str(path) + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise NetworkFilesystem(
+            f"{path} is on a network filesystem ({kind}) and has a write-ahead log "
+            f"({wal.name}) that cannot be read safely there; open it on the machine that "
+            "writes it, or copy the store (with its -wal) to a local disk")
     return True
 
 
@@ -43,7 +128,9 @@ def connect_writer(path: Path) -> sqlite3.Connection:
         raise StoreNotFound(
             f"cannot create store {path}: folder {path.parent} does not exist"
         )
-    check_header(path)
+    probe(path)
+    _refuse_network_filesystem(path, writing=True)
+    conn = None
     try:
         conn = sqlite3.connect(
             str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
@@ -57,8 +144,12 @@ def connect_writer(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         schema.migrate(conn, path)
-    except sqlite3.DatabaseError as exc:
-        raise NotALineageStore(f"{path} is damaged or not a lineage store: {exc}") from None
+    except sqlite3.Error as exc:
+        _close_quietly(conn)
+        raise translate(exc, path, opening=True) from None
+    except BaseException:
+        _close_quietly(conn)
+        raise
     return conn
 
 
@@ -70,26 +161,27 @@ def connect_reader(path: Path) -> sqlite3.Connection:
     """
     if not path.exists():
         raise StoreNotFound(f"no lineage store at {path}")
-    if not check_header(path):
+    if not probe(path):
         raise NotALineageStore(f"{path} is empty, not a lineage store")
     uri = path.resolve().as_uri()
+    conn = None
     try:
-        try:
-            conn = _open_ro(uri + "?mode=ro")
-        except sqlite3.OperationalError:
-            if os.access(path.parent, os.W_OK):
-                raise
+        if _refuse_network_filesystem(path, writing=False):
             conn = _open_ro(uri + "?immutable=1")
-    except sqlite3.DatabaseError as exc:
-        raise NotALineageStore(f"{path} is damaged or not a lineage store: {exc}") from None
-    try:
+        else:
+            try:
+                conn = _open_ro(uri + "?mode=ro")
+            except sqlite3.OperationalError:
+                if os.access(path.parent, os.W_OK):
+                    raise
+                conn = _open_ro(uri + "?immutable=1")
         schema.check_identity(conn, path, writable=False)
         schema.check_readable(conn, path)
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        raise NotALineageStore(f"{path} is damaged or not a lineage store: {exc}") from None
-    except Exception:
-        conn.close()
+    except sqlite3.Error as exc:
+        _close_quietly(conn)
+        raise translate(exc, path, opening=True) from None
+    except BaseException:
+        _close_quietly(conn)
         raise
     return conn
 
@@ -99,11 +191,31 @@ def _open_ro(uri: str) -> sqlite3.Connection:
         uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
         check_same_thread=False,
     )
-    conn.execute("PRAGMA query_only=1")
-    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    # Force the first real read now so that damage is reported at open time.
-    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    try:
+        conn.execute("PRAGMA query_only=1")
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # Force the first real read now so that damage is reported at open time.
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
-__all__ = ["SchemaTooNew", "check_header", "connect_reader", "connect_writer"]
+def _close_quietly(conn: sqlite3.Connection | None) -> None:
+    if conn is not None:
+        try:
+            conn.close()
+        except sqlite3.Error:
+            pass
+
+
+__all__ = [
+    "OPEN_FILES",
+    "OpenStoreFile",
+    "SchemaTooNew",
+    "connect_reader",
+    "connect_writer",
+    "ensure_not_open_store",
+    "probe",
+]

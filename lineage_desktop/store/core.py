@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from lineage_desktop.records import ReadOnlyStore, StoreBusy, StoreDamaged, StoreError
+from lineage_desktop.records import ReadOnlyStore
 from lineage_desktop.store import connection, schema
 from lineage_desktop.store.blobs import BlobStore
+from lineage_desktop.store.errors import translate
 from lineage_desktop.store.lineage import LineageMixin
 from lineage_desktop.store.writes import WriteMixin
 
@@ -27,15 +28,31 @@ class Store(LineageMixin, WriteMixin):
         self._depth = 0
         self._lock = threading.RLock()
         self._cache: dict[tuple[object, ...], int] = {}
+        self._file_key: tuple[int, int] | None = connection.OPEN_FILES.add(path)
 
     @classmethod
     def open(cls, path: str | Path, readonly: bool = False) -> "Store":
+        """Open the store at ``path``: every store file of the program is opened here."""
         path = Path(path).expanduser()
         if readonly:
-            return cls(path, connection.connect_reader(path), readonly=True)
-        return cls(path, connection.connect_writer(path), readonly=False)
+            conn = connection.connect_reader(path)
+        else:
+            conn = connection.connect_writer(path)
+        try:
+            return cls(path, conn, readonly=readonly)
+        except BaseException:
+            conn.close()
+            raise
+
+    @property
+    def closed(self) -> bool:
+        return self._file_key is None
 
     def close(self) -> None:
+        """Close the connection (a second call does nothing)."""
+        if self._file_key is not None:
+            connection.OPEN_FILES.discard(self._file_key)
+            self._file_key = None
         self._conn.close()
 
     def __enter__(self) -> "Store":
@@ -66,14 +83,17 @@ class Store(LineageMixin, WriteMixin):
             self._depth = 1
             try:
                 yield self._conn
+                self._conn.execute("COMMIT")
             except BaseException:
-                self._depth = 0
-                self._conn.execute("ROLLBACK")
+                # SQLite has already rolled back after some errors (a full disk, I/O); a
+                # failed COMMIT leaves the transaction open, so end it here.
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
                 # Ids cached inside the transaction may name rows that no longer exist.
                 self._cache.clear()
                 raise
-            self._depth = 0
-            self._conn.execute("COMMIT")
+            finally:
+                self._depth = 0
 
     def data_version(self) -> int:
         """Changes whenever another connection commits (cheap; for live refresh)."""
@@ -94,19 +114,8 @@ def _translating(method):  # type: ignore[no-untyped-def]
     def wrapper(self: Store, *args, **kwargs):  # type: ignore[no-untyped-def]
         try:
             return method(self, *args, **kwargs)
-        except sqlite3.OperationalError as exc:
-            text = str(exc)
-            if "readonly" in text or "read-only" in text:
-                raise ReadOnlyStore(f"{self.path} is open for reading only: {text}") from exc
-            if "malformed" in text or "not a database" in text:
-                raise StoreDamaged(f"{self.path} is damaged: {text}") from exc
-            raise StoreBusy(f"cannot use {self.path} now: {text}") from exc
-        except sqlite3.IntegrityError as exc:  # a constraint: conflicting data, not damage
-            raise StoreError(f"{self.path}: the write conflicts with stored data: {exc}") from exc
-        except sqlite3.DatabaseError as exc:  # corrupt pages
-            raise StoreDamaged(f"{self.path} is damaged: {exc}") from exc
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: {exc}") from exc
+            raise translate(exc, self.path) from exc
 
     return wrapper
 

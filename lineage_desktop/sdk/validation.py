@@ -1,7 +1,6 @@
 """W&B's validation rules for names, aliases, types and entry paths."""
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterable
 
@@ -9,19 +8,17 @@ from lineage_desktop.records import (
     InvalidAlias,
     InvalidArtifactName,
     InvalidArtifactType,
-    InvalidEntryPath,
 )
+
+# One entry-path rule for what callers add and what readers find in a store.
+from lineage_desktop.records.validation import shown as _shown
+from lineage_desktop.records.validation import validate_entry_path
 
 NAME_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 MAX_NAME = 128
 RESERVED_TYPES = ("job",)
 RESERVED_TYPE_PREFIXES = ("wandb-", "lineage-desktop-")
 _VERSION_ALIAS = re.compile(r"^v\d+$")
-
-
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "...'"
 
 
 def validate_name(name: object) -> str:
@@ -61,16 +58,9 @@ def validate_aliases(aliases: Iterable[object] | None) -> list[str]:
     return checked
 
 
-def validate_entry_path(name: object) -> str:
-    """Normalise an entry name to a relative POSIX path inside the artifact root."""
-    if not isinstance(name, str) or not name.strip():
-        raise InvalidEntryPath(f"invalid entry name {_shown(name)}: it must not be empty")
-    text = name.replace("\\", "/")
-    if text.startswith("/") or re.match(r"^[A-Za-z]:/", text):
-        raise InvalidEntryPath(
-            f"invalid entry name {name!r}: absolute paths would escape the artifact root")
-    parts = [p for p in text.split("/") if p not in ("", ".")]
-    if ".." in parts or not parts:
-        raise InvalidEntryPath(
-            f"invalid entry name {name!r}: '..' would escape the artifact root")
-    return posixpath.join(*parts)
+__all__ = [
+    "validate_aliases",
+    "validate_entry_path",
+    "validate_name",
+    "validate_type",
+]

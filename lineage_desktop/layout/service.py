@@ -7,23 +7,30 @@ crosses, packed (``transfer``): a few lists and byte buffers, cheap to pickle, s
 receiving a big result never stalls the UI thread. The worker runs at a lower CPU
 priority so that the UI keeps its time slices when the cores are busy.
 
+Faults: when the worker dies (killed, out of memory, Graphviz crashed) a fresh one is
+started (``workers``), and the request it was laying out is run again once on the fresh
+worker; if that worker dies too, the request is laid out once in this process, on a
+background thread, and ``on_notice`` says so. The next request uses a worker process
+again. Only when workers fail to start again and again (``MAX_RESTARTS`` within
+``RESTART_WINDOW`` seconds) do layouts stay in this process for good (``mode`` is then
+``"inline"``), again with a notice.
+
 Threading contract: ``on_done``/``on_error`` run either in the thread that called
 ``submit`` (cache hits, synchronous mode) before ``submit`` returns, or later in an
-executor thread. The Qt layer marshals them to the UI thread (a queued signal); nothing
-here touches Qt.
+executor thread; so does ``on_notice``. The Qt layer marshals them to the UI thread (a
+queued signal); nothing here touches Qt.
 """
 from __future__ import annotations
 
 import itertools
 import logging
-import multiprocessing
 import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 
 from lineage_desktop.layout.compute import compute_layout
@@ -37,6 +44,7 @@ from lineage_desktop.layout.transfer import (
     unpack_result,
 )
 from lineage_desktop.layout.types import LayoutNode, LayoutRequest, LayoutResult
+from lineage_desktop.layout.workers import MAX_RESTARTS, RESTART_WINDOW, Workers
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +61,12 @@ def content_key(request: LayoutRequest) -> str:
     return request_digest(pack_request(request))
 
 
-def _work(packed: PackedRequest) -> PackedResult:
-    """What the worker process runs: plain data in, plain data out."""
-    return pack_result(compute_layout(unpack_request(packed)))
+__all__ = ["MAX_RESTARTS", "RESTART_WINDOW", "LayoutService", "content_key"]
+
+
+def _work(packed: PackedRequest) -> tuple[int, PackedResult]:
+    """What the worker process runs: plain data in, plain data out, and who computed it."""
+    return os.getpid(), pack_result(compute_layout(unpack_request(packed)))
 
 
 def _warm_worker() -> None:
@@ -75,8 +86,21 @@ def _warm_worker() -> None:
         log.exception("warming the layout worker failed")
 
 
-def _ping() -> bool:
-    return True
+def _ping() -> int:
+    return os.getpid()
+
+
+@dataclass
+class _Job:
+    """A request on its way through a worker (or two, when the first one dies)."""
+
+    channel: str
+    request_id: int
+    key: str
+    packed: PackedRequest
+    on_done: Callable[[LayoutResult], None]
+    on_error: Callable[[BaseException], None] | None
+    deaths: int = 0  # workers that died under this request
 
 
 class LayoutService:
@@ -88,9 +112,20 @@ class LayoutService:
     cached by graph content (``content_key``), so returning to a previous view is instant.
 
     ``sync=True`` computes inline in the calling thread (tests, command line).
+    ``on_notice(message)`` hears, from any thread, about what the user should know: a
+    layout that had to run in this process, workers given up on (see the module doc).
     """
 
-    def __init__(self, sync: bool = False, cache_size: int = 16, max_workers: int = 1) -> None:
+    def __init__(
+        self,
+        sync: bool = False,
+        cache_size: int = 16,
+        max_workers: int = 1,
+        on_notice: Callable[[str], None] | None = None,
+        initializer: Callable[[], object] | None = _warm_worker,
+    ) -> None:
+        """``initializer`` runs first in every worker process (tests pass one that fails
+        to see what happens when a worker cannot start)."""
         self.sync = sync
         self.cache_size = cache_size
         self.max_workers = max_workers
@@ -98,12 +133,18 @@ class LayoutService:
         self.cache_hits = 0
         self.dropped = 0  # results that arrived for a superseded request
         self.cancelled = 0  # superseded requests cancelled before they started
+        self.retried = 0  # requests run again because their worker died
+        self.inline_runs = 0  # requests laid out in this process because workers died
+        # Pid of the process that computed the newest delivered result (ours when laid
+        # out inline), None when it came from the cache.
+        self.last_result_pid: int | None = None
+        self._on_notice = on_notice
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, LayoutResult] = OrderedDict()
         self._latest: dict[str, int] = {}
         self._pending: dict[str, Future] = {}
-        self._pool: ProcessPoolExecutor | None = None
+        self._workers = Workers(initializer, max_workers, on_give_up=self._notice)
         self._closed = False
 
     # -- public API -------------------------------------------------------------------
@@ -142,14 +183,9 @@ class LayoutService:
             except Exception as exc:  # handed to on_error like a worker failure
                 self._deliver(channel, request_id, None, exc, on_done, on_error)
             else:
-                self._deliver(channel, request_id, result, None, on_done, on_error)
+                self._deliver(channel, request_id, result, None, on_done, on_error, os.getpid())
             return request_id
-        future = self._executor().submit(_work, packed)
-        with self._lock:
-            self._pending[channel] = future
-        future.add_done_callback(
-            partial(self._on_future_done, channel, request_id, key, on_done, on_error)
-        )
+        self._dispatch(_Job(channel, request_id, key, packed, on_done, on_error))
         return request_id
 
     def layout_now(self, request: LayoutRequest) -> LayoutResult:
@@ -180,16 +216,35 @@ class LayoutService:
             future = self._pending.get(channel)
         return future is not None and not future.done()
 
+    @property
+    def mode(self) -> str:
+        """Where layouts run: ``"worker"`` (a worker process), ``"inline"`` (this process,
+        for good: the worker cannot start) or ``"sync"`` (the calling thread)."""
+        if self.sync:
+            return "sync"
+        return "inline" if self._workers.given_up else "worker"
+
+    @property
+    def restarts(self) -> int:
+        """How many times a dead worker process was replaced."""
+        return self._workers.restarts
+
+    def worker_pid(self) -> int | None:
+        """Pid of the live worker process, or None (not started yet, just died, sync or
+        inline mode). For diagnostics and tests; ``last_result_pid`` says who computed
+        a result."""
+        return None if self.sync else self._workers.worker_pid()
+
     def warm_up(self, wait: bool = False) -> None:
         """Start the worker process now (and load Graphviz in it), so the first layout a
-        user waits for does not pay for spawning. ``wait=True`` blocks until it is ready.
+        user waits for does not pay for spawning. ``wait=True`` blocks until it is ready
+        (or has died: a dead worker is replaced by the next request).
         """
-        if self.sync:
+        if self.sync or self._workers.given_up:
             return
-        future = self._executor().submit(_ping)
-        future.add_done_callback(self._on_ping_done)
+        future = self._workers.run(_ping)
         if wait:
-            future.result()
+            future.exception()
 
     def clear_cache(self) -> None:
         with self._lock:
@@ -205,15 +260,7 @@ class LayoutService:
             self._closed = True
             self._latest.clear()
             self._pending.clear()
-            pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        if not wait:
-            # ProcessPoolExecutor has no public way to stop a running task; these are the
-            # worker processes this service started.
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.terminate()
-        pool.shutdown(wait=wait, cancel_futures=True)
+        self._workers.shutdown(wait=wait)
 
     def __enter__(self) -> LayoutService:
         return self
@@ -223,17 +270,20 @@ class LayoutService:
 
     # -- internals --------------------------------------------------------------------
 
-    def _executor(self) -> ProcessPoolExecutor:
+    def _dispatch(self, job: _Job, in_process: bool = False) -> None:
+        future = self._workers.run(_work, job.packed, in_process=in_process)
         with self._lock:
-            if self._closed:
-                raise RuntimeError("LayoutService has been shut down")
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(
-                    max_workers=self.max_workers,
-                    mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_warm_worker,
-                )
-            return self._pool
+            current = self._is_current(job)
+            if current:
+                self._pending[job.channel] = future
+        if not current and future.cancel():  # superseded while we were dispatching
+            with self._lock:
+                self.cancelled += 1
+        future.add_done_callback(partial(self._on_future_done, job))
+
+    def _is_current(self, job: _Job) -> bool:
+        """Whether ``job`` is still its channel's newest request (hold ``_lock``)."""
+        return not self._closed and self._latest.get(job.channel) == job.request_id
 
     def _cached(self, key: str, request_id: int) -> LayoutResult | None:
         with self._lock:
@@ -259,43 +309,60 @@ class LayoutService:
         self._store(key, result)
         return result
 
-    def _on_future_done(
-        self,
-        channel: str,
-        request_id: int,
-        key: str,
-        on_done: Callable[[LayoutResult], None],
-        on_error: Callable[[BaseException], None] | None,
-        future: Future,
-    ) -> None:
+    def _on_future_done(self, job: _Job, future: Future) -> None:
         if future.cancelled():
             return
         with self._lock:
-            if self._pending.get(channel) is future:
-                del self._pending[channel]
+            if self._pending.get(job.channel) is future:
+                del self._pending[job.channel]
         error = future.exception()
-        result = None
+        if isinstance(error, BrokenProcessPool) and self._run_again(job):
+            return
+        result = pid = None
         if error is None:
             try:
-                result = unpack_result(future.result())
+                pid, packed = future.result()
+                result = unpack_result(packed)
             except Exception as exc:  # a malformed answer is an error like any other
                 error = exc
             else:
-                self._store(key, result)  # even a stale result is worth keeping
-        elif isinstance(error, BrokenProcessPool):
-            self._reset_pool()
-        self._deliver(channel, request_id, result, error, on_done, on_error)
+                self._store(job.key, result)  # even a stale result is worth keeping
+        self._deliver(
+            job.channel, job.request_id, result, error, job.on_done, job.on_error, pid
+        )
 
-    def _on_ping_done(self, future: Future) -> None:
-        if not future.cancelled() and isinstance(future.exception(), BrokenProcessPool):
-            self._reset_pool()
-
-    def _reset_pool(self) -> None:
-        """The worker died (Graphviz crashed, killed): start a fresh one next time."""
+    def _run_again(self, job: _Job) -> bool:
+        """The worker died under ``job``: run it once more on a fresh worker, then once in
+        this process. False when it is stale (nobody waits for it) or out of tries."""
         with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            if not self._is_current(job) or job.deaths >= 2:
+                return False
+            job.deaths += 1
+            first = job.deaths == 1
+            if first:
+                self.retried += 1
+            else:
+                self.inline_runs += 1
+        if first:
+            log.warning("layout %d: the worker died; trying a fresh one", job.request_id)
+        elif not self._workers.given_up:  # else its own notice has just said more
+            self._notice(
+                "The layout worker process stopped twice while laying out this graph; "
+                "laying it out in the window's own process instead (the window may pause)."
+            )
+        try:
+            self._dispatch(job, in_process=not first)
+        except RuntimeError:  # shut down meanwhile: nobody waits any more
+            return False
+        return True
+
+    def _notice(self, message: str) -> None:
+        if self._on_notice is None:
+            return
+        try:
+            self._on_notice(message)
+        except Exception:  # noqa: BLE001 - a listener must not break the worker threads
+            log.exception("layout notice listener failed")
 
     def _deliver(
         self,
@@ -305,11 +372,14 @@ class LayoutService:
         error: BaseException | None,
         on_done: Callable[[LayoutResult], None],
         on_error: Callable[[BaseException], None] | None,
+        pid: int | None = None,
     ) -> None:
         with self._lock:
             current = not self._closed and self._latest.get(channel) == request_id
             if not current:
                 self.dropped += 1
+            elif error is None:
+                self.last_result_pid = pid
         if not current:
             return
         if error is None:

@@ -1,4 +1,6 @@
-"""LayoutService: ids, stale results, cache, sync mode, the worker process, shutdown."""
+"""LayoutService: ids, stale results, cache, sync mode, the worker process, shutdown.
+
+A dying worker: test_worker_restart.py."""
 from __future__ import annotations
 
 import threading
@@ -159,20 +161,6 @@ def test_ui_thread_is_not_blocked_while_the_worker_lays_out(service, big_request
     assert len(rec.done[0].positions) == 5_000
     assert rec.done[0].seconds > 0.5  # the worker really was busy for a while
     assert max_gap < 0.050, f"the calling thread stalled for {max_gap * 1000:.0f} ms"
-
-
-def test_a_dead_worker_is_reported_and_replaced(service, big_request):
-    service.warm_up(wait=True)
-    rec = Recorder()
-    service.submit(big_request, rec.on_done, rec.on_error)
-    time.sleep(0.3)  # let it start; killing a process is the point of this test
-    for process in list(service._pool._processes.values()):
-        process.kill()
-    rec.wait_for(1)
-    assert rec.done == [] and rec.errors, "the crash was not reported"
-    service.submit(request("ab", [("a", "b")]), rec.on_done, rec.on_error)
-    rec.wait_for(2)
-    assert rec.done and set(rec.done[0].positions) == {"a", "b"}
 
 
 def test_shutdown_stops_callbacks_and_submissions(big_request):

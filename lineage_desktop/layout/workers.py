@@ -1,0 +1,176 @@
+"""``Workers``: the layout worker process, replaced when it dies, given up on when it
+cannot start.
+
+The process pool is started with "spawn" (never fork a process that may hold Qt or a
+Graphviz context). A ``ProcessPoolExecutor`` whose worker died (killed, out of memory,
+Graphviz crashed) is broken for good, so it is discarded and the next job starts a fresh
+one. Restarts are bounded: when the pool breaks more than ``MAX_RESTARTS`` times within
+``RESTART_WINDOW`` seconds the worker evidently cannot run here (a script without the
+``if __name__ == "__main__"`` guard that spawn needs, a sandbox that forbids processes,
+no memory to start one), and from then on jobs run in this process, on a background
+thread: slower for the calling thread's neighbours (pygraphviz holds the GIL) but never
+on the caller's thread, and a window that lays out inline beats one that never draws.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+MAX_RESTARTS = 3  # fresh workers started after failures ...
+RESTART_WINDOW = 60.0  # ... within this many seconds, before jobs stay in this process
+
+
+class Workers:
+    """Runs jobs in a worker process pool that is replaced when it breaks.
+
+    ``run`` returns a ``Future``; a job whose worker died fails with
+    ``BrokenProcessPool`` (also when the pool could not even be started), and the caller
+    decides whether to run it again. ``on_give_up(message)`` is called once, from any
+    thread, when the restart budget is spent and jobs start running in this process.
+    """
+
+    def __init__(
+        self,
+        initializer: Callable[[], Any] | None = None,
+        max_workers: int = 1,
+        on_give_up: Callable[[str], None] | None = None,
+        max_restarts: int = MAX_RESTARTS,
+        restart_window: float = RESTART_WINDOW,
+    ) -> None:
+        self.initializer = initializer
+        self.max_workers = max_workers
+        self.max_restarts = max_restarts
+        self.restart_window = restart_window
+        self.restarts = 0  # broken pools discarded (each is replaced by the next job)
+        self._on_give_up = on_give_up
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+        self._threads: ThreadPoolExecutor | None = None
+        self._failures: deque[float] = deque()
+        self._given_up = False
+        self._closed = False
+
+    @property
+    def given_up(self) -> bool:
+        """True once jobs run in this process for good (the worker cannot start)."""
+        return self._given_up
+
+    def run(self, fn: Callable[..., Any], *args: Any, in_process: bool = False) -> Future:
+        """Run ``fn(*args)`` in the worker process (``in_process``, or once given up: on
+        this process's layout thread). Raises ``RuntimeError`` after ``shutdown``."""
+        if in_process or self._given_up:
+            return self._thread_pool().submit(fn, *args)
+        pool = self._process_pool()
+        try:
+            future = pool.submit(fn, *args)
+        except RuntimeError:  # shut down: by us (closed, or replaced meanwhile) only
+            if self._closed:
+                raise
+            future = _failed(BrokenProcessPool("the layout worker pool was replaced"))
+        except (BrokenProcessPool, OSError) as exc:  # died idle, or could not spawn
+            log.warning("the layout worker could not take a job: %s", exc)
+            future = _failed(exc if isinstance(exc, BrokenProcessPool) else _broken(exc))
+        # Registered before the caller's callback, so the broken pool is gone by the time
+        # the caller runs the job again.
+        future.add_done_callback(lambda done: self._check(pool, done))
+        return future
+
+    def worker_pid(self) -> int | None:
+        """Pid of a live worker process, or None (none started yet, it died, given up)."""
+        with self._lock:
+            pool = self._pool
+        if pool is None:
+            return None
+        # ProcessPoolExecutor has no public list of its processes; these are ours.
+        processes = list(getattr(pool, "_processes", {}).items())
+        return next((pid for pid, process in processes if process.is_alive()), None)
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop the worker (``wait=False`` also terminates one busy with a long job)."""
+        with self._lock:
+            self._closed = True
+            pool, self._pool = self._pool, None
+            threads, self._threads = self._threads, None
+        if threads is not None:
+            threads.shutdown(wait=False, cancel_futures=True)  # a thread cannot be stopped
+        if pool is None:
+            return
+        if not wait:
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+        pool.shutdown(wait=wait, cancel_futures=True)
+
+    # -- internals --------------------------------------------------------------------
+
+    def _process_pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the layout workers have been shut down")
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.max_workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=self.initializer,
+                )
+            return self._pool
+
+    def _thread_pool(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the layout workers have been shut down")
+            if self._threads is None:
+                self._threads = ThreadPoolExecutor(1, thread_name_prefix="layout-inline")
+            return self._threads
+
+    def _check(self, pool: ProcessPoolExecutor, future: Future) -> None:
+        if not future.cancelled() and isinstance(future.exception(), BrokenProcessPool):
+            self._discard(pool)
+
+    def _discard(self, pool: ProcessPoolExecutor) -> None:
+        """The pool broke: drop it (the next job starts a fresh one), count the failure."""
+        now = time.monotonic()
+        with self._lock:
+            if self._pool is not pool:
+                return  # discarded already, by another of its jobs
+            self._pool = None
+            self.restarts += 1
+            self._failures.append(now)
+            while self._failures and now - self._failures[0] > self.restart_window:
+                self._failures.popleft()
+            give_up = not self._given_up and len(self._failures) > self.max_restarts
+            if give_up:
+                self._given_up = True
+            failures = len(self._failures)
+        pool.shutdown(wait=False, cancel_futures=True)
+        if not give_up:
+            log.warning("the layout worker process died; a fresh one starts with the next job")
+            return
+        message = (
+            f"The layout worker process failed {failures} times within "
+            f"{self.restart_window:.0f} s and cannot be started; layouts now run in the "
+            "window's own process, which may pause the window on big graphs."
+        )
+        log.error(message)
+        if self._on_give_up is not None:
+            self._on_give_up(message)
+
+
+def _failed(error: BaseException) -> Future:
+    future: Future = Future()
+    future.set_exception(error)
+    return future
+
+
+def _broken(error: BaseException) -> BrokenProcessPool:
+    broken = BrokenProcessPool(f"the layout worker could not be started: {error}")
+    broken.__cause__ = error
+    return broken

@@ -31,6 +31,36 @@ class InvalidEntryPath(ValidationError):
     """A manifest entry name that would escape the artifact root."""
 
 
+class InvalidTag(ValidationError):
+    """A run or artifact tag that is empty, too long or holds characters W&B refuses."""
+
+
+class InvalidProjectName(ValidationError):
+    """A project or entity name that is empty, longer than 128 characters, or holds
+    ``/ \\ # ? % :`` or a control character."""
+
+
+class InvalidRunId(ValidationError):
+    """A run id that is malformed (W&B's reserved characters, whitespace at either end,
+    control characters) or already taken in the store."""
+
+
+class InvalidText(ValidationError):
+    """Free text (a run name, job type, group, notes, a description) that is not a
+    string, holds a NUL character, cannot be stored as UTF-8, or is too long."""
+
+
+class InvalidMetadata(ValidationError):
+    """Metadata or config that JSON cannot hold exactly: not a mapping, a key that is not
+    a string, NaN or Infinity, a cycle, nesting too deep. Names the key path."""
+
+
+class InvalidLocalPath(ValidationError):
+    """A local path given to an artifact that cannot be read safely: not a path, a NUL
+    character, not a regular file (a FIFO, a device), a symbolic link leaving the folder
+    being added, or a link loop."""
+
+
 class TypeMismatch(ValidationError):
     """An artifact asked for with a type other than its own."""
 

@@ -7,7 +7,11 @@ from lineage_desktop.records import ArtifactVersion, Run
 from lineage_desktop.store import LineageRows
 
 
-def version_attributes(version: ArtifactVersion) -> dict[str, object]:
+def version_attributes(
+    version: ArtifactVersion, producers: list[str] | None = None
+) -> dict[str, object]:
+    """A version node's attributes; ``logged_by`` is the first producer and ``producers``
+    every run that logged the content (the first one first)."""
     return {
         "kind": "artifact", "label": f"{version.name}:{version.version}", "type": version.type,
         "project": version.project, "entity": version.entity, "missing": False,
@@ -17,6 +21,8 @@ def version_attributes(version: ArtifactVersion) -> dict[str, object]:
         "size": version.size, "file_count": version.file_count,
         "created_at": version.created_at, "logged_by": version.run_id, "state": version.state,
         "id_in_store": version.id,
+        "producers": list(producers) if producers is not None else
+        ([version.run_id] if version.run_id is not None else []),
     }
 
 
@@ -40,7 +46,7 @@ def missing_attributes(key: str, kind: str) -> dict[str, object]:
 def build_graph(rows: LineageRows) -> nx.DiGraph:
     graph = nx.DiGraph(focus=rows.focus)
     for version in rows.versions:
-        graph.add_node(version.key, **version_attributes(version))
+        graph.add_node(version.key, **version_attributes(version, rows.producers.get(version.id)))
     for run in rows.runs:
         graph.add_node(run.key, **run_attributes(run))
     for key, kind in rows.missing.items():

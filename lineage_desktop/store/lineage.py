@@ -1,7 +1,8 @@
 """Lineage traversal with recursive SQL over the part of the graph asked for.
 
 Nodes are versions (``'v'``, integer id) and runs (``'r'``, text id). Edges run
-version -> run (a usage) and run -> version (the run logged it). With a depth limit the
+version -> run (a usage, ``usages``) and run -> version (an output: the run logged it,
+``outputs``; every run that logged equal content has one). With a depth limit the
 walk carries its depth (bounded by the limit); without one it carries none, so that
 ``UNION`` deduplicates by node and the walk ends even on cyclic (damaged) data.
 """
@@ -15,26 +16,30 @@ from lineage_desktop.store.reads import FAR_FUTURE, ReadMixin
 
 _STEPS = {
     "up": (
-        "SELECT 'r', NULL, v.run_id, {depth} FROM walk w JOIN versions v ON v.id = w.vid "
-        "WHERE w.kind = 'v' AND v.run_id IS NOT NULL{limit}",
+        "SELECT 'r', NULL, o.run_id, {depth} FROM walk w JOIN {outputs} o "
+        "ON o.version_id = w.vid WHERE w.kind = 'v' AND o.logged_at <= :as_of{limit}",
         "SELECT 'v', u.version_id, NULL, {depth} FROM walk w JOIN usages u ON u.run_id = w.rid "
         "WHERE w.kind = 'r' AND u.used_at <= :as_of{limit}",
     ),
     "down": (
         "SELECT 'r', NULL, u.run_id, {depth} FROM walk w JOIN usages u ON u.version_id = w.vid "
         "WHERE w.kind = 'v' AND u.used_at <= :as_of{limit}",
-        "SELECT 'v', v.id, NULL, {depth} FROM walk w JOIN versions v ON v.run_id = w.rid "
-        "WHERE w.kind = 'r' AND v.created_at <= :as_of{limit}",
+        "SELECT 'v', o.version_id, NULL, {depth} FROM walk w JOIN {outputs} o "
+        "ON o.run_id = w.rid WHERE w.kind = 'r' AND o.logged_at <= :as_of{limit}",
     ),
 }
 
 
 def traversal_sql(
-    kind: str, ident: int | str, direction: str, limit: int | None, as_of: str | None
+    kind: str, ident: int | str, direction: str, limit: int | None, as_of: str | None,
+    outputs: str = "outputs",
 ) -> tuple[str, dict[str, object]]:
+    """The recursive walk; ``outputs`` is the table expression of the run -> version
+    edges (``ReadMixin.outputs_table``: the table, or its stand-in on older stores)."""
     depth = "w.depth + 1" if limit is not None else "0"
     bound = " AND w.depth < :limit" if limit is not None else ""
-    steps = "\nUNION\n".join(s.format(depth=depth, limit=bound) for s in _STEPS[direction])
+    steps = "\nUNION\n".join(s.format(depth=depth, limit=bound, outputs=outputs)
+                              for s in _STEPS[direction])
     sql = (
         "WITH RECURSIVE walk(kind, vid, rid, depth) AS (\n"
         "SELECT :kind, :vid, :rid, 0\nUNION\n" + steps + "\n)\n"
@@ -60,6 +65,9 @@ class LineageRows:
     runs: list[Run] = field(default_factory=list)
     edges: list[tuple[str, str]] = field(default_factory=list)
     missing: dict[str, str] = field(default_factory=dict)  # key -> "run" | "artifact"
+    # version id -> ids of every run that logged it, the first producer first (runs
+    # outside the subgraph included, so that a preview can list them all)
+    producers: dict[int, list[str]] = field(default_factory=dict)
 
 
 class LineageMixin(ReadMixin):
@@ -71,10 +79,11 @@ class LineageMixin(ReadMixin):
         of a version (``kind='v'``, id) or run (``kind='r'``, id); None means unlimited."""
         version_ids: set[int] = set()
         run_ids: set[str] = set()
+        outputs = self.outputs_table()
         for direction, limit in (("up", upstream), ("down", downstream)):
             if limit == 0:
                 continue
-            sql, params = traversal_sql(kind, ident, direction, limit, as_of)
+            sql, params = traversal_sql(kind, ident, direction, limit, as_of, outputs)
             for node_kind, vid, rid in self._conn.execute(sql, params):
                 if node_kind == "v":
                     version_ids.add(vid)
@@ -102,9 +111,12 @@ class LineageMixin(ReadMixin):
         for rid in sorted(run_ids - run_present):
             rows.missing[run_key(rid)] = "run"
         rows.focus = version_keys[int(ident)] if kind == "v" else run_key(str(ident))
-        for version in versions:
-            if version.run_id is not None and version.run_id in run_ids:
-                rows.edges.append((run_key(version.run_id), version.key))
+        present = {v.id for v in versions}
+        rows.producers = self.producer_ids(sorted(version_ids), as_of)
+        for vid, producers in rows.producers.items():
+            if vid in present:
+                rows.edges.extend((run_key(rid), version_keys[vid]) for rid in producers
+                                  if rid in run_ids)
         for rid, vid in self._conn.execute(
             "SELECT run_id, version_id FROM usages WHERE run_id IN "
             "(SELECT value FROM json_each(?)) AND used_at <= ?",

@@ -1,7 +1,8 @@
 """Read queries. Every method returns records, never rows.
 
 ``as_of`` (a stored-form timestamp) restricts reads to what existed at that moment:
-runs started, versions created and usages recorded before it, aliases as they were then.
+runs started, versions created, outputs and usages recorded before it, aliases as they
+were then.
 """
 from __future__ import annotations
 
@@ -31,10 +32,14 @@ from lineage_desktop.store.rows import (
     run_from_row,
     version_from_row,
 )
-from lineage_desktop.store.schema import schema_version
+from lineage_desktop.store.schema import has_outputs, schema_version
 
 FAR_FUTURE = "9999-12-31T23:59:59.999999Z"
 _VERSION_RE = re.compile(r"^v(\d+)$")
+# A store before schema 4 knows one producer per version, ``versions.run_id``; read with
+# the columns of the ``outputs`` table, it serves every query written for that table.
+_OUTPUTS_BEFORE_4 = ("(SELECT run_id, id AS version_id, created_at AS logged_at "
+                     "FROM versions WHERE run_id IS NOT NULL)")
 
 
 def _ids_param(ids: Iterable[object]) -> str:
@@ -44,6 +49,12 @@ def _ids_param(ids: Iterable[object]) -> str:
 
 class ReadMixin:
     _conn: sqlite3.Connection
+
+    def outputs_table(self) -> str:
+        """The ``outputs`` relation as an SQL table expression (``FROM {it} o``): the
+        table itself, or on a store older than schema 4 (which a reader cannot migrate)
+        the producer recorded in ``versions``."""
+        return "outputs" if has_outputs(self._conn) else _OUTPUTS_BEFORE_4
 
     # ----------------------------------------------------------------- projects
     def projects(self) -> list[Project]:
@@ -195,7 +206,27 @@ class ReadMixin:
             (version_id,))]
 
     def versions_logged_by(self, run_id: str, as_of: str | None = None) -> list[ArtifactVersion]:
-        return self._versions_where("v.run_id = ?", (run_id,), as_of)
+        """Every version the run output, including content equal to an existing version
+        (which reused that version rather than creating one)."""
+        where = (f"v.id IN (SELECT o.version_id FROM {self.outputs_table()} o "
+                 "WHERE o.run_id = ? AND o.logged_at <= ?)")
+        return self._versions_where(where, (run_id, as_of or FAR_FUTURE), as_of)
+
+    def producer_ids(
+        self, version_ids: Iterable[int], as_of: str | None = None
+    ) -> dict[int, list[str]]:
+        """The ids of the runs that logged each version (those that have any): the first
+        producer (``versions.run_id``, what ``logged_by`` returns) first, then the others
+        in the order they logged the content."""
+        found: dict[int, list[str]] = defaultdict(list)
+        for version_id, run_id in self._conn.execute(
+            f"SELECT o.version_id, o.run_id FROM {self.outputs_table()} o "
+            "JOIN versions v ON v.id = o.version_id "
+            "WHERE o.version_id IN (SELECT value FROM json_each(?)) AND o.logged_at <= ? "
+            "ORDER BY o.version_id, o.run_id IS NOT v.run_id, o.logged_at, o.run_id",
+            (_ids_param(version_ids), as_of or FAR_FUTURE)):
+            found[version_id].append(run_id)
+        return dict(found)
 
     def versions_used_by(self, run_id: str, as_of: str | None = None) -> list[ArtifactVersion]:
         where = "v.id IN (SELECT version_id FROM usages WHERE run_id = ?"
@@ -291,6 +322,14 @@ class ReadMixin:
         if limit is not None or offset:
             sql += f" LIMIT {int(limit) if limit is not None else -1} OFFSET {int(offset)}"
         return self._with_crashes([run_from_row(row) for row in self._conn.execute(sql, params)])
+
+    def runs_logging(self, version_id: int, as_of: str | None = None) -> list[Run]:
+        """Every run that logged the version's content, in ``producer_ids`` order (the
+        first is ``logged_by``); runs that were deleted are left out."""
+        order = self.producer_ids([version_id], as_of).get(version_id, [])
+        found = {r.id: r for r in self.runs_by_ids(order)
+                 if as_of is None or (r.started_at or "") <= as_of}
+        return [found[run_id] for run_id in order if run_id in found]
 
     def runs_using(self, version_id: int, as_of: str | None = None) -> list[Run]:
         return self._with_crashes([run_from_row(row) for row in self._conn.execute(

@@ -127,12 +127,32 @@ CREATE TABLE run_processes (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+# Outputs as their own relation: a run that logs content equal to an existing version
+# reuses the version, and still has its output edge. ``versions.run_id`` stays the first
+# producer. Back-filled from ``versions.run_id`` as it was, dangling producers included
+# (the migration runs with foreign keys off), so that the viewer still draws them.
+_V4 = """
+CREATE TABLE outputs (
+    run_id TEXT NOT NULL REFERENCES runs(id),
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    logged_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, version_id)
+) WITHOUT ROWID;
+CREATE INDEX outputs_version ON outputs (version_id, run_id);
+INSERT INTO outputs (run_id, version_id, logged_at)
+    SELECT run_id, id, created_at FROM versions WHERE run_id IS NOT NULL
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 LATEST = len(MIGRATIONS)
+OUTPUTS_SINCE = 4  # the first schema with the ``outputs`` table
 EXPECTED_TABLES = frozenset(
     {"projects", "runs", "artifact_types", "artifacts", "versions", "aliases", "manifest",
      "usages", "version_tags"}
 )
+# Tables a reader requires only from the schema version that created them: a reader
+# cannot migrate, and an older store must stay readable.
+TABLES_SINCE: dict[int, frozenset[str]] = {OUTPUTS_SINCE: frozenset({"outputs"})}
 
 
 def check_identity(conn: sqlite3.Connection, path: Path, writable: bool) -> None:
@@ -157,7 +177,10 @@ def check_identity(conn: sqlite3.Connection, path: Path, writable: bool) -> None
 def check_readable(conn: sqlite3.Connection, path: Path) -> None:
     """A reader cannot migrate: refuse a store whose tables are not all there."""
     tables = set(sqlite_utils.Database(conn).table_names())
-    missing = EXPECTED_TABLES - tables
+    version = schema_version(conn)
+    expected = EXPECTED_TABLES.union(
+        *(names for since, names in TABLES_SINCE.items() if version >= since))
+    missing = expected - tables
     if missing:
         raise NotALineageStore(f"{path} is damaged: tables missing: {', '.join(sorted(missing))}")
 
@@ -166,8 +189,26 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
+def has_outputs(conn: sqlite3.Connection) -> bool:
+    """Whether the store has the ``outputs`` relation (older ones: ``versions.run_id``)."""
+    return schema_version(conn) >= OUTPUTS_SINCE
+
+
 def migrate(conn: sqlite3.Connection, path: Path) -> None:
-    """Apply every pending migration, each in its own immediate transaction."""
+    """Apply every pending migration, each in its own immediate transaction.
+
+    Foreign keys are off meanwhile (SQLite's advice for schema changes): a back-fill
+    copies references as they are, and a damaged reference must not stop a writer.
+    """
+    foreign_keys = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys=OFF")
+    try:
+        _migrate(conn, path)
+    finally:
+        conn.execute(f"PRAGMA foreign_keys={int(foreign_keys)}")
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     while True:
         conn.execute("BEGIN IMMEDIATE")
         try:

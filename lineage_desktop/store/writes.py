@@ -146,6 +146,9 @@ class WriteMixin:
     ) -> LoggedVersion:
         """Record a version (or find the one with the same digest) and move its aliases.
 
+        With ``run_id`` the run gets an output edge to the version in both cases; the
+        first run to log a version's content stays its producer (``versions.run_id``).
+
         ``files`` are ``(digest, local path)`` pairs copied into the blob folder *before*
         the transaction, so a committed version always has its content. ``latest`` should
         be among ``aliases``; the caller decides (imports may log older history).
@@ -170,6 +173,9 @@ class WriteMixin:
                 (artifact_id, digest),
             ).fetchone()
             if row is not None:
+                # Equal content reuses the version; the run still has its output edge.
+                if run_id is not None:
+                    self._add_output(conn, run_id, row[0], now)
                 self._set_aliases(conn, artifact_id, row[0], aliases, now)
                 return LoggedVersion(row[0], row[1], created=False)
             index = conn.execute(
@@ -190,6 +196,8 @@ class WriteMixin:
                 conn.executemany(
                     "INSERT OR IGNORE INTO version_tags (version_id, tag) VALUES (?, ?)",
                     [(version_id, tag) for tag in tags])
+            if run_id is not None:
+                self._add_output(conn, run_id, version_id, now, claim=False)
             self._set_aliases(conn, artifact_id, version_id, aliases, now)
             return LoggedVersion(version_id, index, created=True)
 
@@ -224,6 +232,25 @@ class WriteMixin:
             conn.execute(
                 "INSERT INTO alias_history (artifact_id, alias, version_id, set_at) "
                 "VALUES (?, ?, NULL, ?)", (row[0], alias, utc_now()))
+
+    def add_output(self, run_id: str, version_id: int, logged_at: str | None = None) -> bool:
+        """Record that a run logged (output) a version, unless it already did; True if
+        the edge is new. A version without a producer gets ``run_id`` as its first one.
+        For importers and merges, which keep the other tool's times in ``logged_at``."""
+        with self.transaction() as conn:
+            return self._add_output(conn, run_id, version_id, logged_at or utc_now())
+
+    def _add_output(
+        self, conn: sqlite3.Connection, run_id: str, version_id: int, logged_at: str,
+        claim: bool = True,
+    ) -> bool:
+        added = conn.execute(
+            "INSERT OR IGNORE INTO outputs (run_id, version_id, logged_at) VALUES (?, ?, ?)",
+            (run_id, version_id, logged_at)).rowcount > 0
+        if claim:  # a version logged outside any run gets its first producer
+            conn.execute("UPDATE versions SET run_id = ? WHERE id = ? AND run_id IS NULL",
+                         (run_id, version_id))
+        return added
 
     def add_usage(self, run_id: str, version_id: int, used_at: str | None = None) -> None:
         with self.transaction() as conn:

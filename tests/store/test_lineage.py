@@ -148,9 +148,10 @@ def test_older_schema_is_read_as_is_and_upgraded_by_a_writer(tmp_path):
     stores._close_all()
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE run_processes")
-    conn.execute("PRAGMA user_version=2")  # as written before migration 3 existed
+    conn.execute("DROP TABLE outputs")
+    conn.execute("PRAGMA user_version=2")  # as written before migrations 3 and 4 existed
     conn.close()
     assert ld.Api(store=path).run(run.id).state == "finished"
     store = Store.open(path)
-    assert store.schema_version == 3
+    assert store.schema_version == 4
     store.close()

@@ -13,6 +13,7 @@ import os
 import sqlite3
 import stat
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from lineage_desktop.records import (
@@ -130,13 +131,8 @@ def connect_writer(path: Path) -> sqlite3.Connection:
         )
     probe(path)
     _refuse_network_filesystem(path, writing=True)
-    conn = None
-    try:
-        conn = sqlite3.connect(
-            str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
-            check_same_thread=False,
-        )
-        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+    def prepare(conn: sqlite3.Connection) -> None:
         schema.check_identity(conn, path, writable=True)
         # WAL lets the window read while runs write; NORMAL is durable across
         # process crashes (only an OS crash can lose the last commits).
@@ -144,13 +140,8 @@ def connect_writer(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         schema.migrate(conn, path)
-    except sqlite3.Error as exc:
-        _close_quietly(conn)
-        raise translate(exc, path, opening=True) from None
-    except BaseException:
-        _close_quietly(conn)
-        raise
-    return conn
+
+    return _open(path, lambda: _connect(str(path)), prepare)
 
 
 def connect_reader(path: Path) -> sqlite3.Connection:
@@ -164,36 +155,56 @@ def connect_reader(path: Path) -> sqlite3.Connection:
     if not probe(path):
         raise NotALineageStore(f"{path} is empty, not a lineage store")
     uri = path.resolve().as_uri()
-    conn = None
-    try:
-        if _refuse_network_filesystem(path, writing=False):
-            conn = _open_ro(uri + "?immutable=1")
-        else:
-            try:
-                conn = _open_ro(uri + "?mode=ro")
-            except sqlite3.OperationalError:
-                if os.access(path.parent, os.W_OK):
-                    raise
-                conn = _open_ro(uri + "?immutable=1")
+    snapshot_only = _refuse_network_filesystem(path, writing=False)
+
+    def connect() -> sqlite3.Connection:
+        if snapshot_only:
+            return _open_ro(uri + "?immutable=1")
+        try:
+            return _open_ro(uri + "?mode=ro")
+        except sqlite3.OperationalError:
+            if os.access(path.parent, os.W_OK):
+                raise
+            return _open_ro(uri + "?immutable=1")
+
+    def prepare(conn: sqlite3.Connection) -> None:
         schema.check_identity(conn, path, writable=False)
         schema.check_readable(conn, path)
-    except sqlite3.Error as exc:
+
+    return _open(path, connect, prepare)
+
+
+def _open(
+    path: Path, connect: Callable[[], sqlite3.Connection],
+    prepare: Callable[[sqlite3.Connection], None],
+) -> sqlite3.Connection:
+    """Connect and prepare; on any failure close what was opened, and name SQLite's
+    errors (damage found while opening reads as "not a lineage store")."""
+    conn = None
+    try:
+        conn = connect()
+        prepare(conn)
+    except BaseException as exc:
         _close_quietly(conn)
-        raise translate(exc, path, opening=True) from None
-    except BaseException:
-        _close_quietly(conn)
+        if isinstance(exc, sqlite3.Error):
+            raise translate(exc, path, opening=True) from None
         raise
     return conn
 
 
-def _open_ro(uri: str) -> sqlite3.Connection:
+def _connect(target: str, uri: bool = False) -> sqlite3.Connection:
     conn = sqlite3.connect(
-        uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+        target, uri=uri, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
         check_same_thread=False,
     )
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return conn
+
+
+def _open_ro(uri: str) -> sqlite3.Connection:
+    conn = _connect(uri, uri=True)
     try:
         conn.execute("PRAGMA query_only=1")
-        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         # Force the first real read now so that damage is reported at open time.
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except BaseException:

@@ -1,25 +1,52 @@
 """Content-addressed file storage beside the database: ``<db file>.files/<ab>/<sha256>``.
 
 Blobs are written to a temporary name and renamed into place, so a killed process leaves
-at most an orphaned temporary file, never a half-written blob under a real digest.
+at most an orphaned temporary file, never a half-written blob under a real digest. The
+content is hashed while it is copied in, and a blob whose content does not match the
+digest it would be stored under is refused (a file changed after it was added).
+
+Reading treats the folder as untrusted (the store may come from someone else): a blob is
+named by a validated digest only, and is read only when it is a regular file reached
+without following a symbolic link anywhere from the ``.files`` folder down.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
-import shutil
+import stat
 import uuid
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import BinaryIO
+
+from lineage_desktop.records import DigestMismatch
+from lineage_desktop.records.validation import UnsafeContent, validate_digest
+from lineage_desktop.store.connection import ensure_not_open_store
 
 HASH_NAME = "sha256"
+# Measured in benchmarks/bench_blobs.py: 1 MiB reads are as fast as larger ones.
+COPY_BUFFER = 1 << 20
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO planted as a blob must not block us
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
+_DIR_FDS = os.open in os.supports_dir_fd and bool(_NOFOLLOW and _DIRECTORY)
 
 
 def file_digest(path: str | os.PathLike[str]) -> tuple[str, int]:
     """Return ``(sha256 hex, size)`` of a file, streamed with large buffers."""
     with open(path, "rb", buffering=0) as handle:
-        digest = hashlib.file_digest(handle, HASH_NAME).hexdigest()
-        size = handle.tell()
-    return digest, size
+        return stream_digest(handle)
+
+
+def stream_digest(handle: BinaryIO) -> tuple[str, int]:
+    """``(sha256 hex, size)`` of what is left to read in a binary file object."""
+    start = handle.tell()
+    digest = hashlib.file_digest(handle, HASH_NAME).hexdigest()
+    return digest, handle.tell() - start
 
 
 def bytes_digest(data: bytes) -> str:
@@ -37,6 +64,178 @@ def manifest_digest(pairs: list[tuple[str, str]]) -> str:
     return hasher.hexdigest()
 
 
+def copy_hashed(source: BinaryIO, target_fd: int) -> tuple[str, int]:
+    """Copy the rest of ``source`` to the descriptor ``target_fd`` and return the
+    ``(sha256 hex, size)`` of what was copied: one pass, one buffer, no second read."""
+    hasher = hashlib.new(HASH_NAME)
+    buffer = bytearray(COPY_BUFFER)
+    view = memoryview(buffer)
+    size = 0
+    while True:
+        count = source.readinto(buffer)  # type: ignore[attr-defined]
+        if not count:
+            break
+        chunk = view[:count]
+        hasher.update(chunk)  # releases the GIL for large chunks, like os.write
+        written = 0
+        while written < count:
+            written += os.write(target_fd, chunk[written:])
+        size += count
+    return hasher.hexdigest(), size
+
+
+def open_below(root: Path, parts: Sequence[str], follow_root: bool = False) -> BinaryIO:
+    """Open ``root/parts[0]/.../parts[-1]`` for reading, refusing (``UnsafeContent``) a
+    symbolic link at any step below ``root`` (and ``root`` itself unless
+    ``follow_root``) and anything but a regular file at the end.
+
+    Each step is opened relative to the folder opened before it, so a link swapped in
+    meanwhile is not followed either. Raises ``FileNotFoundError`` when a step is
+    missing, ``IsADirectoryError`` when the file is a folder, other ``OSError``s as the
+    system reports them (permission denied, I/O error).
+    """
+    if not parts:
+        raise ValueError("open_below needs at least one path component")
+    if not _DIR_FDS:
+        return _open_below_by_path(root, parts, follow_root)
+    folder_flags = os.O_RDONLY | _DIRECTORY | _CLOEXEC
+    path = root
+    folder = _open_step(root, folder_flags | (0 if follow_root else _NOFOLLOW), None, root)
+    try:
+        for part in parts[:-1]:
+            path = path / part
+            inner = _open_step(part, folder_flags | _NOFOLLOW, folder, path)
+            os.close(folder)
+            folder = inner
+        path = path / parts[-1]
+        fd = _open_step(parts[-1], os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC | _BINARY,
+                        folder, path)
+    finally:
+        os.close(folder)
+    return _regular(fd, path)
+
+
+def write_below(root: Path, parts: Sequence[str], source: BinaryIO,
+                expected: str | None = None) -> None:
+    """Copy ``source`` to ``root/parts[0]/.../parts[-1]``, making the folders between,
+    without following a symbolic link below ``root`` (``UnsafeContent`` names it). The
+    file is written under a temporary name and renamed over the target (replacing a
+    link there, never writing through it). With ``expected``, content whose sha256
+    differs raises ``DigestMismatch`` and leaves nothing behind."""
+    if not _DIR_FDS:
+        _write_by_path(root, parts, source, expected)
+        return
+    folder = os.open(root, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
+    try:
+        path = root
+        for part in parts[:-1]:
+            path = path / part
+            try:
+                os.mkdir(part, dir_fd=folder)
+            except FileExistsError:
+                pass
+            inner = _open_step(part, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC, folder,
+                               path)
+            os.close(folder)
+            folder = inner
+        temporary = f".lineage-tmp-{uuid.uuid4().hex}"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
+                     | _BINARY, 0o666, dir_fd=folder)
+        try:
+            try:
+                actual, _ = copy_hashed(source, fd)
+            finally:
+                os.close(fd)
+            if expected is not None and actual != expected:
+                raise DigestMismatch(
+                    f"the content read for {path / parts[-1]} does not match its recorded "
+                    "digest; it was not written")
+            os.replace(temporary, parts[-1], src_dir_fd=folder, dst_dir_fd=folder)
+        except BaseException:
+            try:
+                os.unlink(temporary, dir_fd=folder)
+            except FileNotFoundError:
+                pass
+            raise
+    finally:
+        os.close(folder)
+
+
+def _write_by_path(root: Path, parts: Sequence[str], source: BinaryIO,
+                   expected: str | None) -> None:
+    # Without O_NOFOLLOW and dir_fd (Windows): check every folder, then write by path.
+    folder = root
+    for part in parts[:-1]:
+        folder = folder / part
+        if os.path.islink(folder):
+            raise _link_refused(folder)
+        folder.mkdir(exist_ok=True)
+    temporary = folder / f".lineage-tmp-{uuid.uuid4().hex}"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o666)
+    try:
+        try:
+            actual, _ = copy_hashed(source, fd)
+        finally:
+            os.close(fd)
+        if expected is not None and actual != expected:
+            raise DigestMismatch(f"the content read for {folder / parts[-1]} does not match "
+                                 "its recorded digest; it was not written")
+        os.replace(temporary, folder / parts[-1])
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
+    """Open a regular file for reading (links followed): ``IsADirectoryError`` for a
+    folder, ``UnsafeContent`` for a FIFO, socket or device (reading would block), never
+    a store file this process has open."""
+    ensure_not_open_store(path)
+    fd = os.open(path, os.O_RDONLY | _NONBLOCK | _CLOEXEC | _BINARY)
+    return _regular(fd, Path(path))
+
+
+def _open_step(name: str | Path, flags: int, folder: int | None, path: Path) -> int:
+    try:
+        return os.open(name, flags, dir_fd=folder)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK) and os.path.islink(path):
+            raise _link_refused(path) from None
+        raise
+
+
+def _open_below_by_path(root: Path, parts: Sequence[str], follow_root: bool) -> BinaryIO:
+    # Without O_NOFOLLOW and dir_fd (Windows): check every step, then open by path.
+    path = root
+    steps = [root] if not follow_root else []
+    for part in parts:
+        path = path / part
+        steps.append(path)
+    for step in steps:
+        if os.path.islink(step):
+            raise _link_refused(step)
+    fd = os.open(path, os.O_RDONLY | _BINARY)
+    return _regular(fd, path)
+
+
+def _regular(fd: int, path: Path) -> BinaryIO:
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
+        if not stat.S_ISREG(mode):
+            raise UnsafeContent(f"{path} is not a regular file (a FIFO, socket or device); "
+                                "it is not read")
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb", buffering=0)
+
+
+def _link_refused(path: Path) -> UnsafeContent:
+    return UnsafeContent(f"{path} is a symbolic link; links are not followed here")
+
+
 class BlobStore:
     """The ``.files`` folder of one store."""
 
@@ -45,24 +244,108 @@ class BlobStore:
         self._known_dirs: set[str] = set()
 
     def path_for(self, digest: str) -> Path:
+        """Where the blob of ``digest`` lives; ``InvalidDigest`` unless it is sha256 hex
+        (a digest from a store is never used as a path otherwise)."""
+        validate_digest(digest)
         return self.root / digest[:2] / digest
 
     def has(self, digest: str) -> bool:
-        return self.path_for(digest).is_file()
+        """True if a regular file (not a link) is stored under ``digest``."""
+        try:
+            return stat.S_ISREG(os.lstat(self.path_for(digest)).st_mode)
+        except OSError:
+            return False
+
+    def open(self, digest: str) -> BinaryIO:
+        """The blob of ``digest``, open for reading, with the checks of ``open_below``:
+        no symbolic link from the ``.files`` folder down, a regular file at the end, and
+        never a store file this process has open (a hard link planted as a blob)."""
+        path = self.path_for(digest)
+        ensure_not_open_store(path)
+        return open_below(self.root, (digest[:2], digest))
 
     def put_file(self, digest: str, source: str | os.PathLike[str]) -> None:
-        """Copy ``source`` in under ``digest`` unless that blob already exists."""
-        target = self.path_for(digest)
-        if target.exists():
-            return
-        folder = digest[:2]
-        if folder not in self._known_dirs:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._known_dirs.add(folder)
-        temporary = target.parent / f".tmp-{uuid.uuid4().hex}"
+        """Copy ``source`` in under ``digest`` unless that blob already exists; see
+        ``put_files``."""
+        self.put_files([(digest, source)])
+
+    def put_files(self, files: Iterable[tuple[str, str | os.PathLike[str]]]) -> None:
+        """Copy each ``(digest, source)`` in, hashing while copying: if any content does
+        not match its digest (a file changed after it was added), raise
+        ``DigestMismatch`` naming it and store none of them. Blobs already present are
+        not copied again."""
+        staged: list[tuple[Path, Path]] = []
+        created_root = False
         try:
-            shutil.copyfile(source, temporary)
-            os.replace(temporary, target)
+            for digest, source in files:
+                target = self.path_for(digest)
+                if self.has(digest) or any(t == target for _, t in staged):
+                    continue
+                if not created_root and not self.root.exists():
+                    self.root.mkdir(parents=True, exist_ok=True)
+                    created_root = True
+                staged.append((self._stage(digest, source), target))
         except BaseException:
-            temporary.unlink(missing_ok=True)
+            # Nothing of this call stays behind: not a blob, not a temporary file, not
+            # the blob folder if this call made it.
+            for temporary, _ in staged:
+                temporary.unlink(missing_ok=True)
+            if created_root:
+                _remove_if_empty(self.root)
             raise
+        try:
+            for temporary, target in staged:
+                self._ensure_folder(target.parent)
+                os.replace(temporary, target)
+        finally:
+            for temporary, _ in staged:
+                temporary.unlink(missing_ok=True)  # only those not renamed (a full disk)
+
+    def _stage(self, digest: str, source: str | os.PathLike[str]) -> Path:
+        """Copy ``source`` to a temporary name in the blob folder and check its digest."""
+        ensure_not_open_store(source)
+        temporary = self.root / f".tmp-{uuid.uuid4().hex}"
+        with open(source, "rb", buffering=0) as reader:
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC | _BINARY,
+                         0o644)
+            try:
+                try:
+                    actual, _ = copy_hashed(reader, fd)
+                finally:
+                    os.close(fd)
+            except BaseException:
+                temporary.unlink(missing_ok=True)
+                raise
+        if actual != digest:
+            temporary.unlink(missing_ok=True)
+            raise DigestMismatch(
+                f"{os.fspath(source)!r} changed after it was added to the artifact: its "
+                f"content's sha256 is now {actual[:12]}..., not the {digest[:12]}... "
+                "recorded then; nothing was stored (add the file again)")
+        return temporary
+
+    def _ensure_folder(self, folder: Path) -> None:
+        if folder.name not in self._known_dirs:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._known_dirs.add(folder.name)
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
+
+
+__all__ = [
+    "BlobStore",
+    "COPY_BUFFER",
+    "bytes_digest",
+    "copy_hashed",
+    "file_digest",
+    "manifest_digest",
+    "open_below",
+    "open_regular",
+    "stream_digest",
+    "write_below",
+]

@@ -11,12 +11,13 @@ from pathlib import Path
 from lineage_desktop.records import ReadOnlyStore
 from lineage_desktop.store import connection, schema
 from lineage_desktop.store.blobs import BlobStore
+from lineage_desktop.store.checks import ChecksMixin
 from lineage_desktop.store.errors import translate
 from lineage_desktop.store.lineage import LineageMixin
 from lineage_desktop.store.writes import WriteMixin
 
 
-class Store(LineageMixin, WriteMixin):
+class Store(LineageMixin, WriteMixin, ChecksMixin):
     """A lineage store. ``Store.open(path)`` for writing, ``Store.open(path, readonly=True)``
     for reading only (no SQL issued through it can change the file)."""
 

@@ -1,0 +1,29 @@
+"""Checks of the database file itself (``verify`` reports them beside the content)."""
+from __future__ import annotations
+
+import sqlite3
+
+# SQLite's primary result codes for a damaged file (https://sqlite.org/rescode.html).
+_CORRUPT, _NOTADB = 11, 26
+QUICK_CHECK_LIMIT = 20
+
+
+class ChecksMixin:
+    _conn: sqlite3.Connection
+
+    def quick_check(self, limit: int = QUICK_CHECK_LIMIT) -> list[str]:
+        """SQLite's ``PRAGMA quick_check``: the problems it reports (at most ``limit``),
+        an empty list when the file is sound. Read-only: safe on a reader.
+
+        Damage bad enough to stop the check itself is one problem in the list, not an
+        exception, so that the caller can report it with the rest.
+        """
+        try:
+            rows = self._conn.execute(f"PRAGMA quick_check({int(limit)})").fetchall()
+        except sqlite3.DatabaseError as exc:
+            code = getattr(exc, "sqlite_errorcode", None)
+            if isinstance(code, int) and code & 0xFF in (_CORRUPT, _NOTADB):
+                return [str(exc)]
+            raise  # busy, I/O: the store's usual named errors
+        messages = [str(row[0]) for row in rows]
+        return [] if messages == ["ok"] else messages

@@ -1,19 +1,24 @@
-"""``lineage-desktop verify STORE [REF] [--json]``: re-hash stored files and ``file://``
-references against their recorded digests; exit status 0 only when everything matches.
+"""``lineage-desktop verify STORE [REF] [--json]``: check the database file (SQLite's
+``quick_check``) and re-hash stored files and ``file://`` references against their
+recorded digests; exit status 0 only when everything matches.
 
 Findings are ``changed`` (content differs from the digest), ``missing`` (the blob or the
-referenced file is gone) and ``extra`` (a file that appeared inside a folder that was
-added with ``add_reference("file:///folder")``). Stored blobs are content-addressed and
-shared between versions, so there is no "extra" for them; remote references (``s3://``,
-``https://``) cannot be checked offline and are skipped.
+referenced file is gone), ``extra`` (a file that appeared inside a folder that was
+added with ``add_reference("file:///folder")``), ``unsafe`` (an entry refused unread: a
+path or digest that could reach outside the store, a linked blob, a reference into a
+protected location) and ``unreadable`` (permission denied, a folder, an I/O error).
+Stored blobs are content-addressed and shared between versions, so there is no "extra"
+for them; remote references (``s3://``, ``https://``) cannot be checked offline and are
+skipped. The rules are the verify engine's (``sdk/integrity.py``): extra files are
+looked for only inside a referenced folder, never in or above a protected location or
+through a symbolic link, and at most ``EXTRA_LIMIT`` unlisted entries per folder (a
+note says when the search stopped).
 """
 from __future__ import annotations
 
 import argparse
-import os
 import time
-from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from lineage_desktop.audit.integrity import downstream_of
@@ -22,13 +27,22 @@ from lineage_desktop.cli.formatting import (
     emit,
     one_line_errors,
     open_api,
+    plain,
     resolve_node,
     table,
 )
 from lineage_desktop.cli.progress import Progress
 from lineage_desktop.records import ArtifactVersion, FileCheck, ManifestEntry
+from lineage_desktop.records.validation import UnsafeEntry
 from lineage_desktop.sdk import Api, ApiRun
-from lineage_desktop.sdk.integrity import check_entry, entry_source, reference_path
+from lineage_desktop.sdk.integrity import (
+    check_entry,
+    entry_location,
+    referenced_folders,
+    unrecorded_files,
+)
+
+STATUSES = ("changed", "missing", "extra", "unsafe", "unreadable")
 
 # Below this many files the check is over before a progress line would help.
 PROGRESS_FROM_FILES = 500
@@ -38,17 +52,19 @@ examples:
   lineage-desktop verify churn.db                    every version of the store
   lineage-desktop verify churn.db churn-model:v3     one version
   lineage-desktop verify churn.db --json             machine-readable findings
-exit status: 0 when every file matches, 1 when anything changed, is missing or is extra,
-2 on errors (missing store, unknown reference).
+exit status: 0 when the database and every file check out, 1 when the database check
+fails or a file changed, is missing, extra, unsafe or unreadable, 2 on errors (missing
+store, unknown reference).
 """
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "verify", help="re-hash stored and referenced files against their digests",
-        description="Re-hash the stored files and the file:// references of one version "
-                    "(or of every version) against the recorded digests and list every "
-                    "changed, missing or extra file.",
+        "verify", help="check the database and re-hash stored and referenced files",
+        description="Check the database file (SQLite's quick_check), re-hash the stored "
+                    "files and the file:// references of one version (or of every "
+                    "version) against the recorded digests and list every changed, "
+                    "missing, extra, unsafe or unreadable file.",
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("store", help="a lineage store file")
     parser.add_argument("ref", metavar="REF", nargs="?",
@@ -63,6 +79,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     with open_api(args.store) as api:
+        database = api.store.quick_check()
         versions = list(versions_to_check(api, args.ref))
         total_files = sum(v.file_count for v in versions)
         progress = Progress("verify", total_files)
@@ -75,14 +92,23 @@ def run(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     if args.json:
         dump_json({"versions": len(versions), "files": checker.files,
-                   "skipped": checker.skipped, "ok": not problems,
+                   "skipped": checker.skipped, "ok": not problems and not database,
+                   "database": {"check": "quick_check", "ok": not database,
+                                "problems": database},
                    "problems": [problem_json(p, checker.locations) for p in problems],
+                   "notes": checker.notes,
                    "compromised": sorted(compromised), "tainted": sorted(tainted)})
     else:
-        emit("\n".join(text_lines(problems, checker.locations)
+        emit("\n".join(database_lines(database)
+                       + text_lines(problems, checker.locations)
+                       + [f"note: {plain(note)}" for note in checker.notes]
                        + taint_lines(tainted)
-                       + [summary(len(versions), checker, problems, seconds)]))
-    return 1 if problems else 0
+                       + [summary(len(versions), checker, problems, seconds, database)]))
+    return 1 if problems or database else 0
+
+
+def database_lines(database: list[str]) -> list[str]:
+    return table(["damaged", "database", "quick_check", message] for message in database)
 
 
 def taint(api: Api, versions: list[ArtifactVersion],
@@ -97,8 +123,8 @@ def taint(api: Api, versions: list[ArtifactVersion],
 def taint_lines(tainted: set[str]) -> list[str]:
     if not tainted:
         return []
-    return [f"downstream of compromised content ({len(tainted)}): "
-            + ", ".join(sorted(tainted))]
+    return [plain(f"downstream of compromised content ({len(tainted)}): "
+                  + ", ".join(sorted(tainted)))]
 
 
 def versions_to_check(api: Api, ref: str | None) -> Iterator[ArtifactVersion]:
@@ -121,8 +147,9 @@ def versions_to_check(api: Api, ref: str | None) -> Iterator[ArtifactVersion]:
 
 
 class Checker:
-    """Checks versions one after another. A blob or referenced file shared by several
-    versions is hashed once (same source, same recorded digest, same answer)."""
+    """Checks versions one after another with the verify engine. A blob or referenced
+    file shared by several versions is hashed once (same source, same recorded digest,
+    same answer)."""
 
     def __init__(self, api: Api, progress: Callable[[int], None] | None = None) -> None:
         self.store = api.store
@@ -130,6 +157,7 @@ class Checker:
         self.files = 0  # manifest entries seen
         self.skipped = 0  # remote references among them, which cannot be checked offline
         self.locations: dict[tuple[str, str], str] = {}  # (artifact, path) -> where on disk
+        self.notes: list[str] = []  # extra-file searches refused or cut short
         self._memo: dict[tuple[str, str, str | None], FileCheck | None] = {}
 
     def check(self, version: ArtifactVersion) -> list[FileCheck]:
@@ -144,14 +172,20 @@ class Checker:
             if self.progress is not None:
                 self.progress(self.files)
         for root, (prefix, recorded) in referenced_folders(entries).items():
-            for rel in sorted(unrecorded_files(root, recorded)):
+            scan = unrecorded_files(root, recorded)
+            if scan.note:
+                self.notes.append(f"{label}: {scan.note}")
+            for rel in scan.extras:
                 path = f"{prefix}/{rel}" if prefix else rel
                 problems.append(FileCheck(label, path, "extra", None, None))
                 self.locations[(label, path)] = str(root / rel)
         return problems
 
     def _check_entry(self, label: str, entry: ManifestEntry) -> FileCheck | None:
-        source = entry_source(self.store, entry)
+        try:
+            source = entry_location(self.store, label, entry)
+        except UnsafeEntry as refused:
+            return FileCheck(label, entry.path, "unsafe", None, None, refused.reason)
         if source is None:
             self.skipped += 1
             return None
@@ -162,49 +196,8 @@ class Checker:
         if found is None:
             return None
         self.locations[(label, entry.path)] = str(source)
-        return FileCheck(label, entry.path, found.status, found.expected, found.actual)
-
-
-def referenced_folders(entries: Iterable[ManifestEntry]) -> dict[Path, tuple[str, set[str]]]:
-    """Local folders added as one reference: ``{folder: (entry prefix, recorded relative
-    paths)}``.
-
-    The store keeps one entry per file (``prefix/rel`` pointing at ``file:///folder/rel``),
-    not the folder itself, so the folder is read back from the common tail of each entry
-    path and its URI. A lone file added under a different name is not a folder; a folder
-    is recognised when it holds several recorded files or keeps its own name as prefix
-    (the default of ``add_reference``).
-    """
-    groups: dict[tuple[Path, str], set[str]] = {}
-    for entry in entries:
-        local = reference_path(entry.ref) if entry.ref else None
-        if local is None:
-            continue
-        entry_parts, ref_parts = entry.path.split("/"), local.parts
-        common = 0
-        # Keep at least one entry-path component as the prefix (the reference's name).
-        while (common < len(entry_parts) - 1 and common < len(ref_parts) - 1
-               and entry_parts[-1 - common] == ref_parts[-1 - common]):
-            common += 1
-        if common == 0:
-            continue
-        root = Path(*ref_parts[:-common])
-        prefix = "/".join(entry_parts[:-common])
-        groups.setdefault((root, prefix), set()).add("/".join(entry_parts[-common:]))
-    return {root: (prefix, recorded) for (root, prefix), recorded in groups.items()
-            if len(recorded) > 1 or root.name == prefix.rsplit("/", 1)[-1]}
-
-
-def unrecorded_files(root: Path, recorded: set[str]) -> list[str]:
-    """Files below ``root`` (relative POSIX paths) that the manifest does not list."""
-    extra = []
-    for folder, dirs, names in os.walk(root):
-        dirs.sort()
-        for name in names:
-            rel = (Path(folder) / name).relative_to(root).as_posix()
-            if rel not in recorded:
-                extra.append(rel)
-    return extra
+        return FileCheck(label, entry.path, found.status, found.expected, found.actual,
+                         found.detail)
 
 
 def _short(digest: str | None) -> str:
@@ -217,6 +210,10 @@ def detail(problem: FileCheck, locations: dict[tuple[str, str], str]) -> str:
         return f"expected {_short(problem.expected)}, found {_short(problem.actual)}  {where}"
     if problem.status == "missing":
         return f"not found at {where}" if where else "not found"
+    if problem.status == "unsafe":
+        return f"refused, not read: {problem.detail}"
+    if problem.status == "unreadable":
+        return f"cannot be read: {problem.detail}  {where}"
     return f"not in the manifest  {where}"
 
 
@@ -224,21 +221,27 @@ def text_lines(problems: list[FileCheck], locations: dict[tuple[str, str], str])
     return table([p.status, p.artifact, p.path, detail(p, locations)] for p in problems)
 
 
-def summary(versions: int, checker: Checker, problems: list[FileCheck], seconds: float) -> str:
+def summary(versions: int, checker: Checker, problems: list[FileCheck], seconds: float,
+            database: list[str] | None = None) -> str:
     files = checker.files - checker.skipped
     skipped = f" ({checker.skipped} remote skipped)" if checker.skipped else ""
     checked = (f"checked {files} file{'s' if files != 1 else ''}{skipped} of {versions} "
-               f"version{'s' if versions != 1 else ''} in {seconds:.1f} s")
-    if not problems:
+               f"version{'s' if versions != 1 else ''} and the database in {seconds:.1f} s")
+    if not problems and not database:
         return f"{checked}: all match"
-    counts = {s: sum(p.status == s for p in problems) for s in ("changed", "missing", "extra")}
-    return f"{checked}: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    counts = {s: sum(p.status == s for p in problems) for s in STATUSES}
+    found = [f"{n} {s}" for s, n in counts.items() if n]
+    if database:
+        found.insert(0, f"database damaged ({len(database)} problem"
+                        f"{'s' if len(database) != 1 else ''} found by quick_check)")
+    return f"{checked}: " + ", ".join(found)
 
 
 def problem_json(problem: FileCheck, locations: dict[tuple[str, str], str]) -> dict[str, Any]:
     return {"artifact": problem.artifact, "path": problem.path, "status": problem.status,
             "expected": problem.expected, "actual": problem.actual,
-            "location": locations.get((problem.artifact, problem.path))}
+            "location": locations.get((problem.artifact, problem.path)),
+            "detail": problem.detail}
 
 
 __all__ = ["Checker", "referenced_folders", "register", "run", "unrecorded_files"]

@@ -120,10 +120,15 @@ class Usage:
 
 @dataclass(frozen=True, slots=True)
 class FileCheck:
-    """One verify finding: ``status`` is ``changed``, ``missing`` or ``extra``."""
+    """One verify finding: ``status`` is ``changed``, ``missing``, ``extra``, ``unsafe``
+    (the entry was refused unread: a path, digest or reference that could reach outside
+    the store, a linked blob) or ``unreadable`` (permission denied, a folder, an I/O
+    error); ``detail`` says why for the last two. Every text may come from a hostile
+    store: escape it where it is shown."""
 
     artifact: str
     path: str
     status: str
     expected: str | None = None
     actual: str | None = None
+    detail: str | None = None

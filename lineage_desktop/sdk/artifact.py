@@ -14,15 +14,19 @@ from urllib.parse import urlparse
 
 from lineage_desktop.records import (
     ArtifactVersion,
+    DigestMismatch,
     LineageError,
     LocalFileNotFound,
     ManifestEntry,
     ValidationError,
     VerificationFailed,
 )
+from lineage_desktop.records.validation import shown
+from lineage_desktop.sdk.downloads import download_version
 from lineage_desktop.sdk.integrity import reference_path, verify_folder, verify_version
 from lineage_desktop.sdk.validation import validate_entry_path, validate_name, validate_type
 from lineage_desktop.store import Store, bytes_digest, file_digest, manifest_digest
+from lineage_desktop.store.blobs import copy_hashed
 
 if TYPE_CHECKING:
     from lineage_desktop.sdk.api_run import ApiRun
@@ -249,10 +253,21 @@ class Artifact:
         return self._staging
 
     def _snapshot(self, source: Path, digest: str) -> Path:
+        """A private copy of ``source`` in the staging folder, named by ``digest`` and
+        hashed while copied: a file that changed since it was hashed is refused."""
         target = self._staging_dir() / "blobs" / digest
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+        if target.exists():
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".tmp-{digest}-{os.getpid()}")
+        with open(source, "rb", buffering=0) as reader, open(temporary, "wb") as writer:
+            actual, _ = copy_hashed(reader, writer.fileno())
+        if actual != digest:
+            temporary.unlink(missing_ok=True)
+            raise DigestMismatch(
+                f"{str(source)!r} changed while it was being added to artifact "
+                f"{self._base_name!r}; add it again")
+        os.replace(temporary, target)
         return target
 
     # ------------------------------------------------------------------ reading
@@ -277,17 +292,8 @@ class Artifact:
         assert store is not None
         target = (Path(root) if root is not None
                   else Path("artifacts") / f"{record.name}:{record.version}")
-        for entry in store.manifest(record.id):
-            source = store.blobs.path_for(entry.digest) if entry.ref is None else \
-                reference_path(entry.ref)
-            if source is None:
-                continue  # a remote reference: nothing to copy offline
-            if not source.is_file():
-                raise LocalFileNotFound(
-                    f"content of {entry.path!r} in {self.name} is missing at {source}")
-            destination = target / entry.path
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, destination)
+        # Validated and hashed on the way: see sdk/downloads.py.
+        download_version(store, record, target)
         return str(target)
 
     def verify(self, root: str | os.PathLike[str] | None = None) -> None:
@@ -298,7 +304,8 @@ class Artifact:
         problems = (verify_folder(store, record, Path(root)) if root is not None
                     else verify_version(store, record))
         if problems:
-            listing = "; ".join(f"{p.status}: {p.path}" for p in problems)
+            listing = "; ".join(f"{p.status}: {shown(p.path)}"
+                                + (f" ({p.detail})" if p.detail else "") for p in problems)
             raise VerificationFailed(f"{self.name} does not match its manifest: {listing}",
                                      problems)
 

@@ -5,10 +5,12 @@ target already has is never duplicated nor renumbered; a new version gets the ne
 number of its artifact, in creation order, and the report says when that differs from
 its number in the source (versions of all sources are taken together in creation order,
 so merging machine A and machine B numbers their versions as if one machine had logged
-them all). Conflicts (the same run recorded differently, a version with two producers, an
-artifact with two types, an alias on different versions) are reported; the target keeps
-its own record, except that a run the target saw running is completed, and an alias
-follows whichever store set it last. The merge is one transaction: a failure leaves the
+them all). Every output edge of every source is kept: a version logged by one run in the
+target and by another in a source has both runs as producers (the target's stays the
+first, ``logged_by``). Conflicts (the same run recorded differently, an artifact with two
+types, an alias on different versions) are reported; the target keeps its own record,
+except that a run the target saw running is completed, and an alias follows whichever
+store set it last. The merge is one transaction: a failure leaves the
 target as it was.
 """
 from __future__ import annotations
@@ -146,19 +148,25 @@ class _Merge:
         return complete
 
     def _compare_versions(self, mine: ArtifactVersion, theirs: ArtifactVersion) -> None:
-        if theirs.run_id is not None and mine.run_id is None:
-            if self.writer.has_run(theirs.run_id):
-                q.claim_version(self.target, mine.id, theirs.run_id)
-        elif theirs.run_id is not None and mine.run_id != theirs.run_id:
-            self.report.conflicts.append(
-                f"{mine.name}:{mine.version} (digest {mine.digest[:12]}) was logged by run "
-                f"{mine.run_id} in the target and by run {theirs.run_id} in {self.label}; "
-                "kept the target's")
+        # Producers are not compared: ``merge_outputs`` copies every output edge.
         new_tags = set(theirs.tags) - set(mine.tags)
         if new_tags:
             q.add_version_tags(self.target, mine.id, sorted(new_tags))
 
-    # ------------------------------------------------------------------ usages, aliases
+    # ------------------------------------------------------------------ edges, aliases
+    def merge_outputs(self) -> None:
+        """Every output edge of the sources, in the order they were logged (so that a
+        version without a producer in the target gets the earliest one)."""
+        every = sorted(
+            ((logged_at, number, run_id, version_id)
+             for number, (_, source) in enumerate(self.sources)
+             for run_id, version_id, logged_at in q.all_outputs(source)))
+        for logged_at, number, run_id, version_id in every:
+            target_version = self.version_map.get((number, version_id))
+            if target_version is not None and self.writer.output(run_id, target_version,
+                                                                 logged_at):
+                self.report.count("outputs added")
+
     def merge_usages(self) -> None:
         for number in range(len(self.sources)):
             self._use(number)
@@ -206,6 +214,7 @@ class _Merge:
         with self.writer.atomic():
             self.merge_runs()
             self.merge_versions()
+            self.merge_outputs()
             self.merge_usages()
             self.merge_aliases()
 

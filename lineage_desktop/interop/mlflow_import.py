@@ -91,6 +91,8 @@ class _Version:
     run_id: str | None
     metadata: dict[str, Any] = field(default_factory=dict)
     users: list[tuple[str, str]] = field(default_factory=list)  # (run id, used at)
+    # runs other than ``run_id`` that produced the same content -> when
+    also_logged_by: dict[str, str] = field(default_factory=dict)
 
 
 def _origin(version: ArtifactVersion) -> object:
@@ -130,8 +132,12 @@ class MlflowImporter:
         if known is None:
             self.versions[key] = version
             return version
+        if version.run_id is not None and version.run_id != known.run_id:
+            if known.run_id is None:
+                known.run_id = version.run_id
+            else:  # the same content from another run: that run's output edge too
+                known.also_logged_by.setdefault(version.run_id, version.created_at)
         known.created_at = min(known.created_at, version.created_at)
-        known.run_id = known.run_id or version.run_id
         return known
 
     def plan_datasets(self, run: Any, run_ids: set[str]) -> None:
@@ -235,6 +241,8 @@ class MlflowImporter:
                         self.project_id, version.name, version.type, [entry],
                         created_at=version.created_at, run_id=version.run_id,
                         metadata=version.metadata)
+                    for run_id, logged_at in sorted(version.also_logged_by.items()):
+                        self.writer.output(run_id, version_id, logged_at)
                     for run_id, used_at in version.users:
                         if self.writer.has_run(run_id) and \
                                 self.writer.use(run_id, version_id, used_at):

@@ -96,9 +96,11 @@ def run_events(store: Store, run_id: str) -> list[dict[str, Any]]:
     """The events of one recorded run, as ``export_events`` writes them."""
     run = store.run(run_id)
     usages = [(vid, used_at) for _, vid, used_at in q.all_usages(store, run_id=run_id)]
-    versions = {v.id: v for v in store.versions_by_ids([vid for vid, _ in usages])}
+    logged = [(vid, logged_at) for _, vid, logged_at in q.all_outputs(store, run_id=run_id)]
+    versions = {v.id: v for v in store.versions_by_ids([vid for vid, _ in usages + logged])}
     inputs = [(versions[vid], used_at) for vid, used_at in usages if vid in versions]
-    return EventBuilder(store).run_events(run, inputs, store.versions_logged_by(run_id))
+    outputs = [(versions[vid], logged_at) for vid, logged_at in logged if vid in versions]
+    return EventBuilder(store).run_events(run, inputs, outputs)
 
 
 class OpenLineageRun(Run):

@@ -111,9 +111,12 @@ class EventBuilder:
 
     def run_events(
         self, run: Run, inputs: Iterable[tuple[ArtifactVersion, str]],
-        outputs: Iterable[ArtifactVersion],
+        outputs: Iterable[tuple[ArtifactVersion, str]],
     ) -> list[dict[str, Any]]:
-        """START, then the final (or RUNNING) event of one run."""
+        """START, then the final (or RUNNING) event of one run; ``inputs`` are
+        ``(version, used at)`` and ``outputs`` ``(version, logged at)`` pairs (every
+        version the run logged, also those whose first producer is another run)."""
+        outputs = list(outputs)
         job_origin = _imported(run.config, "job")
         job = {"namespace": job_origin.get("namespace") or namespace_of(run.entity, run.project),
                "name": job_origin.get("name") or run.job_type or run.name,
@@ -136,7 +139,12 @@ class EventBuilder:
             entry["inputFacets"] = {FACET: _facet(
                 f"{OWN_SCHEMA}#/$defs/LineageDesktopInputFacet", usedAt=used_at)}
             input_list.append(entry)
-        output_list = [self.dataset(v) for v in outputs]
+        output_list = []
+        for version, logged_at in outputs:
+            entry = self.dataset(version)
+            entry["outputFacets"] = {FACET: _facet(
+                f"{OWN_SCHEMA}#/$defs/LineageDesktopOutputFacet", loggedAt=logged_at)}
+            output_list.append(entry)
         started = run.started_at or ""
         events = [self._event("START", started, run_part, job, input_list, [])]
         final = {"finished": "COMPLETE", "failed": "FAIL", "crashed": "ABORT"}.get(run.state)
@@ -144,7 +152,7 @@ class EventBuilder:
             events.append(self._event(final, run.finished_at or started, run_part, job,
                                       input_list, output_list))
         elif output_list:
-            moment = max([started] + [v.created_at or "" for v in outputs])
+            moment = max([started] + [logged_at or "" for _, logged_at in outputs])
             events.append(self._event("RUNNING", moment, run_part, job, input_list,
                                       output_list))
         return events
@@ -177,15 +185,17 @@ def export_events(
         used: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for run_id, version_id, used_at in q.all_usages(store, proj.id):
             used[run_id].append((version_id, used_at))
-        outside = {vid for pairs in used.values() for vid, _ in pairs} - set(versions)
+        logged: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for run_id, version_id, logged_at in q.all_outputs(store, proj.id):
+            logged[run_id].append((version_id, logged_at))
+        outside = {vid for pairs in [*used.values(), *logged.values()] for vid, _ in pairs} \
+            - set(versions)
         versions.update({v.id: v for v in store.versions_by_ids(outside)})
-        logged: dict[str, list[ArtifactVersion]] = defaultdict(list)
-        for version in versions.values():
-            if version.run_id is not None:
-                logged[version.run_id].append(version)
         for run in runs:
             inputs = [(versions[vid], used_at) for vid, used_at in used[run.id]]
-            for event in builder.run_events(run, inputs, logged[run.id]):
+            outputs = [(versions[vid], logged_at) for vid, logged_at in logged[run.id]
+                       if vid in versions]
+            for event in builder.run_events(run, inputs, outputs):
                 events.append((event["eventTime"], len(events), event))
         touched = {vid for pairs in used.values() for vid, _ in pairs}
         for version in versions.values():

@@ -61,6 +61,8 @@ class _Planned:
     metadata: dict[str, Any] = field(default_factory=dict)
     tags: list[str] = field(default_factory=list)
     aliases: list[str] | None = None
+    # every run whose events list the version as an output -> when it logged it
+    producers: dict[str, str] = field(default_factory=dict)
 
 
 def _origin(version: ArtifactVersion) -> tuple[Any, Any]:
@@ -239,18 +241,38 @@ class OpenLineageImporter:
                 digest = plan.digest or manifest_digest([(e.path, e.digest) for e in plan.entries])
                 known = planned.get((plan.project_id, plan.name, digest))
                 if known is None or (known.run_id is None and plan.run_id is not None):
-                    planned[(plan.project_id, plan.name, digest)] = plan
+                    if known is not None:
+                        plan.producers = {**known.producers, **plan.producers}
+                    planned[(plan.project_id, plan.name, digest)] = known = plan
+                if is_output and event.kind == "run":
+                    # Every run that wrote the content keeps its output edge, also when
+                    # an earlier run wrote the same version.
+                    known.producers.setdefault(self._run_ids[event.run_id],
+                                               self._logged_at(event, ref))
         return sorted(planned.values(), key=lambda p: (p.created_at, p.name, p.order))
+
+    @staticmethod
+    def _logged_at(event: Event, ref: DatasetRef) -> str:
+        own = ref.io_facets.get(FACET)
+        if isinstance(own, dict) and own.get("loggedAt"):
+            return parse_time(own["loggedAt"])
+        return event.time
 
     def write_versions(self, plans: list[_Planned]) -> None:
         for plan in plans:
+            # The first producer is written with the others when the events say when
+            # it logged the version; it stays first (``logged_by``) either way.
+            first = None if plan.run_id in plan.producers else plan.run_id
             try:
                 with self.writer.atomic():
-                    _, created = self.writer.put_version(
+                    version_id, created = self.writer.put_version(
                         plan.project_id, plan.name, plan.type, plan.entries,
-                        created_at=plan.created_at, run_id=plan.run_id, digest=plan.digest,
+                        created_at=plan.created_at, run_id=first, digest=plan.digest,
                         description=plan.description, metadata=plan.metadata, tags=plan.tags,
                         aliases=plan.aliases)
+                    for run_id in sorted(plan.producers, key=lambda r: (
+                            r != plan.run_id, plan.producers[r], r)):
+                        self.writer.output(run_id, version_id, plan.producers[run_id])
             except (LineageError, ValueError, TypeError) as exc:
                 self._fail([plan.event], f"version of {plan.name}: {exc}")
                 continue

@@ -1,8 +1,10 @@
-"""Idempotent writes shared by the importers: runs by id, versions by digest, usages once.
+"""Idempotent writes shared by the importers: runs by id, versions by digest, usages and
+outputs once.
 
 Importers keep the original times of the other tool, so they write through the store's
 methods (``insert_run``, ``log_version`` with ``created_at``, ``add_usage`` with
-``used_at``) rather than through ``sdk.Run``, which stamps records with its own clock.
+``used_at``, ``add_output`` with ``logged_at``) rather than through ``sdk.Run``, which
+stamps records with its own clock.
 """
 from __future__ import annotations
 
@@ -120,15 +122,16 @@ class LineageWriter:
     ) -> tuple[int, bool]:
         """Record a version unless one with the same digest exists; ``(id, created)``.
 
-        An existing version without a producer is given ``run_id``. With ``aliases`` None,
+        ``run_id`` gets its output edge either way (logged at ``created_at``), and becomes
+        the producer of an existing version that has none. With ``aliases`` None,
         ``latest`` is added when the version is the newest of its artifact, so that
         importing history out of order never moves ``latest`` back.
         """
         digest = digest or manifest_digest([(e.path, e.digest) for e in entries])
         found = self.find_version(project_id, name, digest)
         if found is not None:
-            if run_id is not None and found.run_id is None and self.has_run(run_id):
-                q.claim_version(self.store, found.id, run_id)
+            if run_id is not None:
+                self.output(run_id, found.id, created_at)
             return found.id, False
         if aliases is None:
             newest = q.newest_version(self.store, project_id, name)
@@ -139,6 +142,11 @@ class LineageWriter:
             list(entries), files, description, metadata or {}, list(aliases), list(tags),
             run_id if run_id is not None and self.has_run(run_id) else None, created_at)
         return logged.version_id, logged.created
+
+    def output(self, run_id: str, version_id: int, logged_at: str) -> bool:
+        """Record once that a run logged a version (when the run is in the store); True if
+        the edge is new."""
+        return self.has_run(run_id) and self.store.add_output(run_id, version_id, logged_at)
 
     def use(self, run_id: str, version_id: int, used_at: str) -> bool:
         """Record a usage once; True if it is new."""

@@ -64,14 +64,6 @@ def newest_version(store: Store, project_id: int, name: str) -> ArtifactVersion 
     return latest_version_at(store, project_id, name, "9999-12-31T23:59:59.999999Z")
 
 
-def claim_version(store: Store, version_id: int, run_id: str) -> bool:
-    """Record ``run_id`` as the producer of a version that has none; True if it did."""
-    with store.transaction() as conn:
-        cursor = conn.execute("UPDATE versions SET run_id = ? WHERE id = ? AND run_id IS NULL",
-                              (run_id, version_id))
-        return cursor.rowcount > 0
-
-
 def set_alias_at(store: Store, version_id: int, alias: str, set_at: str) -> None:
     """Point ``alias`` at a version, recording the move at ``set_at`` (an import keeps
     the original time so that lineage "as of" a past moment stays right)."""
@@ -120,10 +112,33 @@ def alias_times(store: Store) -> dict[tuple[int, str], str]:
         "AND h.version_id = a.version_id GROUP BY a.version_id, a.alias")}
 
 
+def all_outputs(
+    store: Store, project_id: int | None = None, run_id: str | None = None
+) -> list[tuple[str, int, str]]:
+    """``(run id, version id, logged at)`` of every output edge (of runs of one project,
+    of one run, or all), in time order; on a store before schema 4, the producers that
+    ``versions`` records."""
+    sql = (f"SELECT o.run_id, o.version_id, o.logged_at FROM {store.outputs_table()} o "
+           "JOIN runs r ON r.id = o.run_id")
+    clauses, params = [], []
+    if project_id is not None:
+        clauses.append("r.project_id = ?")
+        params.append(project_id)
+    if run_id is not None:
+        clauses.append("o.run_id = ?")
+        params.append(run_id)
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    return [tuple(row) for row in store._conn.execute(  # type: ignore[misc]
+        sql + " ORDER BY o.logged_at, o.run_id, o.version_id", params)]
+
+
 def versions_of_runs(store: Store, run_ids: Iterable[str]) -> list[ArtifactVersion]:
-    """Versions logged by any of ``run_ids``."""
-    return store._versions_where("v.run_id IN (SELECT value FROM json_each(?))",
-                                 (json.dumps(list(run_ids)),), order="v.created_at, a.name, v.idx")
+    """Versions logged (output) by any of ``run_ids``."""
+    return store._versions_where(
+        f"v.id IN (SELECT o.version_id FROM {store.outputs_table()} o "
+        "WHERE o.run_id IN (SELECT value FROM json_each(?)))",
+        (json.dumps(list(run_ids)),), order="v.created_at, a.name, v.idx")
 
 
 def add_usage_if_new(store: Store, run_id: str, version_id: int, used_at: str) -> bool:
@@ -154,9 +169,9 @@ __all__ = [
     "add_version_tags",
     "alias_holder",
     "alias_times",
+    "all_outputs",
     "all_usages",
     "all_versions",
-    "claim_version",
     "first_version",
     "forget_cached_ids",
     "latest_version_at",

@@ -6,12 +6,13 @@ import os
 import socket
 import warnings
 from collections.abc import Callable
-from pathlib import Path
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
 from lineage_desktop.records import (
     ArtifactNotFound,
+    InvalidRunId,
     LineageError,
     TypeMismatch,
 )
@@ -22,7 +23,20 @@ from lineage_desktop.sdk import hooks, stores
 from lineage_desktop.sdk.artifact import Artifact
 from lineage_desktop.sdk.names import friendly_name, new_run_id
 from lineage_desktop.sdk.refs import parse_artifact_ref
-from lineage_desktop.sdk.validation import validate_aliases, validate_name, validate_type
+from lineage_desktop.sdk.sources import local_path
+from lineage_desktop.sdk.validation import (
+    MAX_TEXT_NAME,
+    PROJECT_FORBIDDEN,
+    validate_aliases,
+    validate_json_object,
+    validate_name,
+    validate_project,
+    validate_run_id,
+    validate_run_tags,
+    validate_tags,
+    validate_text,
+    validate_type,
+)
 from lineage_desktop.store import Store, utc_now
 
 
@@ -35,10 +49,44 @@ class RunFinished(LineageError, RuntimeError):
 
 
 def default_entity() -> str:
+    """The login name, with the characters an entity name cannot hold made ``_`` (a
+    Windows domain login is ``DOMAIN\\user``)."""
     try:
-        return getpass.getuser()
+        login = getpass.getuser()
     except (KeyError, OSError):  # no login name in some containers
         return "local"
+    safe = "".join("_" if c in PROJECT_FORBIDDEN or not c.isprintable() else c for c in login)
+    return safe.strip()[:128] or "local"
+
+
+@dataclass(frozen=True, slots=True)
+class RunFields:
+    """What ``init`` was given, checked (W&B's rules) before anything is written."""
+
+    project: str
+    entity: str
+    name: str | None
+    job_type: str | None
+    group: str | None
+    config: dict[str, Any]
+    notes: str | None
+    tags: tuple[str, ...]
+    run_id: str | None
+
+    @classmethod
+    def checked(cls, project: object, entity: object, name: object, job_type: object,
+                group: object, config: object, notes: object, tags: object,
+                run_id: object) -> "RunFields":
+        return cls(
+            project=validate_project(project),
+            entity=default_entity() if entity is None else validate_project(entity, "entity"),
+            name=validate_text(name, "run name", MAX_TEXT_NAME) or None,
+            job_type=validate_text(job_type, "job type", MAX_TEXT_NAME),
+            group=validate_text(group, "group", MAX_TEXT_NAME),
+            config=validate_json_object(config, "config"),
+            notes=validate_text(notes, "notes"),
+            tags=validate_run_tags(tags),
+            run_id=None if run_id is None else validate_run_id(run_id))
 
 
 class Run:
@@ -52,26 +100,32 @@ class Run:
         started_at: str | None = None, clock: Callable[[], str] | None = None,
         author: str | None = None, host: str | None = None,
     ) -> None:
+        # Everything is checked before the first write (the project row).
+        fields = RunFields.checked(project, entity, name, job_type, group, config, notes,
+                                   tags, run_id)
+        if fields.run_id is not None and store.runs_by_ids([fields.run_id]):
+            raise InvalidRunId(f"a run with id {fields.run_id!r} already exists in "
+                               f"{store.path}; run ids are unique per store")
         # The clock stamps every record of the run; importers and the demo pass their own.
         self._clock = clock or utc_now
         self._store = store
-        self.project = project
-        self.entity = entity or default_entity()
-        self._project_id = store.ensure_project(self.entity, project)
-        self.id = run_id or new_run_id()
-        self.name = name or friendly_name(self._run_number())
-        self.job_type = job_type
-        self.group = group
-        self.config: dict[str, Any] = dict(config or {})
-        self.notes = notes
-        self.tags = tuple(tags or ())
+        self.project = fields.project
+        self.entity = fields.entity
+        self._project_id = store.ensure_project(self.entity, self.project)
+        self.id = fields.run_id or new_run_id()
+        self.name = fields.name or friendly_name(self._run_number())
+        self.job_type = fields.job_type
+        self.group = fields.group
+        self.config: dict[str, Any] = fields.config
+        self.notes = fields.notes
+        self.tags = fields.tags
         self.state = "running"
         self.started_at = started_at or self._clock()
         store.insert_run(self._project_id, RunRecord(
-            id=self.id, project=project, entity=self.entity, name=self.name,
-            job_type=job_type, group=group, author=author or default_entity(),
+            id=self.id, project=self.project, entity=self.entity, name=self.name,
+            job_type=self.job_type, group=self.group, author=author or default_entity(),
             host=host or socket.gethostname(), state="running", started_at=self.started_at,
-            config=self.config, notes=notes, tags=self.tags))
+            config=self.config, notes=self.notes, tags=self.tags))
         hooks.notify("run_started", self)
 
     def _run_number(self) -> int:
@@ -100,6 +154,9 @@ class Run:
         """End the run: ``finished`` on exit code 0 (or None), ``failed`` otherwise."""
         if self.state != "running":
             return
+        # run.config may have changed since init: refused (and the run left running, to
+        # finish again once fixed) rather than written as JSON that readers cannot parse.
+        validate_json_object(self.config, "config")
         self.state = "finished" if not exit_code else "failed"
         self._store.update_run(self.id, state=self.state, finished_at=finished_at or self._clock(),
                                exit_code=0 if exit_code is None else exit_code,
@@ -165,7 +222,7 @@ class Run:
         if isinstance(artifact_or_path, Artifact):
             artifact = artifact_or_path
         else:
-            path = Path(artifact_or_path)
+            path = local_path(artifact_or_path, "file or folder")
             artifact = Artifact(validate_name(name or f"run-{self.id}-{path.name}"),
                                 validate_type(type or "unspecified"))
             if path.is_dir():
@@ -177,13 +234,25 @@ class Run:
             return artifact
         return self._commit(artifact, aliases, tags, run_id=self.id)
 
+    def _check_type(self, artifact: Artifact) -> None:
+        # Checked here as well as in the store's transaction: the store copies the blobs
+        # in before its transaction, so its refusal would leave them behind.
+        existing = self._store.artifact_type_of(self._project_id, artifact.source_name)
+        if existing is not None and existing != artifact.type:
+            raise TypeMismatch(f"artifact {artifact.source_name!r} has type {existing!r}, "
+                               f"cannot log it as {artifact.type!r}")
+
     def _commit(self, artifact: Artifact, aliases: list[str] | None,
                 tags: list[str] | None, run_id: str | None) -> Artifact:
+        # Every check before the first write: blobs are copied in before the transaction.
         wanted = ["latest", *[a for a in validate_aliases(aliases) if a != "latest"]]
+        checked_tags = validate_tags(tags)
+        metadata = artifact._check_loggable()
+        self._check_type(artifact)
         logged = self._store.log_version(
             self._project_id, artifact.source_name, artifact.type, artifact.digest,
             artifact.files(), artifact._pending_files(), artifact.description,
-            artifact.metadata, wanted, list(tags or ()), run_id, self._clock())
+            metadata, wanted, checked_tags, run_id, self._clock())
         record = self._store.version_by_id(logged.version_id)
         if not logged.created:
             warnings.warn(
@@ -210,9 +279,16 @@ def init(
     id: str | None = None,
 ) -> Run:
     """Start a run recording into ``store`` (argument, ``$LINEAGE_DESKTOP_STORE``, or
-    ``./lineage.db``). Returns a ``Run``, usable as a context manager."""
+    ``./lineage.db``). Returns a ``Run``, usable as a context manager.
+
+    Every argument is checked (W&B's rules) before the store is opened, so a refusal
+    leaves no trace, not even a new store file."""
+    project = project or "uncategorized"
+    RunFields.checked(project, entity, name, job_type, group, config, notes, tags, id)
+    if store is not None and not isinstance(store, Store):
+        local_path(store, "store file")
     writer = stores.writer(store)
     writer.mark_crashed_runs()  # runs of this host whose process died, before this one starts
-    return Run(writer, project or "uncategorized", entity=entity, name=name,
+    return Run(writer, project, entity=entity, name=name,
                job_type=job_type, group=group, config=config, notes=notes, tags=tags,
                run_id=id)

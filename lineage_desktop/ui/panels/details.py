@@ -50,6 +50,7 @@ ARTIFACT_FIELDS = (
     ("type", "Type"),
     ("created", "Created"),
     ("logged_by", "Logged by"),
+    ("also_logged_by", "Also logged by"),
     ("size", "Size"),
     ("file_count", "Files"),
     ("digest", "Digest"),
@@ -102,6 +103,11 @@ class _WrappedValue(QPlainTextEdit):
         height = lines * metrics.lineSpacing() + 6
         if self.height() != height:
             self.setFixedHeight(height)
+
+
+def _run_label(run_id: str, run_names: dict[str, str]) -> str:
+    name = run_names.get(run_id)
+    return f"{name} ({run_id})" if name else run_id
 
 
 def _text(value: Any) -> str:
@@ -349,8 +355,10 @@ class NodeDetails(QWidget):
         self._set_row("created", human_time(a.get("created_at")) if a.get("created_at") else None)
         run_id = a.get("logged_by")
         if run_id:
-            name = run_names.get(str(run_id))
-            self._set_row("logged_by", f"{name} ({run_id})" if name else str(run_id))
+            self._set_row("logged_by", _run_label(str(run_id), run_names))
+            # Runs that logged the same content again (the version was reused).
+            others = [str(r) for r in a.get("producers") or () if str(r) != str(run_id)]
+            self._set_row("also_logged_by", [_run_label(r, run_names) for r in others] or None)
         elif not a.get("missing"):
             self._set_row("logged_by", "no run (logged outside a run)")
         if a.get("size") is not None:

@@ -32,6 +32,8 @@ class ApiRun:
         return hash(self.record.id)
 
     def logged_artifacts(self) -> list["Artifact"]:
+        """Every version the run logged, also content equal to an existing version (the
+        run then reused it; its ``logged_by()`` stays the run that logged it first)."""
         from lineage_desktop.sdk.artifact import Artifact
 
         return [Artifact._from_record(self._store, v)

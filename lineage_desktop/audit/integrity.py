@@ -1,8 +1,12 @@
 """Integrity audit: re-hash content, mark compromised versions and what they taint.
 
 A version is *compromised* when a stored or referenced file no longer matches its
-digest (changed or missing). Every run that consumed a compromised version, directly or
-further down, and every version those runs logged, is *tainted*.
+digest (changed or missing), cannot be read, or is refused unread because the store
+names it unsafely (a path or digest reaching outside the store, a linked blob, a
+reference into a protected location): the checks are the verify engine's
+(``sdk/integrity.py``), the same for the window, the report and ``verify``. Every run
+that consumed a compromised version, directly or further down, and every version those
+runs logged, is *tainted*.
 """
 from __future__ import annotations
 

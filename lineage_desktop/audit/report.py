@@ -81,6 +81,11 @@ def _node_rows(graph: nx.DiGraph, integrity: IntegrityReport | None) -> str:
     return "\n".join(parts)
 
 
+def _why(detail: str | None) -> str:
+    # Why an entry was refused or unreadable; it quotes store text, so it is escaped.
+    return f"<br><span class='muted'>{escape(detail)}</span>" if detail else ""
+
+
 def _integrity_html(integrity: IntegrityReport | None) -> str:
     if integrity is None:
         return "<p class='muted'>Integrity was not checked.</p>"
@@ -89,7 +94,7 @@ def _integrity_html(integrity: IntegrityReport | None) -> str:
                 "recorded digests.</p>")
     rows = "".join(
         f"<tr><td>{escape(c.artifact)}</td><td>{escape(c.path)}</td>"
-        f"<td class='bad'>{escape(c.status)}</td><td>{_cell(c.expected)}</td>"
+        f"<td class='bad'>{escape(c.status)}{_why(c.detail)}</td><td>{_cell(c.expected)}</td>"
         f"<td>{_cell(c.actual)}</td></tr>" for c in integrity.problems())
     tainted = ", ".join(escape(k) for k in sorted(integrity.tainted)) or "none"
     return (f"<p class='bad'>{len(integrity.compromised)} of {integrity.checked} versions "

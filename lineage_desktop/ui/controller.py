@@ -55,6 +55,8 @@ class LineageController(QObject):
     - ``history_changed(bool, bool)``: whether Back and Forward are possible.
     - ``data_changed()``: another process committed to the open store.
     - ``problem(str)``: a non-fatal error to show in the window.
+    - ``layout_notice(str)``: for the status line: layouts had to run in this process
+      (the layout worker died twice, or cannot start at all).
     """
 
     store_opened = Signal(str)
@@ -70,6 +72,7 @@ class LineageController(QObject):
     history_changed = Signal(bool, bool)
     data_changed = Signal()
     problem = Signal(str)
+    layout_notice = Signal(str)
 
     def __init__(
         self,
@@ -84,6 +87,7 @@ class LineageController(QObject):
         self.history = History()
         self._worker = QueryWorker(self, synchronous=synchronous)
         self._layout = LayoutRunner(self, synchronous=synchronous)
+        self._layout.notice.connect(self._on_layout_notice)
         self._store: Store | None = None
         self._path: Path | None = None
         self._model: LineageModel | None = None
@@ -129,6 +133,11 @@ class LineageController(QObject):
     @property
     def depths(self) -> tuple[int | None, int | None]:
         return self._upstream, self._downstream
+
+    @property
+    def layouts(self) -> LayoutRunner:
+        """The layout runner (where layouts run: ``mode``, ``service``); for diagnostics."""
+        return self._layout
 
     def is_busy(self) -> bool:
         return bool(self._busy)
@@ -445,6 +454,12 @@ class LineageController(QObject):
     def _on_layout_error(self, snap: GraphSnapshot, exc: BaseException) -> None:
         self._done("layout")
         self.lineage_failed.emit(snap.focus, f"The layout failed: {exc}")
+
+    @Slot(str)
+    def _on_layout_notice(self, message: str) -> None:
+        if "layout" in self._busy:  # the busy indicator says where the wait comes from
+            self._set_busy("layout", "Laying out in this process…")
+        self.layout_notice.emit(message)
 
     # --- user intents on the graph ----------------------------------------------------
 

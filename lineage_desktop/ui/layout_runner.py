@@ -4,6 +4,10 @@ Graphviz holds the GIL while it lays out, so layouts run in a worker *process* t
 the layout layer's ``LayoutService``; its completion callback may run on any thread, so
 the result is handed to the UI thread with a queued signal. Request ids let the caller
 drop stale answers. ``synchronous=True`` lays out inline (tests, headless use).
+
+A worker that dies is the service's business: it starts a fresh one and runs the
+request again (see ``lineage_desktop.layout.service``). What the user should hear about
+(a layout that had to run in this process, a worker given up on) arrives as ``notice``.
 """
 
 from __future__ import annotations
@@ -11,11 +15,9 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Callable
-from concurrent.futures.process import BrokenProcessPool
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from lineage_desktop.layout.compute import compute_layout
 from lineage_desktop.layout.service import LayoutService
 from lineage_desktop.layout.types import LayoutRequest, LayoutResult
 
@@ -26,29 +28,55 @@ Failed = Callable[[BaseException], None]
 
 
 class LayoutRunner(QObject):
-    """Submit ``LayoutRequest``s; the newest one's answer reaches ``on_done``."""
+    """Submit ``LayoutRequest``s; the newest one's answer reaches ``on_done``.
 
+    Signals: ``notice(str)``: a message for the status line about where layouts run
+    (emitted on the UI thread, from the event loop).
+    """
+
+    notice = Signal(str)
     _delivered = Signal(int, bool, object)  # request id, ok, result or exception
+    _noticed = Signal(str)  # from any thread; re-emitted as ``notice`` on the UI thread
 
-    def __init__(self, parent: QObject | None = None, synchronous: bool = False) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        synchronous: bool = False,
+        service_factory: Callable[..., LayoutService] = LayoutService,
+    ) -> None:
+        """``service_factory(sync=..., on_notice=...)`` builds the layout service (tests
+        pass ``partial(LayoutService, initializer=...)`` to make workers fail)."""
         super().__init__(parent)
         self._ids = itertools.count(1)
         self._latest = 0
         self._callbacks: dict[int, tuple[Done, Failed]] = {}
-        self._requests: dict[int, LayoutRequest] = {}
         self._synchronous = synchronous
-        self._service: LayoutService | None = LayoutService(sync=synchronous)
+        self._service: LayoutService | None = service_factory(
+            sync=synchronous, on_notice=self._noticed.emit
+        )
         # Spawn the worker process now: the first layout should not wait for Python to
         # start and Graphviz to load.
         self._service.warm_up()
         # Queued even when emitted on the UI thread: answers always arrive from the
         # event loop, never inside submit().
         self._delivered.connect(self._on_self_delivered, Qt.ConnectionType.QueuedConnection)
+        self._noticed.connect(self._on_self_noticed, Qt.ConnectionType.QueuedConnection)
 
     @property
     def synchronous(self) -> bool:
         """True when layouts run inline on the calling thread."""
         return self._synchronous
+
+    @property
+    def mode(self) -> str:
+        """Where layouts run: ``"worker"``, ``"inline"`` (in this process, for good: the
+        worker cannot start), ``"sync"`` or ``"stopped"`` (after ``shutdown``)."""
+        return self._service.mode if self._service is not None else "stopped"
+
+    @property
+    def service(self) -> LayoutService | None:
+        """The layout service (None after ``shutdown``); for diagnostics and tests."""
+        return self._service
 
     def pending(self) -> bool:
         """True while the newest request has not been answered."""
@@ -60,7 +88,6 @@ class LayoutRunner(QObject):
         request_id = next(self._ids)
         self._latest = request_id
         self._callbacks = {request_id: (on_done, on_error)}  # older answers are stale
-        self._requests = {request_id: request}
         if self._service is None:
             return request_id  # shut down: nothing will answer
         try:
@@ -77,7 +104,6 @@ class LayoutRunner(QObject):
         """Forget the pending request."""
         self._latest = next(self._ids)
         self._callbacks.clear()
-        self._requests.clear()
 
     def shutdown(self) -> None:
         """Stop the worker process."""
@@ -98,27 +124,12 @@ class LayoutRunner(QObject):
         if callbacks is None or request_id != self._latest:
             return
         on_done, on_error = callbacks
-        request = self._requests.pop(request_id, None)
-        if not ok and isinstance(result, BrokenProcessPool) and request is not None:
-            # The worker process cannot run here (a script without the
-            # ``if __name__ == "__main__"`` guard, a sandbox without fork/spawn...): a
-            # window that lays out inline is better than one that never draws.
-            log.warning("layout worker unavailable (%s); laying out in this process", result)
-            self._fall_back_to_inline()
-            try:
-                result, ok = compute_layout(request), True
-            except Exception as exc:  # noqa: BLE001 - reported like any layout error
-                result = exc
         if ok:
             on_done(result)  # type: ignore[arg-type]
         else:
             on_error(result)  # type: ignore[arg-type]
 
-    def _fall_back_to_inline(self) -> None:
-        if self._service is not None and not self._synchronous:
-            try:
-                self._service.shutdown(wait=False)
-            except Exception:  # noqa: BLE001 - it is broken already
-                log.debug("broken layout service did not shut down cleanly", exc_info=True)
-            self._service = LayoutService(sync=True)
-            self._synchronous = True
+    @Slot(str)
+    def _on_self_noticed(self, message: str) -> None:
+        if self._service is not None:  # not after shutdown
+            self.notice.emit(message)

@@ -204,6 +204,7 @@ class MainWindow(QMainWindow):
         c.busy_changed.connect(self._on_controller_busy_changed)
         c.history_changed.connect(self._on_controller_history_changed)
         c.problem.connect(self._on_controller_problem)
+        c.layout_notice.connect(self._on_controller_layout_notice)
 
         scene.node_activated.connect(c.refocus)
         scene.hide_requested.connect(c.hide)
@@ -349,6 +350,10 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_controller_problem(self, message: str) -> None:
         self.banner.show_message(message, "warning")
+
+    @Slot(str)
+    def _on_controller_layout_notice(self, message: str) -> None:
+        self.notify(message, "warning")
 
     def notify(self, message: str, kind: str = "info") -> None:
         """A non-modal message in the banner and the status line (kind: error, warning,

@@ -8,7 +8,7 @@ from lineage_desktop.audit import diff_versions
 from lineage_desktop.cli.formatting import (
     add_as_of,
     dump_json,
-    emit,
+    emit_lines,
     format_value,
     human_size,
     one_line_errors,
@@ -61,5 +61,5 @@ def run(args: argparse.Namespace) -> int:
         lines += [f"  - {label} (only upstream of {diff.a})" for label in diff.inputs_only_a]
         lines += [f"  + {label} (only upstream of {diff.b})" for label in diff.inputs_only_b]
         lines += [f"  ~ {name}: {a} -> {b}" for name, (a, b) in diff.inputs_changed.items()]
-    emit("\n".join(lines))
+    emit_lines(lines)  # paths, keys and labels from the store: one safe line each
     return 0

@@ -13,9 +13,11 @@ from lineage_desktop.cli.formatting import (
     emit,
     one_line_errors,
     open_api,
+    plain,
     short_time,
     table,
 )
+from lineage_desktop.graph.export import dumps_strict
 
 EXAMPLES = """\
 examples:
@@ -50,12 +52,10 @@ def run(args: argparse.Namespace) -> int:
     if args.csv:
         text = impact_csv(rows)
     elif args.json:
-        import json
-
-        text = json.dumps({"ref": args.ref, "count": len(rows),
-                           "rows": [asdict(r) for r in rows]}, indent=2) + "\n"
+        data = {"ref": args.ref, "count": len(rows), "rows": [asdict(r) for r in rows]}
+        text = dumps_strict(data, indent=2) + "\n"
     else:
-        lines = [f"{len(rows)} nodes downstream of {args.ref}"]
+        lines = [plain(f"{len(rows)} nodes downstream of {args.ref}")]
         lines += table(([str(r.level), r.kind, r.name, r.type, r.version, short_time(r.created),
                          r.author] for r in rows),
                        headers=["level", "kind", "name", "type", "version", "created", "author"])
@@ -63,9 +63,9 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     elif args.json:
-        dump_json(__import__("json").loads(text))
+        dump_json(data)
     else:
-        emit(text.rstrip("\n"))
+        emit(text.rstrip("\n"))  # terminal-safe; -o FILE keeps a CSV exactly as read
     return 0
 
 

@@ -10,6 +10,7 @@ from lineage_desktop.cli.formatting import (
     add_as_of,
     dump_json,
     emit,
+    emit_lines,
     human_size,
     one_line_errors,
     open_api,
@@ -52,7 +53,10 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         dump_json([collection_json(c, versions) for c, versions in listing])
         return 0
-    emit("\n".join(text_lines(listing, args.long)) if listing else "no artifacts")
+    if listing:
+        emit_lines(text_lines(listing, args.long))
+    else:
+        emit("no artifacts")
     return 0
 
 
@@ -68,8 +72,12 @@ def collect(api: Api, type_name: str | None) -> list[tuple[ArtifactCollection,
                            asked=type_name, suggestions=close)
     listing = []
     for collection in api.artifact_collections(type_name):
-        ref = f"{collection.entity}/{collection.project}/{collection.name}"
-        versions = [a.record for a in api.artifact_versions(ref)]
+        # By project record, not by an "entity/project/name" string: a project name
+        # holding '/' (written by an older version or another tool) would not parse.
+        versions = [v for project in api.store.find_projects(collection.project,
+                                                             collection.entity)
+                    for v in api.store.artifact_versions(collection.name, project.id,
+                                                         api.as_of)]
         listing.append((collection, sorted(versions, key=lambda v: v.index)))
     return listing
 

@@ -8,7 +8,7 @@ from typing import Any
 from lineage_desktop.cli.formatting import (
     add_as_of,
     dump_json,
-    emit,
+    emit_lines,
     field_lines,
     format_value,
     human_duration,
@@ -60,9 +60,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         dump_json(data)
     elif data["kind"] == "run":
-        emit("\n".join(run_lines(data)))
+        emit_lines(run_lines(data))
     else:
-        emit("\n".join(version_lines(data)))
+        emit_lines(version_lines(data))
     return 0
 
 

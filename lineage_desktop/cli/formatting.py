@@ -7,7 +7,6 @@ add keys freely, never rename or remove one.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import sys
@@ -15,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, NoReturn
 
+from lineage_desktop.graph.export import dumps_strict
 from lineage_desktop.records import (
     ArtifactNotFound,
     ArtifactVersion,
@@ -170,13 +170,23 @@ def run_json(run: ApiRun) -> dict[str, Any]:
 
 
 def dump_json(data: Any) -> None:
-    """Indented, key-order-preserving JSON with a final newline (UTF-8 kept readable)."""
-    emit(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    """Indented, key-order-preserving JSON with a final newline (UTF-8 kept readable):
+    strict (NaN and infinities a store may hold become strings) and terminal-safe
+    (characters a terminal would act on are ``\\u`` escapes), see ``dumps_strict``."""
+    emit(dumps_strict(data, indent=2, ensure_ascii=False))
+
+
+def emit_lines(lines: Iterable[str]) -> None:
+    """Print text lines for people, each one terminal-safe line (``plain``)."""
+    emit("\n".join(map(plain, lines)))
 
 
 def emit(text: str) -> None:
-    """Print ``text`` (plus a newline) on stdout. A reader that stops early (``| head``)
-    is not an error: the rest of the output is dropped quietly."""
+    """Print ``text`` (plus a newline) on stdout, terminal-safe: any character that is
+    not printable, except the newlines between lines, is shown as ``?`` (a last guard;
+    text outputs use ``plain`` and JSON escapes such characters). A reader that stops
+    early (``| head``) is not an error: the rest of the output is dropped quietly."""
+    text = terminal_safe(text)
     try:
         sys.stdout.write(text + "\n")
         sys.stdout.flush()
@@ -234,17 +244,27 @@ def short_time(text: str | None) -> str:
 
 
 def plain(value: Any) -> str:
-    """One line of terminal-safe text: control characters (escape sequences a store
-    might hold) shown as ``?``, newlines as spaces."""
+    """One line of terminal-safe text: control characters (escape sequences, BEL, CR a
+    store might hold) and every other character that is not printable shown as ``?``,
+    newlines as spaces. The one escaping of every text output of the command line."""
     text = "-" if value is None else str(value)
+    if text.isprintable():
+        return text
     text = text.replace("\r\n", " ").replace("\n", " ")
     return "".join(c if c.isprintable() else "?" for c in text)
+
+
+def terminal_safe(text: str) -> str:
+    """``plain`` for each line of ``text``, keeping the newlines between them."""
+    if text.isprintable():
+        return text
+    return "\n".join(line if line.isprintable() else plain(line) for line in text.split("\n"))
 
 
 def format_value(value: Any) -> str:
     """A metadata or config value on one line (nested values as compact JSON)."""
     if isinstance(value, (dict, list, tuple)):
-        return plain(json.dumps(value, ensure_ascii=False, default=str))
+        return plain(dumps_strict(value, ensure_ascii=False))
     return plain(value)
 
 
@@ -270,7 +290,8 @@ def field_lines(pairs: Iterable[tuple[str, Any]], indent: str = "",
     pairs = list(pairs)
     if width is None:
         width = max((len(label) for label, _ in pairs), default=0) + 1
-    return [f"{indent}{(label + ':').ljust(width)} {plain(value)}" for label, value in pairs]
+    return [f"{indent}{(plain(label) + ':').ljust(width)} {plain(value)}"
+            for label, value in pairs]
 
 
 __all__ = [
@@ -279,6 +300,7 @@ __all__ = [
     "add_depths",
     "dump_json",
     "emit",
+    "emit_lines",
     "field_lines",
     "format_value",
     "human_duration",
@@ -292,6 +314,7 @@ __all__ = [
     "run_json",
     "short_time",
     "table",
+    "terminal_safe",
     "version_brief",
     "version_json",
 ]

@@ -2,11 +2,16 @@
 
 All outputs are deterministic: nodes ordered by level then key, edges sorted. A raw
 graph without ``level`` attributes gets levels computed from ``graph["focus"]``.
+
+Text from a store is untrusted: ``xml_text`` makes it XML (every XML writer uses it)
+and ``dumps_strict`` makes any value strict, terminal-safe JSON (every JSON writer of
+the exports and the command line uses it).
 """
 from __future__ import annotations
 
 import html
 import json
+import math
 import re
 from collections.abc import Hashable
 from typing import Any
@@ -27,8 +32,63 @@ MUTED = "#616161"
 _DOT_SAFE_ID = re.compile(r'^[^\\"\x00-\x1f\x7f]+$')
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _MERMAID_ID = re.compile(r"[^A-Za-z0-9_]")
+# What XML 1.0 cannot hold at all (not even as &#...;): C0 controls but tab, newline and
+# carriage return; lone surrogates; U+FFFE and U+FFFF.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NON_FINITE = {math.inf: "Infinity", -math.inf: "-Infinity"}
 # JSON node keys beyond the required ones, kept only where they say something.
 _EXTRA_CLUSTER_KEYS = ("member_kind", "count")
+
+
+# -- text and values every format can hold ---------------------------------------------
+
+
+def xml_text(text: str) -> str:
+    """``text`` with every character XML 1.0 cannot hold replaced by U+FFFD, so that the
+    document parses whatever a store holds (escaping ``<``/``&`` is the writer's job)."""
+    return _XML_ILLEGAL.sub("\ufffd", text)
+
+
+def json_ready(value: Any) -> Any:
+    """``value`` with NaN and infinities as the strings ``"NaN"``, ``"Infinity"`` and
+    ``"-Infinity"`` (the JSON mapping of protocol buffers), which strict JSON can hold;
+    a store written by another tool may hold them."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else _NON_FINITE.get(value, "NaN")
+    if isinstance(value, dict):
+        return {json_ready(k) if isinstance(k, float) else k: json_ready(v)
+                for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_ready(v) for v in value]
+    return value
+
+
+def dumps_strict(value: Any, **options: Any) -> str:
+    """Strict JSON (RFC 8259: no NaN or Infinity) of ``value``, safe to print: every
+    character a terminal would not print as itself (DEL, C1 controls such as CSI, bidi
+    overrides, line separators, lone surrogates) is escaped as ``\\uXXXX`` even with
+    ``ensure_ascii=False``, so the text decodes to exactly what was stored. Values JSON
+    has no type for are written as their text (``default=str``)."""
+    options.setdefault("default", str)
+    try:
+        text = json.dumps(value, allow_nan=False, **options)
+    except ValueError:  # NaN or an infinity somewhere: rare, so only then walk the value
+        text = json.dumps(json_ready(value), allow_nan=False, **options)
+    if text.isprintable():
+        return text
+    # Outside strings json.dumps writes only printable ASCII, spaces and newlines.
+    return "\n".join(line if line.isprintable() else "".join(map(_json_char, line))
+                     for line in text.split("\n"))
+
+
+def _json_char(char: str) -> str:
+    if char.isprintable():
+        return char
+    code = ord(char)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def _check_direction(direction: str) -> str:
@@ -154,16 +214,19 @@ def to_dot(graph: nx.DiGraph, direction: str = "LR") -> str:
 
 
 def _graphml_value(value: Any) -> Any:
-    """A GraphML-compatible scalar, or None to leave the attribute out."""
+    """A GraphML-compatible scalar, or None to leave the attribute out. Text is made
+    XML (``xml_text``): a store may hold control characters or lone surrogates."""
     if value is None:
         return None
-    if isinstance(value, (bool, int, float, str)):
+    if isinstance(value, (bool, int, float)):
         return value
+    if isinstance(value, str):
+        return xml_text(value)
     if isinstance(value, (list, tuple, set, frozenset, dict)):
         if isinstance(value, (set, frozenset)):
             value = sorted(value, key=str)
-        return json.dumps(value, sort_keys=True, default=str)
-    return str(value)
+        return xml_text(dumps_strict(value, sort_keys=True))
+    return xml_text(str(value))
 
 
 def _graphml_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
@@ -173,12 +236,13 @@ def _graphml_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
             continue
         converted = _graphml_value(value)
         if converted is not None:
-            out[str(name)] = converted
+            out[xml_text(str(name))] = converted
     return out
 
 
 def to_graphml(graph: nx.DiGraph) -> str:
-    """GraphML text; list and dict attributes are JSON-encoded strings, None left out."""
+    """GraphML text; list and dict attributes are JSON-encoded strings, None left out.
+    Node ids and text pass through ``xml_text``, so the document always parses."""
     out = nx.DiGraph()
     out.graph.update(_graphml_attrs(dict(graph.graph)))
     levels = node_levels(graph)
@@ -186,9 +250,9 @@ def to_graphml(graph: nx.DiGraph) -> str:
         converted = _graphml_attrs(attrs)
         if levels[node] is not None:
             converted["level"] = levels[node]
-        out.add_node(str(node), **converted)
+        out.add_node(xml_text(str(node)), **converted)
     for u, v in ordered_edges(graph):
-        out.add_edge(str(u), str(v), **_graphml_attrs(graph.edges[u, v]))
+        out.add_edge(xml_text(str(u)), xml_text(str(v)), **_graphml_attrs(graph.edges[u, v]))
     return "\n".join(nx.generate_graphml(out)) + "\n"
 
 
@@ -303,5 +367,5 @@ def to_json(graph: nx.DiGraph) -> dict[str, Any]:
 
 
 def dumps_json(graph: nx.DiGraph, indent: int | None = 2) -> str:
-    """``to_json`` as text (UTF-8 friendly, newline-terminated)."""
-    return json.dumps(to_json(graph), indent=indent, ensure_ascii=False) + "\n"
+    """``to_json`` as text (UTF-8 friendly, strict, newline-terminated)."""
+    return dumps_strict(to_json(graph), indent=indent, ensure_ascii=False) + "\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lineage_desktop.records import InvalidArtifactName, parse_key
-from lineage_desktop.records.validation import shown as _shown
 from lineage_desktop.sdk.validation import has_control
+from lineage_desktop.sdk.validation import shown as _shown
 
 
 @dataclass(frozen=True, slots=True)

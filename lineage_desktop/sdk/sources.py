@@ -19,8 +19,8 @@ from lineage_desktop.records.validation import (
     protected_location,
     reference_path,
 )
-from lineage_desktop.records.validation import shown as _shown
 from lineage_desktop.sdk.validation import has_control
+from lineage_desktop.sdk.validation import shown as _shown
 from lineage_desktop.store import file_digest
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+")  # RFC 3986, minus one-letter drive names

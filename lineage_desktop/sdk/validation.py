@@ -28,7 +28,6 @@ from lineage_desktop.records import (
 )
 
 # One entry-path rule for what callers add and what readers find in a store.
-from lineage_desktop.records.validation import shown as _shown
 from lineage_desktop.records.validation import validate_entry_path
 
 NAME_RE = re.compile(r"[A-Za-z0-9_.-]+")
@@ -45,9 +44,28 @@ RESERVED_NAME_PREFIX_BY_TYPE = {"run_table": "run-", "code": "source-"}
 PROJECT_FORBIDDEN = "/\\#?%:"  # W&B's project rule; '/' would also split our references
 RUN_ID_FORBIDDEN = ":;,#?/'"  # W&B's run id rule; ':' would also split our graph keys
 _VERSION_ALIAS = re.compile(r"v\d+")
-_ARTIFACT_TAG = re.compile(r"[-\w]+( +[-\w]+)*")  # W&B: words joined by single spaces
+_ARTIFACT_TAG = re.compile(r"[-\w]+( +[-\w]+)*")  # W&B: words joined by spaces
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1 (ESC, BEL, CR, CSI...)
 _SURROGATE = re.compile(r"[\ud800-\udfff]")  # lone surrogates: UTF-8 cannot hold them
+
+
+def shown(value: object) -> str:
+    """``value`` for a message, as ``repr`` (control characters visible), at most about
+    80 characters: a long text is cut around its first control character, so that the
+    reason for the refusal stays in view (a NUL at the end of a long path)."""
+    text = repr(value)
+    if len(text) <= 80:
+        return text
+    if isinstance(value, str):
+        found = _CONTROL.search(value) or _SURROGATE.search(value)
+        if found is not None and found.start() > 40:
+            start = found.start() - 30
+            end = min(len(value), found.end() + 20)
+            return "..." + repr(value[start:end]) + ("..." if end < len(value) else "")
+    return text[:60] + "..." + text[-17:]
+
+
+_shown = shown
 
 
 def has_control(text: str) -> bool:
@@ -131,12 +149,12 @@ def validate_aliases(aliases: object) -> list[str]:
 
 def validate_tags(tags: object) -> list[str]:
     """Artifact tags (a string is one tag), W&B's rule: letters, digits, ``-`` and ``_``,
-    words separated by single spaces. Duplicates dropped, order kept."""
+    words separated by spaces. Duplicates dropped, order kept."""
     checked: list[str] = []
     for tag in _as_list(tags, InvalidTag, "tags"):
         problem = _label_problem(tag, MAX_NAME)
         if problem is None and isinstance(tag, str) and not _ARTIFACT_TAG.fullmatch(tag):
-            problem = ("use letters, digits, '-' and '_', words separated by single spaces")
+            problem = "use letters, digits, '-' and '_', words separated by spaces"
         if problem is not None:
             raise InvalidTag(f"invalid artifact tag {_shown(tag)}: {problem}")
         assert isinstance(tag, str)
@@ -295,6 +313,7 @@ __all__ = [
     "MAX_NAME",
     "NAME_RE",
     "has_control",
+    "shown",
     "validate_aliases",
     "validate_entry_name",
     "validate_entry_path",

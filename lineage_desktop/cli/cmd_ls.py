@@ -8,6 +8,7 @@ from typing import Any
 
 from lineage_desktop.cli.formatting import (
     add_as_of,
+    collection_versions,
     dump_json,
     emit,
     emit_lines,
@@ -70,16 +71,8 @@ def collect(api: Api, type_name: str | None) -> list[tuple[ArtifactCollection,
             raise NotFound(f"no artifact type {type_name!r}; "
                            f"{'closest' if close else 'types'}: {', '.join(close or known)}",
                            asked=type_name, suggestions=close)
-    listing = []
-    for collection in api.artifact_collections(type_name):
-        # By project record, not by an "entity/project/name" string: a project name
-        # holding '/' (written by an older version or another tool) would not parse.
-        versions = [v for project in api.store.find_projects(collection.project,
-                                                             collection.entity)
-                    for v in api.store.artifact_versions(collection.name, project.id,
-                                                         api.as_of)]
-        listing.append((collection, sorted(versions, key=lambda v: v.index)))
-    return listing
+    return [(collection, collection_versions(api, collection))
+            for collection in api.artifact_collections(type_name)]
 
 
 def collection_json(collection: ArtifactCollection,

@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 from lineage_desktop.graph.export import dumps_strict
 from lineage_desktop.records import (
+    ArtifactCollection,
     ArtifactNotFound,
     ArtifactVersion,
     ManifestEntry,
@@ -99,6 +100,15 @@ def resolve_node(api: Api, ref: str) -> Artifact | ApiRun:
             raise ArtifactNotFound(
                 f"{missing} (and no run has the id {ref!r})",
                 asked=ref, suggestions=missing.suggestions) from None
+
+
+def collection_versions(api: Api, collection: ArtifactCollection) -> list[ArtifactVersion]:
+    """Every version of a collection (as of the Api's time), oldest first. Read by the
+    project's record, never through an ``entity/project/name`` string: a project name
+    holding '/' (written by an older version or another tool) would not parse."""
+    versions = [v for project in api.store.find_projects(collection.project, collection.entity)
+                for v in api.store.artifact_versions(collection.name, project.id, api.as_of)]
+    return sorted(versions, key=lambda v: v.index)
 
 
 def _run_as_of(api: Api, run_id: str) -> ApiRun:
@@ -298,6 +308,7 @@ __all__ = [
     "UsageError",
     "add_as_of",
     "add_depths",
+    "collection_versions",
     "dump_json",
     "emit",
     "emit_lines",

@@ -362,9 +362,13 @@ class Artifact:
         if target.exists():
             return target
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".tmp-{digest}-{os.getpid()}")
-        with open(source, "rb", buffering=0) as reader, open(temporary, "wb") as writer:
-            actual, _ = copy_hashed(reader, writer.fileno())
+        descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        temporary = Path(name)
+        try:
+            with open(source, "rb", buffering=0) as reader:
+                actual, _ = copy_hashed(reader, descriptor)
+        finally:
+            os.close(descriptor)
         if actual != digest:
             temporary.unlink(missing_ok=True)
             raise DigestMismatch(

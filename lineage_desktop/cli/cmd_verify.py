@@ -23,6 +23,7 @@ from typing import Any
 
 from lineage_desktop.audit.integrity import downstream_of
 from lineage_desktop.cli.formatting import (
+    collection_versions,
     dump_json,
     emit,
     one_line_errors,
@@ -141,9 +142,8 @@ def versions_to_check(api: Api, ref: str | None) -> Iterator[ArtifactVersion]:
             yield node.record
         return
     for collection in api.artifact_collections():
-        name = f"{collection.entity}/{collection.project}/{collection.name}"
-        yield from sorted((a.record for a in api.artifact_versions(name)),
-                          key=lambda v: v.index)
+        # By the project's record: a project name holding '/' would not parse as a path.
+        yield from collection_versions(api, collection)
 
 
 class Checker:

@@ -29,8 +29,10 @@ RUN_FILL, RUN_STROKE = "#e8f5e9", "#2e7d32"
 ARTIFACT_FILL, ARTIFACT_STROKE = "#e3f2fd", "#1565c0"
 MISSING_FILL, MISSING_STROKE = "#f5f5f5", "#9e9e9e"
 MUTED = "#616161"
-_DOT_SAFE_ID = re.compile(r'^[^\\"\x00-\x1f\x7f]+$')
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_DOT_SAFE_ID = re.compile(r'^[^\\"\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]+$')
+# Dropped from DOT and Mermaid labels: controls (a newline becomes a space first), and
+# what no UTF-8 file or XML parser (Graphviz reads HTML labels with expat) accepts.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _MERMAID_ID = re.compile(r"[^A-Za-z0-9_]")
 # What XML 1.0 cannot hold at all (not even as &#...;): C0 controls but tab, newline and
 # carriage return; lone surrogates; U+FFFE and U+FFFF.

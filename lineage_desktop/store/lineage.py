@@ -79,7 +79,7 @@ class LineageMixin(ReadMixin):
         of a version (``kind='v'``, id) or run (``kind='r'``, id); None means unlimited."""
         version_ids: set[int] = set()
         run_ids: set[str] = set()
-        outputs = self.outputs_table()
+        outputs = self._outputs()
         for direction, limit in (("up", upstream), ("down", downstream)):
             if limit == 0:
                 continue

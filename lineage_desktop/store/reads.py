@@ -54,7 +54,14 @@ class ReadMixin:
         """The ``outputs`` relation as an SQL table expression (``FROM {it} o``): the
         table itself, or on a store older than schema 4 (which a reader cannot migrate)
         the producer recorded in ``versions``."""
-        return "outputs" if has_outputs(self._conn) else _OUTPUTS_BEFORE_4
+        return self._outputs()
+
+    def _outputs(self) -> str:
+        # Schema versions only grow, so a table once seen stays; an older store is asked
+        # again each time (a writer may migrate it while this connection reads).
+        if not getattr(self, "_outputs_seen", False):
+            self._outputs_seen = has_outputs(self._conn)
+        return "outputs" if self._outputs_seen else _OUTPUTS_BEFORE_4
 
     # ----------------------------------------------------------------- projects
     def projects(self) -> list[Project]:
@@ -208,7 +215,7 @@ class ReadMixin:
     def versions_logged_by(self, run_id: str, as_of: str | None = None) -> list[ArtifactVersion]:
         """Every version the run output, including content equal to an existing version
         (which reused that version rather than creating one)."""
-        where = (f"v.id IN (SELECT o.version_id FROM {self.outputs_table()} o "
+        where = (f"v.id IN (SELECT o.version_id FROM {self._outputs()} o "
                  "WHERE o.run_id = ? AND o.logged_at <= ?)")
         return self._versions_where(where, (run_id, as_of or FAR_FUTURE), as_of)
 
@@ -220,7 +227,7 @@ class ReadMixin:
         in the order they logged the content."""
         found: dict[int, list[str]] = defaultdict(list)
         for version_id, run_id in self._conn.execute(
-            f"SELECT o.version_id, o.run_id FROM {self.outputs_table()} o "
+            f"SELECT o.version_id, o.run_id FROM {self._outputs()} o "
             "JOIN versions v ON v.id = o.version_id "
             "WHERE o.version_id IN (SELECT value FROM json_each(?)) AND o.logged_at <= ? "
             "ORDER BY o.version_id, o.run_id IS NOT v.run_id, o.logged_at, o.run_id",

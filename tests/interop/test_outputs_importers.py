@@ -13,6 +13,7 @@ import lineage_desktop as ld
 from lineage_desktop.interop import export_events, import_openlineage
 from lineage_desktop.interop.dvc_import import Snapshot, import_dvc
 from lineage_desktop.interop.merge import merge_stores
+from lineage_desktop.records import Run
 from lineage_desktop.store import Store
 from lineage_desktop.store import interop_queries as q
 
@@ -244,3 +245,28 @@ def test_merge_of_two_machines_that_logged_the_same_content(tmp_path):
     assert not again.counts["outputs added"]
     assert outputs(a, by="id") == before
     assert outputs(a, by="id") >= outputs(b, by="id")
+
+
+# ---------------------------------------------------------------------- MLflow
+def test_mlflow_dataset_from_two_runs_keeps_both_producers(tmp_path):
+    """Two MLflow runs whose dataset inputs name the same content from different source
+    runs (``runs:/<id>/...``): one version, both source runs its producers. Written
+    through the importer's plan, so MLflow itself is not needed."""
+    from lineage_desktop.interop.mlflow_import import MlflowImporter, _Version
+    from lineage_desktop.interop.report import ImportReport
+
+    path = tmp_path / "ml.db"
+    times = ["2026-03-0%dT10:00:00.000000Z" % day for day in (1, 2)]
+    with Store.open(path) as store:
+        project_id = store.ensure_project("e", "ml")
+        importer = MlflowImporter(store, ImportReport(), "mlruns", project_id)
+        runs = [Run(id=f"src{n}", project="", entity="", name=f"src{n}", state="finished",
+                    started_at=times[n]) for n in (0, 1)]
+        for n in (0, 1):
+            importer._add(_Version("orders", "dataset", "digest=abc", f"runs:/src{n}/orders",
+                                   times[n], f"src{n}", {"mlflow": {"name": "orders"}}))
+        importer.write(runs)
+        assert importer.report.ok, importer.report.skipped
+    assert producers(path, "orders:v0") == (["src0", "src1"], "src0")
+    assert {(run, at) for run, _, at in outputs(path, by="id")} == {
+        ("src0", times[0]), ("src1", times[1])}

@@ -54,7 +54,7 @@ def impact_rows(api: Api, ref: str) -> list[ImpactRow]:
 
 def impact_csv(rows: list[ImpactRow]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
         writer.writerow(asdict(row))

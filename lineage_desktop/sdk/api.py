@@ -10,6 +10,7 @@ from lineage_desktop.records import (
     ArtifactCollection,
     ArtifactNotFound,
     ArtifactVersion,
+    InvalidRunId,
     Project,
     TypeMismatch,
     parse_key,
@@ -20,6 +21,8 @@ from lineage_desktop.sdk.artifact import Artifact
 from lineage_desktop.sdk.lineage_graph import build_graph
 from lineage_desktop.sdk.refs import parse_artifact_ref
 from lineage_desktop.sdk.run import default_entity
+from lineage_desktop.sdk.sources import local_path
+from lineage_desktop.sdk.validation import validate_project
 from lineage_desktop.store import Store, parse_time
 
 
@@ -33,10 +36,14 @@ class Api:
         self, store: str | os.PathLike[str] | Store | None = None, project: str | None = None,
         entity: str | None = None, as_of: str | None = None,
     ) -> None:
-        self.store, self._owns_store = stores.reader(store)
-        self.project = project
-        self.entity = entity or default_entity()
+        # Everything is checked before the store is opened, so a refusal leaks nothing.
+        self.project = validate_project(project) if project is not None else None
+        self.entity = validate_project(entity, "entity") if entity is not None else (
+            default_entity())
         self.as_of = parse_time(as_of) if as_of else None
+        if store is not None and not isinstance(store, Store):
+            local_path(store, "store file")
+        self.store, self._owns_store = stores.reader(store)
 
     def close(self) -> None:
         """Close the store if this ``Api`` opened it (a ``Store`` passed in stays open)."""
@@ -102,6 +109,8 @@ class Api:
 
     # ------------------------------------------------------------------ runs
     def run(self, id: str) -> ApiRun:
+        if not isinstance(id, str):
+            raise InvalidRunId(f"invalid run id {id!r}: expected a string such as 'a1b2c3d4'")
         if id.startswith("run:"):
             id = id[4:]
         parts = id.split("/")

@@ -113,9 +113,6 @@ def test_run_text_escapes_name_notes_and_config(cli, hostile):
     assert "notes:" in out and "?]0;title?" in out
 
 
-@pytest.mark.xfail(strict=True, reason="audit.impact_csv writes lineterminator='\\n', so csv "
-                                       "leaves a field holding '\\r' unquoted and readers "
-                                       "split the row there")
 def test_impact_csv_file_keeps_the_text_exactly(cli, hostile, tmp_path):
     target = tmp_path / "impact.csv"
     status, _, err = cli("impact", hostile, "data:v0", "--csv", "-o", target)

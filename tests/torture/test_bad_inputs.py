@@ -564,9 +564,6 @@ USE_CASES = [
     Case("draft-bad-alias", use_draft_bad_alias, InvalidAlias, "'a/b'"),
 ]
 
-NEEDS_API_CHANGE = pytest.mark.xfail(
-    strict=True, reason="Api(project=, entity=) are checked in sdk/api.py (not ours yet)")
-
 API_CASES = [
     case("artifact-newline", with_api(lambda api: api.artifact("data\n")),
          InvalidArtifactName, "'data\\n'"),
@@ -584,6 +581,8 @@ API_PENDING = [
          InvalidProjectName, "'team/p'"),
     case("entity-newline", with_api(lambda api: api.artifact("data"), entity="e\n"),
          InvalidProjectName, "'e\\n'"),
+    case("store-number", lambda w: ld.Api(store=5), InvalidLocalPath, "5"),
+    case("run-id-number", with_api(lambda api: api.run(123)), InvalidRunId, "123"),
 ]
 
 GROUPS = {"init": INIT_CASES, "artifact": ARTIFACT_CASES, "add_file": ADD_FILE_CASES,
@@ -591,7 +590,7 @@ GROUPS = {"init": INIT_CASES, "artifact": ARTIFACT_CASES, "add_file": ADD_FILE_C
           "new_file": NEW_FILE_CASES, "log": LOG_CASES, "use": USE_CASES, "api": API_CASES}
 CASES = [(f"{group}-{c.id}", c) for group, cases in GROUPS.items() for c in cases]
 PARAMS = ([pytest.param(c, id=name) for name, c in CASES]
-          + [pytest.param(c, id="api-" + c.id, marks=NEEDS_API_CHANGE) for c in API_PENDING])
+          + [pytest.param(c, id="api-" + c.id) for c in API_PENDING])
 
 
 def test_the_table_covers_every_entry_point():

@@ -12,6 +12,7 @@ from typing import Any
 
 import networkx as nx
 
+from lineage_desktop.graph.export import xml_text
 from lineage_desktop.layout.types import LayoutNode, LayoutRequest
 from lineage_desktop.ui import style
 
@@ -53,7 +54,8 @@ _CONTROL = {c: " " for c in range(32)}  # newlines and tabs would break a one-li
 
 
 def _text(value: Any) -> str:
-    return "" if value is None else str(value).translate(_CONTROL)
+    # xml_text: an exported SVG must parse whatever a store holds (U+FFFE, surrogates).
+    return "" if value is None else xml_text(str(value).translate(_CONTROL))
 
 
 def card_spec(key: str, attrs: Mapping[str, Any]) -> CardSpec:

@@ -1,6 +1,7 @@
-"""``lineage-desktop verify STORE [REF] [--json]``: check the database file (SQLite's
-``quick_check``) and re-hash stored files and ``file://`` references against their
-recorded digests; exit status 0 only when everything matches.
+"""``lineage-desktop verify STORE [REF] [--json] [--quick]``: check the database file
+(SQLite's ``integrity_check``, or ``quick_check`` with ``--quick``) and re-hash stored
+files and ``file://`` references against their recorded digests; exit status 0 only when
+everything matches.
 
 Findings are ``changed`` (content differs from the digest), ``missing`` (the blob or the
 referenced file is gone), ``extra`` (a file that appeared inside a folder that was
@@ -62,7 +63,7 @@ store, unknown reference).
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "verify", help="check the database and re-hash stored and referenced files",
-        description="Check the database file (SQLite's quick_check), re-hash the stored "
+        description="Check the database file (SQLite's integrity_check), re-hash the stored "
                     "files and the file:// references of one version (or of every "
                     "version) against the recorded digests and list every changed, "
                     "missing, extra, unsafe or unreadable file.",
@@ -73,6 +74,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              "the versions it used and logged); default: every version")
     parser.add_argument("--json", action="store_true",
                         help="print the findings as JSON (see docs/cli.md)")
+    parser.add_argument("--quick", action="store_true",
+                        help="check the database with SQLite's quick_check, which does not "
+                             "compare indexes with their tables (faster on huge stores)")
     one_line_errors(parser)
     parser.set_defaults(func=run)
 
@@ -80,7 +84,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     with open_api(args.store) as api:
-        database = api.store.quick_check()
+        check = "quick_check" if args.quick else "integrity_check"
+        database = api.store.check_database(thorough=not args.quick)
         versions = list(versions_to_check(api, args.ref))
         total_files = sum(v.file_count for v in versions)
         progress = Progress("verify", total_files)
@@ -94,22 +99,23 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         dump_json({"versions": len(versions), "files": checker.files,
                    "skipped": checker.skipped, "ok": not problems and not database,
-                   "database": {"check": "quick_check", "ok": not database,
+                   "database": {"check": check, "ok": not database,
                                 "problems": database},
                    "problems": [problem_json(p, checker.locations) for p in problems],
                    "notes": checker.notes,
                    "compromised": sorted(compromised), "tainted": sorted(tainted)})
     else:
-        emit("\n".join(database_lines(database)
+        emit("\n".join(database_lines(check, database)
                        + text_lines(problems, checker.locations)
                        + [f"note: {plain(note)}" for note in checker.notes]
                        + taint_lines(tainted)
-                       + [summary(len(versions), checker, problems, seconds, database)]))
+                       + [summary(len(versions), checker, problems, seconds, database,
+                                  check)]))
     return 1 if problems or database else 0
 
 
-def database_lines(database: list[str]) -> list[str]:
-    return table(["damaged", "database", "quick_check", message] for message in database)
+def database_lines(check: str, database: list[str]) -> list[str]:
+    return table(["damaged", "database", check, message] for message in database)
 
 
 def taint(api: Api, versions: list[ArtifactVersion],
@@ -222,7 +228,7 @@ def text_lines(problems: list[FileCheck], locations: dict[tuple[str, str], str])
 
 
 def summary(versions: int, checker: Checker, problems: list[FileCheck], seconds: float,
-            database: list[str] | None = None) -> str:
+            database: list[str] | None = None, check: str = "integrity_check") -> str:
     files = checker.files - checker.skipped
     skipped = f" ({checker.skipped} remote skipped)" if checker.skipped else ""
     checked = (f"checked {files} file{'s' if files != 1 else ''}{skipped} of {versions} "
@@ -233,7 +239,7 @@ def summary(versions: int, checker: Checker, problems: list[FileCheck], seconds:
     found = [f"{n} {s}" for s, n in counts.items() if n]
     if database:
         found.insert(0, f"database damaged ({len(database)} problem"
-                        f"{'s' if len(database) != 1 else ''} found by quick_check)")
+                        f"{'s' if len(database) != 1 else ''} found by {check})")
     return f"{checked}: " + ", ".join(found)
 
 

@@ -357,10 +357,8 @@ def test_a_fifo_planted_as_a_blob_does_not_hang(hostile, cli):
     assert [p["status"] for p in json.loads(out)["problems"]] == ["unsafe"]
 
 
-def test_a_damaged_database_fails_verify(hostile, cli):
-    """quick_check runs on the database itself: damage in a table that verify does not
-    otherwise read still fails it, in text and JSON."""
-    conn = sqlite3.connect(hostile.store)
+def _damage_a_table_verify_does_not_read(store: Path) -> None:
+    conn = sqlite3.connect(store)
     with conn:
         conn.execute("CREATE TABLE filler (id INTEGER PRIMARY KEY, pad TEXT)")
         conn.executemany("INSERT INTO filler (pad) VALUES (?)", [("x" * 500,)] * 400)
@@ -369,24 +367,61 @@ def test_a_damaged_database_fails_verify(hostile, cli):
         "SELECT pageno FROM dbstat WHERE name = 'filler' AND pagetype = 'internal'")]
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]
     conn.close()
-    with open(hostile.store, "r+b") as handle:  # no product connection is open here
+    with open(store, "r+b") as handle:  # no product connection is open here
         handle.seek((pages[0] - 1) * page_size + 8)
         handle.write(b"\xff" * 64)  # child page numbers of the table's interior page
-    status, out, err = cli("verify", hostile.store)
+
+
+@pytest.mark.parametrize("quick", [False, True])
+def test_a_damaged_database_fails_verify(hostile, cli, quick):
+    """SQLite's check runs on the database itself: damage in a table that verify does
+    not otherwise read still fails it, in text and JSON."""
+    _damage_a_table_verify_does_not_read(hostile.store)
+    check = "quick_check" if quick else "integrity_check"
+    flags = ["--quick"] if quick else []
+    status, out, err = cli("verify", hostile.store, *flags)
     assert status == 1, (out, err)
     assert "all match" not in out and "database damaged" in out.splitlines()[-1]
-    assert out.startswith("damaged  database  quick_check")
-    status, out, err = cli("verify", hostile.store, "--json")
+    assert out.startswith(f"damaged  database  {check}")
+    status, out, err = cli("verify", hostile.store, "--json", *flags)
     data = json.loads(out)
     assert status == 1 and data["ok"] is False and data["problems"] == []
+    assert data["database"]["check"] == check
     assert data["database"]["ok"] is False and data["database"]["problems"]
+
+
+def test_an_index_missing_a_row_fails_verify_but_not_quick(hostile, cli):
+    """integrity_check compares indexes with their tables (a lineage query reading a
+    damaged index misses rows); quick_check does not, which is why it is not the default."""
+    conn = sqlite3.connect(hostile.store)
+    with conn:
+        conn.execute("CREATE TABLE filler (id INTEGER PRIMARY KEY, pad TEXT)")
+        conn.execute("CREATE INDEX filler_pad ON filler (pad)")
+        conn.executemany("INSERT INTO filler (id, pad) VALUES (?, ?)",
+                         [(i, f"k{i:05d}") for i in range(1, 101)])
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page = conn.execute("SELECT pageno FROM dbstat WHERE name = 'filler_pad'").fetchone()[0]
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    data = bytearray(hostile.store.read_bytes())
+    at = data.index(b"k00050", (page - 1) * page_size, page * page_size)
+    data[at + 6] = 51  # the index entry of row 50 now names row 51
+    hostile.store.write_bytes(bytes(data))
+    conn = sqlite3.connect(hostile.store)
+    assert conn.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+    assert conn.execute("PRAGMA integrity_check").fetchall() != [("ok",)]
+    conn.close()
+    status, out, _ = cli("verify", hostile.store, "--json")
+    assert status == 1 and json.loads(out)["database"]["ok"] is False
+    assert "missing from index" in json.loads(out)["database"]["problems"][0]
+    assert cli("verify", hostile.store, "--quick")[0] == 0
 
 
 def test_a_sound_database_is_reported_checked(hostile, cli):
     status, out, _ = cli("verify", hostile.store, "--json")
     data = json.loads(out)
     assert status == 0 and data["ok"] is True
-    assert data["database"] == {"check": "quick_check", "ok": True, "problems": []}
+    assert data["database"] == {"check": "integrity_check", "ok": True, "problems": []}
 
 
 def test_extra_files_search_is_capped_and_says_so(tmp_path):

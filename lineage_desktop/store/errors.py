@@ -3,6 +3,7 @@
 The name says what happened, decided from SQLite's result code (not from words in the
 message, which differ between SQLite versions): busy, disk full, permission, I/O error,
 damage, a schema that does not match, a conflicting write, a read-only connection.
+Cells that cannot be read as their column's type are ``DamagedRow``s (``store.rows``).
 """
 from __future__ import annotations
 
@@ -32,13 +33,43 @@ _IOERR_SHORT_READ = _IOERR | (2 << 8)  # the file ends before a page it points a
 _READONLY_CANTINIT, _READONLY_DIRECTORY = _READONLY | (5 << 8), _READONLY | (6 << 8)
 
 _SCHEMA_WORDS = ("no such table", "no such column", "has no column", "malformed database schema")
+_NOT_UTF8 = "Could not decode to UTF-8"  # Python's sqlite3 decoding a TEXT cell
+
+
+class DamagedStoreFile(NotALineageStore, StoreDamaged):
+    """Damage found while opening: the file is refused untouched, as one that is not a
+    lineage store is, and named for what it is."""
+
+
+class DamagedSchemaFile(NotALineageStore, StoreSchemaError):
+    """Tables or columns that do not match the schema version, found while opening."""
+
+
+class DamagedRow(StoreDamaged):
+    """One row holds a value its column cannot hold (NULL where a value is required, a
+    number that is not a whole number, ...). ``table``, ``row_id`` and ``column`` name it."""
+
+    def __init__(self, table: str, row_id: object, column: str, problem: str) -> None:
+        self.table, self.row_id, self.column = table, row_id, column
+        plain = isinstance(row_id, int) or (
+            isinstance(row_id, str) and row_id.isprintable() and len(row_id) < 80)
+        where = row_id if plain else shown(row_id)
+        super().__init__(f"the store is damaged: {table} row {where}: {column} {problem}")
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """A stored value for a one-line message: its repr, shortened, control characters
+    (a store may hold escape sequences) escaped by the repr."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
 def translate(exc: sqlite3.Error, path: Path, opening: bool = False) -> StoreError:
     """The named error for ``exc`` raised while using the store at ``path``.
 
-    ``opening``: damage found while opening is reported as ``NotALineageStore`` (the file
-    is refused untouched, whatever it is); later it is ``StoreDamaged``.
+    ``opening``: damage found while opening is a ``DamagedStoreFile`` (both
+    ``StoreDamaged`` and ``NotALineageStore``: the file is refused untouched, whatever it
+    is); later it is ``StoreDamaged``.
     """
     code = getattr(exc, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
@@ -47,9 +78,9 @@ def translate(exc: sqlite3.Error, path: Path, opening: bool = False) -> StoreErr
         return NotALineageStore(
             f"{path} is not a lineage store (not an SQLite database, or its header is "
             f"damaged): {text}")
-    if opening and (primary == _CORRUPT or code == _IOERR_SHORT_READ):
-        return NotALineageStore(f"{path} is damaged or not a lineage store: {text}")
     if primary in (_CORRUPT, _MISMATCH) or code == _IOERR_SHORT_READ:
+        if opening:
+            return DamagedStoreFile(f"{path} is damaged: {text}")
         return StoreDamaged(f"{path} is damaged: {text}")
     if primary in (_BUSY, _LOCKED):
         return StoreBusy(f"{path} is busy: another process held its lock too long ({text})")
@@ -71,13 +102,20 @@ def translate(exc: sqlite3.Error, path: Path, opening: bool = False) -> StoreErr
         return StoreError(f"{path}: the write conflicts with stored data: {text}")
     if primary in (_ERROR, _SCHEMA) and any(word in text for word in _SCHEMA_WORDS):
         if opening:
-            return NotALineageStore(f"{path} is damaged: its schema does not match: {text}")
+            return DamagedSchemaFile(f"{path} is damaged: its schema does not match: {text}")
         return StoreSchemaError(f"{path} is damaged: its schema does not match: {text}")
     if primary == _NOMEM:
         return StoreError(f"{path}: out of memory while reading the store ({text})")
+    if primary is None and text.startswith(_NOT_UTF8):
+        return StoreDamaged(f"{path} is damaged: a text cell is not valid UTF-8 "
+                            f"({_shorten(text[len(_NOT_UTF8):].strip())})")
     if isinstance(exc, sqlite3.DatabaseError) and primary is None:
         return StoreDamaged(f"{path} is damaged: {text}")
     return StoreError(f"{path}: {text}")
+
+
+def _shorten(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _writable(path: Path) -> bool:

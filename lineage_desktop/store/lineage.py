@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from lineage_desktop.records import ArtifactVersion, Run, artifact_key, run_key
 from lineage_desktop.store.reads import FAR_FUTURE, ReadMixin
+from lineage_desktop.store.rows import as_text
 
 _STEPS = {
     "up": (
@@ -86,9 +87,10 @@ class LineageMixin(ReadMixin):
             sql, params = traversal_sql(kind, ident, direction, limit, as_of, outputs)
             for node_kind, vid, rid in self._conn.execute(sql, params):
                 if node_kind == "v":
-                    version_ids.add(vid)
+                    if isinstance(vid, int):  # (damaged data) a text or BLOB id names nothing
+                        version_ids.add(vid)
                 else:
-                    run_ids.add(rid)
+                    run_ids.add(as_text(rid))
         if kind == "v":
             version_ids.add(int(ident))
         else:

@@ -29,6 +29,13 @@ from lineage_desktop.store.rows import (
     RUN_FROM,
     VERSION_COLUMNS,
     VERSION_FROM,
+    Cells,
+    as_text,
+    collection_from_row,
+    entry_from_row,
+    names,
+    process_of,
+    project_from_row,
     run_from_row,
     version_from_row,
 )
@@ -44,7 +51,8 @@ _OUTPUTS_BEFORE_4 = ("(SELECT run_id, id AS version_id, created_at AS logged_at 
 
 def _ids_param(ids: Iterable[object]) -> str:
     # One JSON parameter instead of N placeholders: no variable limit, one prepared query.
-    return json.dumps(list(ids))
+    # Ids read from a damaged store may be BLOBs: sent as their text, they match nothing.
+    return json.dumps(list(ids), default=as_text)
 
 
 class ReadMixin:
@@ -65,7 +73,7 @@ class ReadMixin:
 
     # ----------------------------------------------------------------- projects
     def projects(self) -> list[Project]:
-        return [Project(*row) for row in self._conn.execute(
+        return [project_from_row(row) for row in self._conn.execute(
             "SELECT id, entity, name FROM projects ORDER BY entity, name")]
 
     def find_projects(self, name: str, entity: str | None = None) -> list[Project]:
@@ -149,7 +157,7 @@ class ReadMixin:
 
     def artifact_projects(self, name: str) -> list[Project]:
         """Projects that hold an artifact collection named ``name``."""
-        return [Project(*row) for row in self._conn.execute(
+        return [project_from_row(row) for row in self._conn.execute(
             "SELECT p.id, p.entity, p.name FROM artifacts a JOIN projects p ON p.id = a.project_id"
             " WHERE a.name = ? ORDER BY p.entity, p.name", (name,))]
 
@@ -158,7 +166,7 @@ class ReadMixin:
         if project_id is not None:
             sql += " WHERE project_id = ?"
             params.append(project_id)
-        return [row[0] for row in self._conn.execute(sql + " ORDER BY name", params)]
+        return names([row[0] for row in self._conn.execute(sql + " ORDER BY name", params)])
 
     def _unknown_artifact(self, name: str, project_id: int | None) -> ArtifactNotFound:
         close = difflib.get_close_matches(name, self.artifact_names(project_id), n=5, cutoff=0.5)
@@ -208,7 +216,7 @@ class ReadMixin:
         return [row[0] for row in self._conn.execute("SELECT id FROM versions ORDER BY id")]
 
     def manifest(self, version_id: int) -> list[ManifestEntry]:
-        return [ManifestEntry(*row) for row in self._conn.execute(
+        return [entry_from_row(row, version_id) for row in self._conn.execute(
             "SELECT path, digest, size, ref FROM manifest WHERE version_id = ? ORDER BY path",
             (version_id,))]
 
@@ -232,7 +240,7 @@ class ReadMixin:
             "WHERE o.version_id IN (SELECT value FROM json_each(?)) AND o.logged_at <= ? "
             "ORDER BY o.version_id, o.run_id IS NOT v.run_id, o.logged_at, o.run_id",
             (_ids_param(version_ids), as_of or FAR_FUTURE)):
-            found[version_id].append(run_id)
+            found[version_id].append(as_text(run_id))
         return dict(found)
 
     def versions_used_by(self, run_id: str, as_of: str | None = None) -> list[ArtifactVersion]:
@@ -249,7 +257,7 @@ class ReadMixin:
         if project_id is not None:
             sql += " WHERE project_id = ?"
             params.append(project_id)
-        return [row[0] for row in self._conn.execute(sql + " ORDER BY name", params)]
+        return names([row[0] for row in self._conn.execute(sql + " ORDER BY name", params)])
 
     def collections(
         self, project_id: int | None = None, type_name: str | None = None,
@@ -258,7 +266,7 @@ class ReadMixin:
         sql = (
             "SELECT a.name, t.name, p.name, p.entity, a.description, "
             "(SELECT COUNT(*) FROM versions v WHERE v.artifact_id = a.id AND v.created_at <= ?),"
-            " a.created_at FROM artifacts a JOIN artifact_types t ON t.id = a.type_id "
+            " a.created_at, a.id FROM artifacts a JOIN artifact_types t ON t.id = a.type_id "
             "JOIN projects p ON p.id = a.project_id WHERE a.created_at <= ?")
         params: list[object] = [as_of or FAR_FUTURE, as_of or FAR_FUTURE]
         if project_id is not None:
@@ -267,7 +275,7 @@ class ReadMixin:
         if type_name is not None:
             sql += " AND t.name = ?"
             params.append(type_name)
-        return [ArtifactCollection(*row) for row in self._conn.execute(
+        return [collection_from_row(row) for row in self._conn.execute(
             sql + " ORDER BY t.name, a.name", params)]
 
     def version_counts(self) -> dict[str, int]:
@@ -295,17 +303,22 @@ class ReadMixin:
         running = [r.id for r in runs if r.state == "running"]
         if not running or schema_version(self._conn) < 3:
             return runs
-        dead = {run_id for run_id, pid, started in self._conn.execute(
+        processes = map(process_of, self._conn.execute(
             "SELECT run_id, pid, process_start FROM run_processes WHERE host = ? AND run_id IN "
-            "(SELECT value FROM json_each(?))", (this_host(), _ids_param(running)))
-            if not is_alive(pid, started)}
+            "(SELECT value FROM json_each(?))", (this_host(), _ids_param(running))))
+        dead = {p[0] for p in processes if p is not None and not is_alive(p[1], p[2])}
         return [replace(r, state="crashed") if r.id in dead else r for r in runs]
 
     def run(self, run_id: str) -> Run:
         found = self.runs_by_ids([run_id])
         if not found:
-            ids = [row[0] for row in self._conn.execute(
-                "SELECT id FROM runs WHERE id LIKE ? LIMIT 200", (run_id[:2] + "%",))]
+            orphan = self._conn.execute("SELECT project_id FROM runs WHERE id = ?",
+                                        (run_id,)).fetchone()
+            if orphan is not None:  # the run is there, its project is not: damage
+                raise Cells("runs", run_id).damaged(
+                    "project_id", f"names project {orphan[0]!r}, which does not exist")
+            ids = names([row[0] for row in self._conn.execute(
+                "SELECT id FROM runs WHERE id LIKE ? LIMIT 200", (run_id[:2] + "%",))])
             close = difflib.get_close_matches(run_id, ids, n=5, cutoff=0.5)
             hint = f"; closest: {', '.join(close)}" if close else ""
             raise RunNotFound(f"no run with id {run_id!r}{hint}", asked=run_id, suggestions=close)

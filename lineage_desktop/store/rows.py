@@ -1,14 +1,32 @@
-"""Conversions from SQL rows to records (kept in one place so that columns stay in step)."""
+"""Conversions from SQL rows to records (kept in one place so that columns stay in step).
+
+Any cell may hold anything: the file may have been written by another tool, edited by
+hand or damaged, and SQLite stores any value in any column. So every record gets the
+types it declares, whatever the cell holds:
+
+- text columns take text as it is, numbers as their decimal text and BLOBs decoded as
+  UTF-8 with U+FFFD for bytes that are not;
+- JSON columns (metadata, config, tags) take what the JSON says, or keep an unreadable
+  cell's text (shortened) under a key that says so, instead of silently dropping it;
+  NaN and infinities become the strings ``"NaN"``, ``"Infinity"`` and ``"-Infinity"``
+  (strict JSON has no such numbers), and nesting deeper than ``MAX_JSON_DEPTH`` is
+  unreadable rather than a ``RecursionError`` later;
+- a cell that cannot be shown as its declared type (a key or a number that is NULL or
+  not a whole number) raises ``DamagedRow``, naming the table, row and column.
+"""
 from __future__ import annotations
 
 import json
+import math
+import re
 from typing import Any
 
-from lineage_desktop.records import ArtifactVersion, Run
+from lineage_desktop.records import ArtifactCollection, ArtifactVersion, ManifestEntry, Project, Run
+from lineage_desktop.store.errors import DamagedRow, shown
 
 VERSION_COLUMNS = (
     "v.id, a.name, v.idx, t.name, p.name, p.entity, v.digest, v.description, v.metadata, "
-    "v.size, v.file_count, v.created_at, v.run_id, v.state"
+    "v.size, v.file_count, v.created_at, v.run_id, v.state, a.id, t.id, p.id"
 )
 VERSION_FROM = (
     "versions v JOIN artifacts a ON a.id = v.artifact_id "
@@ -16,39 +34,264 @@ VERSION_FROM = (
 )
 RUN_COLUMNS = (
     "r.id, p.name, p.entity, r.name, r.job_type, r.group_name, r.author, r.host, r.state, "
-    "r.started_at, r.finished_at, r.config, r.notes, r.tags, r.exit_code"
+    "r.started_at, r.finished_at, r.config, r.notes, r.tags, r.exit_code, r.rowid, p.id"
 )
 RUN_FROM = "runs r JOIN projects p ON p.id = r.project_id"
 
+MAX_JSON_DEPTH = 100  # far beyond real metadata, far below a RecursionError
+UNREADABLE = "(unreadable JSON)"  # key holding the text of a JSON cell that does not parse
+NOT_AN_OBJECT = "(not a JSON object)"  # key holding a JSON value that should be an object
+_KEPT = 1_000  # characters of an unreadable cell kept for display
+_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_BRACKETS = re.compile(r"[\[\]{}]")
+_WHOLE = re.compile(r"\s*[+-]?\d+\s*")
 
-def _json(text: str | None, default: Any) -> Any:
-    if not text:
-        return default
+
+class Cells:
+    """Typed reads of one row's cells; problems name ``table``, the row id and column."""
+
+    __slots__ = ("table", "row_id")
+
+    def __init__(self, table: str, row_id: object) -> None:
+        self.table, self.row_id = table, row_id
+
+    def damaged(self, column: str, problem: str) -> DamagedRow:
+        return DamagedRow(self.table, self.row_id, column, problem)
+
+    def text(self, column: str, value: object) -> str:
+        """A required text: NULL is damage; anything else is shown as text."""
+        if value is None:
+            raise self.damaged(column, "is NULL")
+        return as_text(value)
+
+    def optional_text(self, column: str, value: object) -> str | None:
+        return None if value is None else as_text(value)
+
+    def integer(self, column: str, value: object, minimum: int | None = None) -> int:
+        """A required whole number (a real with no fraction or digits in text pass)."""
+        number = self.optional_integer(column, value)
+        if number is None:
+            raise self.damaged(column, "is NULL")
+        if minimum is not None and number < minimum:
+            raise self.damaged(column, f"is {number}, below {minimum}")
+        return number
+
+    def optional_integer(self, column: str, value: object) -> int | None:
+        if value is None or (type(value) is int):
+            return value  # type: ignore[return-value]
+        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+            return int(value)
+        if isinstance(value, str) and len(value) < 40 and _WHOLE.fullmatch(value):
+            return int(value)
+        raise self.damaged(column, f"holds {shown(value)}, not a whole number")
+
+    def mapping(self, column: str, value: object) -> dict[str, Any]:
+        return json_object(value)
+
+    def labels(self, column: str, value: object) -> tuple[str, ...]:
+        return json_labels(value)
+
+
+def as_text(value: object) -> str:
+    """Any cell as text: BLOBs decoded as UTF-8 (U+FFFD for bad bytes), numbers in decimal."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)
+
+
+def decode_text(data: bytes) -> str:
+    """``sqlite3.Connection.text_factory``: text cells that are not valid UTF-8 come back
+    with U+FFFD instead of failing the whole query with a ``UnicodeDecodeError``."""
+    return data.decode("utf-8", errors="replace")
+
+
+# ---------------------------------------------------------------------------- JSON
+
+
+def _constant(name: str) -> str:
+    return name  # NaN, Infinity, -Infinity: kept as the words, which strict JSON can hold
+
+
+def _number(text: str) -> float | str:
+    value = float(text)
+    return value if math.isfinite(value) else text  # 1e999 parses as infinity
+
+
+def _too_deep(text: str) -> bool:
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return False
+    depth = 0
+    for bracket in _BRACKETS.findall(_STRINGS.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > MAX_JSON_DEPTH:
+            return True
+    return False
+
+
+def parse_json(value: object) -> tuple[bool, Any]:
+    """``(True, value)`` for a cell holding JSON (SQL NULL and empty text: ``None``),
+    ``(False, text)`` for one that does not parse, or nests too deeply, with its text
+    shortened for display."""
+    if value is None:
+        return True, None
+    if isinstance(value, (int, float)):
+        return True, value if not isinstance(value, float) or math.isfinite(value) else str(value)
+    text = as_text(value)
+    if not text.strip():
+        return True, None
+    if _too_deep(text):
+        return False, _shorten(text)
     try:
-        return json.loads(text)
-    except ValueError:
-        return default  # a damaged cell must not stop the viewer
+        return True, json.loads(text, parse_constant=_constant, parse_float=_number)
+    except (ValueError, RecursionError):  # RecursionError: belt and braces after _too_deep
+        return False, _shorten(text)
+
+
+def json_object(value: object) -> dict[str, Any]:
+    """A metadata or config cell as a dict: ``{}`` for nothing recorded; an unreadable
+    cell or a JSON value that is not an object kept under a key that says so."""
+    ok, parsed = parse_json(value)
+    if not ok:
+        return {UNREADABLE: parsed}
+    if parsed is None:
+        return {}
+    if isinstance(parsed, dict):
+        return parsed
+    return {NOT_AN_OBJECT: parsed}
+
+
+def json_labels(value: object) -> tuple[str, ...]:
+    """A tags cell (a JSON list of strings) as a tuple of strings: other items as their
+    compact JSON; a cell that is not a list shown as one label."""
+    ok, parsed = parse_json(value)
+    if not ok:
+        return (parsed,)
+    if parsed is None:
+        return ()
+    items = parsed if isinstance(parsed, list) else [parsed]
+    return tuple(item if isinstance(item, str) else
+                 json.dumps(item, ensure_ascii=False, separators=(",", ":")) for item in items)
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= _KEPT else f"{text[:_KEPT]}… ({len(text):,} characters)"
+
+
+# ---------------------------------------------------------------------------- records
 
 
 def version_from_row(
-    row: tuple[Any, ...], aliases: tuple[str, ...] = (), tags: tuple[str, ...] = ()
+    row: tuple[Any, ...], aliases: tuple[object, ...] = (), tags: tuple[object, ...] = ()
 ) -> ArtifactVersion:
     (vid, name, idx, type_name, project, entity, digest, description, metadata, size,
-     file_count, created_at, run_id, state) = row
+     file_count, created_at, run_id, state, artifact_id, type_id, project_id) = row
+    cells = Cells("versions", vid)
     return ArtifactVersion(
-        id=vid, name=name, index=idx, type=type_name, project=project, entity=entity,
-        digest=digest, description=description, metadata=_json(metadata, {}), size=size,
-        file_count=file_count, created_at=created_at, run_id=run_id, aliases=aliases,
-        tags=tags, state=state,
+        id=cells.integer("id", vid), name=Cells("artifacts", artifact_id).text("name", name),
+        index=cells.integer("idx", idx, minimum=0),
+        type=Cells("artifact_types", type_id).text("name", type_name),
+        project=Cells("projects", project_id).text("name", project),
+        entity=Cells("projects", project_id).text("entity", entity),
+        digest=cells.text("digest", digest),
+        description=cells.optional_text("description", description),
+        metadata=cells.mapping("metadata", metadata), size=cells.integer("size", size),
+        file_count=cells.integer("file_count", file_count),
+        created_at=cells.optional_text("created_at", created_at),
+        run_id=cells.optional_text("run_id", run_id),
+        aliases=_texts(aliases), tags=_texts(tags),
+        state=cells.text("state", state),
     )
 
 
 def run_from_row(row: tuple[Any, ...]) -> Run:
     (rid, project, entity, name, job_type, group, author, host, state, started_at,
-     finished_at, config, notes, tags, exit_code) = row
+     finished_at, config, notes, tags, exit_code, rowid, project_id) = row
+    cells = Cells("runs", rid if rid is not None else f"rowid {rowid}")
     return Run(
-        id=rid, project=project, entity=entity, name=name, job_type=job_type, group=group,
-        author=author, host=host, state=state, started_at=started_at,
-        finished_at=finished_at, config=_json(config, {}), notes=notes,
-        tags=tuple(_json(tags, [])), exit_code=exit_code,
+        id=cells.text("id", rid), project=Cells("projects", project_id).text("name", project),
+        entity=Cells("projects", project_id).text("entity", entity),
+        name=cells.text("name", name), job_type=cells.optional_text("job_type", job_type),
+        group=cells.optional_text("group_name", group),
+        author=cells.optional_text("author", author), host=cells.optional_text("host", host),
+        state=cells.text("state", state),
+        started_at=cells.optional_text("started_at", started_at),
+        finished_at=cells.optional_text("finished_at", finished_at),
+        config=cells.mapping("config", config), notes=cells.optional_text("notes", notes),
+        tags=cells.labels("tags", tags),
+        exit_code=cells.optional_integer("exit_code", exit_code),
     )
+
+
+def project_from_row(row: tuple[Any, ...]) -> Project:
+    """``id, entity, name`` of ``projects``."""
+    pid, entity, name = row
+    cells = Cells("projects", pid)
+    return Project(cells.integer("id", pid), cells.text("entity", entity), cells.text("name", name))
+
+
+def collection_from_row(row: tuple[Any, ...]) -> ArtifactCollection:
+    """``a.name, t.name, p.name, p.entity, a.description, version count, a.created_at``
+    (the artifact's id last, for naming a damaged row)."""
+    name, type_name, project, entity, description, count, created_at, *rest = row
+    cells = Cells("artifacts", rest[0] if rest else name)
+    return ArtifactCollection(
+        name=cells.text("name", name), type=cells.text("type", type_name),
+        project=cells.text("project", project), entity=cells.text("entity", entity),
+        description=cells.optional_text("description", description),
+        version_count=cells.integer("version count", count),
+        created_at=cells.optional_text("created_at", created_at),
+    )
+
+
+def entry_from_row(row: tuple[Any, ...], version_id: object = None) -> ManifestEntry:
+    """``path, digest, size, ref`` of ``manifest`` (of the version ``version_id``)."""
+    path, digest, size, ref = row
+    cells = Cells("manifest", f"(version {version_id}, path {shown(path)})")
+    return ManifestEntry(cells.text("path", path), cells.text("digest", digest),
+                         cells.integer("size", size), cells.optional_text("ref", ref))
+
+
+def names(values: list[object]) -> list[str]:
+    """A column of names (types, artifacts) for listing and suggestions: each shown as
+    text; NULLs name nothing and are left out (the rows holding them are reported when
+    read as records)."""
+    return [as_text(value) for value in values if value is not None]
+
+
+def process_of(row: tuple[Any, ...]) -> tuple[str, int, str | None] | None:
+    """``run_id, pid, process_start`` of ``run_processes`` as plain values, or None when
+    the pid is not a process id (such a run cannot be told to have crashed)."""
+    run_id, pid, started = row
+    if type(pid) is not int or not 0 < pid <= 2**31 - 1:
+        return None
+    return as_text(run_id), pid, None if started is None else as_text(started)
+
+
+def _texts(values: tuple[object, ...]) -> tuple[str, ...]:
+    # An alias or tag that is NULL labels nothing: left out, not a reason to refuse the row.
+    return tuple(as_text(value) for value in values if value is not None)
+
+__all__ = [
+    "MAX_JSON_DEPTH",
+    "NOT_AN_OBJECT",
+    "RUN_COLUMNS",
+    "RUN_FROM",
+    "UNREADABLE",
+    "VERSION_COLUMNS",
+    "VERSION_FROM",
+    "Cells",
+    "as_text",
+    "collection_from_row",
+    "decode_text",
+    "entry_from_row",
+    "json_labels",
+    "json_object",
+    "names",
+    "parse_json",
+    "process_of",
+    "project_from_row",
+    "run_from_row",
+    "version_from_row",
+]

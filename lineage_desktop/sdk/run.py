@@ -7,6 +7,7 @@ import socket
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -15,6 +16,7 @@ from lineage_desktop.records import (
     InvalidRunId,
     LineageError,
     TypeMismatch,
+    ValidationError,
 )
 from lineage_desktop.records import (
     Run as RunRecord,
@@ -230,9 +232,22 @@ class Run:
             else:
                 artifact.add_file(path)
         if artifact.state == "COMMITTED":
-            self._store.set_aliases(artifact.record.id, ["latest", *validate_aliases(aliases)])
-            return artifact
+            return self._relog(artifact, aliases)
         return self._commit(artifact, aliases, tags, run_id=self.id)
+
+    def _relog(self, artifact: Artifact, aliases: list[str] | None) -> Artifact:
+        """Log an already committed version again: this run becomes one of its producers
+        and the aliases move to it, in one transaction."""
+        wanted = ["latest", *validate_aliases(aliases)]
+        source = artifact._store
+        if source is None or not _same_file(source.path, self._store.path):
+            raise ValidationError(
+                f"artifact {artifact.name!r} belongs to another store "
+                f"({source.path if source else 'none'}); download it and log its files")
+        with self._store.transaction():
+            self._store.add_output(self.id, artifact.record.id, self._clock())
+            self._store.set_aliases(artifact.record.id, wanted)
+        return artifact
 
     def _check_type(self, artifact: Artifact) -> None:
         # Checked here as well as in the store's transaction: the store copies the blobs
@@ -292,3 +307,10 @@ def init(
     return Run(writer, project, entity=entity, name=name,
                job_type=job_type, group=group, config=config, notes=notes, tags=tags,
                run_id=id)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False

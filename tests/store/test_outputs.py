@@ -263,3 +263,30 @@ def test_a_schema4_store_without_outputs_is_refused_as_damaged(tmp_path):
     conn.close()
     with pytest.raises(ld.NotALineageStore, match="outputs"):
         Store.open(path, readonly=True)
+
+
+def test_logging_a_committed_artifact_again_records_the_output(tmp_path):
+    store = tmp_path / "relog.db"
+    with ld.init(project="p", store=store, name="first") as first:
+        artifact = ld.Artifact("data", "dataset")
+        with artifact.new_file("a.txt") as handle:
+            handle.write("a")
+        first.log_artifact(artifact)
+    with ld.init(project="p", store=store, name="again") as again:
+        again.log_artifact(artifact, aliases=["best"])
+    with ld.Api(store=store) as api:
+        assert [v.version for v in api.run(again.id).logged_artifacts()] == ["v0"]
+        assert api.artifact("data:best").logged_by().id == first.id
+        graph = api.lineage("data:v0")
+        assert graph.has_edge(f"run:{again.id}", "artifact:data:v0")
+
+
+def test_an_artifact_of_another_store_is_not_logged_by_its_row_id(tmp_path):
+    with ld.init(project="p", store=tmp_path / "a.db") as run:
+        artifact = ld.Artifact("data", "dataset")
+        with artifact.new_file("a.txt") as handle:
+            handle.write("a")
+        run.log_artifact(artifact)
+    with ld.init(project="p", store=tmp_path / "b.db") as other:
+        with pytest.raises(ValueError, match="another store"):
+            other.log_artifact(artifact)

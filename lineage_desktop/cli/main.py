@@ -7,6 +7,7 @@ and independent. Errors the user can cause are one line on stderr and exit statu
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import sqlite3
 import sys
@@ -34,7 +35,12 @@ class CliError(Exception):
     """A user error reported as one line on stderr with exit status 2."""
 
 
+@functools.cache
 def build_parser() -> argparse.ArgumentParser:
+    """The parser of every subcommand. Built once per process: building it costs tens of
+    milliseconds (argparse looks up translations for every option), which callers that
+    run many commands in-process (tests, scripts) would pay each time; parsing leaves it
+    unchanged."""
     parser = argparse.ArgumentParser(
         prog="lineage-desktop",
         description="Offline auditor for machine-learning lineage. Without a subcommand, "
@@ -96,15 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (CliError, LineageError, OSError, ValueError, LookupError) as exc:
-        message = str(exc) or exc.__class__.__name__
-        print(f"lineage-desktop {args.command}: error: {message}", file=sys.stderr)
-        return 2
-    except sqlite3.Error as exc:
-        print(f"lineage-desktop {args.command}: error: the store is damaged or unreadable: {exc}",
-              file=sys.stderr)
-        return 2
-    except BrokenPipeError:
+    except BrokenPipeError:  # before OSError, which it is
         # The reader went away (``| head``): not an error. Point stdout at nothing so that
         # the interpreter's final flush does not complain either.
         import os
@@ -114,6 +112,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"lineage-desktop {args.command}: interrupted", file=sys.stderr)
         return 130
+    except USER_ERRORS as exc:
+        if isinstance(exc, BUGS):
+            raise  # a missing key or index is a bug to fix, not a message to print
+        print(f"lineage-desktop {args.command}: error: {describe(exc, args)}", file=sys.stderr)
+        return 2
+
+
+# What a command reports as one line on stderr with exit status 2: named errors, refused
+# input (``ValueError``, ``LookupError``), the operating system's errors, anything the
+# store lets out of sqlite3 (it should not), and running out of memory or stack on data
+# that is too big or nests too deeply. Anything else is a bug and keeps its traceback.
+USER_ERRORS = (CliError, LineageError, OSError, ValueError, LookupError, sqlite3.Error,
+               MemoryError, RecursionError)
+BUGS = (KeyError, IndexError)
+
+
+def describe(exc: BaseException, args: argparse.Namespace | None = None) -> str:
+    """The one-line message of an error: says what happened, names the bad value; no
+    newlines or control characters (messages may quote what a store holds)."""
+    if isinstance(exc, sqlite3.Error):
+        from pathlib import Path
+
+        from lineage_desktop.store.errors import translate
+
+        store = getattr(args, "store", None)
+        exc = translate(exc, Path(store) if store else Path("the store"))
+    if isinstance(exc, MemoryError):
+        text = "out of memory (the store holds values too big to process here)"
+    elif isinstance(exc, RecursionError):
+        text = f"data nested too deeply to process ({exc})"
+    elif isinstance(exc, UnicodeError) and not isinstance(exc, LineageError):
+        text = f"text that is not valid {getattr(exc, 'encoding', 'Unicode')}: {exc}"
+    else:
+        text = str(exc) or exc.__class__.__name__
+    from lineage_desktop.cli.formatting import plain
+
+    return plain(text.strip())
 
 
 if __name__ == "__main__":

@@ -72,7 +72,8 @@ def artifact_data(api: Api, artifact: Artifact) -> dict[str, Any]:
     producer = api.store.runs_by_ids([record.run_id]) if record.run_id else []
     logged_by = run_brief(producer[0] if producer else None, record.run_id)
     used_by = [run_brief(r) for r in api.store.runs_using(record.id, api.as_of)]
-    return version_json(artifact, logged_by, used_by)
+    producers = [run_brief(r) for r in api.store.runs_logging(record.id, api.as_of)]
+    return version_json(artifact, logged_by, used_by, producers)
 
 
 def _run_text(brief: dict[str, Any] | None) -> str:
@@ -104,6 +105,7 @@ def version_lines(data: dict[str, Any]) -> list[str]:
         ("created", short_time(data["created_at"])),
         ("description", data["description"] or "-"),
         ("logged by", _run_text(data["logged_by"])),
+        *(("re-logged by", _run_text(r)) for r in data["producers"][1:]),
         ("used by", f"{len(used_by)} run{'s' if len(used_by) != 1 else ''}"),
     ], indent="  ", width=_LABEL_WIDTH)
     lines += [f"    {plain(_run_text(r))}" for r in used_by]

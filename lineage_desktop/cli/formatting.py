@@ -147,8 +147,10 @@ def entry_json(entry: ManifestEntry) -> dict[str, Any]:
 
 
 def version_json(artifact: Artifact, logged_by: dict[str, Any] | None,
-                 used_by: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """Every field of a version's preview (``show --json``)."""
+                 used_by: Sequence[dict[str, Any]],
+                 producers: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    """Every field of a version's preview (``show --json``); ``producers`` are every run
+    that logged its content, ``logged_by`` (the first) included."""
     record = artifact.record
     return {
         "kind": "artifact",
@@ -157,7 +159,9 @@ def version_json(artifact: Artifact, logged_by: dict[str, Any] | None,
         "project": record.project, "tags": list(record.tags),
         "description": record.description, "metadata": record.metadata,
         "size": record.size, "file_count": record.file_count, "state": record.state,
-        "logged_by": logged_by, "used_by": list(used_by),
+        "logged_by": logged_by, "producers": list(producers) or ([logged_by] if logged_by
+                                                                 else []),
+        "used_by": list(used_by),
         "files": [entry_json(e) for e in artifact.files()],
     }
 

@@ -290,3 +290,24 @@ def test_an_artifact_of_another_store_is_not_logged_by_its_row_id(tmp_path):
     with ld.init(project="p", store=tmp_path / "b.db") as other:
         with pytest.raises(ValueError, match="another store"):
             other.log_artifact(artifact)
+
+
+def test_show_lists_every_producer(tmp_path, capsys):
+    store = tmp_path / "show.db"
+    runs = []
+    for name in ("first", "second"):
+        with ld.init(project="p", store=store, name=name) as run:
+            artifact = ld.Artifact("data", "dataset")
+            with artifact.new_file("a.txt") as handle:
+                handle.write("same")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                run.log_artifact(artifact)
+            runs.append(run.id)
+    assert main(["show", str(store), "data:v0", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["logged_by"]["id"] == runs[0]
+    assert [p["id"] for p in data["producers"]] == runs
+    assert main(["show", str(store), "data:v0"]) == 0
+    out = capsys.readouterr().out
+    assert "re-logged by" in out and "second" in out

@@ -18,6 +18,7 @@ from lineage_desktop.records import (
     StoreDamaged,
     StoreNotFound,
 )
+from lineage_desktop.store.errors import DamagedRow
 
 
 def describe_error(exc: BaseException, path: str | os.PathLike[str] | None = None) -> str:
@@ -37,6 +38,12 @@ def describe_error(exc: BaseException, path: str | os.PathLike[str] | None = Non
         return f"{text}. Open a .db file written by lineage_desktop."
     if isinstance(exc, StoreBusy):
         return f"{text}. Another program may be holding the file; try again."
+    if isinstance(exc, DamagedRow):
+        detail = text.removeprefix("the store is damaged: ")
+        return (
+            f"Cannot read {name}: it is damaged ({detail}). Another program may have "
+            "written odd values into it, or it is corrupt; it was not changed."
+        )
     if isinstance(exc, StoreDamaged):
         if Path(name).exists() or path is None:
             return (
@@ -53,4 +60,8 @@ def describe_error(exc: BaseException, path: str | os.PathLike[str] | None = Non
     if isinstance(exc, OSError):
         detail = exc.strerror or text
         return f"Cannot read {name}: {detail}."
+    if isinstance(exc, MemoryError):
+        return f"Cannot read {name}: it holds values too big to show (out of memory)."
+    if isinstance(exc, RecursionError):
+        return f"Cannot show {name}: it holds data nested too deeply ({text})."
     return text

@@ -110,12 +110,22 @@ def _run_label(run_id: str, run_names: dict[str, str]) -> str:
     return f"{name} ({run_id})" if name else run_id
 
 
+# Qt lays out one long paragraph in time that grows with the square of its length
+# (300,000 characters in a QPlainTextEdit: 25 s), so a store's text is shown up to this
+# many characters, with its real length.
+SHOWN_CHARACTERS = 20_000
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+        text = ", ".join(str(v) for v in value)
+    else:
+        text = str(value)
+    if len(text) > SHOWN_CHARACTERS:
+        return f"{text[:SHOWN_CHARACTERS]}… ({len(text):,} characters)"
+    return text
 
 
 class NodeDetails(QWidget):

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from lineage_desktop.records import DigestMismatch
+from lineage_desktop.records import DigestMismatch, StoreFull
 from lineage_desktop.records.validation import UnsafeContent, validate_digest
 from lineage_desktop.store.connection import ensure_not_open_store
 
@@ -273,7 +273,16 @@ class BlobStore:
         """Copy each ``(digest, source)`` in, hashing while copying: if any content does
         not match its digest (a file changed after it was added), raise
         ``DigestMismatch`` naming it and store none of them. Blobs already present are
-        not copied again."""
+        not copied again. A full disk raises ``StoreFull``, also storing none."""
+        try:
+            self._put_files(files)
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT) and not isinstance(exc, StoreFull):
+                raise StoreFull(exc.errno, f"{self.root}: the disk is full; nothing was "
+                                f"stored or committed ({exc.strerror})") from exc
+            raise
+
+    def _put_files(self, files: Iterable[tuple[str, str | os.PathLike[str]]]) -> None:
         staged: list[tuple[Path, Path]] = []
         created_root = False
         try:

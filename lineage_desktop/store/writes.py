@@ -154,8 +154,7 @@ class WriteMixin:
         be among ``aliases``; the caller decides (imports may log older history).
         Raises ``TypeMismatch`` if the artifact exists with another type.
         """
-        for file_digest_, local_path in files:
-            self.blobs.put_file(file_digest_, local_path)
+        self.blobs.put_files(files)  # all or none of them
         now = created_at or utc_now()
         with self.transaction() as conn:
             type_id = self._type_id(conn, project_id, type_name)

@@ -137,10 +137,6 @@ def test_logging_a_file_bigger_than_the_free_space_leaves_the_store_intact(small
     check_intact(store_path, digests)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "issue 10 (faults), error naming: ENOSPC while copying a blob into the .files folder "
-    "escapes the store as a bare OSError ('[Errno 28] No space left on device'), not a "
-    "StoreFull that names the store and says the disk is full"))
 def test_logging_a_file_bigger_than_the_free_space_names_the_full_disk(small_disk, tmp_path):
     error, _, _ = _log_too_big(small_disk, tmp_path)
     assert isinstance(error, StoreFull), repr(error)
@@ -201,10 +197,6 @@ def test_cli_demo_into_a_full_disk_exits_2_with_one_line(small_disk):
     assert not list(Path(str(store_path) + ".files").rglob(".tmp*"))
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "issue 10 (faults), error naming: the demo's blob copy hits ENOSPC as a bare OSError, "
-    "so the CLI prints '[Errno 28] No space left on device' without the store or the "
-    "words 'disk is full'"))
 def test_cli_demo_into_a_full_disk_says_the_disk_is_full(small_disk):
     line, _ = _demo_into_full_disk(small_disk)
     assert "disk is full" in line, line

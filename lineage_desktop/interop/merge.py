@@ -22,6 +22,8 @@ from pathlib import Path
 from lineage_desktop.interop.report import ImportReport
 from lineage_desktop.interop.writer import LineageWriter
 from lineage_desktop.records import ArtifactVersion, Run
+from lineage_desktop.records.validation import UnsafeEntry
+from lineage_desktop.sdk.integrity import entry_location
 from lineage_desktop.store import Store
 from lineage_desktop.store import interop_queries as q
 
@@ -120,11 +122,16 @@ class _Merge:
             return True
         entries = self.source.manifest(version.id)
         files = []
+        label = f"{version.name}:{version.version}"
         for entry in entries:
+            try:  # a source store is untrusted input: its rows are checked like any reader's
+                location = entry_location(self.source, label, entry)
+            except UnsafeEntry as refused:
+                self.report.skip(self.label, None, f"{refused}; the version was not merged")
+                return True
             if entry.ref is None:
-                blob = self.source.blobs.path_for(entry.digest)
-                if blob.is_file():
-                    files.append((entry.digest, str(blob)))
+                if self.source.blobs.has(entry.digest):
+                    files.append((entry.digest, str(location)))
                 else:
                     complete = False
         run_id = version.run_id

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import re
 from collections.abc import Hashable
 from typing import Any
@@ -20,6 +19,7 @@ import networkx as nx
 
 from lineage_desktop.graph.levels import compute_levels
 from lineage_desktop.records import ValidationError
+from lineage_desktop.records.json_values import json_ready
 
 Key = Hashable
 DIRECTIONS = ("LR", "TB")
@@ -37,7 +37,6 @@ _MERMAID_ID = re.compile(r"[^A-Za-z0-9_]")
 # What XML 1.0 cannot hold at all (not even as &#...;): C0 controls but tab, newline and
 # carriage return; lone surrogates; U+FFFE and U+FFFF.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_NON_FINITE = {math.inf: "Infinity", -math.inf: "-Infinity"}
 # JSON node keys beyond the required ones, kept only where they say something.
 _EXTRA_CLUSTER_KEYS = ("member_kind", "count")
 
@@ -49,20 +48,6 @@ def xml_text(text: str) -> str:
     """``text`` with every character XML 1.0 cannot hold replaced by U+FFFD, so that the
     document parses whatever a store holds (escaping ``<``/``&`` is the writer's job)."""
     return _XML_ILLEGAL.sub("\ufffd", text)
-
-
-def json_ready(value: Any) -> Any:
-    """``value`` with NaN and infinities as the strings ``"NaN"``, ``"Infinity"`` and
-    ``"-Infinity"`` (the JSON mapping of protocol buffers), which strict JSON can hold;
-    a store written by another tool may hold them."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else _NON_FINITE.get(value, "NaN")
-    if isinstance(value, dict):
-        return {json_ready(k) if isinstance(k, float) else k: json_ready(v)
-                for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_ready(v) for v in value]
-    return value
 
 
 def dumps_strict(value: Any, **options: Any) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from lineage_desktop.records import ManifestEntry, Run
+from lineage_desktop.records.json_values import json_ready
 from lineage_desktop.store.processes import current_process, is_alive, this_host
 from lineage_desktop.store.timeutil import utc_now
 
@@ -259,5 +260,7 @@ class WriteMixin:
 
 
 def _dumps(value: Any) -> str:
-    # default=str keeps odd config values (paths, numpy scalars) instead of failing a run.
-    return json.dumps(value, default=str, sort_keys=True)
+    # default=str keeps odd config values (paths, numpy scalars) instead of failing a run;
+    # NaN and infinities (the SDK refuses them; imports may carry them) are stored as the
+    # strings "NaN"/"Infinity", so every cell is strict JSON that any tool can parse.
+    return json.dumps(json_ready(value), default=str, sort_keys=True, allow_nan=False)

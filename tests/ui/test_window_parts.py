@@ -18,7 +18,7 @@ from lineage_desktop.ui.settings import AppSettings
 
 def test_formatting():
     assert formatting.human_size(0) == "0 B"
-    assert formatting.human_size(1536) == "1.5 KB"
+    assert formatting.human_size(1536) == "1.5 kB"  # SI: k is lower case
     assert formatting.human_size(250_000_000) == "250 MB"
     assert formatting.human_size(None) == ""
     assert formatting.human_time("2026-08-03T08:00:00.000000Z") == "2026-08-03 08:00:00 UTC"

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from lineage_desktop.audit import VersionDiff, diff_versions
+from lineage_desktop.records.text import exact_size, human_time
 from lineage_desktop.sdk import Api
 from lineage_desktop.ui import style
 from lineage_desktop.ui.audit.tasks import BackgroundChannel, TaskContext
@@ -55,7 +56,7 @@ def _choices(factory: ApiFactory, artifact: str, context: TaskContext) -> list[V
     out = []
     for v in versions:
         aliases = f" ({', '.join(v.aliases)})" if v.aliases else ""
-        when = f" · {(v.created_at or '')[:16].replace('T', ' ')}" if v.created_at else ""
+        when = f" · {human_time(v.created_at)}" if v.created_at else ""
         out.append(VersionChoice(v.qualified_name, f"{v.version}{aliases}{when}"))
     return out
 
@@ -86,10 +87,6 @@ def default_pair(count: int, a: int, b: int) -> tuple[int, int]:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def size_text(size: int | None) -> str:
-    return "" if size is None else f"{size:,} B"
 
 
 class DiffDialog(QDialog):
@@ -263,10 +260,10 @@ class DiffDialog(QDialog):
         colors = {"added": palette.run, "removed": palette.failed_border,
                   "changed": palette.warning, "only in A": palette.failed_border,
                   "only in B": palette.run}
-        files = [("added", e.path, "", size_text(e.size), "", e.digest) for e in diff.files_added]
-        files += [("removed", e.path, size_text(e.size), "", e.digest, "")
+        files = [("added", e.path, "", exact_size(e.size), "", e.digest) for e in diff.files_added]
+        files += [("removed", e.path, exact_size(e.size), "", e.digest, "")
                   for e in diff.files_removed]
-        files += [("changed", c.path, size_text(c.old_size), size_text(c.new_size),
+        files += [("changed", c.path, exact_size(c.old_size), exact_size(c.new_size),
                    c.old_digest, c.new_digest) for c in diff.files_changed]
         metadata = [("added", k, "", value_text(v)) for k, v in diff.metadata_added.items()]
         metadata += [("removed", k, value_text(v), "") for k, v in diff.metadata_removed.items()]

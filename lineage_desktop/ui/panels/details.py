@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from lineage_desktop.records import ManifestEntry
+from lineage_desktop.records.text import exact_size, human_time, plural, run_duration
 from lineage_desktop.ui import style
-from lineage_desktop.ui.formatting import human_size, human_time, plural, pretty_json, run_duration
+from lineage_desktop.ui.formatting import pretty_json
 from lineage_desktop.ui.panels.files_model import FilesModel
 from lineage_desktop.ui.widgets import Dot, bold, muted, plain_label
 
@@ -372,7 +373,7 @@ class NodeDetails(QWidget):
         elif not a.get("missing"):
             self._set_row("logged_by", "no run (logged outside a run)")
         if a.get("size") is not None:
-            self._set_row("size", f"{human_size(a.get('size'))} ({int(a['size']):,} bytes)")
+            self._set_row("size", exact_size(int(a["size"])))
         if a.get("file_count") is not None:
             self._set_row("file_count", plural(int(a["file_count"]), "file"))
         self._set_row("digest", a.get("digest"))

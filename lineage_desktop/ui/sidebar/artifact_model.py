@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from lineage_desktop.records import ArtifactCollection
-from lineage_desktop.ui.formatting import human_time, plural
+from lineage_desktop.records.text import human_time, plural
 from lineage_desktop.ui.queries import VersionList, VersionRow
 from lineage_desktop.ui.widgets import plain_tooltip
 

@@ -104,8 +104,36 @@ def card_spec(key: str, attrs: Mapping[str, Any]) -> CardSpec:
     )
 
 
+# Measured card sizes by what they depend on, for the default fonts: a live refresh or a
+# re-layout sizes the same cards again, and measuring text costs a few microseconds each.
+_SIZES: dict[tuple[Any, ...], tuple[float, float]] = {}
+_SIZES_LIMIT = 100_000  # a bound, not a policy: beyond it start again
+_default_fonts: style.Fonts | None = None
+
+
+def _measure_key(spec: CardSpec) -> tuple[Any, ...]:
+    count = spec.count if spec.kind == "cluster" else None
+    return (spec.kind, spec.label, spec.type_text, spec.aliases, count)
+
+
 def spec_size(spec: CardSpec, metrics: style.Fonts | None = None) -> tuple[float, float]:
-    """Box size of a card (see ``style.node_size``)."""
+    """Box size of a card (see ``style.node_size``); measured once per card text with
+    the default fonts (given ``metrics`` are always measured afresh)."""
+    if metrics is not None:
+        return _measure(spec, metrics)
+    key = _measure_key(spec)
+    size = _SIZES.get(key)
+    if size is None:
+        global _default_fonts
+        if _default_fonts is None:
+            _default_fonts = style.fonts()
+        if len(_SIZES) >= _SIZES_LIMIT:
+            _SIZES.clear()
+        size = _SIZES[key] = _measure(spec, _default_fonts)
+    return size
+
+
+def _measure(spec: CardSpec, metrics: style.Fonts) -> tuple[float, float]:
     return style.node_size(
         spec.kind,
         spec.label,
@@ -118,10 +146,7 @@ def spec_size(spec: CardSpec, metrics: style.Fonts | None = None) -> tuple[float
 
 def node_sizes(view_graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
     """Box sizes of every node of a view graph, keyed by graph key."""
-    metrics = style.fonts()
-    return {
-        key: spec_size(card_spec(key, attrs), metrics) for key, attrs in view_graph.nodes(data=True)
-    }
+    return {key: spec_size(card_spec(key, attrs)) for key, attrs in view_graph.nodes(data=True)}
 
 
 def build_layout_request(

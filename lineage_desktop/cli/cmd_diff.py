@@ -10,16 +10,20 @@ from lineage_desktop.cli.formatting import (
     dump_json,
     emit_lines,
     format_value,
-    human_size,
     one_line_errors,
     open_api,
 )
+from lineage_desktop.records.text import human_size
 
 EXAMPLES = """\
 examples:
   lineage-desktop diff churn.db churn-model:v3 churn-model:v4
   lineage-desktop diff churn.db churn-model:production churn-model:latest --json
 """
+
+
+def _size(size: int | None) -> str:
+    return human_size(size, empty="-")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -46,9 +50,9 @@ def run(args: argparse.Namespace) -> int:
     lines = [f"{diff.a} -> {diff.b}: " + ("identical" if diff.identical else "differ")]
     if diff.files_added or diff.files_removed or diff.files_changed:
         lines.append("files:")
-        lines += [f"  + {e.path} ({human_size(e.size)})" for e in diff.files_added]
-        lines += [f"  - {e.path} ({human_size(e.size)})" for e in diff.files_removed]
-        lines += [f"  ~ {c.path} ({human_size(c.old_size)} -> {human_size(c.new_size)}, "
+        lines += [f"  + {e.path} ({_size(e.size)})" for e in diff.files_added]
+        lines += [f"  - {e.path} ({_size(e.size)})" for e in diff.files_removed]
+        lines += [f"  ~ {c.path} ({_size(c.old_size)} -> {_size(c.new_size)}, "
                   f"{c.old_digest[:12]} -> {c.new_digest[:12]})" for c in diff.files_changed]
     if diff.metadata_added or diff.metadata_removed or diff.metadata_changed:
         lines.append("metadata:")

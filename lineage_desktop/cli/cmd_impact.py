@@ -14,10 +14,10 @@ from lineage_desktop.cli.formatting import (
     one_line_errors,
     open_api,
     plain,
-    short_time,
     table,
 )
 from lineage_desktop.graph.export import dumps_strict
+from lineage_desktop.records.text import human_time
 
 EXAMPLES = """\
 examples:
@@ -56,8 +56,8 @@ def run(args: argparse.Namespace) -> int:
         text = dumps_strict(data, indent=2) + "\n"
     else:
         lines = [plain(f"{len(rows)} nodes downstream of {args.ref}")]
-        lines += table(([str(r.level), r.kind, r.name, r.type, r.version, short_time(r.created),
-                         r.author] for r in rows),
+        lines += table(([str(r.level), r.kind, r.name, r.type, r.version,
+                         human_time(r.created, empty="-"), r.author] for r in rows),
                        headers=["level", "kind", "name", "type", "version", "created", "author"])
         text = "\n".join(lines) + "\n"
     if args.output:

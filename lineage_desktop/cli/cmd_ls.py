@@ -12,14 +12,13 @@ from lineage_desktop.cli.formatting import (
     dump_json,
     emit,
     emit_lines,
-    human_size,
     one_line_errors,
     open_api,
     plain,
-    short_time,
     table,
 )
 from lineage_desktop.records import ArtifactCollection, ArtifactVersion, NotFound
+from lineage_desktop.records.text import human_size, human_time, plural
 from lineage_desktop.sdk import Api
 
 EXAMPLES = """\
@@ -113,7 +112,7 @@ def text_lines(listing: list[tuple[ArtifactCollection, list[ArtifactVersion]]],
         description = f"  {collection.description}" if collection.description else ""
         lines.append(plain(f"{name(collection)} ({collection.type}, {len(versions)} "
                      f"version{'s' if len(versions) != 1 else ''}){description}"))
-        lines += table(([v.version, short_time(v.created_at), human_size(v.size),
-                         f"{v.file_count} file{'s' if v.file_count != 1 else ''}",
+        lines += table(([v.version, human_time(v.created_at, empty="-"),
+                         human_size(v.size, empty="-"), plural(v.file_count, "file"),
                          ", ".join(v.aliases)] for v in versions), indent="  ")
     return lines

@@ -11,17 +11,21 @@ from lineage_desktop.cli.formatting import (
     emit_lines,
     field_lines,
     format_value,
-    human_duration,
-    human_size,
     one_line_errors,
     open_api,
     plain,
     resolve_node,
     run_brief,
     run_json,
-    short_time,
     table,
     version_json,
+)
+from lineage_desktop.records.text import (
+    human_duration,
+    human_size,
+    human_time,
+    plural,
+    size_and_files,
 )
 from lineage_desktop.sdk import Api, ApiRun, Artifact
 
@@ -84,10 +88,6 @@ def _run_text(brief: dict[str, Any] | None) -> str:
     return f"{brief['name']} ({brief['job_type'] or 'run'}, {brief['state']}, run:{brief['id']})"
 
 
-def _size_text(size: int, files: int) -> str:
-    return f"{human_size(size)} in {files} file{'s' if files != 1 else ''}"
-
-
 def _mapping_lines(title: str, mapping: dict[str, Any]) -> list[str]:
     if not mapping:
         return [f"{title}: -"]
@@ -102,15 +102,15 @@ def version_lines(data: dict[str, Any]) -> list[str]:
     lines += field_lines([
         ("aliases", ", ".join(data["aliases"]) or "-"),
         ("tags", ", ".join(data["tags"]) or "-"),
-        ("created", short_time(data["created_at"])),
+        ("created", human_time(data["created_at"], empty="-")),
         ("description", data["description"] or "-"),
         ("logged by", _run_text(data["logged_by"])),
         *(("re-logged by", _run_text(r)) for r in data["producers"][1:]),
-        ("used by", f"{len(used_by)} run{'s' if len(used_by) != 1 else ''}"),
+        ("used by", plural(len(used_by), "run")),
     ], indent="  ", width=_LABEL_WIDTH)
     lines += [f"    {plain(_run_text(r))}" for r in used_by]
     lines += field_lines([
-        ("size", _size_text(data["size"], data["file_count"])),
+        ("size", size_and_files(data["size"], data["file_count"], empty="-")),
         ("digest", data["digest"]),
         ("qualified", data["qualified_name"]),
         ("state", data["state"]),
@@ -118,7 +118,7 @@ def version_lines(data: dict[str, Any]) -> list[str]:
     lines += ["  " + line for line in _mapping_lines("metadata", data["metadata"])]
     files = data["files"]
     lines.append(f"  files ({len(files)}):" if files else "  files: -")
-    lines += table(([f["path"], human_size(f["size"]), f["digest"][:12], f["ref"] or ""]
+    lines += table(([f["path"], human_size(f["size"], empty="-"), f["digest"][:12], f["ref"] or ""]
                     for f in files), indent="    ")
     return lines
 
@@ -138,9 +138,9 @@ def run_lines(data: dict[str, Any]) -> list[str]:
         ("group", data["group"] or "-"),
         ("author", data["author"] or "-"),
         ("host", data["host"] or "-"),
-        ("started", short_time(data["started_at"])),
-        ("finished", short_time(data["finished_at"])),
-        ("duration", human_duration(data["duration_seconds"])),
+        ("started", human_time(data["started_at"], empty="-")),
+        ("finished", human_time(data["finished_at"], empty="-")),
+        ("duration", human_duration(data["duration_seconds"], empty="-")),
         ("project", f"{data['entity']}/{data['project']}"),
         ("tags", ", ".join(data["tags"]) or "-"),
         ("notes", data["notes"] or "-"),

@@ -7,11 +7,9 @@ add keys freely, never rename or remove one.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import Any, NoReturn
 
 from lineage_desktop.graph.export import dumps_strict
@@ -24,6 +22,7 @@ from lineage_desktop.records import (
     ValidationError,
 )
 from lineage_desktop.records import Run as RunRecord
+from lineage_desktop.records.text import duration_seconds
 from lineage_desktop.sdk import Api, ApiRun, Artifact
 from lineage_desktop.store import parse_time
 
@@ -214,49 +213,6 @@ def emit(text: str) -> None:
 # ---------------------------------------------------------------------------- text
 
 
-def duration_seconds(started: str | None, finished: str | None) -> float | None:
-    if not started or not finished:
-        return None
-    try:
-        delta = _parse(finished) - _parse(started)
-    except ValueError:
-        return None
-    return round(delta.total_seconds(), 3)
-
-
-def _parse(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def human_duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    seconds = round(seconds)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}h {minutes:02d}m {secs:02d}s"
-    return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
-
-
-def human_size(size: int | None) -> str:
-    """``1234567`` -> ``1.2 MB`` (decimal units, as file managers show them)."""
-    if size is None:
-        return "-"
-    if size < 1000:
-        return f"{size} B"
-    exponent = min(int(math.log(size, 1000)), 5)
-    value = size / 1000 ** exponent
-    return f"{value:.1f} {('B', 'kB', 'MB', 'GB', 'TB', 'PB')[exponent]}"
-
-
-def short_time(text: str | None) -> str:
-    """``2026-08-03T08:00:00.000000Z`` -> ``2026-08-03 08:00:00 UTC``."""
-    if not text:
-        return "-"
-    return text.replace("T", " ").split(".")[0].rstrip("Z") + " UTC"
-
-
 def plain(value: Any) -> str:
     """One line of terminal-safe text: control characters (escape sequences, BEL, CR a
     store might hold) and every other character that is not printable shown as ``?``,
@@ -318,8 +274,6 @@ __all__ = [
     "emit_lines",
     "field_lines",
     "format_value",
-    "human_duration",
-    "human_size",
     "non_negative",
     "one_line_errors",
     "open_api",
@@ -327,7 +281,6 @@ __all__ = [
     "resolve_node",
     "run_brief",
     "run_json",
-    "short_time",
     "table",
     "terminal_safe",
     "version_brief",

@@ -167,7 +167,8 @@ def plural(count: int, noun: str, plural_noun: str | None = None) -> str:
     """``plural(1, "version")`` -> ``1 version``; ``plural(3, "version")`` -> ``3 versions``
     (thousands separated: ``1,200 runs``)."""
     word = noun if count == 1 else (plural_noun or noun + "s")
-    return f"{count:,} {word}"
+    number = f"{count:,}" if isinstance(count, int) else str(count)  # a store's odd cell
+    return f"{number} {word}"
 
 
 def short_digest(digest: str | None, length: int = 12) -> str:

@@ -60,3 +60,16 @@ def test_store_reexports_the_same_functions():
 
     assert store.parse_time is text.parse_time
     assert timeutil.utc_now is text.utc_now and timeutil.to_iso is text.to_iso
+
+
+def test_the_command_line_uses_the_same_formatters():
+    from lineage_desktop.cli import cmd_diff, cmd_impact, cmd_ls, cmd_show
+    from lineage_desktop.cli import formatting as cli_formatting
+
+    assert cmd_show.human_size is cmd_ls.human_size is cmd_diff.human_size is text.human_size
+    assert cmd_show.human_time is cmd_ls.human_time is cmd_impact.human_time is text.human_time
+    assert cmd_show.human_duration is text.human_duration
+    assert cli_formatting.duration_seconds is text.duration_seconds
+    for gone in ("human_size", "human_duration", "short_time", "_parse"):
+        assert gone not in vars(cli_formatting) or vars(cli_formatting)[gone].__module__ \
+            == "lineage_desktop.records.text"

@@ -10,12 +10,12 @@ runs logged, is *tainted*.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import networkx as nx
 
-from lineage_desktop.graph import downstream_distances
+from lineage_desktop.audit.verify import downstream_in, downstream_of
 from lineage_desktop.records import ArtifactVersion, FileCheck
 from lineage_desktop.sdk.integrity import verify_version
 from lineage_desktop.store import Store
@@ -64,14 +64,6 @@ def _check_versions(
     return done, compromised
 
 
-def _tainted(graph: nx.DiGraph, compromised: Iterable[str]) -> frozenset[str]:
-    reached: set[str] = set()
-    for key in compromised:
-        if key in graph:
-            reached.update(downstream_distances(graph, key))
-    return frozenset(reached - set(compromised))
-
-
 def scan_graph(
     store: Store, graph: nx.DiGraph, progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
@@ -81,7 +73,7 @@ def scan_graph(
            if attrs.get("kind") == "artifact" and attrs.get("id_in_store") is not None]
     versions = sorted(store.versions_by_ids(ids), key=lambda v: v.key)  # one query for all
     checked, compromised = _check_versions(store, versions, progress, cancelled)
-    return IntegrityReport(checked, compromised, _tainted(graph, compromised))
+    return IntegrityReport(checked, compromised, frozenset(downstream_in(graph, compromised)))
 
 
 def scan_store(
@@ -96,17 +88,6 @@ def scan_store(
     checked, compromised = _check_versions(store, versions, progress, None)
     tainted = downstream_of(store, [v.id for v in versions if v.key in compromised])
     return IntegrityReport(checked, compromised, frozenset(tainted - set(compromised)))
-
-
-def downstream_of(store: Store, version_ids: Iterable[int]) -> set[str]:
-    """Keys of every run and version downstream of the given versions (read from the
-    store with the recursive lineage query; the versions themselves excluded)."""
-    found: set[str] = set()
-    for version_id in version_ids:
-        rows = store.lineage_rows("v", version_id, upstream=0)
-        found.update(r.key for r in rows.runs)
-        found.update(v.key for v in rows.versions if v.id != version_id)
-    return found
 
 
 @dataclass(frozen=True)

@@ -10,19 +10,20 @@ path or digest that could reach outside the store, a linked blob, a reference in
 protected location) and ``unreadable`` (permission denied, a folder, an I/O error).
 Stored blobs are content-addressed and shared between versions, so there is no "extra"
 for them; remote references (``s3://``, ``https://``) cannot be checked offline and are
-skipped. The rules are the verify engine's (``sdk/integrity.py``): extra files are
-looked for only inside a referenced folder, never in or above a protected location or
-through a symbolic link, and at most ``EXTRA_LIMIT`` unlisted entries per folder (a
-note says when the search stopped).
+skipped. The checks are the verify engine's (``audit/verify.py``, the same for the
+window and the report): extra files are looked for only inside a referenced folder,
+never in or above a protected location or through a symbolic link, and at most
+``EXTRA_LIMIT`` unlisted entries per folder (a note says when the search stopped). This
+command only selects the versions and formats the report.
 """
 from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
-from lineage_desktop.audit.integrity import downstream_of
+from lineage_desktop.audit.verify import STATUSES, VerifyReport, verify_versions
 from lineage_desktop.cli.formatting import (
     collection_versions,
     dump_json,
@@ -34,17 +35,9 @@ from lineage_desktop.cli.formatting import (
     table,
 )
 from lineage_desktop.cli.progress import Progress
-from lineage_desktop.records import ArtifactVersion, FileCheck, ManifestEntry
-from lineage_desktop.records.validation import UnsafeEntry
+from lineage_desktop.records import ArtifactVersion, FileCheck
 from lineage_desktop.sdk import Api, ApiRun
-from lineage_desktop.sdk.integrity import (
-    check_entry,
-    entry_location,
-    referenced_folders,
-    unrecorded_files,
-)
-
-STATUSES = ("changed", "missing", "extra", "unsafe", "unreadable")
+from lineage_desktop.sdk.integrity import referenced_folders, unrecorded_files
 
 # Below this many files the check is over before a progress line would help.
 PROGRESS_FROM_FILES = 500
@@ -83,48 +76,44 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    check = "quick_check" if args.quick else "integrity_check"
     with open_api(args.store) as api:
-        check = "quick_check" if args.quick else "integrity_check"
-        database = api.store.check_database(thorough=not args.quick)
         versions = list(versions_to_check(api, args.ref))
         total_files = sum(v.file_count for v in versions)
         progress = Progress("verify", total_files)
         show = total_files >= PROGRESS_FROM_FILES or progress.tty
-        checker = Checker(api, progress.update if show else None)
-        problems = [p for v in versions for p in checker.check(v)]
+        report = verify_versions(api.store, versions, progress.update if show else None,
+                                 scope=scope_of(args.ref), database=check,
+                                 progress_by="file")
         if show:
             progress.done()
-        compromised, tainted = taint(api, versions, problems)
     seconds = time.perf_counter() - started
+    database = list(report.database.problems) if report.database else []
+    problems = list(report.findings)
     if args.json:
-        dump_json({"versions": len(versions), "files": checker.files,
-                   "skipped": checker.skipped, "ok": not problems and not database,
+        dump_json({"versions": len(versions), "files": report.files,
+                   "skipped": len(report.unchecked), "ok": report.ok,
                    "database": {"check": check, "ok": not database,
                                 "problems": database},
-                   "problems": [problem_json(p, checker.locations) for p in problems],
-                   "notes": checker.notes,
-                   "compromised": sorted(compromised), "tainted": sorted(tainted)})
+                   "problems": [problem_json(p, report.locations) for p in problems],
+                   "notes": list(report.notes),
+                   "compromised": sorted(report.compromised),
+                   "tainted": sorted(report.tainted)})
     else:
         emit("\n".join(database_lines(check, database)
-                       + text_lines(problems, checker.locations)
-                       + [f"note: {plain(note)}" for note in checker.notes]
-                       + taint_lines(tainted)
-                       + [summary(len(versions), checker, problems, seconds, database,
-                                  check)]))
-    return 1 if problems or database else 0
+                       + text_lines(problems, report.locations)
+                       + [f"note: {plain(note)}" for note in report.notes]
+                       + taint_lines(set(report.tainted))
+                       + [summary(len(versions), report, seconds, check)]))
+    return 0 if report.ok else 1
+
+
+def scope_of(ref: str | None) -> str:
+    return "the whole store" if ref is None else ref
 
 
 def database_lines(check: str, database: list[str]) -> list[str]:
     return table(["damaged", "database", check, message] for message in database)
-
-
-def taint(api: Api, versions: list[ArtifactVersion],
-          problems: list[FileCheck]) -> tuple[set[str], set[str]]:
-    """Keys of the compromised versions and of every run and version downstream of them
-    (the marks the window's integrity audit draws)."""
-    bad_labels = {p.artifact for p in problems}
-    bad = {v.key: v.id for v in versions if f"{v.name}:{v.version}" in bad_labels}
-    return set(bad), downstream_of(api.store, bad.values()) - set(bad)
 
 
 def taint_lines(tainted: set[str]) -> list[str]:
@@ -152,60 +141,6 @@ def versions_to_check(api: Api, ref: str | None) -> Iterator[ArtifactVersion]:
         yield from collection_versions(api, collection)
 
 
-class Checker:
-    """Checks versions one after another with the verify engine. A blob or referenced
-    file shared by several versions is hashed once (same source, same recorded digest,
-    same answer)."""
-
-    def __init__(self, api: Api, progress: Callable[[int], None] | None = None) -> None:
-        self.store = api.store
-        self.progress = progress
-        self.files = 0  # manifest entries seen
-        self.skipped = 0  # remote references among them, which cannot be checked offline
-        self.locations: dict[tuple[str, str], str] = {}  # (artifact, path) -> where on disk
-        self.notes: list[str] = []  # extra-file searches refused or cut short
-        self._memo: dict[tuple[str, str, str | None], FileCheck | None] = {}
-
-    def check(self, version: ArtifactVersion) -> list[FileCheck]:
-        label = f"{version.name}:{version.version}"
-        entries = self.store.manifest(version.id)
-        problems = []
-        for entry in entries:
-            found = self._check_entry(label, entry)
-            if found is not None:
-                problems.append(found)
-            self.files += 1
-            if self.progress is not None:
-                self.progress(self.files)
-        for root, (prefix, recorded) in referenced_folders(entries).items():
-            scan = unrecorded_files(root, recorded)
-            if scan.note:
-                self.notes.append(f"{label}: {scan.note}")
-            for rel in scan.extras:
-                path = f"{prefix}/{rel}" if prefix else rel
-                problems.append(FileCheck(label, path, "extra", None, None))
-                self.locations[(label, path)] = str(root / rel)
-        return problems
-
-    def _check_entry(self, label: str, entry: ManifestEntry) -> FileCheck | None:
-        try:
-            source = entry_location(self.store, label, entry)
-        except UnsafeEntry as refused:
-            return FileCheck(label, entry.path, "unsafe", None, None, refused.reason)
-        if source is None:
-            self.skipped += 1
-            return None
-        key = (str(source), entry.digest, entry.ref)
-        if key not in self._memo:
-            self._memo[key] = check_entry(self.store, label, entry)
-        found = self._memo[key]
-        if found is None:
-            return None
-        self.locations[(label, entry.path)] = str(source)
-        return FileCheck(label, entry.path, found.status, found.expected, found.actual,
-                         found.detail)
-
-
 def _short(digest: str | None) -> str:
     return digest[:12] if digest else "-"
 
@@ -227,16 +162,16 @@ def text_lines(problems: list[FileCheck], locations: dict[tuple[str, str], str])
     return table([p.status, p.artifact, p.path, detail(p, locations)] for p in problems)
 
 
-def summary(versions: int, checker: Checker, problems: list[FileCheck], seconds: float,
-            database: list[str] | None = None, check: str = "integrity_check") -> str:
-    files = checker.files - checker.skipped
-    skipped = f" ({checker.skipped} remote skipped)" if checker.skipped else ""
-    checked = (f"checked {files} file{'s' if files != 1 else ''}{skipped} of {versions} "
+def summary(versions: int, report: VerifyReport, seconds: float,
+            check: str = "integrity_check") -> str:
+    files, skipped = report.files_checked, len(report.unchecked)
+    remote = f" ({skipped} remote skipped)" if skipped else ""
+    checked = (f"checked {files} file{'s' if files != 1 else ''}{remote} of {versions} "
                f"version{'s' if versions != 1 else ''} and the database in {seconds:.1f} s")
-    if not problems and not database:
+    if report.ok:
         return f"{checked}: all match"
-    counts = {s: sum(p.status == s for p in problems) for s in STATUSES}
-    found = [f"{n} {s}" for s, n in counts.items() if n]
+    found = [f"{n} {s}" for s in STATUSES if (n := report.count(s))]
+    database = report.database.problems if report.database else ()
     if database:
         found.insert(0, f"database damaged ({len(database)} problem"
                         f"{'s' if len(database) != 1 else ''} found by {check})")
@@ -250,4 +185,4 @@ def problem_json(problem: FileCheck, locations: dict[tuple[str, str], str]) -> d
             "detail": problem.detail}
 
 
-__all__ = ["Checker", "referenced_folders", "register", "run", "unrecorded_files"]
+__all__ = ["referenced_folders", "register", "run", "unrecorded_files"]

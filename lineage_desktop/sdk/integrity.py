@@ -112,6 +112,14 @@ def check_entry(store: Store, label: str, entry: ManifestEntry) -> FileCheck | N
         return FileCheck(label, entry.path, "unsafe", None, None, refused.reason)
     if location is None:
         return None
+    return check_content(store, label, entry, location)
+
+
+def check_content(
+    store: Store, label: str, entry: ManifestEntry, location: Path
+) -> FileCheck | None:
+    """``check_entry`` once ``entry_location`` has found where the content lies: None
+    when it matches its digest, else the finding. Never raises for what the disk holds."""
     if is_uri_digest(entry):
         # Only the URI was recorded, and it may name a folder: it has to exist.
         return None if location.exists() else FileCheck(
@@ -282,6 +290,7 @@ def unrecorded_files(root: Path, recorded: set[str], limit: int = EXTRA_LIMIT) -
 __all__ = [
     "EXTRA_LIMIT",
     "FolderScan",
+    "check_content",
     "check_entry",
     "entry_location",
     "is_uri_digest",

@@ -1,0 +1,279 @@
+"""The verify engine: one check of artifact versions behind ``lineage-desktop verify``,
+the window's *Verify integrity* and the HTML report.
+
+``verify_versions`` checks the given versions with the per-entry rules of
+``sdk/integrity.py`` (the same ones ``Artifact.verify`` applies):
+
+- a blob or referenced file shared by several versions is hashed once (same location,
+  same recorded digest, same answer);
+- extra files are looked for inside the folders a version added as one reference, with
+  that module's safety rules (never in or above a protected location, never through a
+  symbolic link, at most ``EXTRA_LIMIT`` unlisted entries per folder, a note otherwise);
+- remote references (``s3://``, ``https://``) cannot be read offline: they are counted
+  as *unchecked*, each with the reason;
+- the database file itself is checked (``Store.check_database``);
+- a version with any finding is *compromised*; every run and version downstream of it
+  is *tainted* (within ``lineage`` when a graph is given, else in the whole store).
+
+The callers only choose the versions and show the ``VerifyReport``.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import networkx as nx
+
+from lineage_desktop.graph import downstream_distances
+from lineage_desktop.records import ArtifactVersion, FileCheck, ManifestEntry
+from lineage_desktop.records.validation import UnsafeEntry
+from lineage_desktop.sdk.integrity import (
+    check_content,
+    entry_location,
+    referenced_folders,
+    unrecorded_files,
+)
+from lineage_desktop.store import Store
+
+Progress = Callable[[int, int], None]  # (done, total)
+Cancelled = Callable[[], bool]
+
+STATUSES = ("changed", "missing", "extra", "unsafe", "unreadable")
+DATABASE_CHECKS = ("integrity_check", "quick_check")
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]{0,15}):")
+
+
+@dataclass(frozen=True)
+class Unchecked:
+    """A manifest entry that could not be checked (a remote reference) and why."""
+
+    artifact: str
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class DatabaseCheck:
+    """SQLite's own check of the store file: which one ran and what it found."""
+
+    check: str = "integrity_check"
+    problems: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """What one verify run checked and found.
+
+    ``checked`` counts the artifact versions checked, ``files`` the manifest entries
+    seen (``unchecked`` ones included); ``findings`` lists every finding in the order
+    checked; ``compromised`` maps the key of every version with a finding to its
+    findings; ``tainted`` holds the keys downstream of them (compromised keys excluded).
+    ``locations`` tells where on disk each finding's content lies, ``notes`` why an
+    extra-file search was refused or cut short. ``database`` is None when the database
+    was not checked; ``complete`` is False when the run was cancelled.
+    """
+
+    scope: str = "the given versions"
+    checked: int = 0
+    files: int = 0
+    matching: int = 0
+    unchecked: tuple[Unchecked, ...] = ()
+    findings: tuple[FileCheck, ...] = ()
+    compromised: dict[str, tuple[FileCheck, ...]] = field(default_factory=dict)
+    tainted: frozenset[str] = frozenset()
+    locations: dict[tuple[str, str], str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    database: DatabaseCheck | None = None
+    complete: bool = True
+
+    @property
+    def ok(self) -> bool:
+        """No finding and no database problem."""
+        return not self.findings and (self.database is None or self.database.ok)
+
+    @property
+    def files_checked(self) -> int:
+        """Entries whose content was looked at (refused ones included), remote ones not."""
+        return self.files - len(self.unchecked)
+
+    def count(self, status: str) -> int:
+        """How many findings have ``status`` (one of ``STATUSES``)."""
+        return sum(f.status == status for f in self.findings)
+
+    @property
+    def mismatching(self) -> int:
+        """Entries whose content differs from its digest or is gone."""
+        return self.count("changed") + self.count("missing")
+
+    def problems(self) -> list[FileCheck]:
+        """Every finding, by version key."""
+        return [check for key in sorted(self.compromised) for check in self.compromised[key]]
+
+    def status(self, key: str) -> str:
+        """``compromised``, ``tainted`` or ``ok`` for one node key."""
+        if key in self.compromised:
+            return "compromised"
+        return "tainted" if key in self.tainted else "ok"
+
+
+def unchecked_reason(ref: str) -> str:
+    """Why a remote reference is not checked (its scheme only: the URI is store text)."""
+    match = _SCHEME.match(ref)
+    scheme = f"{match.group(1).lower()}://" if match else "remote"
+    return f"{scheme} reference: cannot be read offline"
+
+
+def downstream_of(store: Store, version_ids: Iterable[int]) -> set[str]:
+    """Keys of every run and version downstream of the given versions (read from the
+    store with the recursive lineage query; the versions themselves excluded)."""
+    found: set[str] = set()
+    for version_id in version_ids:
+        rows = store.lineage_rows("v", version_id, upstream=0)
+        found.update(r.key for r in rows.runs)
+        found.update(v.key for v in rows.versions if v.id != version_id)
+    return found
+
+
+def downstream_in(graph: nx.DiGraph, keys: Iterable[str]) -> set[str]:
+    """Keys downstream of ``keys`` within ``graph`` (``keys`` themselves excluded)."""
+    keys = set(keys)
+    reached: set[str] = set()
+    for key in keys:
+        if key in graph:
+            reached.update(downstream_distances(graph, key))
+    return reached - keys
+
+
+class _Run:
+    """The state of one ``verify_versions`` call."""
+
+    def __init__(self, store: Store, progress: Progress | None, total: int,
+                 by_file: bool, cancelled: Cancelled | None) -> None:
+        self.store, self.progress, self.total = store, progress, total
+        self.by_file, self.cancelled = by_file, cancelled
+        self.files = self.matching = 0
+        self.unchecked: list[Unchecked] = []
+        self.locations: dict[tuple[str, str], str] = {}
+        self.notes: list[str] = []
+        self._memo: dict[tuple[str, str, str | None], FileCheck | None] = {}
+
+    def stop(self) -> bool:
+        return self.cancelled is not None and self.cancelled()
+
+    def version(self, version: ArtifactVersion) -> list[FileCheck] | None:
+        """The findings of one version; None when cancelled half-way."""
+        label = f"{version.name}:{version.version}"
+        entries = self.store.manifest(version.id)
+        found = []
+        for entry in entries:
+            if self.stop():
+                return None
+            problem = self._entry(label, entry)
+            if problem is not None:
+                found.append(problem)
+            self.files += 1
+            if self.by_file and self.progress is not None:
+                self.progress(self.files, self.total)
+        for root, (prefix, recorded) in referenced_folders(entries).items():
+            scan = unrecorded_files(root, recorded)
+            if scan.note:
+                self.notes.append(f"{label}: {scan.note}")
+            for rel in scan.extras:
+                path = f"{prefix}/{rel}" if prefix else rel
+                found.append(FileCheck(label, path, "extra", None, None))
+                self.locations[(label, path)] = str(root / rel)
+        return found
+
+    def _entry(self, label: str, entry: ManifestEntry) -> FileCheck | None:
+        try:
+            source = entry_location(self.store, label, entry)
+        except UnsafeEntry as refused:
+            return FileCheck(label, entry.path, "unsafe", None, None, refused.reason)
+        if source is None:
+            self.unchecked.append(Unchecked(label, entry.path, unchecked_reason(entry.ref or "")))
+            return None
+        key = (str(source), entry.digest, entry.ref)
+        if key not in self._memo:
+            self._memo[key] = check_content(self.store, label, entry, Path(source))
+        found = self._memo[key]
+        if found is None:
+            self.matching += 1
+            return None
+        self.locations[(label, entry.path)] = str(source)
+        return FileCheck(label, entry.path, found.status, found.expected, found.actual,
+                         found.detail)
+
+
+def verify_versions(
+    store: Store,
+    versions: Sequence[ArtifactVersion],
+    progress: Progress | None = None,
+    cancel: Cancelled | None = None,
+    *,
+    scope: str = "the given versions",
+    database: str | None = "integrity_check",
+    lineage: nx.DiGraph | None = None,
+    progress_by: Literal["version", "file"] = "version",
+) -> VerifyReport:
+    """Check ``versions`` (see the module docstring) and report what was checked.
+
+    ``progress(done, total)`` counts versions, or files with ``progress_by="file"``
+    (totals from the versions' recorded file counts); ``cancel()`` returning True stops
+    the run between two entries (the report then says ``complete=False``).
+    ``database`` names SQLite's check (``integrity_check``, ``quick_check``) or None to
+    skip it. ``lineage`` limits the taint to that graph (the window's "this lineage").
+    """
+    if database is not None and database not in DATABASE_CHECKS:
+        raise ValueError(f"unknown database check {database!r}: use one of "
+                         f"{', '.join(DATABASE_CHECKS)}")
+    by_file = progress_by == "file"
+    total = sum(max(v.file_count, 0) for v in versions) if by_file else len(versions)
+    run = _Run(store, progress, total, by_file, cancel)
+    db = None
+    if database is not None and not run.stop():
+        db = DatabaseCheck(database, tuple(
+            store.check_database(thorough=database == "integrity_check")))
+    compromised: dict[str, tuple[FileCheck, ...]] = {}
+    findings: list[FileCheck] = []
+    checked = 0
+    for version in versions:
+        found = None if run.stop() else run.version(version)
+        if found is None:
+            break
+        checked += 1
+        if found:
+            compromised[version.key] = tuple(found)
+            findings += found
+        if not by_file and progress is not None:
+            progress(checked, total)
+    if lineage is not None:
+        tainted = downstream_in(lineage, compromised)
+    else:
+        ids = [v.id for v in versions if v.key in compromised]
+        tainted = downstream_of(store, ids) - set(compromised)
+    return VerifyReport(
+        scope=scope, checked=checked, files=run.files, matching=run.matching,
+        unchecked=tuple(run.unchecked), findings=tuple(findings), compromised=compromised,
+        tainted=frozenset(tainted), locations=run.locations, notes=tuple(run.notes),
+        database=db, complete=checked == len(versions))
+
+
+__all__ = [
+    "DATABASE_CHECKS",
+    "STATUSES",
+    "DatabaseCheck",
+    "Unchecked",
+    "VerifyReport",
+    "downstream_in",
+    "downstream_of",
+    "unchecked_reason",
+    "verify_versions",
+]

@@ -2,18 +2,22 @@
 
 Everything that draws (scene items, the view, image export) reads its colours and
 measures from here, so that the window, the light and dark themes and exported images
-agree. Sizes are scene units: one unit is one pixel at 1:1 zoom.
+agree. The colours themselves are ``graph.palette`` (shared with the DOT and Mermaid
+exports); this module only makes QColors of them. Sizes are scene units: one unit is
+one pixel at 1:1 zoom.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QPalette
+
+from lineage_desktop.graph import palette
 
 # --- card geometry ---------------------------------------------------------------------
 
@@ -61,33 +65,9 @@ PIXMAP_CACHE_KIB = 192 * 1024  # QPixmapCache limit; Qt's default 10 MiB thrashe
 
 
 @dataclass(frozen=True, slots=True)
-class Palette:
-    """Every colour the graph uses, as ``#rrggbb`` strings (Qt-free values, cheap to copy)."""
-
-    name: str
-    background: str
-    card: str
-    card_border: str
-    text: str
-    muted: str
-    run: str
-    artifact: str
-    glyph: str  # the white glyph on the icon discs
-    cluster_run_fill: str
-    cluster_run_border: str
-    cluster_artifact_fill: str
-    cluster_artifact_border: str
-    edge: str
-    accent: str  # focus ring, selection, emphasised edges
-    highlight: str  # find results
-    failed_fill: str
-    failed_border: str
-    running: str
-    warning: str
-    pill_fill: str
-    pill_text: str
-    missing: str
-    eye_hot: str  # background of the hide button under the pointer
+class Palette(palette.Palette):
+    """``graph.palette.Palette`` (the colours, shared with the data exports) with the
+    colours as ``QColor``s."""
 
     def color(self, field_name: str) -> QColor:
         """The named colour as a ``QColor`` (cached per palette and name)."""
@@ -98,59 +78,12 @@ class Palette:
         return _qcolor(self.run if kind == "run" else self.artifact)
 
 
-LIGHT = Palette(
-    name="light",
-    background="#f6f7f9",
-    card="#ffffff",
-    card_border="#d3d8df",
-    text="#1f2328",
-    muted="#6b7280",
-    run="#2e9d5b",
-    artifact="#2f6fde",
-    glyph="#ffffff",
-    cluster_run_fill="#e6f4ec",
-    cluster_run_border="#94cfae",
-    cluster_artifact_fill="#e8effc",
-    cluster_artifact_border="#a3bff2",
-    edge="#9aa3ae",
-    accent="#7048e8",
-    highlight="#fab005",
-    failed_fill="#fdeeee",
-    failed_border="#e03131",
-    running="#37b24d",
-    warning="#f08c00",
-    pill_fill="#eceff3",
-    pill_text="#4b5563",
-    missing="#adb5bd",
-    eye_hot="#e9ecef",
-)
+def _qt_palette(colours: palette.Palette) -> Palette:
+    return Palette(**{f.name: getattr(colours, f.name) for f in fields(palette.Palette)})
 
-DARK = Palette(
-    name="dark",
-    background="#1d2025",
-    card="#2a2e36",
-    card_border="#3c424d",
-    text="#e6e8eb",
-    muted="#9aa3ae",
-    run="#3bb26c",
-    artifact="#4a86f0",
-    glyph="#ffffff",
-    cluster_run_fill="#22382c",
-    cluster_run_border="#3d7a57",
-    cluster_artifact_fill="#222f48",
-    cluster_artifact_border="#3f62a6",
-    edge="#6b7380",
-    accent="#9775fa",
-    highlight="#fab005",
-    failed_fill="#3a2426",
-    failed_border="#ff6b6b",
-    running="#51cf66",
-    warning="#ff922b",
-    pill_fill="#373d47",
-    pill_text="#c3c9d1",
-    missing="#5c636e",
-    eye_hot="#3a404a",
-)
+
+LIGHT = _qt_palette(palette.LIGHT)
+DARK = _qt_palette(palette.DARK)
 
 
 @lru_cache(maxsize=256)

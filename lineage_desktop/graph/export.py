@@ -18,17 +18,12 @@ from typing import Any
 import networkx as nx
 
 from lineage_desktop.graph.levels import compute_levels
+from lineage_desktop.graph.palette import LIGHT, Palette, node_colours
 from lineage_desktop.records import ValidationError
 from lineage_desktop.records.json_values import json_ready
 
 Key = Hashable
 DIRECTIONS = ("LR", "TB")
-# Colours of the window's style (runs green, artifacts blue), repeated here because
-# exports must not import the ui layer.
-RUN_FILL, RUN_STROKE = "#e8f5e9", "#2e7d32"
-ARTIFACT_FILL, ARTIFACT_STROKE = "#e3f2fd", "#1565c0"
-MISSING_FILL, MISSING_STROKE = "#f5f5f5", "#9e9e9e"
-MUTED = "#616161"
 _DOT_SAFE_ID = re.compile(r'^[^\\"\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]+$')
 # Dropped from DOT and Mermaid labels: controls (a newline becomes a space first), and
 # what no UTF-8 file or XML parser (Graphviz reads HTML labels with expat) accepts.
@@ -127,11 +122,9 @@ def display_lines(key: Key, attrs: dict[str, Any]) -> tuple[str, str]:
     return str(type_), label
 
 
-def _colours(attrs: dict[str, Any]) -> tuple[str, str]:
-    if attrs.get("missing"):
-        return MISSING_FILL, MISSING_STROKE
+def _colours(attrs: dict[str, Any], palette: Palette) -> tuple[str, str]:
     kind = attrs.get("member_kind") if _kind(attrs) == "cluster" else _kind(attrs)
-    return (RUN_FILL, RUN_STROKE) if kind == "run" else (ARTIFACT_FILL, ARTIFACT_STROKE)
+    return node_colours(palette, kind, bool(attrs.get("missing")))
 
 
 # -- DOT -------------------------------------------------------------------------------
@@ -164,9 +157,10 @@ def dot_ids(graph: nx.DiGraph) -> dict[Key, str]:
     return ids
 
 
-def to_dot(graph: nx.DiGraph, direction: str = "LR") -> str:
+def to_dot(graph: nx.DiGraph, direction: str = "LR", palette: Palette = LIGHT) -> str:
     """Graphviz DOT text: rounded boxes, runs green, artifacts blue, clusters doubled,
-    missing placeholders dashed grey, the focus with a thick border."""
+    missing placeholders dashed grey, the focus with a thick border (colours of the
+    window's ``palette``)."""
     rankdir = _check_direction(direction)
     ids = dot_ids(graph)
     focus = graph.graph.get("focus")
@@ -174,12 +168,12 @@ def to_dot(graph: nx.DiGraph, direction: str = "LR") -> str:
         "digraph lineage {",
         f'  graph [rankdir={rankdir}, fontname="Helvetica", nodesep=0.3, ranksep=0.6];',
         '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11];',
-        '  edge [color="#888888", arrowsize=0.7];',
+        f'  edge [color="{palette.edge}", arrowsize=0.7];',
     ]
     for node, attrs, _ in ordered_nodes(graph):
         top, name = display_lines(node, attrs)
-        fill, stroke = _colours(attrs)
-        label = (f'<<FONT POINT-SIZE="9" COLOR="{MUTED}">{_dot_html(top)}</FONT>'
+        fill, stroke = _colours(attrs, palette)
+        label = (f'<<FONT POINT-SIZE="9" COLOR="{palette.muted}">{_dot_html(top)}</FONT>'
                  f"<BR/><B>{_dot_html(name)}</B>>")
         style = ['fillcolor="' + fill + '"', 'color="' + stroke + '"']
         if attrs.get("missing"):
@@ -276,9 +270,10 @@ def mermaid_ids(graph: nx.DiGraph) -> dict[Key, str]:
 _MERMAID_SHAPES = {"run": ('(["', '"])'), "artifact": ('["', '"]'), "cluster": ('[["', '"]]')}
 
 
-def to_mermaid(graph: nx.DiGraph, direction: str = "LR") -> str:
+def to_mermaid(graph: nx.DiGraph, direction: str = "LR", palette: Palette = LIGHT) -> str:
     """Mermaid flowchart text (``flowchart LR``/``flowchart TB``): artifacts as boxes,
-    runs as stadiums, clusters as double boxes, styled with classDefs."""
+    runs as stadiums, clusters as double boxes, styled with classDefs (colours of the
+    window's ``palette``)."""
     header = f"flowchart {_check_direction(direction)}"
     ids = mermaid_ids(graph)
     lines = [header]
@@ -301,12 +296,15 @@ def to_mermaid(graph: nx.DiGraph, direction: str = "LR") -> str:
             classes["focus"].append(ids[node])
     for u, v in ordered_edges(graph):
         lines.append(f"    {ids[u]} --> {ids[v]}")
+    def fill_stroke(kind: str | None, missing: bool = False) -> str:
+        fill, stroke = node_colours(palette, kind, missing)
+        return f"fill:{fill},stroke:{stroke}"
+
     lines += [
-        f"    classDef run fill:{RUN_FILL},stroke:{RUN_STROKE},color:#1b1b1b",
-        f"    classDef artifact fill:{ARTIFACT_FILL},stroke:{ARTIFACT_STROKE},color:#1b1b1b",
+        f"    classDef run {fill_stroke('run')},color:{palette.text}",
+        f"    classDef artifact {fill_stroke('artifact')},color:{palette.text}",
         "    classDef cluster stroke-width:2px",
-        f"    classDef missing fill:{MISSING_FILL},stroke:{MISSING_STROKE},"
-        "stroke-dasharray:4 3",
+        f"    classDef missing {fill_stroke(None, missing=True)},stroke-dasharray:4 3",
         "    classDef focus stroke-width:3px",
     ]
     for name, members in classes.items():

@@ -16,6 +16,7 @@ from lineage_desktop.graph import (
     to_json,
     to_mermaid,
 )
+from lineage_desktop.graph.palette import DARK, LIGHT
 from lineage_desktop.records import ValidationError
 
 DATA = "artifact:data:v0"
@@ -51,8 +52,13 @@ def test_dot_ids_labels_and_styles():
     assert agraph.graph_attr["rankdir"] == "TB"
     assert set(agraph.nodes()) == set(view)
     assert "12 train runs" in agraph.get_node("cluster:1:run:train").attr["label"]
-    assert agraph.get_node("run:e0").attr["fillcolor"] == "#e8f5e9"  # run green
-    assert agraph.get_node(DATA).attr["fillcolor"] == "#e3f2fd"  # artifact blue
+    # The window's palette (graph.palette): runs green, artifacts blue.
+    assert agraph.get_node("run:e0").attr["fillcolor"] == LIGHT.cluster_run_fill
+    assert agraph.get_node("run:e0").attr["color"] == LIGHT.run
+    assert agraph.get_node(DATA).attr["fillcolor"] == LIGHT.cluster_artifact_fill
+    assert agraph.get_node(DATA).attr["color"] == LIGHT.artifact
+    dark = pygraphviz.AGraph(string=to_dot(view, palette=DARK))
+    assert dark.get_node("run:e0").attr["color"] == DARK.run
     assert agraph.get_node(DATA).attr["penwidth"] == "3"  # focus
     assert agraph.has_edge("cluster:1:run:train", "cluster:2:artifact:model")
 

@@ -1,10 +1,12 @@
-"""``LineageController``: owns the read-only store, the lineage model, the layout runner
-and the scene; turns user intents (by graph key) into work and reports back by signal.
+"""``LineageController``: the Qt adapter of the window's ``LineageSession``.
 
-Widgets hold no business logic: they call the controller's methods and listen to its
-signals. Slow work never runs on the UI thread: database reads and graph building go to
-the ``QueryWorker`` thread, layouts to the ``LayoutRunner``'s process. While anything is
-in flight ``busy_changed`` says so.
+The session (``ui.session``, no Qt) holds the state and makes the decisions; the
+controller owns the read-only store, the query worker, the layout runner and the store
+watcher, runs the tasks the session names, puts laid-out graphs in the window's scene and
+reports back by signal. Widgets hold no business logic: they call the controller's
+methods and listen to its signals. Slow work never runs on the UI thread: database reads
+and graph building go to the ``QueryWorker`` thread, layouts to the ``LayoutRunner``'s
+process. While anything is in flight ``busy_changed`` says so.
 """
 
 from __future__ import annotations
@@ -19,12 +21,10 @@ from typing import Any
 import networkx as nx
 from PySide6.QtCore import QObject, Signal, Slot
 
-from lineage_desktop.graph.clusters import DEFAULT_THRESHOLD
 from lineage_desktop.graph.model import LineageModel
 from lineage_desktop.layout.types import LayoutResult
 from lineage_desktop.records import LineageError, ManifestEntry, StoreError
-from lineage_desktop.sdk.refs import node_ref
-from lineage_desktop.store import Store, parse_time
+from lineage_desktop.store import Store
 from lineage_desktop.ui import queries
 from lineage_desktop.ui.errors import describe_error
 from lineage_desktop.ui.history import History
@@ -32,6 +32,13 @@ from lineage_desktop.ui.layout_runner import LayoutRunner
 from lineage_desktop.ui.live import StoreWatcher
 from lineage_desktop.ui.queries import GraphSnapshot
 from lineage_desktop.ui.scene import LineageScene, build_layout_request
+from lineage_desktop.ui.session import (
+    DIRECTIONS,
+    NO_STORE_MESSAGE,
+    LineageSession,
+    Task,
+    call_with_api,
+)
 from lineage_desktop.ui.settings import AppSettings
 from lineage_desktop.ui.worker import QueryWorker
 
@@ -76,63 +83,62 @@ class LineageController(QObject):
 
     def __init__(
         self,
+        scene: LineageScene,
         parent: QObject | None = None,
         settings: AppSettings | None = None,
         synchronous: bool = False,
-        dark: bool = False,
     ) -> None:
+        """``scene`` is the window's scene: the controller puts the laid-out graphs in it
+        and reads the positions the user dragged from it."""
         super().__init__(parent)
         self.settings = settings or AppSettings()
-        self.scene = LineageScene(self, dark=dark)
-        self.history = History()
+        self.session = LineageSession(self.settings)
+        self.scene = scene
         self._worker = QueryWorker(self, synchronous=synchronous)
         self._layout = LayoutRunner(self, synchronous=synchronous)
-        self._layout.notice.connect(self._on_layout_notice)
         self._store: Store | None = None
-        self._path: Path | None = None
-        self._model: LineageModel | None = None
-        self._fixed_graph = False  # the model holds a given graph, not one read by ref
-        self._as_of: str | None = None
-        self._snapshot: GraphSnapshot | None = None
-        self._shown_key: tuple[str, str] | None = None  # (focus, direction) in the scene
-        self._busy: dict[str, str] = {}
-        options = self.settings.view_options()
-        self._direction = (
-            options.get("direction") if options.get("direction") in ("LR", "TB") else "LR"
-        )
-        self._threshold: int | None = _int_or_none(
-            options.get("cluster_threshold"), DEFAULT_THRESHOLD
-        )
-        self._upstream = _int_or_none(options.get("upstream"), None)
-        self._downstream = _int_or_none(options.get("downstream"), None)
         self._watcher = StoreWatcher(self)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self._layout.notice.connect(self._on_layout_notice)
         self._watcher.changed.connect(self._on_watcher_changed)
         self._watcher.lost.connect(self._on_watcher_lost)
         self._watcher.failed.connect(self._on_query_error)
 
-    # --- state ------------------------------------------------------------------------
+    # --- state (the session's, for the window) ----------------------------------------
+
+    @property
+    def history(self) -> History:
+        """Back/Forward history of the session."""
+        return self.session.history
 
     @property
     def store_path(self) -> Path | None:
         """Absolute path of the open store, or None."""
-        return self._path
+        return self.session.path
 
     @property
     def snapshot(self) -> GraphSnapshot | None:
         """The lineage on screen (graphs and state), or None."""
-        return self._snapshot
+        return self.session.snapshot
 
     @property
     def direction(self) -> str:
-        return self._direction
+        return self.session.direction
 
     @property
     def cluster_threshold(self) -> int | None:
-        return self._threshold
+        return self.session.cluster_threshold
 
     @property
     def depths(self) -> tuple[int | None, int | None]:
-        return self._upstream, self._downstream
+        return self.session.depths
+
+    @property
+    def as_of(self) -> str | None:
+        """The moment the store is shown as of (ISO-8601 UTC), or None for now."""
+        return self.session.as_of
 
     @property
     def layouts(self) -> LayoutRunner:
@@ -140,11 +146,11 @@ class LineageController(QObject):
         return self._layout
 
     def is_busy(self) -> bool:
-        return bool(self._busy)
+        return bool(self.session.busy)
 
     def focus(self) -> str | None:
         """Focus key of the lineage on screen."""
-        return self._snapshot.focus if self._snapshot else None
+        return self.session.focus()
 
     # --- store ------------------------------------------------------------------------
 
@@ -163,13 +169,12 @@ class LineageController(QObject):
             store.close()
             self.store_failed.emit(str(absolute), describe_error(exc, absolute))
             return False
-        self._store, self._path = store, absolute
-        self.settings.add_recent(absolute)
+        self._store = store
+        self.session.open(absolute)
         self._worker.open(absolute, on_error=partial(self._on_first_read_failed, absolute))
-        if self._as_of is not None:
-            self._worker.submit(
-                "as-of", partial(_call, queries.set_as_of, self._as_of), droppable=False
-            )
+        as_of = self.session.as_of_task()
+        if as_of is not None:
+            self._worker.submit("as-of", as_of, droppable=False)
         self.store_opened.emit(str(absolute))
         self.reload_collections(first=True)
         return True
@@ -180,18 +185,15 @@ class LineageController(QObject):
         self._watcher.stop()
         self._worker.cancel("lineage")
         self._layout.cancel()
-        self._busy.clear()
-        self.busy_changed.emit(False, "")
         if self._store is not None:
             try:
                 self._store.close()
             except StoreError:
                 pass
-        was_open = self._store is not None
-        self._store = self._path = self._model = self._snapshot = None
-        self._shown_key = None
-        self.history.clear()
-        self.history_changed.emit(False, False)
+        self._store = None
+        was_open = self.session.close()
+        self.busy_changed.emit(False, "")
+        self._emit_history()
         self.scene.set_graph(_empty_graph(), LayoutResult(0, {}, {}, {}, 0.0, 0.0, "dot"))
         if emit and was_open:
             self.store_closed.emit()
@@ -203,7 +205,7 @@ class LineageController(QObject):
         self._layout.shutdown()
 
     def _on_first_read_failed(self, path: Path, exc: BaseException) -> None:
-        if self._path == path:
+        if self.session.path == path:
             message = describe_error(exc, path)
             self.close_store(emit=False)
             self.store_failed.emit(str(path), message)
@@ -212,7 +214,7 @@ class LineageController(QObject):
 
     def reload_collections(self, first: bool = False) -> None:
         """Read the artifact collections again (answer: ``collections_loaded``)."""
-        path = self._path
+        path = self.session.path
         on_error = partial(self._on_first_read_failed, path) if first else self._on_query_error
         self._run(
             "collections",
@@ -229,7 +231,7 @@ class LineageController(QObject):
         self._run(
             f"versions:{entity}/{project}/{name}",
             "Reading versions…",
-            partial(_call, queries.load_versions, name, project, entity),
+            call_with_api(queries.load_versions, name, project, entity),
             on_done,
             self._on_query_error,
         )
@@ -246,7 +248,7 @@ class LineageController(QObject):
         self._run(
             "runs",
             "Reading runs…",
-            partial(_call, queries.load_runs, order, descending, offset, limit),
+            call_with_api(queries.load_runs, order, descending, offset, limit),
             on_done,
             self._on_query_error,
         )
@@ -255,12 +257,21 @@ class LineageController(QObject):
         self, key: str, on_done: Callable[[list[ManifestEntry]], None], channel: str = "files"
     ) -> None:
         """Read the files of an artifact version off the UI thread."""
-        attrs = self.node_attrs(key)
-        version_id = attrs.get("id_in_store")
+        version_id = self.node_attrs(key).get("id_in_store")
         self._run(
             channel,
             "",
-            partial(_call, queries.load_files, key, version_id),
+            call_with_api(queries.load_files, key, version_id),
+            on_done,
+            self._on_query_error,
+        )
+
+    def load_impact(self, ref: str, on_done: Callable[[list[Any]], None]) -> None:
+        """Everything downstream of ``ref`` as impact rows, read off the UI thread."""
+        self._run(
+            "impact",
+            "Reading the impact…",
+            call_with_api(queries.load_impact, ref),
             on_done,
             self._on_query_error,
         )
@@ -271,158 +282,110 @@ class LineageController(QObject):
         """Show the lineage of ``ref`` (``name``, ``name:alias``, ``name:v3``, ``run:<id>``
         or a graph key). ``record`` adds it to the Back/Forward history."""
         ref = ref.strip()
-        if self._store is None:
-            self.lineage_failed.emit(ref, "Open a lineage store first (File > Open).")
+        if not self.session.is_open:
+            self.lineage_failed.emit(ref, NO_STORE_MESSAGE)
             return
         self._remember_positions()
         self.lineage_started.emit(ref)
-        hidden = self.settings.hidden_keys(str(self._path))
-        task = partial(
-            _call,
-            queries.load_lineage,
-            ref,
-            self._upstream,
-            self._downstream,
-            self._threshold,
-            hidden,
-        )
         self._run(
             "lineage",
             "Reading lineage…",
-            task,
-            partial(self._on_lineage_loaded, ref, record),
+            self.session.lineage_task(ref),
+            partial(self._on_lineage_loaded, record, False),
             partial(self._on_lineage_error, ref),
         )
 
     def refocus(self, key: str) -> None:
         """Re-focus on a node of the graph (double-click), recorded in the history."""
-        if key.startswith("cluster:"):
-            return
-        raw = self._snapshot.raw if self._snapshot is not None else None
-        attrs = raw.nodes.get(key) if raw is not None and key in raw else None
-        self.show_lineage(node_ref(key, attrs), record=True)
+        ref = self.session.ref_of(key)
+        if ref is not None:
+            self.show_lineage(ref, record=True)
 
     def back(self) -> None:
-        key = self.history.back()
-        if key is not None:
-            self._emit_history()
-            self.show_lineage(key, record=False)
+        self._go(self.session.back())
 
     def forward(self) -> None:
-        key = self.history.forward()
-        if key is not None:
+        self._go(self.session.forward())
+
+    def _go(self, ref: str | None) -> None:
+        if ref is not None:
             self._emit_history()
-            self.show_lineage(key, record=False)
+            self.show_lineage(ref, record=False)
 
     def show_graph(self, raw: nx.DiGraph) -> None:
         """Show a given raw lineage graph (e.g. the paths between two nodes) instead of
         one read from the store; live refreshes leave it alone until the next lineage."""
-        if self._store is None or raw.graph.get("focus") not in raw:
+        task = self.session.graph_task(raw)
+        if task is None:
             return
         self._remember_positions()
-        hidden = self.settings.hidden_keys(str(self._path))
-        task = partial(_call, queries.model_of, raw, self._threshold, hidden)
         focus = str(raw.graph["focus"])
         self._run(
             "lineage",
             "Laying out…",
             task,
-            partial(self._on_lineage_loaded, focus, True, fixed=True),
+            partial(self._on_lineage_loaded, True, True),
             partial(self._on_lineage_error, focus),
         )
-
-    @property
-    def as_of(self) -> str | None:
-        """The moment the store is shown as of (ISO-8601 UTC), or None for now."""
-        return self._as_of
 
     def set_as_of(self, moment: str | None) -> None:
         """Show the store as it stood at ``moment`` (None: as it is now): the sidebar,
         the run list and the lineage are read again."""
         try:
-            moment = parse_time(moment) if moment else None
+            task = self.session.set_as_of(moment)
         except ValueError as exc:
             self.problem.emit(str(exc))
             return
-        if moment == self._as_of or self._store is None:
-            self._as_of = moment
+        if task is None:
             return
-        self._as_of = moment
         # Queued before the re-reads below: the worker runs tasks in order.
-        self._worker.submit("as-of", partial(_call, queries.set_as_of, moment), droppable=False)
+        self._worker.submit("as-of", task, droppable=False)
         self.data_changed.emit()
         self.reload_collections()
         self.reload_lineage(fit=False)
 
-    def load_impact(self, ref: str, on_done: Callable[[list[Any]], None]) -> None:
-        """Everything downstream of ``ref`` as impact rows, read off the UI thread."""
-        self._run(
-            "impact",
-            "Reading the impact…",
-            partial(_call, queries.load_impact, ref),
-            on_done,
-            self._on_query_error,
-        )
-
     def reload_lineage(self, fit: bool = False) -> None:
         """Re-read the current lineage (depths changed or another process wrote)."""
-        model = self._model
-        if model is None or self._store is None or self._fixed_graph:
+        task = self.session.reload_task()
+        if task is None:
             return
-        task = partial(_call, queries.reload_lineage, model, self._upstream, self._downstream)
         self._run(
             "lineage",
             "Reading lineage…",
             task,
             partial(self._on_reloaded, fit=fit),
-            partial(self._on_lineage_error, str(model.focus)),
+            partial(self._on_lineage_error, str(self.focus())),
         )
 
     def _on_reloaded(self, snap: GraphSnapshot, fit: bool) -> None:
-        old = self._snapshot
-        if not fit and old is not None and queries.same_view(old.view, snap.view):
-            # Another process wrote something outside this lineage: nothing to redraw.
-            self._done("lineage")
-            self._snapshot = snap
-            return
-        self._on_snapshot(snap, fit)
+        if self.session.accept_reload(snap, fit):
+            self._show_snapshot(snap, fit)
 
     def _on_lineage_loaded(
-        self,
-        ref: str,
-        record: bool,
-        result: tuple[LineageModel, GraphSnapshot],
-        fixed: bool = False,
+        self, record: bool, fixed: bool, result: tuple[LineageModel, GraphSnapshot]
     ) -> None:
-        model, snap = result
-        self._model = model
-        self._fixed_graph = fixed
-        # History holds exact references: graph keys are ambiguous across projects.
-        focus_ref = node_ref(snap.focus, snap.raw.nodes.get(snap.focus))
-        if record:
-            self.history.visit(focus_ref)
-        else:
-            self.history.replace(focus_ref)
+        snap = self.session.accept_lineage(result, record, fixed)
         self._emit_history()
-        self._on_snapshot(snap, fit=True)
+        self.snapshot_changed.emit(snap)
+        self._submit_layout(snap, fit=True)
 
     def _on_lineage_error(self, ref: str, exc: BaseException) -> None:
-        self._done("lineage")
-        self.lineage_failed.emit(ref, describe_error(exc, self._path))
+        self.lineage_failed.emit(ref, describe_error(exc, self.session.path))
 
-    def _on_snapshot(self, snap: GraphSnapshot, fit: bool) -> None:
-        self._done("lineage")
-        self._snapshot = snap
-        self._sync_hidden(snap)
+    def _on_mutated(self, fit: bool, snap: GraphSnapshot) -> None:
+        self.session.accept_snapshot(snap)
+        self._show_snapshot(snap, fit)
+
+    def _show_snapshot(self, snap: GraphSnapshot, fit: bool) -> None:
         self.snapshot_changed.emit(snap)
         self._submit_layout(snap, fit)
 
     def _submit_layout(self, snap: GraphSnapshot, fit: bool) -> None:
         try:
-            request = build_layout_request(snap.view, direction=self._direction)
+            request = build_layout_request(snap.view, direction=self.session.direction)
         except Exception as exc:  # noqa: BLE001 - bad data must not crash the window
             log.exception("building the layout request failed")
-            self.lineage_failed.emit(snap.focus, describe_error(exc, self._path))
+            self.lineage_failed.emit(snap.focus, describe_error(exc, self.session.path))
             return
         self._set_busy("layout", "Laying out…")
         self._layout.submit(
@@ -431,21 +394,17 @@ class LineageController(QObject):
 
     def _on_layout_done(self, snap: GraphSnapshot, fit: bool, result: LayoutResult) -> None:
         self._done("layout")
-        if snap is not self._snapshot:
+        plan = self.session.layout_plan(snap)
+        if plan is None:
             return
-        key = (snap.focus, self._direction)
-        keep = (
-            self.settings.positions(str(self._path), snap.focus, self._direction)
-            if self._path
-            else {}
-        )
+        keep = dict(plan.keep)
         selected: list[str] = []
-        if self._shown_key == key:
+        if plan.same_lineage:  # a refresh keeps what the user dragged and picked
             keep.update(self.scene.positions(moved_only=True))
             selected = [str(item.data(0)) for item in self.scene.selectedItems()]
         self.scene.set_graph(snap.view, result, keep_positions=keep)
-        self._shown_key = key
-        for selected_key in selected:  # a refresh keeps what the user picked
+        self.session.mark_shown(snap)
+        for selected_key in selected:
             item = self.scene.node_item(selected_key)
             if item is not None:
                 item.setSelected(True)
@@ -457,7 +416,7 @@ class LineageController(QObject):
 
     @Slot(str)
     def _on_layout_notice(self, message: str) -> None:
-        if "layout" in self._busy:  # the busy indicator says where the wait comes from
+        if "layout" in self.session.busy:  # the indicator says where the wait comes from
             self._set_busy("layout", "Laying out in this process…")
         self.layout_notice.emit(message)
 
@@ -465,98 +424,76 @@ class LineageController(QObject):
 
     def hide(self, key: str) -> None:
         """Hide a node (or every member of a cluster) and remember it for this store."""
-        self._mutate(lambda m: m.hide(key))
+        self._mutate(self.session.hide(key))
 
     def unhide(self, key: str) -> None:
         """Show a hidden node again."""
-        self._mutate(lambda m: m.unhide(key))
+        self._mutate(self.session.unhide(key))
 
     def unhide_many(self, keys: list[str]) -> None:
         """Show several hidden nodes again (one re-layout)."""
-        wanted = list(keys)
-        self._mutate(lambda m: [m.unhide(k) for k in wanted])
+        self._mutate(self.session.unhide_many(keys))
 
     def unhide_all(self) -> None:
         """Show every hidden node of the lineage on screen again."""
-        self._mutate(lambda m: m.unhide_all())
+        self._mutate(self.session.unhide_all())
 
     def extract(self, member_key: str) -> None:
         """Pull a member out of its cluster into the graph, and lay out again."""
-        self._mutate(lambda m: m.extract(member_key))
+        self._mutate(self.session.extract(member_key))
 
     def set_cluster_threshold(self, threshold: int | None) -> None:
-        self._threshold = threshold or None
-        self.settings.set_view_options(cluster_threshold=threshold or 0)
-        self._mutate(lambda m: m.set_cluster_threshold(threshold or None), fit=True)
+        self._mutate(self.session.set_cluster_threshold(threshold), fit=True)
 
     def set_depths(self, upstream: int | None, downstream: int | None) -> None:
         """Change the depth limits (None = all) and re-read the lineage."""
-        if (upstream, downstream) == (self._upstream, self._downstream):
-            return
-        self._upstream, self._downstream = upstream, downstream
-        self.settings.set_view_options(upstream=upstream, downstream=downstream)
-        self.reload_lineage(fit=True)
+        if self.session.set_depths(upstream, downstream):
+            self.reload_lineage(fit=True)
 
     def set_direction(self, direction: str) -> None:
         """Lay out left-to-right (``LR``) or top-to-bottom (``TB``)."""
-        if direction not in ("LR", "TB") or direction == self._direction:
+        if direction not in DIRECTIONS or direction == self.session.direction:
             return
         self._remember_positions()
-        self._direction = direction
-        self.settings.set_view_options(direction=direction)
-        if self._snapshot is not None:
-            self._submit_layout(self._snapshot, fit=True)
+        snap = self.session.snapshot
+        if self.session.set_direction(direction) and snap is not None:
+            self._submit_layout(snap, fit=True)
 
     def reset_layout(self) -> None:
         """Forget dragged positions of this lineage and lay it out afresh."""
-        snap = self._snapshot
-        if snap is None or self._path is None:
-            return
-        self.settings.set_positions(str(self._path), snap.focus, self._direction, {})
-        self._shown_key = None  # so the scene's dragged positions are not carried over
-        self._submit_layout(snap, fit=True)
+        snap = self.session.reset_layout()
+        if snap is not None:
+            self._submit_layout(snap, fit=True)
 
-    def _mutate(self, change: Callable[[LineageModel], Any], fit: bool = False) -> None:
-        model = self._model
-        if model is None:
+    def _mutate(self, task: Task | None, fit: bool = False) -> None:
+        if task is None:
             return
         self._run(
             "lineage",
             "Updating the graph…",
-            queries.mutate(model, change),
-            partial(self._on_snapshot, fit=fit),
-            partial(self._on_lineage_error, str(model.focus)),
+            task,
+            partial(self._on_mutated, fit),
+            partial(self._on_lineage_error, str(self.focus())),
             droppable=False,
         )
-
-    def _sync_hidden(self, snap: GraphSnapshot) -> None:
-        """Store-wide hidden keys: those of other lineages plus this model's."""
-        if self._path is None:
-            return
-        saved = self.settings.hidden_keys(str(self._path))
-        in_graph = set(snap.raw.nodes)
-        keys = [k for k in saved if k not in in_graph] + [k for k, _ in snap.hidden]
-        if keys != saved:
-            self.settings.set_hidden_keys(str(self._path), keys)
 
     # --- reading the snapshot (UI thread, cheap) --------------------------------------
 
     def node_attrs(self, key: str) -> dict[str, Any]:
         """Attributes of a node on screen or of a cluster member; {} if unknown."""
-        return self._snapshot.attrs(key) if self._snapshot else {}
+        return self.session.node_attrs(key)
 
     def hidden_nodes(self) -> list[tuple[str, str]]:
         """``(key, label)`` of the hidden nodes of the lineage on screen."""
-        return list(self._snapshot.hidden) if self._snapshot else []
+        return self.session.hidden_nodes()
 
     def cluster_members(self, cluster_key: str, query: str = "") -> list[str]:
         """Members of a cluster on screen matching ``query`` (all when empty), ranked."""
-        snap = self._snapshot
-        return queries.cluster_members(snap.view, cluster_key, query) if snap else []
+        return self.session.cluster_members(cluster_key, query)
 
     def find(self, text: str) -> list[str]:
         """Keys of nodes on screen matching ``text`` (see ``queries.find_nodes``)."""
-        return queries.find_nodes(self._snapshot.view, text) if self._snapshot else []
+        return self.session.find(text)
 
     # --- live refresh -----------------------------------------------------------------
 
@@ -572,10 +509,7 @@ class LineageController(QObject):
 
     @Slot()
     def _on_watcher_lost(self) -> None:
-        self.store_lost.emit(
-            f"The store {self._path} was deleted or replaced while open. What is on screen "
-            "stays readable; open the store again to see its current content."
-        )
+        self.store_lost.emit(self.session.lost_message())
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -583,7 +517,7 @@ class LineageController(QObject):
         self,
         channel: str,
         text: str,
-        task: Callable[[Any], Any],
+        task: Task,
         on_done: Callable[[Any], None],
         on_error: Callable[[BaseException], None],
         droppable: bool = True,
@@ -602,55 +536,25 @@ class LineageController(QObject):
         self._worker.submit(channel, task, done, failed, droppable=droppable)
 
     def _on_query_error(self, exc: BaseException) -> None:
-        self.problem.emit(describe_error(exc, self._path))
+        self.problem.emit(describe_error(exc, self.session.path))
 
     def _set_busy(self, channel: str, text: str) -> None:
-        self._busy[channel] = text
-        self.busy_changed.emit(True, self._busy_text())
+        self.session.busy.start(channel, text)
+        self.busy_changed.emit(True, self.session.busy.text)
 
     def _done(self, channel: str) -> None:
-        if self._busy.pop(channel, None) is None:
-            return
-        self.busy_changed.emit(bool(self._busy), self._busy_text())
-
-    def _busy_text(self) -> str:
-        for channel in ("layout", "lineage"):
-            if channel in self._busy:
-                return self._busy[channel]
-        return next(iter(self._busy.values()), "")
+        busy = self.session.busy
+        if busy.finish(channel):
+            self.busy_changed.emit(bool(busy), busy.text)
 
     def _emit_history(self) -> None:
-        self.history_changed.emit(self.history.can_back(), self.history.can_forward())
+        self.history_changed.emit(*self.session.history_state())
 
     def _remember_positions(self) -> None:
         """Save the positions the user dragged in the lineage on screen."""
-        if self._shown_key is None or self._path is None:
-            return
-        moved = self.scene.positions(moved_only=True)
-        if moved:
-            focus, direction = self._shown_key
-            saved = self.settings.positions(str(self._path), focus, direction)
-            saved.update(moved)
-            self.settings.set_positions(str(self._path), focus, direction, saved)
+        if self.session.wants_positions():
+            self.session.remember_positions(self.scene.positions(moved_only=True))
 
 
-def _call(function: Callable[..., Any], *args: Any) -> Any:
-    """``partial(_call, f, a, b)(api)`` calls ``f(api, a, b)``."""
-    api = args[-1]
-    return function(api, *args[:-1])
-
-
-def _int_or_none(value: Any, default: int | None) -> int | None:
-    if value is None:
-        return default
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return default
-    return number if number >= 0 else None
-
-
-def _empty_graph():  # type: ignore[no-untyped-def]
-    import networkx as nx
-
+def _empty_graph() -> nx.DiGraph:
     return nx.DiGraph(focus=None)

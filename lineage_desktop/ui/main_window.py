@@ -42,7 +42,7 @@ from lineage_desktop.ui.panels.toolbar import LineageToolbar
 from lineage_desktop.ui.presenters import DetailsPresenter, FindPresenter
 from lineage_desktop.ui.queries import GraphSnapshot
 from lineage_desktop.ui.resources import app_icon
-from lineage_desktop.ui.scene import LineageView
+from lineage_desktop.ui.scene import LineageScene, LineageView
 from lineage_desktop.ui.settings import AppSettings
 from lineage_desktop.ui.sidebar.sidebar import ProjectSidebar
 from lineage_desktop.ui.widgets import Banner
@@ -74,10 +74,12 @@ class MainWindow(QMainWindow):
             synchronous = os.environ.get(SYNC_ENV) == "1"
         self.settings = settings or AppSettings()
         self._dark = style.app_prefers_dark()
+        # The window owns its scene; the controller fills it.
+        self._scene = LineageScene(self, dark=self._dark)
         self.controller = LineageController(
-            self, self.settings, synchronous=synchronous, dark=self._dark
+            self._scene, self, self.settings, synchronous=synchronous
         )
-        self.view = LineageView(self.controller.scene)
+        self.view = LineageView(self._scene)
         self.view.set_dark(self._dark)
         self._dock_memory: dict[str, bool] | None = None
         self._build()
@@ -173,7 +175,7 @@ class MainWindow(QMainWindow):
             view_menu.addAction(self.toolbar.toggleViewAction())
 
     def _connect(self) -> None:
-        a, c, scene = self.actions_, self.controller, self.controller.scene
+        a, c, scene = self.actions_, self.controller, self._scene
         a.open.triggered.connect(self._on_open_triggered)
         a.close_store.triggered.connect(self._on_close_store_triggered)
         a.export.triggered.connect(self.dialogs.open_export)
@@ -235,7 +237,7 @@ class MainWindow(QMainWindow):
 
     def scene(self):  # type: ignore[no-untyped-def]
         """The ``LineageScene`` drawn by ``view``."""
-        return self.controller.scene
+        return self._scene
 
     def export_graph(
         self,

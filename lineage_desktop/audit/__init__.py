@@ -9,17 +9,21 @@ from lineage_desktop.audit.integrity import (
     scan_store,
     view_marks,
 )
+from lineage_desktop.audit.verify import VerifyReport, describe, verify_versions
 
 __all__ = [
     "FileChange",
     "ImpactRow",
     "IntegrityReport",
     "VersionDiff",
+    "VerifyReport",
     "ViewMarks",
+    "describe",
     "diff_versions",
     "impact_csv",
     "impact_rows",
     "scan_graph",
     "scan_store",
+    "verify_versions",
     "view_marks",
 ]

@@ -12,7 +12,7 @@ from typing import Any
 
 import networkx as nx
 
-from lineage_desktop.audit.integrity import IntegrityReport
+from lineage_desktop.audit.verify import VerifyReport, describe
 from lineage_desktop.store import utc_now
 
 _STYLE = """
@@ -62,7 +62,7 @@ def _image_html(image: bytes | str | None) -> str:
     return f"<img alt='lineage graph' src='data:image/png;base64,{encoded}'>"
 
 
-def _node_rows(graph: nx.DiGraph, integrity: IntegrityReport | None) -> str:
+def _node_rows(graph: nx.DiGraph, integrity: VerifyReport | None) -> str:
     parts = []
     for key in sorted(graph.nodes):
         attrs = graph.nodes[key]
@@ -86,26 +86,42 @@ def _why(detail: str | None) -> str:
     return f"<br><span class='muted'>{escape(detail)}</span>" if detail else ""
 
 
-def _integrity_html(integrity: IntegrityReport | None) -> str:
+def _checked_html(integrity: VerifyReport) -> str:
+    # Exactly what the check covered, one line each (the window's legend shows the same).
+    lines = [text for _, text in describe(integrity)]
+    lines += [f"Note: {note}" for note in integrity.notes]
+    return "<ul class='muted'>" + "".join(f"<li>{escape(t)}</li>" for t in lines) + "</ul>"
+
+
+def _database_html(integrity: VerifyReport) -> str:
+    db = integrity.database
+    if db is None or db.ok:
+        return ""
+    items = "".join(f"<li>{escape(problem)}</li>" for problem in db.problems)
+    return f"<p class='bad'>The database file is damaged ({escape(db.check)}):</p><ul>{items}</ul>"
+
+
+def _integrity_html(integrity: VerifyReport | None) -> str:
     if integrity is None:
         return "<p class='muted'>Integrity was not checked.</p>"
-    if integrity.ok:
+    checked = _checked_html(integrity) + _database_html(integrity)
+    if not integrity.compromised:
         return (f"<p class='ok'>All {integrity.checked} artifact versions match their "
-                "recorded digests.</p>")
+                f"recorded digests.</p>{checked}")
     rows = "".join(
         f"<tr><td>{escape(c.artifact)}</td><td>{escape(c.path)}</td>"
         f"<td class='bad'>{escape(c.status)}{_why(c.detail)}</td><td>{_cell(c.expected)}</td>"
         f"<td>{_cell(c.actual)}</td></tr>" for c in integrity.problems())
     tainted = ", ".join(escape(k) for k in sorted(integrity.tainted)) or "none"
     return (f"<p class='bad'>{len(integrity.compromised)} of {integrity.checked} versions "
-            "do not match their digests.</p><table><tr><th>version</th><th>file</th>"
+            f"do not match their digests.</p>{checked}<table><tr><th>version</th><th>file</th>"
             f"<th>status</th><th>expected</th><th>actual</th></tr>{rows}</table>"
             f"<p class='warn'>Downstream of them (tainted): {tainted}</p>")
 
 
 def build_report(
     graph: nx.DiGraph, focus: str, store_path: str, image: bytes | str | None = None,
-    integrity: IntegrityReport | None = None, as_of: str | None = None,
+    integrity: VerifyReport | None = None, as_of: str | None = None,
 ) -> str:
     """The report as one HTML string (no external files)."""
     label = graph.nodes[focus].get("label", focus) if focus in graph else focus

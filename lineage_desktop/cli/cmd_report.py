@@ -10,7 +10,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from lineage_desktop.audit import IntegrityReport, scan_graph, view_marks
+from lineage_desktop.audit import VerifyReport, scan_graph, view_marks
 from lineage_desktop.audit.report import build_report
 from lineage_desktop.cli.cmd_export import check_output, replacing, write_image
 from lineage_desktop.cli.formatting import (
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _verify(store, raw: nx.DiGraph) -> IntegrityReport:  # type: ignore[no-untyped-def]
+def _verify(store, raw: nx.DiGraph) -> VerifyReport:  # type: ignore[no-untyped-def]
     progress = Progress("verify", 1)
     report = scan_graph(store, raw, progress.update if progress.tty else None)
     if progress.tty:
@@ -79,17 +79,20 @@ def _verify(store, raw: nx.DiGraph) -> IntegrityReport:  # type: ignore[no-untyp
     return report
 
 
-def _summary(integrity: IntegrityReport | None) -> str:
+def _summary(integrity: VerifyReport | None) -> str:
     if integrity is None:
         return "integrity not checked"
-    if integrity.ok:
-        return f"all {integrity.checked} versions intact"
+    db = integrity.database
+    damaged = (f"; database damaged ({len(db.problems)} found by {db.check})"
+               if db is not None and not db.ok else "")
+    if not integrity.compromised:
+        return f"all {integrity.checked} versions intact{damaged}"
     return (f"{len(integrity.compromised)} of {integrity.checked} versions compromised, "
-            f"{len(integrity.tainted)} nodes downstream of them")
+            f"{len(integrity.tainted)} nodes downstream of them{damaged}")
 
 
 def graph_svg(raw: nx.DiGraph, focus: str, upstream: int | None,
-              downstream: int | None, integrity: IntegrityReport | None = None) -> str:
+              downstream: int | None, integrity: VerifyReport | None = None) -> str:
     """The view graph (clusters as in the window) drawn by ``export``'s image code, as
     SVG text, with the integrity marks on it."""
     view = LineageModel(raw, focus, DEFAULT_THRESHOLD, upstream, downstream).view()

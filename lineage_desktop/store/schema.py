@@ -9,8 +9,6 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import sqlite_utils
-
 from lineage_desktop.records import NotALineageStore, SchemaTooNew
 
 APPLICATION_ID = 0x4C4E4744  # "LNGD"
@@ -160,7 +158,7 @@ def check_identity(conn: sqlite3.Connection, path: Path, writable: bool) -> None
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if app_id != APPLICATION_ID:
-        tables = sqlite_utils.Database(conn).table_names()
+        tables = table_names(conn)
         if writable and not tables and version == 0:
             return  # an empty SQLite file: ours to initialise
         raise NotALineageStore(
@@ -176,13 +174,18 @@ def check_identity(conn: sqlite3.Connection, path: Path, writable: bool) -> None
 
 def check_readable(conn: sqlite3.Connection, path: Path) -> None:
     """A reader cannot migrate: refuse a store whose tables are not all there."""
-    tables = set(sqlite_utils.Database(conn).table_names())
+    tables = set(table_names(conn))
     version = schema_version(conn)
     expected = EXPECTED_TABLES.union(
         *(names for since, names in TABLES_SINCE.items() if version >= since))
     missing = expected - tables
     if missing:
         raise NotALineageStore(f"{path} is damaged: tables missing: {', '.join(sorted(missing))}")
+
+
+def table_names(conn: sqlite3.Connection) -> list[str]:
+    """The tables of the file (what ``sqlite_utils.Database.table_names`` reads)."""
+    return [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -268,7 +268,7 @@ class Run:
             self._project_id, artifact.source_name, artifact.type, artifact.digest,
             artifact.files(), artifact._pending_files(), artifact.description,
             metadata, wanted, checked_tags, run_id, self._clock())
-        record = self._store.version_by_id(logged.version_id)
+        record = logged.record
         if not logged.created:
             warnings.warn(
                 f"{artifact.source_name}: content identical to {record.name}:{record.version}; "

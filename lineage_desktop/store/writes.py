@@ -8,9 +8,10 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from lineage_desktop.records import ManifestEntry, Run
+from lineage_desktop.records import ArtifactVersion, ManifestEntry, Run
 from lineage_desktop.records.json_values import json_ready
 from lineage_desktop.store.processes import current_process, is_alive, this_host
+from lineage_desktop.store.rows import Cells
 from lineage_desktop.store.timeutil import utc_now
 
 if TYPE_CHECKING:
@@ -19,11 +20,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class LoggedVersion:
-    """What ``log_version`` did: the version's row id and index, and whether it is new."""
+    """What ``log_version`` did: the version's row id and index, whether it is new, and
+    the version as stored (``record``, what ``version_by_id`` would read)."""
 
     version_id: int
     index: int
     created: bool
+    record: ArtifactVersion
 
 
 class WriteMixin:
@@ -33,6 +36,9 @@ class WriteMixin:
 
     def transaction(self) -> AbstractContextManager[sqlite3.Connection]:  # pragma: no cover
         raise NotImplementedError
+
+    if TYPE_CHECKING:
+        def version_by_id(self, version_id: int) -> ArtifactVersion: ...
 
     def ensure_project(self, entity: str, name: str) -> int:
         key = ("project", entity, name)
@@ -177,16 +183,18 @@ class WriteMixin:
                 if run_id is not None:
                     self._add_output(conn, run_id, row[0], now)
                 self._set_aliases(conn, artifact_id, row[0], aliases, now)
-                return LoggedVersion(row[0], row[1], created=False)
+                # Other aliases, tags and its producer are the stored ones: read them.
+                return LoggedVersion(row[0], row[1], False, self.version_by_id(row[0]))
             index = conn.execute(
                 "SELECT COALESCE(MAX(idx) + 1, 0) FROM versions WHERE artifact_id = ?",
                 (artifact_id,),
             ).fetchone()[0]
+            stored_metadata, size = _dumps(metadata or {}), sum(e.size for e in entries)
             version_id = conn.execute(
                 "INSERT INTO versions (artifact_id, idx, digest, description, metadata, size, "
                 "file_count, created_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (artifact_id, index, digest, description, _dumps(metadata or {}),
-                 sum(e.size for e in entries), len(entries), now, run_id),
+                (artifact_id, index, digest, description, stored_metadata, size,
+                 len(entries), now, run_id),
             ).lastrowid or 0
             conn.executemany(
                 "INSERT INTO manifest (version_id, path, digest, size, ref) VALUES (?, ?, ?, ?, ?)",
@@ -199,7 +207,18 @@ class WriteMixin:
             if run_id is not None:
                 self._add_output(conn, run_id, version_id, now, claim=False)
             self._set_aliases(conn, artifact_id, version_id, aliases, now)
-            return LoggedVersion(version_id, index, created=True)
+            project, entity = conn.execute("SELECT name, entity FROM projects WHERE id = ?",
+                                           (project_id,)).fetchone()
+            # A new version holds exactly what was written: no re-read (sorted as the
+            # reads sort aliases and tags; the metadata as its stored JSON reads back).
+            record = ArtifactVersion(
+                name=name, index=index, type=type_name, project=project, entity=entity,
+                digest=digest, description=description,
+                metadata=Cells("versions", version_id).mapping("metadata", stored_metadata),
+                size=size, file_count=len(entries), created_at=now, run_id=run_id,
+                aliases=tuple(sorted(set(aliases))), tags=tuple(sorted(set(tags))),
+                id=version_id)
+            return LoggedVersion(version_id, index, True, record)
 
     def _set_aliases(
         self, conn: sqlite3.Connection, artifact_id: int, version_id: int,

@@ -1,0 +1,58 @@
+"""``log_version`` returns the record it wrote (issue 11): the SDK binds it without
+reading the version back, and it equals what ``version_by_id`` reads."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+import lineage_desktop as ld
+from lineage_desktop.records import ManifestEntry, Run
+from lineage_desktop.store import Store, manifest_digest, utc_now
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store.open(tmp_path / "s.db") as opened:
+        yield opened
+
+
+def _entries(*texts: str) -> list[ManifestEntry]:
+    return [ManifestEntry(path=f"f{i}.txt", digest=f"{i:064x}", size=len(t))
+            for i, t in enumerate(texts)]
+
+
+def test_log_version_returns_the_record_it_wrote(store):
+    project = store.ensure_project("e", "p")
+    store.insert_run(project, Run(id="r1", name="r", project="p", entity="e",
+                                  state="running", started_at=utc_now()))
+    entries = _entries("ab", "cde")
+    digest = manifest_digest([(e.path, e.digest) for e in entries])
+    metadata = {"auc": 0.91, "bad": math.nan, "inf": -math.inf, "nested": {"k": [1, "é"]},
+                "path": Path("/x")}
+    first = store.log_version(project, "model", "model", digest, entries,
+                              description="d", metadata=metadata,
+                              aliases=["latest", "zeta", "best", "latest", "Ä"],
+                              tags=["t2", "t1", "t2"], run_id="r1")
+    assert first.created and first.record == store.version_by_id(first.version_id)
+    assert first.record.metadata["bad"] == "NaN" and first.record.aliases[0] == "best"
+    # Same content again, from no run: the existing version with all its aliases.
+    again = store.log_version(project, "model", "model", digest, entries, aliases=["prod"])
+    assert not again.created and again.version_id == first.version_id
+    assert again.record == store.version_by_id(first.version_id)
+    assert set(again.record.aliases) == {"latest", "zeta", "best", "Ä", "prod"}
+    other = store.log_version(project, "model", "model", manifest_digest([]), [],
+                              aliases=["latest"])
+    assert other.record == store.version_by_id(other.version_id)
+    assert other.record.index == 1 and other.record.run_id is None
+
+
+def test_the_sdk_binds_the_returned_record(tmp_path):
+    with ld.init(project="p", entity="e", store=tmp_path / "s.db") as run:
+        artifact = ld.Artifact("data", "dataset", metadata={"n": 1})
+        with artifact.new_file("a.txt") as handle:
+            handle.write("a")
+        logged = run.log_artifact(artifact, aliases=["best"])
+        assert logged.record == run._store.version_by_id(logged.record.id)
+        assert logged.name == "data:v0" and sorted(logged.aliases) == ["best", "latest"]

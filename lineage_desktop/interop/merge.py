@@ -25,7 +25,6 @@ from lineage_desktop.records import ArtifactVersion, Run
 from lineage_desktop.records.validation import UnsafeEntry
 from lineage_desktop.sdk.integrity import entry_location
 from lineage_desktop.store import Store
-from lineage_desktop.store import interop_queries as q
 
 _COMPARED = ("name", "job_type", "group", "author", "host", "state", "started_at",
              "finished_at", "config", "notes", "tags", "exit_code")
@@ -92,7 +91,7 @@ class _Merge:
         every = sorted(
             ((version.created_at or "", number, version.index, version)
              for number, (_, source) in enumerate(self.sources)
-             for version in q.all_versions(source)), key=lambda item: item[:3])
+             for version in source.all_versions()), key=lambda item: item[:3])
         missing: dict[int, int] = {}
         for _, number, _, version in every:
             self._use(number)
@@ -158,7 +157,7 @@ class _Merge:
         # Producers are not compared: ``merge_outputs`` copies every output edge.
         new_tags = set(theirs.tags) - set(mine.tags)
         if new_tags:
-            q.add_version_tags(self.target, mine.id, sorted(new_tags))
+            self.target.add_version_tags(mine.id, sorted(new_tags))
 
     # ------------------------------------------------------------------ edges, aliases
     def merge_outputs(self) -> None:
@@ -167,7 +166,7 @@ class _Merge:
         every = sorted(
             ((logged_at, number, run_id, version_id)
              for number, (_, source) in enumerate(self.sources)
-             for run_id, version_id, logged_at in q.all_outputs(source)))
+             for run_id, version_id, logged_at in source.all_outputs()))
         for logged_at, number, run_id, version_id in every:
             target_version = self.version_map.get((number, version_id))
             if target_version is not None and self.writer.output(run_id, target_version,
@@ -180,7 +179,7 @@ class _Merge:
             self._merge_usages(number)
 
     def _merge_usages(self, number: int) -> None:
-        for run_id, version_id, used_at in q.all_usages(self.source):
+        for run_id, version_id, used_at in self.source.all_usages():
             target_version = self.version_map.get((number, version_id))
             if target_version is None or not self.writer.has_run(run_id):
                 continue
@@ -193,15 +192,15 @@ class _Merge:
             self._merge_aliases(number)
 
     def _merge_aliases(self, number: int) -> None:
-        times = q.alias_times(self.source)
-        for version in q.all_versions(self.source):
+        times = self.source.alias_times()
+        for version in self.source.all_versions():
             target_version = self.version_map.get((number, version.id))
             if target_version is None:
                 continue
             project_id = self._project(version.entity, version.project)
             for alias in version.aliases:
                 set_at = times.get((version.id, alias)) or version.created_at or ""
-                holder = q.alias_holder(self.target, project_id, version.name, alias)
+                holder = self.target.alias_holder(project_id, version.name, alias)
                 if holder is not None and holder[0] == target_version:
                     continue
                 if holder is not None and (holder[1] or "") >= set_at:
@@ -214,7 +213,7 @@ class _Merge:
                     self.report.conflicts.append(
                         f"alias {version.name}:{alias} moved to the version of {self.label}, "
                         "where it was set later")
-                q.set_alias_at(self.target, target_version, alias, set_at)
+                self.target.set_alias_at(target_version, alias, set_at)
                 self.report.count("aliases set")
 
     def run(self) -> None:

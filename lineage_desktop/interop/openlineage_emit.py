@@ -18,7 +18,6 @@ from lineage_desktop.interop.openlineage_export import EventBuilder
 from lineage_desktop.sdk import stores
 from lineage_desktop.sdk.run import Run
 from lineage_desktop.store import Store
-from lineage_desktop.store import interop_queries as q
 
 
 class EmitWarning(UserWarning):
@@ -95,8 +94,8 @@ def emit_events(events: Iterable[dict[str, Any]], client: Any) -> int:
 def run_events(store: Store, run_id: str) -> list[dict[str, Any]]:
     """The events of one recorded run, as ``export_events`` writes them."""
     run = store.run(run_id)
-    usages = [(vid, used_at) for _, vid, used_at in q.all_usages(store, run_id=run_id)]
-    logged = [(vid, logged_at) for _, vid, logged_at in q.all_outputs(store, run_id=run_id)]
+    usages = [(vid, used_at) for _, vid, used_at in store.all_usages(run_id=run_id)]
+    logged = [(vid, logged_at) for _, vid, logged_at in store.all_outputs(run_id=run_id)]
     versions = {v.id: v for v in store.versions_by_ids([vid for vid, _ in usages + logged])}
     inputs = [(versions[vid], used_at) for vid, used_at in usages if vid in versions]
     outputs = [(versions[vid], logged_at) for vid, logged_at in logged if vid in versions]

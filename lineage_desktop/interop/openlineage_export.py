@@ -22,7 +22,6 @@ from typing import IO, Any
 from lineage_desktop.interop.openlineage_events import FACET
 from lineage_desktop.records import ArtifactVersion, Run
 from lineage_desktop.store import Store
-from lineage_desktop.store import interop_queries as q
 
 SPEC = "https://openlineage.io/spec/2-0-2/OpenLineage.json"
 FACETS = "https://openlineage.io/spec/facets"
@@ -179,14 +178,14 @@ def export_events(
     builder = EventBuilder(store, include_files)
     events: list[tuple[str, int, dict[str, Any]]] = []
     for proj in projects:
-        versions = {v.id: v for v in q.all_versions(store, proj.id)}
+        versions = {v.id: v for v in store.all_versions(proj.id)}
         runs = store.runs(proj.id, order="r.started_at, r.id")
         run_ids = {r.id for r in runs}
         used: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for run_id, version_id, used_at in q.all_usages(store, proj.id):
+        for run_id, version_id, used_at in store.all_usages(proj.id):
             used[run_id].append((version_id, used_at))
         logged: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for run_id, version_id, logged_at in q.all_outputs(store, proj.id):
+        for run_id, version_id, logged_at in store.all_outputs(proj.id):
             logged[run_id].append((version_id, logged_at))
         outside = {vid for pairs in [*used.values(), *logged.values()] for vid, _ in pairs} \
             - set(versions)

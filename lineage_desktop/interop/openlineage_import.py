@@ -29,7 +29,6 @@ from lineage_desktop.records import ArtifactVersion, LineageError, ManifestEntry
 from lineage_desktop.sdk.run import default_entity
 from lineage_desktop.sdk.validation import validate_aliases, validate_name, validate_type
 from lineage_desktop.store import Store, manifest_digest, parse_time
-from lineage_desktop.store import interop_queries as q
 
 DEFAULT_PROJECT = "openlineage"
 _STATES = {"COMPLETE": ("finished", 0), "FAIL": ("failed", 1), "ABORT": ("crashed", None)}
@@ -290,7 +289,7 @@ class OpenLineageImporter:
         key = self._version_key(ref)
         if key is None:
             name = self._artifact_name(project_id, ref)
-            current = q.latest_version_at(self.store, project_id, name, event.time)
+            current = self.store.latest_version_at(project_id, name, event.time)
             if current is not None:
                 return current.id
         plan = self._foreign_version(event, ref, key or "", event.time, None, project_id)

@@ -15,7 +15,6 @@ from typing import Any
 from lineage_desktop.interop.naming import with_suffix
 from lineage_desktop.records import ArtifactVersion, ManifestEntry, Run
 from lineage_desktop.store import Store, bytes_digest, manifest_digest
-from lineage_desktop.store import interop_queries as q
 
 FINAL_STATES = ("finished", "failed", "crashed")
 
@@ -58,7 +57,7 @@ class LineageWriter:
             name = wanted
             owner = self._owners.get((project_id, wanted))
             if owner is None:
-                first = q.first_version(self.store, project_id, wanted)
+                first = self.store.first_version(project_id, wanted)
                 owner = origin_of(first) if first is not None else None
             if owner is not None and owner != origin:
                 name = with_suffix(wanted, repr(origin))
@@ -73,7 +72,7 @@ class LineageWriter:
             with self.store.transaction():
                 yield
         except BaseException:
-            q.forget_cached_ids(self.store)
+            self.store.forget_cached_ids()
             self._run_exists.clear()
             raise
 
@@ -111,7 +110,7 @@ class LineageWriter:
         return self.store.artifact_type_of(project_id, name) or wanted
 
     def find_version(self, project_id: int, name: str, digest: str) -> ArtifactVersion | None:
-        return q.version_by_digest(self.store, project_id, name, digest)
+        return self.store.version_by_digest(project_id, name, digest)
 
     def put_version(
         self, project_id: int, name: str, type_name: str, entries: Sequence[ManifestEntry], *,
@@ -134,7 +133,7 @@ class LineageWriter:
                 self.output(run_id, found.id, created_at)
             return found.id, False
         if aliases is None:
-            newest = q.newest_version(self.store, project_id, name)
+            newest = self.store.newest_version(project_id, name)
             aliases = ["latest"] if newest is None or (newest.created_at or "") <= created_at \
                 else []
         logged = self.store.log_version(
@@ -150,4 +149,4 @@ class LineageWriter:
 
     def use(self, run_id: str, version_id: int, used_at: str) -> bool:
         """Record a usage once; True if it is new."""
-        return q.add_usage_if_new(self.store, run_id, version_id, used_at)
+        return self.store.add_usage_if_new(run_id, version_id, used_at)

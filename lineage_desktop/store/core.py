@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -13,13 +14,26 @@ from lineage_desktop.store import connection, schema
 from lineage_desktop.store.blobs import BlobStore
 from lineage_desktop.store.checks import ChecksMixin
 from lineage_desktop.store.errors import translate
+from lineage_desktop.store.interop import InteropMixin
 from lineage_desktop.store.lineage import LineageMixin
 from lineage_desktop.store.writes import WriteMixin
 
+# Public members that do not pass ``_translating``, and why (a test holds every other
+# public method and property of ``Store`` to the wrapper).
+UNWRAPPED = {
+    "open": "connection.connect_* translate with opening=True (damage found while opening "
+            "is a DamagedStoreFile)",
+    "transaction": "a context manager: it translates its own BEGIN, COMMIT and the errors "
+                   "raised in its block",
+}
 
-class Store(LineageMixin, WriteMixin, ChecksMixin):
+
+class Store(LineageMixin, InteropMixin, WriteMixin, ChecksMixin):
     """A lineage store. ``Store.open(path)`` for writing, ``Store.open(path, readonly=True)``
-    for reading only (no SQL issued through it can change the file)."""
+    for reading only (no SQL issued through it can change the file).
+
+    Every public method and property passes ``_translating``: no ``sqlite3`` exception
+    leaves the store, callers see named ``StoreError``s."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, readonly: bool) -> None:
         self.path = path
@@ -69,32 +83,37 @@ class Store(LineageMixin, WriteMixin, ChecksMixin):
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (``BEGIN IMMEDIATE``); nested calls join the outer one,
-        which is how bulk writers (the demo generator) commit many runs at once."""
+        which is how bulk writers (the demo generator) commit many runs at once. An
+        ``sqlite3`` error in the block, or from ``BEGIN``/``COMMIT``, leaves it as the
+        named ``StoreError``."""
         if self.readonly:
             raise ReadOnlyStore(f"{self.path} is open for reading only")
-        with self._lock:
-            if self._depth:
-                self._depth += 1
+        try:
+            with self._lock:
+                if self._depth:
+                    self._depth += 1
+                    try:
+                        yield self._conn
+                    finally:
+                        self._depth -= 1
+                    return
+                self._conn.execute("BEGIN IMMEDIATE")
+                self._depth = 1
                 try:
                     yield self._conn
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    # SQLite has already rolled back after some errors (a full disk, I/O);
+                    # a failed COMMIT leaves the transaction open, so end it here.
+                    if self._conn.in_transaction:
+                        self._conn.execute("ROLLBACK")
+                    # Ids cached inside the transaction may name rows that no longer exist.
+                    self._cache.clear()
+                    raise
                 finally:
-                    self._depth -= 1
-                return
-            self._conn.execute("BEGIN IMMEDIATE")
-            self._depth = 1
-            try:
-                yield self._conn
-                self._conn.execute("COMMIT")
-            except BaseException:
-                # SQLite has already rolled back after some errors (a full disk, I/O); a
-                # failed COMMIT leaves the transaction open, so end it here.
-                if self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
-                # Ids cached inside the transaction may name rows that no longer exist.
-                self._cache.clear()
-                raise
-            finally:
-                self._depth = 0
+                    self._depth = 0
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from exc
 
     def data_version(self) -> int:
         """Changes whenever another connection commits (cheap; for live refresh)."""
@@ -118,17 +137,28 @@ def _translating(method):  # type: ignore[no-untyped-def]
         except sqlite3.Error as exc:
             raise translate(exc, self.path) from exc
 
+    wrapper.translates_store_errors = True  # type: ignore[attr-defined]
     return wrapper
 
 
 def _wrap_queries(cls: type) -> None:
-    for klass in cls.__mro__:
-        for name, value in vars(klass).items():
-            if (name.startswith("_") or name in ("open", "transaction")
-                    or not callable(value) or isinstance(value, (staticmethod, classmethod))):
-                continue
-            if getattr(cls, name) is value:
-                setattr(cls, name, _translating(value))
+    """Wrap every public method and property getter of ``cls`` (its own or a mixin's) in
+    ``_translating``, except the ``UNWRAPPED`` names."""
+    names = {name for klass in cls.__mro__ if klass is not object for name in vars(klass)}
+    for name in sorted(names):
+        if name.startswith("_") or name in UNWRAPPED:
+            continue
+        value = inspect.getattr_static(cls, name)
+        if isinstance(value, property):
+            if value.fget is not None and not _wrapped(value.fget):
+                setattr(cls, name, property(_translating(value.fget), value.fset, value.fdel,
+                                            value.__doc__))
+        elif inspect.isfunction(value) and not _wrapped(value):
+            setattr(cls, name, _translating(value))
+
+
+def _wrapped(function: object) -> bool:
+    return getattr(function, "translates_store_errors", False) is True
 
 
 _wrap_queries(Store)

@@ -1,168 +1,12 @@
-"""Queries and writes that importers, the OpenLineage exporter and ``merge`` need.
-
-Kept beside the rest of the SQL (all SQL of lineage_desktop lives in ``store``) as plain
-functions taking a ``Store``, so that the interop package never writes SQL itself.
+"""Deprecated: the interop queries are ``Store`` methods now (``store.interop``'s
+``InteropMixin``), so that they pass the store's error translation. These names only
+forward to them, for callers not yet moved (``q.all_usages(store)`` is
+``store.all_usages()``); new code calls the methods.
 """
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
-
-from lineage_desktop.records import ArtifactVersion
-
-if TYPE_CHECKING:
-    from lineage_desktop.store.core import Store
-
-
-def forget_cached_ids(store: Store) -> None:
-    """Drop the writer's id caches (project and type ids).
-
-    A rolled-back transaction may have created rows whose ids were cached; the next
-    write must look them up again instead of pointing at rows that no longer exist.
-    """
-    store._cache.clear()
-
-
-def _one_version(store: Store, where: str, params: Sequence[object]) -> ArtifactVersion | None:
-    found = store._versions_where(where, params)
-    return found[0] if found else None
-
-
-def version_by_digest(
-    store: Store, project_id: int, name: str, digest: str
-) -> ArtifactVersion | None:
-    """The version of artifact ``name`` in a project with this digest, if any."""
-    return _one_version(store, "a.project_id = ? AND a.name = ? AND v.digest = ?",
-                        (project_id, name, digest))
-
-
-def first_version(store: Store, project_id: int, name: str) -> ArtifactVersion | None:
-    """Version 0 (the lowest index) of an artifact, if the artifact has versions."""
-    row = store._conn.execute(
-        "SELECT MIN(v.idx) FROM versions v JOIN artifacts a ON a.id = v.artifact_id "
-        "WHERE a.project_id = ? AND a.name = ?", (project_id, name)).fetchone()
-    if row is None or row[0] is None:
-        return None
-    return _one_version(store, "a.project_id = ? AND a.name = ? AND v.idx = ?",
-                        (project_id, name, row[0]))
-
-
-def latest_version_at(
-    store: Store, project_id: int, name: str, moment: str
-) -> ArtifactVersion | None:
-    """The most recently created version of an artifact at ``moment`` (stored form)."""
-    row = store._conn.execute(
-        "SELECT v.id FROM versions v JOIN artifacts a ON a.id = v.artifact_id "
-        "WHERE a.project_id = ? AND a.name = ? AND v.created_at <= ? "
-        "ORDER BY v.created_at DESC, v.idx DESC LIMIT 1", (project_id, name, moment)).fetchone()
-    return None if row is None else store.version_by_id(row[0])
-
-
-def newest_version(store: Store, project_id: int, name: str) -> ArtifactVersion | None:
-    """The version with the latest creation time (ties: the highest index)."""
-    return latest_version_at(store, project_id, name, "9999-12-31T23:59:59.999999Z")
-
-
-def set_alias_at(store: Store, version_id: int, alias: str, set_at: str) -> None:
-    """Point ``alias`` at a version, recording the move at ``set_at`` (an import keeps
-    the original time so that lineage "as of" a past moment stays right)."""
-    with store.transaction() as conn:
-        artifact_id = conn.execute("SELECT artifact_id FROM versions WHERE id = ?",
-                                   (version_id,)).fetchone()[0]
-        store._set_aliases(conn, artifact_id, version_id, [alias], set_at)
-
-
-def add_version_tags(store: Store, version_id: int, tags: Iterable[str]) -> None:
-    with store.transaction() as conn:
-        conn.executemany("INSERT OR IGNORE INTO version_tags (version_id, tag) VALUES (?, ?)",
-                         [(version_id, tag) for tag in tags])
-
-
-def all_versions(store: Store, project_id: int | None = None) -> list[ArtifactVersion]:
-    """Every version (of one project, or all), in creation order."""
-    where, params = ("a.project_id = ?", [project_id]) if project_id is not None else ("1", [])
-    return store._versions_where(where, params, order="v.created_at, a.name, v.idx")
-
-
-def all_usages(
-    store: Store, project_id: int | None = None, run_id: str | None = None
-) -> list[tuple[str, int, str]]:
-    """``(run id, version id, used at)`` of every usage (of runs of one project, of one
-    run, or all), in time order."""
-    sql = "SELECT u.run_id, u.version_id, u.used_at FROM usages u JOIN runs r ON r.id = u.run_id"
-    clauses, params = [], []
-    if project_id is not None:
-        clauses.append("r.project_id = ?")
-        params.append(project_id)
-    if run_id is not None:
-        clauses.append("u.run_id = ?")
-        params.append(run_id)
-    if clauses:
-        sql += " WHERE " + " AND ".join(clauses)
-    return [tuple(row) for row in store._conn.execute(  # type: ignore[misc]
-        sql + " ORDER BY u.used_at, u.run_id, u.version_id", params)]
-
-
-def alias_times(store: Store) -> dict[tuple[int, str], str]:
-    """When each current alias was last set: ``{(version id, alias): set_at}``."""
-    return {(vid, alias): set_at for vid, alias, set_at in store._conn.execute(
-        "SELECT a.version_id, a.alias, MAX(h.set_at) FROM aliases a "
-        "LEFT JOIN alias_history h ON h.artifact_id = a.artifact_id AND h.alias = a.alias "
-        "AND h.version_id = a.version_id GROUP BY a.version_id, a.alias")}
-
-
-def all_outputs(
-    store: Store, project_id: int | None = None, run_id: str | None = None
-) -> list[tuple[str, int, str]]:
-    """``(run id, version id, logged at)`` of every output edge (of runs of one project,
-    of one run, or all), in time order; on a store before schema 4, the producers that
-    ``versions`` records."""
-    sql = (f"SELECT o.run_id, o.version_id, o.logged_at FROM {store.outputs_table()} o "
-           "JOIN runs r ON r.id = o.run_id")
-    clauses, params = [], []
-    if project_id is not None:
-        clauses.append("r.project_id = ?")
-        params.append(project_id)
-    if run_id is not None:
-        clauses.append("o.run_id = ?")
-        params.append(run_id)
-    if clauses:
-        sql += " WHERE " + " AND ".join(clauses)
-    return [tuple(row) for row in store._conn.execute(  # type: ignore[misc]
-        sql + " ORDER BY o.logged_at, o.run_id, o.version_id", params)]
-
-
-def versions_of_runs(store: Store, run_ids: Iterable[str]) -> list[ArtifactVersion]:
-    """Versions logged (output) by any of ``run_ids``."""
-    return store._versions_where(
-        f"v.id IN (SELECT o.version_id FROM {store.outputs_table()} o "
-        "WHERE o.run_id IN (SELECT value FROM json_each(?)))",
-        (json.dumps(list(run_ids)),), order="v.created_at, a.name, v.idx")
-
-
-def add_usage_if_new(store: Store, run_id: str, version_id: int, used_at: str) -> bool:
-    """Record that a run used a version unless it already did; True if it was new."""
-    with store.transaction() as conn:
-        cursor = conn.execute(
-            "INSERT OR IGNORE INTO usages (run_id, version_id, used_at) VALUES (?, ?, ?)",
-            (run_id, version_id, used_at))
-        return cursor.rowcount > 0
-
-
-def alias_holder(
-    store: Store, project_id: int, name: str, alias: str
-) -> tuple[int, str | None] | None:
-    """``(version id, when it was set)`` of an artifact's alias, or None."""
-    row = store._conn.execute(
-        "SELECT al.version_id, (SELECT MAX(h.set_at) FROM alias_history h "
-        " WHERE h.artifact_id = al.artifact_id AND h.alias = al.alias "
-        " AND h.version_id = al.version_id) "
-        "FROM aliases al JOIN artifacts a ON a.id = al.artifact_id "
-        "WHERE a.project_id = ? AND a.name = ? AND al.alias = ?",
-        (project_id, name, alias)).fetchone()
-    return None if row is None else (row[0], row[1])
-
+from collections.abc import Callable
+from typing import Any
 
 __all__ = [
     "add_usage_if_new",
@@ -180,3 +24,28 @@ __all__ = [
     "version_by_digest",
     "versions_of_runs",
 ]
+
+
+def _forward(name: str) -> Callable[..., Any]:
+    def forward(store: Any, *args: Any, **kwargs: Any) -> Any:
+        return getattr(store, name)(*args, **kwargs)
+
+    forward.__name__ = forward.__qualname__ = name
+    forward.__doc__ = f"``store.{name}(...)``"
+    return forward
+
+
+add_usage_if_new = _forward("add_usage_if_new")
+add_version_tags = _forward("add_version_tags")
+alias_holder = _forward("alias_holder")
+alias_times = _forward("alias_times")
+all_outputs = _forward("all_outputs")
+all_usages = _forward("all_usages")
+all_versions = _forward("all_versions")
+first_version = _forward("first_version")
+forget_cached_ids = _forward("forget_cached_ids")
+latest_version_at = _forward("latest_version_at")
+newest_version = _forward("newest_version")
+set_alias_at = _forward("set_alias_at")
+version_by_digest = _forward("version_by_digest")
+versions_of_runs = _forward("versions_of_runs")

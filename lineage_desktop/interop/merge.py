@@ -24,7 +24,7 @@ from lineage_desktop.interop.writer import LineageWriter
 from lineage_desktop.records import ArtifactVersion, Run
 from lineage_desktop.records.validation import UnsafeEntry
 from lineage_desktop.sdk.integrity import entry_location
-from lineage_desktop.store import Store
+from lineage_desktop.store import RunOrder, Store
 
 _COMPARED = ("name", "job_type", "group", "author", "host", "state", "started_at",
              "finished_at", "config", "notes", "tags", "exit_code")
@@ -58,7 +58,7 @@ class _Merge:
             self._merge_runs()
 
     def _merge_runs(self) -> None:
-        for run in self.source.runs(order="r.started_at, r.id"):
+        for run in self.source.runs(order=RunOrder.STARTED_ASC):
             self.report.read += 1
             project_id = self._project(run.entity, run.project)
             existing = self.writer.existing_run(run.id)

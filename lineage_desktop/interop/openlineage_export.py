@@ -21,7 +21,7 @@ from typing import IO, Any
 
 from lineage_desktop.interop.openlineage_events import FACET
 from lineage_desktop.records import ArtifactVersion, Run
-from lineage_desktop.store import Store
+from lineage_desktop.store import RunOrder, Store
 
 SPEC = "https://openlineage.io/spec/2-0-2/OpenLineage.json"
 FACETS = "https://openlineage.io/spec/facets"
@@ -179,7 +179,7 @@ def export_events(
     events: list[tuple[str, int, dict[str, Any]]] = []
     for proj in projects:
         versions = {v.id: v for v in store.all_versions(proj.id)}
-        runs = store.runs(proj.id, order="r.started_at, r.id")
+        runs = store.runs(proj.id, order=RunOrder.STARTED_ASC)
         run_ids = {r.id for r in runs}
         used: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for run_id, version_id, used_at in store.all_usages(proj.id):

@@ -16,11 +16,13 @@ sqlite-utils (the design's stack names it; measured and decided in issue 11):
 from lineage_desktop.store.blobs import BlobStore, bytes_digest, file_digest, manifest_digest
 from lineage_desktop.store.core import Store
 from lineage_desktop.store.lineage import LineageRows
+from lineage_desktop.store.reads import RunOrder
 from lineage_desktop.store.timeutil import parse_time, utc_now
 
 __all__ = [
     "BlobStore",
     "LineageRows",
+    "RunOrder",
     "Store",
     "bytes_digest",
     "file_digest",

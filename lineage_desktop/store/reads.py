@@ -13,6 +13,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from enum import Enum
 
 from lineage_desktop.records import (
     ArtifactCollection,
@@ -47,6 +48,41 @@ _VERSION_RE = re.compile(r"^v(\d+)$")
 # the columns of the ``outputs`` table, it serves every query written for that table.
 _OUTPUTS_BEFORE_4 = ("(SELECT run_id, id AS version_id, created_at AS logged_at "
                      "FROM versions WHERE run_id IS NOT NULL)")
+
+
+class RunOrder(str, Enum):
+    """The orders ``Store.runs`` lists runs in (the SQL stays here). Ties within a state,
+    job type or name: newest first; then by id, for a stable paging order."""
+
+    STARTED_DESC = "started_desc"
+    STARTED_ASC = "started_asc"
+    STATE_ASC = "state_asc"
+    STATE_DESC = "state_desc"
+    JOB_TYPE_ASC = "job_type_asc"
+    JOB_TYPE_DESC = "job_type_desc"
+    NAME_ASC = "name_asc"
+    NAME_DESC = "name_desc"
+
+
+_RUN_ORDER_SQL = {
+    RunOrder.STARTED_DESC: "r.started_at DESC, r.id",
+    RunOrder.STARTED_ASC: "r.started_at, r.id",
+    RunOrder.STATE_ASC: "r.state, r.started_at DESC, r.id",
+    RunOrder.STATE_DESC: "r.state DESC, r.started_at DESC, r.id",
+    RunOrder.JOB_TYPE_ASC: "r.job_type, r.started_at DESC, r.id",
+    RunOrder.JOB_TYPE_DESC: "r.job_type DESC, r.started_at DESC, r.id",
+    RunOrder.NAME_ASC: "r.name, r.started_at DESC, r.id",
+    RunOrder.NAME_DESC: "r.name DESC, r.started_at DESC, r.id",
+}
+
+
+def run_order_sql(order: RunOrder | str) -> str:
+    """The ORDER BY of a named order; anything else (SQL text) is refused."""
+    try:
+        return _RUN_ORDER_SQL[RunOrder(order)]
+    except ValueError:
+        known = ", ".join(o.value for o in RunOrder)
+        raise ValueError(f"unknown run order {order!r}; one of {known}") from None
 
 
 def _ids_param(ids: Iterable[object]) -> str:
@@ -327,10 +363,11 @@ class ReadMixin:
     def runs(
         self, project_id: int | None = None, job_type: str | None = None,
         state: str | None = None, as_of: str | None = None, limit: int | None = None,
-        order: str = "r.started_at DESC", offset: int = 0,
+        order: RunOrder | str = RunOrder.STARTED_DESC, offset: int = 0,
     ) -> list[Run]:
-        """Runs in ``order`` (an SQL ORDER BY over ``r.`` columns, from trusted callers);
+        """Runs in ``order`` (a ``RunOrder`` or its name, such as ``"started_asc"``);
         ``limit``/``offset`` page through them without reading the pages before."""
+        order_by = run_order_sql(order)
         sql, params = f"SELECT {RUN_COLUMNS} FROM {RUN_FROM} WHERE r.started_at <= ?", [
             as_of or FAR_FUTURE]
         for column, value in (("r.project_id", project_id), ("r.job_type", job_type),
@@ -338,7 +375,7 @@ class ReadMixin:
             if value is not None:
                 sql += f" AND {column} = ?"
                 params.append(value)
-        sql += f" ORDER BY {order}"
+        sql += f" ORDER BY {order_by}"
         if limit is not None or offset:
             sql += f" LIMIT {int(limit) if limit is not None else -1} OFFSET {int(offset)}"
         return self._with_crashes([run_from_row(row) for row in self._conn.execute(sql, params)])

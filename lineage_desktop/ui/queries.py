@@ -16,14 +16,14 @@ from lineage_desktop.graph.model import LineageModel
 from lineage_desktop.graph.search import EXACT, match_rank, search_members, searchable_texts
 from lineage_desktop.records import ArtifactCollection, ManifestEntry, parse_key
 from lineage_desktop.sdk import Api
-from lineage_desktop.store import parse_time
+from lineage_desktop.store import RunOrder, parse_time
 
-# Sort orders of the run list (fixed strings, never user text).
+# Sort orders of the run list, (ascending, descending) for each sort column.
 RUN_ORDERS = {
-    "started": "r.started_at",
-    "state": "r.state",
-    "job_type": "r.job_type",
-    "name": "r.name",
+    "started": (RunOrder.STARTED_ASC, RunOrder.STARTED_DESC),
+    "state": (RunOrder.STATE_ASC, RunOrder.STATE_DESC),
+    "job_type": (RunOrder.JOB_TYPE_ASC, RunOrder.JOB_TYPE_DESC),
+    "name": (RunOrder.NAME_ASC, RunOrder.NAME_DESC),
 }
 
 
@@ -266,12 +266,10 @@ def load_runs(
     api: Api, order: str, descending: bool, offset: int, limit: int
 ) -> tuple[list[RunRow], int]:
     """A page of runs in the given order and the total number of runs."""
-    column = RUN_ORDERS.get(order, RUN_ORDERS["started"])
-    direction = "DESC" if descending else "ASC"
     # Ties (same state, same job type) newest first, then by id for a stable paging order.
-    sql_order = f"{column} {direction}, r.started_at DESC, r.id"
+    run_order = RUN_ORDERS.get(order, RUN_ORDERS["started"])[1 if descending else 0]
     store = api.store
-    runs = store.runs(order=sql_order, limit=limit, offset=offset, as_of=api.as_of)
+    runs = store.runs(order=run_order, limit=limit, offset=offset, as_of=api.as_of)
     rows = [
         RunRow(r.id, r.name, r.job_type, r.state, r.started_at, r.finished_at, r.author)
         for r in runs

@@ -1,5 +1,6 @@
 """The store's boundary (issue 11): every public ``Store`` member passes the one
-error-translation point, and the interop queries are methods that do too."""
+error-translation point, the interop queries are methods that do too, and callers name
+run orders instead of passing SQL."""
 from __future__ import annotations
 
 import inspect
@@ -9,7 +10,7 @@ import pytest
 
 from lineage_desktop.interop.writer import LineageWriter
 from lineage_desktop.records import Run, StoreError
-from lineage_desktop.store import Store, interop_queries, manifest_digest, utc_now
+from lineage_desktop.store import RunOrder, Store, interop_queries, manifest_digest, utc_now
 from lineage_desktop.store.core import UNWRAPPED
 
 
@@ -77,3 +78,41 @@ def test_a_property_that_runs_sql_translates_too(store):
     with pytest.raises(StoreError) as excinfo:
         store.schema_version  # noqa: B018 - a closed connection: sqlite3.ProgrammingError
     assert isinstance(excinfo.value.__cause__, sqlite3.ProgrammingError)
+
+
+# ------------------------------------------------------------------ run orders
+def _runs(path):
+    rows = [("b-run", "train", "failed", "2024-01-01T00:00:02.000000Z"),
+            ("a-run", "eval", "finished", "2024-01-01T00:00:01.000000Z"),
+            ("c-run", "prep", "crashed", "2024-01-01T00:00:03.000000Z"),
+            ("d-run", "eval", "finished", "2024-01-01T00:00:03.000000Z")]
+    with Store.open(path) as writer:
+        project = writer.ensure_project("e", "p")
+        for i, (name, job_type, state, started) in enumerate(rows):
+            writer.insert_run(project, Run(
+                id=f"id{3 - i}", name=name, project="p", entity="e", job_type=job_type,
+                state=state, started_at=started), record_process=False)
+
+
+@pytest.mark.parametrize(("order", "expected"), [
+    (RunOrder.STARTED_DESC, ["d-run", "c-run", "b-run", "a-run"]),  # tie: by id
+    (RunOrder.STARTED_ASC, ["a-run", "b-run", "d-run", "c-run"]),
+    (RunOrder.STATE_ASC, ["c-run", "b-run", "d-run", "a-run"]),  # ties newest first
+    (RunOrder.STATE_DESC, ["d-run", "a-run", "b-run", "c-run"]),
+    (RunOrder.JOB_TYPE_ASC, ["d-run", "a-run", "c-run", "b-run"]),
+    (RunOrder.JOB_TYPE_DESC, ["b-run", "c-run", "d-run", "a-run"]),
+    (RunOrder.NAME_ASC, ["a-run", "b-run", "c-run", "d-run"]),
+    (RunOrder.NAME_DESC, ["d-run", "c-run", "b-run", "a-run"]),
+    ("job_type_asc", ["d-run", "a-run", "c-run", "b-run"]),  # by name
+])
+def test_runs_in_a_named_order(tmp_path, order, expected):
+    _runs(tmp_path / "r.db")
+    with Store.open(tmp_path / "r.db", readonly=True) as reader:
+        assert [r.name for r in reader.runs(order=order)] == expected
+        assert [r.name for r in reader.runs(order=order, limit=2, offset=1)] == expected[1:3]
+
+
+@pytest.mark.parametrize("sql", ["r.started_at, r.id", "r.name ASC", "1; DROP TABLE runs"])
+def test_runs_refuse_sql_text(store, sql):
+    with pytest.raises(ValueError, match="unknown run order"):
+        store.runs(order=sql)

@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 import lineage_desktop as ld
-from lineage_desktop.store import Store
+from lineage_desktop.store import RunOrder, Store
 
 
 def build(store_path):
@@ -130,7 +130,7 @@ def test_runs_page_without_reading_the_pages_before(tmp_path):
         with ld.init(project="p", entity="e", name=f"run-{i}", store=path) as run:
             ids.append(run.id)
     store = Store.open(path, readonly=True)
-    order = "r.name ASC"
+    order = RunOrder.NAME_ASC
     pages = [store.runs(order=order, limit=3, offset=o) for o in (0, 3, 6)]
     assert [[r.name for r in page] for page in pages] == [
         ["run-0", "run-1", "run-2"], ["run-3", "run-4", "run-5"], ["run-6"]]

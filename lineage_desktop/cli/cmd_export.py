@@ -25,23 +25,10 @@ from lineage_desktop.cli.formatting import (
     resolve_node,
 )
 from lineage_desktop.cli.progress import Progress
-from lineage_desktop.graph import (
-    DEFAULT_THRESHOLD,
-    LineageModel,
-    dumps_json,
-    to_dot,
-    to_graphml,
-    to_mermaid,
-)
+from lineage_desktop.graph import DEFAULT_THRESHOLD, LineageModel
+from lineage_desktop.graph.export import DIRECTIONS
+from lineage_desktop.graph.formats import FORMATS, format_for
 
-IMAGE_FORMATS = ("png", "svg", "pdf")
-DATA_FORMATS = ("dot", "graphml", "mermaid", "json")
-FORMATS = IMAGE_FORMATS + DATA_FORMATS
-EXTENSIONS = {
-    ".png": "png", ".svg": "svg", ".pdf": "pdf", ".dot": "dot", ".gv": "dot",
-    ".graphml": "graphml", ".mmd": "mermaid", ".mermaid": "mermaid", ".json": "json",
-}
-FORMAT_ALIASES = {"gv": "dot", "mmd": "mermaid"}
 # Above this many nodes a large export reports its stages on stderr.
 PROGRESS_FROM_NODES = 2_000
 
@@ -52,7 +39,7 @@ examples:
   lineage-desktop export churn.db run:3k9x2f1a -o lineage.pdf --direction TB
   lineage-desktop export churn.db raw-events:v0 -o lineage.mmd --no-clusters
   lineage-desktop export churn.db churn-model:best -o - --format json | jq .nodes
-formats follow the extension: .png .svg .pdf .dot/.gv .graphml .mmd/.mermaid .json
+formats follow the extension: {extensions}
 (--format overrides it). An existing FILE is overwritten.
 """
 
@@ -63,7 +50,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Write the lineage graph around a version or run as PNG, SVG or PDF "
                     "(drawn like the window, no display needed) or as DOT, GraphML, "
                     "Mermaid or JSON.",
-        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog=EXAMPLES.format(extensions=_extension_list()),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("store", help="a lineage store file")
     parser.add_argument("ref", metavar="REF",
                         help="the focus: name, name:alias, name:v3, run:<id> or a run id")
@@ -93,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     fmt = choose_format(args.output, args.format)
     direction = check_direction(args.direction)
     scale = check_scale(args.scale)
-    if target is None and fmt in IMAGE_FORMATS:
+    if target is None and FORMATS[fmt].image:
         raise UsageError(f"{fmt.upper()} cannot be written to stdout; give -o FILE")
     with open_api(args.store, args.as_of) as api:
         node = resolve_node(api, args.ref)
@@ -114,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         return 0
     with replacing(target) as temporary:
-        if fmt in IMAGE_FORMATS:
+        if FORMATS[fmt].image:
             write_image(view, temporary, fmt, direction, scale, args.dark,
                          progress.update if show else None)
         else:
@@ -130,27 +118,21 @@ def run(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------------ checks
 
 
+def _extension_list() -> str:
+    """``.png .svg .pdf .dot/.gv ...``: each format's extensions, from the registry."""
+    return " ".join("/".join(f.extensions) for f in FORMATS.values())
+
+
 def choose_format(output: str, given: str | None) -> str:
-    """``--format`` when given, else the output file's extension."""
-    if given is not None:
-        fmt = FORMAT_ALIASES.get(given.lower(), given.lower())
-        if fmt not in FORMATS:
-            raise UsageError(f"unknown format {given!r}; use one of {', '.join(FORMATS)}")
-        return fmt
-    if output == "-":
+    """``--format`` when given, else the output file's extension (``graph.formats``)."""
+    if given is None and output == "-":
         raise UsageError("writing to stdout (-o -) needs --format")
-    suffix = Path(output).suffix.lower()
-    if suffix not in EXTENSIONS:
-        known = " ".join(EXTENSIONS)
-        what = f"extension {suffix!r}" if suffix else "no extension"
-        raise UsageError(f"unknown format: {output!r} has {what}; use one of {known} "
-                         "or give --format")
-    return EXTENSIONS[suffix]
+    return format_for(output, given).name
 
 
 def check_direction(direction: str) -> str:
     upper = direction.upper()
-    if upper not in ("LR", "TB"):
+    if upper not in DIRECTIONS:
         raise UsageError(f"direction must be LR or TB, not {direction!r}")
     return upper
 
@@ -214,13 +196,7 @@ class replacing:
 
 
 def data_text(view: nx.DiGraph, fmt: str, direction: str) -> str:
-    if fmt == "dot":
-        return to_dot(view, direction)
-    if fmt == "graphml":
-        return to_graphml(view)
-    if fmt == "mermaid":
-        return to_mermaid(view, direction)
-    return dumps_json(view)
+    return FORMATS[fmt].text(view, direction)
 
 
 def write_image(view: nx.DiGraph, path: Path, fmt: str, direction: str, scale: float,

@@ -20,12 +20,13 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication
 
+from lineage_desktop.graph.formats import IMAGE_FORMATS, UnknownExportFormat, format_for
 from lineage_desktop.layout.types import LayoutResult
 from lineage_desktop.records import ValidationError
 from lineage_desktop.ui import style
 from lineage_desktop.ui.scene.lineage_scene import LineageScene
 
-FORMATS = ("png", "svg", "pdf")
+FORMATS = IMAGE_FORMATS  # the image formats of the registry (graph.formats)
 # Raster time grows with the pixel count (a 263-megapixel PNG took over four minutes here)
 # and such an image is unusable anyway: past 64 Mpx ask for a smaller scale, clusters, or
 # SVG/PDF, which stay fast at any size.
@@ -54,12 +55,17 @@ def ensure_app() -> QApplication:
 
 
 def _format_for(path: Path, fmt: str | None) -> str:
-    chosen = (fmt or path.suffix.lstrip(".") or "png").lower()
-    if chosen not in FORMATS:
+    """The image format of ``fmt`` or the extension (png without one), by the registry."""
+    try:
+        chosen = format_for(path, fmt or None, default="png")
+    except UnknownExportFormat:
+        chosen = None
+    if chosen is None or not chosen.image:
+        asked = (fmt or path.suffix.lstrip(".")).lower()
         raise UnsupportedImageFormat(
-            f"unsupported image format {chosen!r}; use one of {', '.join(FORMATS)}"
+            f"unsupported image format {asked!r}; use one of {', '.join(FORMATS)}"
         )
-    return chosen
+    return chosen.name
 
 
 def image_size(source: QRectF, scale: float, margin: float) -> tuple[int, int]:

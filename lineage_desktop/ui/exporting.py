@@ -1,5 +1,6 @@
 """File > Export: the graph on screen as an image (same drawing as the window, through
 ``export_image.render_scene``) or as text (the graph layer's DOT, GraphML, Mermaid, JSON).
+The formats and their extensions are the registry of ``graph.formats``.
 """
 
 from __future__ import annotations
@@ -10,26 +11,14 @@ from pathlib import Path
 import networkx as nx
 from PySide6.QtCore import QRectF
 
-from lineage_desktop.graph.export import dumps_json, to_dot, to_graphml, to_mermaid
-from lineage_desktop.records import ValidationError
+from lineage_desktop.graph.formats import (
+    UnknownExportFormat,
+    format_for_path,
+    format_named,
+    with_extension,
+)
 from lineage_desktop.ui.export_image import render_scene
 from lineage_desktop.ui.scene import LineageScene
-
-# format -> (menu text, default extension, other accepted extensions)
-FORMATS: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "png": ("PNG image", ".png", ()),
-    "svg": ("SVG image (vector)", ".svg", ()),
-    "pdf": ("PDF document (vector)", ".pdf", ()),
-    "dot": ("Graphviz DOT", ".dot", (".gv",)),
-    "graphml": ("GraphML", ".graphml", ()),
-    "mermaid": ("Mermaid flowchart", ".mmd", (".mermaid",)),
-    "json": ("JSON", ".json", ()),
-}
-IMAGE_FORMATS = ("png", "svg", "pdf")
-
-
-class UnknownExportFormat(ValidationError):
-    """A file extension or format name that no exporter handles."""
 
 
 @dataclass(frozen=True)
@@ -41,27 +30,6 @@ class ExportOptions:
     scale: float = 2.0
     visible_only: bool = False
     dark: bool = False
-
-
-def format_for_path(path: str | Path) -> str | None:
-    """The format a file extension means, or None."""
-    suffix = Path(path).suffix.lower()
-    for fmt, (_, extension, others) in FORMATS.items():
-        if suffix == extension or suffix in others:
-            return fmt
-    return None
-
-
-def with_extension(path: str | Path, fmt: str) -> Path:
-    """``path`` with the format's extension unless it already has an accepted one."""
-    path = Path(path)
-    if format_for_path(path) == fmt:
-        return path
-    return (
-        path.with_name(path.name + FORMATS[fmt][1])
-        if path.suffix == ""
-        else path.with_suffix(FORMATS[fmt][1])
-    )
 
 
 def export_graph(
@@ -78,22 +46,22 @@ def export_graph(
     nodes as on screen). Raises ``ValidationError`` subclasses for bad options and
     ``OSError`` when the file cannot be written.
     """
-    fmt = options.fmt.lower()
-    if fmt not in FORMATS:
-        raise UnknownExportFormat(
-            f"unknown export format {options.fmt!r}; use one of " + ", ".join(FORMATS)
-        )
+    fmt = format_named(options.fmt)
     path = Path(options.path)
-    if fmt in IMAGE_FORMATS:
+    if fmt.image:
         area = visible_area if options.visible_only else None
-        return render_scene(scene, path, fmt, scale=options.scale, area=area, dark=options.dark)
-    if fmt == "dot":
-        text = to_dot(view_graph, direction)
-    elif fmt == "graphml":
-        text = to_graphml(view_graph)
-    elif fmt == "mermaid":
-        text = to_mermaid(view_graph, direction)
-    else:
-        text = dumps_json(view_graph)
-    path.write_text(text, encoding="utf-8")
+        return render_scene(scene, path, fmt.name, scale=options.scale, area=area,
+                            dark=options.dark)
+    path.write_text(fmt.text(view_graph, direction), encoding="utf-8")
     return path
+
+
+# format_for_path, with_extension and UnknownExportFormat are the registry's, re-exported
+# for the window's modules that import them from here.
+__all__ = [
+    "ExportOptions",
+    "UnknownExportFormat",
+    "export_graph",
+    "format_for_path",
+    "with_extension",
+]

@@ -21,14 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lineage_desktop.graph.formats import FORMATS, file_filters, format_for_path, with_extension
 from lineage_desktop.ui.export_image import image_size
-from lineage_desktop.ui.exporting import (
-    FORMATS,
-    IMAGE_FORMATS,
-    ExportOptions,
-    format_for_path,
-    with_extension,
-)
+from lineage_desktop.ui.exporting import ExportOptions
 from lineage_desktop.ui.widgets import muted, plain_label
 
 
@@ -52,8 +47,8 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         self.format = QComboBox(self)
         self.format.setObjectName("exportFormat")
-        for fmt, (text, extension, _) in FORMATS.items():
-            self.format.addItem(f"{text} ({extension})", fmt)
+        for fmt in FORMATS.values():
+            self.format.addItem(f"{fmt.title} ({', '.join(fmt.extensions)})", fmt.name)
         form.addRow("Format", self.format)
 
         area = QWidget(self)
@@ -132,7 +127,7 @@ class ExportDialog(QDialog):
     @Slot()
     def _update(self) -> None:
         fmt = str(self.format.currentData())
-        image = fmt in IMAGE_FORMATS
+        image = FORMATS[fmt].image
         for widget in (self.whole, self.visible, self.background):
             widget.setEnabled(image)
         self.scale.setEnabled(image)
@@ -171,9 +166,8 @@ class ExportDialog(QDialog):
     @Slot()
     def _on_browse_clicked(self) -> None:
         fmt = str(self.format.currentData())
-        text, extension, _ = FORMATS[fmt]
         chosen, _ = QFileDialog.getSaveFileName(
-            self, "Export graph", self.path.text(), f"{text} (*{extension});;All files (*)"
+            self, "Export graph", self.path.text(), file_filters((fmt,))
         )
         if chosen:
             self.path.setText(str(with_extension(chosen, fmt)))

@@ -110,8 +110,8 @@ def text_lines(listing: list[tuple[ArtifactCollection, list[ArtifactVersion]]],
         if lines:
             lines.append("")
         description = f"  {collection.description}" if collection.description else ""
-        lines.append(plain(f"{name(collection)} ({collection.type}, {len(versions)} "
-                     f"version{'s' if len(versions) != 1 else ''}){description}"))
+        lines.append(plain(f"{name(collection)} ({collection.type}, "
+                           f"{plural(len(versions), 'version')}){description}"))
         lines += table(([v.version, human_time(v.created_at, empty="-"),
                          human_size(v.size, empty="-"), plural(v.file_count, "file"),
                          ", ".join(v.aliases)] for v in versions), indent="  ")

@@ -126,3 +126,46 @@ def test_legend_counts_and_problem_list(qtbot, built, artifacts_dir):
     assert activated.args == ["artifact:labels:v0"]
     with qtbot.waitSignal(legend.run_requested):
         legend._run.click()
+
+
+def test_window_verify_says_what_it_checked_and_finds_extras(qtbot, built, tmp_path):
+    """The window runs the CLI's engine: extra files in a referenced folder compromise
+    the version (before, only ``verify`` looked for them), remote references are counted
+    as unchecked with why, and the database is checked; the legend says so, one line
+    each."""
+    folder = tmp_path / "shards"
+    folder.mkdir()
+    for name in ("a.bin", "b.bin"):
+        (folder / name).write_bytes(name.encode())
+    shards = ld.Artifact("shards", "dataset")
+    shards.add_reference(folder.as_uri())
+    shards.add_reference("s3://bucket/remote.bin", checksum=False)
+    with ld.init(project="p", entity="e", job_type="shard", store=built.path) as run:
+        run.use_artifact("model:latest")
+        run.log_artifact(shards)
+    (folder / "planted.bin").write_bytes(b"extra")
+    graph = ld.Api(store=built.path).lineage("shards")
+    runner = IntegrityRunner()
+    with qtbot.waitSignal(runner.finished, timeout=10_000) as finished:
+        runner.start(built.path, graph)
+    runner.shutdown()
+    report = finished.args[0]
+    assert [(p.status, p.path) for p in report.problems()] == [("extra", "shards/planted.bin")]
+    assert report.database is not None and report.database.ok
+    legend = IntegrityLegend(dark=False)
+    qtbot.addWidget(legend)
+    legend.set_report(report)
+    lines = legend.checked_lines()
+    assert lines["scope"] == "Scope: this lineage (5 artifact versions)"
+    assert lines["checked"].startswith("Checked: 6 files")
+    assert lines["unchecked"] == ("Unchecked: 1 remote reference — s3:// reference: cannot "
+                                  "be read offline")
+    assert lines["matching"] == "Matching: 6 files"
+    assert lines["mismatching"] == "Mismatching: 0 files changed or missing"
+    assert lines["extra"].startswith("Extra: 1 file")
+    assert lines["database"] == "Database: integrity_check found no problem"
+    shown = legend.findChild(type(legend._status), "integrityChecked").text().splitlines()
+    assert shown == list(lines.values())
+    assert legend.problem_rows() == [("shards:v0", "shards/planted.bin", "extra")]
+    legend.set_report(None)
+    assert legend.checked_lines() == {}

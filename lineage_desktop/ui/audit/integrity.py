@@ -1,9 +1,12 @@
 """The integrity audit in the window: a background scan and the marks it puts on nodes.
 
-``IntegrityRunner`` re-hashes every artifact version of the shown lineage off the UI
-thread (``audit.scan_graph`` on its own read-only connection), with progress and
-cancel. ``view_marks`` maps the report onto the view graph, so that a cluster holding a
-compromised member is marked too.
+``IntegrityRunner`` runs the verify engine (``audit/verify.py``, the same as
+``lineage-desktop verify`` and the HTML report) over every artifact version of the shown
+lineage off the UI thread (``audit.scan_graph`` on its own read-only connection), with
+progress and cancel: stored and referenced files re-hashed, extra files in referenced
+folders, remote references counted as unchecked, the database file checked.
+``view_marks`` maps the report onto the view graph, so that a cluster holding a
+compromised (or tainted) member is marked too.
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from typing import Any
 import networkx as nx
 from PySide6.QtCore import QObject, Signal, Slot
 
-from lineage_desktop.audit import IntegrityReport, ViewMarks, scan_graph
+from lineage_desktop.audit import VerifyReport, ViewMarks, scan_graph
 from lineage_desktop.store import Store
 from lineage_desktop.ui.audit.tasks import BackgroundChannel, TaskContext
 
@@ -37,7 +40,7 @@ def _light_copy(graph: nx.DiGraph) -> nx.DiGraph:
     return light
 
 
-def _scan(store_path: Path, graph: nx.DiGraph, context: TaskContext) -> IntegrityReport:
+def _scan(store_path: Path, graph: nx.DiGraph, context: TaskContext) -> VerifyReport:
     store = Store.open(store_path, readonly=True)
     try:
         return scan_graph(store, graph, context.progress, context.cancelled)
@@ -52,7 +55,7 @@ class IntegrityRunner(QObject):
 
     - ``started(int total)``: a scan of ``total`` artifact versions began.
     - ``progress(int done, int total)``: versions checked so far.
-    - ``finished(object)``: the ``IntegrityReport`` of the newest scan.
+    - ``finished(object)``: the ``VerifyReport`` of the newest scan.
     - ``failed(str)``: the store could not be read (one line).
     - ``cancelled()``: ``cancel()`` stopped a running scan.
 
@@ -69,7 +72,7 @@ class IntegrityRunner(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._channel = BackgroundChannel(self)
-        self._report: IntegrityReport | None = None
+        self._report: VerifyReport | None = None
         self._graph: weakref.ref[nx.DiGraph] | None = None  # the graph the report is of
         self._connect_signals()
 
@@ -84,11 +87,11 @@ class IntegrityRunner(QObject):
         return self._channel.request_id
 
     @property
-    def report(self) -> IntegrityReport | None:
+    def report(self) -> VerifyReport | None:
         """The newest finished report (None before the first, or after ``reset``)."""
         return self._report
 
-    def report_for(self, graph: nx.DiGraph) -> IntegrityReport | None:
+    def report_for(self, graph: nx.DiGraph) -> VerifyReport | None:
         """The newest report if it was made for this very ``graph`` object, else None
         (so a report about an earlier graph is never attached to the current one)."""
         scanned = self._graph() if self._graph is not None else None
@@ -132,7 +135,7 @@ class IntegrityRunner(QObject):
 
     @Slot(object)
     def _on_channel_done(self, report: object) -> None:
-        assert isinstance(report, IntegrityReport)
+        assert isinstance(report, VerifyReport)
         self._report = report
         self.finished.emit(report)
 

@@ -1,5 +1,7 @@
 """``IntegrityLegend``: what the integrity marks on the graph mean, with their counts,
-the scan's progress, and the list of files that failed."""
+the scan's progress, exactly what the scan checked (scope, checked, unchecked remote
+references with why, matching, mismatching, database: the engine's ``describe`` lines)
+and the list of files that failed."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal, Slot
@@ -15,15 +17,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lineage_desktop.audit import IntegrityReport
+from lineage_desktop.audit import VerifyReport, describe
+from lineage_desktop.records import FileCheck
 from lineage_desktop.ui import style
 from lineage_desktop.ui.scene import glyphs
+from lineage_desktop.ui.widgets import plain_tooltip
 
 ICON_SIZE = (30, 22)  # a miniature card: wide enough to read the border style
 KEY_ROLE = Qt.ItemDataRole.UserRole
 
 MEANINGS = {
-    "compromised": "stored or referenced files changed or missing",
+    "compromised": "stored or referenced files changed, missing, extra, unsafe or "
+                   "unreadable",
     "tainted": "downstream of compromised content",
     "ok": "content matches the recorded digests",
 }
@@ -69,6 +74,27 @@ def mark_icon(status: str, dark: bool = False, scale: int = 2) -> QPixmap:
     return pixmap
 
 
+def _headline(report: VerifyReport) -> str:
+    content = (f"All {report.checked} artifact versions match their digests."
+               if not report.compromised else
+               f"{len(report.compromised)} of {report.checked} artifact versions do not "
+               "match their digests.")
+    db = report.database
+    if db is not None and not db.ok:
+        content += f" The database file is damaged ({db.check})."
+    return content
+
+
+def _problem_tip(check: FileCheck, locations: dict[tuple[str, str], str]) -> str:
+    lines = [f"expected {check.expected or '-'}", f"found {check.actual or '-'}"]
+    if check.detail:
+        lines.append(check.detail)
+    where = locations.get((check.artifact, check.path))
+    if where:
+        lines.append(where)
+    return "\n".join(lines)
+
+
 class IntegrityLegend(QWidget):
     """Legend and results of the integrity audit (objectName ``integrityLegend``).
 
@@ -98,6 +124,12 @@ class IntegrityLegend(QWidget):
         self._cancel = QPushButton("Cancel")
         self._cancel.setVisible(False)
         self._counts: dict[str, QLabel] = {}
+        self._checked = QLabel()
+        self._checked.setObjectName("integrityChecked")
+        self._checked.setTextFormat(Qt.TextFormat.PlainText)
+        self._checked.setWordWrap(True)
+        self._checked.setVisible(False)
+        self._checked_lines: dict[str, str] = {}
         self._problems = QTreeWidget()
         self._problems.setObjectName("integrityProblems")
         self._problems.setHeaderLabels(["Version", "File", "Status"])
@@ -136,6 +168,7 @@ class IntegrityLegend(QWidget):
             self._counts[status] = label
             row.addWidget(label, 1)
             layout.addLayout(row)
+        layout.addWidget(self._checked)
         layout.addWidget(self._problems, 1)
         # Takes the spare room only while the problem list (stretch 1) is hidden.
         layout.addStretch(0)
@@ -153,8 +186,13 @@ class IntegrityLegend(QWidget):
         """The counts shown (None: not checked)."""
         return dict(self._shown)
 
-    def set_report(self, report: IntegrityReport | None) -> None:
-        """Show the counts and failed files of ``report`` (None: not checked)."""
+    def checked_lines(self) -> dict[str, str]:
+        """What the shown report checked, one line each (empty: not checked)."""
+        return dict(self._checked_lines)
+
+    def set_report(self, report: VerifyReport | None) -> None:
+        """Show the counts, what was checked and the failed files of ``report`` (None:
+        not checked)."""
         self._set_running(False)
         if report is None:
             self._shown: dict[str, int | None] = {s: None for s in MEANINGS}
@@ -163,10 +201,10 @@ class IntegrityLegend(QWidget):
             self._shown = {"compromised": len(report.compromised),
                            "tainted": len(report.tainted),
                            "ok": report.checked - len(report.compromised)}
-            self._status.setText(
-                f"All {report.checked} artifact versions match their digests." if report.ok
-                else f"{len(report.compromised)} of {report.checked} artifact versions do "
-                     "not match their digests.")
+            self._status.setText(_headline(report))
+        self._checked_lines = dict(describe(report)) if report is not None else {}
+        self._checked.setText("\n".join(self._checked_lines.values()))
+        self._checked.setVisible(report is not None)
         for status, label in self._counts.items():
             count = self._shown[status]
             prefix = {"compromised": "Compromised", "tainted": "Tainted", "ok": "Verified"}
@@ -174,17 +212,24 @@ class IntegrityLegend(QWidget):
             label.setText(f"{prefix[status]}: {shown} — {MEANINGS[status]}")
         self._fill_problems(report)
 
-    def _fill_problems(self, report: IntegrityReport | None) -> None:
+    def _fill_problems(self, report: VerifyReport | None) -> None:
         self._problems.clear()
-        if report is None or report.ok:
+        db = report.database if report is not None else None
+        damaged = db is not None and not db.ok
+        if report is None or not (report.compromised or damaged):
             self._problems.setVisible(False)
             return
+        if db is not None and damaged:
+            item = QTreeWidgetItem(["database", db.check, "damaged"])
+            item.setIcon(0, self._icons["compromised"])
+            item.setToolTip(1, plain_tooltip("\n".join(db.problems)))
+            self._problems.addTopLevelItem(item)
         for key in sorted(report.compromised):
             for check in report.compromised[key]:
                 item = QTreeWidgetItem([check.artifact, check.path, check.status])
                 item.setData(0, KEY_ROLE, key)
                 item.setIcon(0, self._icons["compromised"])
-                item.setToolTip(1, f"expected {check.expected or '-'}\nfound {check.actual or '-'}")
+                item.setToolTip(1, plain_tooltip(_problem_tip(check, report.locations)))
                 self._problems.addTopLevelItem(item)
         for column in range(3):
             self._problems.resizeColumnToContents(column)

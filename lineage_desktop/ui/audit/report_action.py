@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from lineage_desktop.audit import IntegrityReport
+from lineage_desktop.audit import VerifyReport
 from lineage_desktop.audit.report import build_report
 
 ImageProducer = Callable[[], "str | bytes | None"]
@@ -31,7 +31,7 @@ class ReportInputs:
     graph: nx.DiGraph
     focus: str
     store_path: str
-    integrity: IntegrityReport | None = None
+    integrity: VerifyReport | None = None
     image: ImageProducer | None = None
     as_of: str | None = None
 

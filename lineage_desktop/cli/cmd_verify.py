@@ -91,8 +91,11 @@ def run(args: argparse.Namespace) -> int:
     database = list(report.database.problems) if report.database else []
     problems = list(report.findings)
     if args.json:
-        dump_json({"versions": len(versions), "files": report.files,
-                   "skipped": len(report.unchecked), "ok": report.ok,
+        dump_json({"versions": len(versions), "scope": report.scope, "files": report.files,
+                   "skipped": len(report.unchecked), "matching": report.matching,
+                   "unchecked": [{"artifact": u.artifact, "path": u.path, "reason": u.reason}
+                                 for u in report.unchecked],
+                   "ok": report.ok,
                    "database": {"check": check, "ok": not database,
                                 "problems": database},
                    "problems": [problem_json(p, report.locations) for p in problems],

@@ -116,6 +116,11 @@ def test_reference_without_checksum_only_needs_to_exist(cli, tmp_path):
     assert status == 0 and "checked 1 file (1 remote skipped) of 1 version" in out
     status, out, _ = cli("verify", store, "--json")
     assert json.loads(out)["files"] == 2 and json.loads(out)["skipped"] == 1
+    # The engine's counts, as in the window: what was not checked, and why.
+    assert json.loads(out)["unchecked"] == [
+        {"artifact": "shards:v0", "path": "remote.bin",
+         "reason": "s3:// reference: cannot be read offline"}]
+    assert json.loads(out)["matching"] == 1 and json.loads(out)["scope"] == "the whole store"
     (folder / "a.bin").write_bytes(b"changed")  # content was never recorded
     assert cli("verify", store)[0] == 0
     folder.rename(tmp_path / "moved")

@@ -1,7 +1,9 @@
-"""The verify engine: re-hash stored and referenced content against the recorded digests.
+"""Per-entry verify rules: re-hash stored and referenced content against the recorded
+digests.
 
-``Artifact.verify``, the ``verify`` and ``report`` commands and the window's integrity
-audit all check content here, so one set of rules applies everywhere:
+``Artifact.verify`` uses them directly; the verify engine (``audit/verify.py``: the
+``verify`` and ``report`` commands and the window's integrity audit) builds on them, so
+one set of rules applies everywhere:
 
 - Every entry read from a store is validated before it is used (``records.validation``):
   its path relative, normal and inside the root, its digest sha256 hex, a reference a

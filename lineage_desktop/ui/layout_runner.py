@@ -2,8 +2,9 @@
 
 Graphviz holds the GIL while it lays out, so layouts run in a worker *process* through
 the layout layer's ``LayoutService``; its completion callback may run on any thread, so
-the result is handed to the UI thread with a queued signal. Request ids let the caller
-drop stale answers. ``synchronous=True`` lays out inline (tests, headless use).
+the result is handed to the UI thread by ``ui.background``'s ``Answers`` (a queued
+signal), whose request ids drop stale answers. ``synchronous=True`` lays out inline
+(tests, headless use).
 
 A worker that dies is the service's business: it starts a fresh one and runs the
 request again (see ``lineage_desktop.layout.service``). What the user should hear about
@@ -12,7 +13,6 @@ request again (see ``lineage_desktop.layout.service``). What the user should hea
 
 from __future__ import annotations
 
-import itertools
 import logging
 from collections.abc import Callable
 
@@ -20,11 +20,13 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from lineage_desktop.layout.service import LayoutService
 from lineage_desktop.layout.types import LayoutRequest, LayoutResult
+from lineage_desktop.ui.background import Answers
 
 log = logging.getLogger(__name__)
 
 Done = Callable[[LayoutResult], None]
 Failed = Callable[[BaseException], None]
+_CHANNEL = "layout"
 
 
 class LayoutRunner(QObject):
@@ -35,7 +37,6 @@ class LayoutRunner(QObject):
     """
 
     notice = Signal(str)
-    _delivered = Signal(int, bool, object)  # request id, ok, result or exception
     _noticed = Signal(str)  # from any thread; re-emitted as ``notice`` on the UI thread
 
     def __init__(
@@ -47,9 +48,9 @@ class LayoutRunner(QObject):
         """``service_factory(sync=..., on_notice=...)`` builds the layout service (tests
         pass ``partial(LayoutService, initializer=...)`` to make workers fail)."""
         super().__init__(parent)
-        self._ids = itertools.count(1)
-        self._latest = 0
-        self._callbacks: dict[int, tuple[Done, Failed]] = {}
+        # Answers are queued even when the service answers on the UI thread (sync mode):
+        # they always arrive from the event loop, never inside submit().
+        self._answers = Answers(self)
         self._synchronous = synchronous
         self._service: LayoutService | None = service_factory(
             sync=synchronous, on_notice=self._noticed.emit
@@ -57,9 +58,6 @@ class LayoutRunner(QObject):
         # Spawn the worker process now: the first layout should not wait for Python to
         # start and Graphviz to load.
         self._service.warm_up()
-        # Queued even when emitted on the UI thread: answers always arrive from the
-        # event loop, never inside submit().
-        self._delivered.connect(self._on_self_delivered, Qt.ConnectionType.QueuedConnection)
         self._noticed.connect(self._on_self_noticed, Qt.ConnectionType.QueuedConnection)
 
     @property
@@ -80,30 +78,28 @@ class LayoutRunner(QObject):
 
     def pending(self) -> bool:
         """True while the newest request has not been answered."""
-        return self._latest in self._callbacks
+        return self._answers.is_pending(_CHANNEL)
 
     def submit(self, request: LayoutRequest, on_done: Done, on_error: Failed) -> int:
         """Lay out ``request``; ``on_done(result)`` or ``on_error(exc)`` follow from the
         event loop unless a newer request was submitted meanwhile. Returns our id."""
-        request_id = next(self._ids)
-        self._latest = request_id
-        self._callbacks = {request_id: (on_done, on_error)}  # older answers are stale
+        request_id = self._answers.request(_CHANNEL, on_done, on_error)
         if self._service is None:
             return request_id  # shut down: nothing will answer
+        deliver = self._answers.deliver
         try:
             self._service.submit(
                 request,
-                lambda result, rid=request_id: self._delivered.emit(rid, True, result),
-                on_error=lambda exc, rid=request_id: self._delivered.emit(rid, False, exc),
+                lambda result, rid=request_id: deliver(rid, True, result),
+                on_error=lambda exc, rid=request_id: deliver(rid, False, exc),
             )
         except RuntimeError as exc:  # the service was shut down meanwhile
-            self._delivered.emit(request_id, False, exc)
+            deliver(request_id, False, exc)
         return request_id
 
     def cancel(self) -> None:
         """Forget the pending request."""
-        self._latest = next(self._ids)
-        self._callbacks.clear()
+        self._answers.cancel(_CHANNEL)
 
     def shutdown(self) -> None:
         """Stop the worker process."""
@@ -117,17 +113,6 @@ class LayoutRunner(QObject):
             except Exception:  # noqa: BLE001 - closing must not fail the window
                 log.exception("layout service shutdown failed")
             self._service = None
-
-    @Slot(int, bool, object)
-    def _on_self_delivered(self, request_id: int, ok: bool, result: object) -> None:
-        callbacks = self._callbacks.pop(request_id, None)
-        if callbacks is None or request_id != self._latest:
-            return
-        on_done, on_error = callbacks
-        if ok:
-            on_done(result)  # type: ignore[arg-type]
-        else:
-            on_error(result)  # type: ignore[arg-type]
 
     @Slot(str)
     def _on_self_noticed(self, message: str) -> None:

@@ -2,15 +2,14 @@
 
 Audit work (re-hashing files, reading two versions' lineage for a diff) must not run on
 the UI thread. Each channel owns a one-thread ``QThreadPool``: a new request cancels the
-one before it (its answer is dropped even if it finishes), so only the newest answer
-ever reaches the UI. Work functions receive a ``TaskContext`` to report progress and to
-notice cancellation; they open their own store connection (a sqlite connection is never
-shared between threads).
+one before it (its answer is dropped even if it finishes, by ``ui.background``'s
+``Answers``), so only the newest answer ever reaches the UI. Work functions receive a
+``TaskContext`` to report progress and to notice cancellation; they open their own store
+connection (a sqlite connection is never shared between threads).
 """
+
 from __future__ import annotations
 
-import itertools
-import logging
 import threading
 import time
 from collections.abc import Callable
@@ -18,14 +17,17 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from lineage_desktop.records import LineageError
+from lineage_desktop.ui.background import (
+    EXPECTED_ERRORS,
+    Answers,
+    describe_failure,
+    run_captured,
+)
 
-log = logging.getLogger(__name__)
+__all__ = ["EXPECTED_ERRORS", "PROGRESS_INTERVAL", "BackgroundChannel", "TaskContext", "Work"]
 
-# Errors a damaged, foreign or vanished store can raise; anything else is a bug and is
-# logged with its traceback (still reported as a failure, never raised into Qt).
-EXPECTED_ERRORS = (LineageError, OSError, ValueError, LookupError)
 PROGRESS_INTERVAL = 0.05  # seconds between progress signals: enough for a smooth bar
+_CHANNEL = "work"
 
 
 class TaskContext:
@@ -52,46 +54,41 @@ class TaskContext:
 Work = Callable[[TaskContext], Any]
 
 
-class _Relay(QObject):
-    """Carries answers from worker threads to the UI thread (queued connections)."""
+class _Progress(QObject):
+    """Carries progress from worker threads to the UI thread (queued connection)."""
 
-    progress = Signal(int, int, int)  # request id, done, total
-    done = Signal(int, object)  # request id, result
-    failed = Signal(int, str)  # request id, one-line message
+    reported = Signal(int, int, int)  # request id, done, total
 
 
 class _Job(QRunnable):
-    def __init__(self, request_id: int, work: Work, relay: _Relay,
-                 event: threading.Event) -> None:
+    def __init__(
+        self,
+        request_id: int,
+        work: Work,
+        answers: Answers,
+        progress: _Progress,
+        event: threading.Event,
+    ) -> None:
         super().__init__()
         self._request_id = request_id
         self._work = work
-        self._relay = relay
+        self._answers = answers
+        self._progress = progress
         self._event = event
 
     def run(self) -> None:
         if self._event.is_set():  # superseded before it started
             return
         context = TaskContext(self._event, self._emit_progress)
-        try:
-            result = self._work(context)
-        except EXPECTED_ERRORS as exc:
-            self._emit(self._relay.failed, str(exc) or exc.__class__.__name__)
-            return
-        except Exception as exc:  # noqa: BLE001 - a bug must not kill the pool thread
-            log.exception("background audit task failed")
-            self._emit(self._relay.failed, f"{exc.__class__.__name__}: {exc}")
-            return
-        if not self._event.is_set():
-            self._emit(self._relay.done, result)
+        ok, result = run_captured("audit work", self._work, context)
+        if not ok or not self._event.is_set():
+            self._answers.deliver(self._request_id, ok, result)
 
     def _emit_progress(self, done: int, total: int) -> None:
-        if not self._event.is_set():
-            self._emit(self._relay.progress, done, total)
-
-    def _emit(self, signal: Any, *args: Any) -> None:
+        if self._event.is_set():
+            return
         try:
-            signal.emit(self._request_id, *args)
+            self._progress.reported.emit(self._request_id, done, total)
         except RuntimeError:  # the channel was deleted while we worked: nobody listens
             pass
 
@@ -113,19 +110,17 @@ class BackgroundChannel(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         # The pool first: children are destroyed in creation order, and the pool's
-        # destructor waits for a running job, which still needs the relay.
+        # destructor waits for a running job, which still needs the answers' relay.
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
-        self._relay = _Relay(self)
-        self._ids = itertools.count(1)
+        self._answers = Answers(self)
+        self._progress = _Progress(self)
         self._current = 0
         self._event: threading.Event | None = None
         self._connect_signals()
 
     def _connect_signals(self) -> None:
-        self._relay.progress.connect(self._on_relay_progress)
-        self._relay.done.connect(self._on_relay_done)
-        self._relay.failed.connect(self._on_relay_failed)
+        self._progress.reported.connect(self._on_progress_reported)
 
     @property
     def request_id(self) -> int:
@@ -139,9 +134,9 @@ class BackgroundChannel(QObject):
     def submit(self, work: Work) -> int:
         """Run ``work(context)`` in the background, cancelling any earlier request."""
         self.cancel()
-        self._current = next(self._ids)
+        self._current = self._answers.request(_CHANNEL, self._on_done, self._on_failed)
         self._event = threading.Event()
-        self._pool.start(_Job(self._current, work, self._relay, self._event))
+        self._pool.start(_Job(self._current, work, self._answers, self._progress, self._event))
         return self._current
 
     def cancel(self) -> None:
@@ -149,28 +144,22 @@ class BackgroundChannel(QObject):
         if self._event is not None:
             self._event.set()
             self._event = None
+        self._answers.cancel(_CHANNEL)
 
     def shutdown(self, msecs: int = 10_000) -> bool:
         """Cancel and wait for the worker thread (before the application quits)."""
         self.cancel()
         return self._pool.waitForDone(msecs)
 
-    def _is_current(self, request_id: int) -> bool:
-        return self._event is not None and request_id == self._current
-
     @Slot(int, int, int)
-    def _on_relay_progress(self, request_id: int, done: int, total: int) -> None:
-        if self._is_current(request_id):
+    def _on_progress_reported(self, request_id: int, done: int, total: int) -> None:
+        if self._event is not None and request_id == self._current:
             self.progress.emit(done, total)
 
-    @Slot(int, object)
-    def _on_relay_done(self, request_id: int, result: object) -> None:
-        if self._is_current(request_id):
-            self._event = None
-            self.done.emit(result)
+    def _on_done(self, result: object) -> None:
+        self._event = None
+        self.done.emit(result)
 
-    @Slot(int, str)
-    def _on_relay_failed(self, request_id: int, message: str) -> None:
-        if self._is_current(request_id):
-            self._event = None
-            self.failed.emit(message)
+    def _on_failed(self, exc: BaseException) -> None:
+        self._event = None
+        self.failed.emit(describe_failure(exc))

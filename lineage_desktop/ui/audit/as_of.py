@@ -1,10 +1,10 @@
 """``AsOfControl``: "show the lineage as it stood at" a moment (UTC), or now."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from PySide6.QtCore import QDateTime, QTimer, QTimeZone, Signal, Slot
 from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QHBoxLayout, QPushButton, QWidget
+
+from lineage_desktop.records.text import from_iso as parse_iso_text
 
 DISPLAY_FORMAT = "yyyy-MM-dd HH:mm:ss 'UTC'"
 SETTLE_MS = 400  # wait for the user to stop stepping the time before reloading lineage
@@ -28,10 +28,7 @@ def to_iso(moment: QDateTime) -> str:
 
 def from_iso(text: str) -> QDateTime:
     """An ISO-8601 time (a naive one is UTC) as a UTC ``QDateTime``."""
-    moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    millis = int(moment.astimezone(timezone.utc).timestamp() * 1000)
+    millis = int(parse_iso_text(text).timestamp() * 1000)
     return QDateTime.fromMSecsSinceEpoch(millis, _utc())
 
 

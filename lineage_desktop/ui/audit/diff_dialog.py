@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from lineage_desktop.audit import VersionDiff, diff_versions
-from lineage_desktop.records.text import exact_size, human_time
+from lineage_desktop.records.text import exact_size, human_time, plural
 from lineage_desktop.sdk import Api
 from lineage_desktop.ui import style
 from lineage_desktop.ui.audit.tasks import BackgroundChannel, TaskContext
@@ -83,10 +83,6 @@ def default_pair(count: int, a: int, b: int) -> tuple[int, int]:
     if one < 0:
         return 1, 0
     return (one + 1, one) if one + 1 < count else (one, one - 1)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 class DiffDialog(QDialog):
@@ -283,9 +279,9 @@ class DiffDialog(QDialog):
         lineage_changes = len(inputs) - (1 if diff.producer_a != diff.producer_b else 0)
         self.summary.setText(
             f"{diff.a} → {diff.b}: identical content, metadata and inputs." if diff.identical
-            else f"{diff.a} → {diff.b}: {_count(len(files), 'file')}, "
-                 f"{_count(len(metadata), 'metadata key')} and "
-                 f"{_count(lineage_changes, 'upstream input')} differ.")
+            else f"{diff.a} → {diff.b}: {plural(len(files), 'file')}, "
+                 f"{plural(len(metadata), 'metadata key')} and "
+                 f"{plural(lineage_changes, 'upstream input')} differ.")
         self.diff_ready.emit(diff)
 
     @staticmethod

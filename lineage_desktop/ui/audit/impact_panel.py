@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from lineage_desktop.audit import ImpactRow, impact_csv
+from lineage_desktop.records.text import human_time
 from lineage_desktop.ui import style
 from lineage_desktop.ui.table_model import RowsTableModel
 
@@ -43,8 +44,8 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 def _display_time(text: str) -> str:
-    # Stored form 2026-08-03T08:00:00.000000Z -> 2026-08-03 08:00:00 (UTC, said in the header)
-    return text.replace("T", " ").split(".")[0].rstrip("Z") if text else ""
+    # The column header says UTC, so the cells leave it out.
+    return human_time(text).removesuffix(" UTC")
 
 
 def kind_icon(kind: str, dark: bool = False) -> QIcon:

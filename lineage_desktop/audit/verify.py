@@ -29,6 +29,7 @@ import networkx as nx
 
 from lineage_desktop.graph import downstream_distances
 from lineage_desktop.records import ArtifactVersion, FileCheck, ManifestEntry
+from lineage_desktop.records.text import plural
 from lineage_desktop.records.validation import UnsafeEntry
 from lineage_desktop.sdk.integrity import (
     check_content,
@@ -124,37 +125,33 @@ class VerifyReport:
         return "tainted" if key in self.tainted else "ok"
 
 
-def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def describe(report: VerifyReport) -> list[tuple[str, str]]:
     """What a report checked, one ``(field, plain-text line)`` each: ``scope``,
     ``checked``, ``unchecked`` (with why), ``matching``, ``mismatching``, then ``extra``,
     ``unsafe``, ``unreadable`` when any, ``database``, and ``stopped`` when cancelled.
     The window's legend and the HTML report show these lines."""
     lines = [
-        ("scope", f"Scope: {report.scope} ({_n(report.checked, 'artifact version')})"),
-        ("checked", f"Checked: {_n(report.files_checked, 'file')} re-hashed against "
+        ("scope", f"Scope: {report.scope} ({plural(report.checked, 'artifact version')})"),
+        ("checked", f"Checked: {plural(report.files_checked, 'file')} re-hashed against "
                     "their recorded digests"),
     ]
     reasons = sorted({u.reason for u in report.unchecked})
     why = f" — {'; '.join(reasons)}" if reasons else ""
     lines.append(("unchecked",
-                  f"Unchecked: {_n(len(report.unchecked), 'remote reference')}{why}"))
-    lines.append(("matching", f"Matching: {_n(report.matching, 'file')}"))
-    lines.append(("mismatching", f"Mismatching: {_n(report.mismatching, 'file')} "
+                  f"Unchecked: {plural(len(report.unchecked), 'remote reference')}{why}"))
+    lines.append(("matching", f"Matching: {plural(report.matching, 'file')}"))
+    lines.append(("mismatching", f"Mismatching: {plural(report.mismatching, 'file')} "
                                  "changed or missing"))
     for status, text in (("extra", "in referenced folders, not in the manifest"),
                          ("unsafe", "refused unread (unsafe path, digest or reference)"),
                          ("unreadable", "could not be read")):
         if report.count(status):
             lines.append((status, f"{status.capitalize()}: "
-                                  f"{_n(report.count(status), 'file')} {text}"))
+                                  f"{plural(report.count(status), 'file')} {text}"))
     db = report.database
     lines.append(("database", "Database: not checked" if db is None else
                   f"Database: {db.check} found no problem" if db.ok else
-                  f"Database: {db.check} found {_n(len(db.problems), 'problem')}"))
+                  f"Database: {db.check} found {plural(len(db.problems), 'problem')}"))
     if not report.complete:
         lines.append(("stopped", "Stopped before the end: the counts are partial"))
     return lines

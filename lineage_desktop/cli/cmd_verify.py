@@ -36,6 +36,7 @@ from lineage_desktop.cli.formatting import (
 )
 from lineage_desktop.cli.progress import Progress
 from lineage_desktop.records import ArtifactVersion, FileCheck
+from lineage_desktop.records.text import plural, short_digest
 from lineage_desktop.sdk import Api, ApiRun
 from lineage_desktop.sdk.integrity import referenced_folders, unrecorded_files
 
@@ -144,14 +145,11 @@ def versions_to_check(api: Api, ref: str | None) -> Iterator[ArtifactVersion]:
         yield from collection_versions(api, collection)
 
 
-def _short(digest: str | None) -> str:
-    return digest[:12] if digest else "-"
-
-
 def detail(problem: FileCheck, locations: dict[tuple[str, str], str]) -> str:
     where = locations.get((problem.artifact, problem.path), "")
     if problem.status == "changed":
-        return f"expected {_short(problem.expected)}, found {_short(problem.actual)}  {where}"
+        expected = short_digest(problem.expected) or "-"
+        return f"expected {expected}, found {short_digest(problem.actual) or '-'}  {where}"
     if problem.status == "missing":
         return f"not found at {where}" if where else "not found"
     if problem.status == "unsafe":
@@ -169,15 +167,15 @@ def summary(versions: int, report: VerifyReport, seconds: float,
             check: str = "integrity_check") -> str:
     files, skipped = report.files_checked, len(report.unchecked)
     remote = f" ({skipped} remote skipped)" if skipped else ""
-    checked = (f"checked {files} file{'s' if files != 1 else ''}{remote} of {versions} "
-               f"version{'s' if versions != 1 else ''} and the database in {seconds:.1f} s")
+    checked = (f"checked {plural(files, 'file')}{remote} of {plural(versions, 'version')} "
+               f"and the database in {seconds:.1f} s")
     if report.ok:
         return f"{checked}: all match"
     found = [f"{n} {s}" for s in STATUSES if (n := report.count(s))]
     database = report.database.problems if report.database else ()
     if database:
-        found.insert(0, f"database damaged ({len(database)} problem"
-                        f"{'s' if len(database) != 1 else ''} found by {check})")
+        found.insert(0, f"database damaged ({plural(len(database), 'problem')} "
+                        f"found by {check})")
     return f"{checked}: " + ", ".join(found)
 
 

@@ -109,6 +109,8 @@ def translate(exc: sqlite3.Error, path: Path, opening: bool = False) -> StoreErr
     if primary is None and text.startswith(_NOT_UTF8):
         return StoreDamaged(f"{path} is damaged: a text cell is not valid UTF-8 "
                             f"({_shorten(text[len(_NOT_UTF8):].strip())})")
+    if isinstance(exc, sqlite3.ProgrammingError):  # a closed store, a wrong call: not damage
+        return StoreError(f"{path}: {text}")
     if isinstance(exc, sqlite3.DatabaseError) and primary is None:
         return StoreDamaged(f"{path} is damaged: {text}")
     return StoreError(f"{path}: {text}")

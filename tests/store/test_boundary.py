@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from lineage_desktop.interop.writer import LineageWriter
-from lineage_desktop.records import Run, StoreError
+from lineage_desktop.records import Run, StoreDamaged, StoreError
 from lineage_desktop.store import RunOrder, Store, interop_queries, manifest_digest, utc_now
 from lineage_desktop.store.core import UNWRAPPED
 
@@ -78,6 +78,7 @@ def test_a_property_that_runs_sql_translates_too(store):
     with pytest.raises(StoreError) as excinfo:
         store.schema_version  # noqa: B018 - a closed connection: sqlite3.ProgrammingError
     assert isinstance(excinfo.value.__cause__, sqlite3.ProgrammingError)
+    assert not isinstance(excinfo.value, StoreDamaged)  # a closed store is not a damaged one
 
 
 # ------------------------------------------------------------------ run orders

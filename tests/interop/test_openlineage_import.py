@@ -6,7 +6,6 @@ from pathlib import Path
 from interop_helpers import edges, snapshot
 
 from lineage_desktop.store import Store
-from lineage_desktop.store import interop_queries as q
 
 U = "01941f29-7c00-7a2b-9c51-2b1f3c4d5e0"
 RAW, CLEAN, PG = "s3_lake_raw_orders.parquet", "s3_lake_clean_orders.parquet", \
@@ -126,4 +125,4 @@ def test_all_usages_helper_counts(tmp_path: Path, fixtures, cli):
     store = tmp_path / "ol.db"
     cli("import-openlineage", store, fixtures / "openlineage_events.ndjson")
     with Store.open(store, readonly=True) as db:
-        assert len(q.all_usages(db)) == 5
+        assert len(db.all_usages()) == 5

@@ -15,15 +15,14 @@ from lineage_desktop.interop.dvc_import import Snapshot, import_dvc
 from lineage_desktop.interop.merge import merge_stores
 from lineage_desktop.records import Run
 from lineage_desktop.store import Store
-from lineage_desktop.store import interop_queries as q
 
 
 def outputs(path: Path, by: str = "name") -> set[tuple[str, str, str]]:
     """``(run <name or id>, name@digest, logged at)`` of every output edge."""
     with Store.open(path, readonly=True) as store:
         runs = {r.id: getattr(r, by) for r in store.runs()}
-        label = {v.id: f"{v.name}@{v.digest[:12]}" for v in q.all_versions(store)}
-        return {(runs[rid], label[vid], at) for rid, vid, at in q.all_outputs(store)}
+        label = {v.id: f"{v.name}@{v.digest[:12]}" for v in store.all_versions()}
+        return {(runs[rid], label[vid], at) for rid, vid, at in store.all_outputs()}
 
 
 def producers(path: Path, ref: str) -> tuple[list[str], str | None]:
@@ -105,7 +104,7 @@ def test_dvc_stage_rerun_writing_the_same_file_keeps_its_output(tmp_path):
         model = store.artifact_versions("model.pkl")[0]
         assert model.run_id == trains[0].id  # logged_by is the first producer
         assert [r.id for r in store.runs_logging(model.id)] == [t.id for t in trains]
-        assert [at for rid, vid, at in q.all_outputs(store) if vid == model.id] == [
+        assert [at for rid, vid, at in store.all_outputs() if vid == model.id] == [
             "2026-02-01T10:00:00.000000Z", "2026-02-02T10:00:00.000000Z"]
     before = outputs(path, by="id")
     with Store.open(path) as store:  # importing again adds nothing

@@ -10,7 +10,7 @@ import pytest
 
 from lineage_desktop.interop.writer import LineageWriter
 from lineage_desktop.records import Run, StoreDamaged, StoreError
-from lineage_desktop.store import RunOrder, Store, interop_queries, manifest_digest, utc_now
+from lineage_desktop.store import RunOrder, Store, manifest_digest, utc_now
 from lineage_desktop.store.core import UNWRAPPED
 
 
@@ -38,9 +38,6 @@ def test_a_constraint_violation_through_the_interop_path_is_a_named_store_error(
                                 aliases=["latest"]).version_id
     with pytest.raises(StoreError) as excinfo:
         LineageWriter(store).use("ghost", version, utc_now())  # interop's own writer
-    _named(excinfo, store)
-    with pytest.raises(StoreError) as excinfo:
-        interop_queries.add_usage_if_new(store, "ghost", version, utc_now())  # old spelling
     _named(excinfo, store)
     assert store.all_usages() == [] and store.version_by_id(version).tags == ()
 

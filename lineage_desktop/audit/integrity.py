@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from lineage_desktop.audit.verify import Cancelled, Progress, VerifyReport, verify_versions
+from lineage_desktop.graph.membership import stands_for
 from lineage_desktop.store import Store
 
 # The name the window and the report have always used for the engine's report.
@@ -63,8 +64,7 @@ def view_marks(report: VerifyReport, view_graph: nx.DiGraph) -> ViewMarks:
     compromised: set[str] = set()
     tainted: set[str] = set()
     for key, attrs in view_graph.nodes(data=True):
-        members = attrs.get("members") if attrs.get("kind") == "cluster" else (key,)
-        statuses = {report.status(str(m)) for m in members or ()}
+        statuses = {report.status(str(m)) for m in stands_for(view_graph, key)}
         if "compromised" in statuses:
             compromised.add(str(key))
         elif "tainted" in statuses:

@@ -30,7 +30,13 @@ from lineage_desktop.graph.levels import (
     upstream_distances,
 )
 from lineage_desktop.graph.model import LineageModel
-from lineage_desktop.graph.paths import impact, paths_between
+from lineage_desktop.graph.paths import (
+    impact,
+    isolated_graph,
+    path_keys,
+    paths_between,
+    view_path_keys,
+)
 from lineage_desktop.graph.search import search_members
 
 __all__ = [
@@ -46,8 +52,10 @@ __all__ = [
     "find_problems",
     "impact",
     "is_cluster_key",
+    "isolated_graph",
     "natural_key",
     "normalize_nodes",
+    "path_keys",
     "paths_between",
     "plan_clusters",
     "restrict_depth",
@@ -58,4 +66,5 @@ __all__ = [
     "to_mermaid",
     "unlevelled",
     "upstream_distances",
+    "view_path_keys",
 ]

@@ -6,6 +6,7 @@ from collections.abc import Hashable
 import networkx as nx
 
 from lineage_desktop.graph.levels import downstream_distances, upstream_distances
+from lineage_desktop.graph.membership import expand, owners
 from lineage_desktop.records import NotFound
 
 Key = Hashable
@@ -53,3 +54,44 @@ def impact(graph: nx.DiGraph, key: Key, kind: str | None = None) -> list[Key]:
     dist.pop(key, None)
     found = [n for n in dist if kind is None or graph.nodes[n].get("kind") == kind]
     return sorted(found, key=lambda n: (dist[n], str(n)))
+
+
+def path_keys(graph: nx.DiGraph, a: Key, b: Key) -> set[str]:
+    """Keys of every node on a directed path between ``a`` and ``b`` (either way)."""
+    return {str(k) for k in paths_between(graph, a, b).nodes}
+
+
+def view_path_keys(raw: nx.DiGraph | None, view: nx.DiGraph, a: str, b: str) -> set[str]:
+    """Keys of ``view`` to mark for the paths between ``a`` and ``b``.
+
+    Paths are found in the raw graph when both ends are real nodes (so a path running
+    through a cluster marks that cluster), else in the view graph (a cluster end).
+    """
+    if raw is not None and a in raw and b in raw:
+        owner = owners(view)
+        shown = (key if key in view else owner.get(key) for key in path_keys(raw, a, b))
+        return {key for key in shown if key is not None}
+    return path_keys(view, a, b)
+
+
+def isolated_graph(raw: nx.DiGraph, view: nx.DiGraph | None, a: str, b: str) -> nx.DiGraph:
+    """The raw subgraph of the paths between ``a`` and ``b``, ready for ``LineageModel``.
+
+    A cluster end stands for its members: the paths are found in the view graph and
+    every cluster on them contributes all its members. ``graph["focus"]`` is the shown
+    focus when it lies on a path, else the upstream end.
+    """
+    if a in raw and b in raw:
+        sub = paths_between(raw, a, b)
+    else:
+        if view is None:
+            raise KeyError(f"{a!r} or {b!r} is not in the lineage graph")
+        keys = expand(view, path_keys(view, a, b))
+        sub = raw.subgraph(k for k in keys if k in raw).copy()
+    focus = raw.graph.get("focus")
+    if focus not in sub:
+        heads = sorted(str(k) for k in sub.nodes if sub.in_degree(k) == 0)
+        focus = heads[0] if heads else (next(iter(sub.nodes), None))
+    sub.graph["focus"] = focus
+    sub.graph["path_ends"] = (a, b)
+    return sub

@@ -6,6 +6,7 @@ from typing import Any
 
 import networkx as nx
 
+from lineage_desktop.graph.membership import members_of
 from lineage_desktop.records import NotFound
 
 Key = Hashable
@@ -52,7 +53,7 @@ def _members(graph: nx.DiGraph, cluster_key: Key) -> tuple[list[Key], Mapping[Ke
     if cluster_key not in graph:
         raise NotFound(f"{cluster_key!r} is not a node of this graph", asked=str(cluster_key))
     attrs = graph.nodes[cluster_key]
-    members = list(attrs.get("members") or ())
+    members = list(members_of(attrs))
     member_attrs: Mapping[Key, Any] = attrs.get("member_attrs") or {}
     return members, member_attrs
 

@@ -5,13 +5,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPainter
 
 import lineage_desktop as ld
-from lineage_desktop.ui.audit import (
-    PathController,
-    PathToolbar,
-    isolated_graph,
-    path_keys,
-    view_path_keys,
-)
+from lineage_desktop.graph import isolated_graph, path_keys, view_path_keys
+from lineage_desktop.ui.audit import PathController, PathToolbar
 
 RAW, MODEL = "artifact:raw:v0", "artifact:model:v0"
 

@@ -11,14 +11,7 @@ from lineage_desktop.ui.audit.diff_dialog import DiffDialog, VersionChoice, api_
 from lineage_desktop.ui.audit.impact_panel import ImpactPanel
 from lineage_desktop.ui.audit.integrity import IntegrityRunner, apply_marks
 from lineage_desktop.ui.audit.legend import IntegrityLegend
-from lineage_desktop.ui.audit.paths import (
-    PathController,
-    PathToolbar,
-    dim_scene,
-    isolated_graph,
-    path_keys,
-    view_path_keys,
-)
+from lineage_desktop.ui.audit.paths import PathController, PathToolbar, dim_scene
 from lineage_desktop.ui.audit.report_action import (
     ReportAction,
     ReportInputs,
@@ -41,10 +34,7 @@ __all__ = [
     "api_factory",
     "apply_marks",
     "dim_scene",
-    "isolated_graph",
-    "path_keys",
     "scene_svg",
     "view_marks",
-    "view_path_keys",
     "write_report",
 ]

@@ -8,77 +8,13 @@ like any lineage graph.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from lineage_desktop.graph import paths_between
-
-
-def path_keys(graph: nx.DiGraph, a: str, b: str) -> set[str]:
-    """Keys of every node on a directed path between ``a`` and ``b`` (either way)."""
-    return {str(k) for k in paths_between(graph, a, b).nodes}
-
-
-def _cluster_of(view: nx.DiGraph) -> dict[str, str]:
-    owner: dict[str, str] = {}
-    for key, attrs in view.nodes(data=True):
-        if attrs.get("kind") == "cluster":
-            for member in attrs.get("members") or ():
-                owner[str(member)] = str(key)
-    return owner
-
-
-def _members(view: nx.DiGraph, keys: Iterable[str]) -> set[str]:
-    found: set[str] = set()
-    for key in keys:
-        attrs = view.nodes[key] if key in view else {}
-        found.update(map(str, attrs.get("members") or ()) if attrs.get("kind") == "cluster"
-                     else (key,))
-    return found
-
-
-def view_path_keys(raw: nx.DiGraph | None, view: nx.DiGraph, a: str, b: str) -> set[str]:
-    """Keys of ``view`` to mark for the paths between ``a`` and ``b``.
-
-    Paths are found in the raw graph when both ends are real nodes (so a path running
-    through a cluster marks that cluster), else in the view graph (a cluster end).
-    """
-    if raw is not None and a in raw and b in raw:
-        owner = _cluster_of(view)
-        marked = set()
-        for key in path_keys(raw, a, b):
-            shown = key if key in view else owner.get(key)
-            if shown is not None:
-                marked.add(shown)
-        return marked
-    return path_keys(view, a, b)
-
-
-def isolated_graph(raw: nx.DiGraph, view: nx.DiGraph | None, a: str, b: str) -> nx.DiGraph:
-    """The raw subgraph of the paths between ``a`` and ``b``, ready for ``LineageModel``.
-
-    A cluster end stands for its members: the paths are found in the view graph and
-    every cluster on them contributes all its members. ``graph["focus"]`` is the shown
-    focus when it lies on a path, else the upstream end.
-    """
-    if a in raw and b in raw:
-        sub = paths_between(raw, a, b)
-    else:
-        if view is None:
-            raise KeyError(f"{a!r} or {b!r} is not in the lineage graph")
-        keys = _members(view, path_keys(view, a, b))
-        sub = raw.subgraph(k for k in keys if k in raw).copy()
-    focus = raw.graph.get("focus")
-    if focus not in sub:
-        heads = sorted(str(k) for k in sub.nodes if sub.in_degree(k) == 0)
-        focus = heads[0] if heads else (next(iter(sub.nodes), None))
-    sub.graph["focus"] = focus
-    sub.graph["path_ends"] = (a, b)
-    return sub
+from lineage_desktop.graph.paths import isolated_graph, view_path_keys
 
 
 def dim_scene(scene: Any, keep: set[str] | None) -> None:

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lineage_desktop.graph.membership import member_count
 from lineage_desktop.ui import style
 from lineage_desktop.ui.panels.details import NodeDetails
 from lineage_desktop.ui.widgets import Dot, bold, muted, plain_label
@@ -285,7 +286,7 @@ class ClusterPanel(QWidget):
         member_kind = attrs.get("member_kind") or "artifact"
         palette = style.palette_for(False)
         self.dot.set_colour(palette.run if member_kind == "run" else palette.artifact)
-        self._total = int(attrs.get("count") or len(attrs.get("members") or ()))
+        self._total = member_count(attrs)
         self.title.setText(str(attrs.get("label") or key))
         noun = "runs" if member_kind == "run" else "artifact versions"
         self.subtitle.setText(

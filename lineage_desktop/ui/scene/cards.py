@@ -13,6 +13,7 @@ from typing import Any
 import networkx as nx
 
 from lineage_desktop.graph.export import xml_text
+from lineage_desktop.graph.membership import member_count
 from lineage_desktop.layout.types import LayoutNode, LayoutRequest
 from lineage_desktop.ui import style
 
@@ -71,7 +72,7 @@ def card_spec(key: str, attrs: Mapping[str, Any]) -> CardSpec:
         member_kind = _text(attrs.get("member_kind")) or "artifact"
         type_name = _text(attrs.get("type")) or member_kind
         noun = "runs" if member_kind == "run" else "artifacts"
-        count = int(attrs.get("count") or len(attrs.get("members") or ()))
+        count = member_count(attrs)
         type_text = f"{type_name} {noun}"
         tooltip = f"{label}\n{type_text} (cluster of {count}; click to search its members)"
         return CardSpec(key, kind, member_kind, type_text, label, count=count, tooltip=tooltip)

@@ -81,3 +81,43 @@ def search_members(graph: nx.DiGraph, cluster_key: Key, query: str) -> list[Key]
             ranked.append((rank, position, member))
     ranked.sort(key=lambda row: (row[0], row[1]))
     return [member for _, _, member in ranked]
+
+
+def cluster_members(view: nx.DiGraph, cluster_key: str, query: str = "") -> list[str]:
+    """Members of a cluster of ``view`` matching ``query`` (all when blank), ranked by
+    the graph layer's member search; [] for an unknown cluster."""
+    if cluster_key not in view:
+        return []
+    try:
+        return [str(k) for k in search_members(view, cluster_key, query)]
+    except LookupError:
+        return []
+
+
+def _rank(query: str, key: object, attrs: dict[str, Any]) -> int | None:
+    # A whole graph key ("run:abc") finds its node; parts of keys would match noise.
+    if query == str(key).casefold():
+        return EXACT
+    return match_rank(query, list(searchable_texts(key, attrs)))
+
+
+def find_nodes(view: nx.DiGraph, text: str) -> list[str]:
+    """Keys of the nodes of ``view`` matching ``text`` (name, version, alias, run id, whole
+    key; a cluster matches when one of its members does), best matches first, then in
+    graph order."""
+    query = text.strip().casefold()
+    if not query:
+        return []
+    ranked: list[tuple[int, int, str]] = []
+    for position, (key, attrs) in enumerate(view.nodes(data=True)):
+        rank = _rank(query, key, attrs)
+        if rank is None and attrs.get("kind") == "cluster":
+            member_attrs = attrs.get("member_attrs") or {}
+            found = [
+                r for r in (_rank(query, m, a) for m, a in member_attrs.items()) if r is not None
+            ]
+            rank = min(found) + 1 if found else None  # below a direct match
+        if rank is not None:
+            ranked.append((rank, position, str(key)))
+    ranked.sort()
+    return [key for _, _, key in ranked]

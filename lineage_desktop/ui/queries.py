@@ -13,7 +13,9 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from lineage_desktop.graph.model import LineageModel
-from lineage_desktop.graph.search import EXACT, match_rank, search_members, searchable_texts
+from lineage_desktop.graph.search import cluster_members as cluster_members
+from lineage_desktop.graph.search import find_nodes as find_nodes
+from lineage_desktop.graph.views import same_view as same_view
 from lineage_desktop.records import ArtifactCollection, ManifestEntry, parse_key
 from lineage_desktop.sdk import Api
 from lineage_desktop.store import RunOrder, parse_time
@@ -126,56 +128,6 @@ def snapshot(model: LineageModel) -> GraphSnapshot:
         depths=model.depths,
         threshold=model.cluster_threshold,
     )
-
-
-def same_view(a: nx.DiGraph, b: nx.DiGraph) -> bool:
-    """True when two view graphs would draw the same (nodes, attributes, edges)."""
-    if a.number_of_nodes() != b.number_of_nodes() or a.number_of_edges() != b.number_of_edges():
-        return False
-    if set(a.edges) != set(b.edges):
-        return False
-    nodes_b = b.nodes
-    return all(key in nodes_b and attrs == nodes_b[key] for key, attrs in a.nodes(data=True))
-
-
-def cluster_members(view: nx.DiGraph, cluster_key: str, query: str = "") -> list[str]:
-    """Members of a cluster of ``view`` matching ``query`` (all when blank), ranked by
-    the graph layer's member search; [] for an unknown cluster."""
-    if cluster_key not in view:
-        return []
-    try:
-        return [str(k) for k in search_members(view, cluster_key, query)]
-    except LookupError:
-        return []
-
-
-def _rank(query: str, key: object, attrs: dict[str, Any]) -> int | None:
-    # A whole graph key ("run:abc") finds its node; parts of keys would match noise.
-    if query == str(key).casefold():
-        return EXACT
-    return match_rank(query, list(searchable_texts(key, attrs)))
-
-
-def find_nodes(view: nx.DiGraph, text: str) -> list[str]:
-    """Keys of the nodes of ``view`` matching ``text`` (name, version, alias, run id, whole
-    key; a cluster matches when one of its members does), best matches first, then in
-    graph order."""
-    query = text.strip().casefold()
-    if not query:
-        return []
-    ranked: list[tuple[int, int, str]] = []
-    for position, (key, attrs) in enumerate(view.nodes(data=True)):
-        rank = _rank(query, key, attrs)
-        if rank is None and attrs.get("kind") == "cluster":
-            member_attrs = attrs.get("member_attrs") or {}
-            found = [
-                r for r in (_rank(query, m, a) for m, a in member_attrs.items()) if r is not None
-            ]
-            rank = min(found) + 1 if found else None  # below a direct match
-        if rank is not None:
-            ranked.append((rank, position, str(key)))
-    ranked.sort()
-    return [key for _, _, key in ranked]
 
 
 def load_lineage(

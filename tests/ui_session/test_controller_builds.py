@@ -47,3 +47,24 @@ def test_showing_a_lineage_with_hidden_nodes_builds_its_view_once(
     shown = {str(item.data(0)) for item in controller.scene.items() if item.data(0)}
     assert not shown & set(keys[:4])
     assert controller.focus() in shown
+
+
+def test_laying_out_again_measures_no_card_again(qtbot, controller, built, monkeypatch) -> None:
+    from lineage_desktop.ui import style
+
+    assert controller.open_store(built.path)
+    with qtbot.waitSignal(controller.lineage_shown, timeout=10_000):
+        controller.show_lineage("clean:v0")
+    measured: list[str] = []
+    original = style.node_size
+
+    def counting(kind: str, label: str, *args: object, **kwargs: object) -> tuple[float, float]:
+        measured.append(label)
+        return original(kind, label, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(style, "node_size", counting)
+    with qtbot.waitSignal(controller.lineage_shown, timeout=10_000):
+        controller.set_direction("TB")
+    with qtbot.waitSignal(controller.lineage_shown, timeout=10_000):
+        controller.reload_lineage(fit=True)
+    assert measured == []

@@ -45,10 +45,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    api = open_api(args.store, args.as_of)
-    ref = args.ref if args.ref.startswith(("run:", "artifact:")) or ":" in args.ref \
-        or not _is_run(api, args.ref) else f"run:{args.ref}"
-    rows = impact_rows(api, ref)
+    with open_api(args.store, args.as_of) as api:
+        rows = impact_rows(api, args.ref)  # a bare run id works too (Api.node)
     if args.csv:
         text = impact_csv(rows)
     elif args.json:
@@ -67,15 +65,3 @@ def run(args: argparse.Namespace) -> int:
     else:
         emit(text.rstrip("\n"))  # terminal-safe; -o FILE keeps a CSV exactly as read
     return 0
-
-
-def _is_run(api, ref: str) -> bool:  # type: ignore[no-untyped-def]
-    from lineage_desktop.records import RunNotFound
-
-    if ref in api.store.artifact_names():
-        return False
-    try:
-        api.run(ref)
-    except RunNotFound:
-        return False
-    return True

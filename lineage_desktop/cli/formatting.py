@@ -15,10 +15,8 @@ from typing import Any, NoReturn
 from lineage_desktop.graph.export import dumps_strict
 from lineage_desktop.records import (
     ArtifactCollection,
-    ArtifactNotFound,
     ArtifactVersion,
     ManifestEntry,
-    RunNotFound,
     ValidationError,
 )
 from lineage_desktop.records import Run as RunRecord
@@ -84,21 +82,8 @@ def open_api(store: str, as_of: str | None = None) -> Api:
 
 
 def resolve_node(api: Api, ref: str) -> Artifact | ApiRun:
-    """An artifact version (``name``, ``name:alias``, ``name:v3``, ``project/name:alias``,
-    ``artifact:name:v3``) or a run (``run:<id>`` or a bare run id)."""
-    if ref.startswith("run:"):
-        return _run_as_of(api, ref[4:])
-    try:
-        return Artifact._from_record(api.store, api.resolve(ref))
-    except ArtifactNotFound as missing:
-        if ":" in ref or "/" in ref:
-            raise
-        try:
-            return _run_as_of(api, ref)
-        except RunNotFound:
-            raise ArtifactNotFound(
-                f"{missing} (and no run has the id {ref!r})",
-                asked=ref, suggestions=missing.suggestions) from None
+    """An artifact version or a run named by ``ref`` (see ``Api.node``)."""
+    return api.node(ref)
 
 
 def collection_versions(api: Api, collection: ArtifactCollection) -> list[ArtifactVersion]:
@@ -108,14 +93,6 @@ def collection_versions(api: Api, collection: ArtifactCollection) -> list[Artifa
     versions = [v for project in api.store.find_projects(collection.project, collection.entity)
                 for v in api.store.artifact_versions(collection.name, project.id, api.as_of)]
     return sorted(versions, key=lambda v: v.index)
-
-
-def _run_as_of(api: Api, run_id: str) -> ApiRun:
-    run = api.run(run_id)
-    if api.as_of is not None and (run.started_at or "") > api.as_of:
-        raise RunNotFound(f"run {run_id!r} started at {run.started_at}, after {api.as_of}",
-                          asked=run_id)
-    return run
 
 
 # ---------------------------------------------------------------------------- JSON shapes

@@ -12,6 +12,7 @@ from lineage_desktop.records import (
     ArtifactVersion,
     InvalidRunId,
     Project,
+    RunNotFound,
     TypeMismatch,
     parse_key,
 )
@@ -121,15 +122,46 @@ class Api:
         return [ApiRun(self.store, r, self.as_of) for r in self.store.runs(
             self._single_project_id(), job_type, state, self.as_of, limit)]
 
-    # ------------------------------------------------------------------ lineage
-    def focus_of(self, ref: str) -> tuple[str, Any]:
-        """``("v", version id)`` or ``("r", run id)`` for a reference or graph key."""
+    # ------------------------------------------------------------------ any node
+    def node(self, ref: str) -> Artifact | ApiRun:
+        """The artifact version or run that ``ref`` names, as of the Api's time: any form
+        ``use_artifact`` takes (``name``, ``name:alias``, ``name:v3``,
+        ``project/name:alias``, ...), a graph key (``artifact:name:v3``, ``run:<id>``) or
+        a bare run id. The one resolver of references for the CLI, the window and audits."""
+        if not isinstance(ref, str):
+            raise ArtifactNotFound(f"cannot read reference {ref!r}: expected text", asked=str(ref))
         if ref.startswith("run:"):
-            return "r", self.store.run(ref[4:]).id
+            return self._run_as_of(ref[4:])
+        text = ref
         if ref.startswith("artifact:"):
             _, name, index = parse_key(ref)
-            ref = name if index is None else f"{name}:v{index}"
-        return "v", self.resolve(ref).id
+            text = name if index is None else f"{name}:v{index}"
+        try:
+            return Artifact._from_record(self.store, self.resolve(text))
+        except ArtifactNotFound as missing:
+            if ":" in ref or "/" in ref:
+                raise
+            try:
+                return self._run_as_of(ref)
+            except RunNotFound:
+                raise ArtifactNotFound(
+                    f"{missing} (and no run has the id {ref!r})",
+                    asked=ref, suggestions=missing.suggestions) from None
+
+    def _run_as_of(self, run_id: str) -> ApiRun:
+        run = self.run(run_id)
+        if self.as_of is not None and (run.started_at or "") > self.as_of:
+            raise RunNotFound(f"run {run_id!r} started at {run.started_at}, after {self.as_of}",
+                              asked=run_id)
+        return run
+
+    # ------------------------------------------------------------------ lineage
+    def focus_of(self, ref: str) -> tuple[str, Any]:
+        """``("v", version id)`` or ``("r", run id)`` for any reference ``node`` takes."""
+        found = self.node(ref)
+        if isinstance(found, ApiRun):
+            return "r", found.record.id
+        return "v", found.record.id
 
     def lineage(self, ref: str, upstream: int | None = None,
                 downstream: int | None = None) -> nx.DiGraph:

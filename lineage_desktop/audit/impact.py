@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 import networkx as nx
 
 from lineage_desktop.graph import impact
+from lineage_desktop.records import run_key
 from lineage_desktop.sdk.api import Api
 
 COLUMNS = ("key", "kind", "name", "type", "version", "created", "author", "level")
@@ -37,7 +38,7 @@ def rows_from_graph(graph: nx.DiGraph, focus: str) -> list[ImpactRow]:
             name, version = attrs.get("name") or key, ""
         else:
             producer = attrs.get("logged_by")
-            producer_attrs = graph.nodes.get(f"run:{producer}", {}) if producer else {}
+            producer_attrs = graph.nodes.get(run_key(producer), {}) if producer else {}
             created, author = attrs.get("created_at") or "", producer_attrs.get("author") or ""
             name, version = attrs.get("name") or key, attrs.get("version") or ""
         rows.append(ImpactRow(key, kind, name, attrs.get("type") or "", version, created,

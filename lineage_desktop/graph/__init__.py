@@ -11,7 +11,6 @@ from lineage_desktop.graph.clusters import (
     ClusterPlan,
     cluster_graph,
     cluster_label,
-    is_cluster_key,
     natural_key,
     plan_clusters,
 )
@@ -51,7 +50,6 @@ __all__ = [
     "find_cycles",
     "find_problems",
     "impact",
-    "is_cluster_key",
     "isolated_graph",
     "natural_key",
     "normalize_nodes",

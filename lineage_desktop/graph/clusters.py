@@ -16,11 +16,10 @@ from typing import Any
 
 import networkx as nx
 
-from lineage_desktop.records import parse_key
+from lineage_desktop.records import cluster_key, parse_key
 
 Key = Hashable
 DEFAULT_THRESHOLD = 5
-CLUSTER_PREFIX = "cluster:"
 _DIGITS = re.compile(r"(\d+)")
 
 
@@ -51,11 +50,6 @@ def artifact_name(key: Key, attrs: Mapping[str, Any]) -> str:
         return str(attrs["name"])
     kind, name, _ = parse_key(str(key))
     return name if kind == "artifact" else str(key)
-
-
-def is_cluster_key(key: Key) -> bool:
-    """True for the keys of cluster nodes (``cluster:<level>:...``)."""
-    return isinstance(key, str) and key.startswith(CLUSTER_PREFIX)
 
 
 def cluster_label(member_kind: str, type_: str, count: int, name: str | None = None) -> str:
@@ -103,13 +97,13 @@ def plan_clusters(
             by_name[name_group].append(node)
     for (level, type_, name), members in by_name.items():
         if len(members) >= threshold:
-            _add(plan, graph, f"cluster:{level}:artifact:{type_}:{name}", members,
+            _add(plan, graph, cluster_key(level, "artifact", type_, name), members,
                  level, "artifact", type_, name)
         else:
             by_type[(level, "artifact", type_)].extend(members)
     for (level, kind, type_), members in by_type.items():
         if len(members) >= threshold:
-            _add(plan, graph, f"cluster:{level}:{kind}:{type_}", members, level, kind, type_)
+            _add(plan, graph, cluster_key(level, kind, type_), members, level, kind, type_)
     return plan
 
 

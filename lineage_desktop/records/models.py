@@ -7,12 +7,48 @@ from typing import Any
 
 def run_key(run_id: str) -> str:
     """Graph key of a run: ``run:<id>``."""
-    return f"run:{run_id}"
+    return f"{RUN}:{run_id}"
 
 
 def artifact_key(name: str, index: int) -> str:
     """Graph key of an artifact version: ``artifact:<name>:v<n>``."""
-    return f"artifact:{name}:v{index}"
+    return f"{ARTIFACT}:{name}:v{index}"
+
+
+RUN, ARTIFACT, CLUSTER = "run", "artifact", "cluster"  # the kinds of graph keys
+
+
+def cluster_key(level: int, kind: str, type_name: str, name: str | None = None) -> str:
+    """Graph key of a cluster: ``cluster:<level>:<kind>:<type>`` (``:<name>`` for the
+    versions of one artifact)."""
+    key = f"{CLUSTER}:{level}:{kind}:{type_name}"
+    return key if name is None else f"{key}:{name}"
+
+
+def key_kind(key: object) -> str:
+    """``run``, ``artifact`` or ``cluster`` for a graph key; "" for anything else."""
+    if not isinstance(key, str):
+        return ""
+    kind = key.partition(":")[0]
+    return kind if kind in (RUN, ARTIFACT, CLUSTER) else ""
+
+
+def key_ident(key: str) -> str:
+    """What follows the kind: the run id, ``name:v<n>``, or the cluster's description."""
+    return key.partition(":")[2]
+
+
+def is_run_key(key: object) -> bool:
+    return key_kind(key) == RUN
+
+
+def is_artifact_key(key: object) -> bool:
+    return key_kind(key) == ARTIFACT
+
+
+def is_cluster_key(key: object) -> bool:
+    """True for the keys of cluster nodes (``cluster:<level>:...``)."""
+    return key_kind(key) == CLUSTER
 
 
 def parse_key(key: str) -> tuple[str, str, int | None]:

@@ -14,6 +14,9 @@ from lineage_desktop.records import (
     Project,
     RunNotFound,
     TypeMismatch,
+    is_artifact_key,
+    is_run_key,
+    key_ident,
     parse_key,
 )
 from lineage_desktop.sdk import stores
@@ -112,8 +115,8 @@ class Api:
     def run(self, id: str) -> ApiRun:
         if not isinstance(id, str):
             raise InvalidRunId(f"invalid run id {id!r}: expected a string such as 'a1b2c3d4'")
-        if id.startswith("run:"):
-            id = id[4:]
+        if is_run_key(id):
+            id = key_ident(id)
         parts = id.split("/")
         return ApiRun(self.store, self.store.run(parts[-1]), self.as_of)
 
@@ -130,10 +133,10 @@ class Api:
         a bare run id. The one resolver of references for the CLI, the window and audits."""
         if not isinstance(ref, str):
             raise ArtifactNotFound(f"cannot read reference {ref!r}: expected text", asked=str(ref))
-        if ref.startswith("run:"):
-            return self._run_as_of(ref[4:])
+        if is_run_key(ref):
+            return self._run_as_of(key_ident(ref))
         text = ref
-        if ref.startswith("artifact:"):
+        if is_artifact_key(ref):
             _, name, index = parse_key(ref)
             text = name if index is None else f"{name}:v{index}"
         try:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from lineage_desktop.records import ArtifactVersion, Run
+from lineage_desktop.records import ArtifactVersion, Run, key_ident
 from lineage_desktop.store import LineageRows
 
 
@@ -38,7 +38,7 @@ def run_attributes(run: Run) -> dict[str, object]:
 
 
 def missing_attributes(key: str, kind: str) -> dict[str, object]:
-    ident = key.split(":", 1)[1]
+    ident = key_ident(key)
     label = f"deleted run {ident}" if kind == "run" else f"unknown version {ident}"
     return {"kind": kind, "label": label, "type": None, "missing": True}
 

@@ -17,6 +17,7 @@ from lineage_desktop.records import (
     LineageError,
     TypeMismatch,
     ValidationError,
+    run_key,
 )
 from lineage_desktop.records import (
     Run as RunRecord,
@@ -150,7 +151,7 @@ class Run:
 
     @property
     def key(self) -> str:
-        return f"run:{self.id}"
+        return run_key(self.id)
 
     def finish(self, exit_code: int | None = None, finished_at: str | None = None) -> None:
         """End the run: ``finished`` on exit code 0 (or None), ``failed`` otherwise."""

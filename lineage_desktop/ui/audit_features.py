@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabWidget, QWidget
 
 from lineage_desktop.audit import IntegrityReport, view_marks
-from lineage_desktop.records import parse_key
+from lineage_desktop.records import is_artifact_key, is_cluster_key, parse_key
 from lineage_desktop.ui.audit import (
     AsOfControl,
     DiffDialog,
@@ -186,7 +186,7 @@ class AuditFeatures(QObject):
         selected = [
             str(i.data(0))
             for i in self._controller.scene.selectedItems()
-            if not str(i.data(0)).startswith("cluster:")
+            if not is_cluster_key(i.data(0))
         ]
         key = selected[0] if selected else snap.focus
         label = snap.label(key)
@@ -208,7 +208,7 @@ class AuditFeatures(QObject):
         if snap is None or path is None:
             return
         selected = [str(i.data(0)) for i in self._controller.scene.selectedItems()]
-        candidates = [k for k in selected + [snap.focus] if k.startswith("artifact:")]
+        candidates = [k for k in selected + [snap.focus] if is_artifact_key(k)]
         if not candidates:
             return
         kind, name, index = parse_key(candidates[0])

@@ -16,7 +16,13 @@ from lineage_desktop.graph.model import LineageModel
 from lineage_desktop.graph.search import cluster_members as cluster_members
 from lineage_desktop.graph.search import find_nodes as find_nodes
 from lineage_desktop.graph.views import same_view as same_view
-from lineage_desktop.records import ArtifactCollection, ManifestEntry, parse_key
+from lineage_desktop.records import (
+    ArtifactCollection,
+    ManifestEntry,
+    artifact_key,
+    parse_key,
+    run_key,
+)
 from lineage_desktop.sdk import Api
 from lineage_desktop.store import RunOrder, parse_time
 
@@ -65,7 +71,7 @@ class VersionList:
             index,
             self.aliases.get(index, ()),
             self.created[position],
-            f"artifact:{self.name}:v{index}",
+            artifact_key(self.name, index),
         )
 
     def rows(self, start: int, end: int) -> list[VersionRow]:
@@ -85,7 +91,7 @@ class RunRow(NamedTuple):
 
     @property
     def key(self) -> str:
-        return f"run:{self.id}"
+        return run_key(self.id)
 
 
 @dataclass(frozen=True)

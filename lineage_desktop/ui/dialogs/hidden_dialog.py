@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lineage_desktop.records import key_kind
 from lineage_desktop.ui.widgets import muted, plain_label, plain_tooltip
 
 KeyRole = Qt.ItemDataRole.UserRole + 1
@@ -56,7 +57,7 @@ class HiddenNodesDialog(QDialog):
         """``(key, label)`` pairs, in the order they were hidden."""
         self.list.clear()
         for key, label in hidden:
-            kind = key.partition(":")[0]
+            kind = key_kind(key)
             item = QListWidgetItem(f"{label}    ({kind})")
             item.setData(KeyRole, key)
             item.setToolTip(plain_tooltip(key))

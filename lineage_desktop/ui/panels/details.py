@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lineage_desktop.records import ManifestEntry
+from lineage_desktop.records import ManifestEntry, key_ident, key_kind
 from lineage_desktop.records.text import exact_size, human_time, plural, run_duration
 from lineage_desktop.ui import style
 from lineage_desktop.ui.formatting import pretty_json
@@ -304,7 +304,7 @@ class NodeDetails(QWidget):
         (for "Logged by"); ``is_focus`` hides the "Show lineage" button."""
         self.clear()
         self._key = key
-        kind = attrs.get("kind") or key.partition(":")[0]
+        kind = attrs.get("kind") or key_kind(key)
         palette = style.palette_for(False)
         if kind == "run":
             self._kind = "run"
@@ -335,7 +335,7 @@ class NodeDetails(QWidget):
         self.subtitle.setText(
             "missing run (deleted or never recorded)" if a.get("missing") else f"{job_type} run"
         )
-        self._set_row("id", a.get("id") or key.partition(":")[2])
+        self._set_row("id", a.get("id") or key_ident(key))
         self._set_row("state", a.get("state"))
         self._set_row("started", human_time(a.get("started_at")) if a.get("started_at") else None)
         self._set_row(
@@ -354,7 +354,7 @@ class NodeDetails(QWidget):
             self._box(self.config, pretty_json(config), "config")
 
     def _show_artifact(self, key: str, a: dict[str, Any], run_names: dict[str, str]) -> None:
-        self.title.setText(_text(a.get("label") or key.partition(":")[2]))
+        self.title.setText(_text(a.get("label") or key_ident(key)))
         type_name = _text(a.get("type")) or "artifact"
         self.subtitle.setText(
             "missing version (deleted or never recorded)"

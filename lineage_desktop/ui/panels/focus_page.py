@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lineage_desktop.records import ManifestEntry
+from lineage_desktop.records import ManifestEntry, key_kind
 from lineage_desktop.ui import style
 from lineage_desktop.ui.panels.details import NodeDetails
 from lineage_desktop.ui.panels.files_model import FilesModel
@@ -123,7 +123,7 @@ class FocusPage(QWidget):
         """Fill the header and the tabs for the focus node (files arrive by ``set_files``)."""
         same = key == self._key
         self._key = key
-        kind = attrs.get("kind") or key.partition(":")[0]
+        kind = attrs.get("kind") or key_kind(key)
         palette = style.palette_for(False)
         self.dot.set_colour(palette.run if kind == "run" else palette.artifact)
         if kind == "run":

@@ -15,6 +15,7 @@ import networkx as nx
 from lineage_desktop.graph.export import xml_text
 from lineage_desktop.graph.membership import member_count
 from lineage_desktop.layout.types import LayoutNode, LayoutRequest
+from lineage_desktop.records import key_kind
 from lineage_desktop.ui import style
 
 FAILED_STATES = frozenset({"failed", "crashed"})
@@ -65,7 +66,7 @@ def card_spec(key: str, attrs: Mapping[str, Any]) -> CardSpec:
     Tolerates missing attributes (bad data must not crash the viewer): a node without a
     kind is treated by its key prefix, a missing label falls back to the key.
     """
-    kind = _text(attrs.get("kind")) or key.partition(":")[0] or "artifact"
+    kind = _text(attrs.get("kind")) or key_kind(key) or "artifact"
     label = _text(attrs.get("label")) or key
     missing = bool(attrs.get("missing"))
     if kind == "cluster":

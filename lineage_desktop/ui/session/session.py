@@ -20,6 +20,7 @@ import networkx as nx
 
 from lineage_desktop.graph.clusters import DEFAULT_THRESHOLD
 from lineage_desktop.graph.model import LineageModel
+from lineage_desktop.records import is_cluster_key
 from lineage_desktop.sdk import Api
 from lineage_desktop.sdk.refs import node_ref
 from lineage_desktop.store import parse_time
@@ -184,7 +185,7 @@ class LineageSession:
 
     def ref_of(self, key: str) -> str | None:
         """The exact reference to re-focus on node ``key`` (None for a cluster)."""
-        if key.startswith("cluster:"):
+        if is_cluster_key(key):
             return None
         raw = self._snapshot.raw if self._snapshot is not None else None
         attrs = raw.nodes.get(key) if raw is not None and key in raw else None

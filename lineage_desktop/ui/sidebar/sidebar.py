@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lineage_desktop.records import ArtifactCollection
+from lineage_desktop.records import ArtifactCollection, is_run_key, key_ident
 from lineage_desktop.ui.controller import LineageController
 from lineage_desktop.ui.queries import RunRow, VersionList
 from lineage_desktop.ui.sidebar.artifact_model import (
@@ -182,7 +182,7 @@ class ProjectSidebar(QDockWidget):
                 index = self.proxy.mapFromSource(source)
                 self.tree.setCurrentIndex(index)
                 self.tree.scrollTo(index)
-            row = self.run_model.row_of(key[4:]) if key.startswith("run:") else -1
+            row = self.run_model.row_of(key_ident(key)) if is_run_key(key) else -1
             if row >= 0:
                 self.runs.selectRow(row)
         finally:

@@ -67,7 +67,7 @@ def main() -> None:
             worst = (ref, elapsed)
         largest.append((raw.number_of_nodes(), ref, raw))
         largest = sorted(largest, key=lambda item: -item[0])[:8]
-    for _, ref, raw in largest:  # baseline: the biggest raw graphs, unclustered, plain dot
+    for _, _ref, raw in largest:  # baseline: the biggest raw graphs, unclustered, plain dot
         plain = LayoutRequest(tuple(LayoutNode(str(k), 200, 56) for k in raw.nodes),
                               tuple((str(s), str(t)) for s, t in raw.edges), engine="dot")
         start = time.perf_counter()

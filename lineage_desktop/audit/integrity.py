@@ -63,7 +63,7 @@ def view_marks(report: VerifyReport, view_graph: nx.DiGraph) -> ViewMarks:
     """The report's marks on the keys of ``view_graph`` (clusters included)."""
     compromised: set[str] = set()
     tainted: set[str] = set()
-    for key, attrs in view_graph.nodes(data=True):
+    for key in view_graph.nodes:
         statuses = {report.status(str(m)) for m in stands_for(view_graph, key)}
         if "compromised" in statuses:
             compromised.add(str(key))

@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(data_text(view, fmt, direction))
         sys.stdout.flush()
         return 0
-    with replacing(target) as temporary:
+    with Replacing(target) as temporary:
         if FORMATS[fmt].image:
             write_image(view, temporary, fmt, direction, scale, args.dark,
                          progress.update if show else None)
@@ -162,7 +162,7 @@ def check_output(path: Path) -> Path:
     return path
 
 
-class replacing:
+class Replacing:
     """A temporary file beside ``target`` that replaces it on success: an existing file
     is overwritten only by a complete export, and a failed one leaves nothing behind."""
 

@@ -12,7 +12,7 @@ import networkx as nx
 
 from lineage_desktop.audit import VerifyReport, scan_graph, view_marks
 from lineage_desktop.audit.report import build_report
-from lineage_desktop.cli.cmd_export import check_output, replacing, write_image
+from lineage_desktop.cli.cmd_export import Replacing, check_output, write_image
 from lineage_desktop.cli.formatting import (
     add_as_of,
     add_depths,
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         as_of = api.as_of
     image = graph_svg(raw, focus, args.upstream, args.downstream, integrity)
     html = build_report(raw, focus, str(args.store), image, integrity, as_of)
-    with replacing(target) as temporary:
+    with Replacing(target) as temporary:
         temporary.write_text(html, encoding="utf-8")
     print(f"wrote {target} ({raw.number_of_nodes()} nodes; {_summary(integrity)})",
           file=sys.stderr)

@@ -66,7 +66,7 @@ def bfs_sequence(
 class _Links:
     """For each rank, its segments to one neighbouring rank: local end ids, far ends."""
 
-    def __init__(self, ordering: "_Ordering", near: np.ndarray, far: np.ndarray) -> None:
+    def __init__(self, ordering: _Ordering, near: np.ndarray, far: np.ndarray) -> None:
         rank = ordering.node_rank[near]
         order = np.argsort(rank, kind="stable")
         cut = np.r_[0, np.cumsum(np.bincount(rank, minlength=ordering.n_layers))]

@@ -22,6 +22,7 @@ queued signal); nothing here touches Qt.
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import os
@@ -72,12 +73,10 @@ def _work(packed: PackedRequest) -> tuple[int, PackedResult]:
 def _warm_worker() -> None:
     """Worker initializer: yield the CPU to the UI, load Graphviz before the first request."""
     if hasattr(os, "nice"):
-        try:
-            # A layout can use a whole core for seconds; the UI thread must not wait for a
-            # time slice behind it when the cores are busy.
+        # A layout can use a whole core for seconds; the UI thread must not wait for a
+        # time slice behind it when the cores are busy.
+        with contextlib.suppress(OSError):
             os.nice(WORKER_NICENESS)
-        except OSError:
-            pass
 
     nodes = (LayoutNode("a", 10, 10), LayoutNode("b", 10, 10))
     try:

@@ -8,7 +8,7 @@ show them).
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 _FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 _SIZE_UNITS = ("B", "kB", "MB", "GB", "TB", "PB")
@@ -19,14 +19,14 @@ _SIZE_UNITS = ("B", "kB", "MB", "GB", "TB", "PB")
 
 def utc_now() -> str:
     """Now, in the stored form (``2026-08-03T08:00:00.000000Z``)."""
-    return datetime.now(timezone.utc).strftime(_FORMAT)
+    return datetime.now(UTC).strftime(_FORMAT)
 
 
 def to_iso(moment: datetime) -> str:
     """A datetime (naive means UTC) in the stored form."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime(_FORMAT)
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime(_FORMAT)
 
 
 def from_iso(text: str) -> datetime:
@@ -38,11 +38,11 @@ def from_iso(text: str) -> datetime:
     text = str(text).strip()
     if len(text) == 27 and text.endswith("Z"):  # the stored form: the fast path
         try:
-            return datetime.strptime(text, _FORMAT).replace(tzinfo=timezone.utc)
+            return datetime.strptime(text, _FORMAT).replace(tzinfo=UTC)
         except ValueError:
             pass
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def parse_time(text: str) -> str:
@@ -76,7 +76,7 @@ def human_time(text: str | None, empty: str = "") -> str:
     moment = parse_iso(text)
     if moment is None:
         return str(text)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 # ---------------------------------------------------------------------------- durations
@@ -119,7 +119,7 @@ def run_duration(started_at: str | None, finished_at: str | None, state: str | N
     end = parse_iso(finished_at)
     if end is None:
         if state == "running":
-            moment = now or datetime.now(timezone.utc)
+            moment = now or datetime.now(UTC)
             return f"running for {human_duration((moment - start).total_seconds())}"
         return ""
     return human_duration((end - start).total_seconds())

@@ -54,7 +54,7 @@ class Api:
         if self._owns_store:
             self.store.close()
 
-    def __enter__(self) -> "Api":
+    def __enter__(self) -> Api:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -31,7 +31,7 @@ class ApiRun:
     def __hash__(self) -> int:
         return hash(self.record.id)
 
-    def logged_artifacts(self) -> list["Artifact"]:
+    def logged_artifacts(self) -> list[Artifact]:
         """Every version the run logged, also content equal to an existing version (the
         run then reused it; its ``logged_by()`` stays the run that logged it first)."""
         from lineage_desktop.sdk.artifact import Artifact
@@ -39,7 +39,7 @@ class ApiRun:
         return [Artifact._from_record(self._store, v)
                 for v in self._store.versions_logged_by(self.record.id, self._as_of)]
 
-    def used_artifacts(self) -> list["Artifact"]:
+    def used_artifacts(self) -> list[Artifact]:
         from lineage_desktop.sdk.artifact import Artifact
 
         return [Artifact._from_record(self._store, v)

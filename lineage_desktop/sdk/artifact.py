@@ -97,7 +97,7 @@ class Artifact:
         self._staging: Path | None = None
 
     @classmethod
-    def _from_record(cls, store: Store, record: ArtifactVersion) -> "Artifact":
+    def _from_record(cls, store: Store, record: ArtifactVersion) -> Artifact:
         artifact = cls.__new__(cls)
         artifact._base_name = record.name
         artifact._type = record.type
@@ -416,7 +416,7 @@ class Artifact:
             raise VerificationFailed(f"{self.name} does not match its manifest: {listing}",
                                      problems)
 
-    def logged_by(self) -> "ApiRun | None":
+    def logged_by(self) -> ApiRun | None:
         from lineage_desktop.sdk.api_run import ApiRun
 
         record, store = self._logged(), self._store
@@ -426,7 +426,7 @@ class Artifact:
         found = store.runs_by_ids([record.run_id])
         return ApiRun(store, found[0]) if found else None
 
-    def used_by(self) -> list["ApiRun"]:
+    def used_by(self) -> list[ApiRun]:
         from lineage_desktop.sdk.api_run import ApiRun
 
         record, store = self._logged(), self._store

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from lineage_desktop.sdk.artifact import Artifact
@@ -39,7 +39,7 @@ class _Clock:
     """A deterministic clock spread over twelve weeks, advancing a little per record."""
 
     def __init__(self, total_runs: int) -> None:
-        self.start = datetime(2026, 8, 3, 8, 0, tzinfo=timezone.utc)
+        self.start = datetime(2026, 8, 3, 8, 0, tzinfo=UTC)
         self.step = SPAN / max(total_runs, 1)
         self.now = self.start
 

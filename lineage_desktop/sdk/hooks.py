@@ -16,9 +16,9 @@ class ListenerWarning(UserWarning):
 
 
 class RunListener(Protocol):
-    def run_started(self, run: "Run") -> None: ...
+    def run_started(self, run: Run) -> None: ...
 
-    def run_finished(self, run: "Run") -> None: ...
+    def run_finished(self, run: Run) -> None: ...
 
 
 _listeners: list[RunListener] = []
@@ -36,7 +36,7 @@ def remove_run_listener(listener: RunListener) -> None:
         _listeners.remove(listener)
 
 
-def notify(event: str, run: "Run") -> None:
+def notify(event: str, run: Run) -> None:
     for listener in list(_listeners):
         try:
             getattr(listener, event)(run)

@@ -79,7 +79,7 @@ class RunFields:
     @classmethod
     def checked(cls, project: object, entity: object, name: object, job_type: object,
                 group: object, config: object, notes: object, tags: object,
-                run_id: object) -> "RunFields":
+                run_id: object) -> RunFields:
         return cls(
             project=validate_project(project),
             entity=default_entity() if entity is None else validate_project(entity, "entity"),
@@ -137,7 +137,7 @@ class Run:
     def __repr__(self) -> str:
         return f"<Run {self.id} {self.name!r} {self.state}>"
 
-    def __enter__(self) -> "Run":
+    def __enter__(self) -> Run:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -11,6 +11,7 @@ without following a symbolic link anywhere from the ``.files`` folder down.
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
@@ -130,10 +131,8 @@ def write_below(root: Path, parts: Sequence[str], source: BinaryIO,
         path = root
         for part in parts[:-1]:
             path = path / part
-            try:
+            with contextlib.suppress(FileExistsError):
                 os.mkdir(part, dir_fd=folder)
-            except FileExistsError:
-                pass
             inner = _open_step(part, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC, folder,
                                path)
             os.close(folder)
@@ -152,10 +151,8 @@ def write_below(root: Path, parts: Sequence[str], source: BinaryIO,
                     "digest; it was not written")
             os.replace(temporary, parts[-1], src_dir_fd=folder, dst_dir_fd=folder)
         except BaseException:
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary, dir_fd=folder)
-            except FileNotFoundError:
-                pass
             raise
     finally:
         os.close(folder)
@@ -340,10 +337,8 @@ class BlobStore:
 
 
 def _remove_if_empty(folder: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         folder.rmdir()
-    except OSError:
-        pass
 
 
 __all__ = [

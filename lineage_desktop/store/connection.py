@@ -9,6 +9,7 @@ open so that other code can refuse to touch them (``ensure_not_open_store``).
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import stat
@@ -215,10 +216,8 @@ def _open_ro(uri: str) -> sqlite3.Connection:
 
 def _close_quietly(conn: sqlite3.Connection | None) -> None:
     if conn is not None:
-        try:
+        with contextlib.suppress(sqlite3.Error):
             conn.close()
-        except sqlite3.Error:
-            pass
 
 
 __all__ = [

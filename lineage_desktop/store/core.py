@@ -47,13 +47,10 @@ class Store(LineageMixin, InteropMixin, WriteMixin, ChecksMixin):
         self._file_key: tuple[int, int] | None = connection.OPEN_FILES.add(path)
 
     @classmethod
-    def open(cls, path: str | Path, readonly: bool = False) -> "Store":
+    def open(cls, path: str | Path, readonly: bool = False) -> Store:
         """Open the store at ``path``: every store file of the program is opened here."""
         path = Path(path).expanduser()
-        if readonly:
-            conn = connection.connect_reader(path)
-        else:
-            conn = connection.connect_writer(path)
+        conn = connection.connect_reader(path) if readonly else connection.connect_writer(path)
         try:
             return cls(path, conn, readonly=readonly)
         except BaseException:
@@ -71,7 +68,7 @@ class Store(LineageMixin, InteropMixin, WriteMixin, ChecksMixin):
             self._file_key = None
         self._conn.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:

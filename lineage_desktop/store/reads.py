@@ -13,7 +13,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from enum import Enum
+from enum import StrEnum
 
 from lineage_desktop.records import (
     ArtifactCollection,
@@ -50,7 +50,7 @@ _OUTPUTS_BEFORE_4 = ("(SELECT run_id, id AS version_id, created_at AS logged_at 
                      "FROM versions WHERE run_id IS NOT NULL)")
 
 
-class RunOrder(str, Enum):
+class RunOrder(StrEnum):
     """The orders ``Store.runs`` lists runs in (the SQL stays here). Ties within a state,
     job type or name: newest first; then by id, for a stable paging order."""
 

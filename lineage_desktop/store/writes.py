@@ -32,7 +32,7 @@ class LoggedVersion:
 class WriteMixin:
     _conn: sqlite3.Connection
     _cache: dict[tuple[object, ...], int]
-    blobs: "BlobStore"
+    blobs: BlobStore
 
     def transaction(self) -> AbstractContextManager[sqlite3.Connection]:  # pragma: no cover
         raise NotImplementedError

@@ -13,6 +13,7 @@ the ``LayoutRunner``'s process, audit work on a ``BackgroundChannel``) goes thro
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 from collections.abc import Callable
@@ -100,10 +101,9 @@ class Answers(QObject):
 
     def deliver(self, request_id: int, ok: bool, result: Any) -> None:
         """Hand an answer to the UI thread (from any thread)."""
-        try:
+        # RuntimeError: deleted while a worker still ran; nobody listens.
+        with contextlib.suppress(RuntimeError):
             self._arrived.emit(request_id, ok, result)
-        except RuntimeError:  # deleted while a worker still ran: nobody listens
-            pass
 
     def finish(self, request_id: int, ok: bool, result: Any) -> None:
         """Deliver an answer now (UI thread): ``on_done(result)`` or ``on_error(exc)``

@@ -11,6 +11,7 @@ process. While anything is in flight ``busy_changed`` says so.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Callable
@@ -186,10 +187,8 @@ class LineageController(QObject):
         self._worker.cancel("lineage")
         self._layout.cancel()
         if self._store is not None:
-            try:
+            with contextlib.suppress(StoreError):
                 self._store.close()
-            except StoreError:
-                pass
         self._store = None
         was_open = self.session.close()
         self.busy_changed.emit(False, "")

@@ -12,6 +12,7 @@ Answers travel back as queued signals and the callback runs on the UI thread.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import queue
 from collections.abc import Callable
@@ -71,10 +72,8 @@ class _Connection:
 
     def close(self) -> None:
         if self.api is not None:
-            try:
+            with contextlib.suppress(StoreError):
                 self.api.close()
-            except StoreError:
-                pass
             self.api = None
 
 

@@ -255,7 +255,7 @@ def test_mlflow_dataset_from_two_runs_keeps_both_producers(tmp_path):
     from lineage_desktop.interop.report import ImportReport
 
     path = tmp_path / "ml.db"
-    times = ["2026-03-0%dT10:00:00.000000Z" % day for day in (1, 2)]
+    times = [f"2026-03-0{day}T10:00:00.000000Z" for day in (1, 2)]
     with Store.open(path) as store:
         project_id = store.ensure_project("e", "ml")
         importer = MlflowImporter(store, ImportReport(), "mlruns", project_id)

@@ -61,8 +61,8 @@ def assert_well_formed(result: LayoutResult, keys, edges) -> None:
     assert set(result.sizes) == set(keys)
     for key, (x, y) in result.positions.items():
         w, h = result.sizes[key]
-        assert -TOLERANCE <= x - w / 2 and x + w / 2 <= result.width + TOLERANCE, key
-        assert -TOLERANCE <= y - h / 2 and y + h / 2 <= result.height + TOLERANCE, key
+        assert x - w / 2 >= -TOLERANCE and x + w / 2 <= result.width + TOLERANCE, key
+        assert y - h / 2 >= -TOLERANCE and y + h / 2 <= result.height + TOLERANCE, key
     expected = {(s, t) for s, t in edges if s in result.positions and t in result.positions}
     assert set(result.edges) == expected
     for (s, t), points in result.edges.items():

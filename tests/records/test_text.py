@@ -1,7 +1,7 @@
 """records.text: the one formatter of times, sizes and durations (window and CLI)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -48,8 +48,8 @@ def test_times_parse_once_and_show_in_utc():
     assert text.parse_time("2026-08-03T10:00+02:00") == "2026-08-03T08:00:00.000000Z"
     with pytest.raises(ValueError, match="yesterday"):
         text.parse_time("yesterday")
-    assert text.from_iso(stored) == datetime(2026, 8, 3, 8, tzinfo=timezone.utc)
-    assert text.from_iso("2026-08-03T08:00") == datetime(2026, 8, 3, 8, tzinfo=timezone.utc)
+    assert text.from_iso(stored) == datetime(2026, 8, 3, 8, tzinfo=UTC)
+    assert text.from_iso("2026-08-03T08:00") == datetime(2026, 8, 3, 8, tzinfo=UTC)
     assert text.parse_iso("bad") is None and text.parse_iso("") is None
     assert text.to_iso(text.from_iso(stored)) == stored
 

@@ -50,9 +50,8 @@ def test_entry_names_cannot_escape(make_file, entry):
     artifact = ld.Artifact("data", "dataset")
     with pytest.raises(ld.InvalidEntryPath, match="escape"):
         artifact.add_file(make_file("f.txt", "x"), name=entry)
-    with pytest.raises(ld.InvalidEntryPath):
-        with artifact.new_file(entry):
-            pass
+    with pytest.raises(ld.InvalidEntryPath), artifact.new_file(entry):
+        pass
     assert artifact.files() == []
 
 

@@ -95,9 +95,8 @@ def test_log_plain_path_names_artifact_after_run(store_path, make_file):
 def test_run_states_and_context_manager(store_path):
     with ld.init(project="p", store=store_path, job_type="train", config={"lr": 0.1}) as ok:
         pass
-    with pytest.raises(RuntimeError):
-        with ld.init(project="p", store=store_path) as bad:
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), ld.init(project="p", store=store_path) as bad:
+        raise RuntimeError("boom")
     manual = ld.init(project="p", store=store_path)
     api = ld.Api(store=store_path)
     assert api.run(ok.id).state == "finished" and api.run(ok.id).config == {"lr": 0.1}

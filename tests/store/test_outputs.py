@@ -152,7 +152,7 @@ def test_traversal_uses_the_outputs_indexes(tmp_path):
 
 
 # ---------------------------------------------------------------------- schema 3 stores
-T0, T1, T2 = ("2026-01-0%dT10:00:00.000000Z" % day for day in (1, 2, 3))
+T0, T1, T2 = (f"2026-01-0{day}T10:00:00.000000Z" for day in (1, 2, 3))
 
 
 def schema3_store(path):

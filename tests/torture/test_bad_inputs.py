@@ -305,7 +305,8 @@ ADD_FILE_CASES = [
     case("path-missing", lambda w: w.art().add_file(w.files / "nope.txt"), LocalFileNotFound,
          "nope.txt"),
     case("path-folder", lambda w: w.art().add_file(w.files), InvalidLocalPath, "add_dir"),
-    Case("path-fifo", lambda w: (lambda p=fifo(w): w.art().add_file(p)), InvalidLocalPath,
+    Case("path-fifo", lambda w: (lambda p=fifo(w): w.art().add_file(p)),  # noqa: B008
+         InvalidLocalPath,
          "pipe"),
     case("entry-nul", lambda w: w.art().add_file(w.file("f.txt"), name="x\x00y"),
          InvalidEntryPath, "'x\\x00y'"),

@@ -382,7 +382,7 @@ def _window_sample(corpus: list[Mutant], results) -> list[Mutant]:  # type: igno
     for mutant in corpus:
         if mutant not in chosen:
             by_kind.setdefault(mutant.kind, []).append(mutant)
-    for kind, mutants in by_kind.items():
+    for mutants in by_kind.values():
         mutants.sort(key=lambda m: dict(results[m.label]["api"]).get("Api") != "ok")
     while len(chosen) < WINDOW_SAMPLE and any(by_kind.values()):
         for kind in sorted(by_kind):

@@ -62,7 +62,7 @@ def test_new_versions_and_runs_appear_without_reopening(opened, demo_store, qtbo
     qtbot.waitUntil(lambda: _collection(window, "audit-report") is not None, timeout=10_000)
     qtbot.waitUntil(
         lambda: any(
-            "late-auditor" == window.controller.node_attrs(k).get("name")
+            window.controller.node_attrs(k).get("name") == "late-auditor"
             for k in keys_in_scene(window)
         ),
         timeout=10_000,

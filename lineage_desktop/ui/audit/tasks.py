@@ -10,6 +10,7 @@ connection (a sqlite connection is never shared between threads).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -87,10 +88,9 @@ class _Job(QRunnable):
     def _emit_progress(self, done: int, total: int) -> None:
         if self._event.is_set():
             return
-        try:
+        # RuntimeError: the channel was deleted while we worked; nobody listens.
+        with contextlib.suppress(RuntimeError):
             self._progress.reported.emit(self._request_id, done, total)
-        except RuntimeError:  # the channel was deleted while we worked: nobody listens
-            pass
 
 
 class BackgroundChannel(QObject):

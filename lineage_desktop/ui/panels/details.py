@@ -120,10 +120,7 @@ SHOWN_CHARACTERS = 20_000
 def _text(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, (list, tuple)):
-        text = ", ".join(str(v) for v in value)
-    else:
-        text = str(value)
+    text = ", ".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
     if len(text) > SHOWN_CHARACTERS:
         return f"{text[:SHOWN_CHARACTERS]}… ({len(text):,} characters)"
     return text

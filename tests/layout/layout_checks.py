@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import threading
 from pathlib import Path
 
 from lineage_desktop.layout import LayoutNode, LayoutRequest, LayoutResult
@@ -69,3 +70,39 @@ def assert_well_formed(result: LayoutResult, keys, edges) -> None:
         assert len(points) >= 4 and (len(points) - 1) % 3 == 0, (s, t, len(points))
         assert abs(border_distance(points[0], result.positions[s], result.sizes[s])) <= TOLERANCE
         assert abs(border_distance(points[-1], result.positions[t], result.sizes[t])) <= TOLERANCE
+
+
+WAIT = 120  # seconds; generous, the machine is shared
+
+
+class Recorder:
+    """Collects a layout service's callbacks (and the thread each ran in); lets the test
+    wait for them."""
+
+    def __init__(self) -> None:
+        self.done: list[LayoutResult] = []
+        self.errors: list[BaseException] = []
+        self.threads: list[str] = []
+        self.notices: list[str] = []
+        self._arrived = threading.Condition()
+
+    def on_done(self, result: LayoutResult) -> None:
+        with self._arrived:
+            self.done.append(result)
+            self.threads.append(threading.current_thread().name)
+            self._arrived.notify_all()
+
+    def on_error(self, error: BaseException) -> None:
+        with self._arrived:
+            self.errors.append(error)
+            self._arrived.notify_all()
+
+    def on_notice(self, message: str) -> None:
+        with self._arrived:
+            self.notices.append(message)
+
+    def wait_for(self, count: int, timeout: float = WAIT) -> None:
+        with self._arrived:
+            assert self._arrived.wait_for(
+                lambda: len(self.done) + len(self.errors) >= count, timeout
+            ), "no callback arrived"

@@ -8,38 +8,9 @@ import time
 from dataclasses import replace
 
 import pytest
-from layout_checks import lineage_graphs, request
+from layout_checks import WAIT, Recorder, lineage_graphs, request
 
 from lineage_desktop.layout import LayoutResult, LayoutService, compute_layout, content_key
-
-WAIT = 120  # seconds; generous, the machine is shared
-
-
-class Recorder:
-    """Collects callbacks and lets the test wait for a given request id."""
-
-    def __init__(self) -> None:
-        self.done: list[LayoutResult] = []
-        self.errors: list[BaseException] = []
-        self.threads: list[str] = []
-        self._arrived = threading.Condition()
-
-    def on_done(self, result: LayoutResult) -> None:
-        with self._arrived:
-            self.done.append(result)
-            self.threads.append(threading.current_thread().name)
-            self._arrived.notify_all()
-
-    def on_error(self, error: BaseException) -> None:
-        with self._arrived:
-            self.errors.append(error)
-            self._arrived.notify_all()
-
-    def wait_for(self, count: int, timeout: float = WAIT) -> None:
-        with self._arrived:
-            assert self._arrived.wait_for(
-                lambda: len(self.done) + len(self.errors) >= count, timeout
-            ), "no callback arrived"
 
 
 @pytest.fixture

@@ -9,44 +9,10 @@ import time
 from functools import partial
 
 import pytest
-from layout_checks import lineage_graphs, request
+from layout_checks import WAIT, Recorder, lineage_graphs, request
 
-from lineage_desktop.layout import LayoutResult, LayoutService
+from lineage_desktop.layout import LayoutService
 from lineage_desktop.layout.service import MAX_RESTARTS
-
-WAIT = 120  # seconds; generous, the machine is shared
-
-
-class Recorder:
-    """Collects callbacks (and the thread each ran in); lets the test wait for them."""
-
-    def __init__(self) -> None:
-        self.done: list[LayoutResult] = []
-        self.errors: list[BaseException] = []
-        self.threads: list[str] = []
-        self.notices: list[str] = []
-        self._arrived = threading.Condition()
-
-    def on_done(self, result: LayoutResult) -> None:
-        with self._arrived:
-            self.done.append(result)
-            self.threads.append(threading.current_thread().name)
-            self._arrived.notify_all()
-
-    def on_error(self, error: BaseException) -> None:
-        with self._arrived:
-            self.errors.append(error)
-            self._arrived.notify_all()
-
-    def on_notice(self, message: str) -> None:
-        with self._arrived:
-            self.notices.append(message)
-
-    def wait_for(self, count: int, timeout: float = WAIT) -> None:
-        with self._arrived:
-            assert self._arrived.wait_for(
-                lambda: len(self.done) + len(self.errors) >= count, timeout
-            ), "no callback arrived"
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 from PySide6.QtCore import QPoint
-from window_helpers import drag, item_point, keys_in_scene
+from window_helpers import collection_row, drag, item_point, keys_in_scene
 
 import lineage_desktop as ld
 from lineage_desktop.ui.sidebar.artifact_model import SecondaryRole
@@ -36,19 +36,9 @@ def _write_from_another_process(store: Path, focus: str) -> None:
     subprocess.run([sys.executable, "-c", WRITER, str(store), focus], check=True, timeout=60)
 
 
-def _collection(window, name):
-    model = window.sidebar.proxy
-    for t in range(model.rowCount()):
-        type_index = model.index(t, 0)
-        for c in range(model.rowCount(type_index)):
-            if model.index(c, 0, type_index).data() == name:
-                return model.index(c, 0, type_index)
-    return None
-
-
 def test_new_versions_and_runs_appear_without_reopening(opened, demo_store, qtbot):
     window = opened
-    index = _collection(window, "churn-model")
+    index = collection_row(window, "churn-model")
     window.sidebar.tree.expand(index)
     model = window.sidebar.proxy
     qtbot.waitUntil(lambda: model.rowCount(index) > 1, timeout=10_000)
@@ -59,7 +49,7 @@ def test_new_versions_and_runs_appear_without_reopening(opened, demo_store, qtbo
     qtbot.waitUntil(lambda: model.rowCount(index) == before + 1, timeout=10_000)
     assert model.index(0, 0, index).data() == f"v{int(newest[1:]) + 1}"
     assert "latest" in model.index(0, 0, index).data(SecondaryRole)
-    qtbot.waitUntil(lambda: _collection(window, "audit-report") is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: collection_row(window, "audit-report") is not None, timeout=10_000)
     qtbot.waitUntil(
         lambda: any(
             window.controller.node_attrs(k).get("name") == "late-auditor"

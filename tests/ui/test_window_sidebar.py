@@ -4,21 +4,16 @@ lineage."""
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
-from window_helpers import keys_in_scene, tree_rows
+from window_helpers import collection_row, keys_in_scene, tree_rows
 
 import lineage_desktop as ld
 from lineage_desktop.ui.sidebar.artifact_model import KeyRole, KindRole, SecondaryRole
 
 
 def _collection_index(window, name):
-    model = window.sidebar.proxy
-    for t in range(model.rowCount()):
-        type_index = model.index(t, 0)
-        for c in range(model.rowCount(type_index)):
-            index = model.index(c, 0, type_index)
-            if index.data() == name:
-                return index
-    raise AssertionError(f"{name} not in the tree")
+    index = collection_row(window, name)
+    assert index is not None, f"{name} not in the tree"
+    return index
 
 
 def test_tree_lists_types_then_artifacts_with_counts(window, demo_store, qtbot):

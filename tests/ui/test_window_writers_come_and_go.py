@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from window_helpers import collection_row
 
 import lineage_desktop as ld
 from lineage_desktop.ui.sidebar.artifact_model import SecondaryRole
@@ -45,16 +46,6 @@ def _locked_by_me(path: Path) -> bool:
     )
 
 
-def _versions_row(window, name):
-    model = window.sidebar.proxy
-    for t in range(model.rowCount()):
-        type_index = model.index(t, 0)
-        for c in range(model.rowCount(type_index)):
-            if model.index(c, 0, type_index).data() == name:
-                return model.index(c, 0, type_index)
-    return None
-
-
 def test_the_open_window_sees_every_commit_of_writers_that_come_and_go(
         opened, demo_store, qtbot):
     window = opened
@@ -76,7 +67,7 @@ def test_the_open_window_sees_every_commit_of_writers_that_come_and_go(
     os.kill(doomed.pid, signal.SIGKILL)
     doomed.wait()
     expected = before + jobs * per_job + 2
-    index = _versions_row(window, "churn-model")
+    index = collection_row(window, "churn-model")
     window.sidebar.tree.expand(index)
     model = window.sidebar.proxy
     qtbot.waitUntil(lambda: model.rowCount(index) == expected, timeout=15_000)

@@ -23,3 +23,14 @@ def tree_rows(model, parent=None) -> list[str]:
 
     parent = parent or QModelIndex()
     return [model.index(r, 0, parent).data() for r in range(model.rowCount(parent))]
+
+
+def collection_row(window, name):
+    """The sidebar's (proxy) index of the artifact collection ``name``, or None."""
+    model = window.sidebar.proxy
+    for t in range(model.rowCount()):
+        type_index = model.index(t, 0)
+        for c in range(model.rowCount(type_index)):
+            if model.index(c, 0, type_index).data() == name:
+                return model.index(c, 0, type_index)
+    return None

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from lineage_desktop.cli.progress import Progress
-from lineage_desktop.sdk.demo import write_demo
+from lineage_desktop.demo import write_demo
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

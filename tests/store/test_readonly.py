@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 import lineage_desktop as ld
-from lineage_desktop.sdk.demo import write_demo
+from lineage_desktop.demo import write_demo
 from lineage_desktop.store import Store
 
 

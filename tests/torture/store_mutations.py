@@ -43,7 +43,7 @@ class Mutant:
 def build_master(folder: Path) -> Master:
     """The demo project (30 runs) plus a run with HTML and escape codes in its texts."""
     import lineage_desktop as ld
-    from lineage_desktop.sdk.demo import write_demo
+    from lineage_desktop.demo import write_demo
     from lineage_desktop.sdk.stores import _close_all
 
     folder.mkdir(parents=True, exist_ok=True)

@@ -37,7 +37,7 @@ def isolated_settings(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo project of about 60 runs, written once per session (never modified)."""
-    from lineage_desktop.sdk.demo import write_demo
+    from lineage_desktop.demo import write_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     write_demo(path, runs=60)

@@ -137,7 +137,7 @@ def diff_versions(api: Api, a_ref: str, b_ref: str) -> VersionDiff:
     a, b = api.resolve(a_ref), api.resolve(b_ref)
     diff = VersionDiff(a=f"{a.name}:{a.version}", b=f"{b.name}:{b.version}",
                        producer_a=a.run_id, producer_b=b.run_id)
-    _files(api.store.manifest(a.id), api.store.manifest(b.id), diff)
+    _files(api.manifest(a.id), api.manifest(b.id), diff)
     _metadata(a.metadata, b.metadata, diff)
     _lineage(api, a, b, diff)
     return diff

@@ -73,10 +73,11 @@ def run(args: argparse.Namespace) -> int:
 def artifact_data(api: Api, artifact: Artifact) -> dict[str, Any]:
     """``show --json`` of a version, read as of the Api's time."""
     record = artifact.record
-    producer = api.store.runs_by_ids([record.run_id]) if record.run_id else []
-    logged_by = run_brief(producer[0] if producer else None, record.run_id)
-    used_by = [run_brief(r) for r in api.store.runs_using(record.id, api.as_of)]
-    producers = [run_brief(r) for r in api.store.runs_logging(record.id, api.as_of)]
+    runs = api.runs_logging(record.id)
+    first = next((r for r in runs if r.id == record.run_id), None)
+    logged_by = run_brief(first, record.run_id)
+    used_by = [run_brief(r) for r in api.runs_using(record.id)]
+    producers = [run_brief(r) for r in runs]
     return version_json(artifact, logged_by, used_by, producers)
 
 

@@ -90,9 +90,7 @@ def collection_versions(api: Api, collection: ArtifactCollection) -> list[Artifa
     """Every version of a collection (as of the Api's time), oldest first. Read by the
     project's record, never through an ``entity/project/name`` string: a project name
     holding '/' (written by an older version or another tool) would not parse."""
-    versions = [v for project in api.store.find_projects(collection.project, collection.entity)
-                for v in api.store.artifact_versions(collection.name, project.id, api.as_of)]
-    return sorted(versions, key=lambda v: v.index)
+    return api.collection_versions(collection.name, collection.project, collection.entity)
 
 
 # ---------------------------------------------------------------------------- JSON shapes

@@ -11,6 +11,7 @@ from lineage_desktop.records import (
     ArtifactNotFound,
     ArtifactVersion,
     InvalidRunId,
+    ManifestEntry,
     Project,
     RunNotFound,
     TypeMismatch,
@@ -27,7 +28,7 @@ from lineage_desktop.sdk.refs import parse_artifact_ref
 from lineage_desktop.sdk.run import default_entity
 from lineage_desktop.sdk.sources import local_path
 from lineage_desktop.sdk.validation import validate_project
-from lineage_desktop.store import Store, parse_time
+from lineage_desktop.store import RunOrder, Store, parse_time
 
 
 class Api:
@@ -121,9 +122,37 @@ class Api:
         return ApiRun(self.store, self.store.run(parts[-1]), self.as_of)
 
     def runs(self, job_type: str | None = None, state: str | None = None,
-             limit: int | None = None) -> list[ApiRun]:
+             limit: int | None = None, order: RunOrder | str = RunOrder.STARTED_DESC,
+             offset: int = 0) -> list[ApiRun]:
+        """Runs in a named ``order`` (``RunOrder``), ``limit``/``offset`` for paging."""
         return [ApiRun(self.store, r, self.as_of) for r in self.store.runs(
-            self._single_project_id(), job_type, state, self.as_of, limit)]
+            self._single_project_id(), job_type, state, self.as_of, limit, order, offset)]
+
+    def run_count(self) -> int:
+        """How many runs there are (as of the Api's time)."""
+        return self.store.run_count(self._single_project_id(), self.as_of)
+
+    # ------------------------------------------------------------------ one version's facts
+    def collection_versions(self, name: str, project: str, entity: str) -> list[ArtifactVersion]:
+        """Every version of the collection ``name`` of one project, oldest first, by the
+        project's record: a project name holding '/' (an older or foreign store) works."""
+        versions = [v for p in self.store.find_projects(project, entity)
+                    for v in self.store.artifact_versions(name, p.id, self.as_of)]
+        return sorted(versions, key=lambda v: v.index)
+
+    def manifest(self, version_id: int) -> list[ManifestEntry]:
+        """The files of a version (by its store id)."""
+        return self.store.manifest(int(version_id))
+
+    def runs_logging(self, version_id: int) -> list[ApiRun]:
+        """Every run that logged the version's content, the first producer first."""
+        return [ApiRun(self.store, r, self.as_of)
+                for r in self.store.runs_logging(version_id, self.as_of)]
+
+    def runs_using(self, version_id: int) -> list[ApiRun]:
+        """Every run that used the version, in start order."""
+        return [ApiRun(self.store, r, self.as_of)
+                for r in self.store.runs_using(version_id, self.as_of)]
 
     # ------------------------------------------------------------------ any node
     def node(self, ref: str) -> Artifact | ApiRun:

@@ -202,16 +202,12 @@ def mutate(
 def load_collections(api: Api) -> list[ArtifactCollection]:
     """Every artifact collection of the store (types and names; cheap), as of the Api's
     moment."""
-    return api.store.collections(None, None, api.as_of)
+    return api.artifact_collections()
 
 
 def load_versions(api: Api, name: str, project: str, entity: str) -> VersionList:
     """Versions of one collection, newest first, as columns."""
-    store = api.store
-    projects = store.find_projects(project, entity)
-    project_id = projects[0].id if projects else None
-    versions = store.artifact_versions(name, project_id, api.as_of)
-    versions.sort(key=lambda v: -v.index)
+    versions = api.collection_versions(name, project, entity)[::-1]
     return VersionList(
         name,
         [v.index for v in versions],
@@ -226,15 +222,14 @@ def load_runs(
     """A page of runs in the given order and the total number of runs."""
     # Ties (same state, same job type) newest first, then by id for a stable paging order.
     run_order = RUN_ORDERS.get(order, RUN_ORDERS["started"])[1 if descending else 0]
-    store = api.store
-    runs = store.runs(order=run_order, limit=limit, offset=offset, as_of=api.as_of)
+    runs = [run.record for run in api.runs(order=run_order, limit=limit, offset=offset)]
     rows = [
         RunRow(r.id, r.name, r.job_type, r.state, r.started_at, r.finished_at, r.author)
         for r in runs
     ]
     # A short page is the last one; otherwise count (as of the same moment).
     total = (offset + len(rows) if len(rows) < limit
-             else max(store.run_count(as_of=api.as_of), offset + limit))
+             else max(api.run_count(), offset + limit))
     return rows, total
 
 
@@ -245,4 +240,4 @@ def load_files(api: Api, key: str, version_id: int | None) -> list[ManifestEntry
         if kind != "artifact" or index is None:
             return []
         version_id = api.resolve(f"{name}:v{index}").id
-    return api.store.manifest(int(version_id))
+    return api.manifest(int(version_id))

@@ -49,3 +49,15 @@ def test_an_unknown_bare_name_names_both_readings(store):
     with ld.Api(store=path) as api:
         with pytest.raises(LookupError, match="no artifact named 'dat'.*no run has the id"):
             api.node("dat")
+
+
+def test_the_read_side_facts_of_one_version(store):
+    path, run_id = store
+    with ld.Api(store=path) as api:
+        version = api.node("data:v0")
+        assert [r.id for r in api.runs_logging(version.id)] == [run_id]
+        assert api.runs_using(version.id) == []
+        assert [e.path for e in api.manifest(version.id)] == ["a.txt"]
+        assert [v.version for v in api.collection_versions("data", "p", "e")] == ["v0"]
+        assert api.run_count() == 1
+        assert [r.id for r in api.runs(order="started_asc", limit=1)] == [run_id]

@@ -1,4 +1,5 @@
-"""The layer contracts of pyproject.toml hold (import-linter), and the SDK imports no Qt."""
+"""The layer contracts of pyproject.toml hold (import-linter), the SDK imports no Qt, and
+ruff and mypy (strict on records, store, graph and layout) find nothing."""
 from __future__ import annotations
 
 import subprocess
@@ -25,5 +26,12 @@ def test_sdk_import_loads_no_qt():
 def test_ruff_finds_nothing():
     ruff = Path(sys.executable).with_name("ruff")
     result = subprocess.run([str(ruff), "check", "lineage_desktop", "tests", "benchmarks"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_below_sdk():
+    mypy = Path(sys.executable).with_name("mypy")
+    result = subprocess.run([str(mypy), "--config-file", str(ROOT / "pyproject.toml")],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -207,7 +207,9 @@ class LineageModel:
     def members(self, cluster_key: Key) -> list[Key]:
         """Ordered member keys of a cluster of the current view ([] if unknown)."""
         self._ensure()
-        return list(self._plan.members.get(cluster_key, ()))  # type: ignore[arg-type]
+        # Cluster keys are strings; any other key names no cluster.
+        found = self._plan.members.get(cluster_key) if isinstance(cluster_key, str) else None
+        return list(found or ())
 
     def search(self, cluster_key: Key, query: str) -> list[Key]:
         """Members of a cluster matching ``query`` (see ``search_members``)."""
@@ -216,11 +218,12 @@ class LineageModel:
     def node(self, key: Key) -> dict[str, Any]:
         """Attributes of a view node, or of a raw node (e.g. a cluster member); {} if unknown."""
         view = self.view()
+        attributes: dict[str, Any] = {}  # networkx is untyped; its node attribute dicts
         if key in view:
-            return view.nodes[key]
-        if key in self._raw:
-            return self._raw.nodes[key]
-        return {}
+            attributes = view.nodes[key]
+        elif key in self._raw:
+            attributes = self._raw.nodes[key]
+        return attributes
 
     # -- building ------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import time
 from lineage_desktop.layout.dot import layout_dot
 from lineage_desktop.layout.layered import layout_layered
 from lineage_desktop.layout.prepared import prepare
-from lineage_desktop.layout.types import LayoutRequest, LayoutResult
+from lineage_desktop.layout.types import LayoutRequest, LayoutResult, Placement
 
 # Above this many nodes "auto" switches from dot to the layered engine: dot takes about
 # 0.9 s at 2,000 nodes and grows faster than quadratically (51 s at 10,000).
@@ -30,12 +30,14 @@ def compute_layout(request: LayoutRequest) -> LayoutResult:
     started = time.perf_counter()
     prep = prepare(request)
     engine = choose_engine(request)
+    placement: Placement
     if prep.n == 0:
-        positions, edges, width, height = {}, {}, 0.0, 0.0
+        placement = {}, {}, 0.0, 0.0
     elif engine == "dot":
-        positions, edges, width, height = layout_dot(prep)
+        placement = layout_dot(prep)
     else:
-        positions, edges, width, height = layout_layered(prep)
+        placement = layout_layered(prep)
+    positions, edges, width, height = placement
     sizes = {k: (w, h) for k, w, h in zip(prep.keys, prep.width.tolist(), prep.height.tolist())}
     return LayoutResult(
         request_id=request.request_id,

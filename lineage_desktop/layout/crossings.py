@@ -62,7 +62,9 @@ def grouped_crossings(group: np.ndarray, a: np.ndarray, b: np.ndarray) -> int:
     return count_inversions(group[order].astype(np.int64) * n_ranks + b_rank[order])
 
 
-def _flatten(result: LayoutResult, along: int):
+def _flatten(
+    result: LayoutResult, along: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """All edges as polylines: ``(edge id, along, across)`` arrays of consecutive points."""
     curves = [pts for pts in result.edges.values() if len(pts) >= 4 and (len(pts) - 1) % 3 == 0]
     if not curves:

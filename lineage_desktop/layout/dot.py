@@ -13,13 +13,14 @@ bounding box.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import numpy as np
 
 from lineage_desktop.layout.ordering import bfs_sequence
 from lineage_desktop.layout.prepared import Prepared, border_point, straight_edge
 from lineage_desktop.layout.ranking import ranks_for
-from lineage_desktop.layout.types import Point
+from lineage_desktop.layout.types import Placement, Point
 
 POINTS_PER_INCH = 72.0
 
@@ -68,7 +69,7 @@ def dot_source(prep: Prepared) -> str:
     return "\n".join(lines)
 
 
-def run_graphviz(source: str, prog: str = "dot") -> dict:
+def run_graphviz(source: str, prog: str = "dot") -> dict[str, Any]:
     """Lay out DOT ``source`` in this process and return Graphviz's ``json0`` rendering."""
     import pygraphviz  # imported here: only the worker process needs Graphviz loaded
     from pygraphviz import graphviz as gv
@@ -88,7 +89,8 @@ def run_graphviz(source: str, prog: str = "dot") -> dict:
             raise GraphvizError(f"Graphviz could not render the layout (error {err})")
     finally:
         gv.gvFreeContext(gvc)
-    return json.loads(data)
+    rendering: dict[str, Any] = json.loads(data)
+    return rendering
 
 
 def _parse_spline(
@@ -126,7 +128,7 @@ def _with_arrow_ends(points: list[Point], start: Point | None, end: Point | None
     return points
 
 
-def layout_dot(prep: Prepared) -> tuple[dict, dict, float, float]:
+def layout_dot(prep: Prepared) -> Placement:
     """``(positions, edges, width, height)`` of ``prep`` laid out by ``dot``, scene units."""
     data = run_graphviz(dot_source(prep))
     llx, lly, urx, ury = (float(v) for v in data.get("bb", "0,0,0,0").split(","))

@@ -7,13 +7,31 @@ run along the rank axis. That is ``2k + 1`` cubic segments, ``6k + 4`` points.
 """
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 
 TWIN_SHIFT = 6.0  # across-axis offset separating a -> b from b -> a when they would overlap
 
 
+class Chains(Protocol):
+    """Per chain: dummies ``k``, ends ``lo`` and ``hi`` (lo has the lower rank), the id of
+    its ``first`` dummy, and whether it is ``flipped`` against its edge (``layered``)."""
+
+    @property
+    def k(self) -> np.ndarray: ...
+    @property
+    def lo(self) -> np.ndarray: ...
+    @property
+    def hi(self) -> np.ndarray: ...
+    @property
+    def first(self) -> np.ndarray: ...
+    @property
+    def flipped(self) -> np.ndarray: ...
+
+
 def chain_points(
-    chains, along: np.ndarray, across: np.ndarray, along_ext: np.ndarray,
+    chains: Chains, along: np.ndarray, across: np.ndarray, along_ext: np.ndarray,
     thickness: np.ndarray, across_ext: np.ndarray, n: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``(points, counts)``: every chain's control points, concatenated, source first."""
@@ -70,7 +88,10 @@ def chain_points(
     return out, n_points
 
 
-def flat_curve(s: int, t: int, along, across, along_ext, across_ext, rank_gap: float) -> np.ndarray:
+def flat_curve(
+    s: int, t: int, along: np.ndarray, across: np.ndarray, along_ext: np.ndarray,
+    across_ext: np.ndarray, rank_gap: float,
+) -> np.ndarray:
     """An edge within one rank: an arc out of the far side of both boxes."""
     pu, pv = along[s] + along_ext[s] / 2, float(across[s])
     qu, qv = along[t] + along_ext[t] / 2, float(across[t])
@@ -79,7 +100,10 @@ def flat_curve(s: int, t: int, along, across, along_ext, across_ext, rank_gap: f
     return np.array([(pu, pv), (reach, pv), (reach, qv), (qu, qv)], dtype=np.float64)
 
 
-def loop_curve(u: int, along, across, along_ext, across_ext, rank_gap: float) -> np.ndarray:
+def loop_curve(
+    u: int, along: np.ndarray, across: np.ndarray, along_ext: np.ndarray,
+    across_ext: np.ndarray, rank_gap: float,
+) -> np.ndarray:
     """A self loop: out of the far border above the middle, back in below it."""
     pu = along[u] + along_ext[u] / 2
     quarter = across_ext[u] / 4

@@ -17,6 +17,7 @@ from lineage_desktop.layout.edges_geometry import chain_points, flat_curve, loop
 from lineage_desktop.layout.ordering import order_layers
 from lineage_desktop.layout.prepared import Prepared
 from lineage_desktop.layout.ranking import ranks_for
+from lineage_desktop.layout.types import Placement
 
 DUMMY_GAP = 8.0  # across-axis spacing between parallel long edges
 PLACEMENT_ROUNDS = 80
@@ -84,7 +85,7 @@ def _place_across(
     return y
 
 
-def layout_layered(prep: Prepared) -> tuple[dict, dict, float, float]:
+def layout_layered(prep: Prepared) -> Placement:
     """``(positions, edges, width, height)`` of ``prep`` by the layered engine."""
     n = prep.n
     pairs = np.array(prep.edges, dtype=np.int64).reshape(-1, 2)
@@ -129,7 +130,10 @@ def layout_layered(prep: Prepared) -> tuple[dict, dict, float, float]:
     return _finish(prep, along[:n], across[:n], along_ext, across_ext, points, counts, pairs_out)
 
 
-def _finish(prep, along, across, along_ext, across_ext, points, counts, pairs):
+def _finish(
+    prep: Prepared, along: np.ndarray, across: np.ndarray, along_ext: np.ndarray,
+    across_ext: np.ndarray, points: np.ndarray, counts: np.ndarray, pairs: list[tuple[int, int]],
+) -> Placement:
     """Translate everything to start at (0, 0), swap axes for TB, key the dictionaries."""
     a_min = float((along - along_ext / 2).min())
     c_min = float((across - across_ext / 2).min())

@@ -142,7 +142,7 @@ class LayoutService:
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, LayoutResult] = OrderedDict()
         self._latest: dict[str, int] = {}
-        self._pending: dict[str, Future] = {}
+        self._pending: dict[str, Future[tuple[int, PackedResult]]] = {}
         self._workers = Workers(initializer, max_workers, on_give_up=self._notice)
         self._closed = False
 
@@ -308,7 +308,7 @@ class LayoutService:
         self._store(key, result)
         return result
 
-    def _on_future_done(self, job: _Job, future: Future) -> None:
+    def _on_future_done(self, job: _Job, future: Future[tuple[int, PackedResult]]) -> None:
         if future.cancelled():
             return
         with self._lock:
@@ -360,7 +360,7 @@ class LayoutService:
             return
         try:
             self._on_notice(message)
-        except Exception:  # noqa: BLE001 - a listener must not break the worker threads
+        except Exception:  # a listener must not break the worker threads
             log.exception("layout notice listener failed")
 
     def _deliver(
@@ -382,6 +382,7 @@ class LayoutService:
         if not current:
             return
         if error is None:
+            assert result is not None  # every caller passes a result or an error
             on_done(result)
         elif on_error is not None:
             on_error(error)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 Point = tuple[float, float]
+# What an engine computes: ``(positions, edges, width, height)`` as in ``LayoutResult``.
+Placement = tuple[dict[str, Point], dict[tuple[str, str], tuple[Point, ...]], float, float]
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,12 +21,14 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
 
 MAX_RESTARTS = 3  # fresh workers started after failures ...
 RESTART_WINDOW = 60.0  # ... within this many seconds, before jobs stay in this process
+
+_T = TypeVar("_T")
 
 
 class Workers:
@@ -64,7 +66,7 @@ class Workers:
         """True once jobs run in this process for good (the worker cannot start)."""
         return self._given_up
 
-    def run(self, fn: Callable[..., Any], *args: Any, in_process: bool = False) -> Future:
+    def run(self, fn: Callable[..., _T], *args: Any, in_process: bool = False) -> Future[_T]:
         """Run ``fn(*args)`` in the worker process (``in_process``, or once given up: on
         this process's layout thread). Raises ``RuntimeError`` after ``shutdown``."""
         if in_process or self._given_up:
@@ -131,7 +133,7 @@ class Workers:
                 self._threads = ThreadPoolExecutor(1, thread_name_prefix="layout-inline")
             return self._threads
 
-    def _check(self, pool: ProcessPoolExecutor, future: Future) -> None:
+    def _check(self, pool: ProcessPoolExecutor, future: Future[Any]) -> None:
         if not future.cancelled() and isinstance(future.exception(), BrokenProcessPool):
             self._discard(pool)
 
@@ -164,8 +166,8 @@ class Workers:
             self._on_give_up(message)
 
 
-def _failed(error: BaseException) -> Future:
-    future: Future = Future()
+def _failed(error: BaseException) -> Future[Any]:
+    future: Future[Any] = Future()
     future.set_exception(error)
     return future
 

@@ -14,12 +14,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import io
 import os
 import stat
 import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Protocol
 
 from lineage_desktop.records import DigestMismatch, StoreFull
 from lineage_desktop.records.validation import UnsafeContent, validate_digest
@@ -37,13 +38,22 @@ _BINARY = getattr(os, "O_BINARY", 0)
 _DIR_FDS = os.open in os.supports_dir_fd and bool(_NOFOLLOW and _DIRECTORY)
 
 
+class BinaryReader(Protocol):
+    """A binary file object that reads into a buffer: what ``open(path, "rb")``,
+    ``open_below`` and ``io.BytesIO`` return (``typing.BinaryIO`` has no ``readinto``)."""
+
+    def readinto(self, buffer: bytearray, /) -> int: ...
+    def readable(self) -> bool: ...
+    def tell(self) -> int: ...
+
+
 def file_digest(path: str | os.PathLike[str]) -> tuple[str, int]:
     """Return ``(sha256 hex, size)`` of a file, streamed with large buffers."""
     with open(path, "rb", buffering=0) as handle:
         return stream_digest(handle)
 
 
-def stream_digest(handle: BinaryIO) -> tuple[str, int]:
+def stream_digest(handle: BinaryReader) -> tuple[str, int]:
     """``(sha256 hex, size)`` of what is left to read in a binary file object."""
     start = handle.tell()
     digest = hashlib.file_digest(handle, HASH_NAME).hexdigest()
@@ -65,7 +75,7 @@ def manifest_digest(pairs: list[tuple[str, str]]) -> str:
     return hasher.hexdigest()
 
 
-def copy_hashed(source: BinaryIO, target_fd: int) -> tuple[str, int]:
+def copy_hashed(source: BinaryReader, target_fd: int) -> tuple[str, int]:
     """Copy the rest of ``source`` to the descriptor ``target_fd`` and return the
     ``(sha256 hex, size)`` of what was copied: one pass, one buffer, no second read."""
     hasher = hashlib.new(HASH_NAME)
@@ -73,7 +83,7 @@ def copy_hashed(source: BinaryIO, target_fd: int) -> tuple[str, int]:
     view = memoryview(buffer)
     size = 0
     while True:
-        count = source.readinto(buffer)  # type: ignore[attr-defined]
+        count = source.readinto(buffer)
         if not count:
             break
         chunk = view[:count]
@@ -85,7 +95,7 @@ def copy_hashed(source: BinaryIO, target_fd: int) -> tuple[str, int]:
     return hasher.hexdigest(), size
 
 
-def open_below(root: Path, parts: Sequence[str], follow_root: bool = False) -> BinaryIO:
+def open_below(root: Path, parts: Sequence[str], follow_root: bool = False) -> io.FileIO:
     """Open ``root/parts[0]/.../parts[-1]`` for reading, refusing (``UnsafeContent``) a
     symbolic link at any step below ``root`` (and ``root`` itself unless
     ``follow_root``) and anything but a regular file at the end.
@@ -116,7 +126,7 @@ def open_below(root: Path, parts: Sequence[str], follow_root: bool = False) -> B
     return _regular(fd, path)
 
 
-def write_below(root: Path, parts: Sequence[str], source: BinaryIO,
+def write_below(root: Path, parts: Sequence[str], source: BinaryReader,
                 expected: str | None = None) -> None:
     """Copy ``source`` to ``root/parts[0]/.../parts[-1]``, making the folders between,
     without following a symbolic link below ``root`` (``UnsafeContent`` names it). The
@@ -158,7 +168,7 @@ def write_below(root: Path, parts: Sequence[str], source: BinaryIO,
         os.close(folder)
 
 
-def _write_by_path(root: Path, parts: Sequence[str], source: BinaryIO,
+def _write_by_path(root: Path, parts: Sequence[str], source: BinaryReader,
                    expected: str | None) -> None:
     # Without O_NOFOLLOW and dir_fd (Windows): check every folder, then write by path.
     folder = root
@@ -183,7 +193,7 @@ def _write_by_path(root: Path, parts: Sequence[str], source: BinaryIO,
         raise
 
 
-def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
+def open_regular(path: str | os.PathLike[str]) -> io.FileIO:
     """Open a regular file for reading (links followed): ``IsADirectoryError`` for a
     folder, ``UnsafeContent`` for a FIFO, socket or device (reading would block), never
     a store file this process has open."""
@@ -201,7 +211,7 @@ def _open_step(name: str | Path, flags: int, folder: int | None, path: Path) -> 
         raise
 
 
-def _open_below_by_path(root: Path, parts: Sequence[str], follow_root: bool) -> BinaryIO:
+def _open_below_by_path(root: Path, parts: Sequence[str], follow_root: bool) -> io.FileIO:
     # Without O_NOFOLLOW and dir_fd (Windows): check every step, then open by path.
     path = root
     steps = [root] if not follow_root else []
@@ -215,7 +225,7 @@ def _open_below_by_path(root: Path, parts: Sequence[str], follow_root: bool) -> 
     return _regular(fd, path)
 
 
-def _regular(fd: int, path: Path) -> BinaryIO:
+def _regular(fd: int, path: Path) -> io.FileIO:
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
@@ -253,7 +263,7 @@ class BlobStore:
         except OSError:
             return False
 
-    def open(self, digest: str) -> BinaryIO:
+    def open(self, digest: str) -> io.FileIO:
         """The blob of ``digest``, open for reading, with the checks of ``open_below``:
         no symbolic link from the ``.files`` folder down, a regular file at the end, and
         never a store file this process has open (a hard link planted as a blob)."""
@@ -342,6 +352,7 @@ def _remove_if_empty(folder: Path) -> None:
 
 
 __all__ = [
+    "BinaryReader",
     "BlobStore",
     "COPY_BUFFER",
     "bytes_digest",

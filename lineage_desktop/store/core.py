@@ -5,9 +5,10 @@ import functools
 import inspect
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from lineage_desktop.records import ReadOnlyStore
 from lineage_desktop.store import connection, schema
@@ -115,7 +116,7 @@ class Store(LineageMixin, InteropMixin, WriteMixin, ChecksMixin):
 
     def data_version(self) -> int:
         """Changes whenever another connection commits (cheap; for live refresh)."""
-        return self._conn.execute("PRAGMA data_version").fetchone()[0]
+        return cast(int, self._conn.execute("PRAGMA data_version").fetchone()[0])
 
     def explain_lineage_plan(self, version_id: int, direction: str = "up") -> list[str]:
         """``EXPLAIN QUERY PLAN`` of the traversal (tests check it uses the indexes)."""
@@ -127,8 +128,12 @@ class Store(LineageMixin, InteropMixin, WriteMixin, ChecksMixin):
 
 _NOT_UTF8 = "Could not decode to UTF-8"
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
-def _read_leniently(store: Store, method, args, kwargs):  # type: ignore[no-untyped-def]
+
+def _read_leniently(store: Store, method: Callable[..., _R], args: tuple[Any, ...],
+                    kwargs: dict[str, Any]) -> _R:
     store._conn.text_factory = decode_text
     try:
         return method(store, *args, **kwargs)
@@ -138,11 +143,12 @@ def _read_leniently(store: Store, method, args, kwargs):  # type: ignore[no-unty
         store._conn.text_factory = str
 
 
-def _translating(method):  # type: ignore[no-untyped-def]
+def _translating(
+        method: Callable[Concatenate[Store, _P], _R]) -> Callable[Concatenate[Store, _P], _R]:
     """sqlite3's exceptions stay inside the store: callers see named ``StoreError``s."""
 
     @functools.wraps(method)
-    def wrapper(self: Store, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def wrapper(self: Store, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
         try:
             return method(self, *args, **kwargs)
         except sqlite3.Error as exc:

@@ -103,7 +103,8 @@ class InteropMixin(ReadMixin, WriteMixin):
     def _edges(
         self, sql: str, alias: str, project_id: int | None, run_id: str | None, order: str,
     ) -> list[tuple[str, int, str]]:
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[object] = []
         if project_id is not None:
             clauses.append("r.project_id = ?")
             params.append(project_id)
@@ -112,7 +113,7 @@ class InteropMixin(ReadMixin, WriteMixin):
             params.append(run_id)
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
-        return [tuple(row) for row in self._conn.execute(  # type: ignore[misc]
+        return [tuple(row) for row in self._conn.execute(
             f"{sql} ORDER BY {order}", params)]
 
     def alias_times(self) -> dict[tuple[int, str], str]:

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from enum import StrEnum
+from typing import cast
 
 from lineage_desktop.records import (
     ArtifactCollection,
@@ -175,7 +176,8 @@ class ReadMixin:
     def artifact_versions(
         self, name: str, project_id: int | None = None, as_of: str | None = None
     ) -> list[ArtifactVersion]:
-        where, params = "a.name = ?", [name]
+        where = "a.name = ?"
+        params: list[object] = [name]
         if project_id is not None:
             where += " AND a.project_id = ?"
             params.append(project_id)
@@ -185,7 +187,8 @@ class ReadMixin:
         return versions
 
     def _artifact_projects(self, name: str, project_id: int | None) -> list[int]:
-        sql, params = "SELECT project_id FROM artifacts WHERE name = ?", [name]
+        sql = "SELECT project_id FROM artifacts WHERE name = ?"
+        params: list[object] = [name]
         if project_id is not None:
             sql += " AND project_id = ?"
             params.append(project_id)
@@ -322,11 +325,12 @@ class ReadMixin:
 
     # ----------------------------------------------------------------- runs
     def run_count(self, project_id: int | None = None, as_of: str | None = None) -> int:
-        sql, params = "SELECT COUNT(*) FROM runs WHERE started_at <= ?", [as_of or FAR_FUTURE]
+        sql = "SELECT COUNT(*) FROM runs WHERE started_at <= ?"
+        params: list[object] = [as_of or FAR_FUTURE]
         if project_id is not None:
             sql += " AND project_id = ?"
             params.append(project_id)
-        return self._conn.execute(sql, params).fetchone()[0]
+        return cast(int, self._conn.execute(sql, params).fetchone()[0])
 
     def runs_by_ids(self, ids: Iterable[str]) -> list[Run]:
         return self._with_crashes([run_from_row(row) for row in self._conn.execute(
@@ -368,8 +372,8 @@ class ReadMixin:
         """Runs in ``order`` (a ``RunOrder`` or its name, such as ``"started_asc"``);
         ``limit``/``offset`` page through them without reading the pages before."""
         order_by = run_order_sql(order)
-        sql, params = f"SELECT {RUN_COLUMNS} FROM {RUN_FROM} WHERE r.started_at <= ?", [
-            as_of or FAR_FUTURE]
+        sql = f"SELECT {RUN_COLUMNS} FROM {RUN_FROM} WHERE r.started_at <= ?"
+        params: list[object] = [as_of or FAR_FUTURE]
         for column, value in (("r.project_id", project_id), ("r.job_type", job_type),
                               ("r.state", state)):
             if value is not None:

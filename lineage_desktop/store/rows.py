@@ -78,7 +78,7 @@ class Cells:
 
     def optional_integer(self, column: str, value: object) -> int | None:
         if value is None or (type(value) is int):
-            return value  # type: ignore[return-value]
+            return value
         if isinstance(value, float) and math.isfinite(value) and value.is_integer():
             return int(value)
         if isinstance(value, str) and len(value) < 40 and _WHOLE.fullmatch(value):

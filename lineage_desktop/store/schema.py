@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import cast
 
 from lineage_desktop.records import NotALineageStore, SchemaTooNew
 
@@ -189,7 +190,7 @@ def table_names(conn: sqlite3.Connection) -> list[str]:
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
-    return conn.execute("PRAGMA user_version").fetchone()[0]
+    return cast(int, conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 def has_outputs(conn: sqlite3.Connection) -> bool:

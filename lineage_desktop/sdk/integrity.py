@@ -21,12 +21,12 @@ Findings: ``changed``, ``missing``, ``extra``, ``unsafe``, ``unreadable``.
 """
 from __future__ import annotations
 
+import io
 import os
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from lineage_desktop.records import (
     ArtifactVersion,
@@ -78,7 +78,7 @@ def entry_location(store: Store, label: str, entry: ManifestEntry) -> Path | Non
         raise UnsafeEntry(label, entry.path, str(exc)) from None
 
 
-def open_entry(store: Store, label: str, entry: ManifestEntry) -> BinaryIO | None:
+def open_entry(store: Store, label: str, entry: ManifestEntry) -> io.FileIO | None:
     """The content of an entry, open for reading; None for a remote reference.
 
     Raises ``UnsafeEntry`` (refused, nothing read), ``FileNotFoundError`` (missing) or
@@ -90,7 +90,7 @@ def open_entry(store: Store, label: str, entry: ManifestEntry) -> BinaryIO | Non
     return _open(store, label, entry, location)
 
 
-def _open(store: Store, label: str, entry: ManifestEntry, location: Path) -> BinaryIO:
+def _open(store: Store, label: str, entry: ManifestEntry, location: Path) -> io.FileIO:
     try:
         if entry.ref is None:
             return store.blobs.open(entry.digest)

@@ -151,14 +151,7 @@ def write_below(root: Path, parts: Sequence[str], source: BinaryReader,
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
                      | _BINARY, 0o666, dir_fd=folder)
         try:
-            try:
-                actual, _ = copy_hashed(source, fd)
-            finally:
-                os.close(fd)
-            if expected is not None and actual != expected:
-                raise DigestMismatch(
-                    f"the content read for {path / parts[-1]} does not match its recorded "
-                    "digest; it was not written")
+            _copy_checked(source, fd, expected, path / parts[-1])
             os.replace(temporary, parts[-1], src_dir_fd=folder, dst_dir_fd=folder)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
@@ -166,6 +159,19 @@ def write_below(root: Path, parts: Sequence[str], source: BinaryReader,
             raise
     finally:
         os.close(folder)
+
+
+def _copy_checked(source: BinaryReader, fd: int, expected: str | None, shown: Path) -> None:
+    """Copy ``source`` into ``fd`` (closing it), hashing as it goes; ``DigestMismatch``
+    unless the content's sha256 is ``expected`` (when given)."""
+    try:
+        actual, _ = copy_hashed(source, fd)
+    finally:
+        os.close(fd)
+    if expected is not None and actual != expected:
+        raise DigestMismatch(
+            f"the content read for {shown} does not match its recorded digest; it was not "
+            "written")
 
 
 def _write_by_path(root: Path, parts: Sequence[str], source: BinaryReader,
@@ -180,13 +186,7 @@ def _write_by_path(root: Path, parts: Sequence[str], source: BinaryReader,
     temporary = folder / f".lineage-tmp-{uuid.uuid4().hex}"
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o666)
     try:
-        try:
-            actual, _ = copy_hashed(source, fd)
-        finally:
-            os.close(fd)
-        if expected is not None and actual != expected:
-            raise DigestMismatch(f"the content read for {folder / parts[-1]} does not match "
-                                 "its recorded digest; it was not written")
+        _copy_checked(source, fd, expected, folder / parts[-1])
         os.replace(temporary, folder / parts[-1])
     except BaseException:
         temporary.unlink(missing_ok=True)

@@ -12,7 +12,7 @@ import argparse
 import math
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from lineage_desktop.records import (
@@ -128,39 +128,47 @@ def _label_problem(value: object, limit: int) -> str | None:
     return None
 
 
+def _labels(values: object, error: type[Exception], what: str, label: str,
+            rule: Callable[[str], str | None]) -> list[str]:
+    """Aliases or tags: each must pass ``_label_problem`` and ``rule`` (which says what is
+    wrong with a string, or None); duplicates dropped, order kept."""
+    checked: list[str] = []
+    for value in _as_list(values, error, what):
+        problem = _label_problem(value, MAX_NAME)
+        if problem is None and isinstance(value, str):
+            problem = rule(value)
+        if problem is not None:
+            raise error(f"invalid {label} {_shown(value)}: {problem}")
+        assert isinstance(value, str)
+        if value not in checked:
+            checked.append(value)
+    return checked
+
+
+def _alias_rule(alias: str) -> str | None:
+    if "/" in alias or ":" in alias:
+        return "aliases cannot contain '/' or ':'"
+    if _VERSION_ALIAS.fullmatch(alias):
+        return "'v<number>' names a version, not an alias"
+    return None
+
+
+def _tag_rule(tag: str) -> str | None:
+    if not _ARTIFACT_TAG.fullmatch(tag):
+        return "use letters, digits, '-' and '_', words separated by spaces"
+    return None
+
+
 def validate_aliases(aliases: object) -> list[str]:
     """Aliases (a string is one alias): 1-128 characters, no ``/`` or ``:``, no control
     characters, not ``v<number>`` (that names a version). Duplicates dropped."""
-    checked: list[str] = []
-    for alias in _as_list(aliases, InvalidAlias, "aliases"):
-        problem = _label_problem(alias, MAX_NAME)
-        if problem is None and isinstance(alias, str):
-            if "/" in alias or ":" in alias:
-                problem = "aliases cannot contain '/' or ':'"
-            elif _VERSION_ALIAS.fullmatch(alias):
-                problem = "'v<number>' names a version, not an alias"
-        if problem is not None:
-            raise InvalidAlias(f"invalid alias {_shown(alias)}: {problem}")
-        assert isinstance(alias, str)
-        if alias not in checked:
-            checked.append(alias)
-    return checked
+    return _labels(aliases, InvalidAlias, "aliases", "alias", _alias_rule)
 
 
 def validate_tags(tags: object) -> list[str]:
     """Artifact tags (a string is one tag), W&B's rule: letters, digits, ``-`` and ``_``,
     words separated by spaces. Duplicates dropped, order kept."""
-    checked: list[str] = []
-    for tag in _as_list(tags, InvalidTag, "tags"):
-        problem = _label_problem(tag, MAX_NAME)
-        if problem is None and isinstance(tag, str) and not _ARTIFACT_TAG.fullmatch(tag):
-            problem = "use letters, digits, '-' and '_', words separated by spaces"
-        if problem is not None:
-            raise InvalidTag(f"invalid artifact tag {_shown(tag)}: {problem}")
-        assert isinstance(tag, str)
-        if tag not in checked:
-            checked.append(tag)
-    return checked
+    return _labels(tags, InvalidTag, "tags", "artifact tag", _tag_rule)
 
 
 def validate_entry_name(name: object) -> str:

@@ -22,7 +22,6 @@ from lineage_desktop.cli.formatting import (
     non_negative,
     one_line_errors,
     open_api,
-    resolve_node,
 )
 from lineage_desktop.cli.progress import Progress
 from lineage_desktop.graph import DEFAULT_THRESHOLD, LineageModel
@@ -84,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     if target is None and FORMATS[fmt].image:
         raise UsageError(f"{fmt.upper()} cannot be written to stdout; give -o FILE")
     with open_api(args.store, args.as_of) as api:
-        node = resolve_node(api, args.ref)
+        node = api.node(args.ref)
         focus = node.record.key  # run:<id> or artifact:<name>:v<n>
         raw = api.lineage(focus, args.upstream, args.downstream)
     progress = Progress("export", 3)

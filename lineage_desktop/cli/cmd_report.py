@@ -18,7 +18,6 @@ from lineage_desktop.cli.formatting import (
     add_depths,
     one_line_errors,
     open_api,
-    resolve_node,
 )
 from lineage_desktop.cli.progress import Progress
 from lineage_desktop.graph import DEFAULT_THRESHOLD, LineageModel
@@ -58,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     target = check_output(Path(args.output))
     with open_api(args.store, args.as_of) as api:
-        focus = resolve_node(api, args.ref).record.key
+        focus = api.node(args.ref).record.key
         raw = api.lineage(focus, args.upstream, args.downstream)
         integrity = None if args.no_verify else _verify(api.store, raw)
         as_of = api.as_of

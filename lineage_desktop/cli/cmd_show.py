@@ -14,7 +14,6 @@ from lineage_desktop.cli.formatting import (
     one_line_errors,
     open_api,
     plain,
-    resolve_node,
     run_brief,
     run_json,
     table,
@@ -59,7 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     with open_api(args.store, args.as_of) as api:
-        node = resolve_node(api, args.ref)
+        node = api.node(args.ref)
         data = run_json(node) if isinstance(node, ApiRun) else artifact_data(api, node)
     if args.json:
         dump_json(data)

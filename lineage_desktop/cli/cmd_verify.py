@@ -31,7 +31,6 @@ from lineage_desktop.cli.formatting import (
     one_line_errors,
     open_api,
     plain,
-    resolve_node,
     table,
 )
 from lineage_desktop.cli.progress import Progress
@@ -130,7 +129,7 @@ def taint_lines(tainted: set[str]) -> list[str]:
 def versions_to_check(api: Api, ref: str | None) -> Iterator[ArtifactVersion]:
     """The version ``ref`` names, the versions a run used and logged, or every version."""
     if ref is not None:
-        node = resolve_node(api, ref)
+        node = api.node(ref)
         if isinstance(node, ApiRun):
             seen = set()
             for artifact in node.used_artifacts() + node.logged_artifacts():

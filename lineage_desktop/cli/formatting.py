@@ -81,11 +81,6 @@ def open_api(store: str, as_of: str | None = None) -> Api:
 # ---------------------------------------------------------------------------- references
 
 
-def resolve_node(api: Api, ref: str) -> Artifact | ApiRun:
-    """An artifact version or a run named by ``ref`` (see ``Api.node``)."""
-    return api.node(ref)
-
-
 def collection_versions(api: Api, collection: ArtifactCollection) -> list[ArtifactVersion]:
     """Every version of a collection (as of the Api's time), oldest first. Read by the
     project's record, never through an ``entity/project/name`` string: a project name
@@ -253,7 +248,6 @@ __all__ = [
     "one_line_errors",
     "open_api",
     "plain",
-    "resolve_node",
     "run_brief",
     "run_json",
     "table",

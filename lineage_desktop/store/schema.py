@@ -142,7 +142,13 @@ INSERT INTO outputs (run_id, version_id, logged_at)
     SELECT run_id, id, created_at FROM versions WHERE run_id IS NOT NULL
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+# Indexes for per-call costs that do not grow with the store: a collection's versions in
+# time order (imports number versions by event time, "as of" reads).
+_V5 = """
+CREATE INDEX IF NOT EXISTS versions_created ON versions (artifact_id, created_at)
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 LATEST = len(MIGRATIONS)
 OUTPUTS_SINCE = 4  # the first schema with the ``outputs`` table
 EXPECTED_TABLES = frozenset(

@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 import lineage_desktop as ld
-from lineage_desktop.store import RunOrder, Store
+from lineage_desktop.store import RunOrder, Store, schema
 
 
 def build(store_path):
@@ -153,5 +153,5 @@ def test_older_schema_is_read_as_is_and_upgraded_by_a_writer(tmp_path):
     conn.close()
     assert ld.Api(store=path).run(run.id).state == "finished"
     store = Store.open(path)
-    assert store.schema_version == 4
+    assert store.schema_version == schema.LATEST
     store.close()

@@ -214,7 +214,7 @@ def test_schema3_store_opened_read_only_still_reads(tmp_path):
 def test_schema3_store_is_migrated_and_outputs_back_filled(tmp_path):
     path = schema3_store(tmp_path / "old.db")
     with Store.open(path) as store:
-        assert store.schema_version == schema.LATEST == 4
+        assert store.schema_version == schema.LATEST == 5
         rows = store._conn.execute(
             "SELECT run_id, version_id, logged_at FROM outputs ORDER BY version_id").fetchall()
         assert rows == [("ingest01", 1, T0), ("prep0001", 2, T1)]
@@ -247,7 +247,7 @@ def test_migration_keeps_a_producer_that_was_deleted(tmp_path):
     conn.close()
     Store.open(path).close()
     with ld.Api(store=path) as api:
-        assert api.store.schema_version == 4
+        assert api.store.schema_version == schema.LATEST
         graph = api.lineage("clean:v0")
         assert graph.nodes["run:prep0001"]["missing"] is True
         assert ("run:prep0001", "artifact:clean:v0") in graph.edges

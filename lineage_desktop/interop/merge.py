@@ -12,22 +12,40 @@ types, an alias on different versions) are reported; the target keeps its own re
 except that a run the target saw running is completed, and an alias follows whichever
 store set it last. The merge is one transaction: a failure leaves the
 target as it was.
+
+Each phase reads every source in bulk (one query per table), decides in memory what the
+target lacks (keeping the target's state as it changes, so that a later source sees what
+an earlier one added) and writes it with one statement per table: the cost grows with
+the sources, not as their product.
 """
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lineage_desktop.interop.report import ImportReport
-from lineage_desktop.interop.writer import LineageWriter
-from lineage_desktop.records import ArtifactVersion, Run
+from lineage_desktop.interop.writer import FINAL_STATES, LineageWriter
+from lineage_desktop.records import ArtifactVersion, ManifestEntry, Run
 from lineage_desktop.records.validation import UnsafeEntry
 from lineage_desktop.sdk.integrity import entry_location
 from lineage_desktop.store import RunOrder, Store
+from lineage_desktop.store.interop import NewVersion
 
 _COMPARED = ("name", "job_type", "group", "author", "host", "state", "started_at",
              "finished_at", "config", "notes", "tags", "exit_code")
+
+
+@dataclass
+class _Added:
+    """A version the target lacks, planned before it is written."""
+
+    number: int  # its source
+    version: ArtifactVersion
+    new: NewVersion
+    tags: set[str]
+    label: str
 
 
 class _Merge:
@@ -40,11 +58,11 @@ class _Merge:
         self.projects: dict[tuple[str, str], int] = {}
         # (source number, source version id) -> target version id
         self.version_map: dict[tuple[int, int], int] = {}
-        self.source: Store = sources[0][1] if sources else target
+        self.versions: list[list[ArtifactVersion]] = [[] for _ in sources]
+        self.runs: dict[str, Run] = {}  # the target's record of every source run
         self.label = ""
-
-    def _use(self, number: int) -> None:
-        self.label, self.source = self.sources[number]
+        # versions of the sources found among those this merge adds: (source, id, plan)
+        self._unwritten: list[tuple[int, int, _Added]] = []
 
     def _project(self, entity: str, name: str) -> int:
         if (entity, name) not in self.projects:
@@ -53,20 +71,27 @@ class _Merge:
 
     # ------------------------------------------------------------------ runs
     def merge_runs(self) -> None:
-        for number in range(len(self.sources)):
-            self._use(number)
-            self._merge_runs()
-
-    def _merge_runs(self) -> None:
-        for run in self.source.runs(order=RunOrder.STARTED_ASC):
+        every = [(number, self.sources[number][0], run) for number in range(len(self.sources))
+                 for run in self.sources[number][1].runs(order=RunOrder.STARTED_ASC)]
+        self.runs = {run.id: run for run in self.target.runs_by_ids(
+            dict.fromkeys(run.id for _, _, run in every))}
+        added: dict[str, tuple[int, Run]] = {}
+        self._updates: list[tuple[str, dict[str, object]]] = []
+        self._added_runs = added
+        for _, label, run in every:
             self.report.read += 1
+            self.label = label
             project_id = self._project(run.entity, run.project)
-            existing = self.writer.existing_run(run.id)
+            existing = self.runs.get(run.id)
             if existing is None:
-                self.target.insert_run(project_id, run, record_process=False)
+                added[run.id] = (project_id, run)
+                self.runs[run.id] = run
                 self.report.count("runs added")
                 continue
             self._compare_runs(existing, run)
+        self.target.insert_runs(added.values())
+        for run_id, fields in self._updates:
+            self.target.update_run(run_id, **fields)
 
     def _compare_runs(self, mine: Run, theirs: Run) -> None:
         if (mine.entity, mine.project) != (theirs.entity, theirs.project):
@@ -75,7 +100,7 @@ class _Merge:
                 f"{theirs.entity}/{theirs.project} in {self.label}; kept the target's")
             return
         if mine.state == "running" and theirs.state != "running":
-            self.writer.put_run(0, theirs)
+            self._complete(mine, theirs)
             self.report.count("runs completed")
             return
         differs = [f for f in _COMPARED if getattr(mine, f) != getattr(theirs, f)]
@@ -86,78 +111,129 @@ class _Merge:
         else:
             self.report.count("runs already there")
 
+    def _complete(self, mine: Run, theirs: Run) -> None:
+        """What ``LineageWriter.put_run`` does to a run the target saw running."""
+        if theirs.state not in FINAL_STATES:
+            return
+        fields: dict[str, object] = {
+            "state": theirs.state, "finished_at": theirs.finished_at,
+            "exit_code": theirs.exit_code, "config": theirs.config,
+            "notes": theirs.notes or mine.notes}
+        done = replace(mine, **fields)  # type: ignore[arg-type]
+        self.runs[mine.id] = done
+        if mine.id in self._added_runs:  # added by an earlier source: written completed
+            self._added_runs[mine.id] = (self._added_runs[mine.id][0], done)
+        else:
+            self._updates.append((mine.id, fields))
+
     # ------------------------------------------------------------------ versions
     def merge_versions(self) -> None:
+        for number, (_, source) in enumerate(self.sources):
+            self.versions[number] = source.all_versions()
         every = sorted(
             ((version.created_at or "", number, version.index, version)
-             for number, (_, source) in enumerate(self.sources)
-             for version in source.all_versions()), key=lambda item: item[:3])
+             for number, versions in enumerate(self.versions) for version in versions),
+            key=lambda item: item[:3])
+        keys = [(self._project(v.entity, v.project), v.name) for *_, v in every]
+        self.types = {key: kind for key, (kind, _) in self.target.artifact_heads(keys).items()}
+        self.found = self.target.versions_with_digests(
+            (*key, v.digest) for key, (*_, v) in zip(keys, every, strict=True))
+        self.planned: dict[tuple[int, str, str], _Added] = {}
+        self.new_tags: dict[int, set[str]] = {}
+        self.producers = self._producers_in_target(v for *_, v in every)
         missing: dict[int, int] = {}
-        for _, number, _, version in every:
-            self._use(number)
-            if not self._merge_version(number, version):
+        manifests = [source.all_manifests() for _, source in self.sources]
+        for (_, number, _, version), key in zip(every, keys, strict=True):
+            self.label = self.sources[number][0]
+            if not self._merge_version(number, version, key, manifests[number]):
                 missing[number] = missing.get(number, 0) + 1
+        self._write_versions()
         for number, count in sorted(missing.items()):
             self.report.notes.append(
                 f"{count} versions of {self.sources[number][0]} lack file contents in its "
                 "blob folder; they were merged without them")
 
-    def _merge_version(self, number: int, version: ArtifactVersion) -> bool:
-        """Merge one version; False when some of its file contents were missing."""
-        complete = True
+    def _producers_in_target(self, versions: Iterable[ArtifactVersion]) -> set[str]:
+        """Runs named as producers that the target has (the runs of the sources are all
+        there after ``merge_runs``; a dangling producer may still be a target's run)."""
+        named = {v.run_id for v in versions if v.run_id is not None}
+        unknown = named - self.runs.keys()
+        return (named & self.runs.keys()) | self.target.existing_run_ids(unknown)
+
+    def _merge_version(self, number: int, version: ArtifactVersion, key: tuple[int, str],
+                       manifests: dict[int, list[ManifestEntry]]) -> bool:
+        """Plan one version; False when some of its file contents were missing."""
         self.report.read += 1
-        project_id = self._project(version.entity, version.project)
-        kind = self.target.artifact_type_of(project_id, version.name)
+        kind = self.types.get(key)
         if kind is not None and kind != version.type:
             self.report.conflicts.append(
                 f"{version.name}:{version.version} of {self.label} has type "
                 f"{version.type!r} but the target's {version.name} is {kind!r}; skipped")
             return True
-        found = self.writer.find_version(project_id, version.name, version.digest)
+        identity = (*key, version.digest)
+        found = self.found.get(identity)
+        planned = self.planned.get(identity)
+        # Producers are not compared: ``merge_outputs`` copies every output edge.
         if found is not None:
-            self._compare_versions(found, version)
-            self.version_map[(number, version.id)] = found.id
+            self.new_tags.setdefault(found[0], set()).update(set(version.tags) - set(found[1]))
+            self.version_map[(number, version.id)] = found[0]
+        elif planned is not None:  # added by this merge: its id is known once written
+            planned.tags.update(version.tags)
+            self._unwritten.append((number, version.id, planned))
+        if found is not None or planned is not None:
             self.report.count("versions already there")
             return True
-        entries = self.source.manifest(version.id)
+        return self._plan_new(number, version, key, manifests.get(version.id, []))
+
+    def _plan_new(self, number: int, version: ArtifactVersion, key: tuple[int, str],
+                  entries: list[ManifestEntry]) -> bool:
+        complete = True
+        source = self.sources[number][1]
         files = []
         label = f"{version.name}:{version.version}"
         for entry in entries:
             try:  # a source store is untrusted input: its rows are checked like any reader's
-                location = entry_location(self.source, label, entry)
+                location = entry_location(source, label, entry)
             except UnsafeEntry as refused:
                 self.report.skip(self.label, None, f"{refused}; the version was not merged")
                 return True
             if entry.ref is None:
-                if self.source.blobs.has(entry.digest):
+                if source.blobs.has(entry.digest):
                     files.append((entry.digest, str(location)))
                 else:
                     complete = False
         run_id = version.run_id
-        if run_id is not None and not self.writer.has_run(run_id):
+        if run_id is not None and run_id not in self.producers:
             self.report.conflicts.append(
                 f"{version.name}:{version.version} of {self.label} names run {run_id}, "
                 "which is in neither store; merged without its producer")
             run_id = None
-        version_id, _ = self.writer.put_version(
-            project_id, version.name, version.type, entries, created_at=version.created_at
-            or "", run_id=run_id, digest=version.digest, description=version.description,
-            metadata=version.metadata, tags=version.tags, aliases=(), files=files)
-        self.version_map[(number, version.id)] = version_id
+        new = NewVersion(
+            key[0], version.name, version.type, version.digest, entries,
+            version.created_at or "", version.description, version.metadata, (), run_id,
+            files=files)
+        planned = _Added(number, version, new, set(version.tags), self.label)
+        self.planned[(*key, version.digest)] = planned
+        self.types.setdefault(key, version.type)
+        self._unwritten.append((number, version.id, planned))
         self.report.count("versions added")
-        merged = self.target.version_by_id(version_id)
-        if merged.index != version.index:
-            self.report.count("versions renumbered")
-            self.report.notes.append(
-                f"{version.name}:{version.version} of {self.label} is "
-                f"{version.name}:{merged.version} in the target")
         return complete
 
-    def _compare_versions(self, mine: ArtifactVersion, theirs: ArtifactVersion) -> None:
-        # Producers are not compared: ``merge_outputs`` copies every output edge.
-        new_tags = set(theirs.tags) - set(mine.tags)
-        if new_tags:
-            self.target.add_version_tags(mine.id, sorted(new_tags))
+    def _write_versions(self) -> None:
+        added = list(self.planned.values())
+        placed = self.target.append_versions(
+            [replace(a.new, tags=sorted(a.tags)) for a in added])
+        ids = {id(a): version_id for a, (version_id, _) in zip(added, placed, strict=True)}
+        for number, source_id, planned in self._unwritten:
+            self.version_map[(number, source_id)] = ids[id(planned)]
+        for a, (_, index) in zip(added, placed, strict=True):
+            if index != a.version.index:
+                self.report.count("versions renumbered")
+                self.report.notes.append(
+                    f"{a.version.name}:{a.version.version} of {a.label} is "
+                    f"{a.version.name}:v{index} in the target")
+        self.target.add_tags((version_id, tag) for version_id, tags in self.new_tags.items()
+                             for tag in sorted(tags))
 
     # ------------------------------------------------------------------ edges, aliases
     def merge_outputs(self) -> None:
@@ -167,35 +243,33 @@ class _Merge:
             ((logged_at, number, run_id, version_id)
              for number, (_, source) in enumerate(self.sources)
              for run_id, version_id, logged_at in source.all_outputs()))
+        edges = []
         for logged_at, number, run_id, version_id in every:
             target_version = self.version_map.get((number, version_id))
-            if target_version is not None and self.writer.output(run_id, target_version,
-                                                                 logged_at):
-                self.report.count("outputs added")
+            if target_version is not None and run_id in self.runs:
+                edges.append((run_id, target_version, logged_at))
+        self.report.count("outputs added", self.target.add_outputs(edges))
 
     def merge_usages(self) -> None:
-        for number in range(len(self.sources)):
-            self._use(number)
-            self._merge_usages(number)
-
-    def _merge_usages(self, number: int) -> None:
-        for run_id, version_id, used_at in self.source.all_usages():
-            target_version = self.version_map.get((number, version_id))
-            if target_version is None or not self.writer.has_run(run_id):
-                continue
-            if self.writer.use(run_id, target_version, used_at):
-                self.report.count("usages added")
+        usages = []
+        for number, (_, source) in enumerate(self.sources):
+            for run_id, version_id, used_at in source.all_usages():
+                target_version = self.version_map.get((number, version_id))
+                if target_version is not None and run_id in self.runs:
+                    usages.append((run_id, target_version, used_at))
+        self.report.count("usages added", self.target.add_usages(usages))
 
     def merge_aliases(self) -> None:
         for number in range(len(self.sources)):
-            self._use(number)
+            self.label = self.sources[number][0]
             self._merge_aliases(number)
 
     def _merge_aliases(self, number: int) -> None:
-        times = self.source.alias_times()
-        for version in self.source.all_versions():
+        source = self.sources[number][1]
+        times = source.alias_times()
+        for version in self.versions[number]:
             target_version = self.version_map.get((number, version.id))
-            if target_version is None:
+            if target_version is None or not version.aliases:
                 continue
             project_id = self._project(version.entity, version.project)
             for alias in version.aliases:
@@ -233,7 +307,7 @@ def merge_stores(target: Store, sources: Sequence[str | os.PathLike[str]]) -> Im
         for path in sources:
             if Path(path).resolve() == Path(target.path).resolve():
                 raise ValueError(f"{path} is the target store itself")
-            opened.append((str(path), Store.open(path, readonly=True)))
+            opened.append((str(path), Store.open(Path(path), readonly=True)))
         _Merge(target, opened, report).run()
     finally:
         for _, source in opened:

@@ -22,9 +22,21 @@ NOUNS = (
     "sunset", "thunder", "tree", "violet", "water", "wave", "wind", "wood",
 )
 
+_ADJECTIVE_SET, _NOUN_SET = frozenset(ADJECTIVES), frozenset(NOUNS)
+
 
 def new_run_id() -> str:
     return "".join(secrets.choice(_ALPHABET) for _ in range(8))
+
+
+def friendly_number(name: str | None) -> int | None:
+    """The number of a name ``friendly_name`` made (``brisk-river-12``: 12), else None."""
+    adjective, _, rest = (name or "").partition("-")
+    noun, _, number = rest.partition("-")
+    if adjective in _ADJECTIVE_SET and noun in _NOUN_SET and number.isdigit() \
+            and number.isascii():
+        return int(number)
+    return None
 
 
 def friendly_name(number: int, seed: int | None = None) -> str:

@@ -24,7 +24,7 @@ from lineage_desktop.records import (
 )
 from lineage_desktop.sdk import hooks, stores
 from lineage_desktop.sdk.artifact import Artifact
-from lineage_desktop.sdk.names import friendly_name, new_run_id
+from lineage_desktop.sdk.names import friendly_name, friendly_number, new_run_id
 from lineage_desktop.sdk.refs import parse_artifact_ref
 from lineage_desktop.sdk.sources import local_path
 from lineage_desktop.sdk.validation import (
@@ -132,6 +132,14 @@ class Run:
         hooks.notify("run_started", self)
 
     def _run_number(self) -> int:
+        """The run's number in its project: one more than the runs before it. Counting
+        them grows with the store, so the last recorded run's number is read instead
+        when it has one (a name this function made); it is that count, since every run
+        named here got the count before it. Otherwise (a run named by the user, an
+        import) count."""
+        last = friendly_number(self._store.last_run_name(self._project_id))
+        if last is not None:
+            return last + 1
         return self._store.run_count(self._project_id) + 1
 
     def __repr__(self) -> str:

@@ -45,6 +45,13 @@ from lineage_desktop.store.schema import has_outputs, schema_version
 
 FAR_FUTURE = "9999-12-31T23:59:59.999999Z"
 _VERSION_RE = re.compile(r"^v(\d+)$")
+# Versions come back in ``a.name, v.idx`` order. A listing (a collection's versions) reads
+# them in that order from ``UNIQUE (artifact_id, idx)``. A lookup by id, digest, run or
+# alias must not: given that index order SQLite walks every version of the collection
+# rather than sort the few rows found (``+`` makes the terms expressions no index gives).
+_LISTING_ORDER = "a.name, v.idx"
+_POINT_ORDER = "+a.name, +v.idx"
+_RESOLVE_SELECT = "SELECT v.idx, v.id FROM artifacts a"
 # A store before schema 4 knows one producer per version, ``versions.run_id``; read with
 # the columns of the ``outputs`` table, it serves every query written for that table.
 _OUTPUTS_BEFORE_4 = ("(SELECT run_id, id AS version_id, created_at AS logged_at "
@@ -143,7 +150,7 @@ class ReadMixin:
 
     def _versions_where(
         self, where: str, params: Sequence[object], as_of: str | None = None,
-        order: str = "a.name, v.idx",
+        order: str = _POINT_ORDER,
     ) -> list[ArtifactVersion]:
         sql = f"SELECT {VERSION_COLUMNS} FROM {VERSION_FROM} WHERE ({where})"
         if as_of is not None:
@@ -181,7 +188,7 @@ class ReadMixin:
         if project_id is not None:
             where += " AND a.project_id = ?"
             params.append(project_id)
-        versions = self._versions_where(where, params, as_of)
+        versions = self._versions_where(where, params, as_of, order=_LISTING_ORDER)
         if not versions and not self._artifact_projects(name, project_id):
             raise self._unknown_artifact(name, project_id)
         return versions
@@ -221,28 +228,15 @@ class ReadMixin:
         projects = self._artifact_projects(name, project_id)
         if not projects:
             raise self._unknown_artifact(name, project_id)
-        match = _VERSION_RE.match(selector)
-        if match:
-            where, params = "a.name = ? AND v.idx = ?", [name, int(match.group(1))]
-        elif as_of is None:
-            where = ("a.name = ? AND v.id IN (SELECT al.version_id FROM aliases al "
-                     "WHERE al.artifact_id = a.id AND al.alias = ?)")
-            params = [name, selector]
-        else:
-            where = ("a.name = ? AND v.id = (SELECT h.version_id FROM alias_history h "
-                     "WHERE h.artifact_id = a.id AND h.alias = ? AND h.set_at <= ? "
-                     "ORDER BY h.id DESC LIMIT 1)")
-            params = [name, selector, as_of]
-        if project_id is not None:
-            where += " AND a.project_id = ?"
-            params.append(project_id)
-        found = self._versions_where(where, params, as_of)
+        version_id = self._resolved_id(name, selector, project_id, as_of)
+        found = [] if version_id is None else self._versions_where("v.id = ?", [version_id],
+                                                                   as_of)
         if found:
             return found[0]
         known = self._versions_where("a.name = ?" + (" AND a.project_id = ?" if project_id
                                      is not None else ""),
                                      [name] + ([project_id] if project_id is not None else []),
-                                     as_of)
+                                     as_of, order=_LISTING_ORDER)
         choices = sorted({v.version for v in known} | {a for v in known for a in v.aliases})
         close = difflib.get_close_matches(selector, choices, n=5, cutoff=0.3) or choices[:5]
         when = f" as of {as_of}" if as_of else ""
@@ -250,6 +244,43 @@ class ReadMixin:
             f"artifact {name!r} has no version or alias {selector!r}{when}; "
             f"closest: {', '.join(close) if close else 'none'}",
             asked=f"{name}:{selector}", suggestions=close)
+
+    def _resolved_id(
+        self, name: str, selector: str, project_id: int | None, as_of: str | None,
+    ) -> int | None:
+        """The id ``resolve_version`` returns, looked up through the indexes: the artifact
+        by name, then one row per collection (``UNIQUE (artifact_id, idx)``, the alias's
+        primary key, or its history), never a walk over the collection's versions. Of
+        several collections of that name (no project given), the lowest index wins, as
+        the ``a.name, v.idx`` order of the reads had it."""
+        sql, params = self._resolved_id_sql(selector, as_of)
+        params = [*params, name]
+        if project_id is not None:
+            sql += " AND a.project_id = ?"
+            params.append(project_id)
+        if as_of is not None:
+            sql += " AND v.created_at <= ?"
+            params.append(as_of)
+        rows = self._conn.execute(sql, params).fetchall()
+        return min(rows, key=lambda row: row[0])[1] if rows else None
+
+    @staticmethod
+    def _resolved_id_sql(selector: str, as_of: str | None) -> tuple[str, list[object]]:
+        match = _VERSION_RE.match(selector)
+        if match:
+            return (f"{_RESOLVE_SELECT} JOIN versions v ON v.artifact_id = a.id AND v.idx = ? "
+                    "WHERE a.name = ?", [int(match.group(1))])
+        if as_of is None:
+            return (f"{_RESOLVE_SELECT} JOIN aliases al ON al.artifact_id = a.id "
+                    "AND al.alias = ? JOIN versions v ON v.id = al.version_id "
+                    "AND v.artifact_id = a.id WHERE a.name = ?",
+                    [selector])
+        # As of a moment: the alias's last move at or before it (its highest history id).
+        return (f"{_RESOLVE_SELECT} JOIN versions v ON v.id = (SELECT h.version_id "
+                "FROM alias_history h WHERE h.artifact_id = a.id AND h.alias = ? "
+                "AND h.set_at <= ? ORDER BY h.id DESC LIMIT 1) AND v.artifact_id = a.id "
+                "WHERE a.name = ?",
+                [selector, as_of])
 
     def all_version_ids(self) -> list[int]:
         return [row[0] for row in self._conn.execute("SELECT id FROM versions ORDER BY id")]
@@ -331,6 +362,14 @@ class ReadMixin:
             sql += " AND project_id = ?"
             params.append(project_id)
         return cast(int, self._conn.execute(sql, params).fetchone()[0])
+
+    def last_run_name(self, project_id: int) -> str | None:
+        """The name of the project's most recently recorded run (the highest rowid, one
+        step down the ``runs_project`` index), or None if it has no runs."""
+        row = self._conn.execute(
+            "SELECT name FROM runs WHERE project_id = ? ORDER BY rowid DESC LIMIT 1",
+            (project_id,)).fetchone()
+        return None if row is None else as_text(row[0])
 
     def runs_by_ids(self, ids: Iterable[str]) -> list[Run]:
         return self._with_crashes([run_from_row(row) for row in self._conn.execute(

@@ -143,9 +143,16 @@ INSERT INTO outputs (run_id, version_id, logged_at)
 """
 
 # Indexes for per-call costs that do not grow with the store: a collection's versions in
-# time order (imports number versions by event time, "as of" reads).
+# time order (imports number versions by event time, "as of" reads); collections by name
+# across projects (references without a project); a project's most recently recorded run
+# (``runs_project``: the rowid follows project_id, so ``ORDER BY rowid DESC LIMIT 1`` is
+# one step; it numbers new runs); every project's runs in start order (``Api.runs`` pages
+# without a project read the page, not the table).
 _V5 = """
-CREATE INDEX IF NOT EXISTS versions_created ON versions (artifact_id, created_at)
+CREATE INDEX IF NOT EXISTS versions_created ON versions (artifact_id, created_at);
+CREATE INDEX IF NOT EXISTS artifacts_name ON artifacts (name);
+CREATE INDEX IF NOT EXISTS runs_project ON runs (project_id);
+CREATE INDEX IF NOT EXISTS runs_started ON runs (started_at)
 """
 
 MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)

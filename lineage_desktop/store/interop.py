@@ -331,12 +331,14 @@ class InteropMixin(ReadMixin, WriteMixin):
 
     def move_aliases(self, moves: Iterable[tuple[int, str, str]]) -> None:
         """``(version id, alias, set at)`` moves, in order, as ``set_alias_at`` each."""
+        moves = list(moves)
         with self.transaction() as conn:
-            rows = [(artifact_id, alias, version_id, set_at)
-                    for version_id, alias, set_at in moves
-                    for (artifact_id,) in conn.execute(
-                        "SELECT artifact_id FROM versions WHERE id = ?", (version_id,))]
-            self._move_aliases(conn, rows)
+            artifacts = dict(conn.execute(
+                "SELECT id, artifact_id FROM versions WHERE id IN "
+                "(SELECT value FROM json_each(?))",
+                (json.dumps(list({m[0] for m in moves})),)))
+            self._move_aliases(conn, [(artifacts[version_id], alias, version_id, set_at)
+                                      for version_id, alias, set_at in moves])
 
     def add_outputs(self, edges: Iterable[tuple[str, int, str]]) -> int:
         """``(run id, version id, logged at)`` output edges, each once, in order, as

@@ -19,11 +19,15 @@ The callers only choose the versions and show the ``VerifyReport``.
 """
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple, TypeVar
 
 import networkx as nx
 
@@ -185,6 +189,91 @@ def downstream_in(graph: nx.DiGraph, keys: Iterable[str]) -> set[str]:
     return reached - keys
 
 
+# Content is hashed by worker threads, a bounded number of entries ahead of the one
+# being reported: the opens, reads and ``hashlib`` release the GIL, so one batch's I/O
+# and hashing overlap the next entries' checks, and big files hash on every core.
+# Small files go in batches (a thread hand-off per file costs more than hashing one);
+# results are taken in manifest order, so the report is the same as hashing one file
+# after the other.
+HASH_THREADS = max(2, min(4, os.cpu_count() or 1))
+AHEAD = 512  # entries planned ahead of the one reported
+BATCH_FILES = 64
+BATCH_BYTES = 4 << 20
+
+_Key = tuple[str, str, str | None]
+_Args = tuple[Store, str, ManifestEntry, Path]
+
+
+class _Batch:
+    """Content checks handed to a worker thread together."""
+
+    def __init__(self) -> None:
+        self.calls: list[_Args] = []
+        self.size = 0
+        self.future: Future[list[FileCheck | None]] | None = None
+
+
+class _Content(NamedTuple):  # NamedTuples: one of each per entry, built fast
+    """The answer to one content check: the ``index``-th of ``batch``."""
+
+    batch: _Batch
+    slot: int
+
+
+class _Hasher:
+    """Runs ``check_content`` calls on a thread pool in batches, in order."""
+
+    def __init__(self, pool: ThreadPoolExecutor | None) -> None:
+        self._pool = pool
+        self._batch = _Batch()
+
+    def add(self, args: _Args) -> _Content:
+        batch = self._batch
+        batch.calls.append(args)
+        batch.size += max(args[2].size, 0) if isinstance(args[2].size, int) else 0
+        if len(batch.calls) >= BATCH_FILES or batch.size >= BATCH_BYTES:
+            self._submit()
+        return _Content(batch, len(batch.calls) - 1)
+
+    def result(self, content: _Content) -> FileCheck | None:
+        if content.batch is self._batch:
+            self._submit()  # needed now: do not wait for the batch to fill
+        assert content.batch.future is not None
+        return content.batch.future.result()[content.slot]
+
+    def _submit(self) -> None:
+        if self._pool is None:
+            self._batch.future = Future()
+            self._batch.future.set_result(_check_batch(self._batch.calls))
+        else:
+            self._batch.future = self._pool.submit(_check_batch, self._batch.calls)
+        self._batch = _Batch()
+
+
+def _check_batch(calls: list[_Args]) -> list[FileCheck | None]:
+    # The module's name is looked up at each call: tests count the calls.
+    return [check_content(*args) for args in calls]
+
+
+class _Entry(NamedTuple):
+    """One manifest entry on its way to the report: refused (``refused``), remote
+    (``content`` None, ``refused`` None) or being checked (``content``)."""
+
+    label: str
+    entry: ManifestEntry
+    location: str | None = None
+    content: _Content | None = None
+    refused: FileCheck | None = None
+
+
+class _End(NamedTuple):
+    """The last entry of a version has been planned: look for its extra files."""
+
+    version: ArtifactVersion
+    label: str
+    entries: list[ManifestEntry]
+
+
 class _Run:
     """The state of one ``verify_versions`` call."""
 
@@ -196,53 +285,97 @@ class _Run:
         self.unchecked: list[Unchecked] = []
         self.locations: dict[tuple[str, str], str] = {}
         self.notes: list[str] = []
-        self._memo: dict[tuple[str, str, str | None], FileCheck | None] = {}
+        self._memo: dict[_Key, _Content] = {}
 
     def stop(self) -> bool:
         return self.cancelled is not None and self.cancelled()
 
-    def version(self, version: ArtifactVersion) -> list[FileCheck] | None:
-        """The findings of one version; None when cancelled half-way."""
-        label = f"{version.name}:{version.version}"
-        entries = self.store.manifest(version.id)
-        found = []
-        for entry in entries:
+    def versions(self, versions: Sequence[ArtifactVersion],
+                 hasher: _Hasher) -> Iterator[tuple[ArtifactVersion, list[FileCheck]]]:
+        """Each version checked to the end with its findings, in order, until cancelled
+        (checked between two entries)."""
+        found: list[FileCheck] = []
+        for item in _ahead(self._planned(versions, hasher), AHEAD):
+            if isinstance(item, _End):
+                if not item.entries and self.stop():
+                    return
+                found += self._extras(item)
+                yield item.version, found
+                found = []
+                continue
             if self.stop():
-                return None
-            problem = self._entry(label, entry)
+                return
+            problem = self._outcome(item, hasher)
             if problem is not None:
                 found.append(problem)
             self.files += 1
             if self.by_file and self.progress is not None:
                 self.progress(self.files, self.total)
-        for root, (prefix, recorded) in referenced_folders(entries).items():
-            scan = unrecorded_files(root, recorded)
-            if scan.note:
-                self.notes.append(f"{label}: {scan.note}")
-            for rel in scan.extras:
-                path = f"{prefix}/{rel}" if prefix else rel
-                found.append(FileCheck(label, path, "extra", None, None))
-                self.locations[(label, path)] = str(root / rel)
-        return found
 
-    def _entry(self, label: str, entry: ManifestEntry) -> FileCheck | None:
+    def _planned(self, versions: Sequence[ArtifactVersion],
+                 hasher: _Hasher) -> Iterator[_Entry | _End]:
+        for version in versions:
+            if self.stop():
+                return
+            label = f"{version.name}:{version.version}"
+            entries = self.store.manifest(version.id)
+            for entry in entries:
+                yield self._plan(label, entry, hasher)
+            yield _End(version, label, entries)
+
+    def _plan(self, label: str, entry: ManifestEntry, hasher: _Hasher) -> _Entry:
         try:
             source = entry_location(self.store, label, entry)
         except UnsafeEntry as refused:
-            return FileCheck(label, entry.path, "unsafe", None, None, refused.reason)
+            return _Entry(label, entry, refused=FileCheck(
+                label, entry.path, "unsafe", None, None, refused.reason))
         if source is None:
+            return _Entry(label, entry)
+        location = str(source)
+        key = (location, entry.digest, entry.ref)
+        content = self._memo.get(key)
+        if content is None:
+            content = self._memo[key] = hasher.add((self.store, label, entry, source))
+        return _Entry(label, entry, location, content)
+
+    def _outcome(self, item: _Entry, hasher: _Hasher) -> FileCheck | None:
+        entry, label = item.entry, item.label
+        if item.refused is not None:
+            return item.refused
+        if item.content is None:
             self.unchecked.append(Unchecked(label, entry.path, unchecked_reason(entry.ref or "")))
             return None
-        key = (str(source), entry.digest, entry.ref)
-        if key not in self._memo:
-            self._memo[key] = check_content(self.store, label, entry, Path(source))
-        found = self._memo[key]
+        found = hasher.result(item.content)
         if found is None:
             self.matching += 1
             return None
-        self.locations[(label, entry.path)] = str(source)
+        self.locations[(label, entry.path)] = item.location or ""
         return FileCheck(label, entry.path, found.status, found.expected, found.actual,
                          found.detail)
+
+    def _extras(self, end: _End) -> list[FileCheck]:
+        found = []
+        for root, (prefix, recorded) in referenced_folders(end.entries).items():
+            scan = unrecorded_files(root, recorded)
+            if scan.note:
+                self.notes.append(f"{end.label}: {scan.note}")
+            for rel in scan.extras:
+                path = f"{prefix}/{rel}" if prefix else rel
+                found.append(FileCheck(end.label, path, "extra", None, None))
+                self.locations[(end.label, path)] = str(root / rel)
+        return found
+
+
+_T = TypeVar("_T")
+
+
+def _ahead(items: Iterator[_T], size: int) -> Iterator[_T]:
+    """``items`` in order, with ``size`` of them taken (their work submitted) ahead of
+    the one yielded."""
+    buffer = deque(islice(items, size))
+    while buffer:
+        yield buffer.popleft()
+        buffer.extend(islice(items, 1))
 
 
 def verify_versions(
@@ -277,16 +410,18 @@ def verify_versions(
     compromised: dict[str, tuple[FileCheck, ...]] = {}
     findings: list[FileCheck] = []
     checked = 0
-    for version in versions:
-        found = None if run.stop() else run.version(version)
-        if found is None:
-            break
-        checked += 1
-        if found:
-            compromised[version.key] = tuple(found)
-            findings += found
-        if not by_file and progress is not None:
-            progress(checked, total)
+    with ThreadPoolExecutor(max(HASH_THREADS, 1), thread_name_prefix="verify") as pool:
+        try:
+            hasher = _Hasher(pool if HASH_THREADS else None)
+            for version, found in run.versions(versions, hasher):
+                checked += 1
+                if found:
+                    compromised[version.key] = tuple(found)
+                    findings += found
+                if not by_file and progress is not None:
+                    progress(checked, total)
+        finally:
+            pool.shutdown(cancel_futures=True)  # cancelled: drop what was queued ahead
     if lineage is not None:
         tainted = downstream_in(lineage, compromised)
     else:

@@ -17,6 +17,7 @@ import hashlib
 import io
 import os
 import stat
+import threading
 import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -54,10 +55,29 @@ def file_digest(path: str | os.PathLike[str]) -> tuple[str, int]:
 
 
 def stream_digest(handle: BinaryReader) -> tuple[str, int]:
-    """``(sha256 hex, size)`` of what is left to read in a binary file object."""
-    start = handle.tell()
-    digest = hashlib.file_digest(handle, HASH_NAME).hexdigest()
-    return digest, handle.tell() - start
+    """``(sha256 hex, size)`` of what is left to read in a binary file object.
+
+    One buffer per thread, reused (``hashlib.file_digest`` zeroes a new 256 KiB one per
+    call, which is most of the cost of hashing a small file); ``update`` releases the GIL
+    for large reads, so threads hash in parallel."""
+    hasher = hashlib.sha256()  # HASH_NAME; hashlib.new looks the name up at every call
+    buffer = _read_buffer()
+    view = memoryview(buffer)
+    size = 0
+    while count := handle.readinto(buffer):
+        hasher.update(view[:count])
+        size += count
+    return hasher.hexdigest(), size
+
+
+_THREAD = threading.local()
+
+
+def _read_buffer() -> bytearray:
+    buffer = getattr(_THREAD, "buffer", None)
+    if buffer is None:
+        buffer = _THREAD.buffer = bytearray(COPY_BUFFER)
+    return buffer
 
 
 def bytes_digest(data: bytes) -> str:
@@ -110,20 +130,19 @@ def open_below(root: Path, parts: Sequence[str], follow_root: bool = False) -> i
     if not _DIR_FDS:
         return _open_below_by_path(root, parts, follow_root)
     folder_flags = os.O_RDONLY | _DIRECTORY | _CLOEXEC
-    path = root
-    folder = _open_step(root, folder_flags | (0 if follow_root else _NOFOLLOW), None, root)
+    # Paths for messages are built only when one is needed (verify opens many blobs).
+    folder = _open_step(root, folder_flags | (0 if follow_root else _NOFOLLOW), None,
+                        root, ())
     try:
-        for part in parts[:-1]:
-            path = path / part
-            inner = _open_step(part, folder_flags | _NOFOLLOW, folder, path)
+        for depth, part in enumerate(parts[:-1], 1):
+            inner = _open_step(part, folder_flags | _NOFOLLOW, folder, root, parts[:depth])
             os.close(folder)
             folder = inner
-        path = path / parts[-1]
         fd = _open_step(parts[-1], os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC | _BINARY,
-                        folder, path)
+                        folder, root, parts)
     finally:
         os.close(folder)
-    return _regular(fd, path)
+    return _regular(fd, root, parts)
 
 
 def write_below(root: Path, parts: Sequence[str], source: BinaryReader,
@@ -144,7 +163,7 @@ def write_below(root: Path, parts: Sequence[str], source: BinaryReader,
             with contextlib.suppress(FileExistsError):
                 os.mkdir(part, dir_fd=folder)
             inner = _open_step(part, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC, folder,
-                               path)
+                               path, ())
             os.close(folder)
             folder = inner
         temporary = f".lineage-tmp-{uuid.uuid4().hex}"
@@ -199,15 +218,19 @@ def open_regular(path: str | os.PathLike[str]) -> io.FileIO:
     a store file this process has open."""
     ensure_not_open_store(path)
     fd = os.open(path, os.O_RDONLY | _NONBLOCK | _CLOEXEC | _BINARY)
-    return _regular(fd, Path(path))
+    return _regular(fd, Path(path), ())
 
 
-def _open_step(name: str | Path, flags: int, folder: int | None, path: Path) -> int:
+def _open_step(name: str | Path, flags: int, folder: int | None, root: Path,
+               parts: Sequence[str]) -> int:
+    """``os.open(name, dir_fd=folder)``; a refused link is named as ``root/parts...``."""
     try:
         return os.open(name, flags, dir_fd=folder)
     except OSError as exc:
-        if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK) and os.path.islink(path):
-            raise _link_refused(path) from None
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
+            path = root.joinpath(*parts)
+            if os.path.islink(path):
+                raise _link_refused(path) from None
         raise
 
 
@@ -222,15 +245,18 @@ def _open_below_by_path(root: Path, parts: Sequence[str], follow_root: bool) -> 
         if os.path.islink(step):
             raise _link_refused(step)
     fd = os.open(path, os.O_RDONLY | _BINARY)
-    return _regular(fd, path)
+    return _regular(fd, path, ())
 
 
-def _regular(fd: int, path: Path) -> io.FileIO:
+def _regular(fd: int, root: Path, parts: Sequence[str]) -> io.FileIO:
+    """A file object for ``fd`` if it is a regular file (closed otherwise); messages
+    name ``root/parts...``."""
     try:
         mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
         if not stat.S_ISREG(mode):
+            path = root.joinpath(*parts)
+            if stat.S_ISDIR(mode):
+                raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
             raise UnsafeContent(f"{path} is not a regular file (a FIFO, socket or device); "
                                 "it is not read")
     except BaseException:
@@ -248,13 +274,18 @@ class BlobStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._root_text = str(root)
+        self._folders: dict[str, Path] = {}
         self._known_dirs: set[str] = set()
 
     def path_for(self, digest: str) -> Path:
         """Where the blob of ``digest`` lives; ``InvalidDigest`` unless it is sha256 hex
         (a digest from a store is never used as a path otherwise)."""
         validate_digest(digest)
-        return self.root / digest[:2] / digest
+        folder = self._folders.get(digest[:2])
+        if folder is None:  # one Path per subfolder: verify asks for every blob
+            folder = self._folders[digest[:2]] = self.root / digest[:2]
+        return folder / digest
 
     def has(self, digest: str) -> bool:
         """True if a regular file (not a link) is stored under ``digest``."""
@@ -267,8 +298,9 @@ class BlobStore:
         """The blob of ``digest``, open for reading, with the checks of ``open_below``:
         no symbolic link from the ``.files`` folder down, a regular file at the end, and
         never a store file this process has open (a hard link planted as a blob)."""
-        path = self.path_for(digest)
-        ensure_not_open_store(path)
+        validate_digest(digest)
+        # A plain string: this runs once per blob in verify, and Path costs show there.
+        ensure_not_open_store(f"{self._root_text}{os.sep}{digest[:2]}{os.sep}{digest}")
         return open_below(self.root, (digest[:2], digest))
 
     def put_file(self, digest: str, source: str | os.PathLike[str]) -> None:

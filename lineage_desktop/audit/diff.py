@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from lineage_desktop.graph.nodes import nodes_of
 from lineage_desktop.records import ArtifactVersion, ManifestEntry
 from lineage_desktop.sdk.api import Api
 
@@ -112,9 +113,9 @@ def _metadata(a: dict[str, Any], b: dict[str, Any], diff: VersionDiff) -> None:
 def _upstream_versions(api: Api, version: ArtifactVersion) -> dict[str, set[str]]:
     graph = api.lineage(version.key, downstream=0)
     found: dict[str, set[str]] = {}
-    for key, attrs in graph.nodes(data=True):
-        if key != version.key and attrs.get("kind") == "artifact" and not attrs.get("missing"):
-            found.setdefault(attrs["name"], set()).add(attrs["label"])
+    for key, data in nodes_of(graph):
+        if key != version.key and data.is_artifact and not data.missing:
+            found.setdefault(data.name or str(key), set()).add(data.label_or(key))
     return found
 
 

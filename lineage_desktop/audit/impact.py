@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 
 import networkx as nx
 
-from lineage_desktop.graph import impact
+from lineage_desktop.graph import NodeData, impact, node_data
 from lineage_desktop.records import run_key
 from lineage_desktop.sdk.api import Api
 
@@ -31,17 +31,16 @@ def rows_from_graph(graph: nx.DiGraph, focus: str) -> list[ImpactRow]:
     distances = nx.single_source_shortest_path_length(graph, focus)
     rows = []
     for key in impact(graph, focus):
-        attrs = graph.nodes[key]
-        kind = attrs.get("kind", "")
-        if kind == "run":
-            created, author = attrs.get("started_at") or "", attrs.get("author") or ""
-            name, version = attrs.get("name") or key, ""
+        data = node_data(graph, key)
+        if data.is_run:
+            created, author = data.started_at or "", data.author or ""
+            name, version = data.name or key, ""
         else:
-            producer = attrs.get("logged_by")
-            producer_attrs = graph.nodes.get(run_key(producer), {}) if producer else {}
-            created, author = attrs.get("created_at") or "", producer_attrs.get("author") or ""
-            name, version = attrs.get("name") or key, attrs.get("version") or ""
-        rows.append(ImpactRow(key, kind, name, attrs.get("type") or "", version, created,
+            producer = data.logged_by
+            producer_data = node_data(graph, run_key(producer)) if producer else NodeData()
+            created, author = data.created_at or "", producer_data.author or ""
+            name, version = data.name or key, data.version or ""
+        rows.append(ImpactRow(key, data.kind, name, data.type or "", version, created,
                               author, distances.get(key, 0)))
     return rows
 

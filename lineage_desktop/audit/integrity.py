@@ -16,6 +16,7 @@ import networkx as nx
 
 from lineage_desktop.audit.verify import Cancelled, Progress, VerifyReport, verify_versions
 from lineage_desktop.graph.membership import stands_for
+from lineage_desktop.graph.nodes import nodes_of
 from lineage_desktop.store import Store
 
 # The name the window and the report have always used for the engine's report.
@@ -30,8 +31,8 @@ def scan_graph(
 ) -> VerifyReport:
     """Check every artifact version of a lineage graph (``id_in_store`` attribute) and
     the database; the taint stays within the graph."""
-    ids = [attrs["id_in_store"] for _, attrs in sorted(graph.nodes(data=True))
-           if attrs.get("kind") == "artifact" and attrs.get("id_in_store") is not None]
+    ids = [data.id_in_store for _, data in sorted(nodes_of(graph), key=lambda row: str(row[0]))
+           if data.is_artifact and data.id_in_store is not None]
     versions = sorted(store.versions_by_ids(ids), key=lambda v: v.key)  # one query for all
     return verify_versions(store, versions, progress, cancelled, scope=LINEAGE_SCOPE,
                            lineage=graph)

@@ -13,6 +13,7 @@ from typing import Any
 import networkx as nx
 
 from lineage_desktop.audit.verify import VerifyReport, describe
+from lineage_desktop.graph.nodes import node_data
 from lineage_desktop.store import utc_now
 
 _STYLE = """
@@ -39,8 +40,7 @@ def raw_sources(graph: nx.DiGraph, focus: str) -> list[str]:
     ancestors = nx.ancestors(graph, focus) if focus in graph else set()
     sources = []
     for key in ancestors:
-        attrs = graph.nodes[key]
-        if attrs.get("kind") != "artifact":
+        if not node_data(graph, key).is_artifact:
             continue
         producers = list(graph.predecessors(key))
         if not producers or all(not list(graph.predecessors(p)) for p in producers):
@@ -49,7 +49,7 @@ def raw_sources(graph: nx.DiGraph, focus: str) -> list[str]:
 
 
 def _chain(graph: nx.DiGraph, path: list[str]) -> str:
-    return " → ".join(escape(str(graph.nodes[k].get("label") or k)) for k in path)
+    return " → ".join(escape(node_data(graph, k).label_or(k)) for k in path)
 
 
 def _image_html(image: bytes | str | None) -> str:
@@ -65,17 +65,14 @@ def _image_html(image: bytes | str | None) -> str:
 def _node_rows(graph: nx.DiGraph, integrity: VerifyReport | None) -> str:
     parts = []
     for key in sorted(graph.nodes):
-        attrs = graph.nodes[key]
+        data = node_data(graph, key)
         status = integrity.status(key) if integrity else "not checked"
         css = {"compromised": "bad", "tainted": "warn", "ok": "ok"}.get(status, "muted")
-        fields = ["kind", "type", "state", "created_at", "started_at", "finished_at", "author",
-                  "aliases", "digest", "size", "file_count", "description", "metadata",
-                  "config", "logged_by"]
         details = "".join(
-            f"<tr><th>{escape(f)}</th><td>{_cell(attrs.get(f))}</td></tr>"
-            for f in fields if attrs.get(f) not in (None, "", [], {}))
+            f"<tr><th>{escape(field)}</th><td>{_cell(value)}</td></tr>"
+            for field, value in data.details())
         parts.append(
-            f"<h3>{escape(str(attrs.get('label') or key))} <span class='{css}'>"
+            f"<h3>{escape(data.label_or(key))} <span class='{css}'>"
             f"[{escape(status)}]</span></h3><p class='muted'>{escape(key)}</p>"
             f"<table>{details}</table>")
     return "\n".join(parts)
@@ -124,7 +121,7 @@ def build_report(
     integrity: VerifyReport | None = None, as_of: str | None = None,
 ) -> str:
     """The report as one HTML string (no external files)."""
-    label = graph.nodes[focus].get("label", focus) if focus in graph else focus
+    label = node_data(graph, focus).label_or(focus)
     paths = []
     for source in raw_sources(graph, focus):
         path = nx.shortest_path(graph, source, focus)

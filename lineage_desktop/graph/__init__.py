@@ -1,9 +1,10 @@
 """The lineage graph layer (networkx, no Qt).
 
-Levels and depth limits (``levels``), W&B-style clusters (``clusters``), cluster member
-search (``search``), bad-data checks (``checks``), the stateful ``LineageModel`` that
-turns a raw lineage graph into the view graph (``model``), audit helpers (``paths``) and
-text exports (``export``).
+The node schema and the one builder from store records (``nodes``), levels and depth
+limits (``levels``), W&B-style clusters (``clusters``), cluster member search
+(``search``), bad-data checks (``checks``), the stateful ``LineageModel`` that turns a
+raw lineage graph into the view graph (``model``), audit helpers (``paths``) and text
+exports (``export``).
 """
 from lineage_desktop.graph.checks import find_cycles, find_problems, normalize_nodes
 from lineage_desktop.graph.clusters import (
@@ -29,6 +30,14 @@ from lineage_desktop.graph.levels import (
     upstream_distances,
 )
 from lineage_desktop.graph.model import LineageModel
+from lineage_desktop.graph.nodes import (
+    LineageGraph,
+    NodeData,
+    as_node_data,
+    build_graph,
+    node_data,
+    nodes_of,
+)
 from lineage_desktop.graph.paths import (
     impact,
     isolated_graph,
@@ -41,7 +50,11 @@ from lineage_desktop.graph.search import search_members
 __all__ = [
     "DEFAULT_THRESHOLD",
     "ClusterPlan",
+    "LineageGraph",
     "LineageModel",
+    "NodeData",
+    "as_node_data",
+    "build_graph",
     "cluster_graph",
     "cluster_label",
     "compute_levels",
@@ -52,6 +65,8 @@ __all__ = [
     "impact",
     "isolated_graph",
     "natural_key",
+    "node_data",
+    "nodes_of",
     "normalize_nodes",
     "path_keys",
     "paths_between",

@@ -9,7 +9,7 @@ from collections.abc import Hashable, Iterable
 
 import networkx as nx
 
-from lineage_desktop.records import parse_key
+from lineage_desktop.graph.nodes import NodeData, nodes_of
 
 Key = Hashable
 MAX_PER_KIND = 20  # beyond this a problem kind is summarised, so a huge mess stays readable
@@ -21,19 +21,13 @@ def normalize_nodes(graph: nx.DiGraph) -> list[str]:
     Returns one problem string per node that had to be repaired.
     """
     problems: list[str] = []
-    for node, attrs in graph.nodes(data=True):
-        if attrs.get("kind") in ("run", "artifact", "cluster") and attrs.get("label"):
-            continue
-        kind, name, index = parse_key(str(node))
-        if attrs.get("kind") not in ("run", "artifact", "cluster"):
-            attrs["kind"] = kind if kind in ("run", "artifact") else "artifact"
-        if not attrs.get("label"):
-            if kind == "artifact" and index is not None:
-                attrs["label"] = f"{name}:v{index}"
-            else:
-                attrs["label"] = name if kind == "run" and name else str(node)
-        attrs.setdefault("type", None)
-        problems.append(f"{node} has no usable attributes; drawn from its key")
+    for node in graph:
+        attrs = graph.nodes[node]
+        data = attrs if isinstance(attrs, NodeData) else NodeData(attrs)
+        if data.repaired(node):
+            if data is not attrs:
+                attrs.update(data)
+            problems.append(f"{node} has no usable attributes; drawn from its key")
     return _capped(problems, "nodes without attributes")
 
 
@@ -63,14 +57,14 @@ def find_problems(graph: nx.DiGraph) -> list[str]:
     ]
     problems += _capped(cycle_lines, "cycles")
     missing_lines: list[str] = []
-    missing = [(str(n), n, d.get("kind")) for n, d in graph.nodes(data=True) if d.get("missing")]
+    missing = [(str(n), n, d.kind) for n, d in nodes_of(graph) if d.missing]
     for _, node, kind in sorted(missing, key=lambda item: item[0]):
         missing_lines.append(_describe_missing(graph, node, kind))
     problems += _capped(missing_lines, "missing runs or versions")
     return problems
 
 
-def _describe_missing(graph: nx.DiGraph, node: Key, kind: object) -> str:
+def _describe_missing(graph: nx.DiGraph, node: Key, kind: str) -> str:
     produced = _names(graph.successors(node))
     used = _names(graph.predecessors(node))
     if kind == "run":

@@ -16,6 +16,7 @@ from typing import Any
 
 import networkx as nx
 
+from lineage_desktop.graph.nodes import LineageGraph, NodeData, node_data, nodes_of
 from lineage_desktop.records import cluster_key, parse_key
 
 Key = Hashable
@@ -31,23 +32,20 @@ def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
     )
 
 
-def member_sort_key(key: Key, attrs: Mapping[str, Any]) -> tuple[Any, str]:
+def member_sort_key(key: Key, data: NodeData) -> tuple[Any, str]:
     """Deterministic member order: by label (numbers compared as numbers), then by key."""
-    return natural_key(str(attrs.get("label") or key)), str(key)
+    return natural_key(data.label_or(key)), str(key)
 
 
-def node_type(key: Key, attrs: Mapping[str, Any]) -> str:
+def node_type(data: NodeData) -> str:
     """The type a node clusters by: job type for runs (None -> "run"), artifact type."""
-    value = attrs.get("type")
-    if value:
-        return str(value)
-    return "run" if attrs.get("kind") == "run" else "unknown"
+    return data.type or ("run" if data.is_run else "unknown")
 
 
-def artifact_name(key: Key, attrs: Mapping[str, Any]) -> str:
+def artifact_name(key: Key, data: NodeData) -> str:
     """Artifact (collection) name of a version node, from its attributes or its key."""
-    if attrs.get("name"):
-        return str(attrs["name"])
+    if data.name:
+        return data.name
     kind, name, _ = parse_key(str(key))
     return name if kind == "artifact" else str(key)
 
@@ -66,7 +64,7 @@ class ClusterPlan:
     """Which nodes collapse: cluster key -> ordered members, and the attributes to draw."""
 
     members: dict[str, list[Key]] = field(default_factory=dict)
-    attrs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    attrs: dict[str, NodeData] = field(default_factory=dict)
     cluster_of: dict[Key, str] = field(default_factory=dict)
 
 
@@ -86,14 +84,13 @@ def plan_clusters(
         return plan
     by_type: dict[tuple[int, str, str], list[Key]] = defaultdict(list)
     by_name: dict[tuple[int, str, str], list[Key]] = defaultdict(list)
-    for node, attrs in graph.nodes(data=True):
-        kind = attrs.get("kind")
-        if node in keep or attrs.get("missing") or node not in levels:
+    for node, data in nodes_of(graph):
+        if node in keep or data.missing or node not in levels:
             continue
-        if kind == "run":
-            by_type[(levels[node], "run", node_type(node, attrs))].append(node)
-        elif kind == "artifact":
-            name_group = (levels[node], node_type(node, attrs), artifact_name(node, attrs))
+        if data.is_run:
+            by_type[(levels[node], "run", node_type(data))].append(node)
+        elif data.is_artifact:
+            name_group = (levels[node], node_type(data), artifact_name(node, data))
             by_name[name_group].append(node)
     for (level, type_, name), members in by_name.items():
         if len(members) >= threshold:
@@ -111,24 +108,12 @@ def _add(
     plan: ClusterPlan, graph: nx.DiGraph, key: str, members: list[Key], level: int,
     member_kind: str, type_: str, name: str | None = None,
 ) -> None:
-    nodes = graph.nodes
+    nodes = {m: node_data(graph, m) for m in members}
     ordered = sorted(members, key=lambda m: member_sort_key(m, nodes[m]))
-    attrs: dict[str, Any] = {
-        "kind": "cluster",
-        "member_kind": member_kind,
-        "type": type_,
-        "label": cluster_label(member_kind, type_, len(ordered), name),
-        "count": len(ordered),
-        "members": ordered,
-        # the members' own attribute dicts (shared, not copied) so that search and
-        # previews work from the view graph alone
-        "member_attrs": {m: nodes[m] for m in ordered},
-        "level": level,
-    }
-    if name is not None:
-        attrs["name"] = name
+    plan.attrs[key] = NodeData.for_cluster(
+        member_kind, type_, cluster_label(member_kind, type_, len(ordered), name), ordered,
+        {m: nodes[m] for m in ordered}, level, name)
     plan.members[key] = ordered
-    plan.attrs[key] = attrs
     for member in ordered:
         plan.cluster_of[member] = key
 
@@ -139,17 +124,17 @@ def apply_clusters(graph: nx.DiGraph, levels: Mapping[Key, int], plan: ClusterPl
 
     Nodes are added in (level, key) order so that layouts are stable across rebuilds.
     """
-    view = nx.DiGraph()
+    view = LineageGraph()
     view.graph.update(graph.graph)
-    rows: list[tuple[int, str, Key, dict[str, Any]]] = []
-    for node, attrs in graph.nodes(data=True):
+    rows: list[tuple[int, str, Key, NodeData]] = []
+    for node, data in nodes_of(graph):
         if node in plan.cluster_of:
             continue
         level = levels.get(node)
         rows.append((level if level is not None else 0, str(node), node,
-                     {**attrs, "level": level}))
-    for key, attrs in plan.attrs.items():
-        rows.append((attrs["level"], key, key, attrs))
+                     data.with_level(level)))
+    for key, data in plan.attrs.items():
+        rows.append((data.level or 0, key, key, data))
     rows.sort(key=lambda row: (row[0], row[1]))
     view.add_nodes_from((node, attrs) for _, _, node, attrs in rows)
     rep = plan.cluster_of

@@ -18,6 +18,7 @@ from typing import Any
 import networkx as nx
 
 from lineage_desktop.graph.levels import compute_levels
+from lineage_desktop.graph.nodes import NodeData, nodes_of
 from lineage_desktop.graph.palette import LIGHT, Palette, node_colours
 from lineage_desktop.records import ValidationError
 from lineage_desktop.records.json_values import json_ready
@@ -32,8 +33,6 @@ _MERMAID_ID = re.compile(r"[^A-Za-z0-9_]")
 # What XML 1.0 cannot hold at all (not even as &#...;): C0 controls but tab, newline and
 # carriage return; lone surrogates; U+FFFE and U+FFFF.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# JSON node keys beyond the required ones, kept only where they say something.
-_EXTRA_CLUSTER_KEYS = ("member_kind", "count")
 
 
 # -- text and values every format can hold ---------------------------------------------
@@ -82,7 +81,7 @@ def _check_direction(direction: str) -> str:
 
 def node_levels(graph: nx.DiGraph) -> dict[Key, int | None]:
     """Each node's ``level`` attribute, computed from the focus where absent."""
-    levels: dict[Key, int | None] = {n: d.get("level") for n, d in graph.nodes(data=True)}
+    levels: dict[Key, int | None] = {n: d.level for n, d in nodes_of(graph)}
     focus = graph.graph.get("focus")
     if any(v is None for v in levels.values()) and focus in graph:
         computed = compute_levels(graph, focus)
@@ -92,10 +91,10 @@ def node_levels(graph: nx.DiGraph) -> dict[Key, int | None]:
     return levels
 
 
-def ordered_nodes(graph: nx.DiGraph) -> list[tuple[Key, dict[str, Any], int | None]]:
-    """``(key, attrs, level)`` sorted by level (unlevelled last), then key."""
+def ordered_nodes(graph: nx.DiGraph) -> list[tuple[Key, NodeData, int | None]]:
+    """``(key, data, level)`` sorted by level (unlevelled last), then key."""
     levels = node_levels(graph)
-    rows = [(n, d, levels[n]) for n, d in graph.nodes(data=True)]
+    rows = [(n, d, levels[n]) for n, d in nodes_of(graph)]
     rows.sort(key=lambda r: (r[2] is None, r[2] or 0, str(r[0])))
     return rows
 
@@ -105,26 +104,25 @@ def ordered_edges(graph: nx.DiGraph) -> list[tuple[Key, Key]]:
     return sorted(graph.edges(), key=lambda e: (str(e[0]), str(e[1])))
 
 
-def _kind(attrs: dict[str, Any]) -> str:
-    kind = attrs.get("kind")
-    return kind if kind in ("run", "artifact", "cluster") else "artifact"
+def _kind(data: NodeData) -> str:
+    return data.kind or "artifact"
 
 
-def display_lines(key: Key, attrs: dict[str, Any]) -> tuple[str, str]:
+def display_lines(key: Key, data: NodeData) -> tuple[str, str]:
     """The two text lines of a node card: (type or kind, name)."""
-    kind = _kind(attrs)
-    label = str(attrs.get("label") or key)
+    kind = _kind(data)
+    label = data.label_or(key)
     if kind == "cluster":
-        return f"{attrs.get('member_kind', '')} cluster".strip(), label
-    type_ = attrs.get("type") or ("run" if kind == "run" else "artifact")
-    if attrs.get("missing"):
+        return f"{data.member_kind or ''} cluster".strip(), label
+    type_ = data.type or ("run" if kind == "run" else "artifact")
+    if data.missing:
         return f"{type_} (missing)", label
-    return str(type_), label
+    return type_, label
 
 
-def _colours(attrs: dict[str, Any], palette: Palette) -> tuple[str, str]:
-    kind = attrs.get("member_kind") if _kind(attrs) == "cluster" else _kind(attrs)
-    return node_colours(palette, kind, bool(attrs.get("missing")))
+def _colours(data: NodeData, palette: Palette) -> tuple[str, str]:
+    kind = data.member_kind if _kind(data) == "cluster" else _kind(data)
+    return node_colours(palette, kind, data.missing)
 
 
 # -- DOT -------------------------------------------------------------------------------
@@ -176,7 +174,7 @@ def to_dot(graph: nx.DiGraph, direction: str = "LR", palette: Palette = LIGHT) -
         label = (f'<<FONT POINT-SIZE="9" COLOR="{palette.muted}">{_dot_html(top)}</FONT>'
                  f"<BR/><B>{_dot_html(name)}</B>>")
         style = ['fillcolor="' + fill + '"', 'color="' + stroke + '"']
-        if attrs.get("missing"):
+        if attrs.missing:
             style.append('style="rounded,filled,dashed"')
         if _kind(attrs) == "cluster":
             style.append("peripheries=2")
@@ -286,11 +284,11 @@ def to_mermaid(graph: nx.DiGraph, direction: str = "LR", palette: Palette = LIGH
         opening, closing = _MERMAID_SHAPES[kind]
         text = f"{_mermaid_text(top)}<br/>{_mermaid_text(name)}"
         lines.append(f"    {ids[node]}{opening}{text}{closing}")
-        member_kind = attrs.get("member_kind") if kind == "cluster" else kind
+        member_kind = attrs.member_kind if kind == "cluster" else kind
         classes["run" if member_kind == "run" else "artifact"].append(ids[node])
         if kind == "cluster":
             classes["cluster"].append(ids[node])
-        if attrs.get("missing"):
+        if attrs.missing:
             classes["missing"].append(ids[node])
         if node == focus:
             classes["focus"].append(ids[node])
@@ -334,16 +332,15 @@ def to_json(graph: nx.DiGraph) -> dict[str, Any]:
         item: dict[str, Any] = {
             "key": str(node),
             "kind": kind,
-            "label": str(attrs.get("label") or node),
-            "type": attrs.get("type"),
+            "label": attrs.label_or(node),
+            "type": attrs.type,
             "level": level,
         }
         if kind == "cluster":
-            item["members"] = [str(m) for m in attrs.get("members") or ()]
-            for extra in _EXTRA_CLUSTER_KEYS:
-                if extra in attrs:
-                    item[extra] = attrs[extra]
-        if attrs.get("missing"):
+            item["members"] = [str(m) for m in attrs.members]
+            item["member_kind"] = attrs.member_kind
+            item["count"] = attrs.count
+        if attrs.missing:
             item["missing"] = True
         nodes.append(item)
     edges = [{"source": str(u), "target": str(v)} for u, v in ordered_edges(graph)]

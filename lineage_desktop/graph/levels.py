@@ -135,7 +135,7 @@ def restrict_depth(
 def induced_copy(graph: nx.DiGraph, keep: set[Key]) -> nx.DiGraph:
     """``graph.subgraph(keep).copy()`` without the subgraph view, which filters every
     adjacency lookup and is several times slower on large graphs."""
-    sub = nx.DiGraph()
+    sub = graph.__class__()  # a LineageGraph stays one
     sub.graph.update(graph.graph)
     nodes = graph.nodes
     sub.add_nodes_from((n, nodes[n]) for n in graph if n in keep)

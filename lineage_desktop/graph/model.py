@@ -6,13 +6,13 @@ shown lineage, changes its state from user intents and hands ``view()`` to layou
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
-from typing import Any
 
 import networkx as nx
 
 from lineage_desktop.graph.checks import find_problems, normalize_nodes
 from lineage_desktop.graph.clusters import DEFAULT_THRESHOLD, ClusterPlan, cluster_graph
 from lineage_desktop.graph.levels import compute_levels, restrict_depth, unlevelled
+from lineage_desktop.graph.nodes import NodeData, node_data
 from lineage_desktop.graph.search import search_members
 
 Key = Hashable
@@ -153,9 +153,8 @@ class LineageModel:
         view = self._view
         if view is None and self._threshold:
             view = self.view()
-        attrs = view.nodes[key] if view is not None and key in view else None
-        if attrs is not None and attrs.get("kind") == "cluster":
-            return list(attrs.get("members") or ())
+        if view is not None and key in view and node_data(view, key).is_cluster:
+            return list(node_data(view, key).members)
         return []
 
     def unhide(self, key: Key) -> bool:
@@ -215,21 +214,16 @@ class LineageModel:
         """Members of a cluster matching ``query`` (see ``search_members``)."""
         return search_members(self.view(), cluster_key, query)
 
-    def node(self, key: Key) -> dict[str, Any]:
-        """Attributes of a view node, or of a raw node (e.g. a cluster member); {} if unknown."""
+    def node(self, key: Key) -> NodeData:
+        """Attributes of a view node, or of a raw node (e.g. a cluster member); empty if
+        unknown."""
         view = self.view()
-        attributes: dict[str, Any] = {}  # networkx is untyped; its node attribute dicts
-        if key in view:
-            attributes = view.nodes[key]
-        elif key in self._raw:
-            attributes = self._raw.nodes[key]
-        return attributes
+        return node_data(view if key in view else self._raw, key)
 
     # -- building ------------------------------------------------------------------------
 
     def _label(self, key: Key) -> str:
-        attrs = self._raw.nodes[key] if key in self._raw else {}
-        return str(attrs.get("label") or key)
+        return node_data(self._raw, key).label_or(key)
 
     def _invalidate(self) -> None:
         self._view = None

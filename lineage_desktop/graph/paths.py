@@ -7,6 +7,7 @@ import networkx as nx
 
 from lineage_desktop.graph.levels import downstream_distances, upstream_distances
 from lineage_desktop.graph.membership import expand, owners
+from lineage_desktop.graph.nodes import node_data
 from lineage_desktop.records import NotFound
 
 Key = Hashable
@@ -52,7 +53,7 @@ def impact(graph: nx.DiGraph, key: Key, kind: str | None = None) -> list[Key]:
     _require(graph, key)
     dist = downstream_distances(graph, key)
     dist.pop(key, None)
-    found = [n for n in dist if kind is None or graph.nodes[n].get("kind") == kind]
+    found = [n for n in dist if kind is None or node_data(graph, n).kind == kind]
     return sorted(found, key=lambda n: (dist[n], str(n)))
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import networkx as nx
 
-from lineage_desktop.graph.membership import members_of
+from lineage_desktop.graph.nodes import NodeData, as_node_data, node_data, nodes_of
 from lineage_desktop.records import NotFound
 
 Key = Hashable
@@ -17,20 +17,17 @@ def searchable_texts(key: Key, attrs: Mapping[str, Any]) -> Iterator[str]:
     """The strings a member is found by: label, name, ``name:vN``, version, aliases
     (also as ``name:alias``), run name and run id; the key only when there is no label
     (matching "artifact:" in every key would make every query a prefix match)."""
-    if not attrs.get("label"):
+    data = as_node_data(attrs)
+    if not data.label:
         yield str(key)
-    for field in ("label", "name", "version", "id"):
-        value = attrs.get(field)
+    for value in (data.label, data.name, data.version, data.id):
         if value:
-            yield str(value)
-    name, version = attrs.get("name"), attrs.get("version")
-    if attrs.get("kind") == "artifact" and name and version:
+            yield value
+    name, version = data.name, data.version
+    if data.is_artifact and name and version:
         yield f"{name}:{version}"
-    aliases = attrs.get("aliases") or ()
-    if isinstance(aliases, str):  # tolerate a malformed single alias
-        aliases = (aliases,)
-    for alias in aliases:
-        yield str(alias)
+    for alias in data.aliases:
+        yield alias
         if name:
             yield f"{name}:{alias}"
 
@@ -49,13 +46,11 @@ def match_rank(query: str, texts: Iterator[str] | list[str]) -> int | None:
     return best
 
 
-def _members(graph: nx.DiGraph, cluster_key: Key) -> tuple[list[Key], Mapping[Key, Any]]:
+def _members(graph: nx.DiGraph, cluster_key: Key) -> tuple[list[Key], NodeData]:
     if cluster_key not in graph:
         raise NotFound(f"{cluster_key!r} is not a node of this graph", asked=str(cluster_key))
-    attrs = graph.nodes[cluster_key]
-    members = list(members_of(attrs))
-    member_attrs: Mapping[Key, Any] = attrs.get("member_attrs") or {}
-    return members, member_attrs
+    cluster = node_data(graph, cluster_key)
+    return list(cluster.members), cluster
 
 
 def search_members(graph: nx.DiGraph, cluster_key: Key, query: str) -> list[Key]:
@@ -67,15 +62,13 @@ def search_members(graph: nx.DiGraph, cluster_key: Key, query: str) -> list[Key]
     clustering); members present as nodes of ``graph`` are also looked up there.
     Raises ``NotFound`` for an unknown cluster key.
     """
-    members, member_attrs = _members(graph, cluster_key)
+    members, cluster = _members(graph, cluster_key)
     folded = query.strip().casefold()
     if not folded:
         return members
     ranked: list[tuple[int, int, Key]] = []
     for position, member in enumerate(members):
-        attrs = member_attrs.get(member)
-        if attrs is None:
-            attrs = graph.nodes[member] if member in graph else {}
+        attrs = cluster.member(member) or node_data(graph, member)
         rank = match_rank(folded, list(searchable_texts(member, attrs)))
         if rank is not None:
             ranked.append((rank, position, member))
@@ -94,7 +87,7 @@ def cluster_members(view: nx.DiGraph, cluster_key: str, query: str = "") -> list
         return []
 
 
-def _rank(query: str, key: object, attrs: dict[str, Any]) -> int | None:
+def _rank(query: str, key: Key, attrs: Mapping[str, Any]) -> int | None:
     # A whole graph key ("run:abc") finds its node; parts of keys would match noise.
     if query == str(key).casefold():
         return EXACT
@@ -109,13 +102,11 @@ def find_nodes(view: nx.DiGraph, text: str) -> list[str]:
     if not query:
         return []
     ranked: list[tuple[int, int, str]] = []
-    for position, (key, attrs) in enumerate(view.nodes(data=True)):
-        rank = _rank(query, key, attrs)
-        if rank is None and attrs.get("kind") == "cluster":
-            member_attrs = attrs.get("member_attrs") or {}
-            found = [
-                r for r in (_rank(query, m, a) for m, a in member_attrs.items()) if r is not None
-            ]
+    for position, (key, data) in enumerate(nodes_of(view)):
+        rank = _rank(query, key, data)
+        if rank is None and data.is_cluster:
+            found = [r for r in (_rank(query, m, data.member(m)) for m in data.members)
+                     if r is not None]
             rank = min(found) + 1 if found else None  # below a direct match
         if rank is not None:
             ranked.append((rank, position, str(key)))

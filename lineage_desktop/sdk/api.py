@@ -6,6 +6,7 @@ from typing import Any
 
 import networkx as nx
 
+from lineage_desktop.graph.nodes import build_graph
 from lineage_desktop.records import (
     ArtifactCollection,
     ArtifactNotFound,
@@ -23,7 +24,6 @@ from lineage_desktop.records import (
 from lineage_desktop.sdk import stores
 from lineage_desktop.sdk.api_run import ApiRun
 from lineage_desktop.sdk.artifact import Artifact
-from lineage_desktop.sdk.lineage_graph import build_graph
 from lineage_desktop.sdk.refs import parse_artifact_ref
 from lineage_desktop.sdk.run import default_entity
 from lineage_desktop.sdk.sources import local_path
@@ -205,4 +205,5 @@ class Api:
             if depth is not None and depth < 0:
                 raise ValueError(f"{label} depth must be 0 or more, not {depth}")
         rows = self.store.lineage_rows(kind, ident, upstream, downstream, self.as_of)
-        return build_graph(rows)
+        return build_graph(rows.versions, rows.runs, rows.missing, rows.producers, rows.edges,
+                           rows.focus)

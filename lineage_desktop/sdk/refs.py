@@ -43,19 +43,3 @@ def parse_artifact_ref(text: str) -> ArtifactRef:
     project = parts[-2] if len(parts) >= 2 else None
     entity = parts[-3] if len(parts) == 3 else None
     return ArtifactRef(name=name, selector=selector or None, project=project, entity=entity)
-
-
-def node_ref(key: str, attrs: dict | None) -> str:
-    """A reference that names exactly the node ``key`` of a lineage graph.
-
-    Graph keys carry no project, so in a store holding several projects
-    ``artifact:data:v3`` can be ambiguous; the node's own attributes make it
-    ``entity/project/data:v3``. Runs (store-wide ids) and unknown nodes keep their key.
-    """
-    if not attrs or attrs.get("kind") != "artifact" or attrs.get("missing"):
-        return key
-    project, entity = attrs.get("project"), attrs.get("entity")
-    name, version = attrs.get("name"), attrs.get("version")
-    if not (project and entity and name and version):
-        return key
-    return f"{entity}/{project}/{name}:{version}"

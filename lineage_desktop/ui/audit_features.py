@@ -214,9 +214,7 @@ class AuditFeatures(QObject):
         kind, name, index = parse_key(candidates[0])
         attrs = self._controller.node_attrs(candidates[0])
         artifact = (
-            f"{attrs['entity']}/{attrs['project']}/{name}"
-            if attrs.get("entity") and attrs.get("project")
-            else name
+            f"{attrs.entity}/{attrs.project}/{name}" if attrs.entity and attrs.project else name
         )
         dialog = DiffDialog(
             api_factory(str(path), self._controller.as_of),

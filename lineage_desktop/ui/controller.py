@@ -23,6 +23,7 @@ import networkx as nx
 from PySide6.QtCore import QObject, Signal, Slot
 
 from lineage_desktop.graph.model import LineageModel
+from lineage_desktop.graph.nodes import NodeData
 from lineage_desktop.layout.types import LayoutResult
 from lineage_desktop.records import LineageError, ManifestEntry, StoreError
 from lineage_desktop.store import Store
@@ -256,7 +257,7 @@ class LineageController(QObject):
         self, key: str, on_done: Callable[[list[ManifestEntry]], None], channel: str = "files"
     ) -> None:
         """Read the files of an artifact version off the UI thread."""
-        version_id = self.node_attrs(key).get("id_in_store")
+        version_id = self.node_attrs(key).id_in_store
         self._run(
             channel,
             "",
@@ -478,7 +479,7 @@ class LineageController(QObject):
 
     # --- reading the snapshot (UI thread, cheap) --------------------------------------
 
-    def node_attrs(self, key: str) -> dict[str, Any]:
+    def node_attrs(self, key: str) -> NodeData:
         """Attributes of a node on screen or of a cluster member; {} if unknown."""
         return self.session.node_attrs(key)
 

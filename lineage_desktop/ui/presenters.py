@@ -11,6 +11,7 @@ from functools import partial
 
 from PySide6.QtCore import QObject, Slot
 
+from lineage_desktop.graph.nodes import nodes_of
 from lineage_desktop.records import ManifestEntry
 from lineage_desktop.ui.controller import LineageController
 from lineage_desktop.ui.panels.find_bar import FindBar
@@ -23,9 +24,9 @@ from lineage_desktop.ui.scene import LineageView
 def run_names(snap: GraphSnapshot) -> dict[str, str]:
     """Run id -> run name for the runs of a lineage (for "Logged by")."""
     names = {}
-    for _, attrs in snap.raw.nodes(data=True):
-        if attrs.get("kind") == "run" and attrs.get("id"):
-            names[str(attrs["id"])] = str(attrs.get("name") or attrs["id"])
+    for _, data in nodes_of(snap.raw):
+        if data.is_run and data.id:
+            names[data.id] = data.name or data.id
     return names
 
 
@@ -63,7 +64,7 @@ class DetailsPresenter(QObject):
         if snap is None or not attrs:
             return
         self._preview.show_node(key, attrs, run_names(snap), is_focus=key == snap.focus)
-        if load_files and attrs.get("kind") == "artifact" and not attrs.get("missing"):
+        if load_files and attrs.is_artifact and not attrs.missing:
             self._controller.load_files(key, partial(self._on_files_loaded, key))
 
     def _on_files_loaded(self, key: str, entries: list[ManifestEntry]) -> None:
@@ -98,7 +99,7 @@ class DetailsPresenter(QObject):
         focus_attrs = snap.attrs(snap.focus)
         focus_changed = self._page.key != snap.focus
         self._page.show_focus(snap.focus, focus_attrs, run_names(snap), snap.problems)
-        if focus_changed and focus_attrs.get("kind") == "artifact":
+        if focus_changed and focus_attrs.is_artifact:
             key = snap.focus
             self._controller.load_files(key, partial(self._page.set_files, key), "focus-files")
         self._refresh_preview(snap)

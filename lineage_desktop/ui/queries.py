@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from lineage_desktop.graph.model import LineageModel
+from lineage_desktop.graph.nodes import NodeData, node_data
 from lineage_desktop.graph.search import cluster_members as cluster_members
 from lineage_desktop.graph.search import find_nodes as find_nodes
 from lineage_desktop.graph.views import same_view as same_view
@@ -110,16 +111,13 @@ class GraphSnapshot:
     depths: tuple[int | None, int | None] = (None, None)
     threshold: int | None = None
 
-    def attrs(self, key: str) -> dict[str, Any]:
-        """Attributes of a visible node, else of a raw node (cluster member); {} if unknown."""
-        if key in self.view:
-            return dict(self.view.nodes[key])
-        if key in self.raw:
-            return dict(self.raw.nodes[key])
-        return {}
+    def attrs(self, key: str) -> NodeData:
+        """Attributes of a visible node, else of a raw node (cluster member); empty if
+        unknown."""
+        return node_data(self.view if key in self.view else self.raw, key)
 
     def label(self, key: str) -> str:
-        return str(self.attrs(key).get("label") or key)
+        return self.attrs(key).label_or(key)
 
 
 def snapshot(model: LineageModel) -> GraphSnapshot:

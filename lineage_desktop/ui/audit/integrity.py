@@ -18,6 +18,7 @@ import networkx as nx
 from PySide6.QtCore import QObject, Signal, Slot
 
 from lineage_desktop.audit import VerifyReport, ViewMarks, scan_graph
+from lineage_desktop.graph.nodes import LineageGraph, NodeData, nodes_of
 from lineage_desktop.store import Store
 from lineage_desktop.ui.audit.tasks import BackgroundChannel, TaskContext
 
@@ -31,10 +32,10 @@ def apply_marks(scene: Any, marks: ViewMarks | None) -> None:
 def _light_copy(graph: nx.DiGraph) -> nx.DiGraph:
     # The scan reads the graph on another thread: give it its own small copy (structure,
     # kind and store id only), so the window may replace or edit its graph meanwhile.
-    light = nx.DiGraph()
+    light = LineageGraph()
     light.add_nodes_from(
-        (key, {"kind": attrs.get("kind"), "id_in_store": attrs.get("id_in_store")})
-        for key, attrs in graph.nodes(data=True))
+        (key, NodeData(kind=data.kind, id_in_store=data.id_in_store))
+        for key, data in nodes_of(graph))
     light.add_edges_from(graph.edges())
     light.graph["focus"] = graph.graph.get("focus")
     return light
@@ -105,8 +106,8 @@ class IntegrityRunner(QObject):
         at ``store_path``. Returns the request id; an earlier scan is cancelled."""
         light = _light_copy(graph)
         path = Path(store_path)
-        total = sum(1 for _, a in light.nodes(data=True)
-                    if a.get("kind") == "artifact" and a.get("id_in_store") is not None)
+        total = sum(1 for _, data in nodes_of(light)
+                    if data.is_artifact and data.id_in_store is not None)
         self._report = None
         self._graph = weakref.ref(graph)
         request_id = self._channel.submit(lambda context: _scan(path, light, context))

@@ -14,6 +14,7 @@ import networkx as nx
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from lineage_desktop.graph.nodes import node_data
 from lineage_desktop.graph.paths import isolated_graph, view_path_keys
 
 
@@ -149,7 +150,7 @@ class PathController(QObject):
         def label(key: str) -> str:
             for graph in (self._view, self._raw):
                 if graph is not None and key in graph:
-                    return str(graph.nodes[key].get("label") or key)
+                    return node_data(graph, key).label_or(key)
             return key
         return label(pair[0]), label(pair[1])
 

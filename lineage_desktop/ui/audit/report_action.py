@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from lineage_desktop.audit import VerifyReport
 from lineage_desktop.audit.report import build_report
+from lineage_desktop.graph.nodes import node_data
 
 ImageProducer = Callable[[], "str | bytes | None"]
 
@@ -67,8 +68,7 @@ def write_report(path: str | Path, inputs: ReportInputs) -> Path:
 
 def default_file_name(inputs: ReportInputs) -> str:
     """``audit-churn-model-v3.html`` for the focus ``artifact:churn-model:v3``."""
-    attrs = inputs.graph.nodes[inputs.focus] if inputs.focus in inputs.graph else {}
-    label = str(attrs.get("label") or inputs.focus)
+    label = node_data(inputs.graph, inputs.focus).label_or(inputs.focus)
     safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in label)
     return f"audit-{safe}.html"
 

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lineage_desktop.graph.membership import member_count
+from lineage_desktop.graph.nodes import NodeData
 from lineage_desktop.ui import style
 from lineage_desktop.ui.panels.details import NodeDetails
 from lineage_desktop.ui.widgets import Dot, bold, muted, plain_label
@@ -49,18 +49,15 @@ _ARROW = 26  # width of the extract button at the right of each row
 _ROW_HEIGHT = 38
 Index = QModelIndex | QPersistentModelIndex
 Search = Callable[[str], list[str]]
-Attrs = Callable[[str], dict[str, Any]]
+Attrs = Callable[[str], NodeData]
 
 
-def member_secondary(attrs: dict[str, Any]) -> str:
+def member_secondary(attrs: NodeData) -> str:
     """The muted second line of a member row: type, aliases or run state."""
-    if attrs.get("kind") == "run":
-        parts = [
-            str(attrs.get("job_type") or attrs.get("type") or "run"),
-            str(attrs.get("state") or ""),
-        ]
+    if attrs.is_run:
+        parts = [attrs.job_type or "run", attrs.state or ""]
     else:
-        parts = [str(attrs.get("type") or "artifact"), " · ".join(attrs.get("aliases") or ())]
+        parts = [attrs.type or "artifact", " · ".join(attrs.aliases)]
     return " · ".join(p for p in parts if p)
 
 
@@ -278,19 +275,19 @@ class ClusterPanel(QWidget):
         return self._cluster
 
     def open_cluster(
-        self, key: str, attrs: dict[str, Any], search: Search, node_attrs: Attrs
+        self, key: str, attrs: NodeData, search: Search, node_attrs: Attrs
     ) -> None:
         """Show cluster ``key``: ``search(text)`` returns matching member keys (ranked),
         ``node_attrs(key)`` a member's attributes."""
         self._cluster, self._search, self._attrs = key, search, node_attrs
-        member_kind = attrs.get("member_kind") or "artifact"
+        member_kind = attrs.member_kind or "artifact"
         palette = style.palette_for(False)
         self.dot.set_colour(palette.run if member_kind == "run" else palette.artifact)
-        self._total = member_count(attrs)
-        self.title.setText(str(attrs.get("label") or key))
+        self._total = attrs.count
+        self.title.setText(attrs.label_or(key))
         noun = "runs" if member_kind == "run" else "artifact versions"
         self.subtitle.setText(
-            f"cluster of {self._total:,} {attrs.get('type') or ''} {noun}".replace("  ", " ")
+            f"cluster of {self._total:,} {attrs.type or ''} {noun}".replace("  ", " ")
         )
         self.search.setPlaceholderText(f"Search {self._total:,} members: name, version, alias…")
         self.details.clear()
@@ -317,7 +314,7 @@ class ClusterPanel(QWidget):
         rows = []
         for key in keys:
             attrs = self._attrs(key)
-            rows.append((key, str(attrs.get("label") or key), member_secondary(attrs)))
+            rows.append((key, attrs.label_or(key), member_secondary(attrs)))
         self.model.set_rows(rows)
         shown = len(rows)
         self.count.setText(

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lineage_desktop.graph.nodes import NodeData
 from lineage_desktop.records import ManifestEntry, key_ident, key_kind
 from lineage_desktop.records.text import exact_size, human_time, plural, run_duration
 from lineage_desktop.ui import style
@@ -293,7 +294,7 @@ class NodeDetails(QWidget):
     def show_node(
         self,
         key: str,
-        attrs: dict[str, Any],
+        attrs: NodeData,
         run_names: dict[str, str] | None = None,
         is_focus: bool = False,
     ) -> None:
@@ -301,18 +302,18 @@ class NodeDetails(QWidget):
         (for "Logged by"); ``is_focus`` hides the "Show lineage" button."""
         self.clear()
         self._key = key
-        kind = attrs.get("kind") or key_kind(key)
+        kind = attrs.kind or key_kind(key)
         palette = style.palette_for(False)
         if kind == "run":
             self._kind = "run"
-            self.dot.set_colour(palette.missing if attrs.get("missing") else palette.run)
+            self.dot.set_colour(palette.missing if attrs.missing else palette.run)
             self._show_run(key, attrs)
         else:
             self._kind = "artifact"
-            self.dot.set_colour(palette.missing if attrs.get("missing") else palette.artifact)
+            self.dot.set_colour(palette.missing if attrs.missing else palette.artifact)
             self._show_artifact(key, attrs, run_names or {})
         self.focus_button.setVisible(
-            self._focus_button_wanted and not is_focus and not attrs.get("missing")
+            self._focus_button_wanted and not is_focus and not attrs.missing
         )
 
     def set_files(self, key: str, entries: list[ManifestEntry]) -> None:
@@ -326,57 +327,53 @@ class NodeDetails(QWidget):
 
     # --- filling ----------------------------------------------------------------------
 
-    def _show_run(self, key: str, a: dict[str, Any]) -> None:
-        self.title.setText(_text(a.get("name") or a.get("label") or key))
-        job_type = _text(a.get("job_type") or a.get("type")) or "run"
+    def _show_run(self, key: str, a: NodeData) -> None:
+        self.title.setText(_text(a.name or a.label or key))
+        job_type = _text(a.job_type) or "run"
         self.subtitle.setText(
-            "missing run (deleted or never recorded)" if a.get("missing") else f"{job_type} run"
+            "missing run (deleted or never recorded)" if a.missing else f"{job_type} run"
         )
-        self._set_row("id", a.get("id") or key_ident(key))
-        self._set_row("state", a.get("state"))
-        self._set_row("started", human_time(a.get("started_at")) if a.get("started_at") else None)
-        self._set_row(
-            "duration",
-            run_duration(a.get("started_at"), a.get("finished_at"), a.get("state")) or None,
-        )
-        self._set_row("author", a.get("author"))
-        self._set_row("job_type", job_type if not a.get("missing") else None)
-        self._set_row("host", a.get("host"))
-        self._set_row("group", a.get("group"))
-        self._set_row("exit_code", a.get("exit_code"))
-        self._set_row("tags", a.get("tags") or None)
-        self._box(self.notes, a.get("notes"), "notes")
-        config = a.get("config")
-        if config:
-            self._box(self.config, pretty_json(config), "config")
+        self._set_row("id", a.id or key_ident(key))
+        self._set_row("state", a.state)
+        self._set_row("started", human_time(a.started_at) if a.started_at else None)
+        self._set_row("duration", run_duration(a.started_at, a.finished_at, a.state) or None)
+        self._set_row("author", a.author)
+        self._set_row("job_type", job_type if not a.missing else None)
+        self._set_row("host", a.host)
+        self._set_row("group", a.group)
+        self._set_row("exit_code", a.exit_code)
+        self._set_row("tags", a.tags or None)
+        self._box(self.notes, a.notes, "notes")
+        if a.config:
+            self._box(self.config, pretty_json(a.config), "config")
 
-    def _show_artifact(self, key: str, a: dict[str, Any], run_names: dict[str, str]) -> None:
-        self.title.setText(_text(a.get("label") or key_ident(key)))
-        type_name = _text(a.get("type")) or "artifact"
+    def _show_artifact(self, key: str, a: NodeData, run_names: dict[str, str]) -> None:
+        self.title.setText(_text(a.label or key_ident(key)))
+        type_name = _text(a.type) or "artifact"
         self.subtitle.setText(
             "missing version (deleted or never recorded)"
-            if a.get("missing")
+            if a.missing
             else f"{type_name} artifact version"
         )
-        self._set_row("aliases", a.get("aliases") or None)
-        self._set_row("type", None if a.get("missing") else type_name)
-        self._set_row("created", human_time(a.get("created_at")) if a.get("created_at") else None)
-        run_id = a.get("logged_by")
+        self._set_row("aliases", a.aliases or None)
+        self._set_row("type", None if a.missing else type_name)
+        self._set_row("created", human_time(a.created_at) if a.created_at else None)
+        run_id = a.logged_by
         if run_id:
-            self._set_row("logged_by", _run_label(str(run_id), run_names))
+            self._set_row("logged_by", _run_label(run_id, run_names))
             # Runs that logged the same content again (the version was reused).
-            others = [str(r) for r in a.get("producers") or () if str(r) != str(run_id)]
+            others = [r for r in a.producers if r != run_id]
             self._set_row("also_logged_by", [_run_label(r, run_names) for r in others] or None)
-        elif not a.get("missing"):
+        elif not a.missing:
             self._set_row("logged_by", "no run (logged outside a run)")
-        if a.get("size") is not None:
-            self._set_row("size", exact_size(int(a["size"])))
-        if a.get("file_count") is not None:
-            self._set_row("file_count", plural(int(a["file_count"]), "file"))
-        self._set_row("digest", a.get("digest"))
-        self._set_row("tags", a.get("tags") or None)
-        self._box(self.description, a.get("description"), "description")
-        metadata = a.get("metadata")
+        if a.size is not None:
+            self._set_row("size", exact_size(a.size))
+        if a.file_count is not None:
+            self._set_row("file_count", plural(a.file_count, "file"))
+        self._set_row("digest", a.digest)
+        self._set_row("tags", a.tags or None)
+        self._box(self.description, a.description, "description")
+        metadata = a.metadata
         if metadata:
             self._box(self.metadata, pretty_json(metadata), "metadata")
 

@@ -7,8 +7,6 @@ A header names the focus; tabs **Lineage** (find bar + ``lineageView``, the defa
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lineage_desktop.graph.nodes import NodeData
 from lineage_desktop.records import ManifestEntry, key_kind
 from lineage_desktop.ui import style
 from lineage_desktop.ui.panels.details import NodeDetails
@@ -118,28 +117,26 @@ class FocusPage(QWidget):
         return self._key
 
     def show_focus(
-        self, key: str, attrs: dict[str, Any], run_names: dict[str, str], problems: list[str]
+        self, key: str, attrs: NodeData, run_names: dict[str, str], problems: list[str]
     ) -> None:
         """Fill the header and the tabs for the focus node (files arrive by ``set_files``)."""
         same = key == self._key
         self._key = key
-        kind = attrs.get("kind") or key_kind(key)
+        kind = attrs.kind or key_kind(key)
         palette = style.palette_for(False)
         self.dot.set_colour(palette.run if kind == "run" else palette.artifact)
         if kind == "run":
-            self.title.setText(str(attrs.get("name") or attrs.get("label") or key))
-            self.subtitle.setText(
-                f"{attrs.get('job_type') or 'run'} run · {attrs.get('state') or ''} · {key}"
-            )
+            self.title.setText(attrs.name or attrs.label_or(key))
+            self.subtitle.setText(f"{attrs.job_type or 'run'} run · {attrs.state or ''} · {key}")
             self.tabs.setTabText(METADATA, "Config")
-            self.metadata.set_value(attrs.get("config") or {})
+            self.metadata.set_value(dict(attrs.config))
         else:
-            self.title.setText(str(attrs.get("label") or key))
-            aliases = ", ".join(attrs.get("aliases") or ())
+            self.title.setText(attrs.label_or(key))
+            aliases = ", ".join(attrs.aliases)
             suffix = f" · {aliases}" if aliases else ""
-            self.subtitle.setText(f"{attrs.get('type') or 'artifact'} artifact version{suffix}")
+            self.subtitle.setText(f"{attrs.type or 'artifact'} artifact version{suffix}")
             self.tabs.setTabText(METADATA, "Metadata")
-            self.metadata.set_value(attrs.get("metadata") or {})
+            self.metadata.set_value(dict(attrs.metadata))
         self.tabs.setTabEnabled(FILES, kind != "run")
         if not same:
             self.files_model.set_entries(None, [])

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDockWidget, QScrollArea, QStackedWidget, QWidget
 
+from lineage_desktop.graph.nodes import NodeData
 from lineage_desktop.ui.panels.cluster_panel import Attrs, ClusterPanel, Search
 from lineage_desktop.ui.panels.details import NodeDetails
 from lineage_desktop.ui.widgets import muted, plain_label
@@ -69,13 +68,13 @@ class PreviewDock(QDockWidget):
         self.stack.setCurrentWidget(self.empty)
 
     def show_node(
-        self, key: str, attrs: dict[str, Any], run_names: dict[str, str], is_focus: bool = False
+        self, key: str, attrs: NodeData, run_names: dict[str, str], is_focus: bool = False
     ) -> None:
         self.details.show_node(key, attrs, run_names, is_focus=is_focus)
         self.stack.setCurrentWidget(self._details_page)
 
     def show_cluster(
-        self, key: str, attrs: dict[str, Any], search: Search, node_attrs: Attrs
+        self, key: str, attrs: NodeData, search: Search, node_attrs: Attrs
     ) -> None:
         self.cluster.open_cluster(key, attrs, search, node_attrs)
         self.stack.setCurrentWidget(self.cluster)

@@ -13,7 +13,7 @@ from typing import Any
 import networkx as nx
 
 from lineage_desktop.graph.export import xml_text
-from lineage_desktop.graph.membership import member_count
+from lineage_desktop.graph.nodes import as_node_data, nodes_of
 from lineage_desktop.layout.types import LayoutNode, LayoutRequest
 from lineage_desktop.records import key_kind
 from lineage_desktop.ui import style
@@ -66,25 +66,26 @@ def card_spec(key: str, attrs: Mapping[str, Any]) -> CardSpec:
     Tolerates missing attributes (bad data must not crash the viewer): a node without a
     kind is treated by its key prefix, a missing label falls back to the key.
     """
-    kind = _text(attrs.get("kind")) or key_kind(key) or "artifact"
-    label = _text(attrs.get("label")) or key
-    missing = bool(attrs.get("missing"))
+    data = as_node_data(attrs)
+    kind = data.kind or key_kind(key) or "artifact"
+    label = _text(data.label) or key
+    missing = data.missing
     if kind == "cluster":
-        member_kind = _text(attrs.get("member_kind")) or "artifact"
-        type_name = _text(attrs.get("type")) or member_kind
+        member_kind = _text(data.member_kind) or "artifact"
+        type_name = _text(data.type) or member_kind
         noun = "runs" if member_kind == "run" else "artifacts"
-        count = member_count(attrs)
+        count = data.count
         type_text = f"{type_name} {noun}"
         tooltip = f"{label}\n{type_text} (cluster of {count}; click to search its members)"
         return CardSpec(key, kind, member_kind, type_text, label, count=count, tooltip=tooltip)
     if kind == "run":
-        type_text = _text(attrs.get("job_type")) or _text(attrs.get("type")) or "run"
-        state = _text(attrs.get("state")) or None
+        type_text = _text(data.job_type) or "run"
+        state = _text(data.state) or None
     else:
         kind = "artifact"
-        type_text = _text(attrs.get("type")) or "artifact"
+        type_text = _text(data.type) or "artifact"
         state = None
-    aliases = tuple(_text(a) for a in (attrs.get("aliases") or ()))
+    aliases = tuple(_text(a) for a in data.aliases)
     if missing:
         type_text = f"missing {kind}"
         aliases = ()
@@ -148,7 +149,7 @@ def _measure(spec: CardSpec, metrics: style.Fonts) -> tuple[float, float]:
 
 def node_sizes(view_graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
     """Box sizes of every node of a view graph, keyed by graph key."""
-    return {key: spec_size(card_spec(key, attrs)) for key, attrs in view_graph.nodes(data=True)}
+    return {key: spec_size(card_spec(key, data)) for key, data in nodes_of(view_graph)}
 
 
 def build_layout_request(
@@ -164,8 +165,8 @@ def build_layout_request(
     """
     sizes = node_sizes(view_graph)
     nodes = tuple(
-        LayoutNode(key, sizes[key][0], sizes[key][1], attrs.get("level"))
-        for key, attrs in view_graph.nodes(data=True)
+        LayoutNode(key, sizes[key][0], sizes[key][1], data.level)
+        for key, data in nodes_of(view_graph)
     )
     edges = tuple((str(s), str(t)) for s, t in view_graph.edges())
     return LayoutRequest(nodes, edges, direction=direction, engine=engine, request_id=request_id)

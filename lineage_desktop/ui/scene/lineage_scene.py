@@ -17,6 +17,7 @@ import networkx as nx
 from PySide6.QtCore import QObject, QPointF, QRectF, QTimer, Signal, Slot
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneHelpEvent, QToolTip
 
+from lineage_desktop.graph.nodes import nodes_of
 from lineage_desktop.layout.types import LayoutResult
 from lineage_desktop.ui import style
 from lineage_desktop.ui.scene.card_item import CardItem
@@ -111,7 +112,7 @@ class LineageScene(QGraphicsScene):
         ctx = self._ctx
         hidden = self._batched
         fallback_x = layout.width + 150.0
-        for n, (key, attrs) in enumerate(view_graph.nodes(data=True)):
+        for n, (key, attrs) in enumerate(nodes_of(view_graph)):
             spec = card_spec(str(key), attrs)
             size = layout.sizes.get(key) or spec_size(spec)
             cls = ClusterItem if spec.kind == "cluster" else NodeItem

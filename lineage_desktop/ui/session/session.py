@@ -20,9 +20,9 @@ import networkx as nx
 
 from lineage_desktop.graph.clusters import DEFAULT_THRESHOLD
 from lineage_desktop.graph.model import LineageModel
+from lineage_desktop.graph.nodes import NodeData, node_data
 from lineage_desktop.records import is_cluster_key
 from lineage_desktop.sdk import Api
-from lineage_desktop.sdk.refs import node_ref
 from lineage_desktop.store import parse_time
 from lineage_desktop.ui import queries
 from lineage_desktop.ui.history import History
@@ -188,8 +188,7 @@ class LineageSession:
         if is_cluster_key(key):
             return None
         raw = self._snapshot.raw if self._snapshot is not None else None
-        attrs = raw.nodes.get(key) if raw is not None and key in raw else None
-        return node_ref(key, attrs)
+        return node_data(raw, key).ref(key) if raw is not None else key
 
     def back(self) -> str | None:
         return self.history.back()
@@ -205,7 +204,7 @@ class LineageSession:
         self._model = model
         self._fixed_graph = fixed
         # History holds exact references: graph keys are ambiguous across projects.
-        focus_ref = node_ref(snap.focus, snap.raw.nodes.get(snap.focus))
+        focus_ref = node_data(snap.raw, snap.focus).ref(snap.focus)
         if record:
             self.history.visit(focus_ref)
         else:
@@ -316,9 +315,9 @@ class LineageSession:
 
     # --- reading the snapshot (cheap) -------------------------------------------------
 
-    def node_attrs(self, key: str) -> dict[str, Any]:
-        """Attributes of a node on screen or of a cluster member; {} if unknown."""
-        return self._snapshot.attrs(key) if self._snapshot else {}
+    def node_attrs(self, key: str) -> NodeData:
+        """Attributes of a node on screen or of a cluster member; empty if unknown."""
+        return self._snapshot.attrs(key) if self._snapshot else NodeData()
 
     def hidden_nodes(self) -> list[tuple[str, str]]:
         """``(key, label)`` of the hidden nodes of the lineage on screen."""

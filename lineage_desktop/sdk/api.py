@@ -21,6 +21,7 @@ from lineage_desktop.records import (
     key_ident,
     parse_key,
 )
+from lineage_desktop.records import Run as RunRecord
 from lineage_desktop.sdk import stores
 from lineage_desktop.sdk.api_run import ApiRun
 from lineage_desktop.sdk.artifact import Artifact
@@ -113,19 +114,22 @@ class Api:
                 self.store.artifact_versions(parsed.name, project_id, self.as_of)]
 
     # ------------------------------------------------------------------ runs
+    def _run(self, record: RunRecord) -> ApiRun:
+        return ApiRun(self.store, record, self.as_of, artifact=Artifact._from_record)
+
     def run(self, id: str) -> ApiRun:
         if not isinstance(id, str):
             raise InvalidRunId(f"invalid run id {id!r}: expected a string such as 'a1b2c3d4'")
         if is_run_key(id):
             id = key_ident(id)
         parts = id.split("/")
-        return ApiRun(self.store, self.store.run(parts[-1]), self.as_of)
+        return self._run(self.store.run(parts[-1]))
 
     def runs(self, job_type: str | None = None, state: str | None = None,
              limit: int | None = None, order: RunOrder | str = RunOrder.STARTED_DESC,
              offset: int = 0) -> list[ApiRun]:
         """Runs in a named ``order`` (``RunOrder``), ``limit``/``offset`` for paging."""
-        return [ApiRun(self.store, r, self.as_of) for r in self.store.runs(
+        return [self._run(r) for r in self.store.runs(
             self._single_project_id(), job_type, state, self.as_of, limit, order, offset)]
 
     def run_count(self) -> int:
@@ -146,12 +150,12 @@ class Api:
 
     def runs_logging(self, version_id: int) -> list[ApiRun]:
         """Every run that logged the version's content, the first producer first."""
-        return [ApiRun(self.store, r, self.as_of)
+        return [self._run(r)
                 for r in self.store.runs_logging(version_id, self.as_of)]
 
     def runs_using(self, version_id: int) -> list[ApiRun]:
         """Every run that used the version, in start order."""
-        return [ApiRun(self.store, r, self.as_of)
+        return [self._run(r)
                 for r in self.store.runs_using(version_id, self.as_of)]
 
     # ------------------------------------------------------------------ any node

@@ -1,22 +1,31 @@
-"""Read-side run objects returned by ``Api`` and ``Artifact.logged_by``/``used_by``."""
+"""Read-side run objects returned by ``Api`` and ``Artifact.logged_by``/``used_by``.
+
+Artifacts know their runs and runs their artifacts; to keep the imports one way
+(``artifact`` -> ``api_run``), a run is given the function that wraps a version record
+as an ``Artifact`` by whoever makes it.
+"""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
+from lineage_desktop.records import ArtifactVersion
 from lineage_desktop.records import Run as RunRecord
 from lineage_desktop.store import Store
 
-if TYPE_CHECKING:
-    from lineage_desktop.sdk.artifact import Artifact
+# (store, version record) -> Artifact
+ArtifactMaker = Callable[[Store, ArtifactVersion], Any]
 
 
 class ApiRun:
     """A recorded run: its fields as attributes, and the artifacts it used and logged."""
 
-    def __init__(self, store: Store, record: RunRecord, as_of: str | None = None) -> None:
+    def __init__(self, store: Store, record: RunRecord, as_of: str | None = None, *,
+                 artifact: ArtifactMaker) -> None:
         self._store = store
         self.record = record
         self._as_of = as_of
+        self._artifact = artifact
 
     def __getattr__(self, name: str) -> Any:
         # Fields of the record (id, name, job_type, state, config, ...) read through.
@@ -31,16 +40,14 @@ class ApiRun:
     def __hash__(self) -> int:
         return hash(self.record.id)
 
-    def logged_artifacts(self) -> list[Artifact]:
-        """Every version the run logged, also content equal to an existing version (the
-        run then reused it; its ``logged_by()`` stays the run that logged it first)."""
-        from lineage_desktop.sdk.artifact import Artifact
-
-        return [Artifact._from_record(self._store, v)
+    def logged_artifacts(self) -> list[Any]:
+        """Every version the run logged (``Artifact``s), also content equal to an existing
+        version (the run then reused it; its ``logged_by()`` stays the run that logged it
+        first)."""
+        return [self._artifact(self._store, v)
                 for v in self._store.versions_logged_by(self.record.id, self._as_of)]
 
-    def used_artifacts(self) -> list[Artifact]:
-        from lineage_desktop.sdk.artifact import Artifact
-
-        return [Artifact._from_record(self._store, v)
+    def used_artifacts(self) -> list[Any]:
+        """The versions the run used (``Artifact``s)."""
+        return [self._artifact(self._store, v)
                 for v in self._store.versions_used_by(self.record.id, self._as_of)]

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 from urllib.parse import urlparse
 
 from lineage_desktop.records import (
@@ -24,6 +24,7 @@ from lineage_desktop.records import (
     VerificationFailed,
 )
 from lineage_desktop.records.validation import shown
+from lineage_desktop.sdk.api_run import ApiRun
 from lineage_desktop.sdk.downloads import download_version
 from lineage_desktop.sdk.integrity import verify_folder, verify_version
 from lineage_desktop.sdk.sources import (
@@ -41,9 +42,6 @@ from lineage_desktop.sdk.validation import (
 )
 from lineage_desktop.store import Store, bytes_digest, manifest_digest
 from lineage_desktop.store.blobs import copy_hashed
-
-if TYPE_CHECKING:
-    from lineage_desktop.sdk.api_run import ApiRun
 
 _POLICIES = ("mutable", "immutable")
 
@@ -417,18 +415,15 @@ class Artifact:
                                      problems)
 
     def logged_by(self) -> ApiRun | None:
-        from lineage_desktop.sdk.api_run import ApiRun
-
         record, store = self._logged(), self._store
         assert store is not None
         if record.run_id is None:
             return None
         found = store.runs_by_ids([record.run_id])
-        return ApiRun(store, found[0]) if found else None
+        return ApiRun(store, found[0], artifact=Artifact._from_record) if found else None
 
     def used_by(self) -> list[ApiRun]:
-        from lineage_desktop.sdk.api_run import ApiRun
-
         record, store = self._logged(), self._store
         assert store is not None
-        return [ApiRun(store, run) for run in store.runs_using(record.id)]
+        return [ApiRun(store, run, artifact=Artifact._from_record)
+                for run in store.runs_using(record.id)]

@@ -149,7 +149,8 @@ class OpenLineageImporter:
                    exit_code=exit_code), self._project_id()
 
     def import_runs(self, groups: dict[str, list[Event]]) -> None:
-        for run_id, events in sorted(groups.items(), key=lambda item: item[1][0].time):
+        for run_id, events in self.writer.in_batches(
+                sorted(groups.items(), key=lambda item: item[1][0].time)):
             try:
                 with self.writer.atomic():
                     record, project_id = self._run_record(events)
@@ -258,7 +259,7 @@ class OpenLineageImporter:
         return event.time
 
     def write_versions(self, plans: list[_Planned]) -> None:
-        for plan in plans:
+        for plan in self.writer.in_batches(plans):
             # The first producer is written with the others when the events say when
             # it logged the version; it stays first (``logged_by``) either way.
             first = None if plan.run_id in plan.producers else plan.run_id
@@ -284,14 +285,14 @@ class OpenLineageImporter:
             found = self.writer.find_version(plan.project_id, plan.name, plan.digest or "")
             if found is None:
                 raise LookupError(f"version {plan.name}:v{plan.order} was not written")
-            return found.id
+            return found
         project_id = self._run_projects[event.run_id]
         key = self._version_key(ref)
         if key is None:
             name = self._artifact_name(project_id, ref)
-            current = self.store.latest_version_at(project_id, name, event.time)
+            current = self.store.latest_version_id_at(project_id, name, event.time)
             if current is not None:
-                return current.id
+                return current
         plan = self._foreign_version(event, ref, key or "", event.time, None, project_id)
         version_id, created = self.writer.put_version(
             project_id, plan.name, plan.type, plan.entries, created_at=plan.created_at,
@@ -301,7 +302,7 @@ class OpenLineageImporter:
         return version_id
 
     def write_usages(self, events: list[Event]) -> None:
-        for event in events:
+        for event in self.writer.in_batches(events):
             if event.kind != "run" or event.run_id not in self._run_ids or not event.inputs:
                 continue
             if (event.source, event.line) in self._failed_lines:

@@ -8,15 +8,18 @@ stamps records with its own clock.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from itertools import islice
+from typing import Any, TypeVar
 
 from lineage_desktop.interop.naming import with_suffix
 from lineage_desktop.records import ArtifactVersion, ManifestEntry, Run
 from lineage_desktop.store import Store, bytes_digest, manifest_digest
 
 FINAL_STATES = ("finished", "failed", "crashed")
+BATCH = 500  # records per transaction of an import
+T = TypeVar("T")
 
 
 def reference_entry(path: str, uri: str, key: str | None = None, size: int = 0) -> ManifestEntry:
@@ -67,14 +70,24 @@ class LineageWriter:
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
-        """One transaction for one imported record: all of it is written or none."""
+        """One imported record: all of it is written or none (its own transaction, or a
+        savepoint of the one ``in_batches`` holds open)."""
         try:
-            with self.store.transaction():
+            with self.store.savepoint():
                 yield
         except BaseException:
             self.store.forget_cached_ids()
             self._run_exists.clear()
             raise
+
+    def in_batches(self, items: Iterable[T], size: int = BATCH) -> Iterator[T]:
+        """``items``, with one transaction committing every ``size`` of them: a record
+        (``atomic``) that fails is undone alone, and a commit per record (most of an
+        import's time) becomes one per batch."""
+        iterator = iter(items)
+        while chunk := list(islice(iterator, size)):
+            with self.store.transaction():
+                yield from chunk
 
     def project(self, entity: str, name: str) -> int:
         return self.store.ensure_project(entity, name)
@@ -109,8 +122,9 @@ class LineageWriter:
         """The type to log ``name`` with: its existing type wins over a guessed one."""
         return self.store.artifact_type_of(project_id, name) or wanted
 
-    def find_version(self, project_id: int, name: str, digest: str) -> ArtifactVersion | None:
-        return self.store.version_by_digest(project_id, name, digest)
+    def find_version(self, project_id: int, name: str, digest: str) -> int | None:
+        """The id of the version of ``name`` with this digest, if any."""
+        return self.store.version_id_by_digest(project_id, name, digest)
 
     def put_version(
         self, project_id: int, name: str, type_name: str, entries: Sequence[ManifestEntry], *,
@@ -130,12 +144,11 @@ class LineageWriter:
         found = self.find_version(project_id, name, digest)
         if found is not None:
             if run_id is not None:
-                self.output(run_id, found.id, created_at)
-            return found.id, False
+                self.output(run_id, found, created_at)
+            return found, False
         if aliases is None:
-            newest = self.store.newest_version(project_id, name)
-            aliases = ["latest"] if newest is None or (newest.created_at or "") <= created_at \
-                else []
+            newest = self.store.newest_created_at(project_id, name)
+            aliases = ["latest"] if newest is None or newest <= created_at else []
         logged = self.store.log_version(
             project_id, name, self.artifact_type(project_id, name, type_name), digest,
             list(entries), files, description, metadata or {}, list(aliases), list(tags),

@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from lineage_desktop.records import ArtifactVersion, ManifestEntry, Run, TypeMismatch
+from lineage_desktop.store.errors import translate
 from lineage_desktop.store.reads import FAR_FUTURE, ReadMixin
 from lineage_desktop.store.rows import entry_from_row
 from lineage_desktop.store.writes import WriteMixin, _dumps
@@ -45,6 +48,8 @@ class NewVersion:
 class InteropMixin(ReadMixin, WriteMixin):
     """Reads for exports and merges, and writes that keep another tool's times."""
 
+    path: Path
+
     def forget_cached_ids(self) -> None:
         """Drop the writer's id caches (project and type ids).
 
@@ -63,6 +68,55 @@ class InteropMixin(ReadMixin, WriteMixin):
         """The version of artifact ``name`` in a project with this digest, if any."""
         return self._one_version("a.project_id = ? AND a.name = ? AND v.digest = ?",
                                  (project_id, name, digest))
+
+    def version_id_by_digest(self, project_id: int, name: str, digest: str) -> int | None:
+        """The id of what ``version_by_digest`` finds, from the ``versions_digest`` index
+        alone (importers need only the id, once per record)."""
+        row = self._conn.execute(
+            "SELECT v.id FROM artifacts a JOIN versions v ON v.artifact_id = a.id "
+            "AND v.digest = ? WHERE a.project_id = ? AND a.name = ? ORDER BY v.idx LIMIT 1",
+            (digest, project_id, name)).fetchone()
+        return None if row is None else int(row[0])
+
+    def latest_version_id_at(self, project_id: int, name: str, moment: str) -> int | None:
+        """The id of what ``latest_version_at`` finds (over ``versions_created``)."""
+        row = self._conn.execute(
+            "SELECT v.id FROM versions v JOIN artifacts a ON a.id = v.artifact_id "
+            "WHERE a.project_id = ? AND a.name = ? AND v.created_at <= ? "
+            "ORDER BY v.created_at DESC, v.idx DESC LIMIT 1",
+            (project_id, name, moment)).fetchone()
+        return None if row is None else int(row[0])
+
+    def newest_created_at(self, project_id: int, name: str) -> str | None:
+        """When the newest version of an artifact was created; None without versions."""
+        row = self._conn.execute(
+            "SELECT MAX(v.created_at) FROM versions v JOIN artifacts a ON a.id = v.artifact_id "
+            "WHERE a.project_id = ? AND a.name = ?", (project_id, name)).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A part of the open transaction that is undone alone when its block fails (an
+        importer's record, inside a transaction that commits many of them)."""
+        with self.transaction() as conn:
+            try:
+                conn.execute("SAVEPOINT record")
+            except sqlite3.Error as exc:
+                raise translate(exc, self.path) from exc
+            try:
+                yield
+            except BaseException:
+                try:
+                    conn.execute("ROLLBACK TO record")
+                    conn.execute("RELEASE record")
+                except sqlite3.Error as exc:
+                    raise translate(exc, self.path) from exc
+                self._cache.clear()
+                raise
+            try:
+                conn.execute("RELEASE record")
+            except sqlite3.Error as exc:
+                raise translate(exc, self.path) from exc
 
     def first_version(self, project_id: int, name: str) -> ArtifactVersion | None:
         """Version 0 (the lowest index) of an artifact, if the artifact has versions."""

@@ -96,7 +96,7 @@ class Store(LineageMixin, InteropMixin, WriteMixin, ChecksMixin):
                     finally:
                         self._depth -= 1
                     return
-                self._conn.execute("BEGIN IMMEDIATE")
+                connection.begin_immediate(self._conn)
                 self._depth = 1
                 try:
                     yield self._conn

@@ -1,6 +1,9 @@
 """Store and SDK speed (issue 2), each against a baseline measured in the same run.
 
-    python benchmarks/bench_store.py [--quick]
+    python benchmarks/bench_store.py [--quick | --full]
+
+The default is ``--quick`` (what ``make bench`` runs); ``--full`` takes the sizes of
+issue 2 (2,000 logs, a 1 GB file, the 100,000-run demo store).
 
 Prints medians and ratios. The 100,000-run demo store is cached under
 ``~/.cache/lineage_desktop/bench-100k.db`` (set LINEAGE_BENCH_CACHE to move it).
@@ -155,9 +158,11 @@ def bench_demo_and_lineage(runs: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true", help="smaller sizes")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes (the default)")
+    parser.add_argument("--full", action="store_true", help="the sizes of issue 2")
     parser.add_argument("--runs", type=int, default=100_000)
     args = parser.parse_args()
+    args.quick = not args.full
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         bench_log_artifact(folder, 300 if args.quick else 2000)

@@ -189,70 +189,48 @@ def downstream_in(graph: nx.DiGraph, keys: Iterable[str]) -> set[str]:
     return reached - keys
 
 
-# Content is hashed by worker threads, a bounded number of entries ahead of the one
-# being reported: the opens, reads and ``hashlib`` release the GIL, so one batch's I/O
-# and hashing overlap the next entries' checks, and big files hash on every core.
-# Small files go in batches (a thread hand-off per file costs more than hashing one);
-# results are taken in manifest order, so the report is the same as hashing one file
-# after the other.
-HASH_THREADS = max(2, min(4, os.cpu_count() or 1))
-AHEAD = 512  # entries planned ahead of the one reported
-BATCH_FILES = 64
-BATCH_BYTES = 4 << 20
+# Big files are hashed by worker threads, a bounded number of entries ahead of the one
+# being reported: ``hashlib`` releases the GIL while it hashes a large buffer, so several
+# big files hash on every core. Small files are checked on the calling thread: their
+# cost is Python's (validation, opens), which threads would only serialise on the GIL,
+# and handing a thread one file costs more than hashing it. Results are taken in
+# manifest order, so the report is the same as checking one file after the other.
+HASH_THREADS = max(1, min(4, os.cpu_count() or 1))
+PARALLEL_FROM = 1 << 20  # bytes, by the recorded size (a hint only: same answer either way)
+AHEAD = 64  # entries planned ahead of the one reported
+ONE_QUERY_FROM = 500  # versions checked at once from which all manifests are read at once
 
 _Key = tuple[str, str, str | None]
-_Args = tuple[Store, str, ManifestEntry, Path]
 
 
-class _Batch:
-    """Content checks handed to a worker thread together."""
+class _Done:
+    """A check already answered (a ``Future`` costs a lock and a condition to make)."""
 
-    def __init__(self) -> None:
-        self.calls: list[_Args] = []
-        self.size = 0
-        self.future: Future[list[FileCheck | None]] | None = None
+    __slots__ = ("_answer",)
+
+    def __init__(self, answer: FileCheck | None) -> None:
+        self._answer = answer
+
+    def result(self) -> FileCheck | None:
+        return self._answer
 
 
-class _Content(NamedTuple):  # NamedTuples: one of each per entry, built fast
-    """The answer to one content check: the ``index``-th of ``batch``."""
-
-    batch: _Batch
-    slot: int
+_Answer = Future[FileCheck | None] | _Done
 
 
 class _Hasher:
-    """Runs ``check_content`` calls on a thread pool in batches, in order."""
+    """Runs ``check_content``: big files on a thread pool, the rest at once."""
 
     def __init__(self, pool: ThreadPoolExecutor | None) -> None:
         self._pool = pool
-        self._batch = _Batch()
 
-    def add(self, args: _Args) -> _Content:
-        batch = self._batch
-        batch.calls.append(args)
-        batch.size += max(args[2].size, 0) if isinstance(args[2].size, int) else 0
-        if len(batch.calls) >= BATCH_FILES or batch.size >= BATCH_BYTES:
-            self._submit()
-        return _Content(batch, len(batch.calls) - 1)
-
-    def result(self, content: _Content) -> FileCheck | None:
-        if content.batch is self._batch:
-            self._submit()  # needed now: do not wait for the batch to fill
-        assert content.batch.future is not None
-        return content.batch.future.result()[content.slot]
-
-    def _submit(self) -> None:
-        if self._pool is None:
-            self._batch.future = Future()
-            self._batch.future.set_result(_check_batch(self._batch.calls))
-        else:
-            self._batch.future = self._pool.submit(_check_batch, self._batch.calls)
-        self._batch = _Batch()
-
-
-def _check_batch(calls: list[_Args]) -> list[FileCheck | None]:
-    # The module's name is looked up at each call: tests count the calls.
-    return [check_content(*args) for args in calls]
+    def check(self, store: Store, label: str, entry: ManifestEntry,
+              location: Path) -> _Answer:
+        # The module's name is looked up at each call: tests count the calls.
+        size = entry.size if isinstance(entry.size, int) else 0
+        if self._pool is not None and size >= PARALLEL_FROM:
+            return self._pool.submit(check_content, store, label, entry, location)
+        return _Done(check_content(store, label, entry, location))
 
 
 class _Entry(NamedTuple):
@@ -262,7 +240,7 @@ class _Entry(NamedTuple):
     label: str
     entry: ManifestEntry
     location: str | None = None
-    content: _Content | None = None
+    content: _Answer | None = None
     refused: FileCheck | None = None
 
 
@@ -285,7 +263,7 @@ class _Run:
         self.unchecked: list[Unchecked] = []
         self.locations: dict[tuple[str, str], str] = {}
         self.notes: list[str] = []
-        self._memo: dict[_Key, _Content] = {}
+        self._memo: dict[_Key, _Answer] = {}
 
     def stop(self) -> bool:
         return self.cancelled is not None and self.cancelled()
@@ -305,7 +283,7 @@ class _Run:
                 continue
             if self.stop():
                 return
-            problem = self._outcome(item, hasher)
+            problem = self._outcome(item)
             if problem is not None:
                 found.append(problem)
             self.files += 1
@@ -314,11 +292,15 @@ class _Run:
 
     def _planned(self, versions: Sequence[ArtifactVersion],
                  hasher: _Hasher) -> Iterator[_Entry | _End]:
+        # Many versions (a whole store): every manifest in one query rather than one
+        # query per version; the entries are the same, in the same order.
+        manifests = self.store.all_manifests() if len(versions) >= ONE_QUERY_FROM else None
         for version in versions:
             if self.stop():
                 return
             label = f"{version.name}:{version.version}"
-            entries = self.store.manifest(version.id)
+            entries = (manifests.get(version.id, []) if manifests is not None
+                       else self.store.manifest(version.id))
             for entry in entries:
                 yield self._plan(label, entry, hasher)
             yield _End(version, label, entries)
@@ -335,17 +317,17 @@ class _Run:
         key = (location, entry.digest, entry.ref)
         content = self._memo.get(key)
         if content is None:
-            content = self._memo[key] = hasher.add((self.store, label, entry, source))
+            content = self._memo[key] = hasher.check(self.store, label, entry, source)
         return _Entry(label, entry, location, content)
 
-    def _outcome(self, item: _Entry, hasher: _Hasher) -> FileCheck | None:
+    def _outcome(self, item: _Entry) -> FileCheck | None:
         entry, label = item.entry, item.label
         if item.refused is not None:
             return item.refused
         if item.content is None:
             self.unchecked.append(Unchecked(label, entry.path, unchecked_reason(entry.ref or "")))
             return None
-        found = hasher.result(item.content)
+        found = item.content.result()
         if found is None:
             self.matching += 1
             return None
@@ -410,9 +392,9 @@ def verify_versions(
     compromised: dict[str, tuple[FileCheck, ...]] = {}
     findings: list[FileCheck] = []
     checked = 0
-    with ThreadPoolExecutor(max(HASH_THREADS, 1), thread_name_prefix="verify") as pool:
+    with ThreadPoolExecutor(HASH_THREADS, thread_name_prefix="verify") as pool:
         try:
-            hasher = _Hasher(pool if HASH_THREADS else None)
+            hasher = _Hasher(pool if HASH_THREADS > 1 else None)
             for version, found in run.versions(versions, hasher):
                 checked += 1
                 if found:

@@ -209,7 +209,8 @@ class Run:
         entities = [ref.entity] if ref.entity else [self.entity, None]
         for entity in entities:
             for candidate in self._store.find_projects(project, entity):
-                if ref.name in self._store.artifact_names(candidate.id):
+                # One indexed row (project, name), not the project's list of names.
+                if self._store.artifact_type_of(candidate.id, ref.name) is not None:
                     record = self._store.resolve_version(ref.name, ref.selector, candidate.id)
                     return Artifact._from_record(self._store, record)
         if ref.project is None:

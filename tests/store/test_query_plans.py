@@ -173,3 +173,15 @@ def test_log_artifact_uses_indexes(store_path: Path, tmp_path: Path) -> None:
 
         assert list(bad_steps(plans_of(writer, log))) == []
         run.finish()
+
+
+@pytest.mark.parametrize("ref", ["model:latest", "model:production", "model:v1",
+                                 "p/model:latest", "e/p/model:v0"])
+def test_use_artifact_uses_indexes(store_path: Path, ref: str) -> None:
+    with Store.open(store_path) as writer:
+        run = ld.init(project="p", entity="e", store=writer)
+        plans = plans_of(writer, lambda: run.use_artifact(ref))
+        run.finish()
+    assert list(bad_steps(plans)) == []
+    # The collection is found by its (project, name) row, not in the project's names.
+    assert not any("SELECT DISTINCT name FROM artifacts" in sql for sql, _ in plans)

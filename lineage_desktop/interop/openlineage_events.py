@@ -105,7 +105,7 @@ def parse_event(obj: Any, source: str, line: int) -> Event:
         stored_time = parse_time(time)
     except ValueError:
         raise EventError(f"eventTime {time!r} is not an ISO-8601 time") from None
-    producer = obj.get("producer") if isinstance(obj.get("producer"), str) else ""
+    producer = obj["producer"] if isinstance(obj.get("producer"), str) else ""
     if "dataset" in obj and "run" not in obj:
         dataset = obj["dataset"]
         if not isinstance(dataset, dict):
@@ -156,38 +156,68 @@ def event_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 
 def read_events(paths: Iterable[str | os.PathLike[str]], report: ImportReport) -> list[Event]:
     """Every importable event of the files; every other non-blank line goes to ``report``."""
-    events = []
+    return list(iter_events(paths, report))
+
+
+def iter_events(paths: Iterable[str | os.PathLike[str]], report: ImportReport) -> Iterator[Event]:
+    """``read_events`` one event at a time, reading each file a line at a time."""
     for path in event_files(paths):
         for line_no, obj_or_error in _lines(path):
             report.read += 1
             try:
                 if isinstance(obj_or_error, EventError):
                     raise obj_or_error
-                events.append(parse_event(obj_or_error, str(path), line_no))
+                yield parse_event(obj_or_error, str(path), line_no)
             except EventError as exc:
                 report.skip(str(path), line_no, str(exc))
-    return events
 
 
 def _lines(path: Path) -> Iterator[tuple[int, Any]]:
-    text = path.read_text(encoding="utf-8", errors="replace")
-    stripped = text.strip()
-    if stripped.startswith("[") or (stripped.startswith("{") and "\n" in stripped):
-        # A JSON array of events, or one pretty-printed event: read as one document.
-        try:
-            whole = json.loads(stripped)
-        except ValueError:
-            whole = None
-        if isinstance(whole, list):
-            yield from ((1, item) for item in whole)
-            return
-        if isinstance(whole, dict):
-            yield 1, whole
-            return
-    for line_no, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield line_no, json.loads(line)
-        except ValueError as exc:
-            yield line_no, EventError(f"not valid JSON: {exc}")
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        numbered = enumerate(handle, start=1)
+        for line_no, line in numbered:
+            if not line.strip():
+                continue
+            head = line.lstrip()
+            if head.startswith("[") or (head.startswith("{") and not _parses(line)):
+                # A JSON array of events, or one pretty-printed event: one document.
+                yield from _document(line_no, line + handle.read())
+                return
+            yield from _parsed(line_no, line)
+            break
+        for line_no, line in numbered:
+            if line.strip():
+                yield from _parsed(line_no, line)
+
+
+def _parses(line: str) -> bool:
+    try:
+        json.loads(line)
+    except ValueError:
+        return False
+    return True
+
+
+def _parsed(line_no: int, line: str) -> Iterator[tuple[int, Any]]:
+    line = line[:-1] if line.endswith("\n") else line  # as ``str.splitlines`` gives it
+    try:
+        yield line_no, json.loads(line)
+    except ValueError as exc:
+        yield line_no, EventError(f"not valid JSON: {exc}")
+
+
+def _document(first_line: int, text: str) -> Iterator[tuple[int, Any]]:
+    """A file read as one JSON document; when it is not one, its lines one by one."""
+    try:
+        whole = json.loads(text)
+    except ValueError:
+        whole = None
+    if isinstance(whole, list):
+        yield from ((1, item) for item in whole)
+        return
+    if isinstance(whole, dict):
+        yield 1, whole
+        return
+    for line_no, line in enumerate(text.splitlines(), start=first_line):
+        if line.strip():
+            yield from _parsed(line_no, line)

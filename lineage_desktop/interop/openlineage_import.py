@@ -24,7 +24,12 @@ from typing import Any
 from lineage_desktop.interop.naming import dataset_name
 from lineage_desktop.interop.openlineage_events import FACET, DatasetRef, Event, read_events
 from lineage_desktop.interop.report import ImportReport
-from lineage_desktop.interop.writer import LineageWriter, entry_path, reference_entry
+from lineage_desktop.interop.writer import (
+    LineageWriter,
+    VersionSpec,
+    entry_path,
+    reference_entry,
+)
 from lineage_desktop.records import ArtifactVersion, LineageError, ManifestEntry, Run
 from lineage_desktop.sdk.run import default_entity
 from lineage_desktop.sdk.validation import validate_aliases, validate_name, validate_type
@@ -149,18 +154,39 @@ class OpenLineageImporter:
                    exit_code=exit_code), self._project_id()
 
     def import_runs(self, groups: dict[str, list[Event]]) -> None:
-        for run_id, events in self.writer.in_batches(
-                sorted(groups.items(), key=lambda item: item[1][0].time)):
+        ordered = sorted(groups.items(), key=lambda item: item[1][0].time)
+        for batch in self.writer.batches(ordered):
+            records = []
+            for run_id, events in batch:
+                try:
+                    with self.writer.atomic():  # the record's project is its own too
+                        record, project_id = self._run_record(events)
+                except (LineageError, ValueError, TypeError, KeyError) as exc:
+                    self._fail(events, f"run {run_id}: {exc}")
+                    continue
+                records.append((run_id, events, record, project_id))
             try:
                 with self.writer.atomic():
-                    record, project_id = self._run_record(events)
-                    outcome = self.writer.put_run(project_id, record)
-            except (LineageError, ValueError, TypeError, KeyError) as exc:
-                self._fail(events, f"run {run_id}: {exc}")
-                continue
-            self._run_ids[run_id] = record.id
-            self._run_projects[run_id] = project_id
-            self.report.count(f"runs {outcome}")
+                    outcomes: list[str | None] = list(self.writer.put_runs(
+                        [(project_id, record) for _, _, record, project_id in records]))
+            except (LineageError, ValueError, TypeError, KeyError):
+                outcomes = [self._put_run(*item) for item in records]  # one by one
+            for (run_id, _, record, project_id), outcome in zip(records, outcomes,
+                                                                strict=True):
+                if outcome is None:
+                    continue
+                self._run_ids[run_id] = record.id
+                self._run_projects[run_id] = project_id
+                self.report.count(f"runs {outcome}")
+
+    def _put_run(self, run_id: str, events: list[Event], record: Run,
+                 project_id: int) -> str | None:
+        try:
+            with self.writer.atomic():
+                return self.writer.put_run(project_id, record)
+        except (LineageError, ValueError, TypeError, KeyError) as exc:
+            self._fail(events, f"run {run_id}: {exc}")
+            return None
 
     # ------------------------------------------------------------------ versions
     def _own_version(self, event: Event, ref: DatasetRef) -> _Planned:
@@ -259,24 +285,44 @@ class OpenLineageImporter:
         return event.time
 
     def write_versions(self, plans: list[_Planned]) -> None:
-        for plan in self.writer.in_batches(plans):
-            # The first producer is written with the others when the events say when
-            # it logged the version; it stays first (``logged_by``) either way.
-            first = None if plan.run_id in plan.producers else plan.run_id
+        for batch in self.writer.batches(plans):
             try:
                 with self.writer.atomic():
-                    version_id, created = self.writer.put_version(
-                        plan.project_id, plan.name, plan.type, plan.entries,
-                        created_at=plan.created_at, run_id=first, digest=plan.digest,
-                        description=plan.description, metadata=plan.metadata, tags=plan.tags,
-                        aliases=plan.aliases)
-                    for run_id in sorted(plan.producers, key=lambda r: (
-                            r != plan.run_id, plan.producers[r], r)):
-                        self.writer.output(run_id, version_id, plan.producers[run_id])
-            except (LineageError, ValueError, TypeError) as exc:
-                self._fail([plan.event], f"version of {plan.name}: {exc}")
-                continue
-            self.report.count("versions created" if created else "versions unchanged")
+                    results: list[bool | None] = self._put_versions(batch)
+            except (LineageError, ValueError, TypeError):
+                results = [self._put_version(plan) for plan in batch]  # one by one
+            for created in results:
+                if created is not None:
+                    self.report.count("versions created" if created else
+                                      "versions unchanged")
+
+    @staticmethod
+    def _spec(plan: _Planned) -> VersionSpec:
+        # The first producer is written with the others when the events say when
+        # it logged the version; it stays first (``logged_by``) either way.
+        first = None if plan.run_id in plan.producers else plan.run_id
+        return VersionSpec(
+            plan.project_id, plan.name, plan.type, plan.entries, plan.created_at, first,
+            plan.digest, plan.description, plan.metadata, plan.tags, plan.aliases)
+
+    @staticmethod
+    def _producers(plan: _Planned, version_id: int) -> list[tuple[str, int, str]]:
+        return [(run_id, version_id, plan.producers[run_id]) for run_id in sorted(
+            plan.producers, key=lambda r: (r != plan.run_id, plan.producers[r], r))]
+
+    def _put_versions(self, plans: list[_Planned]) -> list[bool | None]:
+        placed = self.writer.put_versions([self._spec(plan) for plan in plans])
+        self.writer.outputs([edge for plan, (version_id, _) in zip(plans, placed, strict=True)
+                             for edge in self._producers(plan, version_id)])
+        return [created for _, created in placed]
+
+    def _put_version(self, plan: _Planned) -> bool | None:
+        try:
+            with self.writer.atomic():
+                return self._put_versions([plan])[0]
+        except (LineageError, ValueError, TypeError) as exc:
+            self._fail([plan.event], f"version of {plan.name}: {exc}")
+            return None
 
     # ------------------------------------------------------------------ usages
     def _input_version(self, event: Event, ref: DatasetRef) -> int:

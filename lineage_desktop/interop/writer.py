@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Any, TypeVar
 
 from lineage_desktop.interop.naming import with_suffix
 from lineage_desktop.records import ArtifactVersion, ManifestEntry, Run
 from lineage_desktop.store import Store, bytes_digest, manifest_digest
+from lineage_desktop.store.interop import NewVersion
 
 FINAL_STATES = ("finished", "failed", "crashed")
 BATCH = 500  # records per transaction of an import
@@ -37,6 +39,24 @@ def entry_path(text: str, fallback: str = "data") -> str:
     """A manifest path (relative, no ``..``) made from a foreign name or path."""
     parts = [p for p in text.replace("\\", "/").split("/") if p not in ("", ".", "..")]
     return "/".join(parts) or fallback
+
+
+@dataclass(frozen=True, slots=True)
+class VersionSpec:
+    """The arguments of ``LineageWriter.put_version``, as one value."""
+
+    project_id: int
+    name: str
+    type: str
+    entries: Sequence[ManifestEntry]
+    created_at: str
+    run_id: str | None = None
+    digest: str | None = None
+    description: str | None = None
+    metadata: dict[str, Any] | None = None
+    tags: Sequence[str] = ()
+    aliases: Sequence[str] | None = None
+    files: Sequence[tuple[str, str]] = ()
 
 
 class LineageWriter:
@@ -80,14 +100,20 @@ class LineageWriter:
             self._run_exists.clear()
             raise
 
+    def batches(self, items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
+        """``items`` in lists of ``size``, each inside one transaction (committed when
+        the next list is asked for)."""
+        iterator = iter(items)
+        while chunk := list(islice(iterator, size)):
+            with self.store.transaction():
+                yield chunk
+
     def in_batches(self, items: Iterable[T], size: int = BATCH) -> Iterator[T]:
         """``items``, with one transaction committing every ``size`` of them: a record
         (``atomic``) that fails is undone alone, and a commit per record (most of an
         import's time) becomes one per batch."""
-        iterator = iter(items)
-        while chunk := list(islice(iterator, size)):
-            with self.store.transaction():
-                yield from chunk
+        for chunk in self.batches(items, size):
+            yield from chunk
 
     def project(self, entity: str, name: str) -> int:
         return self.store.ensure_project(entity, name)
@@ -106,17 +132,45 @@ class LineageWriter:
 
         Returns ``"created"``, ``"updated"`` or ``"unchanged"``.
         """
-        existing = self.existing_run(run.id)
-        if existing is None:
-            self.store.insert_run(project_id, run, record_process=False)
-            self._run_exists[run.id] = True
-            return "created"
-        if existing.state == "running" and run.state in FINAL_STATES:
-            self.store.update_run(run.id, state=run.state, finished_at=run.finished_at,
-                                  exit_code=run.exit_code, config=run.config,
-                                  notes=run.notes or existing.notes)
-            return "updated"
-        return "unchanged"
+        return self.put_runs([(project_id, run)])[0]
+
+    def put_runs(self, runs: Sequence[tuple[int, Run]]) -> list[str]:
+        """``put_run`` of each ``(project id, run)`` in order, with one read and one
+        insert for all of them."""
+        known = {r.id: r for r in self.store.runs_by_ids(dict.fromkeys(r.id for _, r in runs))}
+        added: dict[str, tuple[int, Run]] = {}
+        updates: list[tuple[str, dict[str, Any]]] = []
+        outcomes = []
+        for project_id, run in runs:
+            existing = known.get(run.id)
+            if existing is None:
+                known[run.id] = run
+                added[run.id] = (project_id, run)
+                outcomes.append("created")
+            elif existing.state == "running" and run.state in FINAL_STATES:
+                fields: dict[str, Any] = {
+                    "state": run.state, "finished_at": run.finished_at,
+                    "exit_code": run.exit_code, "config": run.config,
+                    "notes": run.notes or existing.notes}
+                known[run.id] = replace(existing, **fields)
+                if run.id in added:  # created by this call: inserted completed
+                    added[run.id] = (added[run.id][0], known[run.id])
+                else:
+                    updates.append((run.id, fields))
+                outcomes.append("updated")
+            else:
+                outcomes.append("unchanged")
+        self.store.insert_runs(added.values())
+        for run_id, fields in updates:
+            self.store.update_run(run_id, **fields)
+        self._run_exists.update(dict.fromkeys(added, True))
+        return outcomes
+
+    def _have_runs(self, run_ids: Iterable[str | None]) -> None:
+        """Learn in one query which of ``run_ids`` the store has (for ``has_run``)."""
+        unknown = {r for r in run_ids if r is not None and r not in self._run_exists}
+        found = self.store.existing_run_ids(unknown)
+        self._run_exists.update({run_id: run_id in found for run_id in unknown})
 
     def artifact_type(self, project_id: int, name: str, wanted: str) -> str:
         """The type to log ``name`` with: its existing type wins over a guessed one."""
@@ -140,20 +194,59 @@ class LineageWriter:
         ``latest`` is added when the version is the newest of its artifact, so that
         importing history out of order never moves ``latest`` back.
         """
-        digest = digest or manifest_digest([(e.path, e.digest) for e in entries])
-        found = self.find_version(project_id, name, digest)
-        if found is not None:
-            if run_id is not None:
-                self.output(run_id, found, created_at)
-            return found, False
-        if aliases is None:
-            newest = self.store.newest_created_at(project_id, name)
-            aliases = ["latest"] if newest is None or newest <= created_at else []
-        logged = self.store.log_version(
-            project_id, name, self.artifact_type(project_id, name, type_name), digest,
-            list(entries), files, description, metadata or {}, list(aliases), list(tags),
-            run_id if run_id is not None and self.has_run(run_id) else None, created_at)
-        return logged.version_id, logged.created
+        return self.put_versions([VersionSpec(
+            project_id, name, type_name, entries, created_at, run_id, digest, description,
+            metadata, tags, aliases, files)])[0]
+
+    def put_versions(self, specs: Sequence[VersionSpec]) -> list[tuple[int, bool]]:
+        """``put_version`` of each spec in order: the lookups of all of them in a few
+        queries, the new versions written with one statement per table."""
+        digests = [s.digest or manifest_digest([(e.path, e.digest) for e in s.entries])
+                   for s in specs]
+        keys = [(s.project_id, s.name) for s in specs]
+        found = {key: version_id for key, (version_id, _) in self.store.versions_with_digests(
+            (*key, digest) for key, digest in zip(keys, digests, strict=True)).items()}
+        heads = self.store.artifact_heads(keys)
+        newest = self.store.newest_created(keys)
+        self._have_runs(s.run_id for s in specs)
+        # (version id, created); a version this call creates is named -1 - its position
+        results: list[tuple[int, bool]] = []
+        new: list[NewVersion] = []
+        edges: list[tuple[str, int, str]] = []
+        for spec, key, digest in zip(specs, keys, digests, strict=True):
+            same = found.get((*key, digest))
+            if same is not None:
+                if spec.run_id is not None and self.has_run(spec.run_id):
+                    edges.append((spec.run_id, same, spec.created_at))
+                results.append((same, False))
+                continue
+            aliases = spec.aliases
+            if aliases is None:
+                aliases = ["latest"] if newest.get(key) is None or \
+                    (newest.get(key) or "") <= spec.created_at else []
+            kind = heads[key][0] if key in heads else spec.type
+            heads.setdefault(key, (kind, 0))
+            newest[key] = max(newest.get(key) or "", spec.created_at)
+            found[(*key, digest)] = -len(new) - 1
+            results.append((-len(new) - 1, True))
+            new.append(NewVersion(
+                spec.project_id, spec.name, kind, digest, spec.entries, spec.created_at,
+                spec.description, spec.metadata or {}, spec.tags,
+                spec.run_id if spec.run_id is not None and self.has_run(spec.run_id) else None,
+                aliases, spec.files))
+        placed = self.store.append_versions(new)
+        ids = [version_id for version_id, _ in placed]
+
+        def real(version: int) -> int:
+            return version if version >= 0 else ids[-version - 1]
+
+        self.store.add_outputs([(run_id, real(v), at) for run_id, v, at in edges])
+        return [(real(v), created) for v, created in results]
+
+    def outputs(self, edges: Sequence[tuple[str, int, str]]) -> int:
+        """``output`` of each ``(run id, version id, logged at)``; how many were new."""
+        self._have_runs(run_id for run_id, _, _ in edges)
+        return self.store.add_outputs([e for e in edges if self.has_run(e[0])])
 
     def output(self, run_id: str, version_id: int, logged_at: str) -> bool:
         """Record once that a run logged a version (when the run is in the store); True if

@@ -291,6 +291,16 @@ class InteropMixin(ReadMixin, WriteMixin):
                 found[key] = (row[0], row[1])
         return found
 
+    def newest_created(self, keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], str]:
+        """When the newest version of each ``(project id, name)`` that has one was created
+        (``newest_created_at`` of each, over the ``versions_created`` index)."""
+        found = {}
+        for key in dict.fromkeys(keys):
+            value = self.newest_created_at(*key)
+            if value is not None:
+                found[key] = value
+        return found
+
     def existing_run_ids(self, run_ids: Iterable[str]) -> set[str]:
         """Which of ``run_ids`` the store has."""
         return {row[0] for row in self._conn.execute(

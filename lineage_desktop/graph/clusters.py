@@ -16,7 +16,14 @@ from typing import Any
 
 import networkx as nx
 
-from lineage_desktop.graph.nodes import LineageGraph, NodeData, node_data, nodes_of
+from lineage_desktop.graph.nodes import (
+    LineageGraph,
+    NodeData,
+    insert_edges,
+    insert_nodes,
+    node_data,
+    nodes_of,
+)
 from lineage_desktop.records import cluster_key, parse_key
 
 Key = Hashable
@@ -73,11 +80,13 @@ def plan_clusters(
     levels: Mapping[Key, int],
     threshold: int | None = DEFAULT_THRESHOLD,
     keep: Collection[Key] = (),
+    drop: Collection[Key] = (),
 ) -> ClusterPlan:
     """Decide the clusters of ``graph`` without building anything.
 
-    ``keep`` holds nodes that never collapse (the focus, extracted nodes). A threshold of
-    0 or None disables clustering. Nodes without a level are left alone.
+    ``keep`` holds nodes that never collapse (the focus, extracted nodes), ``drop``
+    nodes left out of the view (hidden ones). A threshold of 0 or None disables
+    clustering. Nodes without a level are left alone.
     """
     plan = ClusterPlan()
     if not threshold or threshold < 1:
@@ -85,7 +94,7 @@ def plan_clusters(
     by_type: dict[tuple[int, str, str], list[Key]] = defaultdict(list)
     by_name: dict[tuple[int, str, str], list[Key]] = defaultdict(list)
     for node, data in nodes_of(graph):
-        if node in keep or data.missing or node not in levels:
+        if node in keep or data.missing or node not in levels or node in drop:
             continue
         if data.is_run:
             by_type[(levels[node], "run", node_type(data))].append(node)
@@ -118,9 +127,13 @@ def _add(
         plan.cluster_of[member] = key
 
 
-def apply_clusters(graph: nx.DiGraph, levels: Mapping[Key, int], plan: ClusterPlan) -> nx.DiGraph:
+def apply_clusters(
+    graph: nx.DiGraph, levels: Mapping[Key, int], plan: ClusterPlan, drop: Collection[Key] = (),
+) -> nx.DiGraph:
     """Build the view graph: members replaced by their cluster, edges redirected and
-    deduplicated, no self-loops from clustering, every node carrying ``level``.
+    deduplicated, no self-loops from clustering, every node carrying ``level``; nodes of
+    ``drop`` and their edges left out. ``graph`` is not changed: the view's nodes are
+    copies.
 
     Nodes are added in (level, key) order so that layouts are stable across rebuilds.
     """
@@ -128,7 +141,7 @@ def apply_clusters(graph: nx.DiGraph, levels: Mapping[Key, int], plan: ClusterPl
     view.graph.update(graph.graph)
     rows: list[tuple[int, str, Key, NodeData]] = []
     for node, data in nodes_of(graph):
-        if node in plan.cluster_of:
+        if node in plan.cluster_of or node in drop:
             continue
         level = levels.get(node)
         rows.append((level if level is not None else 0, str(node), node,
@@ -136,15 +149,22 @@ def apply_clusters(graph: nx.DiGraph, levels: Mapping[Key, int], plan: ClusterPl
     for key, data in plan.attrs.items():
         rows.append((data.level or 0, key, key, data))
     rows.sort(key=lambda row: (row[0], row[1]))
-    view.add_nodes_from((node, attrs) for _, _, node, attrs in rows)
+    insert_nodes(view, ((node, attrs) for _, _, node, attrs in rows))
     rep = plan.cluster_of
+    plain: list[tuple[Key, Key]] = []
     for u, v, data in graph.edges(data=True):
+        if u in drop or v in drop:
+            continue
         if u not in rep and v not in rep:
-            view.add_edge(u, v, **data)  # a self-loop here is damaged data: keep it visible
+            if data:
+                view.add_edge(u, v, **data)
+            else:
+                plain.append((u, v))  # a self-loop here is damaged data: keep it visible
             continue
         ru, rv = rep.get(u, u), rep.get(v, v)
-        if ru != rv and not view.has_edge(ru, rv):
-            view.add_edge(ru, rv)  # inside one cluster it would only be a self-loop
+        if ru != rv:  # inside one cluster it would only be a self-loop
+            plain.append((ru, rv))
+    insert_edges(view, plain)  # duplicates collapse into one edge
     return view
 
 
@@ -153,11 +173,12 @@ def cluster_graph(
     levels: Mapping[Key, int],
     threshold: int | None = DEFAULT_THRESHOLD,
     keep: Collection[Key] = (),
+    drop: Collection[Key] = (),
 ) -> tuple[nx.DiGraph, ClusterPlan]:
     """Plan and apply clusters; the focus (``graph.graph["focus"]``) is always kept."""
     focus = graph.graph.get("focus")
     kept = set(keep)
     if focus is not None:
         kept.add(focus)
-    plan = plan_clusters(graph, levels, threshold, kept)
-    return apply_clusters(graph, levels, plan), plan
+    plan = plan_clusters(graph, levels, threshold, kept, drop)
+    return apply_clusters(graph, levels, plan, drop), plan

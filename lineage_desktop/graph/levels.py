@@ -124,12 +124,20 @@ def restrict_depth(
 
     Raises ``NotFound`` when ``focus`` is not in ``graph``.
     """
-    _require(graph, focus)
-    keep = set(upstream_distances(graph, focus, upstream))
-    keep.update(downstream_distances(graph, focus, downstream))
+    keep = depth_keep(graph, focus, upstream, downstream)
     sub = graph.copy() if len(keep) == graph.number_of_nodes() else induced_copy(graph, keep)
     sub.graph["focus"] = focus
     return sub
+
+
+def depth_keep(
+    graph: nx.DiGraph, focus: Key, upstream: int | None = None, downstream: int | None = None
+) -> set[Key]:
+    """The nodes ``restrict_depth`` keeps, without building the subgraph."""
+    _require(graph, focus)
+    keep = set(upstream_distances(graph, focus, upstream))
+    keep.update(downstream_distances(graph, focus, downstream))
+    return keep
 
 
 def induced_copy(graph: nx.DiGraph, keep: set[Key]) -> nx.DiGraph:

@@ -11,8 +11,8 @@ import networkx as nx
 
 from lineage_desktop.graph.checks import find_problems, normalize_nodes
 from lineage_desktop.graph.clusters import DEFAULT_THRESHOLD, ClusterPlan, cluster_graph
-from lineage_desktop.graph.levels import compute_levels, restrict_depth, unlevelled
-from lineage_desktop.graph.nodes import NodeData, node_data
+from lineage_desktop.graph.levels import compute_levels, depth_keep, induced_copy, unlevelled
+from lineage_desktop.graph.nodes import NodeData, needs_repair, node_data, nodes_of
 from lineage_desktop.graph.search import search_members
 
 Key = Hashable
@@ -232,6 +232,21 @@ class LineageModel:
         if self._view is None:
             self._build()
 
+    def _restricted(self, focus: Key) -> nx.DiGraph:
+        """The raw graph within the depths: the raw graph itself when the depths keep
+        everything and no node needs repairing (the view copies what it shows), else a
+        copy the build may repair."""
+        raw = self._raw
+        keep = depth_keep(raw, focus, self._upstream, self._downstream)
+        if len(keep) < raw.number_of_nodes():
+            work = induced_copy(raw, keep)
+        elif any(needs_repair(data) for _, data in nodes_of(raw)):
+            work = raw.copy()
+        else:
+            return raw
+        work.graph["focus"] = focus
+        return work
+
     def _build(self) -> None:
         focus = self._focus
         self._plan = ClusterPlan()
@@ -240,7 +255,7 @@ class LineageModel:
             self._problems = [f"the focus {focus!r} is not in the lineage graph"]
             self._view = nx.DiGraph(focus=focus, problems=list(self._problems))
             return
-        work = restrict_depth(self._raw, focus, self._upstream, self._downstream)
+        work = self._restricted(focus)
         problems = normalize_nodes(work)
         problems += find_problems(work)
         levels = compute_levels(work, focus)
@@ -250,9 +265,9 @@ class LineageModel:
                 f"{len(orphans)} node(s) not connected to the focus left out: "
                 + ", ".join(str(k) for k in orphans[:5])
             )
-            work.remove_nodes_from(orphans)
-        work.remove_nodes_from([k for k in self._hidden if k != focus])
-        view, plan = cluster_graph(work, levels, self._threshold, keep=self._extracted)
+        drop = set(orphans).union(k for k in self._hidden if k != focus)
+        view, plan = cluster_graph(work, levels, self._threshold, keep=self._extracted,
+                                   drop=drop)
         view.graph["focus"] = focus
         view.graph["problems"] = list(problems)
         self._levels, self._plan, self._problems, self._view = levels, plan, problems, view

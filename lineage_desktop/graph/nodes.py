@@ -269,13 +269,14 @@ class NodeData(dict[str, Any]):
     def for_version(cls, version: ArtifactVersion, producers: list[str] | None = None
                     ) -> NodeData:
         """``logged_by`` is the first producer, ``producers`` every run that logged the
-        content (the first one first)."""
+        content (the first one first). The record's metadata dict is shared, not copied:
+        records from the store are made for the graph."""
         return cls(
             kind="artifact", label=f"{version.name}:{version.version}", type=version.type,
             project=version.project, entity=version.entity, missing=False,
             name=version.name, version=version.version, index=version.index,
             aliases=list(version.aliases), tags=list(version.tags), digest=version.digest,
-            description=version.description, metadata=dict(version.metadata),
+            description=version.description, metadata=version.metadata,
             size=version.size, file_count=version.file_count,
             created_at=version.created_at, logged_by=version.run_id, state=version.state,
             id_in_store=version.id,
@@ -290,7 +291,7 @@ class NodeData(dict[str, Any]):
             entity=run.entity, missing=False, id=run.id, name=run.name,
             job_type=run.job_type, state=run.state, started_at=run.started_at,
             finished_at=run.finished_at, author=run.author, host=run.host,
-            group=run.group, config=dict(run.config), notes=run.notes,
+            group=run.group, config=run.config, notes=run.notes,
             tags=list(run.tags), exit_code=run.exit_code,
         )
 
@@ -323,7 +324,7 @@ class NodeData(dict[str, Any]):
     def repaired(self, key: Key) -> bool:
         """Give a hand-made node lacking ``kind``/``label`` values derived from its key,
         in place; True when something had to be repaired."""
-        if self.kind and self.label:
+        if not needs_repair(self):
             return False
         kind, name, index = parse_key(str(key))
         if not self.kind:
@@ -335,6 +336,11 @@ class NodeData(dict[str, Any]):
                 self["label"] = name if kind == "run" and name else str(key)
         self.setdefault("type", None)
         return True
+
+
+def needs_repair(data: NodeData) -> bool:
+    """A node without a usable kind or label (hand-made or damaged)."""
+    return not (data.kind and data.label)
 
 
 class LineageGraph(nx.DiGraph):  # type: ignore[misc]  # networkx has no type hints
@@ -367,10 +373,44 @@ def build_graph(
 ) -> LineageGraph:
     """The raw lineage graph from store records: the one builder every reader shares."""
     graph = LineageGraph(focus=focus)
-    graph.add_nodes_from(
-        (version.key, NodeData.for_version(version, producers.get(version.id)))
-        for version in versions)
-    graph.add_nodes_from((run.key, NodeData.for_run(run)) for run in runs)
-    graph.add_nodes_from((key, NodeData.for_missing(key, kind)) for key, kind in missing.items())
-    graph.add_edges_from(edges)
+    insert_nodes(graph, ((version.key, NodeData.for_version(version, producers.get(version.id)))
+                         for version in versions))
+    insert_nodes(graph, ((run.key, NodeData.for_run(run)) for run in runs))
+    insert_nodes(graph, ((key, NodeData.for_missing(key, kind)) for key, kind in missing.items()))
+    insert_edges(graph, edges)
     return graph
+
+
+# add_nodes_from copies every attribute dict twice (and raises and catches a TypeError
+# per node to tell a pair from a key), add_edges_from makes a dict per edge through
+# several calls: together most of the time of a 50k-node lineage or view. Records that
+# are new and owned by the graph go into networkx's own tables as add_node and add_edge
+# would put them there, without the copies.
+
+
+def insert_nodes(graph: nx.DiGraph, items: Iterable[tuple[Key, NodeData]]) -> None:
+    """Add ``(key, data)`` nodes; ``data`` becomes the node's attribute dict itself."""
+    succ, pred, node = graph._succ, graph._pred, graph._node
+    for key, data in items:
+        if key in node:
+            node[key].update(data)
+            continue
+        succ[key] = {}
+        pred[key] = {}
+        node[key] = data
+    nx._clear_cache(graph)
+
+
+def insert_edges(graph: nx.DiGraph, edges: Iterable[tuple[Key, Key]]) -> None:
+    """Add attribute-less edges (both ends added first when absent, as add_edge does)."""
+    succ, pred, node = graph._succ, graph._pred, graph._node
+    factory = graph.node_attr_dict_factory
+    for u, v in edges:
+        for end in (u, v):
+            if end not in node:
+                succ[end], pred[end], node[end] = {}, {}, factory()
+        if v not in succ[u]:
+            data: dict[str, Any] = {}
+            succ[u][v] = data
+            pred[v][u] = data
+    nx._clear_cache(graph)

@@ -152,6 +152,8 @@ def parse_json(value: object) -> tuple[bool, Any]:
 def json_object(value: object) -> dict[str, Any]:
     """A metadata or config cell as a dict: ``{}`` for nothing recorded; an unreadable
     cell or a JSON value that is not an object kept under a key that says so."""
+    if value == "{}":  # what almost every cell holds: no parse
+        return {}
     ok, parsed = parse_json(value)
     if not ok:
         return {UNREADABLE: parsed}
@@ -165,6 +167,8 @@ def json_object(value: object) -> dict[str, Any]:
 def json_labels(value: object) -> tuple[str, ...]:
     """A tags cell (a JSON list of strings) as a tuple of strings: other items as their
     compact JSON; a cell that is not a list shown as one label."""
+    if value == "[]":
+        return ()
     ok, parsed = parse_json(value)
     if not ok:
         return (parsed,)
@@ -187,6 +191,18 @@ def version_from_row(
 ) -> ArtifactVersion:
     (vid, name, idx, type_name, project, entity, digest, description, metadata, size,
      file_count, created_at, run_id, state, artifact_id, type_id, project_id) = row
+    if (type(vid) is int and type(idx) is int and idx >= 0 and type(size) is int
+            and type(file_count) is int and type(name) is str and type(type_name) is str
+            and type(project) is str and type(entity) is str and type(digest) is str
+            and type(state) is str and (description is None or type(description) is str)
+            and (created_at is None or type(created_at) is str)
+            and (run_id is None or type(run_id) is str)):
+        # Every cell already of its type (the common case): no checks per cell.
+        return ArtifactVersion(
+            id=vid, name=name, index=idx, type=type_name, project=project, entity=entity,
+            digest=digest, description=description, metadata=json_object(metadata),
+            size=size, file_count=file_count, created_at=created_at, run_id=run_id,
+            aliases=_texts(aliases), tags=_texts(tags), state=state)
     cells = Cells("versions", vid)
     return ArtifactVersion(
         id=cells.integer("id", vid), name=Cells("artifacts", artifact_id).text("name", name),
@@ -208,6 +224,14 @@ def version_from_row(
 def run_from_row(row: tuple[Any, ...]) -> Run:
     (rid, project, entity, name, job_type, group, author, host, state, started_at,
      finished_at, config, notes, tags, exit_code, rowid, project_id) = row
+    if (type(rid) is str and type(project) is str and type(entity) is str
+            and type(name) is str and type(state) is str
+            and (exit_code is None or type(exit_code) is int)
+            and _text_or_null(job_type, group, author, host, started_at, finished_at, notes)):
+        return Run(id=rid, project=project, entity=entity, name=name, job_type=job_type,
+                   group=group, author=author, host=host, state=state, started_at=started_at,
+                   finished_at=finished_at, config=json_object(config), notes=notes,
+                   tags=json_labels(tags), exit_code=exit_code)
     cells = Cells("runs", rid if rid is not None else f"rowid {rowid}")
     return Run(
         id=cells.text("id", rid), project=Cells("projects", project_id).text("name", project),
@@ -267,6 +291,14 @@ def process_of(row: tuple[Any, ...]) -> tuple[str, int, str | None] | None:
     if type(pid) is not int or not 0 < pid <= 2**31 - 1:
         return None
     return as_text(run_id), pid, None if started is None else as_text(started)
+
+
+def _text_or_null(*values: object) -> bool:
+    # a set of the cells' types: one C-level pass instead of a generator per row
+    return {type(value) for value in values} <= _TEXT_OR_NULL
+
+
+_TEXT_OR_NULL = {str, type(None)}
 
 
 def _texts(values: tuple[object, ...]) -> tuple[str, ...]:

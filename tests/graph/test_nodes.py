@@ -103,3 +103,29 @@ def test_no_layer_above_graph_reads_node_attributes_by_string_key(layer):
              for n, line in enumerate(path.read_text().splitlines(), 1)
              if pattern.search(line)]
     assert found == []
+
+
+def test_records_inserted_directly_behave_as_networkx_nodes_and_edges():
+    graph = build_graph([_version(0)], [_run()], {}, {}, [("run:r1", "artifact:data:v0"),
+                        ("run:r1", "artifact:data:v0"), ("artifact:data:v0", "run:new")], None)
+    assert graph.number_of_edges() == 2 and list(graph.predecessors("artifact:data:v0")) == [
+        "run:r1"]
+    assert isinstance(graph.nodes["run:new"], NodeData)  # an edge end is added as a node
+    copy = graph.copy()
+    copy.nodes["run:r1"]["label"] = "changed"
+    assert node_data(graph, "run:r1").label == "prep"
+    assert nx.is_directed_acyclic_graph(graph) and nx.descendants(graph, "run:r1") == {
+        "artifact:data:v0", "run:new"}
+
+
+def test_a_view_leaves_the_raw_graph_as_it_was():
+    graph = build_graph([_version(0), _version(1)], [_run()], {},
+                        {}, [("run:r1", "artifact:data:v0"), ("run:r1", "artifact:data:v1")],
+                        "artifact:data:v0")
+    before = {k: dict(d) for k, d in graph.nodes(data=True)}
+    model = LineageModel(graph)
+    model.hide("artifact:data:v1")
+    view = model.view()
+    assert "artifact:data:v1" not in view and "artifact:data:v1" in graph
+    assert {k: dict(d) for k, d in graph.nodes(data=True)} == before  # no level written back
+    assert node_data(view, "run:r1").level == -1

@@ -127,6 +127,11 @@ def open_below(root: Path, parts: Sequence[str], follow_root: bool = False) -> i
     """
     if not parts:
         raise ValueError("open_below needs at least one path component")
+    return os.fdopen(_open_below_fd(root, parts, follow_root), "rb", buffering=0)
+
+
+def _open_below_fd(root: Path, parts: Sequence[str], follow_root: bool) -> int:
+    """``open_below`` as a descriptor of the checked regular file."""
     if not _DIR_FDS:
         return _open_below_by_path(root, parts, follow_root)
     folder_flags = os.O_RDONLY | _DIRECTORY | _CLOEXEC
@@ -142,7 +147,21 @@ def open_below(root: Path, parts: Sequence[str], follow_root: bool = False) -> i
                         folder, root, parts)
     finally:
         os.close(folder)
-    return _regular(fd, root, parts)
+    _check_regular(fd, root, parts)
+    return fd
+
+
+def fd_digest(fd: int) -> tuple[str, int]:
+    """``(sha256 hex, size)`` of what is left to read from the descriptor ``fd`` (left
+    open): ``stream_digest`` without a file object, for many small files."""
+    hasher = hashlib.sha256()
+    buffer = _read_buffer()
+    view = memoryview(buffer)
+    size = 0
+    while count := os.readv(fd, (buffer,)):
+        hasher.update(view[:count])
+        size += count
+    return hasher.hexdigest(), size
 
 
 def write_below(root: Path, parts: Sequence[str], source: BinaryReader,
@@ -234,7 +253,7 @@ def _open_step(name: str | Path, flags: int, folder: int | None, root: Path,
         raise
 
 
-def _open_below_by_path(root: Path, parts: Sequence[str], follow_root: bool) -> io.FileIO:
+def _open_below_by_path(root: Path, parts: Sequence[str], follow_root: bool) -> int:
     # Without O_NOFOLLOW and dir_fd (Windows): check every step, then open by path.
     path = root
     steps = [root] if not follow_root else []
@@ -245,12 +264,19 @@ def _open_below_by_path(root: Path, parts: Sequence[str], follow_root: bool) -> 
         if os.path.islink(step):
             raise _link_refused(step)
     fd = os.open(path, os.O_RDONLY | _BINARY)
-    return _regular(fd, path, ())
+    _check_regular(fd, path, ())
+    return fd
 
 
 def _regular(fd: int, root: Path, parts: Sequence[str]) -> io.FileIO:
-    """A file object for ``fd`` if it is a regular file (closed otherwise); messages
-    name ``root/parts...``."""
+    """A file object for ``fd`` if it is a regular file (closed otherwise)."""
+    _check_regular(fd, root, parts)
+    return os.fdopen(fd, "rb", buffering=0)
+
+
+def _check_regular(fd: int, root: Path, parts: Sequence[str]) -> None:
+    """Close ``fd`` and raise unless it is a regular file; messages name
+    ``root/parts...``."""
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
@@ -262,7 +288,6 @@ def _regular(fd: int, root: Path, parts: Sequence[str]) -> io.FileIO:
     except BaseException:
         os.close(fd)
         raise
-    return os.fdopen(fd, "rb", buffering=0)
 
 
 def _link_refused(path: Path) -> UnsafeContent:
@@ -298,10 +323,22 @@ class BlobStore:
         """The blob of ``digest``, open for reading, with the checks of ``open_below``:
         no symbolic link from the ``.files`` folder down, a regular file at the end, and
         never a store file this process has open (a hard link planted as a blob)."""
+        return os.fdopen(self._open_fd(digest), "rb", buffering=0)
+
+    def digest_of(self, digest: str) -> tuple[str, int]:
+        """``(sha256 hex, size)`` of the blob stored under ``digest``, read with the
+        checks of ``open``; the errors of ``open``."""
+        fd = self._open_fd(digest)
+        try:
+            return fd_digest(fd)
+        finally:
+            os.close(fd)
+
+    def _open_fd(self, digest: str) -> int:
         validate_digest(digest)
         # A plain string: this runs once per blob in verify, and Path costs show there.
         ensure_not_open_store(f"{self._root_text}{os.sep}{digest[:2]}{os.sep}{digest}")
-        return open_below(self.root, (digest[:2], digest))
+        return _open_below_fd(self.root, (digest[:2], digest), False)
 
     def put_file(self, digest: str, source: str | os.PathLike[str]) -> None:
         """Copy ``source`` in under ``digest`` unless that blob already exists; see
@@ -389,6 +426,7 @@ __all__ = [
     "COPY_BUFFER",
     "bytes_digest",
     "copy_hashed",
+    "fd_digest",
     "file_digest",
     "manifest_digest",
     "open_below",

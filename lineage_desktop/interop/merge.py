@@ -248,7 +248,7 @@ class _Merge:
             target_version = self.version_map.get((number, version_id))
             if target_version is not None and run_id in self.runs:
                 edges.append((run_id, target_version, logged_at))
-        self.report.count("outputs added", self.target.add_outputs(edges))
+        self._count("outputs added", self.target.add_outputs(edges))
 
     def merge_usages(self) -> None:
         usages = []
@@ -257,7 +257,11 @@ class _Merge:
                 target_version = self.version_map.get((number, version_id))
                 if target_version is not None and run_id in self.runs:
                     usages.append((run_id, target_version, used_at))
-        self.report.count("usages added", self.target.add_usages(usages))
+        self._count("usages added", self.target.add_usages(usages))
+
+    def _count(self, what: str, n: int) -> None:
+        if n:  # as one ``count`` per record would: no key for nothing
+            self.report.count(what, n)
 
     def merge_aliases(self) -> None:
         for number in range(len(self.sources)):

@@ -326,10 +326,12 @@ class InteropMixin(ReadMixin, WriteMixin):
 
         The caller has checked that no version of the artifact has the digest (these are
         new versions; ``versions_with_digests`` finds the existing ones). A missing
-        artifact is created with the type and description of its first version. Blobs
-        (``files``) are copied before the transaction, all or none.
+        artifact is created with the type and description of its first version. The
+        blobs of each version (``files``) are copied before the transaction, all or none.
         """
-        self.blobs.put_files([f for v in versions for f in v.files])
+        for version in versions:  # as ``log_version`` each: all or none of a version's
+            if version.files:     # (one call for all would check its list per file)
+                self.blobs.put_files(version.files)
         with self.transaction() as conn:
             artifacts: dict[tuple[int, str], list[int]] = {}  # -> [artifact id, next idx]
             next_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM versions").fetchone()[0]

@@ -62,9 +62,9 @@ def entry_location(store: Store, label: str, entry: ManifestEntry) -> Path | Non
     read offline. Raises ``UnsafeEntry`` when the entry is refused."""
     try:
         validate_stored_path(entry.path)
-        validate_digest(entry.digest)
         if entry.ref is None:
-            return store.blobs.path_for(entry.digest)
+            return store.blobs.path_for(entry.digest)  # validates the digest
+        validate_digest(entry.digest)
         local = reference_path(entry.ref)
         if local is None:
             return None

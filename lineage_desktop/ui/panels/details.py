@@ -8,11 +8,9 @@ attribute dict and, for versions, its manifest); it queries nothing itself.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QResizeEvent, QTextOption
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -21,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -33,6 +30,7 @@ from lineage_desktop.records.text import exact_size, human_time, plural, run_dur
 from lineage_desktop.ui import style
 from lineage_desktop.ui.formatting import pretty_json
 from lineage_desktop.ui.panels.files_model import FilesModel
+from lineage_desktop.ui.panels.wrapped_value import WrappedValue
 from lineage_desktop.ui.widgets import Dot, bold, muted, plain_label
 
 RUN_FIELDS = (
@@ -63,48 +61,6 @@ _CAPTIONS = dict(RUN_FIELDS + ARTIFACT_FIELDS)
 
 
 _WRAPPED_FIELDS = ("digest",)  # long unbroken strings, wrapped anywhere
-
-
-class _WrappedValue(QPlainTextEdit):
-    """A read-only, frameless value that wraps anywhere (a 64-digit digest) and grows to
-    as many lines as it needs; selectable and copyable, never markup."""
-
-    def __init__(self, parent: QWidget, name: str) -> None:
-        super().__init__(parent)
-        self.setObjectName(name)
-        self.setReadOnly(True)
-        self.setFrameShape(QPlainTextEdit.Shape.NoFrame)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
-        self.setStyleSheet("QPlainTextEdit { background: transparent; }")
-        self.document().setDocumentMargin(0)
-        font = self.font()
-        font.setFamily("monospace")
-        font.setStyleHint(font.StyleHint.Monospace)
-        self.setFont(font)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self._fit()
-
-    def setText(self, text: str) -> None:  # noqa: N802 (the QLabel name the form uses)
-        self.setPlainText(text)
-        self._fit()
-
-    def text(self) -> str:
-        return self.toPlainText()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        self._fit()
-
-    def _fit(self) -> None:
-        # Monospace text wrapped anywhere: the line count follows from the width.
-        metrics = self.fontMetrics()
-        per_line = max(1, (self.viewport().width() - 4) // max(1, metrics.horizontalAdvance("0")))
-        lines = max(1, math.ceil(len(self.toPlainText()) / per_line))
-        height = lines * metrics.lineSpacing() + 6
-        if self.height() != height:
-            self.setFixedHeight(height)
 
 
 def _run_label(run_id: str, run_names: dict[str, str]) -> str:
@@ -185,10 +141,10 @@ class NodeDetails(QWidget):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setHorizontalSpacing(14)
         self.form.setVerticalSpacing(5)
-        self.fields: dict[str, QLabel | _WrappedValue] = {}
+        self.fields: dict[str, QLabel | WrappedValue] = {}
         for field in _ALL_FIELDS:
             value = (
-                _WrappedValue(self, self._name(field))
+                WrappedValue(self, self._name(field))
                 if field in _WRAPPED_FIELDS
                 else plain_label("", self, object_name=self._name(field))
             )

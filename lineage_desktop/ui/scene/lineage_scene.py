@@ -8,7 +8,6 @@ Signals from item mouse handlers are emitted from the event loop right after the
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneHelpE
 from lineage_desktop.graph.nodes import nodes_of
 from lineage_desktop.layout.types import LayoutResult
 from lineage_desktop.ui import style
+from lineage_desktop.ui.scene.building import edge_items, gc_paused, items_rect
 from lineage_desktop.ui.scene.card_item import CardItem
 from lineage_desktop.ui.scene.cards import card_spec, spec_size
 from lineage_desktop.ui.scene.context import SceneContext
@@ -29,19 +29,6 @@ from lineage_desktop.ui.scene.overview_item import OverviewItem
 
 _PULSE_MS = 90  # running-dot animation step: smooth enough, a dozen tiny repaints a second
 _SCENE_MARGIN = 400.0  # scrollable room around the graph so zoom can anchor anywhere
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: building 20,000 items would trigger it dozens of
-    times for nothing (items form no cycles), about a quarter of the build time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class LineageScene(QGraphicsScene):
@@ -100,7 +87,7 @@ class LineageScene(QGraphicsScene):
         exist are placed there instead of at the layout's position (edges bend to follow).
         Highlights, compromised and dimmed marks are kept for keys that still exist.
         """
-        with _gc_paused():
+        with gc_paused():
             self._build(view_graph, layout, dict(keep_positions or {}))
 
     def _build(
@@ -130,19 +117,7 @@ class LineageScene(QGraphicsScene):
             self._cards[spec.key] = card
             if spec.running:
                 self._running.append(card)
-        for source, target in view_graph.edges():
-            src, dst = self._cards.get(str(source)), self._cards.get(str(target))
-            if src is None or dst is None:
-                continue
-            edge = EdgeItem(
-                src,
-                dst,
-                ctx,
-                layout.edges.get((source, target)),
-                layout.positions.get(source),
-                layout.positions.get(target),
-                layout.direction,
-            )
+        for edge in edge_items(view_graph, self._cards, ctx, layout):
             if hidden:
                 edge.setVisible(False)
             self.addItem(edge)
@@ -292,7 +267,7 @@ class LineageScene(QGraphicsScene):
         self._batched = batched
         if self._overview is None:  # no graph yet: set_graph honours the flag
             return
-        with _gc_paused():
+        with gc_paused():
             if batched and self._ctx.overview_dirty:
                 self._rebuild_overview()
             # Hidden items cost the renderer nothing; a card painting "nothing" would
@@ -358,21 +333,7 @@ class LineageScene(QGraphicsScene):
     # --- geometry -----------------------------------------------------------------------
 
     def _update_content_rect(self) -> None:
-        # Plain float min/max: sceneBoundingRect() on 20,000 items costs a Python
-        # boundingRect() round trip each.
-        left = top = float("inf")
-        right = bottom = float("-inf")
-        for card in self._cards.values():
-            b = card.boundingRect()
-            pos = card.pos()
-            x, y = pos.x(), pos.y()
-            left, top = min(left, x + b.left()), min(top, y + b.top())
-            right, bottom = max(right, x + b.right()), max(bottom, y + b.bottom())
-        for edge in self._edges:
-            b = edge.boundingRect()
-            left, top = min(left, b.left()), min(top, b.top())
-            right, bottom = max(right, b.right()), max(bottom, b.bottom())
-        rect = QRectF(left, top, right - left, bottom - top) if right > left else QRectF()
+        rect = items_rect(self._cards.values(), self._edges)
         self._content = rect
         m = _SCENE_MARGIN
         self.setSceneRect(

@@ -44,6 +44,14 @@ class LayoutPlan:
     keep: Positions = field(default_factory=dict)
     same_lineage: bool = False
 
+    def positions(self, moved: Positions) -> Positions:
+        """Where to place the cards: the saved positions, overridden by ``moved`` (what the
+        user dragged in the scene) only when the same lineage is shown again."""
+        placed = dict(self.keep)
+        if self.same_lineage:
+            placed.update(moved)
+        return placed
+
 
 class LineageSession:
     """The window's state and decisions (no Qt). See the module docstring."""
@@ -267,10 +275,15 @@ class LineageSession:
         self._shown_key = None  # so the scene's dragged positions are not carried over
         return snap
 
+    def is_new_direction(self, direction: str) -> bool:
+        """Whether ``direction`` is one of ``DIRECTIONS`` and not the current one (so that
+        the caller knows before ``set_direction`` whether to save positions first)."""
+        return direction in DIRECTIONS and direction != self._direction
+
     def set_direction(self, direction: str) -> bool:
         """Lay out left-to-right (``LR``) or top-to-bottom (``TB``); returns whether it
         changed (the caller saves the dragged positions first)."""
-        if direction not in DIRECTIONS or direction == self._direction:
+        if not self.is_new_direction(direction):
             return False
         self._direction = direction
         self.settings.set_view_options(direction=direction)

@@ -2,11 +2,8 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
-from lineage_desktop.graph.nodes import build_graph
 from lineage_desktop.records import (
     ArtifactCollection,
     ArtifactNotFound,
@@ -30,6 +27,9 @@ from lineage_desktop.sdk.run import default_entity
 from lineage_desktop.sdk.sources import local_path
 from lineage_desktop.sdk.validation import validate_project
 from lineage_desktop.store import RunOrder, Store, parse_time
+
+if TYPE_CHECKING:  # networkx and the graph layer load when a lineage is read
+    import networkx as nx
 
 
 class Api:
@@ -209,5 +209,7 @@ class Api:
             if depth is not None and depth < 0:
                 raise ValueError(f"{label} depth must be 0 or more, not {depth}")
         rows = self.store.lineage_rows(kind, ident, upstream, downstream, self.as_of)
+        from lineage_desktop.graph.nodes import build_graph
+
         return build_graph(rows.versions, rows.runs, rows.missing, rows.producers, rows.edges,
                            rows.focus)

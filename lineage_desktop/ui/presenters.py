@@ -11,8 +11,8 @@ from functools import partial
 
 from PySide6.QtCore import QObject, Slot
 
-from lineage_desktop.graph.nodes import nodes_of
-from lineage_desktop.records import ManifestEntry
+from lineage_desktop.graph.nodes import NodeData, node_data
+from lineage_desktop.records import ManifestEntry, run_key
 from lineage_desktop.ui.controller import LineageController
 from lineage_desktop.ui.panels.find_bar import FindBar
 from lineage_desktop.ui.panels.focus_page import FocusPage
@@ -21,12 +21,15 @@ from lineage_desktop.ui.queries import GraphSnapshot
 from lineage_desktop.ui.scene import LineageView
 
 
-def run_names(snap: GraphSnapshot) -> dict[str, str]:
-    """Run id -> run name for the runs of a lineage (for "Logged by")."""
+def run_names(snap: GraphSnapshot, attrs: NodeData) -> dict[str, str]:
+    """Run id -> run name for the runs that logged the version ``attrs`` (for "Logged
+    by"): looked up in the lineage, not gathered from all of it (a 50k-node lineage
+    would stall the window for each preview)."""
     names = {}
-    for _, data in nodes_of(snap.raw):
-        if data.is_run and data.id:
-            names[data.id] = data.name or data.id
+    for run_id in (attrs.logged_by, *attrs.producers):
+        run = node_data(snap.raw, run_key(run_id)) if run_id else None
+        if run is not None and run.is_run and run_id:
+            names[run_id] = run.name or run_id
     return names
 
 
@@ -63,7 +66,7 @@ class DetailsPresenter(QObject):
         attrs = self._controller.node_attrs(key)
         if snap is None or not attrs:
             return
-        self._preview.show_node(key, attrs, run_names(snap), is_focus=key == snap.focus)
+        self._preview.show_node(key, attrs, run_names(snap, attrs), is_focus=key == snap.focus)
         if load_files and attrs.is_artifact and not attrs.missing:
             self._controller.load_files(key, partial(self._on_files_loaded, key))
 
@@ -98,7 +101,7 @@ class DetailsPresenter(QObject):
     def _on_controller_snapshot_changed(self, snap: GraphSnapshot) -> None:
         focus_attrs = snap.attrs(snap.focus)
         focus_changed = self._page.key != snap.focus
-        self._page.show_focus(snap.focus, focus_attrs, run_names(snap), snap.problems)
+        self._page.show_focus(snap.focus, focus_attrs, run_names(snap, focus_attrs), snap.problems)
         if focus_changed and focus_attrs.is_artifact:
             key = snap.focus
             self._controller.load_files(key, partial(self._page.set_files, key), "focus-files")

@@ -14,3 +14,15 @@ def test_importing_the_sdk_does_not_import_sqlite_utils(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=60).stdout
     assert out.strip() == "[]"
+
+
+def test_a_recording_script_loads_neither_networkx_nor_the_graph_layer(tmp_path):
+    code = ("import sys, lineage_desktop as ld\n"
+            f"with ld.init(project='p', store={str(tmp_path / 's.db')!r}) as run:\n"
+            "    run.log_artifact(ld.Artifact('a', 'dataset'))\n"
+            "heavy = {'networkx', 'numpy', 'scipy', 'pygraphviz', 'PySide6'}\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & heavy),\n"
+            "      'lineage_desktop.graph' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60).stdout
+    assert out.strip() == "[] False"

@@ -292,9 +292,12 @@ class _Run:
 
     def _planned(self, versions: Sequence[ArtifactVersion],
                  hasher: _Hasher) -> Iterator[_Entry | _End]:
-        # Many versions (a whole store): every manifest in one query rather than one
-        # query per version; the entries are the same, in the same order.
-        manifests = self.store.all_manifests() if len(versions) >= ONE_QUERY_FROM else None
+        # Many versions, most of the store's (the whole store): every manifest in one
+        # query rather than one per version; the entries are the same, in the same order.
+        manifests = None
+        if (len(versions) >= ONE_QUERY_FROM
+                and 2 * len(versions) >= self.store.version_counts()["versions"]):
+            manifests = self.store.all_manifests()
         for version in versions:
             if self.stop():
                 return

@@ -1,0 +1,206 @@
+"""Bulk paths against their floors, measured in the same run (issue 12).
+
+    python benchmarks/bench_bulk.py [--full]
+
+- ``merge`` of two demo stores of N runs each, N doubling, against a raw copy of the same
+  rows (``INSERT ... SELECT`` over ``ATTACH``): seconds, runs/s and the growth per
+  doubling (linear is about 2x);
+- ``import-openlineage`` of N synthetic run events (START and COMPLETE with inputs and
+  outputs, as JSON lines) in a subprocess, against ``json.loads`` of the same lines:
+  events/s and the importer's peak RSS;
+- ``demo`` runs/s at one size.
+
+With no arguments (``make bench``) it runs the quick sizes, in well under a minute.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _stats import report, timed  # noqa: E402
+
+from lineage_desktop.demo import write_demo  # noqa: E402
+
+TABLES = ("projects", "runs", "artifact_types", "artifacts", "versions", "manifest",
+          "version_tags", "usages", "outputs", "aliases", "alias_history")
+
+
+def _growth(rows: list[tuple[int, float]]) -> None:
+    for (n0, t0), (n1, t1) in zip(rows, rows[1:], strict=False):
+        print(f"  {n0:>7} -> {n1:>7}: x{t1 / max(t0, 1e-9):.2f} time for x{n1 / n0:.0f} input",
+              flush=True)
+
+
+# ---------------------------------------------------------------------------- merge
+def _copy_floor(target: Path, sources: list[Path]) -> None:
+    """The same rows copied by SQLite alone: the floor of any merge."""
+    conn = sqlite3.connect(target)
+    for number, source in enumerate(sources):
+        conn.execute(f"ATTACH ? AS s{number}", (str(source),))
+    with conn:
+        for table in TABLES:
+            conn.execute(f"CREATE TABLE {table} AS SELECT * FROM s0.{table} WHERE 0")
+            for number in range(len(sources)):
+                conn.execute(f"INSERT INTO {table} SELECT * FROM s{number}.{table}")
+    conn.close()
+
+
+def bench_merge(folder: Path, sizes: list[int]) -> None:
+    from lineage_desktop.interop.merge import merge_stores
+    from lineage_desktop.store import Store
+
+    print("merge of two stores of N runs each (vs INSERT ... SELECT of the same rows)")
+    rows = []
+    for n in sizes:
+        a, b = folder / f"a-{n}.db", folder / f"b-{n}.db"
+        write_demo(a, runs=n, seed=1)
+        write_demo(b, runs=n, seed=2)
+        counter = iter(range(1000))
+
+        def merge(n: int = n, a: Path = a, b: Path = b) -> None:
+            with Store.open(folder / f"m-{n}-{next(counter)}.db") as target:
+                merge_stores(target, [a, b])
+
+        def floor(n: int = n, a: Path = a, b: Path = b) -> None:
+            _copy_floor(folder / f"f-{n}-{next(counter)}.db", [a, b])
+
+        base = timed(floor, 1)
+        samples = timed(merge, 1)
+        report(f"merge 2 x {n} runs", samples, base, unit="s")
+        print(f"  {2 * n / samples[0]:,.0f} runs/s (floor {2 * n / base[0]:,.0f} runs/s)")
+        again = folder / f"m-{n}-0.db"  # merging the same sources again: all found
+        with Store.open(again) as target:
+            redo = timed(lambda target=target, a=a, b=b: merge_stores(target, [a, b]), 1)
+        report(f"merge 2 x {n} runs again (nothing new)", redo, base, unit="s")
+        rows.append((n, samples[0]))
+    _growth(rows)
+
+
+# ---------------------------------------------------------------------------- import
+def write_events(path: Path, count: int) -> None:
+    """``count`` OpenLineage RunEvents: each run a START and a COMPLETE; extract jobs write
+    raw tables, transform jobs read one or two and write a clean one, with a version
+    facet on some outputs and schema and statistics facets as real producers send."""
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    producer = "https://github.com/OpenLineage/OpenLineage/tree/1.20.0/integration/spark"
+    schema = "https://openlineage.io/spec/facets/1-1-1/SchemaDatasetFacet.json"
+    with path.open("w") as out:
+        for number in range(count // 2):
+            run_id = str(uuid.UUID(int=number + 1))
+            begin = start + timedelta(seconds=30 * number)
+            table = number % 40
+            if number % 3 == 0:
+                job, inputs = f"extract_{table}", []
+                outputs = [_dataset("s3://lake", f"raw/t{table}.parquet", schema, number)]
+            else:
+                job = f"transform_{table}"
+                inputs = [_dataset("s3://lake", f"raw/t{table}.parquet", schema, None)]
+                if number % 2:
+                    inputs.append(_dataset("postgres://db:5432", f"shop.public.t{table % 7}",
+                                           schema, None))
+                outputs = [_dataset("s3://lake", f"clean/t{table}.parquet", schema,
+                                    number if number % 5 else None)]
+            for kind, at in (("START", begin), ("COMPLETE", begin + timedelta(seconds=20))):
+                event = {
+                    "eventType": kind, "eventTime": at.isoformat().replace("+00:00", "Z"),
+                    "producer": producer,
+                    "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json",
+                    "run": {"runId": run_id, "facets": {"nominalTime": {
+                        "nominalStartTime": begin.isoformat()}}},
+                    "job": {"namespace": "etl", "name": job,
+                            "facets": {"jobType": {"processingType": "BATCH",
+                                                   "integration": "SPARK"}}},
+                    "inputs": inputs,
+                    "outputs": outputs if kind == "COMPLETE" else []}
+                out.write(json.dumps(event) + "\n")
+
+
+def _dataset(namespace: str, name: str, schema_url: str, version: int | None) -> dict:
+    facets: dict = {"schema": {"_schemaURL": schema_url, "fields": [
+        {"name": "id", "type": "BIGINT"}, {"name": "value", "type": "DOUBLE"},
+        {"name": "updated_at", "type": "TIMESTAMP"}]}}
+    if version is not None:
+        facets["version"] = {"datasetVersion": str(version)}
+    return {"namespace": namespace, "name": name, "facets": facets}
+
+
+_IMPORT = """
+import resource, sys, time
+from lineage_desktop.interop import import_openlineage
+from lineage_desktop.store import Store
+start = time.perf_counter()
+with Store.open(sys.argv[1]) as store:
+    report = import_openlineage(store, [sys.argv[2]])
+print(time.perf_counter() - start, report.read, len(report.skipped))
+"""
+
+
+def bench_import(folder: Path, sizes: list[int]) -> None:
+    print("import-openlineage of N events (vs json.loads of the same lines)")
+    rows = []
+    for n in sizes:
+        events = folder / f"events-{n}.ndjson"
+        write_events(events, n)
+        lines = events.read_text().splitlines()
+        parse = timed(lambda lines=lines: [json.loads(line) for line in lines], 1)
+        del lines
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        done = subprocess.run(
+            [sys.executable, "-c", _IMPORT, str(folder / f"ol-{n}.db"), str(events)],
+            check=True, capture_output=True, text=True)
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        seconds, read, skipped = done.stdout.split()
+        samples = [float(seconds)]
+        report(f"import-openlineage {n} events", samples, parse, unit="s")
+        rss = f"{peak / 1024:.0f} MB" if peak > before else f"<= {before / 1024:.0f} MB"
+        print(f"  {n / samples[0]:,.0f} events/s (json.loads {n / parse[0]:,.0f}/s), "
+              f"peak RSS {rss}, read {read}, skipped {skipped}", flush=True)
+        rows.append((n, samples[0]))
+    _growth(rows)
+
+
+# ---------------------------------------------------------------------------- demo
+def bench_demo(folder: Path, sizes: list[int]) -> None:
+    print("demo --runs N")
+    rows = []
+    for n in sizes:
+        samples = timed(lambda n=n: write_demo(folder / f"demo-{n}.db", runs=n), 1)
+        report(f"demo {n} runs", samples, unit="s")
+        print(f"  {n / samples[0]:,.0f} runs/s", flush=True)
+        rows.append((n, samples[0]))
+    _growth(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--full", action="store_true",
+                        help="merge up to 2 x 100k runs, 1M events, a 1M-run demo")
+    parser.add_argument("--only", choices=("merge", "import", "demo"),
+                        help="run one of the three")
+    parser.add_argument("--events", type=int, default=1_000_000,
+                        help="the largest import of --full (default 1,000,000)")
+    args = parser.parse_args()
+    # Quick merges start above demo.FILES_UP_TO: smaller demos copy real files, and the
+    # blob copies would be measured instead of the merge.
+    sizes = {"merge": [12_500, 25_000, 50_000, 100_000] if args.full else [4_000, 8_000],
+             "import": ([10_000, 100_000, args.events] if args.full else [5_000, 10_000]),
+             "demo": [100_000, 1_000_000] if args.full else [20_000]}
+    benches = {"merge": bench_merge, "import": bench_import, "demo": bench_demo}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, bench in benches.items():
+            if args.only in (None, name):
+                bench(Path(tmp), sizes[name])
+
+
+if __name__ == "__main__":
+    main()

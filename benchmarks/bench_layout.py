@@ -4,6 +4,7 @@ Run from the repository root::
 
     .venv/bin/python benchmarks/bench_layout.py            # 1k, 2k, 5k (dot), 10k (layered)
     .venv/bin/python benchmarks/bench_layout.py --with-dot-10k   # adds dot at 10k (~1 min)
+    .venv/bin/python benchmarks/bench_layout.py --calibrate      # fit layout/cost.py (~5 min)
 
 For each size it prints the median time of a few runs (one run where a run takes
 seconds) and the edge crossings of each layout, counted the same way for all
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
+import multiprocessing
 import os
 import statistics
 import sys
@@ -25,14 +28,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._lineage_graphs import layout_request, lineage_dag  # noqa: E402
+from benchmarks._lineage_graphs import (  # noqa: E402
+    clustered_view,
+    layout_request,
+    lineage_dag,
+    slow_clustered_view,
+    view_request,
+    wide_graph,
+)
 from lineage_desktop.layout import (  # noqa: E402
     LayoutRequest,
     LayoutResult,
     compute_layout,
+    cost,  # noqa: E402
     count_crossings,
 )
-from lineage_desktop.layout.dot import _parse_spline, _with_arrow_ends  # noqa: E402
+from lineage_desktop.layout.dot import _parse_spline, _with_arrow_ends, layout_dot  # noqa: E402
+from lineage_desktop.layout.prepared import prepare  # noqa: E402
 
 SIZES = (1_000, 2_000, 5_000, 10_000)
 DOT_DEFAULT_MAX = 5_000
@@ -93,13 +105,93 @@ def timed(fn, request: LayoutRequest, repeats: int) -> tuple[float, LayoutResult
     return statistics.median(times), result
 
 
+# The calibration set of ``layout/cost.py``: (name, graph factory) pairs.
+CALIBRATION_GRAPHS = (
+    [(f"lineage {n}", lambda n=n: lineage_dag(n, seed=n)) for n in
+     (100, 300, 700, 1_200, 2_000, 3_000)]
+    + [(f"clustered {n}/{e}", lambda n=n, e=e: clustered_view(n, e, seed=n)) for n, e in
+       ((150, 400), (300, 800), (300, 1_200), (500, 1_400), (600, 1_200), (800, 2_200),
+        (1_000, 2_500), (1_200, 3_500), (1_747, 3_500), (1_747, 5_005))]
+    + [(f"clustered long {n}/{e}", lambda n=n, e=e: slow_clustered_view(n, e, seed=n)) for n, e in
+       ((400, 1_100), (800, 2_200), (1_200, 3_500), (1_747, 5_005))]
+    + [(f"wide {n}/{e}x{lv}", lambda n=n, e=e, lv=lv: wide_graph(n, e, seed=e, levels=lv))
+       for n, e, lv in ((60, 500, 3), (100, 1_000, 3), (120, 2_000, 3), (200, 3_000, 3),
+                        (80, 1_500, 5), (300, 4_000, 4))]
+)
+CALIBRATION_TIMEOUT = 25.0  # seconds; slower graphs count as "at least this" (censored)
+
+
+def _dot_seconds(request: LayoutRequest, out) -> None:
+    prep = prepare(request)
+    started = time.process_time()
+    layout_dot(prep)
+    out.put(time.process_time() - started)
+
+
+def measure_dot(request: LayoutRequest, timeout: float) -> float:
+    """dot's CPU time on ``request`` in a fresh process, or ``inf`` past ``timeout``.
+
+    CPU, not wall time: the machine is shared, and other work made dot's wall time vary
+    up to six times between calibration runs; its CPU time (the wall time it takes on a
+    free core, which is what the worker gets at best) varies far less."""
+    ctx = multiprocessing.get_context("spawn")
+    out = ctx.Queue()
+    process = ctx.Process(target=_dot_seconds, args=(request, out))
+    process.start()
+    process.join(timeout + 10.0)  # + start-up: spawning and importing take a few seconds
+    if process.is_alive():
+        process.kill()
+        process.join()
+        return math.inf
+    seconds = out.get() if not out.empty() else math.inf
+    return seconds if seconds <= timeout else math.inf
+
+
+def calibrate() -> None:
+    """Measure dot on ``CALIBRATION_GRAPHS``, fit ``cost``'s power law, print both."""
+    import numpy as np
+
+    rows = []
+    for name, factory in CALIBRATION_GRAPHS:
+        request = view_request(factory())
+        features = cost.dot_features(prepare(request))
+        seconds = measure_dot(request, CALIBRATION_TIMEOUT)
+        if seconds < 2.0:  # cheap to repeat: the faster of two is less disturbed
+            seconds = min(seconds, measure_dot(request, CALIBRATION_TIMEOUT))
+        rows.append((name, features, seconds))
+        print(f"{name:<22} {features} {seconds:8.3f} s", flush=True)
+
+    def design(f: cost.DotFeatures) -> list[float]:
+        return [1.0, math.log(f.virtual_edges), math.log(1 + f.max_degree)]
+
+    fit = [(f, s) for _, f, s in rows if math.isfinite(s) and f.edges]
+    X = np.array([design(f) for f, _ in fit])
+    y = np.log([s for _, s in fit])
+    coef, *_ = np.linalg.lstsq(X, y, rcond=None)
+    residual = y - X @ coef
+    errors = abs(residual)
+    print(f"\nLOG_SCALE, EXPONENT, DEGREE_EXPONENT = "
+          f"{coef[0]:.3f}, {coef[1]:.3f}, {coef[2]:.3f}")
+    print(f"{len(fit)} graphs fitted; error factor: median x{math.exp(np.median(errors)):.2f}"
+          f", worst x{math.exp(errors.max()):.2f}")
+    for name, f, s in rows:
+        predicted = math.exp(float(np.array(design(f)) @ coef)) if f.edges else 0.0
+        print(f"{name:<22} measured {s:8.3f} s  predicted {predicted:8.3f} s  "
+              f"(current constants {cost.predict_dot_seconds(f):8.3f} s)")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calibrate", action="store_true",
+                        help="measure dot on generated graphs and fit layout/cost.py")
     parser.add_argument("--with-dot-10k", action="store_true", help="also run dot at 10,000")
     parser.add_argument("--repeats", type=int, default=5, help="runs per measurement")
     parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
     parser.add_argument("--direction", default="LR", choices=("LR", "TB"))
     args = parser.parse_args(argv)
+    if args.calibrate:
+        calibrate()
+        return
 
     engines = {
         "plain dot": plain_dot,

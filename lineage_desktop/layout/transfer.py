@@ -46,6 +46,7 @@ class PackedResult(NamedTuple):
     seconds: float
     extra: dict[str, float]
     request_id: int
+    provisional: bool = False
 
 
 def pack_request(request: LayoutRequest) -> PackedRequest:
@@ -100,7 +101,7 @@ def pack_result(result: LayoutResult) -> PackedResult:
     return PackedResult(keys, centres.tobytes(), sizes.tobytes(), ends.reshape(-1, 2).tobytes(),
                         counts.tobytes(), points.tobytes(), result.width, result.height,
                         result.engine, result.direction, result.seconds, dict(result.extra),
-                        result.request_id)
+                        result.request_id, result.provisional)
 
 
 def _pairs(blob: bytes) -> list[tuple[float, float]]:
@@ -138,4 +139,4 @@ def unpack_result(packed: PackedResult) -> LayoutResult:
             gc.enable()
     return LayoutResult(packed.request_id, positions, sizes, edges, packed.width,
                         packed.height, packed.engine, packed.direction, packed.seconds,
-                        dict(packed.extra))
+                        dict(packed.extra), packed.provisional)

@@ -28,7 +28,8 @@ class LayoutRequest:
 
     ``node_gap`` is the space between neighbouring boxes of one rank and ``rank_gap`` the
     space between ranks, both in scene units; ``None`` picks a default for the direction.
-    ``engine="auto"`` uses ``dot`` up to ``DOT_NODE_LIMIT`` nodes and ``layered`` beyond.
+    ``engine="auto"`` uses ``dot`` when the cost model predicts it finishes within
+    ``compute.DOT_REFINE_LIMIT`` seconds and ``layered`` otherwise (see ``compute``).
     """
 
     nodes: tuple[LayoutNode, ...]
@@ -47,6 +48,12 @@ class LayoutResult:
     ``edges`` maps ``(source, target)`` to the cubic Bezier control points of its spline:
     ``[p0, c1, c2, p1, c1, c2, p2, ...]`` (1 + 3k points), starting on the source box
     border and ending where the arrowhead's tip touches the target box border.
+
+    ``engine`` names the engine that produced it. ``provisional`` is True for a fast
+    layered layout handed out while ``dot`` is still working on the same request: a
+    final result (``provisional=False``, same ``request_id``) follows unless the request
+    is superseded; its ``engine`` is "dot", or "layered" again when dot failed or ran
+    past the hard cap (``extra["dot_abandoned"] == 1.0``).
     """
 
     request_id: int
@@ -59,3 +66,4 @@ class LayoutResult:
     direction: str = "LR"
     seconds: float = 0.0
     extra: dict[str, float] = field(default_factory=dict)
+    provisional: bool = False

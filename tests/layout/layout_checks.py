@@ -106,3 +106,37 @@ class Recorder:
             assert self._arrived.wait_for(
                 lambda: len(self.done) + len(self.errors) >= count, timeout
             ), "no callback arrived"
+
+
+def wait_until(recorder: Recorder, predicate, timeout: float = WAIT) -> None:
+    """Wait until ``predicate(recorder)`` holds (checked whenever a callback arrives)."""
+    with recorder._arrived:
+        assert recorder._arrived.wait_for(lambda: predicate(recorder), timeout), (
+            f"still waiting: {len(recorder.done)} results, {recorder.errors}"
+        )
+
+
+# A dot worker job that waits for the test: when the directory named by GATE_ENV holds
+# ``hold-<n>`` (n = the request's node count), the job waits until ``release-<n>`` appears
+# there. Runs in the spawned worker, which inherits the environment and ``sys.path``.
+GATE_ENV = "LINEAGE_TEST_DOT_GATE"
+
+
+def gated_dot_work(packed):
+    import os
+    import time
+
+    from lineage_desktop.layout.service import _work
+
+    gate = os.environ.get(GATE_ENV)
+    n = len(packed.keys)
+    if gate and os.path.exists(os.path.join(gate, f"hold-{n}")):
+        while not os.path.exists(os.path.join(gate, f"release-{n}")):
+            time.sleep(0.01)  # a test's gate, polled; never in real use
+    return _work(packed)
+
+
+def failing_dot_work(packed):
+    from lineage_desktop.layout.dot import GraphvizError
+
+    raise GraphvizError("Graphviz could not lay out the graph (test)")

@@ -16,7 +16,6 @@ from layout_checks import (
 )
 
 from lineage_desktop.layout import (
-    DOT_NODE_LIMIT,
     LayoutRequest,
     choose_engine,
     compute_layout,
@@ -160,12 +159,12 @@ def test_layered_has_at_most_dot_crossings_times_1_4(lineage_300):
 
 def test_auto_picks_dot_for_small_and_layered_for_big_graphs():
     small = lineage_request(lineage_graphs.lineage_dag(200, seed=1))
-    big = lineage_request(lineage_graphs.lineage_dag(DOT_NODE_LIMIT + 1, seed=1))
+    big = lineage_request(lineage_graphs.lineage_dag(8_000, seed=1))
     assert choose_engine(small) == "dot" and choose_engine(big) == "layered"
     assert compute_layout(small).engine == "dot"
     result = compute_layout(big)
     assert result.engine == "layered"
-    assert len(result.positions) == DOT_NODE_LIMIT + 1
+    assert len(result.positions) == 8_000
     assert result.seconds > 0
 
 

@@ -15,6 +15,17 @@ again. Only when workers fail to start again and again (``MAX_RESTARTS`` within
 ``RESTART_WINDOW`` seconds) do layouts stay in this process for good (``mode`` is then
 ``"inline"``), again with a notice.
 
+Time budget: an "auto" request the cost model sends to ``dot`` and predicts to take more
+than ``direct_limit`` seconds (``DOT_DIRECT_LIMIT``) runs in a second worker process of
+its own, as a ``Refinement`` (``refine``): when dot has not answered within
+``budget`` seconds (``DOT_BUDGET``; at once when it is predicted not to), the layered
+layout is computed in the first worker and delivered with ``provisional=True``, and
+dot's layout follows for the same request id. A superseded dot run, or one past
+``hard_cap`` seconds, is killed (its worker replaced, not counted as a failure); at the
+cap, or when dot fails, the layered layout is the final answer, and the graph is
+remembered so that asking again does not run dot again. Quicker dot layouts, and
+requests that name ``dot`` themselves, run in the first worker without a budget.
+
 Threading contract: ``on_done``/``on_error`` run either in the thread that called
 ``submit`` (cache hits, synchronous mode) before ``submit`` returns, or later in an
 executor thread; so does ``on_notice``. The Qt layer marshals them to the UI thread (a
@@ -34,7 +45,14 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from functools import partial
 
-from lineage_desktop.layout.compute import compute_layout
+from lineage_desktop.layout.compute import (
+    DOT_BUDGET,
+    DOT_DIRECT_LIMIT,
+    DOT_HARD_CAP,
+    compute_layout,
+    plan_engine,
+)
+from lineage_desktop.layout.refine import RefineHooks, Refinement
 from lineage_desktop.layout.transfer import (
     PackedRequest,
     PackedResult,
@@ -51,6 +69,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_CHANNEL = "default"
 WORKER_NICENESS = 10
+ABANDONED_MEMORY = 64  # graphs whose dot run was given up on, remembered (newest)
 
 
 def content_key(request: LayoutRequest) -> str:
@@ -63,6 +82,9 @@ def content_key(request: LayoutRequest) -> str:
 
 
 __all__ = ["MAX_RESTARTS", "RESTART_WINDOW", "LayoutService", "content_key"]
+
+
+Work = Callable[[PackedRequest], tuple[int, PackedResult]]
 
 
 def _work(packed: PackedRequest) -> tuple[int, PackedResult]:
@@ -110,7 +132,9 @@ class LayoutService:
     result is dropped (a process cannot be interrupted safely mid-layout). Results are
     cached by graph content (``content_key``), so returning to a previous view is instant.
 
-    ``sync=True`` computes inline in the calling thread (tests, command line).
+    ``sync=True`` computes inline in the calling thread (tests, command line), without
+    a time budget. An "auto" request sent to dot may answer twice: a provisional layered
+    layout, then the final one (see the module docstring); ``on_done`` sees both.
     ``on_notice(message)`` hears, from any thread, about what the user should know: a
     layout that had to run in this process, workers given up on (see the module doc).
     """
@@ -122,9 +146,16 @@ class LayoutService:
         max_workers: int = 1,
         on_notice: Callable[[str], None] | None = None,
         initializer: Callable[[], object] | None = _warm_worker,
+        budget: float = DOT_BUDGET,
+        hard_cap: float = DOT_HARD_CAP,
+        dot_work: Work = _work,
+        direct_limit: float = DOT_DIRECT_LIMIT,
     ) -> None:
         """``initializer`` runs first in every worker process (tests pass one that fails
-        to see what happens when a worker cannot start)."""
+        to see what happens when a worker cannot start). ``budget`` and ``hard_cap`` are
+        the seconds an "auto" dot run gets before the layered layout is shown, and
+        before it is killed; ``dot_work`` is what the dot worker runs (tests slow it);
+        dot layouts predicted to take at most ``direct_limit`` seconds skip the budget."""
         self.sync = sync
         self.cache_size = cache_size
         self.max_workers = max_workers
@@ -134,6 +165,12 @@ class LayoutService:
         self.cancelled = 0  # superseded requests cancelled before they started
         self.retried = 0  # requests run again because their worker died
         self.inline_runs = 0  # requests laid out in this process because workers died
+        self.provisional = 0  # layered layouts delivered while dot was still working
+        self.dot_killed = 0  # budgeted dot runs killed because they were superseded
+        self.dot_abandoned = 0  # budgeted dot runs given up on (hard cap, failure)
+        self.budget = budget
+        self.hard_cap = hard_cap
+        self.direct_limit = direct_limit
         # Pid of the process that computed the newest delivered result (ours when laid
         # out inline), None when it came from the cache.
         self.last_result_pid: int | None = None
@@ -144,6 +181,13 @@ class LayoutService:
         self._latest: dict[str, int] = {}
         self._pending: dict[str, Future[tuple[int, PackedResult]]] = {}
         self._workers = Workers(initializer, max_workers, on_give_up=self._notice)
+        # dot runs under a budget get a process of their own: killing it when they are
+        # superseded or too slow never costs the layered layouts their worker.
+        # Its giving up needs no notice: dot then runs like any request (see ``submit``).
+        self._dot_workers = Workers(initializer, 1)
+        self._dot_work = dot_work
+        self._refining: dict[str, Refinement] = {}
+        self._abandoned: OrderedDict[str, None] = OrderedDict()
         self._closed = False
 
     # -- public API -------------------------------------------------------------------
@@ -165,16 +209,28 @@ class LayoutService:
                 raise RuntimeError("LayoutService has been shut down")
             request_id = next(self._ids)
             self._latest[channel] = request_id
-            superseded = self._pending.pop(channel, None)
-        if superseded is not None and superseded.cancel():  # False once running
-            with self._lock:
-                self.cancelled += 1
-        request = replace(request, request_id=request_id)
+        self._supersede(channel)
+        plan = plan_engine(request)  # once: the packed request names the engine chosen
+        request = replace(request, request_id=request_id, engine=plan.engine)
         packed = pack_request(request)
         key = request_digest(packed)
+        # No budget when dot would run in this process anyway (its worker cannot start):
+        # it could not be stopped, and it holds the GIL; the request runs as before.
+        budgeted = (plan.budgeted and plan.dot_seconds > self.direct_limit and not self.sync
+                    and not self._dot_workers.given_up)
+        with self._lock:
+            abandoned = key in self._abandoned
+        if budgeted and abandoned:  # dot was given up on for this graph: layered only
+            budgeted = False
+            request = replace(request, engine="layered")
+            packed = pack_request(request)
+            key = request_digest(packed)
         cached = self._cached(key, request_id)
         if cached is not None:
             self._deliver(channel, request_id, cached, None, on_done, on_error)
+            return request_id
+        if budgeted:
+            self._refine(channel, request, packed, key, plan.dot_seconds, on_done, on_error)
             return request_id
         if self.sync:
             try:
@@ -204,15 +260,16 @@ class LayoutService:
         """Forget ``channel``'s request: it will not call back."""
         with self._lock:
             self._latest.pop(channel, None)
-            pending = self._pending.pop(channel, None)
-        if pending is not None and pending.cancel():
-            with self._lock:
-                self.cancelled += 1
+        self._supersede(channel)
 
     def busy(self, channel: str = DEFAULT_CHANNEL) -> bool:
-        """Whether ``channel``'s newest request is still being computed (for a spinner)."""
+        """Whether ``channel``'s newest request is still being computed (for a spinner);
+        True also between a provisional answer and the final one."""
         with self._lock:
             future = self._pending.get(channel)
+            refinement = self._refining.get(channel)
+        if refinement is not None and refinement.busy:
+            return True
         return future is not None and not future.done()
 
     @property
@@ -234,20 +291,32 @@ class LayoutService:
         a result."""
         return None if self.sync else self._workers.worker_pid()
 
+    def dot_worker_pid(self) -> int | None:
+        """Pid of the live worker process that runs budgeted dot layouts, or None."""
+        return None if self.sync else self._dot_workers.worker_pid()
+
+    @property
+    def dot_restarts(self) -> int:
+        """How many times the budgeted dot worker died or was killed and replaced."""
+        return self._dot_workers.restarts + self._dot_workers.kills
+
     def warm_up(self, wait: bool = False) -> None:
         """Start the worker process now (and load Graphviz in it), so the first layout a
         user waits for does not pay for spawning. ``wait=True`` blocks until it is ready
         (or has died: a dead worker is replaced by the next request).
         """
-        if self.sync or self._workers.given_up:
+        if self.sync:
             return
-        future = self._workers.run(_ping)
+        futures = [w.run(_ping) for w in (self._workers, self._dot_workers) if not w.given_up]
         if wait:
-            future.exception()
+            for future in futures:
+                future.exception()
 
     def clear_cache(self) -> None:
+        """Forget cached layouts, and the graphs dot was given up on (to try it again)."""
         with self._lock:
             self._cache.clear()
+            self._abandoned.clear()
 
     def shutdown(self, wait: bool = True) -> None:
         """Stop the worker. Pending requests are cancelled and no callback runs after this.
@@ -259,7 +328,12 @@ class LayoutService:
             self._closed = True
             self._latest.clear()
             self._pending.clear()
+            refinements = list(self._refining.values())
+            self._refining.clear()
+        for refinement in refinements:
+            refinement.stop()
         self._workers.shutdown(wait=wait)
+        self._dot_workers.shutdown(wait=wait)
 
     def __enter__(self) -> LayoutService:
         return self
@@ -268,6 +342,74 @@ class LayoutService:
         self.shutdown(wait=False)
 
     # -- internals --------------------------------------------------------------------
+
+    def _supersede(self, channel: str) -> None:
+        """``channel``'s previous request is stale: cancel it if queued, and kill its
+        budgeted dot run if one is running (a plain running layout finishes unseen)."""
+        with self._lock:
+            superseded = self._pending.pop(channel, None)
+            refinement = self._refining.pop(channel, None)
+        if superseded is not None and superseded.cancel():  # False once running
+            with self._lock:
+                self.cancelled += 1
+        if refinement is not None:
+            refinement.stop()
+            if refinement.killed:
+                with self._lock:
+                    self.dot_killed += 1
+
+    def _refine(
+        self, channel: str, request: LayoutRequest, packed: PackedRequest, key: str,
+        predicted: float, on_done: Callable[[LayoutResult], None],
+        on_error: Callable[[BaseException], None] | None,
+    ) -> None:
+        """Run ``request`` (dot, chosen by "auto") under the time budget."""
+        request_id = request.request_id
+        fast_packed = pack_request(replace(request, engine="layered"))
+        fast_key = request_digest(fast_packed)
+
+        def deliver(result: LayoutResult | None, error: BaseException | None,
+                    pid: int | None) -> None:
+            if result is not None and result.provisional:
+                with self._lock:
+                    self.provisional += 1
+            self._deliver(channel, request_id, result, error, on_done, on_error, pid)
+
+        def abandoned(reason: str) -> None:
+            with self._lock:
+                self.dot_abandoned += 1
+                self._abandoned[key] = None
+                while len(self._abandoned) > ABANDONED_MEMORY:
+                    self._abandoned.popitem(last=False)
+            if reason == "cap":
+                self._notice(f"dot took over {self.hard_cap:.0f} s on this graph and was "
+                             "stopped; the fast layered layout stays.")
+
+        def run_fast(on_result: Callable[[LayoutResult, int | None], None],
+                     on_failure: Callable[[BaseException], None]) -> None:
+            # A plain request of the channel: retried when its worker dies, cancelled when
+            # superseded; the refinement hears of it instead of the caller.
+            job = _Job(channel, request_id, fast_key, fast_packed,
+                       lambda result: on_result(result, self.last_result_pid), on_failure)
+            self._dispatch(job)
+
+        hooks = RefineHooks(
+            run_dot=partial(self._dot_workers.run, self._dot_work, packed),
+            run_fast=run_fast,
+            kill_dot=self._dot_workers.kill,
+            store=partial(self._store, key),
+            deliver=deliver,
+            abandoned=abandoned,
+        )
+        refinement = Refinement(hooks, predicted, self.budget, self.hard_cap)
+        with self._lock:
+            if not self._is_current_id(channel, request_id):
+                return  # superseded while we were planning
+            self._refining[channel] = refinement
+        try:
+            refinement.start()
+        except RuntimeError:  # shut down meanwhile
+            refinement.stop()
 
     def _dispatch(self, job: _Job, in_process: bool = False) -> None:
         future = self._workers.run(_work, job.packed, in_process=in_process)
@@ -282,7 +424,10 @@ class LayoutService:
 
     def _is_current(self, job: _Job) -> bool:
         """Whether ``job`` is still its channel's newest request (hold ``_lock``)."""
-        return not self._closed and self._latest.get(job.channel) == job.request_id
+        return self._is_current_id(job.channel, job.request_id)
+
+    def _is_current_id(self, channel: str, request_id: int) -> bool:
+        return not self._closed and self._latest.get(channel) == request_id
 
     def _cached(self, key: str, request_id: int) -> LayoutResult | None:
         with self._lock:
@@ -374,7 +519,7 @@ class LayoutService:
         pid: int | None = None,
     ) -> None:
         with self._lock:
-            current = not self._closed and self._latest.get(channel) == request_id
+            current = self._is_current_id(channel, request_id)
             if not current:
                 self.dropped += 1
             elif error is None:

@@ -10,6 +10,9 @@ one. Restarts are bounded: when the pool breaks more than ``MAX_RESTARTS`` times
 no memory to start one), and from then on jobs run in this process, on a background
 thread: slower for the calling thread's neighbours (pygraphviz holds the GIL) but never
 on the caller's thread, and a window that lays out inline beats one that never draws.
+
+``kill`` stops the worker on purpose (a dot run nobody waits for any more, or one past
+its hard cap): the same path as a death, but not counted against the restart budget.
 """
 from __future__ import annotations
 
@@ -53,6 +56,7 @@ class Workers:
         self.max_restarts = max_restarts
         self.restart_window = restart_window
         self.restarts = 0  # broken pools discarded (each is replaced by the next job)
+        self.kills = 0  # pools killed on purpose by ``kill`` (not failures)
         self._on_give_up = on_give_up
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
@@ -95,6 +99,22 @@ class Workers:
         # ProcessPoolExecutor has no public list of its processes; these are ours.
         processes = list(getattr(pool, "_processes", {}).items())
         return next((pid for pid, process in processes if process.is_alive()), None)
+
+    def kill(self) -> None:
+        """Kill the worker process now, whatever it is running: its jobs fail with
+        ``BrokenProcessPool`` and the next job starts a fresh worker. Not a failure: it
+        does not count towards giving up. Jobs running in this process (given up) cannot
+        be stopped; they finish unseen."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+            if pool is not None:
+                self.kills += 1
+        if pool is None:
+            return
+        log.info("killing the layout worker process on purpose")
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
 
     def shutdown(self, wait: bool = True) -> None:
         """Stop the worker (``wait=False`` also terminates one busy with a long job)."""

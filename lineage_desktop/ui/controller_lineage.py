@@ -140,11 +140,16 @@ class LineageRequests(ControllerBase):
             selected = [str(item.data(0)) for item in self.scene.selectedItems()]
         self.scene.set_graph(snap.view, result, keep_positions=plan.positions(moved))
         self.session.mark_shown(snap)
+        # A big graph is built in slices: select and announce once every card exists
+        # (a newer set_graph drops this callback).
+        self.scene.when_built(partial(self._on_scene_built, snap.focus, fit, selected))
+
+    def _on_scene_built(self, focus: str, fit: bool, selected: list[str]) -> None:
         for selected_key in selected:
             item = self.scene.node_item(selected_key)
             if item is not None:
                 item.setSelected(True)
-        self.lineage_shown.emit(snap.focus, fit)
+        self.lineage_shown.emit(focus, fit)
 
     def _on_layout_error(self, snap: GraphSnapshot, exc: BaseException) -> None:
         self._done("layout")

@@ -8,7 +8,7 @@ Signals from item mouse handlers are emitted from the event loop right after the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
 
@@ -65,6 +65,7 @@ class LineageScene(QGraphicsScene):
         self._dimmed: set[str] = set()
         self._focus_key: str | None = None
         self._running: list[NodeItem] = []
+        self._built_callbacks: list[Callable[[], object]] = []
         self._pulse_timer = QTimer(self)
         self._pulse_timer.setInterval(_PULSE_MS)
         self._connect_signals()
@@ -94,6 +95,7 @@ class LineageScene(QGraphicsScene):
         self, view_graph: nx.DiGraph, layout: LayoutResult, keep: dict[str, tuple[float, float]]
     ) -> None:
         self._clear_items()
+        self._built_callbacks = []
         self._direction = layout.direction
         self._focus_key = view_graph.graph.get("focus")
         ctx = self._ctx
@@ -137,6 +139,23 @@ class LineageScene(QGraphicsScene):
             self._rebuild_overview()
         self._update_content_rect()
         self._update_pulse()
+
+    def when_built(self, callback: Callable[[], object]) -> None:
+        """Call ``callback`` once the graph of the last ``set_graph`` is fully built: at
+        once after a synchronous build, else when the last slice is in; dropped if another
+        ``set_graph`` comes first."""
+        self._built_callbacks.append(callback)
+        if not self.is_building():
+            self._run_built_callbacks()
+
+    def is_building(self) -> bool:
+        """True while the items of a big graph are still being made, slice by slice."""
+        return False
+
+    def _run_built_callbacks(self) -> None:
+        callbacks, self._built_callbacks = self._built_callbacks, []
+        for callback in callbacks:
+            callback()
 
     def _clear_items(self) -> None:
         # Drop our Python references first: clear() deletes the C++ items.

@@ -201,8 +201,10 @@ class LayoutService:
     ) -> int:
         """Lay out ``request``; returns its id. ``on_done(result)`` is called only if the
         request is still the newest of ``channel`` when its result is ready; likewise
-        ``on_error(exception)`` (logged when not given). See the module docstring for the
-        thread the callbacks run in. Raises ``RuntimeError`` after ``shutdown``.
+        ``on_error(exception)`` (logged when not given). An "auto" dot layout under the
+        time budget may call ``on_done`` twice: a result with ``provisional=True``, then
+        the final one. See the module docstring for the thread the callbacks run in.
+        Raises ``RuntimeError`` after ``shutdown``.
         """
         with self._lock:
             if self._closed:

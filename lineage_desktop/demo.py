@@ -203,7 +203,7 @@ class _Demo:
         self.store.insert_runs(self.runs)
         placed = self.store.append_versions([v.new for v in self.versions if v.new])
         for version, (version_id, _) in zip(self.versions, placed, strict=True):
-            version.id = version_id
+            version.id, version.new = version_id, None  # written: keep only its name
         self.store.add_usages((run_id, _id(v), at) for run_id, v, at in self.usages)
         self.store.add_outputs([(run_id, _id(v), at) for run_id, v, at in self.outputs])
         self.store.move_aliases((_id(v), alias, at) for v, alias, at in self.moves)

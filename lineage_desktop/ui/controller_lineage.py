@@ -15,7 +15,7 @@ import networkx as nx
 from PySide6.QtCore import Slot
 
 from lineage_desktop.graph.model import LineageModel
-from lineage_desktop.layout.types import LayoutResult
+from lineage_desktop.layout.types import LayoutRequest, LayoutResult
 from lineage_desktop.ui.controller_base import ControllerBase
 from lineage_desktop.ui.errors import describe_error
 from lineage_desktop.ui.queries import GraphSnapshot
@@ -117,12 +117,23 @@ class LineageRequests(ControllerBase):
         self._submit_layout(snap, fit)
 
     def _submit_layout(self, snap: GraphSnapshot, fit: bool) -> None:
-        try:
-            request = build_layout_request(snap.view, direction=self.session.direction)
-        except Exception as exc:  # noqa: BLE001 - bad data must not crash the window
-            log.exception("building the layout request failed")
-            self.lineage_failed.emit(snap.focus, describe_error(exc, self.session.path))
-            return
+        # Measuring 20,000 cards takes most of a second: the query worker does it (the
+        # scene reuses the measurements, see ``cards.view_cards``); a newer one wins.
+        direction = self.session.direction
+        self._run(
+            "measure",
+            "Laying out…",
+            lambda _api: build_layout_request(snap.view, direction=direction),
+            partial(self._on_request_built, snap, fit),
+            partial(self._on_request_failed, snap),
+        )
+
+    def _on_request_failed(self, snap: GraphSnapshot, exc: BaseException) -> None:
+        # Bad data must not crash the window.
+        log.error("building the layout request failed", exc_info=exc)
+        self.lineage_failed.emit(snap.focus, describe_error(exc, self.session.path))
+
+    def _on_request_built(self, snap: GraphSnapshot, fit: bool, request: LayoutRequest) -> None:
         self._set_busy("layout", "Laying out…")
         self._layout.submit(
             request, partial(self._on_layout_done, snap, fit), partial(self._on_layout_error, snap)

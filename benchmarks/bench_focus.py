@@ -20,7 +20,7 @@ from pathlib import Path
 import lineage_desktop as ld
 from lineage_desktop.graph import LineageModel
 from lineage_desktop.layout import LayoutNode, LayoutRequest, compute_layout
-from lineage_desktop.ui.export_image import ensure_app
+from lineage_desktop.ui.export.image import ensure_app
 from lineage_desktop.ui.scene import build_layout_request
 
 

@@ -97,7 +97,7 @@ def child_open(store: str, ref: str, settings: str) -> None:
 
     _isolated_settings(settings)
     app = QApplication([sys.argv[0]])
-    from lineage_desktop.ui.main_window import MainWindow
+    from lineage_desktop.ui.window.main_window import MainWindow
 
     window = MainWindow()
     watch = _PaintWatch(window.view.viewport())
@@ -225,8 +225,8 @@ def bench_stalls(store: Path, repeat: int, settings: str, quick: bool) -> None:
 
     _isolated_settings(settings)
     app = QApplication.instance() or QApplication([sys.argv[0]])
-    from lineage_desktop.ui.main_window import MainWindow
     from lineage_desktop.ui.scene import build_layout_request
+    from lineage_desktop.ui.window.main_window import MainWindow
 
     sys.path.insert(0, str(HERE))
     from _lineage_graphs import lineage_dag

@@ -9,7 +9,7 @@ def run_gui(store: str | None = None, artifact: str | None = None) -> int:
     """Open the main window on ``store`` (and ``artifact``'s lineage); returns the exit
     status of the event loop."""
     try:
-        from lineage_desktop.ui.app import run_window
+        from lineage_desktop.ui.window.app import run_window
     except ImportError as exc:  # PySide6 missing or broken: say so, no traceback
         print(
             f"lineage-desktop: cannot start the window: {exc}.\n"
@@ -24,6 +24,6 @@ def run_gui(store: str | None = None, artifact: str | None = None) -> int:
 def create_main_window():  # type: ignore[no-untyped-def]
     """The main window, for tests and scripting (``open_store``, ``show_lineage``,
     ``lineage_ready``)."""
-    from lineage_desktop.ui.main_window import create_main_window as create
+    from lineage_desktop.ui.window.main_window import create_main_window as create
 
     return create()

@@ -208,7 +208,7 @@ def write_image(view: nx.DiGraph, path: Path, fmt: str, direction: str, scale: f
     # Qt must see the platform before it loads: no display is needed or wanted.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from lineage_desktop.layout import compute_layout
-    from lineage_desktop.ui.export_image import ensure_app, render_graph_image
+    from lineage_desktop.ui.export.image import ensure_app, render_graph_image
     from lineage_desktop.ui.scene.cards import build_layout_request
 
     ensure_app()

@@ -2,7 +2,7 @@
 
 The command line (``export``), File > Export and its dialog all read it. Each format is
 either an image drawn by the window's painter (``image=True``: PNG, SVG, PDF, written by
-``ui/export_image.py``, which this Qt-free layer cannot import) or data written here by
+``ui/export/image.py``, which this Qt-free layer cannot import) or data written here by
 ``graph/export.py`` (DOT, GraphML, Mermaid, JSON).
 """
 from __future__ import annotations

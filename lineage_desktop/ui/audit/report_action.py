@@ -39,7 +39,7 @@ class ReportInputs:
 
 def scene_svg(scene: Any, dark: bool = False) -> str:
     """SVG text of a ``LineageScene`` drawn by the image export (marks included)."""
-    from lineage_desktop.ui.export_image import render_scene
+    from lineage_desktop.ui.export.image import render_scene
 
     with tempfile.TemporaryDirectory(prefix="lineage-report-") as folder:
         target = Path(folder) / "graph.svg"

@@ -18,7 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from lineage_desktop.ui.background import (
+from lineage_desktop.ui.tasks.background import (
     EXPECTED_ERRORS,
     Answers,
     describe_failure,

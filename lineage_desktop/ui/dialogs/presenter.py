@@ -13,10 +13,10 @@ from PySide6.QtWidgets import QWidget
 
 from lineage_desktop.records import LineageError
 from lineage_desktop.ui.controller import LineageController
-from lineage_desktop.ui.dialogs.export_dialog import ExportDialog
 from lineage_desktop.ui.dialogs.hidden_dialog import HiddenNodesDialog
-from lineage_desktop.ui.exporting import ExportOptions, export_graph, format_for_path
-from lineage_desktop.ui.queries import GraphSnapshot
+from lineage_desktop.ui.export.dialog import ExportDialog
+from lineage_desktop.ui.export.files import ExportOptions, export_graph, format_for_path
+from lineage_desktop.ui.session.queries import GraphSnapshot
 
 Notify = Callable[[str, str], None]  # (message, kind: "error" | "warning" | "info")
 

@@ -24,10 +24,10 @@ from lineage_desktop.graph.nodes import NodeData, node_data
 from lineage_desktop.records import is_cluster_key
 from lineage_desktop.sdk import Api
 from lineage_desktop.store import parse_time
-from lineage_desktop.ui import queries
-from lineage_desktop.ui.history import History
-from lineage_desktop.ui.queries import GraphSnapshot
+from lineage_desktop.ui.session import queries
 from lineage_desktop.ui.session.busy import BusyBoard
+from lineage_desktop.ui.session.history import History
+from lineage_desktop.ui.session.queries import GraphSnapshot
 from lineage_desktop.ui.session.view_settings import Positions, ViewSettings
 
 Task = Callable[[Api], Any]

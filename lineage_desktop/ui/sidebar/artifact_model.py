@@ -18,7 +18,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 
 from lineage_desktop.records import ArtifactCollection
 from lineage_desktop.records.text import human_time, plural
-from lineage_desktop.ui.queries import VersionList, VersionRow
+from lineage_desktop.ui.session.queries import VersionList, VersionRow
 from lineage_desktop.ui.widgets import plain_tooltip
 
 CHUNK = 500  # versions handed to the view per fetchMore

@@ -13,7 +13,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from lineage_desktop.records.text import human_time, run_duration
-from lineage_desktop.ui.queries import RunRow
+from lineage_desktop.ui.session.queries import RunRow
 from lineage_desktop.ui.table_model import RowsTableModel
 from lineage_desktop.ui.widgets import plain_tooltip
 

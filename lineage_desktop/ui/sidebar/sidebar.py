@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from lineage_desktop.records import ArtifactCollection, is_run_key, key_ident
 from lineage_desktop.ui.controller import LineageController
-from lineage_desktop.ui.queries import RunRow, VersionList
+from lineage_desktop.ui.session.queries import RunRow, VersionList
 from lineage_desktop.ui.sidebar.artifact_model import (
     ArtifactTreeModel,
     FilterRole,

@@ -1,0 +1,296 @@
+"""The audit features in the main window: the Audit menu, the "as of" time in the
+toolbar, the audit dock (integrity legend, impact list) and the paths bar.
+
+The widgets live in ``ui/audit``; this module only connects them to the controller and
+the scene: what to scan, which graph to show, where answers go.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabWidget, QWidget
+
+from lineage_desktop.audit import IntegrityReport, view_marks
+from lineage_desktop.records import is_artifact_key, is_cluster_key, parse_key
+from lineage_desktop.ui.audit import (
+    AsOfControl,
+    DiffDialog,
+    ImpactPanel,
+    IntegrityLegend,
+    IntegrityRunner,
+    PathController,
+    PathToolbar,
+    ReportAction,
+    ReportInputs,
+    api_factory,
+    apply_marks,
+    scene_svg,
+)
+from lineage_desktop.ui.controller import LineageController
+from lineage_desktop.ui.session.queries import GraphSnapshot
+from lineage_desktop.ui.window.presenters import DetailsPresenter
+
+
+class AuditFeatures(QObject):
+    """Builds and wires the audit UI of ``window``. Public parts (for tests and scripts):
+    ``menu``, ``as_of``, ``dock``, ``legend``, ``impact``, ``paths``, ``path_bar``,
+    ``runner``, ``report``, and the actions ``verify_action``, ``impact_action``,
+    ``diff_action``."""
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        controller: LineageController,
+        details: DetailsPresenter,
+        path_bar_parent: QWidget,
+    ) -> None:
+        super().__init__(window)
+        self._window, self._controller, self._details = window, controller, details
+        self.diff_dialog: DiffDialog | None = None
+        self.runner = IntegrityRunner(self)
+        self.as_of = AsOfControl()
+        self.legend = IntegrityLegend()
+        self.impact = ImpactPanel()
+        self.paths = PathController(controller.scene, self)
+        self.path_bar = PathToolbar(self.paths, path_bar_parent)
+        self.path_bar.hide()
+        self.report = ReportAction(self._report_inputs, window)
+        self.dock = self._build_dock(window)
+        self.menu = self._build_menu(window)
+        self._connect()
+
+    def _build_dock(self, window: QMainWindow) -> QDockWidget:
+        dock = QDockWidget("Audit", window)
+        dock.setObjectName("auditDock")
+        self.tabs = QTabWidget(dock)
+        self.tabs.setObjectName("auditTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.legend, "Integrity")
+        self.tabs.addTab(self.impact, "Impact")
+        dock.setWidget(self.tabs)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        dock.hide()  # shown when an audit is asked for
+        return dock
+
+    def _action(self, name: str, text: str, shortcut: str, tip: str) -> QAction:
+        action = QAction(text, self._window)
+        action.setObjectName(name)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip)
+        return action
+
+    def _build_menu(self, window: QMainWindow) -> QMenu:
+        self.verify_action = self._action(
+            "actionVerify",
+            "&Verify integrity",
+            "Ctrl+Shift+V",
+            "Re-hash every file of the shown versions and mark tampered or missing content",
+        )
+        self.impact_action = self._action(
+            "actionImpact",
+            "&Impact list",
+            "Ctrl+I",
+            "Everything downstream of the selected (or focused) node, as a table",
+        )
+        self.diff_action = self._action(
+            "actionDiff",
+            "&Compare versions…",
+            "Ctrl+D",
+            "Files, metadata and inputs that differ between two versions of an artifact",
+        )
+        self.paths_action = self._action(
+            "actionPaths",
+            "&Paths between selection",
+            "Ctrl+P",
+            "Ctrl+click two nodes, then mark every path between them",
+        )
+        menu = QMenu("&Audit", window)
+        menu.setObjectName("auditMenu")
+        for action in (self.verify_action, self.impact_action, self.diff_action, self.paths_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.report.action)
+        menu.addSeparator()
+        menu.addAction(self.dock.toggleViewAction())
+        bar = window.menuBar()
+        help_menu = next(
+            (a for a in bar.actions() if a.menu() and a.menu().objectName() == "helpMenu"), None
+        )
+        bar.insertMenu(help_menu, menu) if help_menu is not None else bar.addMenu(menu)
+        return menu
+
+    def _connect(self) -> None:
+        c, scene = self._controller, self._controller.scene
+        self.verify_action.triggered.connect(self.verify)
+        self.impact_action.triggered.connect(self.show_impact)
+        self.diff_action.triggered.connect(self.compare_versions)
+        self.paths_action.triggered.connect(self._on_paths_action_triggered)
+        self.as_of.as_of_changed.connect(self._on_as_of_changed)
+        self.runner.started.connect(self._on_runner_started)
+        self.runner.progress.connect(self.legend.set_progress)
+        self.runner.finished.connect(self._on_runner_finished)
+        self.runner.failed.connect(self.legend.set_failed)
+        self.runner.cancelled.connect(self.legend.set_cancelled)
+        self.legend.run_requested.connect(self.verify)
+        self.legend.cancel_requested.connect(self.runner.cancel)
+        self.legend.node_activated.connect(c.refocus)
+        self.impact.node_activated.connect(c.refocus)
+        self.impact.node_clicked.connect(self._on_impact_node_clicked)
+        self.paths.pair_changed.connect(self._on_paths_pair_changed)
+        self.paths.paths_isolated.connect(c.show_graph)
+        scene.selection_keys_changed.connect(self.paths.set_selection)
+        c.snapshot_changed.connect(self._on_controller_snapshot_changed)
+        c.lineage_shown.connect(self._on_controller_lineage_shown)
+        c.store_opened.connect(self._on_controller_store_opened)
+        self.report.report_written.connect(self._on_report_written)
+        self.report.report_failed.connect(self._on_report_failed)
+
+    # --- integrity --------------------------------------------------------------------
+
+    @Slot()
+    def verify(self) -> None:
+        """Start the integrity scan of the lineage on screen."""
+        snap, path = self._controller.snapshot, self._controller.store_path
+        if snap is None or path is None:
+            return
+        self.dock.show()
+        self.tabs.setCurrentWidget(self.legend)
+        self.runner.start(path, snap.raw)
+
+    @Slot(int)
+    def _on_runner_started(self, total: int) -> None:
+        self.legend.set_progress(0, total)
+
+    @Slot(object)
+    def _on_runner_finished(self, report: IntegrityReport) -> None:
+        self.legend.set_report(report)
+        self._apply_marks()
+
+    def _apply_marks(self) -> None:
+        snap = self._controller.snapshot
+        report = self.runner.report_for(snap.raw) if snap is not None else None
+        apply_marks(
+            self._controller.scene,
+            view_marks(report, snap.view) if report is not None and snap else None,
+        )
+
+    # --- impact -----------------------------------------------------------------------
+
+    @Slot()
+    def show_impact(self) -> None:
+        """The impact list of the selected node (or the focus) in the audit dock."""
+        snap = self._controller.snapshot
+        if snap is None:
+            return
+        selected = [
+            str(i.data(0))
+            for i in self._controller.scene.selectedItems()
+            if not is_cluster_key(i.data(0))
+        ]
+        key = selected[0] if selected else snap.focus
+        label = snap.label(key)
+        self.dock.show()
+        self.tabs.setCurrentWidget(self.impact)
+        self._controller.load_impact(key, lambda rows: self.impact.set_rows(rows, label))
+
+    @Slot(str)
+    def _on_impact_node_clicked(self, key: str) -> None:
+        if self._controller.node_attrs(key):
+            self._details.preview_node(key)
+
+    # --- diff ---------------------------------------------------------------------------
+
+    @Slot()
+    def compare_versions(self) -> None:
+        """Compare the selected (or focused) artifact version with the one before it."""
+        snap, path = self._controller.snapshot, self._controller.store_path
+        if snap is None or path is None:
+            return
+        selected = [str(i.data(0)) for i in self._controller.scene.selectedItems()]
+        candidates = [k for k in selected + [snap.focus] if is_artifact_key(k)]
+        if not candidates:
+            return
+        kind, name, index = parse_key(candidates[0])
+        attrs = self._controller.node_attrs(candidates[0])
+        artifact = (
+            f"{attrs.entity}/{attrs.project}/{name}" if attrs.entity and attrs.project else name
+        )
+        dialog = DiffDialog(
+            api_factory(str(path), self._controller.as_of),
+            artifact,
+            a=None if index is None else f"v{index}",
+            parent=self._window,
+        )
+        self.diff_dialog = dialog
+        dialog.open()
+
+    # --- paths --------------------------------------------------------------------------
+
+    @Slot()
+    def _on_paths_action_triggered(self) -> None:
+        self.path_bar.show()
+        if self.paths.pair() is not None:
+            self.paths.highlight()
+
+    @Slot(list)
+    def _on_paths_pair_changed(self, pair: list) -> None:
+        if pair:
+            self.path_bar.show()
+
+    # --- as of --------------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_as_of_changed(self, moment: object) -> None:
+        self._controller.set_as_of(None if moment is None else str(moment))
+
+    @Slot(str)
+    def _on_controller_store_opened(self, path: str) -> None:
+        self.runner.reset()
+        self.legend.set_report(None)
+        self.impact.set_rows([], None)
+
+    # --- graph changes ------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_controller_snapshot_changed(self, snap: GraphSnapshot) -> None:
+        self.paths.set_graphs(snap.raw, snap.view)
+
+    @Slot(str, bool)
+    def _on_controller_lineage_shown(self, focus: str, fit: bool) -> None:
+        self._apply_marks()  # the scene was rebuilt: marks of this graph, or none
+
+    # --- report ---------------------------------------------------------------------------
+
+    def _report_inputs(self) -> ReportInputs | None:
+        snap, path = self._controller.snapshot, self._controller.store_path
+        if snap is None or path is None:
+            return None
+        scene = self._controller.scene
+        return ReportInputs(
+            graph=snap.raw,
+            focus=snap.focus,
+            store_path=str(path),
+            integrity=self.runner.report_for(snap.raw),
+            image=lambda: scene_svg(scene),
+            as_of=self._controller.as_of,
+        )
+
+    @Slot(str)
+    def _on_report_written(self, path: str) -> None:
+        self._notify(f"Wrote the audit report to {path}", "info")
+
+    @Slot(str)
+    def _on_report_failed(self, message: str) -> None:
+        self._notify(f"The audit report failed: {message}", "error")
+
+    def _notify(self, message: str, kind: str) -> None:
+        notify = getattr(self._window, "notify", None)
+        if notify is not None:
+            notify(message, kind)
+
+    def shutdown(self) -> None:
+        """Stop background scans (the window is closing)."""
+        self.runner.shutdown()
+        if self.diff_dialog is not None:
+            self.diff_dialog.close()

@@ -1,0 +1,1 @@
+"""Exports from the window: images, data files, the Export dialog."""

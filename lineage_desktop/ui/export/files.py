@@ -1,0 +1,67 @@
+"""File > Export: the graph on screen as an image (same drawing as the window, through
+``export_image.render_scene``) or as text (the graph layer's DOT, GraphML, Mermaid, JSON).
+The formats and their extensions are the registry of ``graph.formats``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+from PySide6.QtCore import QRectF
+
+from lineage_desktop.graph.formats import (
+    UnknownExportFormat,
+    format_for_path,
+    format_named,
+    with_extension,
+)
+from lineage_desktop.ui.export.image import render_scene
+from lineage_desktop.ui.scene import LineageScene
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What the export dialog asks for."""
+
+    path: Path
+    fmt: str
+    scale: float = 2.0
+    visible_only: bool = False
+    dark: bool = False
+
+
+def export_graph(
+    options: ExportOptions,
+    scene: LineageScene,
+    view_graph: nx.DiGraph,
+    direction: str,
+    visible_area: QRectF | None = None,
+) -> Path:
+    """Write the export described by ``options``; returns the path written.
+
+    Images draw ``scene`` (the whole graph, or ``visible_area`` in scene coordinates when
+    ``options.visible_only``); text formats write ``view_graph`` (clusters and hidden
+    nodes as on screen). Raises ``ValidationError`` subclasses for bad options and
+    ``OSError`` when the file cannot be written.
+    """
+    fmt = format_named(options.fmt)
+    path = Path(options.path)
+    if fmt.image:
+        area = visible_area if options.visible_only else None
+        return render_scene(scene, path, fmt.name, scale=options.scale, area=area,
+                            dark=options.dark)
+    path.write_text(fmt.text(view_graph, direction), encoding="utf-8")
+    return path
+
+
+# format_for_path, with_extension and UnknownExportFormat are the registry's, re-exported
+# for the window's modules that import them from here.
+__all__ = [
+    "ExportOptions",
+    "UnknownExportFormat",
+    "export_graph",
+    "format_for_path",
+    "with_extension",
+]

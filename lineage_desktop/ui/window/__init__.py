@@ -1,0 +1,1 @@
+"""The main window: construction, menus, docks, reactions, presenters, settings."""

@@ -19,7 +19,7 @@ from PySide6.QtGui import QColor, QImage
 
 from lineage_desktop.ui import style
 
-HERE = Path(__file__).parent
+HELPERS = Path(__file__).resolve().parents[1]  # tests/ui holds screen_grab.py
 pytestmark = pytest.mark.skipif(
     shutil.which("Xvfb") is None, reason="Xvfb is not installed (make system-deps installs it)"
 )
@@ -97,7 +97,7 @@ def test_the_application_shows_its_window_and_graph_on_x11(demo_store, tmp_path,
         while time.monotonic() < deadline:
             assert app.poll() is None, app.stdout.read().decode(errors="replace")
             grab = subprocess.run(
-                [sys.executable, str(HERE / "screen_grab.py"), str(shot)],
+                [sys.executable, str(HELPERS / "screen_grab.py"), str(shot)],
                 env=env,
                 capture_output=True,
                 timeout=60,

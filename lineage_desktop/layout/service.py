@@ -7,24 +7,17 @@ crosses, packed (``transfer``): a few lists and byte buffers, cheap to pickle, s
 receiving a big result never stalls the UI thread. The worker runs at a lower CPU
 priority so that the UI keeps its time slices when the cores are busy.
 
-Faults: when the worker dies (killed, out of memory, Graphviz crashed) a fresh one is
-started (``workers``), and the request it was laying out is run again once on the fresh
-worker; if that worker dies too, the request is laid out once in this process, on a
-background thread, and ``on_notice`` says so. The next request uses a worker process
-again. Only when workers fail to start again and again (``MAX_RESTARTS`` within
-``RESTART_WINDOW`` seconds) do layouts stay in this process for good (``mode`` is then
-``"inline"``), again with a notice.
+Faults: when the worker dies a fresh one is started (``workers``), and the request it
+was laying out is run again once on the fresh worker; if that worker dies too, the
+request is laid out once in this process, on a background thread, and ``on_notice``
+says so. Workers that cannot start at all leave layouts in this process for good
+(``mode`` is then ``"inline"``).
 
 Time budget: an "auto" request the cost model sends to ``dot`` and predicts to take more
-than ``direct_limit`` seconds (``DOT_DIRECT_LIMIT``) runs in a second worker process of
-its own, as a ``Refinement`` (``refine``): when dot has not answered within
-``budget`` seconds (``DOT_BUDGET``; at once when it is predicted not to), the layered
-layout is computed in the first worker and delivered with ``provisional=True``, and
-dot's layout follows for the same request id. A superseded dot run, or one past
-``hard_cap`` seconds, is killed (its worker replaced, not counted as a failure); at the
-cap, or when dot fails, the layered layout is the final answer, and the graph is
-remembered so that asking again does not run dot again. Quicker dot layouts, and
-requests that name ``dot`` themselves, run in the first worker without a budget.
+than ``direct_limit`` seconds runs as a ``Refinement`` (``refine``: a provisional
+layered answer after ``budget`` seconds, dot's layout after it, dot killed when
+superseded or past ``hard_cap``); graphs whose dot run was given up on are remembered.
+Quicker dot layouts, and requests that name ``dot`` themselves, run without a budget.
 
 Threading contract: ``on_done``/``on_error`` run either in the thread that called
 ``submit`` (cache hits, synchronous mode) before ``submit`` returns, or later in an
@@ -33,7 +26,6 @@ queued signal); nothing here touches Qt.
 """
 from __future__ import annotations
 
-import contextlib
 import itertools
 import logging
 import os
@@ -42,7 +34,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 
 from lineage_desktop.layout.compute import (
@@ -52,76 +44,25 @@ from lineage_desktop.layout.compute import (
     compute_layout,
     plan_engine,
 )
+from lineage_desktop.layout.jobs import Job, Work, content_key, ping, warm_worker, work
 from lineage_desktop.layout.refine import RefineHooks, Refinement
 from lineage_desktop.layout.transfer import (
     PackedRequest,
     PackedResult,
     pack_request,
-    pack_result,
     request_digest,
-    unpack_request,
     unpack_result,
 )
-from lineage_desktop.layout.types import LayoutNode, LayoutRequest, LayoutResult
+from lineage_desktop.layout.types import LayoutRequest, LayoutResult
 from lineage_desktop.layout.workers import MAX_RESTARTS, RESTART_WINDOW, Workers
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CHANNEL = "default"
-WORKER_NICENESS = 10
 ABANDONED_MEMORY = 64  # graphs whose dot run was given up on, remembered (newest)
 
 
-def content_key(request: LayoutRequest) -> str:
-    """A digest of what decides a layout: boxes, ranks, edges, direction, engine, gaps.
-
-    Not the request id, and not the order nodes or edges were listed in (the engines sort
-    them, so the layout does not depend on it either).
-    """
-    return request_digest(pack_request(request))
-
-
 __all__ = ["MAX_RESTARTS", "RESTART_WINDOW", "LayoutService", "content_key"]
-
-
-Work = Callable[[PackedRequest], tuple[int, PackedResult]]
-
-
-def _work(packed: PackedRequest) -> tuple[int, PackedResult]:
-    """What the worker process runs: plain data in, plain data out, and who computed it."""
-    return os.getpid(), pack_result(compute_layout(unpack_request(packed)))
-
-
-def _warm_worker() -> None:
-    """Worker initializer: yield the CPU to the UI, load Graphviz before the first request."""
-    if hasattr(os, "nice"):
-        # A layout can use a whole core for seconds; the UI thread must not wait for a
-        # time slice behind it when the cores are busy.
-        with contextlib.suppress(OSError):
-            os.nice(WORKER_NICENESS)
-
-    nodes = (LayoutNode("a", 10, 10), LayoutNode("b", 10, 10))
-    try:
-        compute_layout(LayoutRequest(nodes, (("a", "b"),), engine="dot"))
-    except Exception:  # a failing initializer would break the pool for good
-        log.exception("warming the layout worker failed")
-
-
-def _ping() -> int:
-    return os.getpid()
-
-
-@dataclass
-class _Job:
-    """A request on its way through a worker (or two, when the first one dies)."""
-
-    channel: str
-    request_id: int
-    key: str
-    packed: PackedRequest
-    on_done: Callable[[LayoutResult], None]
-    on_error: Callable[[BaseException], None] | None
-    deaths: int = 0  # workers that died under this request
 
 
 class LayoutService:
@@ -145,10 +86,10 @@ class LayoutService:
         cache_size: int = 16,
         max_workers: int = 1,
         on_notice: Callable[[str], None] | None = None,
-        initializer: Callable[[], object] | None = _warm_worker,
+        initializer: Callable[[], object] | None = warm_worker,
         budget: float = DOT_BUDGET,
         hard_cap: float = DOT_HARD_CAP,
-        dot_work: Work = _work,
+        dot_work: Work = work,
         direct_limit: float = DOT_DIRECT_LIMIT,
     ) -> None:
         """``initializer`` runs first in every worker process (tests pass one that fails
@@ -242,7 +183,7 @@ class LayoutService:
             else:
                 self._deliver(channel, request_id, result, None, on_done, on_error, os.getpid())
             return request_id
-        self._dispatch(_Job(channel, request_id, key, packed, on_done, on_error))
+        self._dispatch(Job(channel, request_id, key, packed, on_done, on_error))
         return request_id
 
     def layout_now(self, request: LayoutRequest) -> LayoutResult:
@@ -309,7 +250,7 @@ class LayoutService:
         """
         if self.sync:
             return
-        futures = [w.run(_ping) for w in (self._workers, self._dot_workers) if not w.given_up]
+        futures = [w.run(ping) for w in (self._workers, self._dot_workers) if not w.given_up]
         if wait:
             for future in futures:
                 future.exception()
@@ -391,7 +332,7 @@ class LayoutService:
                      on_failure: Callable[[BaseException], None]) -> None:
             # A plain request of the channel: retried when its worker dies, cancelled when
             # superseded; the refinement hears of it instead of the caller.
-            job = _Job(channel, request_id, fast_key, fast_packed,
+            job = Job(channel, request_id, fast_key, fast_packed,
                        lambda result: on_result(result, self.last_result_pid), on_failure)
             self._dispatch(job)
 
@@ -413,8 +354,8 @@ class LayoutService:
         except RuntimeError:  # shut down meanwhile
             refinement.stop()
 
-    def _dispatch(self, job: _Job, in_process: bool = False) -> None:
-        future = self._workers.run(_work, job.packed, in_process=in_process)
+    def _dispatch(self, job: Job, in_process: bool = False) -> None:
+        future = self._workers.run(work, job.packed, in_process=in_process)
         with self._lock:
             current = self._is_current(job)
             if current:
@@ -424,7 +365,7 @@ class LayoutService:
                 self.cancelled += 1
         future.add_done_callback(partial(self._on_future_done, job))
 
-    def _is_current(self, job: _Job) -> bool:
+    def _is_current(self, job: Job) -> bool:
         """Whether ``job`` is still its channel's newest request (hold ``_lock``)."""
         return self._is_current_id(job.channel, job.request_id)
 
@@ -455,7 +396,7 @@ class LayoutService:
         self._store(key, result)
         return result
 
-    def _on_future_done(self, job: _Job, future: Future[tuple[int, PackedResult]]) -> None:
+    def _on_future_done(self, job: Job, future: Future[tuple[int, PackedResult]]) -> None:
         if future.cancelled():
             return
         with self._lock:
@@ -477,7 +418,7 @@ class LayoutService:
             job.channel, job.request_id, result, error, job.on_done, job.on_error, pid
         )
 
-    def _run_again(self, job: _Job) -> bool:
+    def _run_again(self, job: Job) -> bool:
         """The worker died under ``job``: run it once more on a fresh worker, then once in
         this process. False when it is stale (nobody waits for it) or out of tries."""
         with self._lock:

@@ -126,14 +126,14 @@ def gated_dot_work(packed):
     import os
     import time
 
-    from lineage_desktop.layout.service import _work
+    from lineage_desktop.layout.jobs import work
 
     gate = os.environ.get(GATE_ENV)
     n = len(packed.keys)
     if gate and os.path.exists(os.path.join(gate, f"hold-{n}")):
         while not os.path.exists(os.path.join(gate, f"release-{n}")):
             time.sleep(0.01)  # a test's gate, polled; never in real use
-    return _work(packed)
+    return work(packed)
 
 
 def failing_dot_work(packed):

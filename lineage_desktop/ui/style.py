@@ -170,6 +170,10 @@ def count_badge_width(count: int, metrics: Fonts | None = None) -> float:
     return max(COUNT_BADGE_HEIGHT, f.badge_metrics.horizontalAdvance(str(count)) + 12.0)
 
 
+# Widths of repeated texts with the shared fonts (see node_size), by id of those fonts.
+_WIDTHS: dict[int, dict[tuple[str, str], float]] = {}
+
+
 def node_size(
     kind: str,
     label: str,
@@ -188,15 +192,23 @@ def node_size(
     cards.
     """
     f = metrics or fonts()
-    text_w = max(
-        f.type_metrics.horizontalAdvance(type_text),
-        f.name_metrics.horizontalAdvance(label),
-    )
+    # Type lines and aliases repeat across thousands of cards ("train", "latest"): their
+    # widths are measured once per text; labels are mostly distinct.
+    widths = _WIDTHS.setdefault(id(f), {}) if f is fonts() else {}
+    if len(widths) > 10_000:  # a bound, not a policy
+        widths.clear()
+    type_w = widths.get(("type", type_text))
+    if type_w is None:
+        type_w = widths[("type", type_text)] = f.type_metrics.horizontalAdvance(type_text)
+    text_w = max(type_w, f.name_metrics.horizontalAdvance(label))
     if aliases:
-        pills = sum(
-            pill_width(f.pill_metrics.elidedText(a, _ELIDE_RIGHT, PILL_MAX_TEXT), f)
-            for a in aliases
-        )
+        pills = 0.0
+        for a in aliases:
+            pill_w = widths.get(("pill", a))
+            if pill_w is None:
+                elided = f.pill_metrics.elidedText(a, _ELIDE_RIGHT, PILL_MAX_TEXT)
+                pill_w = widths[("pill", a)] = pill_width(elided, f)
+            pills += pill_w
         text_w = max(text_w, pills + PILL_GAP * (len(aliases) - 1))
     extra = 0.0
     if kind == "cluster":

@@ -225,6 +225,10 @@ class CardItem(PaintedCard):
         """Edges attached to this card."""
         return list(self._edges)
 
+    def forget_edges(self) -> None:
+        """Drop the references to the edges (the card is being removed with them)."""
+        self._edges = []
+
     def set_flag_state(self, name: str, on: bool) -> None:
         """Set one of ``focused``, ``highlighted``, ``compromised``, ``tainted`` and repaint
         if it changed."""

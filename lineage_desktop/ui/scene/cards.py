@@ -6,6 +6,7 @@ the layout (``build_layout_request``) with exactly the texts the cards will draw
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -147,9 +148,36 @@ def _measure(spec: CardSpec, metrics: style.Fonts) -> tuple[float, float]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ViewCards:
+    """The card of every node of one view graph, measured once: ``specs`` and ``sizes``
+    keyed by graph key, in graph order."""
+
+    specs: dict[str, CardSpec]
+    sizes: dict[str, tuple[float, float]]
+
+
+# One entry per live view graph: the layout request and the scene build of the same view
+# share its measurements. A view graph is never edited once made (the session makes a
+# new one for every change), so its identity is a sound key; the weak keys let an entry
+# go with its graph.
+_VIEW_CARDS: weakref.WeakKeyDictionary[nx.DiGraph, ViewCards] = weakref.WeakKeyDictionary()
+
+
+def view_cards(view_graph: nx.DiGraph) -> ViewCards:
+    """The specs and box sizes of every node of ``view_graph``, computed on the first call
+    for this graph and reused afterwards (needs a QGuiApplication)."""
+    cards = _VIEW_CARDS.get(view_graph)
+    if cards is None or len(cards.specs) != view_graph.number_of_nodes():
+        specs = {str(key): card_spec(str(key), data) for key, data in nodes_of(view_graph)}
+        sizes = {key: spec_size(spec) for key, spec in specs.items()}
+        cards = _VIEW_CARDS[view_graph] = ViewCards(specs, sizes)
+    return cards
+
+
 def node_sizes(view_graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
     """Box sizes of every node of a view graph, keyed by graph key."""
-    return {key: spec_size(card_spec(key, data)) for key, data in nodes_of(view_graph)}
+    return dict(view_cards(view_graph).sizes)
 
 
 def build_layout_request(
@@ -163,10 +191,9 @@ def build_layout_request(
     Needs a QGuiApplication (for font metrics); ``export_image.ensure_app()`` makes one
     when running headless.
     """
-    sizes = node_sizes(view_graph)
+    sizes = view_cards(view_graph).sizes
     nodes = tuple(
-        LayoutNode(key, sizes[key][0], sizes[key][1], data.level)
-        for key, data in nodes_of(view_graph)
+        LayoutNode(str(key), *sizes[str(key)], data.level) for key, data in nodes_of(view_graph)
     )
     edges = tuple((str(s), str(t)) for s, t in view_graph.edges())
     return LayoutRequest(nodes, edges, direction=direction, engine=engine, request_id=request_id)

@@ -9,7 +9,7 @@ item finds the card under the pointer itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from lineage_desktop.ui import style
+from lineage_desktop.ui.scene.cards import CardSpec
 from lineage_desktop.ui.scene.context import SceneContext
 
 if TYPE_CHECKING:
@@ -32,8 +33,7 @@ if TYPE_CHECKING:
 _GROUPS = ("cluster_run", "cluster_artifact", "run", "artifact", "failed", "missing")
 
 
-def _group(card: CardItem) -> str:
-    spec = card.spec
+def _group(spec: CardSpec) -> str:
     if spec.missing:
         return "missing"
     if spec.kind == "cluster":
@@ -43,6 +43,75 @@ def _group(card: CardItem) -> str:
     return "run" if spec.kind == "run" else "artifact"
 
 
+class OverviewContent:
+    """What an ``OverviewItem`` draws, gathered block by block and curve by curve.
+
+    Filled from built cards (``add_card``) or straight from the layout's data before any
+    card exists (``add_block``, ``add_curve``), so a big graph is on screen at once.
+    """
+
+    def __init__(self) -> None:
+        self.rects: dict[str, list[QRectF]] = {g: [] for g in _GROUPS}
+        self.dim_rects: dict[str, list[QRectF]] = {g: [] for g in _GROUPS}
+        self.focus: list[QRectF] = []
+        self.highlight: list[QRectF] = []
+        self.hits: list[tuple[QRectF, CardSpec]] = []
+        self.edges = QPainterPath()
+        self.dim_edges = QPainterPath()
+        # Plain floats: QRectF.united per block costs a bindings round trip each.
+        self._left = self._top = float("inf")
+        self._right = self._bottom = float("-inf")
+
+    def add_block(
+        self,
+        rect: QRectF,
+        spec: CardSpec,
+        dimmed: bool = False,
+        focused: bool = False,
+        highlighted: bool = False,
+    ) -> None:
+        """One card's front rectangle (scene coordinates) and its marks."""
+        (self.dim_rects if dimmed else self.rects)[_group(spec)].append(rect)
+        self.hits.append((rect, spec))
+        if focused:
+            pad = rect.height() * 0.35
+            self.focus.append(rect.adjusted(-pad, -pad, pad, pad))
+        if highlighted:
+            h = rect.height()
+            self.highlight.append(rect.adjusted(-h, -h, h, h))
+        self._left, self._top = min(self._left, rect.left()), min(self._top, rect.top())
+        self._right = max(self._right, rect.right())
+        self._bottom = max(self._bottom, rect.bottom())
+
+    def add_card(self, card: CardItem) -> None:
+        """A built card, where it is now."""
+        rect = card.card_rect().translated(card.pos())
+        self.add_block(rect, card.spec, card.dimmed, card.focused, card.highlighted)
+
+    def add_path(self, path: QPainterPath, dimmed: bool = False) -> None:
+        """One edge's curve."""
+        (self.dim_edges if dimmed else self.edges).addPath(path)
+
+    def add_curve(self, points: Sequence[tuple[float, float]], dimmed: bool = False) -> None:
+        """One edge from spline control points ``p0, c1, c2, p1, ...`` (a straight line
+        when there are only two)."""
+        path = self.dim_edges if dimmed else self.edges
+        path.moveTo(*points[0])
+        if len(points) >= 4 and (len(points) - 1) % 3 == 0:
+            for i in range(1, len(points) - 2, 3):
+                path.cubicTo(*points[i], *points[i + 1], *points[i + 2])
+        else:
+            path.lineTo(*points[-1])
+
+    def bounds(self) -> QRectF:
+        """Everything drawn, with room for the focus and find marks."""
+        rect = QRectF()
+        if self._right > self._left:
+            rect = QRectF(self._left, self._top, self._right - self._left, self._bottom - self._top)
+        rect = rect.united(self.edges.controlPointRect()).united(self.dim_edges.controlPointRect())
+        return rect.adjusted(-60, -60, 60, 60)
+
+
 class OverviewItem(QGraphicsItem):
     """Batched drawing of every card and edge of a scene (rebuilt, never edited)."""
 
@@ -50,48 +119,26 @@ class OverviewItem(QGraphicsItem):
         super().__init__()
         self._ctx = ctx
         self._bounds = QRectF()
-        self._rects: dict[str, list[QRectF]] = {g: [] for g in _GROUPS}
-        self._dim_rects: dict[str, list[QRectF]] = {g: [] for g in _GROUPS}
-        self._dim_edges = QPainterPath()
-        self._focus: list[QRectF] = []
-        self._highlight: list[QRectF] = []
-        self._edges = QPainterPath()
-        self._hits: list[tuple[QRectF, CardItem]] = []
-        self._pressed: CardItem | None = None
+        self._content = OverviewContent()
+        self._pressed: CardSpec | None = None
         self.setZValue(style.Z_OVERVIEW)
         self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, False)
 
     def rebuild(self, cards: Iterable[CardItem], edges: Iterable[EdgeItem]) -> None:
         """Take the current positions of ``cards`` and the curves of ``edges``."""
-        rects: dict[str, list[QRectF]] = {g: [] for g in _GROUPS}
-        dim_rects: dict[str, list[QRectF]] = {g: [] for g in _GROUPS}
-        focus: list[QRectF] = []
-        highlight: list[QRectF] = []
-        hits: list[tuple[QRectF, CardItem]] = []
-        bounds = QRectF()
+        content = OverviewContent()
         for card in cards:
-            rect = card.card_rect().translated(card.pos())
-            (dim_rects if card.dimmed else rects)[_group(card)].append(rect)
-            hits.append((rect, card))
-            if card.focused:
-                pad = rect.height() * 0.35
-                focus.append(rect.adjusted(-pad, -pad, pad, pad))
-            if card.highlighted:
-                highlight.append(
-                    rect.adjusted(-rect.height(), -rect.height(), rect.height(), rect.height())
-                )
-            bounds = bounds.united(rect)
-        path, dim_path = QPainterPath(), QPainterPath()
+            content.add_card(card)
         for edge in edges:
-            (dim_path if edge.dimmed else path).addPath(edge.curve())
-        bounds = bounds.united(path.controlPointRect()).united(dim_path.controlPointRect())
-        bounds = bounds.adjusted(-60, -60, 60, 60)
+            content.add_path(edge.curve(), edge.dimmed)
+        self.show_content(content)
+
+    def show_content(self, content: OverviewContent) -> None:
+        """Draw ``content`` from now on."""
         self.prepareGeometryChange()
-        self._rects, self._dim_rects = rects, dim_rects
-        self._focus, self._highlight = focus, highlight
-        self._edges, self._dim_edges = path, dim_path
-        self._hits, self._bounds = hits, bounds
+        self._content = content
+        self._bounds = content.bounds()
         self.update()
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
@@ -101,22 +148,23 @@ class OverviewItem(QGraphicsItem):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         p = self._ctx.paints
+        c = self._content
         painter.save()
         # Aliasing is invisible at this scale and makes the fills several times cheaper.
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setPen(Qt.PenStyle.NoPen)
-        if self._highlight:
+        if c.highlight:
             painter.setBrush(p.highlight_brush)
-            painter.drawRects(self._highlight)
-        if self._focus:
+            painter.drawRects(c.highlight)
+        if c.focus:
             painter.setBrush(p.focus_pen.color())
-            painter.drawRects(self._focus)
+            painter.drawRects(c.focus)
         brushes = self._brushes()
-        if not self._dim_edges.isEmpty() or any(self._dim_rects.values()):
+        if not c.dim_edges.isEmpty() or any(c.dim_rects.values()):
             painter.setOpacity(style.DIM_OPACITY)
-            self._paint_layer(painter, self._dim_edges, self._dim_rects, brushes)
+            self._paint_layer(painter, c.dim_edges, c.dim_rects, brushes)
             painter.setOpacity(1.0)
-        self._paint_layer(painter, self._edges, self._rects, brushes)
+        self._paint_layer(painter, c.edges, c.rects, brushes)
         painter.restore()
 
     def _paint_layer(
@@ -148,33 +196,33 @@ class OverviewItem(QGraphicsItem):
 
     # --- clicks on the blocks ---------------------------------------------------------
 
-    def card_at(self, scene_pos: QPointF) -> CardItem | None:
-        """The card whose block covers ``scene_pos``, or None."""
-        for rect, card in reversed(self._hits):
+    def spec_at(self, scene_pos: QPointF) -> CardSpec | None:
+        """The card (its spec) whose block covers ``scene_pos``, or None."""
+        for rect, spec in reversed(self._content.hits):
             if rect.contains(scene_pos):
-                return card
+                return spec
         return None
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
-        self._pressed = self.card_at(event.scenePos())
+        self._pressed = self.spec_at(event.scenePos())
         if self._pressed is None:
             event.ignore()  # the background: let the view pan
             return
         event.accept()
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
-        card, self._pressed = self._pressed, None
-        if card is not None and card is self.card_at(event.scenePos()):
-            signal = "cluster_clicked" if card.spec.kind == "cluster" else "node_clicked"
-            self._post(signal, card.key)
+        spec, self._pressed = self._pressed, None
+        if spec is not None and spec is self.spec_at(event.scenePos()):
+            signal = "cluster_clicked" if spec.kind == "cluster" else "node_clicked"
+            self._post(signal, spec.key)
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
-        card = self.card_at(event.scenePos())
-        if card is None:
+        spec = self.spec_at(event.scenePos())
+        if spec is None:
             event.ignore()
             return
-        if card.spec.kind != "cluster":
-            self._post("node_activated", card.key)
+        if spec.kind != "cluster":
+            self._post("node_activated", spec.key)
         event.accept()
 
     def _post(self, signal_name: str, key: str) -> None:

@@ -20,6 +20,7 @@ Shape, for ``n`` versions in project ``bench/bench``:
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from lineage_desktop.store import Store
@@ -37,12 +38,19 @@ def cache_folder() -> Path:
 
 def sized_store(versions: int) -> Path:
     """The cached store of ``versions`` versions, built first if it is not there."""
-    path = cache_folder() / f"bench-sizes-{versions}-b{BUILDER_VERSION}.db"
+    return cached_store(f"bench-sizes-{versions}-b{BUILDER_VERSION}.db",
+                        lambda path: build(path, versions))
+
+
+def cached_store(name: str, build_at: Callable[[Path], None]) -> Path:
+    """``cache_folder() / name``, built by ``build_at`` under a temporary name first (a
+    build that was interrupted is never taken for a finished store)."""
+    path = cache_folder() / name
     if not path.exists():
         partial = path.with_suffix(".partial.db")
         for leftover in partial.parent.glob(partial.name + "*"):
             leftover.unlink()
-        build(partial, versions)
+        build_at(partial)
         partial.rename(path)
     return path
 

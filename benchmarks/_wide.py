@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from benchmarks._stores import cache_folder
+from benchmarks._stores import cached_store
 from lineage_desktop.store import Store
 
 BUILDER_VERSION = 1
@@ -19,14 +19,7 @@ _AT = "strftime('%Y-%m-%dT%H:%M:%S', 1704067200 + {i}, 'unixepoch') || '.000000Z
 
 
 def wide_store(runs: int) -> Path:
-    path = cache_folder() / f"bench-wide-{runs}-b{BUILDER_VERSION}.db"
-    if not path.exists():
-        partial = path.with_suffix(".partial.db")
-        for leftover in partial.parent.glob(partial.name + "*"):
-            leftover.unlink()
-        _build(partial, runs)
-        partial.rename(path)
-    return path
+    return cached_store(f"bench-wide-{runs}-b{BUILDER_VERSION}.db", lambda path: _build(path, runs))
 
 
 def _build(path: Path, runs: int) -> None:

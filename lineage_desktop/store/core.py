@@ -13,6 +13,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 from lineage_desktop.records import ReadOnlyStore
 from lineage_desktop.store import connection, schema
 from lineage_desktop.store.blobs import BlobStore
+from lineage_desktop.store.bulk import BulkMixin
 from lineage_desktop.store.checks import ChecksMixin
 from lineage_desktop.store.errors import translate
 from lineage_desktop.store.interop import InteropMixin
@@ -30,7 +31,7 @@ UNWRAPPED = {
 }
 
 
-class Store(LineageMixin, InteropMixin, WriteMixin, ChecksMixin):
+class Store(LineageMixin, InteropMixin, BulkMixin, WriteMixin, ChecksMixin):
     """A lineage store. ``Store.open(path)`` for writing, ``Store.open(path, readonly=True)``
     for reading only (no SQL issued through it can change the file).
 

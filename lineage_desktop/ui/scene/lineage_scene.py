@@ -330,15 +330,18 @@ class LineageScene(QGraphicsScene):
                 pass
 
     def _removal_steps(self) -> Iterator[None]:
-        """Remove retired items one per step, edges first; cards forget their edges so
-        that no reference cycle waits for the garbage collector."""
+        """Remove retired items one per step, edges first. The cards forget their edges
+        beforehand: no reference cycle waits for the garbage collector, and each edge
+        is deleted in its own step (a hub's card would otherwise take 5,000 edges with
+        it in one step)."""
         while self._retired:
             layer, items = self._retired[-1]
-            while items:
-                item = items.pop()
+            for item in items:
                 if isinstance(item, CardItem):
                     item.forget_edges()
-                self.removeItem(item)
+                    yield
+            while items:
+                self.removeItem(items.pop())
                 yield
             self.removeItem(layer)
             self._retired.pop()

@@ -1,0 +1,273 @@
+"""Filling a draft ``Artifact``: adding files, folders, references and new files (each
+call all or nothing), the placement rules of entry paths, snapshots into a private
+staging folder, and the check of everything just before the draft is logged.
+
+``DraftMixin`` is a base of ``Artifact`` (``artifact.py``), which owns the state it fills.
+"""
+from __future__ import annotations
+
+import atexit
+import codecs
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+from lineage_desktop.records import (
+    DigestMismatch,
+    InvalidEntryPath,
+    LineageError,
+    LocalFileNotFound,
+    ManifestEntry,
+    ValidationError,
+)
+from lineage_desktop.sdk.sources import (
+    check_reference,
+    folder_files,
+    hash_file,
+    regular_file,
+)
+from lineage_desktop.sdk.validation import (
+    validate_entry_name,
+    validate_json_object,
+    validate_text,
+)
+from lineage_desktop.store import bytes_digest
+from lineage_desktop.store.blobs import copy_hashed
+
+_POLICIES = ("mutable", "immutable")
+
+
+class ArtifactFinalized(LineageError, RuntimeError):
+    """A logged artifact's files cannot change; create a new Artifact instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A draft entry; ``local`` is the file to copy into the store (None for references)."""
+
+    entry: ManifestEntry
+    local: str | None
+    immutable: bool = False  # ``local`` is the caller's own file: re-hashed when logged
+
+
+def _check_policy(policy: object) -> None:
+    if not isinstance(policy, str) or policy not in _POLICIES:
+        raise ValidationError(f"invalid policy {policy!r}: use 'mutable' or 'immutable'")
+
+
+def _check_encoding(encoding: object, binary: bool) -> None:
+    if binary:
+        raise ValidationError(f"encoding {encoding!r} given for a binary mode; leave it out")
+    try:
+        codecs.lookup(encoding)  # type: ignore[arg-type]
+    except (LookupError, TypeError):
+        raise ValidationError(f"unknown encoding {encoding!r}") from None
+
+
+class DraftMixin:
+    """The adding half of ``Artifact``: entries pending until the draft is logged."""
+
+    _base_name: str
+    description: str | None
+    metadata: dict[str, Any]
+    _pending: dict[str, _Pending]
+    _folders: set[str]
+    _staging: Path | None
+
+    if TYPE_CHECKING:
+        def _draft(self) -> None: ...
+
+    def _placement_problem(self, path: str, overwrite: bool) -> str | None:
+        """Why ``path`` cannot join the pending entries: taken (unless ``overwrite``), a
+        folder of other entries, or below an entry that is a file. A download could not
+        create both ``a`` and ``a/b``."""
+        if path in self._pending:
+            return None if overwrite else f"already has a file {path!r}"
+        if path in self._folders:
+            return f"already has files under {path + '/'!r}, so {path!r} cannot be a file"
+        parts = path.split("/")
+        for end in range(1, len(parts)):
+            above = "/".join(parts[:end])
+            if above in self._pending:
+                return f"already has a file {above!r}, so {path!r} cannot lie below it"
+        return None
+
+    def _check_place(self, path: str, overwrite: bool = True) -> None:
+        problem = self._placement_problem(path, overwrite)
+        if problem is not None:
+            error = ValidationError if path in self._pending else InvalidEntryPath
+            raise error(f"artifact {self._base_name!r} {problem}")
+
+    def _add(self, path: str, digest: str, size: int, local: str | None, ref: str | None,
+             overwrite: bool = True, immutable: bool = False) -> ManifestEntry:
+        self._check_place(path, overwrite)
+        entry = ManifestEntry(path=path, digest=digest, size=size, ref=ref)
+        self._pending[path] = _Pending(entry, local, immutable)
+        parts = path.split("/")
+        self._folders.update("/".join(parts[:end]) for end in range(1, len(parts)))
+        return entry
+
+    def _add_local(self, source: Path, path: str, policy: str,
+                   overwrite: bool = True) -> ManifestEntry:
+        """``policy``: ``mutable`` snapshots ``source`` now; ``immutable`` keeps the
+        caller's file, re-hashed when logged; ``staged`` is a file of our staging folder."""
+        self._check_place(path, overwrite)  # before reading: a refused name reads nothing
+        digest, size = hash_file(source)
+        local = str(source)
+        if policy == "mutable":
+            # Snapshot now: the caller may change the file before the run logs it.
+            local = str(self._snapshot(source, digest))
+        return self._add(path, digest, size, local, None, overwrite,
+                         immutable=policy == "immutable")
+
+    @contextmanager
+    def _all_or_nothing(self) -> Iterator[None]:
+        """Several additions as one: a refusal part-way leaves the draft as it was."""
+        pending, folders = dict(self._pending), set(self._folders)
+        try:
+            yield
+        except BaseException:
+            self._pending, self._folders = pending, folders
+            raise
+
+    def add_file(
+        self, local_path: str | os.PathLike[str], name: str | None = None,
+        policy: str = "mutable", overwrite: bool = True,
+    ) -> ManifestEntry:
+        """Add one local file, hashed now. ``mutable`` (the default) snapshots it now;
+        ``immutable`` copies it when logged, and refuses to log it if it changed."""
+        self._draft()
+        _check_policy(policy)
+        source = regular_file(local_path)
+        path = validate_entry_name(name if name is not None else source.name)
+        return self._add_local(source, path, policy, overwrite)
+
+    def add_dir(self, local_path: str | os.PathLike[str], name: str | None = None,
+                policy: str = "mutable") -> None:
+        """Add every file below a local folder, under the prefix ``name``. Symbolic links
+        inside the folder are followed; one that leaves it, dangles or loops is refused
+        before any file is read. All files are added, or (on a refusal) none."""
+        self._draft()
+        _check_policy(policy)
+        prefix = validate_entry_name(name) if name else ""
+        planned = [(source, validate_entry_name(f"{prefix}/{rel}" if prefix else rel))
+                   for source, rel in folder_files(local_path)]
+        with self._all_or_nothing():
+            for source, path in planned:
+                self._add_local(source, path, policy)
+
+    def add_reference(
+        self, uri: str, name: str | None = None, checksum: bool = True,
+    ) -> list[ManifestEntry]:
+        """Track content outside the store by URI. ``file://`` content is hashed when
+        ``checksum``; other schemes (and ``checksum=False``) record the URI's digest.
+        A ``file:`` URI must name a local absolute path (no other host)."""
+        self._draft()
+        local = check_reference(uri)
+        parsed = urlparse(uri)
+        base = name or Path(parsed.path.rstrip("/")).name or parsed.netloc or "reference"
+        base = validate_entry_name(base)
+        if local is None or not checksum:
+            return [self._add(base, bytes_digest(uri.encode()), 0, None, uri)]
+        if local.is_dir():
+            planned = [(path, validate_entry_name(f"{base}/{rel}"))
+                       for path, rel in folder_files(local)]
+            with self._all_or_nothing():
+                added = []
+                for path, entry_path in planned:
+                    self._check_place(entry_path)
+                    digest, size = hash_file(path)
+                    added.append(self._add(entry_path, digest, size, None, path.as_uri()))
+                return added
+        if not local.exists():
+            raise LocalFileNotFound(f"reference {uri!r} points to no file or folder")
+        self._check_place(base)
+        digest, size = hash_file(regular_file(local))
+        return [self._add(base, digest, size, None, uri)]
+
+    @contextmanager
+    def new_file(
+        self, name: str, mode: str = "x", encoding: str | None = None
+    ) -> Iterator[IO[Any]]:
+        """Write a new file into the artifact: ``with art.new_file("a.txt") as f: f.write(...)``.
+
+        ``mode`` is ``"x"`` (refuse a name already present), ``"w"``, or their binary forms.
+        """
+        self._draft()
+        if mode not in ("x", "w", "xb", "wb"):
+            raise ValidationError(f"invalid mode {mode!r}: use 'x', 'w', 'xb' or 'wb'")
+        binary = "b" in mode
+        if encoding is not None:
+            _check_encoding(encoding, binary)
+        path = validate_entry_name(name)
+        self._check_place(path, overwrite="x" not in mode)
+        # A file of its own in the staging folder, whatever the entry name: a body that
+        # raised leaves a stray file there, never a name that blocks a later entry.
+        folder = self._staging_dir() / "new"
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor, target = tempfile.mkstemp(dir=folder)
+        os.close(descriptor)
+        with open(target, "wb" if binary else "w",
+                  encoding=None if binary else (encoding or "utf-8")) as handle:
+            yield handle
+        # Written into our own staging folder and closed: nothing can change it now.
+        self._add_local(Path(target), path, "staged", overwrite="x" not in mode)
+
+    def _check_loggable(self) -> dict[str, Any]:
+        """Before anything is written: the description and metadata (attributes the
+        caller may have changed since), and every file added with ``policy="immutable"``,
+        re-hashed, so that a file changed since ``add_file`` is refused rather than
+        stored under its old digest. Returns the metadata to store."""
+        validate_text(self.description, "description")
+        metadata = validate_json_object(self.metadata, "metadata")
+        for pending in self._pending.values():
+            if not pending.immutable or pending.local is None:
+                continue
+            entry = pending.entry
+            try:
+                digest, _ = hash_file(Path(pending.local))
+            except LocalFileNotFound:
+                raise LocalFileNotFound(
+                    f"{pending.local!r}, added to artifact {self._base_name!r} as "
+                    f"{entry.path!r} with policy='immutable', no longer exists") from None
+            if digest != entry.digest:
+                raise DigestMismatch(
+                    f"{pending.local!r} changed after add_file(policy='immutable') (entry "
+                    f"{entry.path!r} of artifact {self._base_name!r}): sha256 was "
+                    f"{entry.digest[:12]}, is now {digest[:12]}; nothing was logged. Add "
+                    "it again, or use policy='mutable' to snapshot it when added")
+        return metadata
+
+    def _staging_dir(self) -> Path:
+        if self._staging is None:
+            self._staging = Path(tempfile.mkdtemp(prefix="lineage-desktop-staging-"))
+            atexit.register(shutil.rmtree, self._staging, True)
+        return self._staging
+
+    def _snapshot(self, source: Path, digest: str) -> Path:
+        """A private copy of ``source`` in the staging folder, named by ``digest`` and
+        hashed while copied: a file that changed since it was hashed is refused."""
+        target = self._staging_dir() / "blobs" / digest
+        if target.exists():
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        temporary = Path(name)
+        try:
+            with open(source, "rb", buffering=0) as reader:
+                actual, _ = copy_hashed(reader, descriptor)
+        finally:
+            os.close(descriptor)
+        if actual != digest:
+            temporary.unlink(missing_ok=True)
+            raise DigestMismatch(
+                f"{str(source)!r} changed while it was being added to artifact "
+                f"{self._base_name!r}; add it again")
+        os.replace(temporary, target)
+        return target

@@ -7,17 +7,11 @@ crosses, packed (``transfer``): a few lists and byte buffers, cheap to pickle, s
 receiving a big result never stalls the UI thread. The worker runs at a lower CPU
 priority so that the UI keeps its time slices when the cores are busy.
 
-Faults: when the worker dies a fresh one is started (``workers``), and the request it
-was laying out is run again once on the fresh worker; if that worker dies too, the
-request is laid out once in this process, on a background thread, and ``on_notice``
-says so. Workers that cannot start at all leave layouts in this process for good
-(``mode`` is then ``"inline"``).
+Faults: a dead worker is replaced and its request run again, then in this process
+(``dispatch``); workers that cannot start leave layouts in this process for good.
 
 Time budget: an "auto" request the cost model sends to ``dot`` and predicts to take more
-than ``direct_limit`` seconds runs as a ``Refinement`` (``refine``: a provisional
-layered answer after ``budget`` seconds, dot's layout after it, dot killed when
-superseded or past ``hard_cap``); graphs whose dot run was given up on are remembered.
-Quicker dot layouts, and requests that name ``dot`` themselves, run without a budget.
+than ``direct_limit`` seconds runs as a ``Refinement`` (``budgeted``, over ``refine``).
 
 Threading contract: ``on_done``/``on_error`` run either in the thread that called
 ``submit`` (cache hits, synchronous mode) before ``submit`` returns, or later in an
@@ -30,13 +24,12 @@ import itertools
 import logging
 import os
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
-from functools import partial
 
+from lineage_desktop.layout.budgeted import BudgetedDotMixin
+from lineage_desktop.layout.cache import ResultCache
 from lineage_desktop.layout.compute import (
     DOT_BUDGET,
     DOT_DIRECT_LIMIT,
@@ -44,14 +37,13 @@ from lineage_desktop.layout.compute import (
     compute_layout,
     plan_engine,
 )
+from lineage_desktop.layout.dispatch import DispatchMixin
 from lineage_desktop.layout.jobs import Job, Work, content_key, ping, warm_worker, work
-from lineage_desktop.layout.refine import RefineHooks, Refinement
+from lineage_desktop.layout.refine import Refinement
 from lineage_desktop.layout.transfer import (
-    PackedRequest,
     PackedResult,
     pack_request,
     request_digest,
-    unpack_result,
 )
 from lineage_desktop.layout.types import LayoutRequest, LayoutResult
 from lineage_desktop.layout.workers import MAX_RESTARTS, RESTART_WINDOW, Workers
@@ -59,13 +51,12 @@ from lineage_desktop.layout.workers import MAX_RESTARTS, RESTART_WINDOW, Workers
 log = logging.getLogger(__name__)
 
 DEFAULT_CHANNEL = "default"
-ABANDONED_MEMORY = 64  # graphs whose dot run was given up on, remembered (newest)
 
 
 __all__ = ["MAX_RESTARTS", "RESTART_WINDOW", "LayoutService", "content_key"]
 
 
-class LayoutService:
+class LayoutService(DispatchMixin, BudgetedDotMixin):
     """Runs ``compute_layout`` in a worker process, newest request per channel wins.
 
     ``submit`` assigns monotonic request ids. Submitting on a channel supersedes the
@@ -98,7 +89,7 @@ class LayoutService:
         before it is killed; ``dot_work`` is what the dot worker runs (tests slow it);
         dot layouts predicted to take at most ``direct_limit`` seconds skip the budget."""
         self.sync = sync
-        self.cache_size = cache_size
+        self._results = ResultCache(cache_size)
         self.max_workers = max_workers
         self.computed = 0  # layouts actually computed (worker or inline)
         self.cache_hits = 0
@@ -118,7 +109,6 @@ class LayoutService:
         self._on_notice = on_notice
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
-        self._cache: OrderedDict[str, LayoutResult] = OrderedDict()
         self._latest: dict[str, int] = {}
         self._pending: dict[str, Future[tuple[int, PackedResult]]] = {}
         self._workers = Workers(initializer, max_workers, on_give_up=self._notice)
@@ -128,7 +118,6 @@ class LayoutService:
         self._dot_workers = Workers(initializer, 1)
         self._dot_work = dot_work
         self._refining: dict[str, Refinement] = {}
-        self._abandoned: OrderedDict[str, None] = OrderedDict()
         self._closed = False
 
     # -- public API -------------------------------------------------------------------
@@ -161,9 +150,7 @@ class LayoutService:
         # it could not be stopped, and it holds the GIL; the request runs as before.
         budgeted = (plan.budgeted and plan.dot_seconds > self.direct_limit and not self.sync
                     and not self._dot_workers.given_up)
-        with self._lock:
-            abandoned = key in self._abandoned
-        if budgeted and abandoned:  # dot was given up on for this graph: layered only
+        if budgeted and self._results.abandoned(key):  # dot was given up on: layered only
             budgeted = False
             request = replace(request, engine="layered")
             packed = pack_request(request)
@@ -224,6 +211,15 @@ class LayoutService:
         return "inline" if self._workers.given_up else "worker"
 
     @property
+    def cache_size(self) -> int:
+        """How many layouts the cache keeps (0: none)."""
+        return self._results.size
+
+    @cache_size.setter
+    def cache_size(self, size: int) -> None:
+        self._results.size = size
+
+    @property
     def restarts(self) -> int:
         """How many times a dead worker process was replaced."""
         return self._workers.restarts
@@ -233,15 +229,6 @@ class LayoutService:
         inline mode). For diagnostics and tests; ``last_result_pid`` says who computed
         a result."""
         return None if self.sync else self._workers.worker_pid()
-
-    def dot_worker_pid(self) -> int | None:
-        """Pid of the live worker process that runs budgeted dot layouts, or None."""
-        return None if self.sync else self._dot_workers.worker_pid()
-
-    @property
-    def dot_restarts(self) -> int:
-        """How many times the budgeted dot worker died or was killed and replaced."""
-        return self._dot_workers.restarts + self._dot_workers.kills
 
     def warm_up(self, wait: bool = False) -> None:
         """Start the worker process now (and load Graphviz in it), so the first layout a
@@ -257,9 +244,7 @@ class LayoutService:
 
     def clear_cache(self) -> None:
         """Forget cached layouts, and the graphs dot was given up on (to try it again)."""
-        with self._lock:
-            self._cache.clear()
-            self._abandoned.clear()
+        self._results.clear()
 
     def shutdown(self, wait: bool = True) -> None:
         """Stop the worker. Pending requests are cancelled and no callback runs after this.
@@ -301,70 +286,6 @@ class LayoutService:
                 with self._lock:
                     self.dot_killed += 1
 
-    def _refine(
-        self, channel: str, request: LayoutRequest, packed: PackedRequest, key: str,
-        predicted: float, on_done: Callable[[LayoutResult], None],
-        on_error: Callable[[BaseException], None] | None,
-    ) -> None:
-        """Run ``request`` (dot, chosen by "auto") under the time budget."""
-        request_id = request.request_id
-        fast_packed = pack_request(replace(request, engine="layered"))
-        fast_key = request_digest(fast_packed)
-
-        def deliver(result: LayoutResult | None, error: BaseException | None,
-                    pid: int | None) -> None:
-            if result is not None and result.provisional:
-                with self._lock:
-                    self.provisional += 1
-            self._deliver(channel, request_id, result, error, on_done, on_error, pid)
-
-        def abandoned(reason: str) -> None:
-            with self._lock:
-                self.dot_abandoned += 1
-                self._abandoned[key] = None
-                while len(self._abandoned) > ABANDONED_MEMORY:
-                    self._abandoned.popitem(last=False)
-            if reason == "cap":
-                self._notice(f"dot took over {self.hard_cap:.0f} s on this graph and was "
-                             "stopped; the fast layered layout stays.")
-
-        def run_fast(on_result: Callable[[LayoutResult, int | None], None],
-                     on_failure: Callable[[BaseException], None]) -> None:
-            # A plain request of the channel: retried when its worker dies, cancelled when
-            # superseded; the refinement hears of it instead of the caller.
-            job = Job(channel, request_id, fast_key, fast_packed,
-                       lambda result: on_result(result, self.last_result_pid), on_failure)
-            self._dispatch(job)
-
-        hooks = RefineHooks(
-            run_dot=partial(self._dot_workers.run, self._dot_work, packed),
-            run_fast=run_fast,
-            kill_dot=self._dot_workers.kill,
-            store=partial(self._store, key),
-            deliver=deliver,
-            abandoned=abandoned,
-        )
-        refinement = Refinement(hooks, predicted, self.budget, self.hard_cap)
-        with self._lock:
-            if not self._is_current_id(channel, request_id):
-                return  # superseded while we were planning
-            self._refining[channel] = refinement
-        try:
-            refinement.start()
-        except RuntimeError:  # shut down meanwhile
-            refinement.stop()
-
-    def _dispatch(self, job: Job, in_process: bool = False) -> None:
-        future = self._workers.run(work, job.packed, in_process=in_process)
-        with self._lock:
-            current = self._is_current(job)
-            if current:
-                self._pending[job.channel] = future
-        if not current and future.cancel():  # superseded while we were dispatching
-            with self._lock:
-                self.cancelled += 1
-        future.add_done_callback(partial(self._on_future_done, job))
-
     def _is_current(self, job: Job) -> bool:
         """Whether ``job`` is still its channel's newest request (hold ``_lock``)."""
         return self._is_current_id(job.channel, job.request_id)
@@ -373,75 +294,22 @@ class LayoutService:
         return not self._closed and self._latest.get(channel) == request_id
 
     def _cached(self, key: str, request_id: int) -> LayoutResult | None:
+        result = self._results.get(key)
+        if result is None:
+            return None
         with self._lock:
-            result = self._cache.get(key)
-            if result is None:
-                return None
-            self._cache.move_to_end(key)
             self.cache_hits += 1
         return replace(result, request_id=request_id, seconds=0.0)
 
     def _store(self, key: str, result: LayoutResult) -> None:
         with self._lock:
             self.computed += 1
-            if self.cache_size <= 0:
-                return
-            self._cache[key] = result
-            self._cache.move_to_end(key)
-            while len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
+        self._results.put(key, result)
 
     def _compute_inline(self, request: LayoutRequest, key: str) -> LayoutResult:
         result = compute_layout(request)
         self._store(key, result)
         return result
-
-    def _on_future_done(self, job: Job, future: Future[tuple[int, PackedResult]]) -> None:
-        if future.cancelled():
-            return
-        with self._lock:
-            if self._pending.get(job.channel) is future:
-                del self._pending[job.channel]
-        error = future.exception()
-        if isinstance(error, BrokenProcessPool) and self._run_again(job):
-            return
-        result = pid = None
-        if error is None:
-            try:
-                pid, packed = future.result()
-                result = unpack_result(packed)
-            except Exception as exc:  # a malformed answer is an error like any other
-                error = exc
-            else:
-                self._store(job.key, result)  # even a stale result is worth keeping
-        self._deliver(
-            job.channel, job.request_id, result, error, job.on_done, job.on_error, pid
-        )
-
-    def _run_again(self, job: Job) -> bool:
-        """The worker died under ``job``: run it once more on a fresh worker, then once in
-        this process. False when it is stale (nobody waits for it) or out of tries."""
-        with self._lock:
-            if not self._is_current(job) or job.deaths >= 2:
-                return False
-            job.deaths += 1
-            first = job.deaths == 1
-            if first:
-                self.retried += 1
-            else:
-                self.inline_runs += 1
-        if first:
-            log.warning("layout %d: the worker died; trying a fresh one", job.request_id)
-        elif not self._workers.given_up:  # else its own notice has just said more
-            self._notice(
-                "The layout worker process stopped twice while laying out this graph; "
-                "laying it out in the window's own process instead (the window may pause)."
-            )
-        try:
-            self._dispatch(job, in_process=not first)
-        except RuntimeError:  # shut down meanwhile: nobody waits any more
-            return False
-        return True
 
     def _notice(self, message: str) -> None:
         if self._on_notice is None:

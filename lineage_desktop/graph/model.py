@@ -14,6 +14,7 @@ from lineage_desktop.graph.clusters import DEFAULT_THRESHOLD, ClusterPlan, clust
 from lineage_desktop.graph.levels import compute_levels, depth_keep, induced_copy, unlevelled
 from lineage_desktop.graph.nodes import NodeData, needs_repair, node_data, nodes_of
 from lineage_desktop.graph.search import search_members
+from lineage_desktop.records.collector import gc_paused
 
 Key = Hashable
 
@@ -230,7 +231,8 @@ class LineageModel:
 
     def _ensure(self) -> None:
         if self._view is None:
-            self._build()
+            with gc_paused():  # a copy of every shown node: no cycles to look for
+                self._build()
 
     def _restricted(self, focus: Key) -> nx.DiGraph:
         """The raw graph within the depths: the raw graph itself when the depths keep

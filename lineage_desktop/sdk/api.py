@@ -19,6 +19,7 @@ from lineage_desktop.records import (
     parse_key,
 )
 from lineage_desktop.records import Run as RunRecord
+from lineage_desktop.records.collector import gc_paused
 from lineage_desktop.sdk import stores
 from lineage_desktop.sdk.api_run import ApiRun
 from lineage_desktop.sdk.artifact import Artifact
@@ -208,8 +209,9 @@ class Api:
         for label, depth in (("upstream", upstream), ("downstream", downstream)):
             if depth is not None and depth < 0:
                 raise ValueError(f"{label} depth must be 0 or more, not {depth}")
-        rows = self.store.lineage_rows(kind, ident, upstream, downstream, self.as_of)
         from lineage_desktop.graph.nodes import build_graph
 
-        return build_graph(rows.versions, rows.runs, rows.missing, rows.producers, rows.edges,
-                           rows.focus)
+        with gc_paused():  # 2 records and a node dict per node: no cycles to look for
+            rows = self.store.lineage_rows(kind, ident, upstream, downstream, self.as_of)
+            return build_graph(rows.versions, rows.runs, rows.missing, rows.producers,
+                               rows.edges, rows.focus)

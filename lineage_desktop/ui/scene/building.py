@@ -5,9 +5,7 @@ arithmetic."""
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
 
 import networkx as nx
 from PySide6.QtCore import QRectF
@@ -19,19 +17,6 @@ from lineage_desktop.ui.scene.card_item import CardItem
 from lineage_desktop.ui.scene.cards import CardSpec
 from lineage_desktop.ui.scene.context import SceneContext
 from lineage_desktop.ui.scene.edge_item import EdgeItem
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: building 20,000 items would trigger it dozens of
-    times for nothing (items form no cycles), about a quarter of the build time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def new_layer() -> QGraphicsItem:

@@ -17,9 +17,7 @@ from PySide6.QtCore import QObject, QRectF, QTimer, Signal, Slot
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneHelpEvent, QToolTip
 
 from lineage_desktop.ui import style
-from lineage_desktop.ui.scene.building import (
-    Extent,
-)
+from lineage_desktop.ui.scene.building import Extent
 from lineage_desktop.ui.scene.card_item import CardItem
 from lineage_desktop.ui.scene.context import SceneContext
 from lineage_desktop.ui.scene.edge_item import EdgeItem

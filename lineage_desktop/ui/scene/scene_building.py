@@ -18,12 +18,12 @@ from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QGraphicsItem
 
 from lineage_desktop.layout.types import LayoutResult
+from lineage_desktop.records.collector import gc_paused
 from lineage_desktop.ui import style
 from lineage_desktop.ui.scene.building import (
     Extent,
     edge_items,
     front_rect,
-    gc_paused,
     new_layer,
 )
 from lineage_desktop.ui.scene.card_item import CardItem

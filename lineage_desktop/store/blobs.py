@@ -112,16 +112,18 @@ class BlobStore:
 
     def _put_files(self, files: Iterable[tuple[str, str | os.PathLike[str]]]) -> None:
         staged: list[tuple[Path, Path]] = []
+        digests: set[str] = set()  # staged by this call (a set: a version of 10k files)
         created_root = False
         try:
             for digest, source in files:
-                target = self.path_for(digest)
-                if self.has(digest) or any(t == target for _, t in staged):
+                if digest in digests or self.has(digest):
                     continue
+                target = self.path_for(digest)
                 if not created_root and not self.root.exists():
                     self.root.mkdir(parents=True, exist_ok=True)
                     created_root = True
                 staged.append((self._stage(digest, source), target))
+                digests.add(digest)
         except BaseException:
             # Nothing of this call stays behind: not a blob, not a temporary file, not
             # the blob folder if this call made it.

@@ -19,15 +19,6 @@ from lineage_desktop.store.rows import entry_from_row
 from lineage_desktop.store.writes import WriteMixin, _dumps
 
 
-def _cell(value: Any) -> str:
-    """``writes._dumps(value)``, without its walk over every value when there is no NaN
-    or infinity to spell out (the C encoder refuses those; then the walk runs)."""
-    try:
-        return json.dumps(value, default=str, sort_keys=True, allow_nan=False)
-    except ValueError:
-        return _dumps(value)
-
-
 @dataclass(frozen=True, slots=True)
 class NewVersion:
     """A version for ``append_versions``: what ``log_version`` takes, as one value.
@@ -124,7 +115,7 @@ class BulkMixin(ReadMixin, WriteMixin):
                 "state, started_at, finished_at, config, notes, tags, exit_code) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(run.id, project_id, run.name, run.job_type, run.group, run.author,
-                  run.host, run.state, run.started_at, run.finished_at, _cell(run.config),
+                  run.host, run.state, run.started_at, run.finished_at, _dumps(run.config),
                   run.notes, json.dumps(list(run.tags)), run.exit_code)
                  for project_id, run in runs])
 
@@ -158,7 +149,7 @@ class BulkMixin(ReadMixin, WriteMixin):
                 next_id, head[1] = next_id + 1, head[1] + 1
                 placed.append((version_id, index))
                 rows.append((version_id, head[0], index, version.digest, version.description,
-                             _cell(dict(version.metadata)),
+                             _dumps(dict(version.metadata)),
                              sum(e.size for e in version.entries), len(version.entries),
                              version.created_at, version.run_id))
                 entries.extend((version_id, e.path, e.digest, e.size, e.ref)

@@ -282,4 +282,9 @@ def _dumps(value: Any) -> str:
     # default=str keeps odd config values (paths, numpy scalars) instead of failing a run;
     # NaN and infinities (the SDK refuses them; imports may carry them) are stored as the
     # strings "NaN"/"Infinity", so every cell is strict JSON that any tool can parse.
-    return json.dumps(json_ready(value), default=str, sort_keys=True, allow_nan=False)
+    # The C encoder first: it refuses NaN and infinities (keys too), and only then does
+    # the walk over every value run.
+    try:
+        return json.dumps(value, default=str, sort_keys=True, allow_nan=False)
+    except ValueError:
+        return json.dumps(json_ready(value), default=str, sort_keys=True, allow_nan=False)

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import networkx as nx
-from PySide6.QtCore import QMarginsF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication
@@ -24,6 +24,7 @@ from lineage_desktop.graph.formats import IMAGE_FORMATS, UnknownExportFormat, fo
 from lineage_desktop.layout.types import LayoutResult
 from lineage_desktop.records import ValidationError
 from lineage_desktop.ui import style
+from lineage_desktop.ui.export.svg_compact import compact_svg
 from lineage_desktop.ui.scene.lineage_scene import LineageScene
 
 FORMATS = IMAGE_FORMATS  # the image formats of the registry (graph.formats)
@@ -172,14 +173,25 @@ def _render_svg(
     margin: float,
     background,
 ) -> None:
+    # Written to memory first: QSvgGenerator's output is shrunk (svg_compact) before
+    # it reaches the file, several times smaller with the same picture and text.
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     generator = QSvgGenerator()
-    generator.setFileName(str(path))
+    generator.setOutputDevice(buffer)
     generator.setSize(QSize(width, height))
     generator.setViewBox(QRectF(0, 0, width, height))
     generator.setResolution(96)  # CSS pixels: viewers show the file at its pixel size
     generator.setTitle("Lineage graph")
     generator.setDescription("Exported by lineage-desktop")
-    _paint_to(generator, "SVG", path, scene, source, scale, margin, background, width, height)
+    painter = QPainter()
+    if not painter.begin(generator):
+        raise OSError(f"cannot write SVG to {path}")
+    _paint(painter, scene, source, scale, margin, background, width, height)
+    painter.end()
+    buffer.close()
+    path.write_bytes(compact_svg(bytes(data.data())))
 
 
 def _render_pdf(

@@ -65,9 +65,8 @@ class OpenFiles:
 
     def holds(self, path: str | os.PathLike[str]) -> bool:
         """True if ``path`` is (or is a ``-wal``/``-shm`` of) a store open in this process."""
-        candidates = [Path(path)]
-        text = str(path)
-        candidates += [Path(text[: -len(s)]) for s in SIDECARS if text.endswith(s)]
+        text = os.fspath(path)  # plain strings: verify asks this for every blob
+        candidates = [text, *(text[: -len(s)] for s in SIDECARS if text.endswith(s))]
         for candidate in candidates:
             try:
                 info = os.stat(candidate)

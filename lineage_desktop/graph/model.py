@@ -258,7 +258,8 @@ class LineageModel:
             self._view = nx.DiGraph(focus=focus, problems=list(self._problems))
             return
         work = self._restricted(focus)
-        problems = normalize_nodes(work)
+        # The raw graph itself comes back only when no node needs repairing.
+        problems = [] if work is self._raw else normalize_nodes(work)
         problems += find_problems(work)
         levels = compute_levels(work, focus)
         orphans = unlevelled(work, levels)

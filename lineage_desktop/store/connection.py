@@ -77,6 +77,11 @@ class OpenFiles:
                     return True
         return False
 
+    def identities(self) -> frozenset[tuple[int, int]]:
+        """``(device, inode)`` of every store open now (``holds`` without a path)."""
+        with self._lock:
+            return frozenset(self._counts)
+
 
 OPEN_FILES = OpenFiles()
 

@@ -11,22 +11,31 @@ hashlib, json"`` (what any store of this kind imports).
 
 ``--baseline DIR`` also runs the same cases against another checkout of the package
 (``DIR/lineage_desktop``, put first on ``PYTHONPATH``; for example ``git archive HEAD~3
-Prints median and p95 of each case and the ratio of medians to the bare interpreter and,
-with ``--baseline``, of this checkout to the baseline.
+lineage_desktop | tar -x -C DIR``), so that a change is measured before and after in the
+same run; ``--tree DIR`` measures such a checkout instead of the installed package (a
+change apart from work in progress elsewhere in the tree). Every interpreter starts in a
+scratch folder (the current directory would shadow ``PYTHONPATH``), and bytecode is
+cached as in an installed package even where PYTHONDONTWRITEBYTECODE is set (compiling
+the sources costs more than importing them). Prints median and p95 of each case, wall
+time and CPU time (user + system of the child: steadier when other work shares the
+cores), the ratio of medians to the bare interpreter and, with ``--baseline``, of this
+checkout to the baseline.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _stats import interleaved, report  # noqa: E402
+from _stats import report  # noqa: E402
 
 FLOORS = {
     "python -c pass": "pass",
@@ -48,18 +57,25 @@ run.finish()
 """
 
 
-def runner(code: str, pythonpath: str | None, scratch: Path) -> Callable[[], None]:
-    """One fresh interpreter running ``code``, given a new empty folder each time."""
+def runner(code: str, pythonpath: str | None, scratch: Path
+           ) -> Callable[[], tuple[float, float]]:
+    """One fresh interpreter running ``code``, given a new empty folder each time; the
+    call returns its wall and CPU seconds."""
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # the warm-up writes the .pyc files, as pip does
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
 
-    def call() -> None:
+    def call() -> tuple[float, float]:
         folder = tempfile.mkdtemp(dir=scratch)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
         subprocess.run([sys.executable, "-c", code, folder], env=env, cwd=scratch,
                        check=True, stdout=subprocess.DEVNULL)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return call
 
 
@@ -93,15 +109,22 @@ def main() -> None:
             calls[SCRIPT + label] = runner(SCRIPT_CODE, path, scratch)
         for call in calls.values():  # warm the page cache, write the .pyc files
             call()
-        samples = interleaved(calls, args.repeat)
-    bare = samples["python -c pass"]
+        wall: dict[str, list[float]] = {name: [] for name in calls}
+        cpu: dict[str, list[float]] = {name: [] for name in calls}
+        for _ in range(args.repeat):  # in turn, so that noise hits every case alike
+            for name, call in calls.items():
+                took, used = call()
+                wall[name].append(took)
+                cpu[name].append(used)
     print(f"{args.repeat} fresh interpreters per case, interleaved; ratios to python -c pass")
-    for name, values in samples.items():
-        report(name, values, bare)
+    for kind, samples in (("wall", wall), ("CPU", cpu)):
+        for name, values in samples.items():
+            report(f"{name} [{kind}]", values, samples["python -c pass"])
     if args.baseline is not None:
         print("this checkout against the baseline checkout")
-        for case in (IMPORT, SCRIPT):
-            report(case, samples[case], samples[case + " (baseline)"])
+        for kind, samples in (("wall", wall), ("CPU", cpu)):
+            for case in (IMPORT, SCRIPT):
+                report(f"{case} [{kind}]", samples[case], samples[case + " (baseline)"])
 
 
 if __name__ == "__main__":

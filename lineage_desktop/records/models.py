@@ -8,7 +8,7 @@ them, each record writes its ``__init__`` and ``_values``, and ``@dataclass`` is
 (``init=False, repr=False, eq=False``); it still makes the fields (``fields``,
 ``replace`` and ``asdict`` work), the slots, ``__match_args__``, pickling and the frozen
 ``__setattr__``. What these methods do is what ``@dataclass`` would do, held to it by
-``tests/store/test_import_cost.py``.
+``tests/records/test_models_methods.py``.
 """
 from __future__ import annotations
 

@@ -1,17 +1,40 @@
-"""Tracking SDK (``init``, ``Run``, ``Artifact``) and read API (``Api``)."""
-from lineage_desktop.sdk.api import Api
-from lineage_desktop.sdk.api_run import ApiRun
-from lineage_desktop.sdk.artifact import Artifact, ArtifactFinalized, ArtifactNotLogged
-from lineage_desktop.sdk.run import DuplicateContentWarning, Run, RunFinished, init
+"""Tracking SDK (``init``, ``Run``, ``Artifact``) and read API (``Api``).
 
-__all__ = [
-    "Api",
-    "ApiRun",
-    "Artifact",
-    "ArtifactFinalized",
-    "ArtifactNotLogged",
-    "DuplicateContentWarning",
-    "Run",
-    "RunFinished",
-    "init",
-]
+Each name loads its module the first time it is read (``records.lazy``): a recording
+script never imports the read API. To export a name, add one line to ``_EXPORTS`` (and
+its import under ``TYPE_CHECKING``, for type checkers); a value the SDK rebinds (the
+current run) goes into ``_LIVE`` as well.
+"""
+from __future__ import annotations
+
+from lineage_desktop.records.lazy import lazy_exports
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from lineage_desktop.sdk.api import Api as Api
+    from lineage_desktop.sdk.api_run import ApiRun as ApiRun
+    from lineage_desktop.sdk.artifact import Artifact as Artifact
+    from lineage_desktop.sdk.artifact import ArtifactFinalized as ArtifactFinalized
+    from lineage_desktop.sdk.artifact import ArtifactNotLogged as ArtifactNotLogged
+    from lineage_desktop.sdk.run import DuplicateContentWarning as DuplicateContentWarning
+    from lineage_desktop.sdk.run import Run as Run
+    from lineage_desktop.sdk.run import RunFinished as RunFinished
+    from lineage_desktop.sdk.run import init as init
+
+_EXPORTS: dict[str, str] = {  # exported name -> its module (or "module:attribute")
+    "Api": "lineage_desktop.sdk.api",
+    "ApiRun": "lineage_desktop.sdk.api_run",
+    "Artifact": "lineage_desktop.sdk.artifact",
+    "ArtifactFinalized": "lineage_desktop.sdk.artifact",
+    "ArtifactNotLogged": "lineage_desktop.sdk.artifact",
+    "DuplicateContentWarning": "lineage_desktop.sdk.run",
+    "Run": "lineage_desktop.sdk.run",
+    "RunFinished": "lineage_desktop.sdk.run",
+    "init": "lineage_desktop.sdk.run",
+}
+_LIVE: frozenset[str] = frozenset()  # names read from their module every time
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, _LIVE)
+
+if not TYPE_CHECKING:  # type checkers read the names imported above instead
+    __all__ = sorted(_EXPORTS)

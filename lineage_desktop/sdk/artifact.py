@@ -18,8 +18,6 @@ from lineage_desktop.records import (
 from lineage_desktop.records.validation import shown
 from lineage_desktop.sdk.api_run import ApiRun
 from lineage_desktop.sdk.artifact_draft import ArtifactFinalized, DraftMixin, _Pending
-from lineage_desktop.sdk.downloads import download_version
-from lineage_desktop.sdk.integrity import verify_folder, verify_version
 from lineage_desktop.sdk.validation import (
     validate_json_object,
     validate_name,
@@ -166,6 +164,7 @@ class Artifact(DraftMixin):
         target = (Path(root) if root is not None
                   else Path("artifacts") / f"{record.name}:{record.version}")
         # Validated and hashed on the way: see sdk/downloads.py.
+        from lineage_desktop.sdk.downloads import download_version  # not in recording scripts
         download_version(store, record, target)
         return str(target)
 
@@ -174,6 +173,7 @@ class Artifact(DraftMixin):
         ``VerificationFailed`` listing every changed, missing or extra file."""
         record, store = self._logged(), self._store
         assert store is not None
+        from lineage_desktop.sdk.integrity import verify_folder, verify_version  # as download
         problems = (verify_folder(store, record, Path(root)) if root is not None
                     else verify_version(store, record))
         if problems:

@@ -8,10 +8,10 @@ with ``repr`` so that control characters show. Patterns are matched with ``fullm
 """
 from __future__ import annotations
 
-import argparse
 import math
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -272,7 +272,8 @@ def validate_json_object(value: object, what: str) -> dict[str, Any]:
     its attributes, as W&B does."""
     if value is None:
         return {}
-    if isinstance(value, argparse.Namespace):
+    argparse = sys.modules.get("argparse")  # a Namespace exists only once it is imported
+    if argparse is not None and isinstance(value, argparse.Namespace):
         value = vars(value)
     if not isinstance(value, Mapping):
         raise InvalidMetadata(

@@ -24,13 +24,13 @@ import os
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
-from pathlib import Path
 from typing import Literal, NamedTuple, TypeVar
 
 import networkx as nx
 
+from lineage_desktop.audit.verify_content import Answer, Content
 from lineage_desktop.audit.verify_report import (
     STATUSES,
     DatabaseCheck,
@@ -40,7 +40,13 @@ from lineage_desktop.audit.verify_report import (
 )
 from lineage_desktop.graph import downstream_distances
 from lineage_desktop.records import ArtifactVersion, FileCheck, ManifestEntry
-from lineage_desktop.records.validation import UnsafeEntry
+from lineage_desktop.records.validation import (
+    InvalidDigest,
+    InvalidEntryPath,
+    UnsafeEntry,
+    validate_digest,
+    validate_stored_path,
+)
 from lineage_desktop.sdk.integrity import (
     check_content,
     entry_location,
@@ -85,48 +91,16 @@ def downstream_in(graph: nx.DiGraph, keys: Iterable[str]) -> set[str]:
     return reached - keys
 
 
-# Big files are hashed by worker threads, a bounded number of entries ahead of the one
-# being reported: ``hashlib`` releases the GIL while it hashes a large buffer, so several
-# big files hash on every core. Small files are checked on the calling thread: their
-# cost is Python's (validation, opens), which threads would only serialise on the GIL,
-# and handing a thread one file costs more than hashing it. Results are taken in
-# manifest order, so the report is the same as checking one file after the other.
+# Big files are hashed on worker threads and small blobs read there in batches, a bounded
+# number of entries ahead of the one being reported (``verify_content.py``); results are
+# taken in manifest order, so the report is the same as checking one file after the other.
 HASH_THREADS = max(1, min(4, os.cpu_count() or 1))
 PARALLEL_FROM = 1 << 20  # bytes, by the recorded size (a hint only: same answer either way)
-AHEAD = 64  # entries planned ahead of the one reported
+BATCH_FILES = 128  # small blobs read by one worker task
+AHEAD = 4 * BATCH_FILES  # entries planned ahead of the one reported
 ONE_QUERY_FROM = 500  # versions checked at once from which all manifests are read at once
 
 _Key = tuple[str, str, str | None]
-
-
-class _Done:
-    """A check already answered (a ``Future`` costs a lock and a condition to make)."""
-
-    __slots__ = ("_answer",)
-
-    def __init__(self, answer: FileCheck | None) -> None:
-        self._answer = answer
-
-    def result(self) -> FileCheck | None:
-        return self._answer
-
-
-_Answer = Future[FileCheck | None] | _Done
-
-
-class _Hasher:
-    """Runs ``check_content``: big files on a thread pool, the rest at once."""
-
-    def __init__(self, pool: ThreadPoolExecutor | None) -> None:
-        self._pool = pool
-
-    def check(self, store: Store, label: str, entry: ManifestEntry,
-              location: Path) -> _Answer:
-        # The module's name is looked up at each call: tests count the calls.
-        size = entry.size if isinstance(entry.size, int) else 0
-        if self._pool is not None and size >= PARALLEL_FROM:
-            return self._pool.submit(check_content, store, label, entry, location)
-        return _Done(check_content(store, label, entry, location))
 
 
 class _Entry(NamedTuple):
@@ -136,7 +110,7 @@ class _Entry(NamedTuple):
     label: str
     entry: ManifestEntry
     location: str | None = None
-    content: _Answer | None = None
+    content: Answer | None = None
     refused: FileCheck | None = None
 
 
@@ -159,13 +133,14 @@ class _Run:
         self.unchecked: list[Unchecked] = []
         self.locations: dict[tuple[str, str], str] = {}
         self.notes: list[str] = []
-        self._memo: dict[_Key, _Answer] = {}
+        self._memo: dict[_Key, Answer] = {}
+        self._paths: set[str] = set()  # entry paths validate_stored_path accepted
 
     def stop(self) -> bool:
         return self.cancelled is not None and self.cancelled()
 
     def versions(self, versions: Sequence[ArtifactVersion],
-                 hasher: _Hasher) -> Iterator[tuple[ArtifactVersion, list[FileCheck]]]:
+                 hasher: Content) -> Iterator[tuple[ArtifactVersion, list[FileCheck]]]:
         """Each version checked to the end with its findings, in order, until cancelled
         (checked between two entries)."""
         found: list[FileCheck] = []
@@ -187,7 +162,7 @@ class _Run:
                 self.progress(self.files, self.total)
 
     def _planned(self, versions: Sequence[ArtifactVersion],
-                 hasher: _Hasher) -> Iterator[_Entry | _End]:
+                 hasher: Content) -> Iterator[_Entry | _End]:
         # Many versions, most of the store's (the whole store): every manifest in one
         # query rather than one per version; the entries are the same, in the same order.
         manifests = None
@@ -204,7 +179,17 @@ class _Run:
                 yield self._plan(label, entry, hasher)
             yield _End(version, label, entries)
 
-    def _plan(self, label: str, entry: ManifestEntry, hasher: _Hasher) -> _Entry:
+    def _plan(self, label: str, entry: ManifestEntry, hasher: Content) -> _Entry:
+        digest = entry.digest
+        if entry.ref is None and self._valid_path(entry.path) and _is_digest(digest):
+            # A blob whose path and digest pass entry_location's checks (which names the
+            # reason otherwise): its location as BlobStore.path_for names it, no Path.
+            location = f"{hasher.blob_root}{os.sep}{digest[:2]}{os.sep}{digest}"
+            key = (location, digest, None)
+            content = self._memo.get(key)
+            if content is None:
+                content = self._memo[key] = hasher.blob(label, entry, location)
+            return _Entry(label, entry, location, content)
         try:
             source = entry_location(self.store, label, entry)
         except UnsafeEntry as refused:
@@ -216,8 +201,21 @@ class _Run:
         key = (location, entry.digest, entry.ref)
         content = self._memo.get(key)
         if content is None:
-            content = self._memo[key] = hasher.check(self.store, label, entry, source)
+            if entry.ref is None:
+                content = hasher.blob(label, entry, location)
+            else:
+                content = hasher.check(label, entry, source)
+            self._memo[key] = content
         return _Entry(label, entry, location, content)
+
+    def _valid_path(self, path: str) -> bool:
+        if path not in self._paths:
+            try:
+                validate_stored_path(path)
+            except InvalidEntryPath:
+                return False
+            self._paths.add(path)
+        return True
 
     def _outcome(self, item: _Entry) -> FileCheck | None:
         entry, label = item.entry, item.label
@@ -245,6 +243,14 @@ class _Run:
                 found.append(FileCheck(end.label, path, "extra", None, None))
                 self.locations[(end.label, path)] = str(root / rel)
         return found
+
+
+def _is_digest(digest: str) -> bool:
+    try:
+        validate_digest(digest)
+    except InvalidDigest:
+        return False
+    return True
 
 
 _T = TypeVar("_T")
@@ -292,8 +298,10 @@ def verify_versions(
     findings: list[FileCheck] = []
     checked = 0
     with ThreadPoolExecutor(HASH_THREADS, thread_name_prefix="verify") as pool:
+        # The module's name is looked up at each run: tests count its calls.
+        hasher = Content(store, pool if HASH_THREADS > 1 else None,
+                         lambda *a: check_content(*a), PARALLEL_FROM, BATCH_FILES)
         try:
-            hasher = _Hasher(pool if HASH_THREADS > 1 else None)
             for version, found in run.versions(versions, hasher):
                 checked += 1
                 if found:
@@ -303,6 +311,7 @@ def verify_versions(
                     progress(checked, total)
         finally:
             pool.shutdown(cancel_futures=True)  # cancelled: drop what was queued ahead
+            hasher.close()  # after the workers: they read through its descriptors
     if lineage is not None:
         tainted = downstream_in(lineage, compromised)
     else:

@@ -9,14 +9,15 @@ import errno
 import io
 import os
 import stat
+import threading
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
 from lineage_desktop.records import DigestMismatch
-from lineage_desktop.records.validation import UnsafeContent
-from lineage_desktop.store.connection import ensure_not_open_store
-from lineage_desktop.store.hashing import BinaryReader, copy_hashed
+from lineage_desktop.records.validation import InvalidDigest, UnsafeContent, validate_digest
+from lineage_desktop.store.connection import OPEN_FILES, ensure_not_open_store
+from lineage_desktop.store.hashing import BinaryReader, copy_hashed, fd_sha256
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
@@ -186,6 +187,95 @@ def _check_regular(fd: int, root: Path, parts: Sequence[str]) -> None:
     except BaseException:
         os.close(fd)
         raise
+
+
+class BlobReader:
+    """The sha256 of many blobs ``root/<digest[:2]>/<digest>`` with the checks of
+    ``open_below_fd`` and ``ensure_not_open_store``, for verify's many small files.
+
+    ``root`` and each subfolder are opened once (without following links) and each blob
+    relative to its folder's descriptor: one ``lstat``, ``open``, ``fstat`` and the reads
+    per blob, no path built. Only the plain case is answered: a digest that is not
+    sha256 hex, a missing folder or blob, a link, anything but a regular file, a store
+    this process has open, or any error gives None, and the caller asks the careful path
+    (``BlobStore.digest_of``), which names the reason. Usable from several threads; close
+    it (or use ``with``) to release the folders' descriptors."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._lock = threading.Lock()
+        self._folders: dict[str, int | None] = {}
+        self._root_fd: int | None = None
+        self._closed = not _DIR_FDS  # without dir_fd every answer is None
+
+    def digests(self, digests: Sequence[str]) -> list[str | None]:
+        """The sha256 hex of each blob, or None where the careful path must answer."""
+        held = OPEN_FILES.identities()  # a snapshot per batch: opened stores are rare
+        found: list[str | None] = []
+        for digest in digests:
+            try:
+                folder = self._folder(validate_digest(digest)[:2])
+            except InvalidDigest:
+                folder = None
+            found.append(None if folder is None else _blob_sha256(folder, digest, held))
+        return found
+
+    def _folder(self, name: str) -> int | None:
+        with self._lock:
+            if self._closed:
+                return None
+            if name not in self._folders:
+                self._folders[name] = self._open_folder(name)
+            return self._folders[name]
+
+    def _open_folder(self, name: str) -> int | None:
+        flags = os.O_RDONLY | _DIRECTORY | _NOFOLLOW | CLOEXEC
+        try:
+            if self._root_fd is None:
+                self._root_fd = os.open(self._root, flags)
+            return os.open(name, flags, dir_fd=self._root_fd)
+        except OSError:
+            return None  # missing, a link, not a folder: the careful path says which
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            for fd in [*self._folders.values(), self._root_fd]:
+                if fd is not None:
+                    os.close(fd)
+            self._folders.clear()
+            self._root_fd = None
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_BLOB_FLAGS = os.O_RDONLY | _NOFOLLOW | _NONBLOCK | CLOEXEC | BINARY
+
+
+def _blob_sha256(folder: int, name: str, held: frozenset[tuple[int, int]]) -> str | None:
+    """The sha256 of the regular file ``name`` in ``folder`` unless it is anything else
+    or an open store (checked before it is opened: closing a descriptor of an open
+    store would drop SQLite's locks); None on any error."""
+    try:
+        info = os.stat(name, dir_fd=folder, follow_symlinks=False)
+        if not stat.S_ISREG(info.st_mode) or (info.st_dev, info.st_ino) in held:
+            return None
+        fd = os.open(name, _BLOB_FLAGS, dir_fd=folder)
+    except OSError:
+        return None
+    try:
+        now = os.fstat(fd)
+        if (now.st_dev, now.st_ino) != (info.st_dev, info.st_ino):
+            return None  # replaced since the stat: the careful path looks again
+        return fd_sha256(fd, now.st_size)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def _link_refused(path: Path) -> UnsafeContent:

@@ -99,3 +99,19 @@ def fd_digest(fd: int) -> tuple[str, int]:
         hasher.update(view[:count])
         size += count
     return hasher.hexdigest(), size
+
+
+def fd_sha256(fd: int, size: int) -> str:
+    """The sha256 hex of what is left to read from ``fd`` (left open), ``size`` bytes by
+    ``fstat``: a short read that reaches ``size`` ends it, so a small file costs one read
+    (``fd_digest`` reads again to see the end); a file that grew is read to its end."""
+    hasher = hashlib.sha256()
+    buffer = _read_buffer()
+    view = memoryview(buffer)
+    seen = 0
+    while count := os.readv(fd, (buffer,)):
+        hasher.update(view[:count])
+        seen += count
+        if count < len(buffer) and seen == size:
+            break
+    return hasher.hexdigest()

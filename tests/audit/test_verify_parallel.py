@@ -1,8 +1,10 @@
 """The verify engine's fast paths give the answers of the plain one: content hashed on
-worker threads, every manifest read in one query, blobs hashed from a descriptor."""
+worker threads, small blobs read in batches, every manifest read in one query, blobs
+hashed from a descriptor."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,10 @@ import lineage_desktop.audit.verify as engine
 from lineage_desktop.audit import verify_versions
 from lineage_desktop.records import OpenStoreFile
 from lineage_desktop.records.validation import UnsafeContent
+from lineage_desktop.sdk.integrity import check_entry
 from lineage_desktop.store.blobs import fd_digest, file_digest
+from lineage_desktop.store.files_below import BlobReader
+from lineage_desktop.store.hashing import fd_sha256
 
 
 @pytest.fixture
@@ -125,3 +130,61 @@ def test_fd_digest_reads_to_the_end(tmp_path):
         assert fd_digest(fd) == file_digest(path)
     finally:
         os.close(fd)
+
+
+def _plain_findings(store: Path) -> list:
+    """Every entry checked one after the other by the per-entry rules (no batches)."""
+    with ld.Api(store=store) as api:
+        return [found for version in _versions(api)
+                for entry in api.store.manifest(version.id)
+                if (found := check_entry(api.store, f"{version.name}:{version.version}",
+                                         entry)) is not None]
+
+
+@pytest.mark.parametrize("threads", [1, 3])
+def test_blob_batches_give_the_per_entry_answers(damaged, monkeypatch, tmp_path, threads):
+    store, (changed, *_) = damaged
+    # A blob folder swapped for a link to a copy of it: refused, not read through.
+    folder = sorted(p for p in Path(str(store) + ".files").iterdir()
+                    if p.is_dir() and p != changed.parent)[-1]
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy, symlinks=True)
+    shutil.rmtree(folder)
+    folder.symlink_to(copy, target_is_directory=True)
+    report = _report(store, monkeypatch, HASH_THREADS=threads, BATCH_FILES=2, AHEAD=3)
+    plain = _plain_findings(store)
+    assert list(report.findings) == plain
+    assert sorted(f.status for f in plain).count("unsafe") >= 3
+    assert report.matching == report.files - len(plain)
+
+
+def test_blob_reader_answers_only_the_plain_case(damaged, tmp_path):
+    store, (changed, missing, linked, fifo) = damaged
+    with ld.Api(store=store) as api:
+        blobs = Path(api.store.blobs.root)
+        good = next(p for p in sorted(blobs.glob("*/*"))
+                    if p not in (changed, missing, linked, fifo))
+        planted = "f" * 64
+        (blobs / planted[:2]).mkdir(exist_ok=True)
+        os.link(store, blobs / planted[:2] / planted)  # an open store as a blob
+        digests = [good.name, changed.name, missing.name, linked.name, fifo.name,
+                   planted, "../" + good.name[3:], "e" * 64]
+        with BlobReader(blobs) as reader:
+            found = reader.digests(digests)
+        assert found == [good.name, file_digest(changed)[0]] + [None] * 6
+        reader.close()  # twice is fine; a closed reader answers nothing
+        assert reader.digests([good.name]) == [None]
+
+
+def test_fd_sha256_reads_what_is_there(tmp_path):
+    path = tmp_path / "f.bin"
+    for data in (b"", b"x" * 10, os.urandom((1 << 20) + 5)):
+        path.write_bytes(data)
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            # The size by fstat ends the read early; a wrong one only costs reads.
+            assert fd_sha256(fd, len(data)) == file_digest(path)[0]
+            os.lseek(fd, 0, os.SEEK_SET)
+            assert fd_sha256(fd, len(data) + 3) == file_digest(path)[0]
+        finally:
+            os.close(fd)

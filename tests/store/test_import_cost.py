@@ -32,6 +32,7 @@ NOT_RECORDING = {
     "lineage_desktop.ui", "lineage_desktop.audit", "lineage_desktop.interop",
     "lineage_desktop.cli", "lineage_desktop.sdk.integrity", "lineage_desktop.sdk.downloads",
     "sqlite_utils", "networkx", "numpy", "scipy", "pygraphviz", "PySide6", "shiboken6",
+    "secrets",  # run ids come from random.SystemRandom, which tempfile loads anyway
 }
 
 

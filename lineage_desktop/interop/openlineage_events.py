@@ -60,6 +60,33 @@ class Event:
         return f"{self.source}:{self.line}"
 
 
+# An event as plain values (for a scratch store that sorts events on disk): its run
+# part and its datasets, each ``(namespace, name, facets, io facets)``.
+Head = tuple[str, str, str, str, dict[str, Any], dict[str, Any], str]
+Sets = tuple[list[tuple[str, str, dict[str, Any], dict[str, Any]]], ...]
+
+
+def pack_event(event: Event) -> tuple[Head, Sets]:
+    """``event`` minus where and when it is, as ``(head, sets)`` of plain values."""
+    head = (event.event_type, event.run_id, event.job_namespace, event.job_name,
+            event.run_facets, event.job_facets, event.producer)
+    sets = tuple([(r.namespace, r.name, r.facets, r.io_facets) for r in refs]
+                 for refs in (event.inputs, event.outputs))
+    return head, sets
+
+
+def unpack_event(source: str, line: int, kind: str, time: str, head: Head | None,
+                 sets: Sets | None) -> Event:
+    """The event ``pack_event`` took apart (without its datasets when ``sets`` is None,
+    without its run part when ``head`` is None)."""
+    inputs, outputs = sets or ((), ())
+    event_type, run_id, job_namespace, job_name, run_facets, job_facets, producer = \
+        head or ("OTHER", "", "", "", {}, {}, "")
+    return Event(source, line, kind, time, event_type, run_id, job_namespace, job_name,
+                 run_facets, job_facets, tuple(DatasetRef(*ref) for ref in inputs),
+                 tuple(DatasetRef(*ref) for ref in outputs), producer)
+
+
 def _text(obj: dict[str, Any], key: str, label: str) -> str:
     value = obj.get(key)
     if not isinstance(value, str) or not value.strip():

@@ -1,0 +1,347 @@
+"""The artifact versions that OpenLineage events describe, planned on disk and written in
+event-time order.
+
+A dataset's version is its ``version`` facet when it has one, else the run that wrote it;
+lineage_desktop's own facet (``lineageDesktop``) names the exact version it exported.
+Every dataset an event lists becomes a *candidate*; candidates with the same project,
+artifact and digest are one version (``resolve``), and the versions are written sorted
+by creation time (``write_versions``), so that numbers follow event time whatever the
+order of the lines. An input without a version facet is the newest version that existed
+when the run read it; when none did, its first read creates one, numbered at that time
+among the others. Candidates and plans live in the import's ``Spool`` (on disk): memory
+holds one group of candidates, one batch of versions, and a name per dataset.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from lineage_desktop.interop.naming import dataset_name
+from lineage_desktop.interop.openlineage_events import FACET, DatasetRef, Event, unpack_event
+from lineage_desktop.interop.report import ImportReport
+from lineage_desktop.interop.writer import (
+    LineageWriter,
+    VersionSpec,
+    entry_path,
+    reference_entry,
+)
+from lineage_desktop.records import ArtifactVersion, LineageError, ManifestEntry
+from lineage_desktop.sdk.run import default_entity
+from lineage_desktop.sdk.validation import validate_aliases, validate_name, validate_type
+from lineage_desktop.store import Store, manifest_digest, parse_time
+from lineage_desktop.store.interop_bulk import Spool
+
+DEFAULT_PROJECT = "openlineage"
+Where = tuple[str, int]  # (file, line) of an event, for the report
+
+
+def dataset_uri(namespace: str, name: str) -> str:
+    """Where a dataset lives, as a URI when the namespace says how (``s3://b`` + ``k``)."""
+    if "://" in namespace:
+        return f"{namespace.rstrip('/')}/{name.lstrip('/')}"
+    if namespace == "file":
+        return "file://" + (name if name.startswith("/") else "/" + name)
+    return f"{namespace}/{name}"
+
+
+_dataset_name = lru_cache(maxsize=65536)(dataset_name)
+
+
+@dataclass
+class _Planned:
+    """A version to write, gathered from the events before anything is written."""
+
+    created_at: str
+    order: int
+    where: Where
+    project_id: int
+    name: str
+    type: str
+    entries: list[ManifestEntry]
+    digest: str | None = None
+    run_id: str | None = None
+    description: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    aliases: list[str] | None = None
+    # every run whose events list the version as an output -> when it logged it
+    producers: dict[str, str] = field(default_factory=dict)
+    first_read: bool = False  # an input's version, written only if none existed then
+    seq: int = 0  # the position of its first event in time order
+
+    def pack(self) -> tuple[Any, ...]:
+        return (self.created_at, self.order, self.where, self.project_id, self.name,
+                self.type, [(e.path, e.digest, e.size, e.ref) for e in self.entries],
+                self.digest, self.run_id, self.description, self.metadata, self.tags,
+                self.aliases, self.producers, self.first_read, self.seq)
+
+    @classmethod
+    def unpack(cls, packed: tuple[Any, ...]) -> _Planned:
+        values = list(packed)
+        values[2] = tuple(values[2])
+        values[6] = [ManifestEntry(*entry) for entry in values[6]]
+        return cls(*values)
+
+    def row(self) -> tuple[str, str, int, int, int, tuple[Any, ...]]:
+        """What ``Spool.add_plans`` keeps: sorted by time, then as the events listed it."""
+        return (self.created_at, self.name, self.order, int(self.first_read), self.seq,
+                self.pack())
+
+
+def _origin(version: ArtifactVersion) -> tuple[Any, Any]:
+    origin = version.metadata.get("openlineage")
+    return (origin.get("namespace"), origin.get("name")) if isinstance(origin, dict) \
+        else (None, None)
+
+
+class VersionPlanning:
+    """The dataset half of ``OpenLineageImporter``: naming, planning, writing versions."""
+
+    def __init__(self, store: Store, report: ImportReport, project: str | None = None,
+                 entity: str | None = None) -> None:
+        self.store, self.report = store, report
+        self.writer = LineageWriter(store)
+        self.project, self.entity = project, entity
+        self._failed_lines: set[Where] = set()
+        self._read_first: set[tuple[int, str]] = set()  # artifacts whose first read is planned
+
+    # ------------------------------------------------------------------ helpers
+    def _project_id(self, entity: str | None = None, project: str | None = None) -> int:
+        return self.writer.project(self.entity or entity or default_entity(),
+                                   self.project or project or DEFAULT_PROJECT)
+
+    def _fail(self, where: Iterable[Where], reason: str) -> None:
+        for place in where:
+            if place not in self._failed_lines:
+                self._failed_lines.add(place)
+                self.report.skip(place[0], place[1], reason)
+
+    def _artifact_name(self, project_id: int, ref: DatasetRef) -> str:
+        """The artifact of a foreign dataset; a name already taken by another dataset
+        gets a hash of the original appended."""
+        return self.writer.artifact_name(
+            project_id, _dataset_name(ref.namespace, ref.name), (ref.namespace, ref.name),
+            _origin)
+
+    @staticmethod
+    def _dataset_type(ref: DatasetRef) -> str:
+        facet = ref.facets.get("datasetType")
+        if isinstance(facet, dict) and isinstance(facet.get("datasetType"), str):
+            try:
+                return validate_type(facet["datasetType"].lower())
+            except LineageError:
+                pass
+        return "dataset"
+
+    def _own_version(self, event: Event, ref: DatasetRef) -> _Planned:
+        own = ref.own or {}
+        project_id = self._project_id(own.get("entity"), own.get("project"))
+        entries = [ManifestEntry(str(f["path"]), str(f["digest"]), int(f.get("size") or 0),
+                                 f.get("ref")) for f in own.get("files") or ()]
+        return _Planned(
+            created_at=parse_time(own.get("createdAt") or event.time),
+            order=int(own.get("index") or 0), where=(event.source, event.line),
+            project_id=project_id, name=validate_name(own["name"]),
+            type=validate_type(own.get("type") or "dataset"),
+            entries=entries, digest=str(own.get("digest") or "") or None,
+            run_id=own.get("loggedBy"), description=own.get("description"),
+            metadata=dict(own.get("metadata") or {}), tags=list(own.get("tags") or ()),
+            aliases=validate_aliases(own.get("aliases") or []))
+
+    def _foreign_version(self, event: Event, ref: DatasetRef, key: str, created_at: str,
+                         run_id: str | None, project_id: int) -> _Planned:
+        name = self._artifact_name(project_id, ref)
+        size = 0
+        stats = ref.io_facets.get("outputStatistics")
+        if isinstance(stats, dict) and isinstance(stats.get("size"), int):
+            size = stats["size"]
+        entry = reference_entry(entry_path(ref.name, "dataset"),
+                                dataset_uri(ref.namespace, ref.name), key, size)
+        doc = ref.facets.get("documentation")
+        metadata: dict[str, Any] = {"openlineage": {
+            "namespace": ref.namespace, "name": ref.name, "facets": ref.facets}}
+        if ref.io_facets:
+            metadata["openlineage"]["ioFacets"] = ref.io_facets
+        return _Planned(created_at, 0, (event.source, event.line), project_id, name,
+                        self._dataset_type(ref), [entry], run_id=run_id, metadata=metadata,
+                        description=doc.get("description") if isinstance(doc, dict) else None)
+
+    @staticmethod
+    def _version_key(ref: DatasetRef) -> str | None:
+        facet = ref.facets.get("version")
+        if isinstance(facet, dict) and facet.get("datasetVersion") not in (None, ""):
+            return f"version={facet['datasetVersion']}"
+        return None
+
+    @staticmethod
+    def _logged_at(event: Event, ref: DatasetRef) -> str:
+        own = ref.io_facets.get(FACET)
+        if isinstance(own, dict) and own.get("loggedAt"):
+            return parse_time(own["loggedAt"])
+        return event.time
+
+    # ------------------------------------------------------------------ planning
+    def _candidate(self, event: Event, ref: DatasetRef, is_output: bool, store_id: str | None,
+                   project_id: int | None) -> tuple[_Planned, str | None] | None:
+        """The version ``ref`` names in ``event`` and, for a run's foreign output, the key
+        that merges its mentions in several events of that run; None when it is decided
+        when the usages are written."""
+        if ref.own is not None:
+            plan = self._own_version(event, ref)
+            if is_output and event.kind == "run" and plan.run_id is None:
+                plan.run_id = store_id
+            return plan, None
+        if event.kind != "run" or project_id is None:
+            return None
+        if not is_output:
+            key = self._version_key(ref)
+            if key is not None:
+                return self._foreign_version(event, ref, key, event.time, None,
+                                             project_id), None
+            name = self._artifact_name(project_id, ref)
+            if (project_id, name) in self._read_first:
+                return None
+            self._read_first.add((project_id, name))
+            plan = self._foreign_version(event, ref, "", event.time, None, project_id)
+            plan.first_read = True
+            return plan, None
+        key = self._version_key(ref) or f"run={event.run_id}"
+        plan = self._foreign_version(event, ref, key, event.time, store_id, project_id)
+        return plan, "\x00".join((event.run_id, ref.namespace, ref.name))
+
+    def plan(self, spool: Spool) -> Iterator[tuple[bool, tuple[Any, ...]]]:
+        """``Spool.add_planned`` rows: a candidate for every dataset of every event, and
+        a usage for every input of a written run, in time order."""
+        seq = 0
+        for k, run, store_id, project_id, source, line, kind, time, sets in \
+                spool.events_in_order():
+            if kind == "run" and store_id is None:
+                continue
+            event = unpack_event(source, line, kind, time,
+                                 ("OTHER", run or "", "", "", {}, {}, ""), sets)
+            refs = [(r, True) for r in event.outputs] + [(r, False) for r in event.inputs]
+            for ref, is_output in refs:
+                seq += 1
+                try:
+                    found = self._candidate(event, ref, is_output, store_id, project_id)
+                    if not is_output and store_id is not None and project_id is not None:
+                        yield True, (k, seq, store_id, source, line,
+                                     *self._usage(event, ref, project_id, found))
+                    if found is None:
+                        continue
+                    plan, merge_key = found
+                    plan.seq = seq
+                    producer = (store_id, self._logged_at(event, ref)) \
+                        if is_output and kind == "run" else None
+                except (LineageError, ValueError, TypeError, KeyError) as exc:
+                    self._fail([(source, line)], f"dataset {ref.namespace}/{ref.name}: {exc}")
+                    continue
+                digest = plan.digest or manifest_digest([(e.path, e.digest)
+                                                         for e in plan.entries])
+                group = f"{plan.project_id}\x00{plan.name}\x00{digest}"
+                if plan.first_read:
+                    group = "\x01" + group  # never one version with a written one
+                yield False, (group, seq, (plan.pack(), merge_key, producer))
+
+    def _usage(self, event: Event, ref: DatasetRef, project_id: int,
+               found: tuple[_Planned, str | None] | None) -> tuple[Any, ...]:
+        """``(project id, artifact, label, digest, time, used at)`` of an input: the
+        version with that digest, else the newest of the artifact at that time."""
+        usage = ref.io_facets.get(FACET)
+        used_at = parse_time(usage["usedAt"]) if isinstance(usage, dict) \
+            and usage.get("usedAt") else event.time
+        if ref.own is not None:
+            plan = found[0] if found is not None else self._own_version(event, ref)
+            return (plan.project_id, plan.name, f"{plan.name}:v{plan.order}",
+                    plan.digest or "", None, used_at)
+        name = self._artifact_name(project_id, ref)
+        if self._version_key(ref) is not None and found is not None:
+            digest = manifest_digest([(e.path, e.digest) for e in found[0].entries])
+            return project_id, name, name, digest, None, used_at
+        return project_id, name, name, None, event.time, used_at
+
+    @staticmethod
+    def resolve(groups: Iterable[list[Any]]) -> Iterator[tuple[str, str, int, int, int, Any]]:
+        """One plan (a ``Spool.add_plans`` row) per group of candidates of one digest: the
+        first that a run wrote (else the first), with every run that wrote it."""
+        for group in groups:
+            base: _Planned | None = None
+            base_key: str | None = None
+            for packed, merge_key, producer in group:
+                plan = _Planned.unpack(packed)
+                if base is None or (base.run_id is None and plan.run_id is not None):
+                    if base is not None:
+                        plan.producers, plan.seq = {**base.producers, **plan.producers}, \
+                            base.seq
+                    base, base_key = plan, merge_key
+                elif merge_key is not None and merge_key == base_key:
+                    # The same output in several events of a run: one version, dated by
+                    # the last event that names it, sized by the last that says a size.
+                    base.created_at = max(base.created_at, plan.created_at)
+                    base.metadata["openlineage"].update(plan.metadata["openlineage"])
+                    if plan.entries[0].size:
+                        base.entries = plan.entries
+                    continue
+                if producer is not None:
+                    # Every run that wrote the content keeps its output edge, also when
+                    # an earlier run wrote the same version.
+                    base.producers.setdefault(producer[0], producer[1])
+            if base is not None:
+                yield base.row()
+
+    # ------------------------------------------------------------------ writing
+    def write_versions(self, plans: Iterable[Any]) -> None:
+        """Write the plans (``Spool.plans``, in creation order), a batch per transaction."""
+        for batch in self.writer.batches(plans):
+            chosen = self._needed([_Planned.unpack(packed) for packed in batch])
+            try:
+                with self.writer.atomic():
+                    results: list[bool | None] = self._put_versions(chosen)
+            except (LineageError, ValueError, TypeError):
+                results = [self._put_version(plan) for plan in chosen]  # one by one
+            for created in results:
+                if created is not None:
+                    self.report.count("versions created" if created else
+                                      "versions unchanged")
+
+    def _needed(self, plans: list[_Planned]) -> list[_Planned]:
+        """``plans`` without the first reads of artifacts that had a version by then."""
+        chosen, seen = [], set()
+        for plan in plans:
+            key = (plan.project_id, plan.name)
+            if plan.first_read and (key in seen or self.store.latest_version_id_at(
+                    plan.project_id, plan.name, plan.created_at) is not None):
+                continue
+            seen.add(key)
+            chosen.append(plan)
+        return chosen
+
+    @staticmethod
+    def _spec(plan: _Planned) -> VersionSpec:
+        # The first producer is written with the others when the events say when
+        # it logged the version; it stays first (``logged_by``) either way.
+        first = None if plan.run_id in plan.producers else plan.run_id
+        return VersionSpec(
+            plan.project_id, plan.name, plan.type, plan.entries, plan.created_at, first,
+            plan.digest, plan.description, plan.metadata, plan.tags, plan.aliases)
+
+    @staticmethod
+    def _producers(plan: _Planned, version_id: int) -> list[tuple[str, int, str]]:
+        return [(run_id, version_id, plan.producers[run_id]) for run_id in sorted(
+            plan.producers, key=lambda r: (r != plan.run_id, plan.producers[r], r))]
+
+    def _put_versions(self, plans: list[_Planned]) -> list[bool | None]:
+        placed = self.writer.put_versions([self._spec(plan) for plan in plans])
+        self.writer.outputs([edge for plan, (version_id, _) in zip(plans, placed, strict=True)
+                             for edge in self._producers(plan, version_id)])
+        return [created for _, created in placed]
+
+    def _put_version(self, plan: _Planned) -> bool | None:
+        try:
+            with self.writer.atomic():
+                return self._put_versions([plan])[0]
+        except (LineageError, ValueError, TypeError) as exc:
+            self._fail([plan.where], f"version of {plan.name}: {exc}")
+            return None

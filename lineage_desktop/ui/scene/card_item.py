@@ -31,6 +31,7 @@ from lineage_desktop.ui.scene.context import SceneContext
 from lineage_desktop.ui.widgets import plain_tooltip
 
 if TYPE_CHECKING:
+    from lineage_desktop.ui.scene.edge_batch import EdgeLink
     from lineage_desktop.ui.scene.edge_item import EdgeItem
 
 _GIC = QGraphicsItem.GraphicsItemChange
@@ -59,6 +60,7 @@ class CardItem(PaintedCard):
         self.spec = spec
         self._ctx = ctx
         self._edges: list[EdgeItem] = []
+        self._links: list[EdgeLink] = []  # edges still drawn in a batch (edge_batch)
         self._hovered = False
         self._eye_hot = False
         self._eye_down = False
@@ -221,13 +223,31 @@ class CardItem(PaintedCard):
         """Register an edge that must follow this card when it moves."""
         self._edges.append(edge)
 
+    def add_link(self, link: EdgeLink) -> None:
+        """Register an edge drawn in a batch (made an item before this card moves)."""
+        self._links.append(link)
+
+    def drop_link(self, link: EdgeLink) -> None:
+        """The batched edge ``link`` became an item (``add_edge`` follows)."""
+        self._links.remove(link)
+
+    def links(self) -> list[EdgeLink]:
+        """The edges of this card still drawn in a batch."""
+        return list(self._links)
+
     def edges(self) -> list[EdgeItem]:
-        """Edges attached to this card."""
+        """Edges attached to this card (batched ones are made items first)."""
+        self._materialise_links()
         return list(self._edges)
+
+    def _materialise_links(self) -> None:
+        if self._links:
+            self._links[0].owner.materialise(list(self._links))
 
     def forget_edges(self) -> None:
         """Drop the references to the edges (the card is being removed with them)."""
         self._edges = []
+        self._links = []
 
     def set_flag_state(self, name: str, on: bool) -> None:
         """Set one of ``focused``, ``highlighted``, ``compromised``, ``tainted`` and repaint
@@ -239,7 +259,9 @@ class CardItem(PaintedCard):
     # --- interaction ----------------------------------------------------------------------
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:  # noqa: N802
-        if change == _GIC.ItemPositionHasChanged:
+        if change == _GIC.ItemPositionChange and self._links:
+            self._materialise_links()  # at the old position: the routes start from it
+        elif change == _GIC.ItemPositionHasChanged:
             for edge in self._edges:
                 edge.adjust()
             ctx = self._ctx
@@ -255,6 +277,8 @@ class CardItem(PaintedCard):
         self.setZValue(style.Z_CARD_RAISED if raised else style.Z_CARD)
         for edge in self._edges:
             edge.refresh_emphasis()
+        if self._links:
+            self._links[0].owner.set_hot(self, raised)
 
     def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:  # noqa: N802
         self._hovered = True

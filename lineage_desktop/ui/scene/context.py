@@ -64,6 +64,12 @@ class Paints:
         self.edge_hot_pen = _pen(c("accent"), 2.2)
         self.edge_hot_pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         self.edge_hot_brush = QBrush(c("accent"))
+        # Batched edges: a cosmetic pen takes Qt's fast hairline stroker, which clips each
+        # curve to the screen first (a hub's fan of long curves strokes in milliseconds).
+        self.batch_edge_pen = QPen(edge, 1.0)
+        self.batch_edge_pen.setCosmetic(True)
+        self.batch_edge_hot_pen = QPen(c("accent"), 1.0)
+        self.batch_edge_hot_pen.setCosmetic(True)
         # The overview draws hairlines: a cosmetic pen stays 1 device pixel at any zoom.
         self.overview_edge_pen = QPen(edge, 0)
         self.overview_edge_pen.setCosmetic(True)

@@ -87,6 +87,25 @@ def arrow_head(tip: QPointF, before: QPointF) -> tuple[QPolygonF, QPointF, QRect
     return polygon, QPointF(bx, by), QRectF(left, top, max(xs) - left, max(ys) - top)
 
 
+def edge_shape(points: Sequence[QPointF]) -> tuple[QPainterPath, QPolygonF, QRectF]:
+    """The drawn curve of spline control points ``points`` (ending under the arrowhead),
+    the arrowhead and the bounds of both (with room for the pen)."""
+    before_tip = next((p for p in reversed(points[:-1]) if p != points[-1]), points[0])
+    arrow, base, arrow_bounds = arrow_head(points[-1], before_tip)
+    path = QPainterPath(points[0])
+    segments = list(points[1:])
+    segments[-1] = base  # the line stops under the arrowhead, not at its sharp tip
+    for i in range(0, len(segments) - 2, 3):
+        path.cubicTo(segments[i], segments[i + 1], segments[i + 2])
+    bounds = path.controlPointRect().united(arrow_bounds).adjusted(-3, -3, 3, 3)
+    return path, arrow, bounds
+
+
+def usable_points(points: Sequence[Point] | None) -> bool:
+    """True when ``points`` are cubic spline control points (p0, c1, c2, p1, ...)."""
+    return points is not None and len(points) >= 4 and (len(points) - 1) % 3 == 0
+
+
 class EdgeItem(QGraphicsItem):
     """A directed edge between two cards; ``data(0)`` is ``"<source>-><target>"``."""
 
@@ -107,8 +126,8 @@ class EdgeItem(QGraphicsItem):
         self._direction = direction
         self._hot = False
         self.dimmed = False  # faded with an end card (see LineageScene.set_dimmed)
-        usable = points is not None and len(points) >= 4 and (len(points) - 1) % 3 == 0
-        self._base_points = [QPointF(x, y) for x, y in points] if usable else []
+        usable = points is not None and usable_points(points)
+        self._base_points = [QPointF(x, y) for x, y in points] if points and usable else []
         self._base_source = QPointF(*base_source) if base_source else source.pos()
         self._base_target = QPointF(*base_target) if base_target else target.pos()
         self._points: list[QPointF] = []
@@ -171,14 +190,7 @@ class EdgeItem(QGraphicsItem):
     def adjust(self) -> None:
         """Re-route after a card moved (announces the geometry change to the scene)."""
         points = self._route()
-        before_tip = next((p for p in reversed(points[:-1]) if p != points[-1]), points[0])
-        arrow, base, arrow_bounds = arrow_head(points[-1], before_tip)
-        path = QPainterPath(points[0])
-        segments = points[1:]
-        segments[-1] = base  # the line stops under the arrowhead, not at its sharp tip
-        for i in range(0, len(segments) - 2, 3):
-            path.cubicTo(segments[i], segments[i + 1], segments[i + 2])
-        bounds = path.controlPointRect().united(arrow_bounds).adjusted(-3, -3, 3, 3)
+        path, arrow, bounds = edge_shape(points)
         self.prepareGeometryChange()
         self._points, self._path, self._arrow, self._bounds = points, path, arrow, bounds
 

@@ -20,6 +20,7 @@ from lineage_desktop.ui import style
 from lineage_desktop.ui.scene.building import Extent
 from lineage_desktop.ui.scene.card_item import CardItem
 from lineage_desktop.ui.scene.context import SceneContext
+from lineage_desktop.ui.scene.edge_batch import EdgeBatches
 from lineage_desktop.ui.scene.edge_item import EdgeItem
 from lineage_desktop.ui.scene.node_item import NodeItem
 from lineage_desktop.ui.scene.overview_item import OverviewItem
@@ -57,6 +58,7 @@ class LineageScene(SceneBuilding, QGraphicsScene):
         self._edges: list[EdgeItem] = []
         self._keys: KeysView[str] = {}.keys()  # of the graph, built or not yet
         self._layer: QGraphicsItem | None = None  # parent of the cards and edges
+        self._batches: EdgeBatches | None = None  # a big graph's edges (edge_batch)
         self._retired: list[tuple[QGraphicsItem, list[QGraphicsItem]]] = []
         self._runner = SliceRunner(self)
         self._building = False
@@ -92,7 +94,10 @@ class LineageScene(SceneBuilding, QGraphicsScene):
         return list(self._cards.values())
 
     def edge_items(self) -> list[EdgeItem]:
-        """Every edge item."""
+        """Every edge item. A big graph draws its edges in batches: asking for them makes
+        an item of each (slow: tests and tools only)."""
+        if self._batches is not None and not self._building:
+            self._batches.materialise(self._batches.pending())
         return list(self._edges)
 
     def overview_item(self) -> OverviewItem | None:
@@ -176,6 +181,8 @@ class LineageScene(SceneBuilding, QGraphicsScene):
             if edge.dimmed != faded:
                 edge.dimmed = faded
                 edge.setOpacity(style.DIM_OPACITY if faded else 1.0)
+        if self._batches is not None:
+            self._batches.set_dimmed(dimmed)
 
     def set_focus_key(self, key: str | None) -> None:
         """Move the accent ring to ``key``."""
@@ -220,7 +227,8 @@ class LineageScene(SceneBuilding, QGraphicsScene):
 
     def _rebuild_overview(self) -> None:
         if self._overview is not None and not self._building:
-            self._overview.rebuild(self._cards.values(), self._edges)
+            batched = self._batches.overview_curves() if self._batches is not None else ()
+            self._overview.rebuild(self._cards.values(), self._edges, batched)
             self._ctx.overview_dirty = False
 
     # --- palette and export -----------------------------------------------------------

@@ -125,13 +125,21 @@ class OverviewItem(QGraphicsItem):
         self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, False)
 
-    def rebuild(self, cards: Iterable[CardItem], edges: Iterable[EdgeItem]) -> None:
-        """Take the current positions of ``cards`` and the curves of ``edges``."""
+    def rebuild(
+        self,
+        cards: Iterable[CardItem],
+        edges: Iterable[EdgeItem],
+        batched: Iterable[tuple[QPainterPath, bool]] = (),
+    ) -> None:
+        """Take the current positions of ``cards``, the curves of ``edges`` and the
+        ``(curves, faded)`` paths of batched edges."""
         content = OverviewContent()
         for card in cards:
             content.add_card(card)
         for edge in edges:
             content.add_path(edge.curve(), edge.dimmed)
+        for path, dimmed in batched:
+            content.add_path(path, dimmed)
         self.show_content(content)
 
     def show_content(self, content: OverviewContent) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
@@ -59,6 +60,9 @@ class LayoutRunner(QObject):
         # they always arrive from the event loop, never inside submit().
         self._answers = Answers(self)
         self._synchronous = synchronous
+        self._sender = (
+            None if synchronous else ThreadPoolExecutor(1, thread_name_prefix="layout-submit")
+        )
         self._service: LayoutService | None = service_factory(
             sync=synchronous, on_notice=self._noticed.emit
         )
@@ -115,12 +119,22 @@ class LayoutRunner(QObject):
                 answered = True
                 deliver(request_id, True, result)
 
-        try:
-            self._service.submit(
-                request, on_result, on_error=lambda exc: deliver(request_id, False, exc)
-            )
-        except RuntimeError as exc:  # the service was shut down meanwhile
-            deliver(request_id, False, exc)
+        service = self._service
+
+        def send() -> None:
+            try:
+                service.submit(
+                    request, on_result, on_error=lambda exc: deliver(request_id, False, exc)
+                )
+            except RuntimeError as exc:  # the service was shut down meanwhile
+                deliver(request_id, False, exc)
+
+        if self._sender is None:
+            send()
+        else:
+            # Choosing the engine, packing and hashing a 50,000-node request takes a few
+            # hundred milliseconds: not on the UI thread. One thread keeps the order.
+            self._sender.submit(send)
         return request_id
 
     def cancel(self) -> None:
@@ -132,6 +146,9 @@ class LayoutRunner(QObject):
         """Stop the worker process."""
         busy = self.pending() or self.refining()
         self.cancel()
+        if self._sender is not None:
+            self._sender.shutdown(wait=True)  # a request being packed is sent, then stopped
+            self._sender = None
         if self._service is not None:
             try:
                 # Never wait for a long Graphviz run when the window closes; an idle

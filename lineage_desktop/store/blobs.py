@@ -54,6 +54,7 @@ class BlobStore:
         self._root_text = str(root)
         self._folders: dict[str, Path] = {}
         self._known_dirs: set[str] = set()
+        self._root_made = False  # the folder is known to exist (a blob was stored)
 
     def path_for(self, digest: str) -> Path:
         """Where the blob of ``digest`` lives; ``InvalidDigest`` unless it is sha256 hex
@@ -111,15 +112,20 @@ class BlobStore:
             raise
 
     def _put_files(self, files: Iterable[tuple[str, str | os.PathLike[str]]]) -> None:
-        staged: list[tuple[Path, Path]] = []
+        # Plain strings, not Paths: this runs for every logged file (a small artifact's
+        # log is mostly this), and Path objects showed in its profile.
+        staged: list[tuple[str, str]] = []
         digests: set[str] = set()  # staged by this call (a set: a version of 10k files)
         created_root = False
         try:
             for digest, source in files:
-                if digest in digests or self.has(digest):
+                if digest in digests:
                     continue
-                target = self.path_for(digest)
-                if not created_root and not self.root.exists():
+                validate_digest(digest)
+                target = f"{self._root_text}{os.sep}{digest[:2]}{os.sep}{digest}"
+                if _is_regular(target):  # already stored: nothing to copy
+                    continue
+                if not created_root and not self._root_made and not self.root.exists():
                     self.root.mkdir(parents=True, exist_ok=True)
                     created_root = True
                 staged.append((self._stage(digest, source), target))
@@ -128,22 +134,25 @@ class BlobStore:
             # Nothing of this call stays behind: not a blob, not a temporary file, not
             # the blob folder if this call made it.
             for temporary, _ in staged:
-                temporary.unlink(missing_ok=True)
+                _unlink_quietly(temporary)
             if created_root:
                 _remove_if_empty(self.root)
             raise
+        renamed = 0
         try:
             for temporary, target in staged:
-                self._ensure_folder(target.parent)
+                self._ensure_folder(os.path.basename(target)[:2])
                 os.replace(temporary, target)
+                renamed += 1
         finally:
-            for temporary, _ in staged:
-                temporary.unlink(missing_ok=True)  # only those not renamed (a full disk)
+            for temporary, _ in staged[renamed:]:  # those not renamed (a full disk)
+                _unlink_quietly(temporary)
+        self._root_made = self._root_made or bool(staged)
 
-    def _stage(self, digest: str, source: str | os.PathLike[str]) -> Path:
+    def _stage(self, digest: str, source: str | os.PathLike[str]) -> str:
         """Copy ``source`` to a temporary name in the blob folder and check its digest."""
         ensure_not_open_store(source)
-        temporary = self.root / f".tmp-{uuid.uuid4().hex}"
+        temporary = f"{self._root_text}{os.sep}.tmp-{uuid.uuid4().hex}"
         with open(source, "rb", buffering=0) as reader:
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | CLOEXEC | BINARY,
                          0o644)
@@ -153,20 +162,32 @@ class BlobStore:
                 finally:
                     os.close(fd)
             except BaseException:
-                temporary.unlink(missing_ok=True)
+                _unlink_quietly(temporary)
                 raise
         if actual != digest:
-            temporary.unlink(missing_ok=True)
+            _unlink_quietly(temporary)
             raise DigestMismatch(
                 f"{os.fspath(source)!r} changed after it was added to the artifact: its "
                 f"content's sha256 is now {actual[:12]}..., not the {digest[:12]}... "
                 "recorded then; nothing was stored (add the file again)")
         return temporary
 
-    def _ensure_folder(self, folder: Path) -> None:
-        if folder.name not in self._known_dirs:
-            folder.mkdir(parents=True, exist_ok=True)
-            self._known_dirs.add(folder.name)
+    def _ensure_folder(self, name: str) -> None:
+        if name not in self._known_dirs:
+            os.makedirs(f"{self._root_text}{os.sep}{name}", exist_ok=True)
+            self._known_dirs.add(name)
+
+
+def _is_regular(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _unlink_quietly(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
 
 
 def _remove_if_empty(folder: Path) -> None:

@@ -71,8 +71,8 @@ def manifest_digest(pairs: list[tuple[str, str]]) -> str:
 def copy_hashed(source: BinaryReader, target_fd: int) -> tuple[str, int]:
     """Copy the rest of ``source`` to the descriptor ``target_fd`` and return the
     ``(sha256 hex, size)`` of what was copied: one pass, one buffer, no second read."""
-    hasher = hashlib.new(HASH_NAME)
-    buffer = bytearray(COPY_BUFFER)
+    hasher = hashlib.sha256()  # HASH_NAME (see stream_digest)
+    buffer = _read_buffer()  # a new 1 MiB buffer per call cost more than a small copy
     view = memoryview(buffer)
     size = 0
     while True:

@@ -106,31 +106,54 @@ class WriteMixin:
         if key not in self._cache:
             conn.execute("INSERT OR IGNORE INTO artifact_types (project_id, name) VALUES (?, ?)",
                          (project_id, type_name))
-            self._cache[key] = conn.execute(
+            type_id = self._cache[key] = conn.execute(
                 "SELECT id FROM artifact_types WHERE project_id = ? AND name = ?",
                 (project_id, type_name),
             ).fetchone()[0]
+            self._names()[("type", type_id)] = (str(project_id), type_name)
         return self._cache[key]
 
     def _artifact_id(
         self, conn: sqlite3.Connection, project_id: int, name: str, type_id: int,
         description: str | None, now: str,
     ) -> tuple[int, int]:
-        """Return ``(artifact id, its type id)``, creating the collection if needed."""
+        """Return ``(artifact id, its type id)``, creating the collection if needed.
+
+        Cached per connection: collections are never deleted or retyped, and the cache
+        is cleared when a transaction that may have created one rolls back."""
+        key = ("artifact", project_id, name)
+        found = self._cache.get(key)
+        if found is not None:
+            return found, self._cache[("artifact type", found)]
         row = conn.execute(
             "SELECT id, type_id FROM artifacts WHERE project_id = ? AND name = ?",
             (project_id, name),
         ).fetchone()
-        if row is not None:
-            return row[0], row[1]
-        cursor = conn.execute(
-            "INSERT INTO artifacts (project_id, type_id, name, description, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (project_id, type_id, name, description, now),
-        )
-        return cursor.lastrowid or 0, type_id
+        if row is None:
+            cursor = conn.execute(
+                "INSERT INTO artifacts (project_id, type_id, name, description, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (project_id, type_id, name, description, now),
+            )
+            row = (cursor.lastrowid or 0, type_id)
+        self._cache[key], self._cache[("artifact type", row[0])] = row
+        return row[0], row[1]
+
+    def _names(self) -> dict[tuple[str, int], tuple[str, str]]:
+        """Names of cached type ids: ``("type", id)`` -> ``(project id as text, type
+        name)``. An entry counts only while the id cache still maps those names to that
+        id: clearing ``_cache`` (a rollback) voids them all."""
+        names: dict[tuple[str, int], tuple[str, str]] = vars(self).setdefault("_id_names", {})
+        return names
 
     def artifact_type_of(self, project_id: int, name: str) -> str | None:
+        artifact_id = self._cache.get(("artifact", project_id, name))
+        if artifact_id is not None:  # known to this writer: no read transaction
+            type_id = self._cache[("artifact type", artifact_id)]
+            names = self._names().get(("type", type_id))
+            if names is not None and self._cache.get(
+                    ("type", project_id, names[1])) == type_id and names[0] == str(project_id):
+                return names[1]
         row = self._conn.execute(
             "SELECT t.name FROM artifacts a JOIN artifact_types t ON t.id = a.type_id "
             "WHERE a.project_id = ? AND a.name = ?", (project_id, name)).fetchone()
@@ -174,21 +197,21 @@ class WriteMixin:
                                       (existing_type,)).fetchone()[0]
                 raise TypeMismatch(
                     f"artifact {name!r} has type {actual!r}, cannot log it as {type_name!r}")
-            row = conn.execute(
-                "SELECT id, idx FROM versions WHERE artifact_id = ? AND digest = ? LIMIT 1",
-                (artifact_id, digest),
-            ).fetchone()
-            if row is not None:
+            # One read for the rest: the project's names, the collection's last number
+            # and the version that has this content already, if one has.
+            project, entity, last, existing = conn.execute(
+                "SELECT name, entity, (SELECT MAX(idx) FROM versions WHERE artifact_id = ?2), "
+                "(SELECT id FROM versions WHERE artifact_id = ?2 AND digest = ?3 LIMIT 1) "
+                "FROM projects WHERE id = ?1", (project_id, artifact_id, digest)).fetchone()
+            if existing is not None:
                 # Equal content reuses the version; the run still has its output edge.
                 if run_id is not None:
-                    self._add_output(conn, run_id, row[0], now)
-                self._set_aliases(conn, artifact_id, row[0], aliases, now)
+                    self._add_output(conn, run_id, existing, now)
+                self._set_aliases(conn, artifact_id, existing, aliases, now)
                 # Other aliases, tags and its producer are the stored ones: read them.
-                return LoggedVersion(row[0], row[1], False, self.version_by_id(row[0]))
-            index = conn.execute(
-                "SELECT COALESCE(MAX(idx) + 1, 0) FROM versions WHERE artifact_id = ?",
-                (artifact_id,),
-            ).fetchone()[0]
+                stored = self.version_by_id(existing)
+                return LoggedVersion(existing, stored.index, False, stored)
+            index = 0 if last is None else last + 1
             stored_metadata, size = _dumps(metadata or {}), sum(e.size for e in entries)
             version_id = conn.execute(
                 "INSERT INTO versions (artifact_id, idx, digest, description, metadata, size, "
@@ -207,8 +230,6 @@ class WriteMixin:
             if run_id is not None:
                 self._add_output(conn, run_id, version_id, now, claim=False)
             self._set_aliases(conn, artifact_id, version_id, aliases, now)
-            project, entity = conn.execute("SELECT name, entity FROM projects WHERE id = ?",
-                                           (project_id,)).fetchone()
             # A new version holds exactly what was written: no re-read (sorted as the
             # reads sort aliases and tags; the metadata as its stored JSON reads back).
             record = ArtifactVersion(

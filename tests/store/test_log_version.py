@@ -56,3 +56,51 @@ def test_the_sdk_binds_the_returned_record(tmp_path):
         logged = run.log_artifact(artifact, aliases=["best"])
         assert logged.record == run._store.version_by_id(logged.record.id)
         assert logged.name == "data:v0" and sorted(logged.aliases) == ["best", "latest"]
+
+
+def _statements(store: Store, call) -> list[str]:
+    seen: list[str] = []
+    store._conn.set_trace_callback(seen.append)
+    try:
+        call()
+    finally:
+        store._conn.set_trace_callback(None)
+    return seen
+
+
+def test_a_new_version_is_one_read_and_its_writes(store):
+    """Issue 12: a log into a known collection is BEGIN, one read (project names, last
+    number, equal content), the version, its manifest, output and alias rows, COMMIT."""
+    project = store.ensure_project("e", "p")
+    store.insert_run(project, Run(id="r1", name="r", project="p", entity="e",
+                                  state="running", started_at=utc_now()))
+    store.log_version(project, "model", "model", manifest_digest([]), [],
+                      aliases=["latest"], run_id="r1")
+    entries = _entries("ab")
+    digest = manifest_digest([(e.path, e.digest) for e in entries])
+    seen = _statements(store, lambda: store.log_version(
+        project, "model", "model", digest, entries, aliases=["latest"], run_id="r1"))
+    # (PRAGMAs: the busy-timeout steps of a store without a lock file, see test_locks)
+    kinds = [" ".join(sql.split()[:3]) for sql in seen if not sql.startswith("PRAGMA")]
+    assert kinds == ["BEGIN IMMEDIATE", "SELECT name, entity,", "INSERT INTO versions",
+                     "INSERT INTO manifest", "INSERT OR IGNORE", "INSERT OR REPLACE",
+                     "INSERT INTO alias_history", "COMMIT"], seen
+    # The SDK's type check before the blobs are copied asks the cache, not the file.
+    assert _statements(store, lambda: store.artifact_type_of(project, "model")) == []
+
+
+def test_ids_cached_in_a_rolled_back_transaction_are_forgotten(store):
+    project = store.ensure_project("e", "p")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.log_version(project, "gone", "dataset", manifest_digest([]), [],
+                          aliases=["latest"])
+        raise RuntimeError("roll back")
+    assert store.artifact_type_of(project, "gone") is None
+    # The collection and its type are made again (new ids), not taken from the cache.
+    other = store.log_version(project, "other", "model", manifest_digest([]), [],
+                              aliases=["latest"])
+    logged = store.log_version(project, "gone", "dataset", manifest_digest([]), [],
+                               aliases=["latest"])
+    assert logged.record == store.version_by_id(logged.version_id)
+    assert store.artifact_type_of(project, "gone") == "dataset"
+    assert store.version_by_id(other.version_id).type == "model"

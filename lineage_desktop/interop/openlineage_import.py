@@ -30,6 +30,7 @@ from lineage_desktop.interop.openlineage_events import (
     unpack_event,
 )
 from lineage_desktop.interop.openlineage_versions import (
+    BATCH,
     DEFAULT_PROJECT,
     VersionPlanning,
     dataset_uri,
@@ -53,8 +54,7 @@ class OpenLineageImporter(VersionPlanning):
         own = next((e.run_facets[FACET] for e in reversed(events)
                     if isinstance(e.run_facets.get(FACET), dict)), None)
         if own is not None:
-            project_id = self._project_id(own.get("entity"), own.get("project"))
-            return Run(
+            record = Run(
                 id=str(own.get("id") or events[0].run_id), project="", entity="",
                 name=str(own.get("name") or events[0].job_name), job_type=own.get("jobType"),
                 group=own.get("group"), author=own.get("author"), host=own.get("host"),
@@ -62,7 +62,9 @@ class OpenLineageImporter(VersionPlanning):
                 started_at=parse_time(own.get("startedAt") or events[0].time),
                 finished_at=parse_time(own["finishedAt"]) if own.get("finishedAt") else None,
                 config=dict(own.get("config") or {}), notes=own.get("notes"),
-                tags=tuple(own.get("tags") or ()), exit_code=own.get("exitCode")), project_id
+                tags=tuple(own.get("tags") or ()), exit_code=own.get("exitCode"))
+            # the project last: a record that cannot be read creates none
+            return record, self._project_id(own.get("entity"), own.get("project"))
         first = events[0]
         starts = [e.time for e in events if e.event_type == "START"]
         ends = [e for e in events if e.event_type in _STATES]
@@ -89,12 +91,11 @@ class OpenLineageImporter(VersionPlanning):
     def import_runs(self, groups: Iterable[RunEvents], spool: Spool) -> None:
         """Write the run of each ``(runId, its events)``, a batch per transaction, and
         keep in ``spool`` which store run (and project) each runId became."""
-        for batch in self.writer.batches(groups):
+        for batch in self.writer.batches(groups, BATCH):
             records = []
             for run_id, events in batch:
                 try:
-                    with self.writer.atomic():  # the record's project is its own too
-                        record, project_id = self._run_record(events)
+                    record, project_id = self._run_record(events)
                 except (LineageError, ValueError, TypeError, KeyError) as exc:
                     self._fail(_where(events), f"run {run_id}: {exc}")
                     continue
@@ -143,7 +144,7 @@ class OpenLineageImporter(VersionPlanning):
         """Write ``Spool.usages``: the inputs of each event all or none, a batch of
         events per transaction."""
         events = (list(group) for _, group in groupby(rows, key=lambda row: row[1:3]))
-        for batch in self.writer.batches(events):
+        for batch in self.writer.batches(events, BATCH):
             batch = [rows for rows in batch if rows[0][1:3] not in self._failed_lines]
             try:
                 with self.writer.atomic():

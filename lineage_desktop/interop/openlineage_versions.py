@@ -34,6 +34,7 @@ from lineage_desktop.store import Store, manifest_digest, parse_time
 from lineage_desktop.store.interop_bulk import Spool
 
 DEFAULT_PROJECT = "openlineage"
+BATCH = 2000  # records per transaction: an import's commits are much of its time
 Where = tuple[str, int]  # (file, line) of an event, for the report
 
 
@@ -106,10 +107,15 @@ class VersionPlanning:
         self.project, self.entity = project, entity
         self._failed_lines: set[Where] = set()
         self._read_first: set[tuple[int, str]] = set()  # artifacts whose first read is planned
+        self._login: str | None = None
+        # (project id, namespace, name) -> (artifact name, manifest path, URI)
+        self._places: dict[tuple[int, str, str], tuple[str, str, str]] = {}
 
     # ------------------------------------------------------------------ helpers
     def _project_id(self, entity: str | None = None, project: str | None = None) -> int:
-        return self.writer.project(self.entity or entity or default_entity(),
+        if self._login is None and not (self.entity or entity):
+            self._login = default_entity()  # once: it asks the system each time
+        return self.writer.project(self.entity or entity or self._login or "",
                                    self.project or project or DEFAULT_PROJECT)
 
     def _fail(self, where: Iterable[Where], reason: str) -> None:
@@ -152,13 +158,12 @@ class VersionPlanning:
 
     def _foreign_version(self, event: Event, ref: DatasetRef, key: str, created_at: str,
                          run_id: str | None, project_id: int) -> _Planned:
-        name = self._artifact_name(project_id, ref)
+        name, path, uri = self._place(project_id, ref)
         size = 0
         stats = ref.io_facets.get("outputStatistics")
         if isinstance(stats, dict) and isinstance(stats.get("size"), int):
             size = stats["size"]
-        entry = reference_entry(entry_path(ref.name, "dataset"),
-                                dataset_uri(ref.namespace, ref.name), key, size)
+        entry = reference_entry(path, uri, key, size)
         doc = ref.facets.get("documentation")
         metadata: dict[str, Any] = {"openlineage": {
             "namespace": ref.namespace, "name": ref.name, "facets": ref.facets}}
@@ -166,7 +171,21 @@ class VersionPlanning:
             metadata["openlineage"]["ioFacets"] = ref.io_facets
         return _Planned(created_at, 0, (event.source, event.line), project_id, name,
                         self._dataset_type(ref), [entry], run_id=run_id, metadata=metadata,
-                        description=doc.get("description") if isinstance(doc, dict) else None)
+                        description=doc.get("description") if isinstance(doc, dict) else None,
+                        digest=manifest_digest([(entry.path, entry.digest)]))
+
+    def _place(self, project_id: int, ref: DatasetRef) -> tuple[str, str, str]:
+        """The artifact name, manifest path and URI of a foreign dataset (remembered:
+        a dataset is named in many events)."""
+        key = (project_id, ref.namespace, ref.name)
+        found = self._places.get(key)
+        if found is None:
+            if len(self._places) >= 65536:
+                self._places.clear()  # bounded: the names stay in the writer
+            found = self._places[key] = (
+                self._artifact_name(project_id, ref), entry_path(ref.name, "dataset"),
+                dataset_uri(ref.namespace, ref.name))
+        return found
 
     @staticmethod
     def _version_key(ref: DatasetRef) -> str | None:
@@ -200,7 +219,7 @@ class VersionPlanning:
             if key is not None:
                 return self._foreign_version(event, ref, key, event.time, None,
                                              project_id), None
-            name = self._artifact_name(project_id, ref)
+            name = self._place(project_id, ref)[0]
             if (project_id, name) in self._read_first:
                 return None
             self._read_first.add((project_id, name))
@@ -256,10 +275,9 @@ class VersionPlanning:
             plan = found[0] if found is not None else self._own_version(event, ref)
             return (plan.project_id, plan.name, f"{plan.name}:v{plan.order}",
                     plan.digest or "", None, used_at)
-        name = self._artifact_name(project_id, ref)
+        name = self._place(project_id, ref)[0]
         if self._version_key(ref) is not None and found is not None:
-            digest = manifest_digest([(e.path, e.digest) for e in found[0].entries])
-            return project_id, name, name, digest, None, used_at
+            return project_id, name, name, found[0].digest, None, used_at
         return project_id, name, name, None, event.time, used_at
 
     @staticmethod
@@ -294,7 +312,7 @@ class VersionPlanning:
     # ------------------------------------------------------------------ writing
     def write_versions(self, plans: Iterable[Any]) -> None:
         """Write the plans (``Spool.plans``, in creation order), a batch per transaction."""
-        for batch in self.writer.batches(plans):
+        for batch in self.writer.batches(plans, BATCH):
             chosen = self._needed([_Planned.unpack(packed) for packed in batch])
             try:
                 with self.writer.atomic():

@@ -21,6 +21,7 @@ from lineage_desktop.store.interop import NewVersion
 
 FINAL_STATES = ("finished", "failed", "crashed")
 BATCH = 500  # records per transaction of an import
+RUN_CACHE = 100_000  # run ids whose existence a writer remembers
 T = TypeVar("T")
 
 
@@ -163,14 +164,21 @@ class LineageWriter:
         self.store.insert_runs(added.values())
         for run_id, fields in updates:
             self.store.update_run(run_id, **fields)
-        self._run_exists.update(dict.fromkeys(added, True))
+        self._remember_runs(dict.fromkeys(added, True))
         return outcomes
+
+    def _remember_runs(self, known: dict[str, bool]) -> None:
+        # A cache, not a record: bounded, so that memory does not grow with the runs of
+        # a big import (a forgotten run is asked of the store again).
+        if len(self._run_exists) + len(known) > RUN_CACHE:
+            self._run_exists.clear()
+        self._run_exists.update(known)
 
     def _have_runs(self, run_ids: Iterable[str | None]) -> None:
         """Learn in one query which of ``run_ids`` the store has (for ``has_run``)."""
         unknown = {r for r in run_ids if r is not None and r not in self._run_exists}
         found = self.store.existing_run_ids(unknown)
-        self._run_exists.update({run_id: run_id in found for run_id in unknown})
+        self._remember_runs({run_id: run_id in found for run_id in unknown})
 
     def artifact_type(self, project_id: int, name: str, wanted: str) -> str:
         """The type to log ``name`` with: its existing type wins over a guessed one."""

@@ -99,6 +99,7 @@ PARALLEL_FROM = 1 << 20  # bytes, by the recorded size (a hint only: same answer
 BATCH_FILES = 128  # small blobs read by one worker task
 AHEAD = 4 * BATCH_FILES  # entries planned ahead of the one reported
 ONE_QUERY_FROM = 500  # versions checked at once from which all manifests are read at once
+PROGRESS_FILES = 64  # files between two progress reports by file (a call per file shows)
 
 _Key = tuple[str, str, str | None]
 
@@ -130,6 +131,7 @@ class _Run:
         self.store, self.progress, self.total = store, progress, total
         self.by_file, self.cancelled = by_file, cancelled
         self.files = self.matching = 0
+        self._reported = -PROGRESS_FILES  # files at the last progress report by file
         self.unchecked: list[Unchecked] = []
         self.locations: dict[tuple[str, str], str] = {}
         self.notes: list[str] = []
@@ -158,8 +160,14 @@ class _Run:
             if problem is not None:
                 found.append(problem)
             self.files += 1
-            if self.by_file and self.progress is not None:
-                self.progress(self.files, self.total)
+            if self.by_file and self.files - self._reported >= PROGRESS_FILES:
+                self.report_files()
+
+    def report_files(self) -> None:
+        """Progress by file, when asked for and not reported at this count yet."""
+        if self.by_file and self.progress is not None and self._reported != self.files:
+            self._reported = self.files
+            self.progress(self.files, self.total)
 
     def _planned(self, versions: Sequence[ArtifactVersion],
                  hasher: Content) -> Iterator[_Entry | _End]:
@@ -279,7 +287,8 @@ def verify_versions(
     """Check ``versions`` (see the module docstring) and report what was checked.
 
     ``progress(done, total)`` counts versions, or files with ``progress_by="file"``
-    (totals from the versions' recorded file counts); ``cancel()`` returning True stops
+    (totals from the versions' recorded file counts; reported for the first file, every
+    ``PROGRESS_FILES`` files and at the end); ``cancel()`` returning True stops
     the run between two entries (the report then says ``complete=False``).
     ``database`` names SQLite's check (``integrity_check``, ``quick_check``) or None to
     skip it. ``lineage`` limits the taint to that graph (the window's "this lineage").
@@ -309,6 +318,7 @@ def verify_versions(
                     findings += found
                 if not by_file and progress is not None:
                     progress(checked, total)
+            run.report_files()
         finally:
             pool.shutdown(cancel_futures=True)  # cancelled: drop what was queued ahead
             hasher.close()  # after the workers: they read through its descriptors

@@ -56,20 +56,29 @@ class _Blob:
                  location: str) -> None:
         self._content, self._batch, self._index = content, batch, len(batch.digests)
         self._label, self._entry, self._location = label, entry, location
-        self._answer: Done | None = None
+        self._answer: FileCheck | None | _Unset = _UNSET
 
     def result(self) -> FileCheck | None:
-        if self._answer is None:
+        answer = self._answer
+        if answer is _UNSET:
             actual = self._content.read(self._batch)[self._index]
             entry = self._entry
             if actual == entry.digest:
-                found = None
+                answer = None
             elif actual is None:  # not the plain case: the careful path names it
-                found = self._content.careful(self._label, entry, Path(self._location))
+                answer = self._content.careful(self._label, entry, Path(self._location))
             else:
-                found = FileCheck(self._label, entry.path, "changed", entry.digest, actual)
-            self._answer = Done(found)
-        return self._answer.result()
+                answer = FileCheck(self._label, entry.path, "changed", entry.digest, actual)
+            self._answer = answer
+        assert not isinstance(answer, _Unset)
+        return answer
+
+
+class _Unset:
+    """No answer yet (None is the answer "matches")."""
+
+
+_UNSET = _Unset()
 
 
 Answer = Future[FileCheck | None] | Done | _Blob

@@ -198,8 +198,9 @@ class BlobReader:
     per blob, no path built. Only the plain case is answered: a digest that is not
     sha256 hex, a missing folder or blob, a link, anything but a regular file, a store
     this process has open, or any error gives None, and the caller asks the careful path
-    (``BlobStore.digest_of``), which names the reason. Usable from several threads; close
-    it (or use ``with``) to release the folders' descriptors."""
+    (``BlobStore.digest_of``), which names the reason. Usable from several threads at
+    once; ``close`` it (or use ``with``) once no read is under way, to release the
+    folders' descriptors."""
 
     def __init__(self, root: Path) -> None:
         self._root = root
@@ -221,6 +222,9 @@ class BlobReader:
         return found
 
     def _folder(self, name: str) -> int | None:
+        fd = self._folders.get(name)  # opened before (folders are closed after the reads)
+        if fd is not None:
+            return fd
         with self._lock:
             if self._closed:
                 return None

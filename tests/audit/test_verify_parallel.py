@@ -188,3 +188,13 @@ def test_fd_sha256_reads_what_is_there(tmp_path):
             assert fd_sha256(fd, len(data) + 3) == file_digest(path)[0]
         finally:
             os.close(fd)
+
+
+def test_progress_by_file_is_reported_in_steps(damaged, monkeypatch):
+    monkeypatch.setattr(engine, "PROGRESS_FILES", 4)
+    store, _ = damaged
+    with ld.Api(store=store) as api:
+        seen: list[tuple[int, int]] = []
+        verify_versions(api.store, _versions(api), lambda d, t: seen.append((d, t)),
+                        database=None, progress_by="file")
+    assert seen == [(1, 15), (5, 15), (9, 15), (13, 15), (15, 15)]

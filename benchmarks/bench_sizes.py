@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _stats import interleaved, p95, report  # noqa: E402
+from _stats import interleaved, report  # noqa: E402
 from _stores import sized_store  # noqa: E402
 
 import lineage_desktop as ld  # noqa: E402
@@ -132,6 +131,10 @@ WRITER = textwrap.dedent("""
     from pathlib import Path
     import lineage_desktop as ld
     store, folder, count, me = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    baseline = sys.argv[5] == "in COMMIT"  # SQLite's own checkpoints, as before
+    if baseline:
+        from lineage_desktop.store import connection
+        connection.CHECKPOINT_ROWS = 1 << 62
     sources = []
     for i in range(count):
         source = folder / f"w{me}-{i}.txt"
@@ -139,6 +142,8 @@ WRITER = textwrap.dedent("""
         sources.append(source)
     times = []
     with ld.init(project="bench", store=store) as run:
+        if baseline:
+            run.store._conn.execute("PRAGMA wal_autocheckpoint=1000")
         print("ready", flush=True)
         sys.stdin.readline()
         for source in sources:
@@ -151,11 +156,14 @@ WRITER = textwrap.dedent("""
 """)
 
 
-def run_writers(store: Path, folder: Path, writers: int, count: int) -> tuple[list[float], float]:
+def run_writers(store: Path, folder: Path, writers: int, count: int,
+                checkpoints: str = "after") -> tuple[list[float], float]:
     """Per-call seconds of ``writers`` processes logging ``count`` artifacts each into one
-    store, started together; and the wall time of the logging."""
+    store, started together; and the wall time of the logging. ``checkpoints="in
+    COMMIT"`` is the baseline: SQLite's automatic checkpoints, inside the COMMIT."""
+    tag = f"{writers}-{time.time_ns()}"
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(store), str(folder),
-                               str(count), f"{writers}-{k}"],
+                               str(count), f"{tag}-{k}", checkpoints],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
              for k in range(writers)]
     for proc in procs:
@@ -172,17 +180,33 @@ def run_writers(store: Path, folder: Path, writers: int, count: int) -> tuple[li
     return times, time.perf_counter() - start
 
 
-def bench_parallel_writers(folder: Path, count: int) -> None:
+def bench_parallel_writers(folder: Path, count: int, rounds: int = 2) -> None:
+    """16 writers against one writer alone, checkpoints after the transaction (now) and
+    inside SQLite's COMMIT (the baseline); the four runs interleaved, ``rounds`` times."""
     store = folder / "sweep.db"
     ld.init(project="bench", store=store).finish()
-    one, one_wall = run_writers(store, folder, 1, count * 4)
-    many, many_wall = run_writers(store, folder, 16, count)
-    report("  1 writer: log_artifact", one)
-    report("  16 writers: log_artifact", many, one)
-    print(f"  16 writers: worst call {max(many) * 1e3:.1f} ms (goal < 50 ms), p95 "
-          f"{p95(many) * 1e3:.1f} ms, median {statistics.median(many) * 1e3:.2f} ms; "
-          f"throughput {len(many) / many_wall:.0f}/s = "
-          f"x{(len(many) / many_wall) / (len(one) / one_wall):.2f} of one writer's", flush=True)
+    calls: dict[str, list[float]] = {}
+    walls: dict[str, float] = {}
+    modes = ("in COMMIT", "after")
+    for _ in range(rounds):
+        for mode in modes:
+            for writers, each in ((1, count * 4), (16, count)):
+                times, wall = run_writers(store, folder, writers, each, mode)
+                calls.setdefault(f"{writers} {mode}", []).extend(times)
+                walls[f"{writers} {mode}"] = walls.get(f"{writers} {mode}", 0) + wall
+    rates = {key: len(calls[key]) / walls[key] for key in calls}
+    for mode in modes:
+        one, many = calls[f"1 {mode}"], calls[f"16 {mode}"]
+        label = f"checkpoints {mode}"
+        report(f"  {label}, 1 writer: log_artifact", one)
+        report(f"  {label}, 16 writers: log_artifact", many, one)
+        print(f"  {label}, 16 writers: worst call {max(many) * 1e3:.1f} ms (goal < 50 ms), "
+              f"throughput {rates[f'16 {mode}']:.0f}/s = "
+              f"x{rates[f'16 {mode}'] / rates[f'1 {mode}']:.2f} of one writer's, "
+              f"x{rates[f'16 {mode}'] / rates['16 in COMMIT']:.2f} of the baseline's",
+              flush=True)
+    report("  16 writers, checkpoints after vs in COMMIT", calls["16 after"],
+           calls["16 in COMMIT"])
 
 
 def main() -> None:

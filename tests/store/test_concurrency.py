@@ -123,3 +123,31 @@ def test_a_killed_run_reads_as_crashed_and_the_next_writer_records_it(tmp_path: 
         "crashed",)
     assert conn.execute("SELECT COUNT(*) FROM run_processes").fetchone() == (1,)  # the doomed
     conn.close()
+
+
+def test_writers_checkpoint_outside_their_transactions(tmp_path: Path, monkeypatch):
+    """SQLite's automatic checkpoint runs inside COMMIT, fsyncs and all, while every other
+    writer waits for the lock (issue 12): a writer checkpoints before BEGIN instead."""
+    from lineage_desktop.store import connection
+
+    monkeypatch.setattr(connection, "CHECKPOINT_ROWS", 10)
+    with ld.init(project="p", store=tmp_path / "s.db") as run:
+        conn = run.store._conn
+        assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        seen: list[tuple[str, bool]] = []
+        conn.set_trace_callback(lambda sql: seen.append((sql, conn.in_transaction)))
+        for i in range(6):
+            artifact = ld.Artifact("data", "dataset")
+            with artifact.new_file("f.txt") as handle:
+                handle.write(f"content {i}")
+            run.log_artifact(artifact)
+        conn.set_trace_callback(None)
+    checkpoints = [i for i, (sql, _) in enumerate(seen) if "wal_checkpoint" in sql]
+    assert len(checkpoints) >= 2
+    for i in checkpoints:
+        assert not seen[i][1], "a checkpoint inside a transaction"
+        assert seen[i + 1][0].startswith("PRAGMA busy_timeout") or \
+            seen[i + 1][0] == "BEGIN IMMEDIATE"
+    # Nothing is lost to a checkpoint: every version reads back.
+    with ld.Api(store=tmp_path / "s.db") as api:
+        assert len(api.artifact_versions("data")) == 6

@@ -43,7 +43,8 @@ from lineage_desktop.store.interop_bulk import Spool
 __all__ = ["DEFAULT_PROJECT", "OpenLineageImporter", "dataset_uri", "import_openlineage"]
 
 _STATES = {"COMPLETE": ("finished", 0), "FAIL": ("failed", 1), "ABORT": ("crashed", None)}
-RunEvents = tuple[str, list[Event]]
+RunEvents = tuple[str, list[tuple[str, Event]]]  # a runId, its (sort key, event) pairs
+RUN_BATCH = 500  # runs per transaction (their events are in memory until it commits)
 
 
 class OpenLineageImporter(VersionPlanning):
@@ -88,14 +89,14 @@ class OpenLineageImporter(VersionPlanning):
                    notes=notes if isinstance(notes, str) else None,
                    exit_code=exit_code), self._project_id()
 
-    def import_runs(self, groups: Iterable[RunEvents], spool: Spool) -> None:
+    def import_runs(self, groups: Iterable[RunEvents]) -> Iterator[tuple[bool, Any]]:
         """Write the run of each ``(runId, its events)``, a batch per transaction, and
-        keep in ``spool`` which store run (and project) each runId became."""
-        for batch in self.writer.batches(groups, BATCH):
+        yield the ``Spool.add_planned`` rows of the datasets of each run written."""
+        for batch in self.writer.batches(groups, RUN_BATCH):
             records = []
             for run_id, events in batch:
                 try:
-                    record, project_id = self._run_record(events)
+                    record, project_id = self._run_record([e for _, e in events])
                 except (LineageError, ValueError, TypeError, KeyError) as exc:
                     self._fail(_where(events), f"run {run_id}: {exc}")
                     continue
@@ -106,16 +107,13 @@ class OpenLineageImporter(VersionPlanning):
                         [(project_id, record) for _, _, record, project_id in records]))
             except (LineageError, ValueError, TypeError, KeyError):
                 outcomes = [self._put_run(*item) for item in records]  # one by one
-            written = []
-            for (run_id, _, record, project_id), outcome in zip(records, outcomes,
+            for (_, events, record, project_id), outcome in zip(records, outcomes,
                                                                 strict=True):
-                if outcome is None:
-                    continue
-                written.append((run_id, record.id, project_id))
-                self.report.count(f"runs {outcome}")
-            spool.map_runs(written)
+                if outcome is not None:
+                    self.report.count(f"runs {outcome}")
+                    yield from self.plan_events(events, record.id, project_id)
 
-    def _put_run(self, run_id: str, events: list[Event], record: Run,
+    def _put_run(self, run_id: str, events: list[tuple[str, Event]], record: Run,
                  project_id: int) -> str | None:
         try:
             with self.writer.atomic():
@@ -184,17 +182,20 @@ class OpenLineageImporter(VersionPlanning):
         with Spool() as spool:
             spool.add_events(self._spooled(events, {s: i for i, s in enumerate(sources)}))
             spool.sort_events()
-            self.import_runs(((run_id, [unpack_event(source, line, "run", time, head, None)
-                                        for source, line, time, head in events])
-                              for run_id, events in spool.runs_in_order()), spool)
-            spool.add_planned(self.plan(spool))
+            spool.add_planned(self.import_runs(
+                (run_id, [(k, unpack_event(source, line, "run", time, head, sets))
+                          for k, source, line, time, head, sets in events])
+                for run_id, events in spool.runs_in_order()))
+            spool.add_planned(self.plan_events(
+                ((k, unpack_event(source, line, kind, time, None, sets))
+                 for k, source, line, kind, time, sets in spool.static_events()), None, None))
             spool.add_plans(self.resolve(spool.candidates()))
             self.write_versions(spool.plans())
             self.write_usages(spool.usages())
 
 
-def _where(events: Iterable[Event]) -> list[tuple[str, int]]:
-    return [(event.source, event.line) for event in events]
+def _where(events: Iterable[tuple[str, Event]]) -> list[tuple[str, int]]:
+    return [(event.source, event.line) for _, event in events]
 
 
 def import_openlineage(

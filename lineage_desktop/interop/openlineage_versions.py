@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from lineage_desktop.interop.naming import dataset_name
-from lineage_desktop.interop.openlineage_events import FACET, DatasetRef, Event, unpack_event
+from lineage_desktop.interop.openlineage_events import FACET, DatasetRef, Event
 from lineage_desktop.interop.report import ImportReport
 from lineage_desktop.interop.writer import (
     LineageWriter,
@@ -31,7 +31,6 @@ from lineage_desktop.records import ArtifactVersion, LineageError, ManifestEntry
 from lineage_desktop.sdk.run import default_entity
 from lineage_desktop.sdk.validation import validate_aliases, validate_name, validate_type
 from lineage_desktop.store import Store, manifest_digest, parse_time
-from lineage_desktop.store.interop_bulk import Spool
 
 DEFAULT_PROJECT = "openlineage"
 BATCH = 2000  # records per transaction: an import's commits are much of its time
@@ -70,7 +69,7 @@ class _Planned:
     # every run whose events list the version as an output -> when it logged it
     producers: dict[str, str] = field(default_factory=dict)
     first_read: bool = False  # an input's version, written only if none existed then
-    seq: int = 0  # the position of its first event in time order
+    seq: str = ""  # where its first mention is in time order (sort key, dataset)
 
     def pack(self) -> tuple[Any, ...]:
         return (self.created_at, self.order, self.where, self.project_id, self.name,
@@ -85,10 +84,28 @@ class _Planned:
         values[6] = [ManifestEntry(*entry) for entry in values[6]]
         return cls(*values)
 
-    def row(self) -> tuple[str, str, int, int, int, tuple[Any, ...]]:
+    def row(self) -> tuple[str, str, int, int, str, tuple[Any, ...]]:
         """What ``Spool.add_plans`` keeps: sorted by time, then as the events listed it."""
         return (self.created_at, self.name, self.order, int(self.first_read), self.seq,
                 self.pack())
+
+
+def _merge(plan: _Planned, later: _Planned) -> None:
+    """The same output in several events of a run is one version, dated by the last
+    event that names it, sized by the last that says a size."""
+    plan.created_at = max(plan.created_at, later.created_at)
+    plan.metadata["openlineage"].update(later.metadata["openlineage"])
+    if later.entries[0].size:
+        plan.entries = later.entries
+
+
+def _candidate_row(plan: _Planned, digest: str, merge_key: str | None,
+                   producer: Any) -> tuple[str, str, tuple[Any, ...]]:
+    """A ``Spool.add_planned`` candidate: versions of one group are one version."""
+    group = f"{plan.project_id}\x00{plan.name}\x00{digest}"
+    if plan.first_read:
+        group = "\x01" + group  # never one version with a written one
+    return group, plan.seq, (plan.pack(), merge_key, producer)
 
 
 def _origin(version: ArtifactVersion) -> tuple[Any, Any]:
@@ -106,7 +123,9 @@ class VersionPlanning:
         self.writer = LineageWriter(store)
         self.project, self.entity = project, entity
         self._failed_lines: set[Where] = set()
-        self._read_first: set[tuple[int, str]] = set()  # artifacts whose first read is planned
+        # (project id, artifact) -> the earliest read planned so far (runs come roughly
+        # in time order, so few reads are planned in vain)
+        self._read_first: dict[tuple[int, str], str] = {}
         self._login: str | None = None
         # (project id, namespace, name) -> (artifact name, manifest path, URI)
         self._places: dict[tuple[int, str, str], tuple[str, str, str]] = {}
@@ -203,7 +222,7 @@ class VersionPlanning:
 
     # ------------------------------------------------------------------ planning
     def _candidate(self, event: Event, ref: DatasetRef, is_output: bool, store_id: str | None,
-                   project_id: int | None) -> tuple[_Planned, str | None] | None:
+                   project_id: int | None, seq: str) -> tuple[_Planned, str | None] | None:
         """The version ``ref`` names in ``event`` and, for a run's foreign output, the key
         that merges its mentions in several events of that run; None when it is decided
         when the usages are written."""
@@ -220,9 +239,10 @@ class VersionPlanning:
                 return self._foreign_version(event, ref, key, event.time, None,
                                              project_id), None
             name = self._place(project_id, ref)[0]
-            if (project_id, name) in self._read_first:
-                return None
-            self._read_first.add((project_id, name))
+            first = self._read_first.get((project_id, name))
+            if first is not None and first <= seq:
+                return None  # an earlier read is planned already
+            self._read_first[(project_id, name)] = seq
             plan = self._foreign_version(event, ref, "", event.time, None, project_id)
             plan.first_read = True
             return plan, None
@@ -230,39 +250,46 @@ class VersionPlanning:
         plan = self._foreign_version(event, ref, key, event.time, store_id, project_id)
         return plan, "\x00".join((event.run_id, ref.namespace, ref.name))
 
-    def plan(self, spool: Spool) -> Iterator[tuple[bool, tuple[Any, ...]]]:
-        """``Spool.add_planned`` rows: a candidate for every dataset of every event, and
-        a usage for every input of a written run, in time order."""
-        seq = 0
-        for k, run, store_id, project_id, source, line, kind, time, sets in \
-                spool.events_in_order():
-            if kind == "run" and store_id is None:
-                continue
-            event = unpack_event(source, line, kind, time,
-                                 ("OTHER", run or "", "", "", {}, {}, ""), sets)
+    def plan_events(self, events: Iterable[tuple[str, Event]], store_id: str | None,
+                    project_id: int | None) -> Iterator[tuple[bool, tuple[Any, ...]]]:
+        """``Spool.add_planned`` rows of ``(sort key, event)`` pairs, the events of one
+        written run (its id in the store, its project) or events without a run: a
+        candidate for each version they name (a run's mentions of one output merged
+        here), a usage for each input of the run."""
+        merged: dict[tuple[str, str], tuple[_Planned, str, str | None, Any]] = {}
+        for k, event in events:
             refs = [(r, True) for r in event.outputs] + [(r, False) for r in event.inputs]
-            for ref, is_output in refs:
-                seq += 1
+            for index, (ref, is_output) in enumerate(refs):
+                seq = f"{k}{index:06d}"
                 try:
-                    found = self._candidate(event, ref, is_output, store_id, project_id)
+                    found = self._candidate(event, ref, is_output, store_id, project_id, seq)
                     if not is_output and store_id is not None and project_id is not None:
-                        yield True, (k, seq, store_id, source, line,
+                        yield True, (k, index, store_id, event.source, event.line,
                                      *self._usage(event, ref, project_id, found))
                     if found is None:
                         continue
                     plan, merge_key = found
                     plan.seq = seq
                     producer = (store_id, self._logged_at(event, ref)) \
-                        if is_output and kind == "run" else None
+                        if is_output and event.kind == "run" else None
                 except (LineageError, ValueError, TypeError, KeyError) as exc:
-                    self._fail([(source, line)], f"dataset {ref.namespace}/{ref.name}: {exc}")
+                    self._fail([(event.source, event.line)],
+                               f"dataset {ref.namespace}/{ref.name}: {exc}")
                     continue
                 digest = plan.digest or manifest_digest([(e.path, e.digest)
                                                          for e in plan.entries])
-                group = f"{plan.project_id}\x00{plan.name}\x00{digest}"
-                if plan.first_read:
-                    group = "\x01" + group  # never one version with a written one
-                yield False, (group, seq, (plan.pack(), merge_key, producer))
+                if merge_key is None:
+                    yield False, _candidate_row(plan, digest, None, producer)
+                    continue
+                earlier = merged.get((ref.namespace, ref.name))
+                if earlier is not None and earlier[1] == digest:
+                    _merge(earlier[0], plan)  # the same output again: one version
+                    continue
+                if earlier is not None:
+                    yield False, _candidate_row(*earlier)
+                merged[(ref.namespace, ref.name)] = (plan, digest, merge_key, producer)
+        for earlier in merged.values():
+            yield False, _candidate_row(*earlier)
 
     def _usage(self, event: Event, ref: DatasetRef, project_id: int,
                found: tuple[_Planned, str | None] | None) -> tuple[Any, ...]:
@@ -281,7 +308,7 @@ class VersionPlanning:
         return project_id, name, name, None, event.time, used_at
 
     @staticmethod
-    def resolve(groups: Iterable[list[Any]]) -> Iterator[tuple[str, str, int, int, int, Any]]:
+    def resolve(groups: Iterable[list[Any]]) -> Iterator[tuple[str, str, int, int, str, Any]]:
         """One plan (a ``Spool.add_plans`` row) per group of candidates of one digest: the
         first that a run wrote (else the first), with every run that wrote it."""
         for group in groups:
@@ -295,12 +322,7 @@ class VersionPlanning:
                             base.seq
                     base, base_key = plan, merge_key
                 elif merge_key is not None and merge_key == base_key:
-                    # The same output in several events of a run: one version, dated by
-                    # the last event that names it, sized by the last that says a size.
-                    base.created_at = max(base.created_at, plan.created_at)
-                    base.metadata["openlineage"].update(plan.metadata["openlineage"])
-                    if plan.entries[0].size:
-                        base.entries = plan.entries
+                    _merge(base, plan)
                     continue
                 if producer is not None:
                     # Every run that wrote the content keeps its output edge, also when

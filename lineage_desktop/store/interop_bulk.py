@@ -32,37 +32,34 @@ CACHE_KIB = 8192  # the scratch database's page cache: the bound on its memory
 _SCHEMA = """
 CREATE TABLE events (k TEXT NOT NULL, run TEXT, source TEXT NOT NULL, line INTEGER NOT NULL,
     kind TEXT NOT NULL, time TEXT NOT NULL, head BLOB NOT NULL, sets BLOB NOT NULL);
-CREATE TABLE run_ids (run TEXT PRIMARY KEY, store_id TEXT NOT NULL,
-    project_id INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE candidates (g TEXT NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE TABLE candidates (g TEXT NOT NULL, seq TEXT NOT NULL, data BLOB NOT NULL);
 CREATE TABLE usages (k TEXT NOT NULL, seq INTEGER NOT NULL, run TEXT NOT NULL,
     source TEXT NOT NULL, line INTEGER NOT NULL, project_id INTEGER NOT NULL,
     name TEXT NOT NULL, label TEXT NOT NULL, digest TEXT, at TEXT, used_at TEXT NOT NULL);
 CREATE TABLE plans (created TEXT NOT NULL, name TEXT NOT NULL, ord INTEGER NOT NULL,
-    kind INTEGER NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL);
+    kind INTEGER NOT NULL, seq TEXT NOT NULL, data BLOB NOT NULL);
 """
 
 # The ordered reads: each walks an index built once the events are in (a test checks
 # that SQLite sorts nothing when it reads them).
 RUNS_IN_ORDER = (
-    "SELECT f.run, e.source, e.line, e.time, e.head FROM firsts f "
+    "SELECT f.run, e.k, e.source, e.line, e.time, e.head, e.sets FROM firsts f "
     "CROSS JOIN events e INDEXED BY events_run ON e.run = f.run AND e.run IS NOT NULL "
     "ORDER BY f.f, e.k")
-EVENTS_IN_ORDER = (
-    "SELECT e.k, e.run, m.store_id, m.project_id, e.source, e.line, e.kind, e.time, "
-    "e.sets FROM events e INDEXED BY events_k LEFT JOIN run_ids m ON m.run = e.run "
-    "ORDER BY e.k")
+STATIC_IN_ORDER = (
+    "SELECT k, source, line, kind, time, sets FROM events INDEXED BY events_static "
+    "WHERE run IS NULL ORDER BY k")
 
-# What ``events_in_order`` yields.
-SpooledEvent = tuple[str, str | None, str | None, int | None, str, int, str, str, Any]
+# One event of ``runs_in_order``: (sort key, source, line, time, head, sets).
+SpooledEvent = tuple[str, str, int, str, Any, Any]
 
 
 class Spool:
     """Events, run ids and version plans of one import, sorted on disk.
 
     The methods are called in the order of an import: ``add_events``, ``sort_events``,
-    ``runs_in_order`` (with ``map_runs``), ``events_in_order``, ``add_planned``,
-    ``candidates``, ``add_plans``, ``plans``, ``usages``; then ``close``.
+    ``runs_in_order`` and ``static_events`` (with ``add_planned``), ``candidates``,
+    ``add_plans``, ``plans``, ``usages``; then ``close``.
     """
 
     def __init__(self) -> None:
@@ -121,10 +118,11 @@ class Spool:
              for k, run, source, line, kind, time, head, sets in events))
 
     def sort_events(self) -> None:
-        """Index the events by sort key, and by run and sort key (after they are all in:
-        one sort each instead of an index kept up to date insert by insert)."""
+        """Index the events by run and sort key, and those without a run by sort key
+        (after they are all in: one sort instead of an index kept up to date insert by
+        insert)."""
         try:  # statement by statement: ``executescript`` would commit first
-            for sql in ("CREATE INDEX events_k ON events (k)",
+            for sql in ("CREATE INDEX events_static ON events (k) WHERE run IS NULL",
                         "CREATE INDEX events_run ON events (run, k) WHERE run IS NOT NULL",
                         "CREATE TABLE firsts (f TEXT PRIMARY KEY, run TEXT NOT NULL) "
                         "WITHOUT ROWID",
@@ -134,38 +132,31 @@ class Spool:
         except sqlite3.Error as exc:
             raise translate(exc, _WHERE) from exc
 
-    def runs_in_order(self) -> Iterator[tuple[str, list[tuple[str, int, str, Any]]]]:
-        """Each run id with ``(source, line, time, head)`` of its events in sort-key
-        order; the runs in the order of their first events."""
-        rows = self._rows(RUNS_IN_ORDER)
+    def runs_in_order(self) -> Iterator[tuple[str, list[SpooledEvent]]]:
+        """Each run id with its events in sort-key order; the runs in the order of their
+        first events."""
         loads = marshal.loads
         current: str | None = None
-        events: list[tuple[str, int, str, Any]] = []
-        for run, source, line, time, head in rows:
+        events: list[SpooledEvent] = []
+        for run, k, source, line, time, head, sets in self._rows(RUNS_IN_ORDER):
             if run != current:
                 if current is not None:
                     yield current, events
                 current, events = run, []
-            events.append((source, line, time, loads(head)))
+            events.append((k, source, line, time, loads(head), loads(sets)))
         if current is not None:
             yield current, events
 
-    def map_runs(self, pairs: Iterable[tuple[str, str, int]]) -> None:
-        """Record ``(run id of the events, id in the store, project id)`` of written runs."""
-        self._insert("INSERT OR REPLACE INTO run_ids VALUES (?, ?, ?)", pairs)
-
-    def events_in_order(self) -> Iterator[SpooledEvent]:
-        """``(sort key, run id, store run id, project id, source, line, kind, time, sets)``
-        of every event in sort-key order; the store's ids are None for a run that was
-        not written (or no run)."""
+    def static_events(self) -> Iterator[tuple[str, str, int, str, str, Any]]:
+        """``(sort key, source, line, kind, time, sets)`` of the events without a run, in
+        sort-key order."""
         loads = marshal.loads
-        rows = self._rows(EVENTS_IN_ORDER)
-        for k, run, store_id, project_id, source, line, kind, time, sets in rows:
-            yield k, run, store_id, project_id, source, line, kind, time, loads(sets)
+        for k, source, line, kind, time, sets in self._rows(STATIC_IN_ORDER):
+            yield k, source, line, kind, time, loads(sets)
 
     # ------------------------------------------------------------------ plans
     def add_planned(self, rows: Iterable[tuple[bool, tuple[Any, ...]]]) -> None:
-        """Keep candidates, ``(False, (group key, sequence number, value))``, for
+        """Keep candidates, ``(False, (group key, sequence key, value))``, for
         ``candidates``, and usages, ``(True, (sort key, sequence number, store run id,
         source, line, project id, artifact name, label, digest or None, time or None,
         used at))``, for ``usages``."""
@@ -203,7 +194,7 @@ class Spool:
             yield group
 
     def add_plans(self, rows: Iterable[tuple[str, str, int, int, int, Any]]) -> None:
-        """Keep ``(created, name, order, kind, sequence, value)`` rows for ``plans``."""
+        """Keep ``(created, name, order, kind, sequence key, value)`` rows for ``plans``."""
         dumps = marshal.dumps
         self._insert("INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?)",
                      ((c, n, o, kind, seq, dumps(data)) for c, n, o, kind, seq, data in rows))

@@ -15,7 +15,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "import-openlineage", help="import OpenLineage run events (NDJSON)",
         description="Import OpenLineage run events (one JSON event per line; a folder reads "
                     "its .json/.ndjson files) into runs and artifact versions. Each runId "
-                    "becomes one run; a dataset (namespace + name) becomes an artifact. "
+                    "becomes one run; a dataset (namespace + name) becomes an artifact; "
+                    "versions are numbered in event-time order, whatever the order of the "
+                    "lines. Files are read once, through a scratch database in the "
+                    "temporary folder (TMPDIR), so memory does not grow with their size. "
                     "Importing the same events again adds nothing. Exit status 1 when "
                     "some lines were skipped (each reported as FILE:LINE: reason).")
     parser.add_argument("store", help="target store (created if missing)")

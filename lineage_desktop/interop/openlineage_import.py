@@ -9,10 +9,11 @@ Events that lineage_desktop itself exported carry a ``lineageDesktop`` facet hol
 original ids, names, digests and times; with it, an import restores the store exactly.
 
 The import streams: events are read a line at a time into a scratch database on disk
-(``store.interop_bulk.Spool``) that sorts them, then written in three passes over it
-(runs, grouped by ``runId``; every version in creation order; usages in event time), so
-that the order of lines in the files does not change the result, re-importing the same
-events adds nothing, and memory does not grow with the number of events.
+(``store.interop_bulk.Spool``) that sorts them; then runs are written grouped by
+``runId`` (each run's datasets planned as it is written), every version in creation
+order, and the usages in event time. So the order of lines in the files does not change
+the result, re-importing the same events adds nothing, and memory does not grow with
+the number of events.
 """
 from __future__ import annotations
 

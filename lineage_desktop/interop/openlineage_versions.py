@@ -72,6 +72,7 @@ class _Planned:
     seq: str = ""  # where its first mention is in time order (sort key, dataset)
 
     def pack(self) -> tuple[Any, ...]:
+        # ``resolve`` reads a few fields of this tuple by position
         return (self.created_at, self.order, self.where, self.project_id, self.name,
                 self.type, [(e.path, e.digest, e.size, e.ref) for e in self.entries],
                 self.digest, self.run_id, self.description, self.metadata, self.tags,
@@ -312,6 +313,12 @@ class VersionPlanning:
         """One plan (a ``Spool.add_plans`` row) per group of candidates of one digest: the
         first that a run wrote (else the first), with every run that wrote it."""
         for group in groups:
+            if len(group) == 1:  # most versions: kept as packed, its producer added
+                packed, _, producer = group[0]
+                if producer is not None:
+                    packed[13].setdefault(producer[0], producer[1])
+                yield packed[0], packed[4], packed[1], int(packed[14]), packed[15], packed
+                continue
             base: _Planned | None = None
             base_key: str | None = None
             for packed, merge_key, producer in group:

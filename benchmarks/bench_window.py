@@ -1,6 +1,8 @@
 """The window on a big store (issue 4): time to a painted window, memory, UI stalls.
 
     python benchmarks/bench_window.py [--runs 100000] [--repeat 3] [--quick]
+    python benchmarks/bench_window.py --only wide [--wide-runs 25000] [--repeat 3]
+    python benchmarks/bench_window.py --only sized [--versions 1000000] [--depth 3]
 
 1. Cold start, in a fresh process each time: from process start to the first paint of
    the view after ``lineage_ready`` for ``churn-model:production`` (target < 2 s), and
@@ -11,6 +13,13 @@
    sorted by state, and while a 2,000-node lineage is laid out in the worker process
    (target < 50 ms). Applying a big layout to the scene happens on the UI thread and
    is reported separately.
+3. ``--only wide`` (issue 12): the wide store (``_wide.py``: a hub used by 25,000 runs),
+   ``hub:v0`` shown clusters off (50,002 cards) and on, each in a fresh process: time
+   to the first paint, worst UI stall on the way (2 ms heartbeat), peak RSS; the floor
+   is the same on a 100-run wide store, interleaved. Goals: stall <= 100 ms and
+   RSS <= 600 MB clusters off, <= 2 s to painted clusters on.
+4. ``--only sized``: the 1M-version store opened to a painted lineage (goal 1 s,
+   300 MB) against the 10k store.
 
 The demo store is cached as ``~/.cache/lineage_desktop/bench-<runs>.db`` (shared with
 bench_store.py; set LINEAGE_BENCH_CACHE to move it). Prints medians.
@@ -133,6 +142,101 @@ def child_open(store: str, ref: str, settings: str) -> None:
         flush=True,
     )
     window.close()
+
+
+def child_wide(store: str, ref: str, settings: str, clusters: str, depth: str) -> None:
+    """One wide or sized open (its own process, for a true peak RSS): the store opened,
+    then ``ref`` shown; a 2 ms heartbeat on the UI thread measures the worst stall from
+    ``show_lineage`` to the first paint after ``lineage_ready``; prints a JSON line."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    _isolated_settings(settings)
+    app = QApplication([sys.argv[0]])
+    from lineage_desktop.ui.window.main_window import MainWindow
+
+    window = MainWindow()
+    window.resize(1400, 860)
+    window.show()
+    ready: list[str] = []
+    window.lineage_ready.connect(ready.append)
+    if depth != "all":
+        window.controller.session.set_depths(int(depth), int(depth))
+    opened = time.perf_counter()
+    window.open_store(store)
+    if clusters == "off":
+        window.controller.set_cluster_threshold(0)
+    _wait(app, lambda: window.sidebar.proxy.rowCount() > 0, 600)
+    tree = time.perf_counter() - opened
+    watch = _PaintWatch(window.view.viewport())
+    meter = _StallMeter()
+    meter.start()
+    started = time.perf_counter()
+    window.show_lineage(ref)
+    _wait(app, lambda: bool(ready), 600)
+    watch.arm()
+    window.view.viewport().update()
+    _wait(app, lambda: watch.painted is not None, 60)
+    painted = (watch.painted or float("nan")) - started
+    for _ in range(20):  # what the first paint left queued belongs to it
+        app.processEvents()
+        time.sleep(0.002)
+    stall = meter.stop()
+    cards = len(window.view.scene().node_items())
+    print(json.dumps({"painted": painted, "opened": painted + tree, "tree": tree,
+                      "stall_ms": stall, "rss_mb": _peak_rss_mb(), "cards": cards}), flush=True)
+    window.close()
+
+
+def bench_wide(repeat: int, settings: str, runs: int, floor_runs: int) -> None:
+    """Issue 12: the wide store, clusters off (all nodes drawn) and on (refocus on the
+    hub), against a small wide store as the floor; children interleaved."""
+    sys.path[:0] = [str(HERE.parent)]
+    from _stats import p95
+
+    from benchmarks._wide import wide_store
+
+    big, small = wide_store(runs), wide_store(floor_runs)
+    for clusters in ("off", "on"):
+        rows: dict[str, list[dict[str, float]]] = {"big": [], "floor": []}
+        for _ in range(repeat):
+            for name, store in (("big", big), ("floor", small)):
+                folder = os.path.join(settings, f"{clusters}-{name}")  # view options persist
+                rows[name].append(_run_child(
+                    ["--child-wide", str(store), "hub:v0", folder, clusters, "all"]))
+        _print_rows(f"wide store ({runs:,} runs), clusters {clusters}, hub:v0 to painted",
+                    rows, p95)
+
+
+def bench_sized(repeat: int, settings: str, versions: int, depth: int) -> None:
+    """Issue 12: a store of ``versions`` versions opened to a painted lineage (depth
+    ``depth`` both ways: the sized store's lineage is one long chain) against the 10k
+    store as the floor; children interleaved."""
+    sys.path[:0] = [str(HERE.parent)]
+    from _stats import p95
+
+    from benchmarks._stores import sized_store
+
+    big, small = sized_store(versions), sized_store(10_000)
+    rows: dict[str, list[dict[str, float]]] = {"big": [], "floor": []}
+    for _ in range(repeat):
+        for name, store in (("big", big), ("floor", small)):
+            rows[name].append(_run_child(
+                ["--child-wide", str(store), "model:production", settings, "on", str(depth)]))
+    _print_rows(f"sized store ({versions:,} versions), model:production depth {depth}, "
+                "open to painted", rows, p95, first="opened")
+
+
+def _print_rows(title: str, rows: dict[str, list[dict[str, float]]], p95,  # type: ignore[no-untyped-def]
+                first: str = "painted") -> None:
+    print(title, f"({rows['big'][0]['cards']:.0f} cards; floor {rows['floor'][0]['cards']:.0f})")
+    for field, unit in ((first, "s"), ("tree", "s"), ("stall_ms", "ms"), ("rss_mb", "MB")):
+        big = [r[field] for r in rows["big"]]
+        floor = [r[field] for r in rows["floor"]]
+        ratio = statistics.median(big) / max(statistics.median(floor), 1e-9)
+        print(f"  {field:<9} median {statistics.median(big):8.2f} {unit}  p95 {p95(big):8.2f} "
+              f"{unit}  floor median {statistics.median(floor):8.2f} {unit}  x{ratio:.2f}",
+              flush=True)
 
 
 def child_baseline() -> None:
@@ -315,6 +419,9 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child-open":
         child_open(*sys.argv[2:5])
         return
+    if len(sys.argv) > 1 and sys.argv[1] == "--child-wide":
+        child_wide(*sys.argv[2:7])
+        return
     if len(sys.argv) > 1 and sys.argv[1] == "--child-baseline":
         child_baseline()
         return
@@ -322,13 +429,25 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="a 5,000-run store, fewer repeats")
-    parser.add_argument("--only", choices=("start", "stalls"), help="run one part")
+    parser.add_argument("--only", choices=("start", "stalls", "wide", "sized"),
+                        help="run one part (wide and sized run only when named)")
+    parser.add_argument("--wide-runs", type=int, default=25_000,
+                        help="runs of the wide store (2 nodes each)")
+    parser.add_argument("--versions", type=int, default=1_000_000, help="of the sized store")
+    parser.add_argument("--depth", type=int, default=3, help="lineage depth on the sized store")
     args = parser.parse_args()
+    import tempfile
+
+    if args.only in ("wide", "sized"):
+        with tempfile.TemporaryDirectory() as settings:
+            if args.only == "wide":
+                bench_wide(args.repeat, settings, args.wide_runs, 100)
+            else:
+                bench_sized(args.repeat, settings, args.versions, args.depth)
+        return
     runs = 5_000 if args.quick else args.runs
     repeat = 1 if args.quick else args.repeat
     store = cached_store(runs)
-    import tempfile
-
     with tempfile.TemporaryDirectory() as settings:
         print(f"store: {store} ({store.stat().st_size / 1e6:.0f} MB)")
         if args.only != "stalls":

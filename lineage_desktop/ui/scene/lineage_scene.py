@@ -280,12 +280,16 @@ class LineageScene(SceneBuilding, QGraphicsScene):
 
     # --- geometry -----------------------------------------------------------------------
 
-    def _set_content_rect(self, rect: QRectF) -> None:
+    def _set_content_rect(self, rect: QRectF, grow_only: bool = False) -> None:
+        """``grow_only``: keep the scene rect if it holds ``rect`` already (a new scene
+        rect files every item in the index again)."""
         self._content = rect
         m = _SCENE_MARGIN
-        self.setSceneRect(
+        scene_rect = (
             rect.adjusted(-m, -m, m, m) if not rect.isNull() else QRectF(-m, -m, 2 * m, 2 * m)
         )
+        if not (grow_only and self.sceneRect().contains(scene_rect)):
+            self.setSceneRect(scene_rect)
 
     def grow_scene_rect(self) -> None:
         """Grow the content rectangle to hold the cards the user dragged and their edges

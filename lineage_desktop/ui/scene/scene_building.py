@@ -10,11 +10,12 @@ made invisible at once and removed in slices.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Mapping
 from itertools import chain
 
 import networkx as nx
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtWidgets import QGraphicsItem
 
 from lineage_desktop.layout.types import LayoutResult
@@ -28,7 +29,7 @@ from lineage_desktop.ui.scene.building import (
 )
 from lineage_desktop.ui.scene.card_item import CardItem
 from lineage_desktop.ui.scene.cards import CardSpec, ViewCards, view_cards
-from lineage_desktop.ui.scene.edge_batch import EdgeBatches
+from lineage_desktop.ui.scene.edge_batch import BATCH_EDGES, EdgeBatches
 from lineage_desktop.ui.scene.node_item import ClusterItem, NodeItem
 from lineage_desktop.ui.scene.overview_item import OverviewContent, OverviewItem
 
@@ -36,6 +37,8 @@ _CARD_MARGIN = 8.0  # a card's bounds beyond its box (CardItem's focus ring and 
 # Up to this many cards plus edges a graph is built in one go (a few tens of ms); above
 # it in slices, so that the window never stalls for long.
 SYNC_BUILD_LIMIT = 1500
+_INDEX_EVERY = 500  # cards made between two index updates of a sliced build
+_NOWHERE = QRectF(0.0, 0.0, 1.0, 1.0)  # a tiny query that brings the index up to date
 
 
 class SceneBuilding:
@@ -132,10 +135,13 @@ class SceneBuilding:
             m = _CARD_MARGIN
             w, h = size[0] / 2 + m, size[1] / 2 + m
             extent.add(centre[0] - w, centre[1] - h, centre[0] + w, centre[1] + h)
+            if sliced and len(self._cards) % _INDEX_EVERY == 0:
+                self._index_new_items()
             yield
         if sliced:
             yield from self._batch_steps(view_graph, layout, extent)
-            self._set_content_rect(extent.rect())
+            self._index_new_items()
+            self._set_content_rect(extent.rect(), grow_only=True)
             return
         dimmed = self._dimmed
         for edge in edge_items(view_graph, self._cards, ctx, layout):
@@ -225,8 +231,23 @@ class SceneBuilding:
         assert self._overview is not None
         self._overview.show_content(content)
         self._ctx.overview_dirty = bool(moved)  # dragged cards bend their edges
+        # After the old graph's removal, before the new cards: resizing the index, like
+        # changing the scene rect, files every item again.
+        self._size_index(len(cards.specs) + 2 * view_graph.number_of_edges() // BATCH_EDGES)
         self._set_content_rect(content.bounds())
         yield
+
+    def _size_index(self, items: int) -> None:
+        """A fixed depth for the scene's BSP index: grown automatically, it is rebuilt
+        from every item each time the count doubles (a stall of its own at 32,000)."""
+        depth = max(5, math.ceil(math.log2(max(items, 2))))
+        if self.bspTreeDepth() != depth:  # type: ignore[attr-defined]
+            self.setBspTreeDepth(depth)  # type: ignore[attr-defined]
+
+    def _index_new_items(self) -> None:
+        """File the items added since the last call in the BSP index now, a slice at a
+        time (a query does it): Qt would otherwise file them all at the next paint."""
+        self.items(_NOWHERE)  # type: ignore[attr-defined]
 
     def _on_build_done(self) -> None:
         self._building = False

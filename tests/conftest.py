@@ -18,3 +18,14 @@ def built(tmp_path):
 def diamond(tmp_path):
     """A diamond-shaped lineage with a side branch (see tests/hand_built.py)."""
     return build_diamond(tmp_path / "diamond.db")
+
+
+@pytest.fixture(autouse=True)
+def _no_module_level_run_across_tests():
+    """``ld.init`` makes its run the module-level one (``ld.run``), as W&B does; a run a
+    test leaves active must not be what the next test's ``ld.init`` returns."""
+    yield
+    from lineage_desktop.sdk import session
+
+    if session.run is not None:
+        session.finished(session.run)

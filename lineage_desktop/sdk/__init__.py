@@ -16,10 +16,24 @@ if TYPE_CHECKING:
     from lineage_desktop.sdk.artifact import Artifact as Artifact
     from lineage_desktop.sdk.artifact import ArtifactFinalized as ArtifactFinalized
     from lineage_desktop.sdk.artifact import ArtifactNotLogged as ArtifactNotLogged
+    from lineage_desktop.sdk.history import StepWarning as StepWarning
+    from lineage_desktop.sdk.history import UnloggableValue as UnloggableValue
     from lineage_desktop.sdk.run import DuplicateContentWarning as DuplicateContentWarning
     from lineage_desktop.sdk.run import Run as Run
     from lineage_desktop.sdk.run import RunFinished as RunFinished
-    from lineage_desktop.sdk.run import init as init
+    from lineage_desktop.sdk.run_data import ConfigError as ConfigError
+    from lineage_desktop.sdk.session import Settings as Settings
+    from lineage_desktop.sdk.session import UsageError as UsageError
+    from lineage_desktop.sdk.session import config as config
+    from lineage_desktop.sdk.session import finish as finish
+    from lineage_desktop.sdk.session import log as log
+    from lineage_desktop.sdk.session import log_artifact as log_artifact
+    from lineage_desktop.sdk.session import login as login
+    from lineage_desktop.sdk.session import run as run
+    from lineage_desktop.sdk.session import save as save
+    from lineage_desktop.sdk.session import summary as summary
+    from lineage_desktop.sdk.session import use_artifact as use_artifact
+    from lineage_desktop.sdk.starting import init as init
 
 _EXPORTS: dict[str, str] = {  # exported name -> its module (or "module:attribute")
     "Api": "lineage_desktop.sdk.api",
@@ -30,9 +44,24 @@ _EXPORTS: dict[str, str] = {  # exported name -> its module (or "module:attribut
     "DuplicateContentWarning": "lineage_desktop.sdk.run",
     "Run": "lineage_desktop.sdk.run",
     "RunFinished": "lineage_desktop.sdk.run",
-    "init": "lineage_desktop.sdk.run",
+    "init": "lineage_desktop.sdk.starting",
+    "ConfigError": "lineage_desktop.sdk.run_data",
+    "Settings": "lineage_desktop.sdk.session",
+    "StepWarning": "lineage_desktop.sdk.history",
+    "UnloggableValue": "lineage_desktop.sdk.history",
+    "UsageError": "lineage_desktop.sdk.session",
+    "config": "lineage_desktop.sdk.session",
+    "finish": "lineage_desktop.sdk.session",
+    "log": "lineage_desktop.sdk.session",
+    "log_artifact": "lineage_desktop.sdk.session",
+    "login": "lineage_desktop.sdk.session",
+    "run": "lineage_desktop.sdk.session",
+    "save": "lineage_desktop.sdk.session",
+    "summary": "lineage_desktop.sdk.session",
+    "use_artifact": "lineage_desktop.sdk.session",
 }
-_LIVE: frozenset[str] = frozenset()  # names read from their module every time
+# Names read from their module every time: the module-level run and its parts.
+_LIVE: frozenset[str] = frozenset({"run", "config", "summary"})
 
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, _LIVE)
 

@@ -6,7 +6,7 @@ as an ``Artifact`` by whoever makes it.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from lineage_desktop.records import ArtifactVersion
@@ -51,3 +51,55 @@ class ApiRun:
         """The versions the run used (``Artifact``s)."""
         return [self._artifact(self._store, v)
                 for v in self._store.versions_used_by(self.record.id, self._as_of)]
+
+    # ---------------------------------------------------------- history and files
+    @property
+    def summary(self) -> dict[str, Any]:
+        """The run's summary (each logged key's last value, unless set)."""
+        from lineage_desktop.sdk.api_run_data import as_logged
+
+        return as_logged(self._store.run_summary(self.record.id))  # type: ignore[no-any-return]
+
+    @property
+    def summary_metrics(self) -> dict[str, Any]:
+        return self.summary
+
+    @property
+    def lastHistoryStep(self) -> int:  # noqa: N802  (W&B's name)
+        step = self._store.last_history_step(self.record.id)
+        return -1 if step is None else step
+
+    def scan_history(self, keys: list[str] | None = None, page_size: int = 1_000,
+                     min_step: int = 0, max_step: int | None = None) -> Iterator[dict[str, Any]]:
+        """Every history row in step order, read a page at a time; with ``keys``, only
+        rows holding all of them (W&B's rule)."""
+        from lineage_desktop.sdk.api_run_data import scan_history
+
+        return scan_history(self._store, self.record.id, keys, min_step, max_step)
+
+    def history(self, samples: int = 500, keys: list[str] | None = None,
+                x_axis: str = "_step", pandas: bool = True, stream: str = "default") -> Any:
+        """At most ``samples`` history rows, evenly spaced; a pandas ``DataFrame`` when
+        ``pandas`` and pandas is installed, else a list of dicts. ``stream="system"``
+        (machine metrics) is an empty list: nothing samples the machine offline."""
+        from lineage_desktop.sdk.api_run_data import sampled_history
+
+        if stream != "default":
+            return []
+        wanted = None if keys is None else [x_axis, *keys]
+        return sampled_history(self._store, self.record.id, samples, wanted, pandas)
+
+    def files(self, names: list[str] | None = None) -> list[Any]:
+        """The files saved with the run (``run.save``), each with ``name``, ``size`` and
+        ``download()``."""
+        from lineage_desktop.sdk.api_run_data import run_files
+
+        return run_files(self._store, self.record.id, names)
+
+    def file(self, name: str) -> Any:
+        found = self.files([name])
+        if not found:
+            from lineage_desktop.records import NotFound
+
+            raise NotFound(f"run {self.record.id} has no saved file {name!r}", asked=name)
+        return found[0]

@@ -22,10 +22,13 @@ from lineage_desktop.records import (
 from lineage_desktop.records import (
     Run as RunRecord,
 )
-from lineage_desktop.sdk import hooks, stores
+from lineage_desktop.sdk import hooks, session
 from lineage_desktop.sdk.artifact import Artifact
+from lineage_desktop.sdk.history import History
 from lineage_desktop.sdk.names import friendly_name, friendly_number, new_run_id
 from lineage_desktop.sdk.refs import parse_artifact_ref
+from lineage_desktop.sdk.run_data import Config, Summary
+from lineage_desktop.sdk.run_files import save_files
 from lineage_desktop.sdk.sources import local_path
 from lineage_desktop.sdk.validation import (
     MAX_TEXT_NAME,
@@ -119,7 +122,9 @@ class Run:
         self.name = fields.name or friendly_name(self._run_number())
         self.job_type = fields.job_type
         self.group = fields.group
-        self.config: dict[str, Any] = fields.config
+        self._config = Config(fields.config, persist=self._config_changed)
+        self.summary = Summary({}, persist=self._summary_changed)
+        self._history = History(store, self.id, self.summary)
         self.notes = fields.notes
         self.tags = fields.tags
         self.state = "running"
@@ -145,6 +150,25 @@ class Run:
     def __repr__(self) -> str:
         return f"<Run {self.id} {self.name!r} {self.state}>"
 
+    @property
+    def config(self) -> Config:
+        """The run's hyperparameters (W&B's ``run.config``)."""
+        return self._config
+
+    @config.setter
+    def config(self, values: dict[str, Any]) -> None:
+        """Replace the whole config (checked, and written at once)."""
+        self._config = Config(validate_json_object(values, "config"),
+                              persist=self._config_changed)
+        self._config._save()
+
+    def _config_changed(self, config: dict[str, Any]) -> None:
+        if self.state == "running":
+            self._store.update_run(self.id, config=config)
+
+    def _summary_changed(self, summary: dict[str, Any]) -> None:
+        self._history.summary_changed()
+
     def __enter__(self) -> Run:
         return self
 
@@ -168,15 +192,38 @@ class Run:
         # run.config may have changed since init: refused (and the run left running, to
         # finish again once fixed) rather than written as JSON that readers cannot parse.
         validate_json_object(self.config, "config")
+        self._history.close()
         self.state = "finished" if not exit_code else "failed"
         self._store.update_run(self.id, state=self.state, finished_at=finished_at or self._clock(),
                                exit_code=0 if exit_code is None else exit_code,
-                               config=self.config)
+                               config=self.config.as_dict())
+        session.finished(self)
         hooks.notify("run_finished", self)
 
     def _check_running(self) -> None:
         if self.state != "running":
             raise RunFinished(f"run {self.id} has finished; start a new run with init()")
+
+    # ------------------------------------------------------------------ history
+    @property
+    def step(self) -> int:
+        """The current history step (the next ``log`` without ``step`` goes there)."""
+        return self._history.step
+
+    def log(self, data: dict[str, Any], step: int | None = None,
+            commit: bool | None = None) -> None:
+        """W&B's ``run.log``: add ``data`` to the history and the summary. Each call is a
+        step unless ``commit=False`` (or an explicit ``step``, until a later step or
+        ``commit=True``); a step below the current one is ignored with a warning."""
+        self._check_running()
+        self._history.log(data, step, commit)
+
+    def save(self, glob_str: str | os.PathLike[str], base_path: str | os.PathLike[str] | None
+             = None, policy: str = "live") -> list[str]:
+        """Record the files ``glob_str`` matches as part of the run; returns their
+        names in the run (relative to ``base_path``)."""
+        self._check_running()
+        return save_files(self._store, self.id, glob_str, base_path, policy, self._clock())
 
     # ------------------------------------------------------------------ inputs
     def use_artifact(
@@ -294,29 +341,6 @@ class Run:
     def used_artifacts(self) -> list[Artifact]:
         return [Artifact._from_record(self._store, v)
                 for v in self._store.versions_used_by(self.id)]
-
-
-def init(
-    project: str | None = None, entity: str | None = None, name: str | None = None,
-    job_type: str | None = None, group: str | None = None,
-    config: dict[str, Any] | None = None, notes: str | None = None,
-    tags: list[str] | None = None, store: str | os.PathLike[str] | Store | None = None,
-    id: str | None = None,
-) -> Run:
-    """Start a run recording into ``store`` (argument, ``$LINEAGE_DESKTOP_STORE``, or
-    ``./lineage.db``). Returns a ``Run``, usable as a context manager.
-
-    Every argument is checked (W&B's rules) before the store is opened, so a refusal
-    leaves no trace, not even a new store file."""
-    project = project or "uncategorized"
-    RunFields.checked(project, entity, name, job_type, group, config, notes, tags, id)
-    if store is not None and not isinstance(store, Store):
-        local_path(store, "store file")
-    writer = stores.writer(store)
-    writer.mark_crashed_runs()  # runs of this host whose process died, before this one starts
-    return Run(writer, project, entity=entity, name=name,
-               job_type=job_type, group=group, config=config, notes=notes, tags=tags,
-               run_id=id)
 
 
 def _same_file(a: Path, b: Path) -> bool:

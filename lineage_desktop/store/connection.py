@@ -213,6 +213,9 @@ def _open(
         _close_quietly(conn)
         if isinstance(exc, sqlite3.Error):
             raise translate(exc, path, opening=True) from None
+        if isinstance(exc, UnicodeDecodeError):  # SQLite's message quotes damaged bytes
+            raise NotALineageStore(
+                f"{path} is damaged: SQLite cannot read its schema") from None
         raise
     return conn
 

@@ -155,16 +155,42 @@ CREATE INDEX IF NOT EXISTS runs_project ON runs (project_id);
 CREATE INDEX IF NOT EXISTS runs_started ON runs (started_at)
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+# What a training script records besides artifacts (W&B's ``run.log``, ``run.summary``,
+# ``ld.save``): a compact metric history (one JSON row per step, keys as logged), the run's
+# summary (last value per key unless set), and files saved with the run (content in the
+# blob folder, like manifest entries).
+_V6 = """
+ALTER TABLE runs ADD COLUMN summary TEXT NOT NULL DEFAULT '{}';
+CREATE TABLE run_history (
+    run_id TEXT NOT NULL REFERENCES runs(id),
+    step INTEGER NOT NULL,
+    row TEXT NOT NULL,
+    PRIMARY KEY (run_id, step)
+) WITHOUT ROWID;
+CREATE TABLE run_files (
+    run_id TEXT NOT NULL REFERENCES runs(id),
+    path TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    saved_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, path)
+) WITHOUT ROWID
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 LATEST = len(MIGRATIONS)
 OUTPUTS_SINCE = 4  # the first schema with the ``outputs`` table
+RUN_DATA_SINCE = 6  # the first schema with run history, summary and saved files
 EXPECTED_TABLES = frozenset(
     {"projects", "runs", "artifact_types", "artifacts", "versions", "aliases", "manifest",
      "usages", "version_tags"}
 )
 # Tables a reader requires only from the schema version that created them: a reader
 # cannot migrate, and an older store must stay readable.
-TABLES_SINCE: dict[int, frozenset[str]] = {OUTPUTS_SINCE: frozenset({"outputs"})}
+TABLES_SINCE: dict[int, frozenset[str]] = {
+    OUTPUTS_SINCE: frozenset({"outputs"}),
+    RUN_DATA_SINCE: frozenset({"run_history", "run_files"}),
+}
 
 
 def check_identity(conn: sqlite3.Connection, path: Path, writable: bool) -> None:
@@ -241,7 +267,9 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
             conn.execute(f"PRAGMA user_version={current + 1}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            # SQLite has already rolled back after some errors (a full disk, I/O).
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
 
 

@@ -47,7 +47,7 @@ def write_store(path: Path, project: str = "churn", entity: str = "acme",
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             run.use_artifact(_artifact("eval-config", "config", {"cfg.yaml": "k: 1" + tag}))
-    running = ld.init(job_type="serve", **common)
+    running = ld.init(job_type="serve", reinit="create_new", **common)  # stays running
     running.use_artifact("churn-model:best")
     running.log_artifact(_artifact("predictions", "predictions", {"p.csv": "0.3" + tag}))
     store.close()  # checkpoints the WAL: the file alone now holds everything

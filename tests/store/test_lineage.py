@@ -149,6 +149,9 @@ def test_older_schema_is_read_as_is_and_upgraded_by_a_writer(tmp_path):
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE run_processes")
     conn.execute("DROP TABLE outputs")
+    conn.execute("DROP TABLE run_history")
+    conn.execute("DROP TABLE run_files")
+    conn.execute("ALTER TABLE runs DROP COLUMN summary")
     conn.execute("PRAGMA user_version=2")  # as written before migrations 3 and 4 existed
     conn.close()
     assert ld.Api(store=path).run(run.id).state == "finished"

@@ -84,7 +84,8 @@ def world(tmp_path: Path):
     for folder in (store_dir, files, outside):
         folder.mkdir()
     (outside / "secret.txt").write_text("not for the artifact")
-    run = ld.init(project="p", entity="e", job_type="train", store=store_dir / "lineage.db")
+    run = ld.init(project="p", entity="e", job_type="train", store=store_dir / "lineage.db",
+                  reinit="create_new")  # not ld.run: the cases start runs of their own
     data = ld.Artifact("data", "dataset")
     data.add_file(_write(files / "d.txt", "data"), name="d.txt")
     run.log_artifact(data, aliases=["best"])
@@ -503,7 +504,10 @@ def type_mismatch(w: World) -> Callable[[], object]:
 
 
 def config_changed(w: World) -> Callable[[], object]:
-    w.run.config["lr"] = INF
+    # run.config refuses an infinity when it is set; one put into a nested value behind
+    # its back is refused when the run finishes.
+    w.run.config["opt"] = {"lr": 0.1}
+    w.run.config["opt"]["lr"] = INF
     return w.run.finish
 
 
@@ -536,7 +540,7 @@ LOG_CASES = [
     Case("immutable-file-changed", immutable_changed, DigestMismatch, "second.bin"),
     Case("immutable-file-deleted", immutable_deleted, LocalFileNotFound, "gone.bin"),
     Case("type-mismatch", type_mismatch, TypeMismatch, "'dataset'"),
-    Case("config-inf-at-finish", config_changed, InvalidMetadata, "config['lr']"),
+    Case("config-inf-at-finish", config_changed, InvalidMetadata, "config['opt']['lr']"),
 ]
 
 
@@ -726,10 +730,13 @@ def test_a_refused_draft_logs_once_fixed(world: World):
         world.run.log_artifact(artifact)
     artifact.metadata["auc"] = None
     assert world.run.log_artifact(artifact).version == "v0"
-    world.run.config["lr"] = NAN
+    with pytest.raises(InvalidMetadata):
+        world.run.config["lr"] = NAN  # refused when set, as W&B's config refuses a change
+    world.run.config["opt"] = {"lr": 0.1}
+    world.run.config["opt"]["lr"] = NAN  # behind the config's back: refused at finish
     with pytest.raises(InvalidMetadata):
         world.run.finish()
     assert world.run.state == "running"
-    world.run.config["lr"] = 0.1
+    world.run.config.update({"opt": {"lr": 0.1}}, allow_val_change=True)
     world.run.finish()
     assert world.run.state == "finished"

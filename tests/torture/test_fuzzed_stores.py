@@ -65,13 +65,14 @@ def _check_fails(path: Path, check: str) -> bool:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error:
         return True
+    conn.text_factory = bytes  # a damaged name in SQLite's report may not be UTF-8
     try:
         rows = conn.execute(f"PRAGMA {check}").fetchall()
-    except sqlite3.Error:
+    except (sqlite3.Error, UnicodeDecodeError):  # SQLite's message quoting damaged bytes
         return True
     finally:
         conn.close()
-    return rows != [("ok",)]
+    return rows != [(b"ok",)]
 
 
 def _strict_json(text: str) -> object:

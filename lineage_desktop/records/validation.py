@@ -25,6 +25,7 @@ from lineage_desktop.records.errors import (
 SHA256_HEX_DIGITS = 64
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:/")
+_REMOTE = ("s3://", "gs://", "https://", "http://")
 
 # Folders whose content a reference read from a store never makes us read, hash, copy or
 # list: the system's configuration and programs, and the user's credentials. A store
@@ -122,6 +123,8 @@ def reference_path(ref: str) -> Path | None:
     query or fragment, a relative path, ``.`` or ``..`` components or a NUL character.
     Whether the path may be read is ``protected_location``'s question.
     """
+    if ref.startswith(_REMOTE):  # no file URI starts so: none of urlparse's cost (merges)
+        return None
     parsed = urlparse(ref)
     if parsed.scheme.lower() != "file":
         return None

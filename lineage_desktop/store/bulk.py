@@ -46,6 +46,17 @@ class BulkMixin(ReadMixin, WriteMixin):
     """Many rows at once: manifests, digests, heads and run ids read in one query each;
     runs, versions, aliases, edges and tags written in one ``executemany`` each."""
 
+    def hold_pages(self, megabytes: int) -> int:
+        """Let this connection keep up to ``megabytes`` of the file's pages in memory (the
+        previous limit is returned, in megabytes). A bulk writer's big transaction then
+        touches each page of a randomly keyed index (run ids, digests) once, and writes
+        it once, instead of reading and writing it again for every few rows."""
+        previous = self._conn.execute("PRAGMA cache_size").fetchone()[0]
+        self._conn.execute(f"PRAGMA cache_size={-1024 * int(megabytes)}")
+        # A positive setting counts pages, a negative one KiB.
+        page = self._conn.execute("PRAGMA page_size").fetchone()[0]
+        return int(-previous // 1024 if previous < 0 else previous * page // 2**20)
+
     def all_manifests(self) -> dict[int, list[ManifestEntry]]:
         """The manifest of every version: ``{version id: entries}``, entries by path."""
         found: dict[int, list[ManifestEntry]] = defaultdict(list)

@@ -46,6 +46,24 @@ _VERSION_RE = re.compile(r"^v(\d+)$")
 _LISTING_ORDER = "a.name, v.idx"
 _POINT_ORDER = "+a.name, +v.idx"
 _RESOLVE_SELECT = "SELECT v.idx, v.id FROM artifacts a"
+# An alias as of a moment is its last move at or before it: the latest ``set_at``, of
+# moves at the same time the last recorded. One step back along ``alias_history_lookup``
+# (artifact_id, alias, set_at, then the rowid), however long the alias's history.
+_LAST_MOVE = "ORDER BY h.set_at DESC, h.id DESC LIMIT 1"
+# The aliases of some versions as of a moment (``ids`` in JSON, ``at``): the
+# aliases each of their collections ever had, found by a skip along the same index (one
+# step per alias name, not per move), each with its last move then.
+_ALIASES_AS_OF = (
+    "WITH RECURSIVE c(id) AS (SELECT DISTINCT artifact_id FROM versions"
+    " WHERE id IN (SELECT value FROM json_each(:ids))),"
+    " n(artifact_id, alias) AS ("
+    " SELECT c.id, (SELECT MIN(alias) FROM alias_history WHERE artifact_id = c.id) FROM c"
+    " UNION ALL SELECT n.artifact_id, (SELECT MIN(alias) FROM alias_history"
+    " WHERE artifact_id = n.artifact_id AND alias > n.alias) FROM n WHERE n.alias IS NOT NULL),"
+    " m(version_id, alias) AS (SELECT (SELECT h.version_id FROM alias_history h"
+    " WHERE h.artifact_id = n.artifact_id AND h.alias = n.alias AND h.set_at <= :at"
+    f" {_LAST_MOVE}), n.alias FROM n WHERE n.alias IS NOT NULL)"
+    " SELECT version_id, alias FROM m WHERE version_id IS NOT NULL ORDER BY alias")
 # A store before schema 4 knows one producer per version, ``versions.run_id``; read with
 # the columns of the ``outputs`` table, it serves every query written for that table.
 _OUTPUTS_BEFORE_4 = ("(SELECT run_id, id AS version_id, created_at AS logged_at "
@@ -88,13 +106,8 @@ class ReadMixin(RunReadMixin):
                 "SELECT version_id, alias FROM aliases WHERE version_id IN "
                 "(SELECT value FROM json_each(?)) ORDER BY alias", (_ids_param(version_ids),))
         else:
-            rows = self._conn.execute(
-                "SELECT h.version_id, h.alias FROM alias_history h WHERE h.id IN ("
-                " SELECT MAX(h2.id) FROM alias_history h2 WHERE h2.set_at <= ?"
-                " AND h2.artifact_id IN (SELECT artifact_id FROM versions"
-                " WHERE id IN (SELECT value FROM json_each(?)))"
-                " GROUP BY h2.artifact_id, h2.alias) AND h.version_id IS NOT NULL ORDER BY h.alias",
-                (as_of, _ids_param(version_ids)))
+            rows = self._conn.execute(_ALIASES_AS_OF,
+                                     {"ids": _ids_param(version_ids), "at": as_of})
         wanted = set(version_ids)
         for version_id, alias in rows:
             if version_id in wanted:
@@ -228,11 +241,10 @@ class ReadMixin(RunReadMixin):
                     "AND al.alias = ? JOIN versions v ON v.id = al.version_id "
                     "AND v.artifact_id = a.id WHERE a.name = ?",
                     [selector])
-        # As of a moment: the alias's last move at or before it (its highest history id).
+        # As of a moment: the alias's last move at or before it.
         return (f"{_RESOLVE_SELECT} JOIN versions v ON v.id = (SELECT h.version_id "
-                "FROM alias_history h WHERE h.artifact_id = a.id AND h.alias = ? "
-                "AND h.set_at <= ? ORDER BY h.id DESC LIMIT 1) AND v.artifact_id = a.id "
-                "WHERE a.name = ?",
+                f"FROM alias_history h WHERE h.artifact_id = a.id AND h.alias = ? "
+                f"AND h.set_at <= ? {_LAST_MOVE}) AND v.artifact_id = a.id WHERE a.name = ?",
                 [selector, as_of])
 
     def all_version_ids(self) -> list[int]:

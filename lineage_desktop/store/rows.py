@@ -119,6 +119,10 @@ def _number(text: str) -> float | str:
     return value if math.isfinite(value) else text  # 1e999 parses as infinity
 
 
+# One decoder for every cell: ``json.loads`` with hooks builds a decoder per call.
+_DECODER = json.JSONDecoder(parse_constant=_constant, parse_float=_number)
+
+
 def _too_deep(text: str) -> bool:
     if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
         return False
@@ -144,7 +148,7 @@ def parse_json(value: object) -> tuple[bool, Any]:
     if _too_deep(text):
         return False, _shorten(text)
     try:
-        return True, json.loads(text, parse_constant=_constant, parse_float=_number)
+        return True, _DECODER.decode(text)
     except (ValueError, RecursionError):  # RecursionError: belt and braces after _too_deep
         return False, _shorten(text)
 

@@ -22,7 +22,7 @@ from lineage_desktop.store.rows import (
     process_of,
     run_from_row,
 )
-from lineage_desktop.store.schema import schema_version
+from lineage_desktop.store.schema import RUN_COUNTS_SINCE, schema_version
 
 
 class RunOrder(StrEnum):
@@ -64,6 +64,38 @@ class RunReadMixin:
     _conn: sqlite3.Connection
 
     def run_count(self, project_id: int | None = None, as_of: str | None = None) -> int:
+        """How many runs (of one project) started at or before ``as_of``.
+
+        From schema 7 the store keeps the counts per day and hour (``run_counts``): the
+        cost is a project's days, one day's hours and one hour's runs, not the store's
+        runs. An older store (a reader cannot migrate it) is counted."""
+        if not self._run_counts_kept():
+            return self._counted_runs(project_id, as_of)
+        days = "c.project_id = p.id AND c.span = 10"
+        if as_of is None:
+            per_project = f"(SELECT TOTAL(c.runs) FROM run_counts c WHERE {days})"
+        else:  # the days before as_of's, the hours of its day before its hour, its hour
+            per_project = (
+                f"(SELECT TOTAL(c.runs) FROM run_counts c WHERE {days}"
+                " AND c.period < substr(:at, 1, 10))"
+                " + (SELECT TOTAL(c.runs) FROM run_counts c WHERE c.project_id = p.id"
+                " AND c.span = 13 AND c.period >= substr(:at, 1, 10)"
+                " AND c.period < substr(:at, 1, 13))"
+                " + (SELECT COUNT(*) FROM runs r WHERE r.project_id = p.id"
+                " AND r.started_at >= substr(:at, 1, 13) AND r.started_at <= :at)")
+        projects = ("(SELECT :project AS id)" if project_id is not None
+                    else "(SELECT id FROM projects)")
+        row = self._conn.execute(f"SELECT TOTAL({per_project}) FROM {projects} p",
+                                 {"at": as_of, "project": project_id}).fetchone()
+        return int(row[0])
+
+    def _run_counts_kept(self) -> bool:
+        # Schema versions only grow: once seen, kept (as ``ReadMixin._outputs``).
+        if not getattr(self, "_run_counts_seen", False):
+            self._run_counts_seen = schema_version(self._conn) >= RUN_COUNTS_SINCE
+        return self._run_counts_seen
+
+    def _counted_runs(self, project_id: int | None, as_of: str | None) -> int:
         sql = "SELECT COUNT(*) FROM runs WHERE started_at <= ?"
         params: list[object] = [as_of or FAR_FUTURE]
         if project_id is not None:

@@ -177,10 +177,57 @@ CREATE TABLE run_files (
 ) WITHOUT ROWID
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+# Run counts kept by triggers, in the transaction of every insert, delete or move of a run:
+# per project, per day (``span`` 10, the first ten characters of ``started_at``) and per
+# hour (``span`` 13). ``run_count`` adds a project's days, the hours of one day and counts
+# the runs of one hour, instead of counting every run (a COUNT walks its index). Rebuilt
+# from scratch: a file whose ``user_version`` was set back may have them already.
+_V7 = """
+DROP TRIGGER IF EXISTS run_counts_insert;
+DROP TRIGGER IF EXISTS run_counts_delete;
+DROP TRIGGER IF EXISTS run_counts_update;
+DROP TABLE IF EXISTS run_counts;
+CREATE TABLE run_counts (
+    project_id INTEGER NOT NULL,
+    span INTEGER NOT NULL,
+    period TEXT NOT NULL,
+    runs INTEGER NOT NULL,
+    PRIMARY KEY (project_id, span, period)
+) WITHOUT ROWID;
+INSERT INTO run_counts (project_id, span, period, runs)
+    SELECT project_id, 10, substr(started_at, 1, 10), COUNT(*) FROM runs GROUP BY 1, 3;
+INSERT INTO run_counts (project_id, span, period, runs)
+    SELECT project_id, 13, substr(started_at, 1, 13), COUNT(*) FROM runs GROUP BY 1, 3;
+CREATE TRIGGER run_counts_insert AFTER INSERT ON runs BEGIN
+    INSERT INTO run_counts (project_id, span, period, runs) VALUES
+        (NEW.project_id, 10, substr(NEW.started_at, 1, 10), 1),
+        (NEW.project_id, 13, substr(NEW.started_at, 1, 13), 1)
+    ON CONFLICT DO UPDATE SET runs = runs + 1;
+END;
+CREATE TRIGGER run_counts_delete AFTER DELETE ON runs BEGIN
+    UPDATE run_counts SET runs = runs - 1 WHERE project_id = OLD.project_id
+        AND span = 10 AND period = substr(OLD.started_at, 1, 10);
+    UPDATE run_counts SET runs = runs - 1 WHERE project_id = OLD.project_id
+        AND span = 13 AND period = substr(OLD.started_at, 1, 13);
+END;
+CREATE TRIGGER run_counts_update AFTER UPDATE OF project_id, started_at ON runs
+    WHEN OLD.project_id IS NOT NEW.project_id OR OLD.started_at IS NOT NEW.started_at BEGIN
+    UPDATE run_counts SET runs = runs - 1 WHERE project_id = OLD.project_id
+        AND span = 10 AND period = substr(OLD.started_at, 1, 10);
+    UPDATE run_counts SET runs = runs - 1 WHERE project_id = OLD.project_id
+        AND span = 13 AND period = substr(OLD.started_at, 1, 13);
+    INSERT INTO run_counts (project_id, span, period, runs) VALUES
+        (NEW.project_id, 10, substr(NEW.started_at, 1, 10), 1),
+        (NEW.project_id, 13, substr(NEW.started_at, 1, 13), 1)
+    ON CONFLICT DO UPDATE SET runs = runs + 1;
+END
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 LATEST = len(MIGRATIONS)
 OUTPUTS_SINCE = 4  # the first schema with the ``outputs`` table
 RUN_DATA_SINCE = 6  # the first schema with run history, summary and saved files
+RUN_COUNTS_SINCE = 7  # the first schema whose triggers keep ``run_counts``
 EXPECTED_TABLES = frozenset(
     {"projects", "runs", "artifact_types", "artifacts", "versions", "aliases", "manifest",
      "usages", "version_tags"}
@@ -267,12 +314,19 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
             conn.execute(f"PRAGMA user_version={current + 1}")
             conn.execute("COMMIT")
         except BaseException:
-            # SQLite has already rolled back after some errors (a full disk, I/O).
-            if conn.in_transaction:
+            if conn.in_transaction:  # SQLite rolls back by itself after some errors (disk full)
                 conn.execute("ROLLBACK")
             raise
 
 
 def _split(script: str) -> list[str]:
-    # executescript() would COMMIT our transaction; run statement by statement instead.
-    return [s.strip() for s in script.split(";") if s.strip()]
+    # executescript() would COMMIT our transaction; run statement by statement instead
+    # (a trigger's body holds ";": a piece ends a statement once SQLite calls it complete).
+    statements, pending = [], ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip("; \n"):
+                statements.append(pending.strip().rstrip(";"))
+            pending = ""
+    return statements

@@ -91,12 +91,13 @@ def downstream_in(graph: nx.DiGraph, keys: Iterable[str]) -> set[str]:
     return reached - keys
 
 
-# Big files are hashed on worker threads and small blobs read there in batches, a bounded
-# number of entries ahead of the one being reported (``verify_content.py``); results are
+# Big files are hashed on worker threads, a bounded number of entries ahead of the one
+# being reported, and small blobs read in batches (``verify_content.py``); results are
 # taken in manifest order, so the report is the same as checking one file after the other.
 HASH_THREADS = max(1, min(4, os.cpu_count() or 1))
 PARALLEL_FROM = 1 << 20  # bytes, by the recorded size (a hint only: same answer either way)
-BATCH_FILES = 128  # small blobs read by one worker task
+BATCH_FILES = 128  # small blobs read at once
+BATCHES_ON_POOL = False  # small blobs' batches on the worker threads (see verify_content)
 AHEAD = 4 * BATCH_FILES  # entries planned ahead of the one reported
 ONE_QUERY_FROM = 500  # versions checked at once from which all manifests are read at once
 PROGRESS_FILES = 64  # files between two progress reports by file (a call per file shows)
@@ -309,7 +310,8 @@ def verify_versions(
     with ThreadPoolExecutor(HASH_THREADS, thread_name_prefix="verify") as pool:
         # The module's name is looked up at each run: tests count its calls.
         hasher = Content(store, pool if HASH_THREADS > 1 else None,
-                         lambda *a: check_content(*a), PARALLEL_FROM, BATCH_FILES)
+                         lambda *a: check_content(*a), PARALLEL_FROM, BATCH_FILES,
+                         BATCHES_ON_POOL)
         try:
             for version, found in run.versions(versions, hasher):
                 checked += 1

@@ -3,10 +3,12 @@ files hashed on worker threads, small blobs read in batches, everything else (an
 every blob the batch cannot answer plainly) by ``sdk/integrity.py``'s ``check_content``.
 
 ``hashlib`` and the system calls release the GIL, so worker threads hash big files on
-every core; for small files the cost is Python's per file, so a worker reads a whole
-batch of blobs with ``BlobReader`` (one ``lstat``, ``open``, ``fstat`` and read per blob,
-relative to folder descriptors opened once) while the calling thread plans the next
-entries. A blob the batch does not answer (missing, a link, not a regular file, an open
+every core. For small files the cost is Python's per file, so blobs are read a batch at
+a time with ``BlobReader`` (one ``lstat``, ``open``, ``fstat`` and read per blob, relative
+to folder descriptors opened once), on the calling thread by default: on a worker, each
+of those calls gives the GIL away and waits for it again while the calling thread plans
+the next entries, which measured slower than one thread (benchmarks/bench_verify.py
+``--batch-threads``). A blob the batch does not answer (missing, a link, not a regular file, an open
 store, an error) goes through ``check_content``, which names the finding: the answers
 are the same as checking one entry after the other.
 """
@@ -88,8 +90,9 @@ class Content:
     """Answers content checks for one verify run; ``close`` it at the end."""
 
     def __init__(self, store: Store, pool: ThreadPoolExecutor | None, check: Check,
-                 parallel_from: int, batch_files: int) -> None:
+                 parallel_from: int, batch_files: int, batches_on_pool: bool) -> None:
         self._store, self._pool, self._check = store, pool, check
+        self._batch_pool = pool if batches_on_pool else None
         self._parallel_from, self._batch_files = parallel_from, batch_files
         self._reader = BlobReader(store.blobs.root)
         self._batch = _Batch()
@@ -119,7 +122,7 @@ class Content:
         if batch.read is None:
             if batch.answers is None:
                 self._hand_over(batch)
-            if batch.answers is not None:  # handed to the pool (else read at once)
+            if batch.answers is not None:  # on the pool (else read at once)
                 batch.read = batch.answers.result()
         assert batch.read is not None
         return batch.read
@@ -130,8 +133,8 @@ class Content:
     def _hand_over(self, batch: _Batch) -> None:
         if batch is self._batch:
             self._batch = _Batch()
-        if self._pool is not None:
-            batch.answers = self._pool.submit(self._reader.digests, batch.digests)
+        if self._batch_pool is not None:
+            batch.answers = self._batch_pool.submit(self._reader.digests, batch.digests)
         else:
             batch.read = self._reader.digests(batch.digests)
 

@@ -141,8 +141,9 @@ def _plain_findings(store: Path) -> list:
                                          entry)) is not None]
 
 
-@pytest.mark.parametrize("threads", [1, 3])
-def test_blob_batches_give_the_per_entry_answers(damaged, monkeypatch, tmp_path, threads):
+@pytest.mark.parametrize(("threads", "on_pool"), [(1, False), (3, False), (3, True)])
+def test_blob_batches_give_the_per_entry_answers(damaged, monkeypatch, tmp_path, threads,
+                                                  on_pool):
     store, (changed, *_) = damaged
     # A blob folder swapped for a link to a copy of it: refused, not read through.
     folder = sorted(p for p in Path(str(store) + ".files").iterdir()
@@ -151,7 +152,8 @@ def test_blob_batches_give_the_per_entry_answers(damaged, monkeypatch, tmp_path,
     shutil.copytree(folder, copy, symlinks=True)
     shutil.rmtree(folder)
     folder.symlink_to(copy, target_is_directory=True)
-    report = _report(store, monkeypatch, HASH_THREADS=threads, BATCH_FILES=2, AHEAD=3)
+    report = _report(store, monkeypatch, HASH_THREADS=threads, BATCH_FILES=2, AHEAD=3,
+                     BATCHES_ON_POOL=on_pool)
     plain = _plain_findings(store)
     assert list(report.findings) == plain
     assert sorted(f.status for f in plain).count("unsafe") >= 3

@@ -181,7 +181,9 @@ CREATE TABLE run_files (
 # per project, per day (``span`` 10, the first ten characters of ``started_at``) and per
 # hour (``span`` 13). ``run_count`` adds a project's days, the hours of one day and counts
 # the runs of one hour, instead of counting every run (a COUNT walks its index). Rebuilt
-# from scratch: a file whose ``user_version`` was set back may have them already.
+# from scratch: a file whose ``user_version`` was set back may have them already. A run
+# without a start time or project (a damaged or hand-edited store) is counted under ''
+# and 0: the triggers never refuse a write that the runs table accepts.
 _V7 = """
 DROP TRIGGER IF EXISTS run_counts_insert;
 DROP TRIGGER IF EXISTS run_counts_delete;
@@ -195,30 +197,32 @@ CREATE TABLE run_counts (
     PRIMARY KEY (project_id, span, period)
 ) WITHOUT ROWID;
 INSERT INTO run_counts (project_id, span, period, runs)
-    SELECT project_id, 10, substr(started_at, 1, 10), COUNT(*) FROM runs GROUP BY 1, 3;
+    SELECT coalesce(project_id, 0), 10, coalesce(substr(started_at, 1, 10), ''), COUNT(*)
+    FROM runs GROUP BY 1, 3;
 INSERT INTO run_counts (project_id, span, period, runs)
-    SELECT project_id, 13, substr(started_at, 1, 13), COUNT(*) FROM runs GROUP BY 1, 3;
+    SELECT coalesce(project_id, 0), 13, coalesce(substr(started_at, 1, 13), ''), COUNT(*)
+    FROM runs GROUP BY 1, 3;
 CREATE TRIGGER run_counts_insert AFTER INSERT ON runs BEGIN
     INSERT INTO run_counts (project_id, span, period, runs) VALUES
-        (NEW.project_id, 10, substr(NEW.started_at, 1, 10), 1),
-        (NEW.project_id, 13, substr(NEW.started_at, 1, 13), 1)
+        (coalesce(NEW.project_id, 0), 10, coalesce(substr(NEW.started_at, 1, 10), ''), 1),
+        (coalesce(NEW.project_id, 0), 13, coalesce(substr(NEW.started_at, 1, 13), ''), 1)
     ON CONFLICT DO UPDATE SET runs = runs + 1;
 END;
 CREATE TRIGGER run_counts_delete AFTER DELETE ON runs BEGIN
-    UPDATE run_counts SET runs = runs - 1 WHERE project_id = OLD.project_id
-        AND span = 10 AND period = substr(OLD.started_at, 1, 10);
-    UPDATE run_counts SET runs = runs - 1 WHERE project_id = OLD.project_id
-        AND span = 13 AND period = substr(OLD.started_at, 1, 13);
+    UPDATE run_counts SET runs = runs - 1 WHERE project_id = coalesce(OLD.project_id, 0)
+        AND span = 10 AND period = coalesce(substr(OLD.started_at, 1, 10), '');
+    UPDATE run_counts SET runs = runs - 1 WHERE project_id = coalesce(OLD.project_id, 0)
+        AND span = 13 AND period = coalesce(substr(OLD.started_at, 1, 13), '');
 END;
 CREATE TRIGGER run_counts_update AFTER UPDATE OF project_id, started_at ON runs
     WHEN OLD.project_id IS NOT NEW.project_id OR OLD.started_at IS NOT NEW.started_at BEGIN
-    UPDATE run_counts SET runs = runs - 1 WHERE project_id = OLD.project_id
-        AND span = 10 AND period = substr(OLD.started_at, 1, 10);
-    UPDATE run_counts SET runs = runs - 1 WHERE project_id = OLD.project_id
-        AND span = 13 AND period = substr(OLD.started_at, 1, 13);
+    UPDATE run_counts SET runs = runs - 1 WHERE project_id = coalesce(OLD.project_id, 0)
+        AND span = 10 AND period = coalesce(substr(OLD.started_at, 1, 10), '');
+    UPDATE run_counts SET runs = runs - 1 WHERE project_id = coalesce(OLD.project_id, 0)
+        AND span = 13 AND period = coalesce(substr(OLD.started_at, 1, 13), '');
     INSERT INTO run_counts (project_id, span, period, runs) VALUES
-        (NEW.project_id, 10, substr(NEW.started_at, 1, 10), 1),
-        (NEW.project_id, 13, substr(NEW.started_at, 1, 13), 1)
+        (coalesce(NEW.project_id, 0), 10, coalesce(substr(NEW.started_at, 1, 10), ''), 1),
+        (coalesce(NEW.project_id, 0), 13, coalesce(substr(NEW.started_at, 1, 13), ''), 1)
     ON CONFLICT DO UPDATE SET runs = runs + 1;
 END
 """

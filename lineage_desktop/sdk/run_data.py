@@ -36,15 +36,17 @@ def _as_mapping(value: object, what: str) -> Mapping[str, Any]:
     return validate_json_object(value, what)  # refuses it, naming the value
 
 
-class Config(Mapping[str, Any]):
-    """The run's hyperparameters; ``config.lr`` and ``config["lr"]`` alike."""
+class _Values(Mapping[str, Any]):
+    """What config and summary share: a dict read by item or attribute, written through
+    ``persist`` after every change."""
+
+    _what = "values"
 
     def __init__(self, items: Mapping[str, Any],
                  persist: Callable[[dict[str, Any]], None] | None = None) -> None:
         object.__setattr__(self, "_items", dict(items))
         object.__setattr__(self, "_persist", persist)
 
-    # Mapping
     def __getitem__(self, key: str) -> Any:
         return self._items[key]
 
@@ -61,18 +63,31 @@ class Config(Mapping[str, Any]):
         try:
             return self._items[key]
         except KeyError:
-            raise AttributeError(f"config has no key {key!r}") from None
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self._apply({key: value}, allow_val_change=False)
-
-    __setattr__ = __setitem__
+            raise AttributeError(f"{self._what} has no key {key!r}") from None
 
     def __delitem__(self, key: str) -> None:
         del self._items[key]
         self._save()
 
     __delattr__ = __delitem__
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self._items)
+
+    def _save(self) -> None:
+        if self._persist is not None:
+            self._persist(dict(self._items))
+
+
+class Config(_Values):
+    """The run's hyperparameters; ``config.lr`` and ``config["lr"]`` alike."""
+
+    _what = "config"
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._apply({key: value}, allow_val_change=False)
+
+    __setattr__ = __setitem__
 
     def update(self, d: object = None, allow_val_change: bool | None = None) -> None:
         self._apply(_as_mapping(d, "config"), allow_val_change=bool(allow_val_change))
@@ -82,9 +97,6 @@ class Config(Mapping[str, Any]):
         fresh = {k: v for k, v in _as_mapping(d, "config").items()
                  if self._key(k) not in self._items}
         self._apply(fresh, allow_val_change=False)
-
-    def as_dict(self) -> dict[str, Any]:
-        return dict(self._items)
 
     @staticmethod
     def _key(key: object) -> str:
@@ -107,47 +119,16 @@ class Config(Mapping[str, Any]):
         self._items.update(changes)
         self._save()
 
-    def _save(self) -> None:
-        if self._persist is not None:
-            self._persist(dict(self._items))
 
-
-class Summary(Mapping[str, Any]):
+class Summary(_Values):
     """The run's summary: by default each logged key's last value; assign to override."""
 
-    def __init__(self, items: Mapping[str, Any],
-                 persist: Callable[[dict[str, Any]], None] | None = None) -> None:
-        object.__setattr__(self, "_items", dict(items))
-        object.__setattr__(self, "_persist", persist)
-
-    def __getitem__(self, key: str) -> Any:
-        return self._items[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __repr__(self) -> str:
-        return repr(self._items)
-
-    def __getattr__(self, key: str) -> Any:
-        try:
-            return self._items[key]
-        except KeyError:
-            raise AttributeError(f"summary has no key {key!r}") from None
+    _what = "summary"
 
     def __setitem__(self, key: str, value: Any) -> None:
         self.update({key: value})
 
     __setattr__ = __setitem__
-
-    def __delitem__(self, key: str) -> None:
-        del self._items[key]
-        self._save()
-
-    __delattr__ = __delitem__
 
     def update(self, d: Mapping[str, Any]) -> None:
         from lineage_desktop.sdk.history import history_values
@@ -158,10 +139,3 @@ class Summary(Mapping[str, Any]):
     def _merge_logged(self, values: Mapping[str, Any]) -> None:
         """A committed step's values become the summary's (written with the step)."""
         self._items.update(values)
-
-    def as_dict(self) -> dict[str, Any]:
-        return dict(self._items)
-
-    def _save(self) -> None:
-        if self._persist is not None:
-            self._persist(dict(self._items))

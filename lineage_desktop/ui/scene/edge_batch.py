@@ -127,12 +127,7 @@ class EdgeBatchItem(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, ctx.exporting)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        curves, dim_curves = self._paths
-        if not dim_curves.isEmpty():
-            painter.setOpacity(style.DIM_OPACITY)
-            painter.drawPath(dim_curves)
-            painter.setOpacity(1.0)
-        painter.drawPath(curves)
+        _draw_paths(painter, *self._paths)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
 
 
@@ -164,12 +159,17 @@ class _ArrowsItem(QGraphicsItem):
         p = self._batch._ctx.paints
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(p.edge_hot_brush if self._batch.is_hot() else p.edge_brush)
-        arrows, dim_arrows = self._paths
-        if not dim_arrows.isEmpty():
-            painter.setOpacity(style.DIM_OPACITY)
-            painter.drawPath(dim_arrows)
-            painter.setOpacity(1.0)
-        painter.drawPath(arrows)
+        _draw_paths(painter, *self._paths)
+
+
+def _draw_paths(painter: QPainter, plain: QPainterPath, faded: QPainterPath) -> None:
+    """The faded paths at the dimmed opacity, then the plain ones, with the current pen
+    and brush (curves and arrowheads alike)."""
+    if not faded.isEmpty():
+        painter.setOpacity(style.DIM_OPACITY)
+        painter.drawPath(faded)
+        painter.setOpacity(1.0)
+    painter.drawPath(plain)
 
 
 class EdgeBatches:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from lineage_desktop.sdk.artifact import ArtifactNotLogged as ArtifactNotLogged
     from lineage_desktop.sdk.history import StepWarning as StepWarning
     from lineage_desktop.sdk.history import UnloggableValue as UnloggableValue
+    from lineage_desktop.sdk.offline import NotAvailableOffline as NotAvailableOffline
     from lineage_desktop.sdk.run import DuplicateContentWarning as DuplicateContentWarning
     from lineage_desktop.sdk.run import Run as Run
     from lineage_desktop.sdk.run import RunFinished as RunFinished
@@ -59,6 +60,10 @@ _EXPORTS: dict[str, str] = {  # exported name -> its module (or "module:attribut
     "save": "lineage_desktop.sdk.session",
     "summary": "lineage_desktop.sdk.session",
     "use_artifact": "lineage_desktop.sdk.session",
+    "NotAvailableOffline": "lineage_desktop.sdk.offline",
+    **{name: "lineage_desktop.sdk.offline" for name in (
+        "sweep", "agent", "controller", "alert", "watch", "unwatch", "Image", "Audio",
+        "Video", "Html", "Histogram", "Object3D", "Molecule", "Plotly", "Graph")},
 }
 # Names read from their module every time: the module-level run and its parts.
 _LIVE: frozenset[str] = frozenset({"run", "config", "summary"})

@@ -277,3 +277,16 @@ def test_a_hostile_saved_file_name_is_refused_on_download(tmp_path):
     assert "escape" in str(refused.value)
     assert not (tmp_path.parent / "escape.txt").exists()
     assert not os.path.exists(tmp_path / "escape.txt")
+
+
+def test_server_and_media_calls_say_they_are_not_available_offline():
+    from lineage_desktop import sdk
+
+    names = [n for n, module in sdk._EXPORTS.items()
+             if module == "lineage_desktop.sdk.offline" and n != "NotAvailableOffline"]
+    assert {"sweep", "agent", "Image", "Histogram"} <= set(names)
+    for name in names:
+        with pytest.raises(ld.NotAvailableOffline, match=f"ld.{name} is not available"):
+            getattr(ld, name)()
+    with pytest.raises(NotImplementedError, match="media types"):
+        ld.Image([[0]], caption="x")

@@ -10,9 +10,11 @@ from lineage_desktop.records import (
     ArtifactVersion,
     InvalidRunId,
     ManifestEntry,
+    NotFound,
     Project,
     RunNotFound,
     TypeMismatch,
+    ValidationError,
     is_artifact_key,
     is_run_key,
     key_ident,
@@ -42,7 +44,16 @@ class Api:
     def __init__(
         self, store: str | os.PathLike[str] | Store | None = None, project: str | None = None,
         entity: str | None = None, as_of: str | None = None,
+        overrides: dict[str, Any] | None = None, timeout: int | None = None,
+        api_key: str | None = None,
     ) -> None:
+        # W&B's Api(overrides={"entity": ..., "project": ...}); timeout and api_key steer
+        # its server and mean nothing offline.
+        if overrides is not None:
+            if not isinstance(overrides, dict):
+                raise ValidationError(f"overrides must be a dict, not {overrides!r}")
+            project = project if project is not None else overrides.get("project")
+            entity = entity if entity is not None else overrides.get("entity")
         # Everything is checked before the store is opened, so a refusal leaks nothing.
         self.project = validate_project(project) if project is not None else None
         self.entity = validate_project(entity, "entity") if entity is not None else (
@@ -100,6 +111,19 @@ class Api:
         if type is not None and record.type != type:
             raise TypeMismatch(f"artifact {name!r} has type {record.type!r}, not {type!r}")
         return Artifact._from_record(self.store, record)
+
+    def artifact_exists(self, name: str, type: str | None = None) -> bool:
+        """Whether ``name`` resolves (W&B's ``Api.artifact_exists``)."""
+        try:
+            self.artifact(name, type)
+        except (NotFound, TypeMismatch):  # an unknown name, alias or version; another type
+            return False
+        return True
+
+    def artifact_collection_exists(self, name: str, type: str) -> bool:
+        """Whether the collection ``name`` of ``type`` exists."""
+        return any(c.name == parse_artifact_ref(name).name
+                   for c in self.artifact_collections(type))
 
     def artifact_types(self) -> list[str]:
         return self.store.artifact_types(self._single_project_id())

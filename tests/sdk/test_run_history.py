@@ -290,3 +290,22 @@ def test_server_and_media_calls_say_they_are_not_available_offline():
             getattr(ld, name)()
     with pytest.raises(NotImplementedError, match="media types"):
         ld.Image([[0]], caption="x")
+
+
+def test_api_overrides_and_existence_checks(tmp_path):
+    store = tmp_path / "s.db"
+    with ld.init(project="churn", entity="acme", store=store) as run:
+        data = ld.Artifact("raw", "dataset")
+        (tmp_path / "r.txt").write_text("rows")
+        data.add_file(tmp_path / "r.txt")
+        run.log_artifact(data, aliases=["prod"])
+    api = ld.Api(store=store, overrides={"entity": "acme", "project": "churn"})
+    assert (api.entity, api.project) == ("acme", "churn")
+    assert api.artifact_exists("raw:prod") and api.artifact_exists("raw:v0", type="dataset")
+    assert not api.artifact_exists("raw:v7")
+    assert not api.artifact_exists("raw:prod", type="model")
+    assert not api.artifact_exists("nothing")
+    assert api.artifact_collection_exists("raw", "dataset")
+    assert not api.artifact_collection_exists("raw", "model")
+    with pytest.raises(ValidationError, match="overrides"):
+        ld.Api(store=store, overrides="acme/churn")

@@ -114,11 +114,20 @@ class DraftMixin:
         return entry
 
     def _add_local(self, source: Path, path: str, policy: str,
-                   overwrite: bool = True) -> ManifestEntry:
+                   overwrite: bool = True, same_content: bool = False) -> ManifestEntry:
         """``policy``: ``mutable`` snapshots ``source`` now; ``immutable`` keeps the
-        caller's file, re-hashed when logged; ``staged`` is a file of our staging folder."""
-        self._check_place(path, overwrite)  # before reading: a refused name reads nothing
+        caller's file, re-hashed when logged; ``staged`` is a file of our staging folder.
+        ``same_content``: a taken name is refused only for other content (W&B's
+        ``add_file``: "Cannot add the same path twice")."""
+        # Before reading: a refused name reads nothing.
+        self._check_place(path, overwrite or same_content)
         digest, size = hash_file(source)
+        taken = self._pending.get(path)
+        if same_content and not overwrite and taken is not None and taken.entry.digest != digest:
+            raise ValidationError(
+                f"artifact {self._base_name!r} cannot add the same path twice: {path!r} "
+                "already holds other content (pass overwrite=True to replace it)")
+        overwrite = overwrite or same_content
         local = str(source)
         if policy == "mutable":
             # Snapshot now: the caller may change the file before the run logs it.
@@ -138,15 +147,17 @@ class DraftMixin:
 
     def add_file(
         self, local_path: str | os.PathLike[str], name: str | None = None,
-        policy: str = "mutable", overwrite: bool = True,
+        policy: str = "mutable", overwrite: bool = False,
     ) -> ManifestEntry:
         """Add one local file, hashed now. ``mutable`` (the default) snapshots it now;
-        ``immutable`` copies it when logged, and refuses to log it if it changed."""
+        ``immutable`` copies it when logged, and refuses to log it if it changed. A name
+        already added with other content is refused (``ValidationError``, a
+        ``ValueError``, as W&B) unless ``overwrite=True``."""
         self._draft()
         _check_policy(policy)
         source = regular_file(local_path)
         path = validate_entry_name(name if name is not None else source.name)
-        return self._add_local(source, path, policy, overwrite)
+        return self._add_local(source, path, policy, overwrite, same_content=True)
 
     def add_dir(self, local_path: str | os.PathLike[str], name: str | None = None,
                 policy: str = "mutable") -> None:

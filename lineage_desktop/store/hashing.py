@@ -91,20 +91,19 @@ def copy_hashed(source: BinaryReader, target_fd: int) -> tuple[str, int]:
 def fd_digest(fd: int) -> tuple[str, int]:
     """``(sha256 hex, size)`` of what is left to read from the descriptor ``fd`` (left
     open): ``stream_digest`` without a file object, for many small files."""
-    hasher = hashlib.sha256()
-    buffer = _read_buffer()
-    view = memoryview(buffer)
-    size = 0
-    while count := os.readv(fd, (buffer,)):
-        hasher.update(view[:count])
-        size += count
-    return hasher.hexdigest(), size
+    return _fd_hash(fd, None)
 
 
 def fd_sha256(fd: int, size: int) -> str:
     """The sha256 hex of what is left to read from ``fd`` (left open), ``size`` bytes by
     ``fstat``: a short read that reaches ``size`` ends it, so a small file costs one read
     (``fd_digest`` reads again to see the end); a file that grew is read to its end."""
+    return _fd_hash(fd, size)[0]
+
+
+def _fd_hash(fd: int, size: int | None) -> tuple[str, int]:
+    """``(sha256 hex, bytes read)`` of ``fd`` to its end, or until a short read reaches
+    the expected ``size``."""
     hasher = hashlib.sha256()
     buffer = _read_buffer()
     view = memoryview(buffer)
@@ -114,4 +113,4 @@ def fd_sha256(fd: int, size: int) -> str:
         seen += count
         if count < len(buffer) and seen == size:
             break
-    return hasher.hexdigest()
+    return hasher.hexdigest(), seen

@@ -7,7 +7,6 @@ import socket
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -29,7 +28,7 @@ from lineage_desktop.sdk.names import friendly_name, friendly_number, new_run_id
 from lineage_desktop.sdk.refs import parse_artifact_ref
 from lineage_desktop.sdk.run_data import Config, Summary
 from lineage_desktop.sdk.run_files import save_files
-from lineage_desktop.sdk.sources import local_path
+from lineage_desktop.sdk.sources import local_path, same_file
 from lineage_desktop.sdk.validation import (
     MAX_TEXT_NAME,
     PROJECT_FORBIDDEN,
@@ -297,7 +296,7 @@ class Run:
         and the aliases move to it, in one transaction."""
         wanted = ["latest", *validate_aliases(aliases)]
         source = artifact._store
-        if source is None or not _same_file(source.path, self._store.path):
+        if source is None or not same_file(source.path, self._store.path):
             raise ValidationError(
                 f"artifact {artifact.name!r} belongs to another store "
                 f"({source.path if source else 'none'}); download it and log its files")
@@ -341,10 +340,3 @@ class Run:
     def used_artifacts(self) -> list[Artifact]:
         return [Artifact._from_record(self._store, v)
                 for v in self._store.versions_used_by(self.id)]
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False

@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from lineage_desktop.records import LineageError, ValidationError
+from lineage_desktop.sdk.sources import same_file
 
 if TYPE_CHECKING:
     from lineage_desktop.sdk.artifact import Artifact
@@ -91,7 +92,7 @@ def previous(reinit: str, store: Path | None) -> Run | None:
         finished(run)
     if run is None or run.state != "running" or reinit == "create_new":
         return None
-    if store is not None and not _same_file(store, run.store.path):
+    if store is not None and not same_file(store, run.store.path):
         return None
     if reinit == "finish_previous":
         run.finish()
@@ -140,13 +141,6 @@ def _finish_at_exit() -> None:
             run.finish(exit_code=1 if _uncaught else 0)
         except LineageError as exc:  # a store gone or full at exit: say so, no traceback
             print(f"lineage_desktop: could not finish run {run.id}: {exc}", file=sys.stderr)
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.abspath(a) == os.path.abspath(b)
 
 
 # ---------------------------------------------------------------- top-level calls

@@ -170,3 +170,11 @@ def check_reference(uri: object) -> Path | None:
 
 
 __all__ = ["check_reference", "folder_files", "hash_file", "local_path", "regular_file"]
+
+
+def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """Whether two paths name one existing file (a path that cannot be checked is not)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False

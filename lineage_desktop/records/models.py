@@ -232,13 +232,22 @@ class ArtifactVersion(_Record):
     tags: tuple[str, ...] = ()
     state: str = "COMMITTED"
     id: int = 0
+    ttl: int | None = None  # seconds after ``created_at`` that W&B would keep it; None: always
+    updated_at: str | None = None  # the last edit (description, metadata, aliases, tags, ttl)
+    deleted_at: str | None = None  # a tombstone: deleted then, by ``deleted_by``
+    deleted_by: str | None = None
+    source_id: int | None = None  # a registry link: the version it points at
+    history_step: int | None = None  # the run's history step when it was logged
 
     def __init__(self, name: str, index: int, type: str, project: str,  # noqa: A002
                  entity: str, digest: str, description: str | None = None,
                  metadata: dict[str, Any] = _NEW, size: int = 0, file_count: int = 0,
                  created_at: str | None = None, run_id: str | None = None,
                  aliases: tuple[str, ...] = (), tags: tuple[str, ...] = (),
-                 state: str = "COMMITTED", id: int = 0) -> None:  # noqa: A002
+                 state: str = "COMMITTED", id: int = 0,  # noqa: A002
+                 ttl: int | None = None, updated_at: str | None = None,
+                 deleted_at: str | None = None, deleted_by: str | None = None,
+                 source_id: int | None = None, history_step: int | None = None) -> None:
         _set(self, "name", name)
         _set(self, "index", index)
         _set(self, "type", type)
@@ -255,11 +264,19 @@ class ArtifactVersion(_Record):
         _set(self, "tags", tags)
         _set(self, "state", state)
         _set(self, "id", id)
+        _set(self, "ttl", ttl)
+        _set(self, "updated_at", updated_at)
+        _set(self, "deleted_at", deleted_at)
+        _set(self, "deleted_by", deleted_by)
+        _set(self, "source_id", source_id)
+        _set(self, "history_step", history_step)
 
     def _values(self) -> tuple[Any, ...]:
         return (self.name, self.index, self.type, self.project, self.entity, self.digest,
                 self.description, self.metadata, self.size, self.file_count,
-                self.created_at, self.run_id, self.aliases, self.tags, self.state, self.id)
+                self.created_at, self.run_id, self.aliases, self.tags, self.state, self.id,
+                self.ttl, self.updated_at, self.deleted_at, self.deleted_by, self.source_id,
+                self.history_step)
 
     @property
     def version(self) -> str:

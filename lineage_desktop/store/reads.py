@@ -25,6 +25,7 @@ from lineage_desktop.store.params import FAR_FUTURE
 from lineage_desktop.store.params import ids_param as _ids_param
 from lineage_desktop.store.rows import (
     VERSION_COLUMNS,
+    VERSION_COLUMNS_BEFORE_8,
     VERSION_FROM,
     as_text,
     collection_from_row,
@@ -34,7 +35,7 @@ from lineage_desktop.store.rows import (
     version_from_row,
 )
 from lineage_desktop.store.run_reads import RunOrder, RunReadMixin, run_order_sql
-from lineage_desktop.store.schema import has_outputs
+from lineage_desktop.store.schema import EDITS_SINCE, has_outputs, schema_version
 
 __all__ = ["FAR_FUTURE", "ReadMixin", "RunOrder", "run_order_sql"]
 
@@ -86,6 +87,12 @@ class ReadMixin(RunReadMixin):
             self._outputs_seen = has_outputs(self._conn)
         return "outputs" if self._outputs_seen else _OUTPUTS_BEFORE_4
 
+    def _version_columns(self) -> str:
+        # As ``_outputs``: a store older than schema 8 is asked again each time.
+        if not getattr(self, "_edits_seen", False):
+            self._edits_seen = schema_version(self._conn) >= EDITS_SINCE
+        return VERSION_COLUMNS if self._edits_seen else VERSION_COLUMNS_BEFORE_8
+
     # ----------------------------------------------------------------- projects
     def projects(self) -> list[Project]:
         return [project_from_row(row) for row in self._conn.execute(
@@ -118,7 +125,7 @@ class ReadMixin(RunReadMixin):
         self, where: str, params: Sequence[object], as_of: str | None = None,
         order: str = _POINT_ORDER,
     ) -> list[ArtifactVersion]:
-        sql = f"SELECT {VERSION_COLUMNS} FROM {VERSION_FROM} WHERE ({where})"
+        sql = f"SELECT {self._version_columns()} FROM {VERSION_FROM} WHERE ({where})"
         if as_of is not None:
             sql += " AND v.created_at <= ?"
             params = (*params, as_of)

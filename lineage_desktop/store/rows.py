@@ -26,8 +26,12 @@ from lineage_desktop.store.errors import DamagedRow, shown
 
 VERSION_COLUMNS = (
     "v.id, a.name, v.idx, t.name, p.name, p.entity, v.digest, v.description, v.metadata, "
-    "v.size, v.file_count, v.created_at, v.run_id, v.state, a.id, t.id, p.id"
+    "v.size, v.file_count, v.created_at, v.run_id, v.state, a.id, t.id, p.id, "
+    "v.ttl, v.updated_at, v.deleted_at, v.deleted_by, v.source_id, v.history_step"
 )
+# A store before schema 8 (``EDITS_SINCE``), which a reader cannot migrate, has none of
+# the edit columns: read as never edited, deleted or linked.
+VERSION_COLUMNS_BEFORE_8 = VERSION_COLUMNS.split(", v.ttl")[0] + ", NULL, NULL, NULL, NULL, NULL, NULL"
 VERSION_FROM = (
     "versions v JOIN artifacts a ON a.id = v.artifact_id "
     "JOIN artifact_types t ON t.id = a.type_id JOIN projects p ON p.id = a.project_id"
@@ -69,14 +73,21 @@ class Cells:
 
     def integer(self, column: str, value: object, minimum: int | None = None) -> int:
         """A required whole number (a real with no fraction or digits in text pass)."""
-        number = self.optional_integer(column, value)
+        number = self._whole(column, value)
         if number is None:
             raise self.damaged(column, "is NULL")
         if minimum is not None and number < minimum:
             raise self.damaged(column, f"is {number}, below {minimum}")
         return number
 
-    def optional_integer(self, column: str, value: object) -> int | None:
+    def optional_integer(self, column: str, value: object,
+                         minimum: int | None = None) -> int | None:
+        number = self._whole(column, value)
+        if number is not None and minimum is not None and number < minimum:
+            raise self.damaged(column, f"is {number}, below {minimum}")
+        return number
+
+    def _whole(self, column: str, value: object) -> int | None:
         if value is None or (type(value) is int):
             return value
         if isinstance(value, float) and math.isfinite(value) and value.is_integer():
@@ -194,14 +205,18 @@ def version_from_row(
     row: tuple[Any, ...], aliases: tuple[object, ...] = (), tags: tuple[object, ...] = ()
 ) -> ArtifactVersion:
     (vid, name, idx, type_name, project, entity, digest, description, metadata, size,
-     file_count, created_at, run_id, state, artifact_id, type_id, project_id) = row
+     file_count, created_at, run_id, state, artifact_id, type_id, project_id,
+     ttl, updated_at, deleted_at, deleted_by, source_id, history_step) = row
     if (type(vid) is int and type(idx) is int and idx >= 0 and type(size) is int
             and type(file_count) is int and type(name) is str and type(type_name) is str
             and type(project) is str and type(entity) is str and type(digest) is str
             and type(state) is str and (description is None or type(description) is str)
             and (created_at is None or type(created_at) is str)
-            and (run_id is None or type(run_id) is str)):
-        # Every cell already of its type (the common case): no checks per cell.
+            and (run_id is None or type(run_id) is str)
+            and ttl is updated_at is deleted_at is deleted_by is source_id is history_step
+            is None):
+        # Every cell already of its type and never edited (the common case): no checks
+        # per cell.
         return ArtifactVersion(
             id=vid, name=name, index=idx, type=type_name, project=project, entity=entity,
             digest=digest, description=description, metadata=json_object(metadata),
@@ -222,6 +237,12 @@ def version_from_row(
         run_id=cells.optional_text("run_id", run_id),
         aliases=_texts(aliases), tags=_texts(tags),
         state=cells.text("state", state),
+        ttl=cells.optional_integer("ttl", ttl, minimum=0),
+        updated_at=cells.optional_text("updated_at", updated_at),
+        deleted_at=cells.optional_text("deleted_at", deleted_at),
+        deleted_by=cells.optional_text("deleted_by", deleted_by),
+        source_id=cells.optional_integer("source_id", source_id, minimum=1),
+        history_step=cells.optional_integer("history_step", history_step, minimum=0),
     )
 
 
@@ -316,6 +337,7 @@ __all__ = [
     "RUN_FROM",
     "UNREADABLE",
     "VERSION_COLUMNS",
+    "VERSION_COLUMNS_BEFORE_8",
     "VERSION_FROM",
     "Cells",
     "as_text",

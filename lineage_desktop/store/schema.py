@@ -227,11 +227,57 @@ CREATE TRIGGER run_counts_update AFTER UPDATE OF project_id, started_at ON runs
 END
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+# Edits, deletions and registry links of logged versions (W&B's ``artifact.save()``,
+# ``delete()``, ``link()``), and the drafts of distributed versions. A version's current
+# state is in its row; ``version_edits`` keeps every change (field, new value as JSON,
+# when, by whom), the first one of a field preceded by its value as logged, so that "as
+# of" reads what was there. A deleted version or collection keeps its row (a tombstone:
+# ``deleted_at``, ``deleted_by``); a registry link is a version whose ``source_id`` is
+# the version it points at. ``draft_entries`` holds the files that runs add to a
+# distributed version (``upsert_artifact``) until ``finish_artifact`` logs it. Neither
+# ``source_id`` nor a draft's ``run_id`` is a foreign key: a write of a run or version
+# would scan for them (the integrity audit checks them instead).
+_V8 = """
+ALTER TABLE versions ADD COLUMN ttl INTEGER;
+ALTER TABLE versions ADD COLUMN updated_at TEXT;
+ALTER TABLE versions ADD COLUMN deleted_at TEXT;
+ALTER TABLE versions ADD COLUMN deleted_by TEXT;
+ALTER TABLE versions ADD COLUMN source_id INTEGER;
+ALTER TABLE versions ADD COLUMN history_step INTEGER;
+CREATE INDEX IF NOT EXISTS versions_source ON versions (source_id) WHERE source_id IS NOT NULL;
+ALTER TABLE artifacts ADD COLUMN deleted_at TEXT;
+ALTER TABLE artifacts ADD COLUMN deleted_by TEXT;
+ALTER TABLE alias_history ADD COLUMN author TEXT;
+CREATE TABLE IF NOT EXISTS version_edits (
+    id INTEGER PRIMARY KEY,
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    field TEXT NOT NULL,
+    value TEXT,
+    changed_at TEXT NOT NULL,
+    author TEXT
+);
+CREATE INDEX IF NOT EXISTS version_edits_lookup ON version_edits (version_id, field, changed_at);
+CREATE TABLE IF NOT EXISTS draft_entries (
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    distributed_id TEXT NOT NULL,
+    path TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    ref TEXT,
+    run_id TEXT,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (project_id, name, distributed_id, path)
+) WITHOUT ROWID
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 LATEST = len(MIGRATIONS)
 OUTPUTS_SINCE = 4  # the first schema with the ``outputs`` table
 RUN_DATA_SINCE = 6  # the first schema with run history, summary and saved files
 RUN_COUNTS_SINCE = 7  # the first schema whose triggers keep ``run_counts``
+EDITS_SINCE = 8  # the first schema with edits, tombstones, links and distributed drafts
 EXPECTED_TABLES = frozenset(
     {"projects", "runs", "artifact_types", "artifacts", "versions", "aliases", "manifest",
      "usages", "version_tags"}
@@ -241,6 +287,7 @@ EXPECTED_TABLES = frozenset(
 TABLES_SINCE: dict[int, frozenset[str]] = {
     OUTPUTS_SINCE: frozenset({"outputs"}),
     RUN_DATA_SINCE: frozenset({"run_history", "run_files"}),
+    EDITS_SINCE: frozenset({"version_edits", "draft_entries"}),
 }
 
 
@@ -313,13 +360,23 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
                 conn.execute("COMMIT")
                 return
             for statement in _split(MIGRATIONS[current]):
-                conn.execute(statement)
+                _apply(conn, statement)
             conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version={current + 1}")
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:  # SQLite rolls back by itself after some errors (disk full)
                 conn.execute("ROLLBACK")
+            raise
+
+
+def _apply(conn: sqlite3.Connection, statement: str) -> None:
+    # A file whose ``user_version`` was set back may have a migration's columns already
+    # (SQLite has no ``ADD COLUMN IF NOT EXISTS``): the column is there, as asked.
+    try:
+        conn.execute(statement)
+    except sqlite3.OperationalError as exc:
+        if not (" ADD COLUMN " in statement and "duplicate column name" in str(exc)):
             raise
 
 

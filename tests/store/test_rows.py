@@ -99,7 +99,8 @@ def _version_row(**cells):
     row = dict(vid=1, name="data", idx=0, type="dataset", project="p", entity="e",
                digest="d" * 64, description=None, metadata="{}", size=3, file_count=1,
                created_at="2026-01-01T00:00:00Z", run_id="r1", state="COMMITTED",
-               artifact_id=1, type_id=1, project_id=1)
+               artifact_id=1, type_id=1, project_id=1, ttl=None, updated_at=None,
+               deleted_at=None, deleted_by=None, source_id=None, history_step=None)
     row.update(cells)
     return tuple(row.values())
 
@@ -117,6 +118,10 @@ def test_version_records_get_the_types_they_declare():
         version_from_row(_version_row(name=None))
     with pytest.raises(DamagedRow, match="versions row 1: file_count holds 'many'"):
         version_from_row(_version_row(file_count="many"))
+    edited = version_from_row(_version_row(ttl="86400", source_id=3.0, deleted_by=b"\xffx"))
+    assert edited.ttl == 86400 and edited.source_id == 3 and edited.deleted_by == "\ufffdx"
+    with pytest.raises(DamagedRow, match="versions row 1: ttl is -5, below 0"):
+        version_from_row(_version_row(ttl=-5))
 
 
 def test_run_records_get_the_types_they_declare():

@@ -25,11 +25,13 @@ __all__ = ["EDITED_FIELDS", "EditMixin", "VersionEdit", "edits_as_of"]
 # The fields whose history ``version_edits`` keeps (aliases have ``alias_history``).
 EDITED_FIELDS = ("description", "metadata", "tags", "ttl")
 # One indexed lookup per (version, field): the last change at or before ``:at``.
+# The row's id is found by the index, its value and time then by that id.
 _EDITS_AS_OF = (
-    "SELECT i.value, f.value, (SELECT e.value FROM version_edits e"
+    "SELECT i.value, f.value, x.value, x.changed_at"
+    " FROM json_each(:ids) i, json_each(:fields) f JOIN version_edits x ON x.id ="
+    " (SELECT e.id FROM version_edits e"
     " WHERE e.version_id = i.value AND e.field = f.value AND e.changed_at <= :at"
-    " ORDER BY e.changed_at DESC, e.id DESC LIMIT 1)"
-    " FROM json_each(:ids) i, json_each(:fields) f")
+    " ORDER BY e.changed_at DESC, e.id DESC LIMIT 1)")
 
 
 @dataclass(frozen=True)
@@ -139,22 +141,25 @@ def edits_as_of(
     conn: sqlite3.Connection, version_ids: Sequence[int], as_of: str
 ) -> dict[int, dict[str, Any]]:
     """The edited fields of versions as they were at ``as_of``: for each version with a
-    change recorded at or before it, ``{field: value}``. Cells are untrusted: one that is
-    not JSON of the field's kind is left out (the row's value stands)."""
+    change recorded at or before it, ``{field: value}``, and under ``"changed_at"`` the
+    time of the last of those rows. Cells are untrusted: one that is not JSON of the
+    field's kind is left out (the row's value stands)."""
     found: dict[int, dict[str, Any]] = {}
     if not version_ids:
         return found
-    for version_id, field, value in conn.execute(
+    for version_id, field, value, changed_at in conn.execute(
             _EDITS_AS_OF, {"ids": json.dumps(list(version_ids)), "at": as_of,
                            "fields": json.dumps(EDITED_FIELDS)}):
-        if type(value) is not str:
+        if type(value) is not str or type(changed_at) is not str:
             continue
         try:
             decoded = json.loads(value)
         except ValueError:
             continue
         if _KINDS[field](decoded):
-            found.setdefault(version_id, {})[field] = decoded
+            fields = found.setdefault(version_id, {})
+            fields[field] = decoded
+            fields["changed_at"] = max(changed_at, fields.get("changed_at", changed_at))
     return found
 
 

@@ -153,8 +153,14 @@ class ReadMixin(RunReadMixin):
         found = []
         for version in versions:
             fields: dict[str, Any] = dict(edits.get(version.id, {}))
+            changed = fields.pop("changed_at", None)
             if "tags" in fields:
                 fields["tags"] = tuple(sorted(fields["tags"]))
+            if version.updated_at is not None and version.updated_at > as_of:
+                # Edited later: the last edit by then (a field's value as logged is
+                # recorded at creation, no edit). Alias moves alone are not counted.
+                created = version.created_at or ""
+                fields["updated_at"] = changed if changed and changed > created else None
             found.append(replace(version, **fields) if fields else version)
         return found
 

@@ -114,11 +114,12 @@ def test_as_of_reads_the_fields_as_they_were(store_path: Path) -> None:
         before = api.artifact("model:v0")
         assert (before.description, before.metadata, before.tags, before.ttl) == (
             "first", {"lr": 0.1}, [], None)
-        assert before.aliases == ["latest"]
+        assert before.aliases == ["latest"] and before.updated_at is None
     with ld.Api(store=store_path, as_of=edited) as api:
         between = api.artifact("model:production")
         assert (between.description, between.metadata, between.tags, between.ttl) == (
             "tuned", {"lr": 0.2}, ["tuned"], timedelta(hours=1))
+        assert between.updated_at == edited
     with ld.Api(store=store_path) as api:
         assert api.artifact("model:v0").description == "final"
 
@@ -255,6 +256,7 @@ def test_as_of_lookups_use_one_index_step_per_field(store_path: Path) -> None:
         edits = [sql for sql in statements if "version_edits" in sql]
         assert len(edits) == 1, statements
         plan = [row[-1] for row in reader._conn.execute("EXPLAIN QUERY PLAN " + edits[0])]
-    assert any(d.startswith("SEARCH e USING INDEX version_edits_lookup (version_id=? AND "
-                            "field=? AND changed_at<?)") for d in plan), plan
+    assert any(d.startswith("SEARCH e USING") and "INDEX version_edits_lookup (version_id=? "
+               "AND field=? AND changed_at<?)" in d for d in plan), plan
+    assert any(d.startswith("SEARCH x USING INTEGER PRIMARY KEY") for d in plan), plan
     assert not any(d.startswith("SCAN e") or "TEMP B-TREE" in d for d in plan), plan

@@ -1,7 +1,8 @@
 """``Artifact``: a draft to fill and log, or a logged version to read, download, verify.
 
 Filling a draft (adding files, folders, references) is ``artifact_draft.py``'s
-``DraftMixin``; this module holds the state, the properties and the reading side.
+``DraftMixin``; editing a logged version and ``save()`` are ``artifact_edits.py``'s
+``EditsMixin``; this module holds the state, the properties and the reading side.
 """
 from __future__ import annotations
 

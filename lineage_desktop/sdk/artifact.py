@@ -45,7 +45,7 @@ class Artifact(DraftMixin, EditsMixin):
         self._base_name = validate_name(name)
         self._type = validate_type(type, self._base_name)
         self.description = validate_text(description, "description")
-        self.metadata: dict[str, Any] = validate_json_object(metadata, "metadata")
+        self.metadata = validate_json_object(metadata, "metadata")
         self._pending: dict[str, _Pending] = {}
         self._folders: set[str] = set()  # every folder that the pending entries lie in
         self._record: ArtifactVersion | None = None
@@ -59,7 +59,6 @@ class Artifact(DraftMixin, EditsMixin):
         artifact._base_name = record.name
         artifact._type = record.type
         artifact.description = record.description
-        artifact.metadata = dict(record.metadata)
         artifact._pending = {}
         artifact._staging = None
         artifact._bind(store, record)

@@ -49,7 +49,6 @@ class EditsMixin:
     _store: Store | None
     _base_name: str
     description: str | None
-    metadata: dict[str, Any]
 
     def _logged(self) -> ArtifactVersion:  # pragma: no cover - Artifact's
         raise NotImplementedError
@@ -58,14 +57,27 @@ class EditsMixin:
         """Forget pending edits: a record just bound holds the saved values (of content
         equal to an earlier version's, that version's description and metadata)."""
         if self._record is not None:
-            # A deep copy: a change inside a nested value must show as a change.
             self.description = self._record.description
-            self.metadata = copy.deepcopy(dict(self._record.metadata))
+            self._metadata: dict[str, Any] | None = None  # copied when first read
         self._edit_aliases: list[str] | None = None
         self._edit_tags: list[str] | None = None
         self._edit_ttl: Any = _UNCHANGED
 
     # ------------------------------------------------------------------ editable
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """The version's metadata: assign a dict or change this one (nested values too);
+        on a logged version the changes are written by ``save()``."""
+        if self._metadata is None:
+            # A deep copy, made only when asked for (listings read many versions): a
+            # change inside a nested value must differ from the record's.
+            self._metadata = copy.deepcopy(dict(self._record.metadata)) if self._record else {}
+        return self._metadata
+
+    @metadata.setter
+    def metadata(self, metadata: dict[str, Any]) -> None:
+        self._metadata = metadata
+
     @property
     def aliases(self) -> list[str]:
         """The version's aliases: a list to ``append``/``remove``/``extend`` or replace;
@@ -167,7 +179,6 @@ class EditsMixin:
         writer.edit_version(self._record.id, edit, default_entity())
         saved = writer.version_by_id(self._record.id)
         self._record = saved
-        self.description, self.metadata = saved.description, dict(saved.metadata)
         self._reset_edits()
 
     def _pending_edit(self, record: ArtifactVersion) -> VersionEdit:

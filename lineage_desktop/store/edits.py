@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lineage_desktop.records import ArtifactNotFound
+from lineage_desktop.store.rows import Cells
 from lineage_desktop.store.timeutil import utc_now
 from lineage_desktop.store.writes import _dumps
 
@@ -74,7 +75,9 @@ class EditMixin:
             tags = [r[0] for r in conn.execute(
                 "SELECT tag FROM version_tags WHERE version_id = ? ORDER BY tag", (version_id,))]
             old: dict[str, Any] = {"description": description,
-                                   "metadata": json.loads(metadata or "{}"),
+                                   # untrusted cell: the reads' check and message
+                                   "metadata": dict(Cells("versions", version_id).mapping(
+                                       "metadata", metadata)),
                                    "ttl": ttl, "tags": tags}
             new = _changes(edit, old)
             for field, value in new.items():

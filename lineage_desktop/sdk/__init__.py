@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from lineage_desktop.sdk.artifact import Artifact as Artifact
     from lineage_desktop.sdk.artifact import ArtifactFinalized as ArtifactFinalized
     from lineage_desktop.sdk.artifact import ArtifactNotLogged as ArtifactNotLogged
+    from lineage_desktop.sdk.artifact_edits import ArtifactTTL as ArtifactTTL
+    from lineage_desktop.sdk.artifact_edits import InvalidTTL as InvalidTTL
     from lineage_desktop.sdk.history import StepWarning as StepWarning
     from lineage_desktop.sdk.history import UnloggableValue as UnloggableValue
     from lineage_desktop.sdk.offline import NotAvailableOffline as NotAvailableOffline
@@ -42,6 +44,8 @@ _EXPORTS: dict[str, str] = {  # exported name -> its module (or "module:attribut
     "Artifact": "lineage_desktop.sdk.artifact",
     "ArtifactFinalized": "lineage_desktop.sdk.artifact",
     "ArtifactNotLogged": "lineage_desktop.sdk.artifact",
+    "ArtifactTTL": "lineage_desktop.sdk.artifact_edits",
+    "InvalidTTL": "lineage_desktop.sdk.artifact_edits",
     "DuplicateContentWarning": "lineage_desktop.sdk.run",
     "Run": "lineage_desktop.sdk.run",
     "RunFinished": "lineage_desktop.sdk.run",

@@ -1,7 +1,8 @@
 """``Artifact``: a draft to fill and log, or a logged version to read, download, verify.
 
 Filling a draft (adding files, folders, references) is ``artifact_draft.py``'s
-``DraftMixin``; this module holds the state, the properties and the reading side.
+``DraftMixin``; editing a logged version and ``save()`` are ``artifact_edits.py``'s
+``EditsMixin``; this module holds the state, the properties and the reading side.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from lineage_desktop.records import (
 from lineage_desktop.records.validation import shown
 from lineage_desktop.sdk.api_run import ApiRun
 from lineage_desktop.sdk.artifact_draft import ArtifactFinalized, DraftMixin, _Pending
+from lineage_desktop.sdk.artifact_edits import EditsMixin
 from lineage_desktop.sdk.validation import (
     validate_json_object,
     validate_name,
@@ -33,7 +35,7 @@ class ArtifactNotLogged(LineageError, RuntimeError):
     """An operation that needs a logged version was called on a draft."""
 
 
-class Artifact(DraftMixin):
+class Artifact(DraftMixin, EditsMixin):
     """A versioned collection of files, with the W&B ``Artifact`` names."""
 
     def __init__(
@@ -43,12 +45,13 @@ class Artifact(DraftMixin):
         self._base_name = validate_name(name)
         self._type = validate_type(type, self._base_name)
         self.description = validate_text(description, "description")
-        self.metadata: dict[str, Any] = validate_json_object(metadata, "metadata")
+        self.metadata = validate_json_object(metadata, "metadata")
         self._pending: dict[str, _Pending] = {}
         self._folders: set[str] = set()  # every folder that the pending entries lie in
         self._record: ArtifactVersion | None = None
         self._store: Store | None = None
         self._staging: Path | None = None
+        self._reset_edits()
 
     @classmethod
     def _from_record(cls, store: Store, record: ArtifactVersion) -> Artifact:
@@ -56,7 +59,6 @@ class Artifact(DraftMixin):
         artifact._base_name = record.name
         artifact._type = record.type
         artifact.description = record.description
-        artifact.metadata = dict(record.metadata)
         artifact._pending = {}
         artifact._staging = None
         artifact._bind(store, record)
@@ -65,6 +67,7 @@ class Artifact(DraftMixin):
     def _bind(self, store: Store, record: ArtifactVersion) -> None:
         self._store, self._record = store, record
         self._pending = {}
+        self._reset_edits()
 
     def __repr__(self) -> str:
         return f"<Artifact {self.name} type={self._type}>"
@@ -77,7 +80,8 @@ class Artifact(DraftMixin):
 
     @property
     def source_name(self) -> str:
-        return self._base_name
+        """W&B's ``{collection}:v<number>`` once logged; the name alone for a draft."""
+        return self.name
 
     @property
     def type(self) -> str:
@@ -86,14 +90,6 @@ class Artifact(DraftMixin):
     @property
     def version(self) -> str:
         return self._logged().version
-
-    @property
-    def aliases(self) -> list[str]:
-        return list(self._record.aliases) if self._record else []
-
-    @property
-    def tags(self) -> list[str]:
-        return list(self._record.tags) if self._record else []
 
     @property
     def digest(self) -> str:

@@ -323,7 +323,8 @@ class Run:
         logged = self._store.log_version(
             self._project_id, artifact.source_name, artifact.type, artifact.digest,
             artifact.files(), artifact._pending_files(), artifact.description,
-            metadata, wanted, checked_tags, run_id, self._clock())
+            metadata, wanted, checked_tags, run_id, self._clock(),
+            self._history.step if run_id is not None else None, artifact._draft_ttl())
         record = logged.record
         if not logged.created:
             warnings.warn(

@@ -12,6 +12,8 @@ import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import Any
 
 from lineage_desktop.records import (
     ArtifactCollection,
@@ -21,6 +23,7 @@ from lineage_desktop.records import (
     Project,
     Run,
 )
+from lineage_desktop.store.edits import edits_as_of
 from lineage_desktop.store.params import FAR_FUTURE
 from lineage_desktop.store.params import ids_param as _ids_param
 from lineage_desktop.store.rows import (
@@ -138,7 +141,28 @@ class ReadMixin(RunReadMixin):
                 "SELECT version_id, tag FROM version_tags WHERE version_id IN "
                 "(SELECT value FROM json_each(?)) ORDER BY tag", (_ids_param(ids),)):
                 tags[version_id].append(tag)
-        return [version_from_row(r, tuple(aliases[r[0]]), tuple(tags[r[0]])) for r in rows]
+        versions = [version_from_row(r, tuple(aliases[r[0]]), tuple(tags[r[0]])) for r in rows]
+        if as_of is not None and ids and self._edits_seen:
+            versions = self._as_edited(versions, as_of)
+        return versions
+
+    def _as_edited(self, versions: list[ArtifactVersion], as_of: str) -> list[ArtifactVersion]:
+        """Description, metadata, tags and TTL as they were at ``as_of`` (``save()``
+        edits): one indexed lookup per version and field, see ``store/edits.py``."""
+        edits = edits_as_of(self._conn, [v.id for v in versions], as_of)
+        found = []
+        for version in versions:
+            fields: dict[str, Any] = dict(edits.get(version.id, {}))
+            changed = fields.pop("changed_at", None)
+            if "tags" in fields:
+                fields["tags"] = tuple(sorted(fields["tags"]))
+            if version.updated_at is not None and version.updated_at > as_of:
+                # Edited later: the last edit by then (a field's value as logged is
+                # recorded at creation, no edit). Alias moves alone are not counted.
+                created = version.created_at or ""
+                fields["updated_at"] = changed if changed and changed > created else None
+            found.append(replace(version, **fields) if fields else version)
+        return found
 
     def versions_by_ids(
         self, ids: Iterable[int], as_of: str | None = None

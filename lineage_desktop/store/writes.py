@@ -173,6 +173,8 @@ class WriteMixin:
         tags: Sequence[str] = (),
         run_id: str | None = None,
         created_at: str | None = None,
+        history_step: int | None = None,
+        ttl: int | None = None,
     ) -> LoggedVersion:
         """Record a version (or find the one with the same digest) and move its aliases.
 
@@ -182,6 +184,8 @@ class WriteMixin:
         ``files`` are ``(digest, local path)`` pairs copied into the blob folder *before*
         the transaction, so a committed version always has its content. ``latest`` should
         be among ``aliases``; the caller decides (imports may log older history).
+        ``history_step`` is the logging run's history step then and ``ttl`` the draft's
+        TTL in seconds (a new version keeps both; an existing one keeps its own).
         Raises ``TypeMismatch`` if the artifact exists with another type.
         """
         self.blobs.put_files(files)  # all or none of them
@@ -215,9 +219,10 @@ class WriteMixin:
             stored_metadata, size = _dumps(metadata or {}), sum(e.size for e in entries)
             version_id = conn.execute(
                 "INSERT INTO versions (artifact_id, idx, digest, description, metadata, size, "
-                "file_count, created_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "file_count, created_at, run_id, history_step, ttl) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (artifact_id, index, digest, description, stored_metadata, size,
-                 len(entries), now, run_id),
+                 len(entries), now, run_id, history_step, ttl),
             ).lastrowid or 0
             conn.executemany(
                 "INSERT INTO manifest (version_id, path, digest, size, ref) VALUES (?, ?, ?, ?, ?)",
@@ -238,7 +243,7 @@ class WriteMixin:
                 metadata=Cells("versions", version_id).mapping("metadata", stored_metadata),
                 size=size, file_count=len(entries), created_at=now, run_id=run_id,
                 aliases=tuple(sorted(set(aliases))), tags=tuple(sorted(set(tags))),
-                id=version_id)
+                id=version_id, history_step=history_step, ttl=ttl)
             return LoggedVersion(version_id, index, True, record)
 
     def _set_aliases(

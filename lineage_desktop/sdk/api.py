@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from lineage_desktop.records import (
     ArtifactCollection,
+    ArtifactDeleted,
     ArtifactNotFound,
     ArtifactVersion,
     InvalidRunId,
@@ -218,8 +219,14 @@ class Api:
 
     # ------------------------------------------------------------------ lineage
     def focus_of(self, ref: str) -> tuple[str, Any]:
-        """``("v", version id)`` or ``("r", run id)`` for any reference ``node`` takes."""
-        found = self.node(ref)
+        """``("v", version id)`` or ``("r", run id)`` for any reference ``node`` takes;
+        a deleted version's own reference focuses its tombstone (audits read its lineage)."""
+        try:
+            found = self.node(ref)
+        except ArtifactDeleted as deleted:
+            if deleted.version_id is None:
+                raise
+            return "v", deleted.version_id
         if isinstance(found, ApiRun):
             return "r", found.record.id
         return "v", found.record.id

@@ -21,6 +21,7 @@ from lineage_desktop.records import (
     Project,
     Run,
 )
+from lineage_desktop.store.deletes import deleted_as_of, deletion_error
 from lineage_desktop.store.params import FAR_FUTURE
 from lineage_desktop.store.params import ids_param as _ids_param
 from lineage_desktop.store.rows import (
@@ -138,7 +139,8 @@ class ReadMixin(RunReadMixin):
                 "SELECT version_id, tag FROM version_tags WHERE version_id IN "
                 "(SELECT value FROM json_each(?)) ORDER BY tag", (_ids_param(ids),)):
                 tags[version_id].append(tag)
-        return [version_from_row(r, tuple(aliases[r[0]]), tuple(tags[r[0]])) for r in rows]
+        return [deleted_as_of(version_from_row(r, tuple(aliases[r[0]]), tuple(tags[r[0]])),
+                              as_of) for r in rows]
 
     def versions_by_ids(
         self, ids: Iterable[int], as_of: str | None = None
@@ -154,14 +156,19 @@ class ReadMixin(RunReadMixin):
         return found[0]
 
     def artifact_versions(
-        self, name: str, project_id: int | None = None, as_of: str | None = None
+        self, name: str, project_id: int | None = None, as_of: str | None = None,
+        include_deleted: bool = False,
     ) -> list[ArtifactVersion]:
+        """A collection's versions, oldest first; deleted ones (tombstones) only with
+        ``include_deleted``, as W&B lists them."""
         where = "a.name = ?"
         params: list[object] = [name]
         if project_id is not None:
             where += " AND a.project_id = ?"
             params.append(project_id)
         versions = self._versions_where(where, params, as_of, order=_LISTING_ORDER)
+        if not include_deleted:
+            versions = [v for v in versions if v.deleted_at is None]
         if not versions and not self._artifact_projects(name, project_id):
             raise self._unknown_artifact(name, project_id)
         return versions
@@ -204,6 +211,8 @@ class ReadMixin(RunReadMixin):
         version_id = self._resolved_id(name, selector, project_id, as_of)
         found = [] if version_id is None else self._versions_where("v.id = ?", [version_id],
                                                                    as_of)
+        if found and found[0].deleted_at is not None:
+            raise deletion_error(found[0], f"{name}:{selector}")
         if found:
             return found[0]
         known = self._versions_where("a.name = ?" + (" AND a.project_id = ?" if project_id

@@ -151,7 +151,8 @@ class DeleteMixin:
         first = conn.execute(
             "SELECT 1 FROM version_edits WHERE version_id = ? AND field = ? LIMIT 1",
             (version_id, EDIT_FIELD)).fetchone() is None
-        rows = [(version_id, EDIT_FIELD, json.dumps(False), created_at, None)] if first else []
+        rows: list[tuple[int, str, str, str, str | None]] = (
+            [(version_id, EDIT_FIELD, json.dumps(False), created_at, None)] if first else [])
         rows.append((version_id, EDIT_FIELD, json.dumps(True), now, author))
         conn.executemany(
             "INSERT INTO version_edits (version_id, field, value, changed_at, author) "

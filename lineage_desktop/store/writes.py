@@ -198,13 +198,15 @@ class WriteMixin:
                                       (existing_type,)).fetchone()[0]
                 raise TypeMismatch(
                     f"artifact {name!r} has type {actual!r}, cannot log it as {type_name!r}")
-            # One read for the rest: the project's names, the collection's last number
-            # and the version that has this content already, if one has.
-            project, entity, last, existing = conn.execute(
+            # One read for the rest: the project's names, the collection's last number,
+            # the live version that has this content already, if one has, and whether
+            # the collection was deleted.
+            project, entity, last, existing, collection_deleted = conn.execute(
                 "SELECT name, entity, (SELECT MAX(idx) FROM versions WHERE artifact_id = ?2), "
                 "(SELECT id FROM versions WHERE artifact_id = ?2 AND digest = ?3 "
-                "AND deleted_at IS NULL LIMIT 1) "
-                "FROM projects WHERE id = ?1", (project_id, artifact_id, digest)).fetchone()
+                "AND deleted_at IS NULL LIMIT 1), "
+                "(SELECT deleted_at FROM artifacts WHERE id = ?2) FROM projects WHERE id = ?1",
+                (project_id, artifact_id, digest)).fetchone()
             if existing is not None:
                 # Equal content reuses the version; the run still has its output edge.
                 if run_id is not None:
@@ -216,8 +218,9 @@ class WriteMixin:
             # A tombstone's number is never reused, nor is its content revived: new
             # content (or a deleted version's) is a new version of a live collection.
             index = 0 if last is None else last + 1
-            conn.execute("UPDATE artifacts SET deleted_at = NULL, deleted_by = NULL "
-                         "WHERE id = ? AND deleted_at IS NOT NULL", (artifact_id,))
+            if collection_deleted is not None:  # a new version revives the collection
+                conn.execute("UPDATE artifacts SET deleted_at = NULL, deleted_by = NULL "
+                             "WHERE id = ?", (artifact_id,))
             stored_metadata, size = _dumps(metadata or {}), sum(e.size for e in entries)
             version_id = conn.execute(
                 "INSERT INTO versions (artifact_id, idx, digest, description, metadata, size, "

@@ -164,8 +164,9 @@ class Api:
 
     # ------------------------------------------------------------------ one version's facts
     def collection_versions(self, name: str, project: str, entity: str) -> list[ArtifactVersion]:
-        """Every version of the collection ``name`` of one project, oldest first, by the
-        project's record: a project name holding '/' (an older or foreign store) works."""
+        """Every version of the collection ``name`` of one project but the deleted ones,
+        oldest first, by the project's record: a project name holding '/' (an older or
+        foreign store) works."""
         versions = [v for p in self.store.find_projects(project, entity)
                     for v in self.store.artifact_versions(name, p.id, self.as_of)]
         return sorted(versions, key=lambda v: v.index)

@@ -314,18 +314,25 @@ class ReadMixin(RunReadMixin):
         self, project_id: int | None = None, type_name: str | None = None,
         as_of: str | None = None,
     ) -> list[ArtifactCollection]:
+        # Deleted collections and versions (tombstones laid by then) are not listed, as
+        # W&B lists them; a store before schema 8 has none.
+        self._version_columns()
+        live_v, live_a = ((" AND (v.deleted_at IS NULL OR v.deleted_at > :at)",
+                           " AND (a.deleted_at IS NULL OR a.deleted_at > :at)")
+                          if self._edits_seen else ("", ""))
         sql = (
             "SELECT a.name, t.name, p.name, p.entity, a.description, "
-            "(SELECT COUNT(*) FROM versions v WHERE v.artifact_id = a.id AND v.created_at <= ?),"
+            "(SELECT COUNT(*) FROM versions v WHERE v.artifact_id = a.id "
+            f"AND v.created_at <= :at{live_v}),"
             " a.created_at, a.id FROM artifacts a JOIN artifact_types t ON t.id = a.type_id "
-            "JOIN projects p ON p.id = a.project_id WHERE a.created_at <= ?")
-        params: list[object] = [as_of or FAR_FUTURE, as_of or FAR_FUTURE]
+            f"JOIN projects p ON p.id = a.project_id WHERE a.created_at <= :at{live_a}")
+        params: dict[str, object] = {"at": as_of or FAR_FUTURE}
         if project_id is not None:
-            sql += " AND a.project_id = ?"
-            params.append(project_id)
+            sql += " AND a.project_id = :project"
+            params["project"] = project_id
         if type_name is not None:
-            sql += " AND t.name = ?"
-            params.append(type_name)
+            sql += " AND t.name = :type"
+            params["type"] = type_name
         return [collection_from_row(row) for row in self._conn.execute(
             sql + " ORDER BY t.name, a.name", params)]
 

@@ -44,6 +44,7 @@ def test_latest_alone_does_not_refuse_and_moves_back(store_path, make_file):
     _, second = log(store_path, make_file, "two")
     ld.Api(store=store_path).artifact("data:v1").delete()  # W&B's api.artifact().delete()
     api = ld.Api(store=store_path)
+    assert [c.version_count for c in api.artifact_collections()] == [1]
     assert api.artifact("data:latest").version == "v0"
     assert [a.version for a in api.artifact_versions("data")] == ["v0"]
     with pytest.raises(ld.ArtifactDeleted, match=r"data:v1.*deleted at .* by") as gone:
@@ -91,7 +92,9 @@ def test_new_content_and_a_deleted_digest_get_fresh_indices(store_path, make_fil
 
 def test_collection_delete_tombstones_every_version(store_path, make_file):
     log(store_path, make_file, "one", aliases=["best"])
-    log(store_path, make_file, "two")
+    _, last = log(store_path, make_file, "two")
+    before = last.created_at
+    time.sleep(0.002)
     with Store.open(store_path) as store:
         project_id = store.find_projects("p", "e")[0].id
         assert delete_collection(store, project_id, "data", author="auditor") == 2
@@ -102,12 +105,17 @@ def test_collection_delete_tombstones_every_version(store_path, make_file):
         assert store._conn.execute("SELECT COUNT(*) FROM manifest").fetchone() == (2,)
     api = ld.Api(store=store_path)  # reopened: the tombstones persisted
     assert api.artifact_versions("data") == []
+    assert api.artifact_collections() == []
+    past = ld.Api(store=store_path, as_of=before)
+    assert [c.version_count for c in past.artifact_collections()] == [2]
+    assert past.artifact("data:best").version == "v0"
     with pytest.raises(ld.ArtifactNotFound):
         api.artifact("data:latest")
     with pytest.raises(ld.ArtifactDeleted, match="'auditor'"):
         api.artifact("data:v0")
     _, fresh = log(store_path, make_file, "new")  # logging again revives the collection
     assert fresh.version == "v2"
+    assert [c.version_count for c in ld.Api(store=store_path).artifact_collections()] == [1]
 
 
 def test_deleting_twice_or_a_draft_is_refused(store_path, make_file):

@@ -219,7 +219,8 @@ class ReadMixin(RunReadMixin):
                                      is not None else ""),
                                      [name] + ([project_id] if project_id is not None else []),
                                      as_of, order=_LISTING_ORDER)
-        choices = sorted({v.version for v in known} | {a for v in known for a in v.aliases})
+        live = [v for v in known if v.deleted_at is None]  # a tombstone is no suggestion
+        choices = sorted({v.version for v in live} | {a for v in live for a in v.aliases})
         close = difflib.get_close_matches(selector, choices, n=5, cutoff=0.3) or choices[:5]
         when = f" as of {as_of}" if as_of else ""
         raise ArtifactNotFound(

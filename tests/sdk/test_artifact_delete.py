@@ -109,8 +109,9 @@ def test_collection_delete_tombstones_every_version(store_path, make_file):
     past = ld.Api(store=store_path, as_of=before)
     assert [c.version_count for c in past.artifact_collections()] == [2]
     assert past.artifact("data:best").version == "v0"
-    with pytest.raises(ld.ArtifactNotFound):
+    with pytest.raises(ld.ArtifactNotFound, match="closest: none"):
         api.artifact("data:latest")
+    assert api.collection_versions("data", "p", "e") == []  # the sidebar's listing
     with pytest.raises(ld.ArtifactDeleted, match="'auditor'"):
         api.artifact("data:v0")
     _, fresh = log(store_path, make_file, "new")  # logging again revives the collection

@@ -71,6 +71,9 @@ def test_tombstone_stays_in_the_lineage_and_as_of(store_path, make_file):
     assert graph.has_edge(f"run:{producer.id}", "artifact:data:v0")  # still traversed
     own = ld.Api(store=store_path).lineage("data:v0")  # the tombstone's own lineage
     assert f"run:{consumer.id}" in own and own.nodes["artifact:data:v0"]["deleted_at"]
+    from lineage_desktop.graph.export import to_dot
+
+    assert "dataset (deleted)" in to_dot(graph)
     past = ld.Api(store=store_path, as_of=before)
     assert past.artifact("data:v0").deleted_at is None
     assert past.artifact("data:latest").version == "v0"

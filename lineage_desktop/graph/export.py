@@ -117,12 +117,14 @@ def display_lines(key: Key, data: NodeData) -> tuple[str, str]:
     type_ = data.type or ("run" if kind == "run" else "artifact")
     if data.missing:
         return f"{type_} (missing)", label
+    if data.deleted:  # a tombstone: the version stays in the lineage, marked
+        return f"{type_} (deleted)", label
     return type_, label
 
 
 def _colours(data: NodeData, palette: Palette) -> tuple[str, str]:
     kind = data.member_kind if _kind(data) == "cluster" else _kind(data)
-    return node_colours(palette, kind, data.missing)
+    return node_colours(palette, kind, data.missing or data.deleted)
 
 
 # -- DOT -------------------------------------------------------------------------------
@@ -174,7 +176,7 @@ def to_dot(graph: nx.DiGraph, direction: str = "LR", palette: Palette = LIGHT) -
         label = (f'<<FONT POINT-SIZE="9" COLOR="{palette.muted}">{_dot_html(top)}</FONT>'
                  f"<BR/><B>{_dot_html(name)}</B>>")
         style = ['fillcolor="' + fill + '"', 'color="' + stroke + '"']
-        if attrs.missing:
+        if attrs.missing or attrs.deleted:
             style.append('style="rounded,filled,dashed"')
         if _kind(attrs) == "cluster":
             style.append("peripheries=2")

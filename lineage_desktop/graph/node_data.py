@@ -192,6 +192,19 @@ class NodeData(dict[str, Any]):
         return _texts(self.get("producers"))
 
     @property
+    def deleted(self) -> bool:
+        """A tombstone: the version was deleted (``deleted_at``, ``deleted_by``)."""
+        return self.deleted_at is not None
+
+    @property
+    def deleted_at(self) -> str | None:
+        return _text(self.get("deleted_at"))
+
+    @property
+    def deleted_by(self) -> str | None:
+        return _text(self.get("deleted_by"))
+
+    @property
     def id_in_store(self) -> int | None:
         """The version's row id in its store (for integrity checks and previews)."""
         return _number(self.get("id_in_store"))
@@ -279,7 +292,8 @@ class NodeData(dict[str, Any]):
             description=version.description, metadata=version.metadata,
             size=version.size, file_count=version.file_count,
             created_at=version.created_at, logged_by=version.run_id, state=version.state,
-            id_in_store=version.id,
+            id_in_store=version.id, deleted_at=version.deleted_at,
+            deleted_by=version.deleted_by,
             producers=list(producers) if producers is not None else
             ([version.run_id] if version.run_id is not None else []),
         )

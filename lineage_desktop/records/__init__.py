@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 _ERRORS = "lineage_desktop.records.errors"
 _MODELS = "lineage_desktop.records.models"
 _EXPORTS: dict[str, str] = {
+    "ArtifactDeleted": _ERRORS,
+    "ArtifactHasAliases": _ERRORS,
     "ArtifactNotFound": _ERRORS,
     "DigestMismatch": _ERRORS,
     "InvalidAlias": _ERRORS,

@@ -109,6 +109,26 @@ class ArtifactNotFound(NotFound):
     """An unknown artifact name, alias or version."""
 
 
+class ArtifactDeleted(ArtifactNotFound):
+    """A version (or collection) that was deleted: its tombstone names when and by whom."""
+
+    def __init__(self, message: str, asked: str = "", deleted_at: str | None = None,
+                 deleted_by: str | None = None, version_id: int | None = None) -> None:
+        super().__init__(message, asked=asked)
+        self.deleted_at = deleted_at
+        self.deleted_by = deleted_by
+        self.version_id = version_id  # the tombstone's row id: its lineage stays readable
+
+
+class ArtifactHasAliases(ValidationError):
+    """``delete()`` of a version that aliases still point at, without
+    ``delete_aliases=True``; ``aliases`` lists them."""
+
+    def __init__(self, message: str, aliases: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.aliases = list(aliases)
+
+
 class RunNotFound(NotFound):
     """An unknown run id."""
 

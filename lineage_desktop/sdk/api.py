@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from lineage_desktop.records import (
     ArtifactCollection,
+    ArtifactDeleted,
     ArtifactNotFound,
     ArtifactVersion,
     InvalidRunId,
@@ -163,8 +164,9 @@ class Api:
 
     # ------------------------------------------------------------------ one version's facts
     def collection_versions(self, name: str, project: str, entity: str) -> list[ArtifactVersion]:
-        """Every version of the collection ``name`` of one project, oldest first, by the
-        project's record: a project name holding '/' (an older or foreign store) works."""
+        """Every version of the collection ``name`` of one project but the deleted ones,
+        oldest first, by the project's record: a project name holding '/' (an older or
+        foreign store) works."""
         versions = [v for p in self.store.find_projects(project, entity)
                     for v in self.store.artifact_versions(name, p.id, self.as_of)]
         return sorted(versions, key=lambda v: v.index)
@@ -218,8 +220,14 @@ class Api:
 
     # ------------------------------------------------------------------ lineage
     def focus_of(self, ref: str) -> tuple[str, Any]:
-        """``("v", version id)`` or ``("r", run id)`` for any reference ``node`` takes."""
-        found = self.node(ref)
+        """``("v", version id)`` or ``("r", run id)`` for any reference ``node`` takes;
+        a deleted version's own reference focuses its tombstone (audits read its lineage)."""
+        try:
+            found = self.node(ref)
+        except ArtifactDeleted as deleted:
+            if deleted.version_id is None:
+                raise
+            return "v", deleted.version_id
         if isinstance(found, ApiRun):
             return "r", found.record.id
         return "v", found.record.id

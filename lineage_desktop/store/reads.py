@@ -23,6 +23,7 @@ from lineage_desktop.records import (
     Project,
     Run,
 )
+from lineage_desktop.store.deletes import deleted_as_of, deletion_error
 from lineage_desktop.store.edits import edits_as_of
 from lineage_desktop.store.params import FAR_FUTURE
 from lineage_desktop.store.params import ids_param as _ids_param
@@ -141,7 +142,8 @@ class ReadMixin(RunReadMixin):
                 "SELECT version_id, tag FROM version_tags WHERE version_id IN "
                 "(SELECT value FROM json_each(?)) ORDER BY tag", (_ids_param(ids),)):
                 tags[version_id].append(tag)
-        versions = [version_from_row(r, tuple(aliases[r[0]]), tuple(tags[r[0]])) for r in rows]
+        versions = [deleted_as_of(version_from_row(r, tuple(aliases[r[0]]), tuple(tags[r[0]])),
+                                  as_of) for r in rows]
         if as_of is not None and ids and self._edits_seen:
             versions = self._as_edited(versions, as_of)
         return versions
@@ -178,14 +180,19 @@ class ReadMixin(RunReadMixin):
         return found[0]
 
     def artifact_versions(
-        self, name: str, project_id: int | None = None, as_of: str | None = None
+        self, name: str, project_id: int | None = None, as_of: str | None = None,
+        include_deleted: bool = False,
     ) -> list[ArtifactVersion]:
+        """A collection's versions, oldest first; deleted ones (tombstones) only with
+        ``include_deleted``, as W&B lists them."""
         where = "a.name = ?"
         params: list[object] = [name]
         if project_id is not None:
             where += " AND a.project_id = ?"
             params.append(project_id)
         versions = self._versions_where(where, params, as_of, order=_LISTING_ORDER)
+        if not include_deleted:
+            versions = [v for v in versions if v.deleted_at is None]
         if not versions and not self._artifact_projects(name, project_id):
             raise self._unknown_artifact(name, project_id)
         return versions
@@ -228,13 +235,16 @@ class ReadMixin(RunReadMixin):
         version_id = self._resolved_id(name, selector, project_id, as_of)
         found = [] if version_id is None else self._versions_where("v.id = ?", [version_id],
                                                                    as_of)
+        if found and found[0].deleted_at is not None:
+            raise deletion_error(found[0], f"{name}:{selector}")
         if found:
             return found[0]
         known = self._versions_where("a.name = ?" + (" AND a.project_id = ?" if project_id
                                      is not None else ""),
                                      [name] + ([project_id] if project_id is not None else []),
                                      as_of, order=_LISTING_ORDER)
-        choices = sorted({v.version for v in known} | {a for v in known for a in v.aliases})
+        live = [v for v in known if v.deleted_at is None]  # a tombstone is no suggestion
+        choices = sorted({v.version for v in live} | {a for v in live for a in v.aliases})
         close = difflib.get_close_matches(selector, choices, n=5, cutoff=0.3) or choices[:5]
         when = f" as of {as_of}" if as_of else ""
         raise ArtifactNotFound(
@@ -329,18 +339,25 @@ class ReadMixin(RunReadMixin):
         self, project_id: int | None = None, type_name: str | None = None,
         as_of: str | None = None,
     ) -> list[ArtifactCollection]:
+        # Deleted collections and versions (tombstones laid by then) are not listed, as
+        # W&B lists them; a store before schema 8 has none.
+        self._version_columns()
+        live_v, live_a = ((" AND (v.deleted_at IS NULL OR v.deleted_at > :at)",
+                           " AND (a.deleted_at IS NULL OR a.deleted_at > :at)")
+                          if self._edits_seen else ("", ""))
         sql = (
             "SELECT a.name, t.name, p.name, p.entity, a.description, "
-            "(SELECT COUNT(*) FROM versions v WHERE v.artifact_id = a.id AND v.created_at <= ?),"
+            "(SELECT COUNT(*) FROM versions v WHERE v.artifact_id = a.id "
+            f"AND v.created_at <= :at{live_v}),"
             " a.created_at, a.id FROM artifacts a JOIN artifact_types t ON t.id = a.type_id "
-            "JOIN projects p ON p.id = a.project_id WHERE a.created_at <= ?")
-        params: list[object] = [as_of or FAR_FUTURE, as_of or FAR_FUTURE]
+            f"JOIN projects p ON p.id = a.project_id WHERE a.created_at <= :at{live_a}")
+        params: dict[str, object] = {"at": as_of or FAR_FUTURE}
         if project_id is not None:
-            sql += " AND a.project_id = ?"
-            params.append(project_id)
+            sql += " AND a.project_id = :project"
+            params["project"] = project_id
         if type_name is not None:
-            sql += " AND t.name = ?"
-            params.append(type_name)
+            sql += " AND t.name = :type"
+            params["type"] = type_name
         return [collection_from_row(row) for row in self._conn.execute(
             sql + " ORDER BY t.name, a.name", params)]
 

@@ -119,8 +119,9 @@ class WriteMixin:
     ) -> tuple[int, int]:
         """Return ``(artifact id, its type id)``, creating the collection if needed.
 
-        Cached per connection: collections are never deleted or retyped, and the cache
-        is cleared when a transaction that may have created one rolls back."""
+        Cached per connection: collections are never erased (a deleted one keeps its
+        row) or retyped, and the cache is cleared when a transaction that may have
+        created one rolls back."""
         key = ("artifact", project_id, name)
         found = self._cache.get(key)
         if found is not None:
@@ -201,12 +202,15 @@ class WriteMixin:
                                       (existing_type,)).fetchone()[0]
                 raise TypeMismatch(
                     f"artifact {name!r} has type {actual!r}, cannot log it as {type_name!r}")
-            # One read for the rest: the project's names, the collection's last number
-            # and the version that has this content already, if one has.
-            project, entity, last, existing = conn.execute(
+            # One read for the rest: the project's names, the collection's last number,
+            # the live version that has this content already, if one has, and whether
+            # the collection was deleted.
+            project, entity, last, existing, collection_deleted = conn.execute(
                 "SELECT name, entity, (SELECT MAX(idx) FROM versions WHERE artifact_id = ?2), "
-                "(SELECT id FROM versions WHERE artifact_id = ?2 AND digest = ?3 LIMIT 1) "
-                "FROM projects WHERE id = ?1", (project_id, artifact_id, digest)).fetchone()
+                "(SELECT id FROM versions WHERE artifact_id = ?2 AND digest = ?3 "
+                "AND deleted_at IS NULL LIMIT 1), "
+                "(SELECT deleted_at FROM artifacts WHERE id = ?2) FROM projects WHERE id = ?1",
+                (project_id, artifact_id, digest)).fetchone()
             if existing is not None:
                 # Equal content reuses the version; the run still has its output edge.
                 if run_id is not None:
@@ -215,7 +219,12 @@ class WriteMixin:
                 # Other aliases, tags and its producer are the stored ones: read them.
                 stored = self.version_by_id(existing)
                 return LoggedVersion(existing, stored.index, False, stored)
+            # A tombstone's number is never reused, nor is its content revived: new
+            # content (or a deleted version's) is a new version of a live collection.
             index = 0 if last is None else last + 1
+            if collection_deleted is not None:  # a new version revives the collection
+                conn.execute("UPDATE artifacts SET deleted_at = NULL, deleted_by = NULL "
+                             "WHERE id = ?", (artifact_id,))
             stored_metadata, size = _dumps(metadata or {}), sum(e.size for e in entries)
             version_id = conn.execute(
                 "INSERT INTO versions (artifact_id, idx, digest, description, metadata, size, "

@@ -155,6 +155,14 @@ def fonts() -> Fonts:
     )
 
 
+@lru_cache(maxsize=1)
+def struck_name_font() -> QFont:
+    """The name font struck through: the name of a deleted version (a tombstone)."""
+    font = QFont(fonts().name)
+    font.setStrikeOut(True)
+    return font
+
+
 # --- sizes --------------------------------------------------------------------------------
 
 

@@ -46,6 +46,7 @@ RUN_FIELDS = (
     ("tags", "Tags"),
 )
 ARTIFACT_FIELDS = (
+    ("deleted", "Deleted"),  # a tombstone: when, by whom
     ("aliases", "Aliases"),
     ("type", "Type"),
     ("created", "Created"),
@@ -266,7 +267,8 @@ class NodeDetails(QWidget):
             self._show_run(key, attrs)
         else:
             self._kind = "artifact"
-            self.dot.set_colour(palette.missing if attrs.missing else palette.artifact)
+            self.dot.set_colour(palette.missing if attrs.missing or attrs.deleted
+                                else palette.artifact)
             self._show_artifact(key, attrs, run_names or {})
         self.focus_button.setVisible(
             self._focus_button_wanted and not is_focus and not attrs.missing
@@ -309,8 +311,13 @@ class NodeDetails(QWidget):
         self.subtitle.setText(
             "missing version (deleted or never recorded)"
             if a.missing
+            else f"deleted {type_name} artifact version"
+            if a.deleted
             else f"{type_name} artifact version"
         )
+        if a.deleted:
+            by = f" by {a.deleted_by}" if a.deleted_by else ""
+            self._set_row("deleted", f"{human_time(a.deleted_at) if a.deleted_at else ''}{by}")
         self._set_row("aliases", a.aliases or None)
         self._set_row("type", None if a.missing else type_name)
         self._set_row("created", human_time(a.created_at) if a.created_at else None)

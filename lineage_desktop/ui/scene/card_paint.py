@@ -63,6 +63,8 @@ class PaintedCard(QGraphicsItem):
             pen = p.selected_pen
         elif spec.missing:
             pen = p.missing_pen
+        elif spec.deleted:
+            pen = p.deleted_pen
         elif spec.failed:
             pen = p.failed_pen
         elif self.compromised:
@@ -96,8 +98,13 @@ class PaintedCard(QGraphicsItem):
         painter.setBrush(brush)
         painter.drawRect(self._card)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(p.icon_brush(self.spec.member_kind, self.spec.missing))
+        painter.setBrush(p.icon_brush(self.spec.member_kind, self._muted))
         painter.drawEllipse(self._icon_center, ICON_RADIUS, ICON_RADIUS)
+
+    @property
+    def _muted(self) -> bool:
+        """Missing or deleted: drawn in the muted colour."""
+        return self.spec.missing or self.spec.deleted
 
     def _paint_full(self, painter: QPainter) -> None:
         self._paint_rings(painter)
@@ -116,7 +123,7 @@ class PaintedCard(QGraphicsItem):
     def _paint_icon(self, painter: QPainter) -> None:
         p = self._ctx.paints
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(p.icon_brush(self.spec.member_kind, self.spec.missing))
+        painter.setBrush(p.icon_brush(self.spec.member_kind, self._muted))
         painter.drawEllipse(self._icon_center, ICON_RADIUS, ICON_RADIUS)
         painter.setBrush(p.glyph_brush)
         painter.drawPath(self._glyph)
@@ -127,8 +134,8 @@ class PaintedCard(QGraphicsItem):
         painter.setFont(f.type)
         painter.setPen(p.muted_pen)
         painter.drawText(self._type_pos, self._type_text)
-        painter.setFont(f.name)
-        painter.setPen(p.muted_pen if self.spec.missing else p.text_pen)
+        painter.setFont(style.struck_name_font() if self.spec.deleted else f.name)
+        painter.setPen(p.muted_pen if self._muted else p.text_pen)
         painter.drawText(self._name_pos, self._name_text)
         if self._pills:
             painter.setFont(f.pill)

@@ -41,6 +41,7 @@ class CardSpec:
     state: str | None = None
     missing: bool = False
     tooltip: str = ""
+    deleted: bool = False  # a deleted version: a tombstone, drawn muted and struck
 
     @property
     def failed(self) -> bool:
@@ -87,10 +88,16 @@ def card_spec(key: str, attrs: Mapping[str, Any]) -> CardSpec:
         type_text = _text(data.type) or "artifact"
         state = None
     aliases = tuple(_text(a) for a in data.aliases)
+    deleted = kind == "artifact" and data.deleted and not missing
     if missing:
         type_text = f"missing {kind}"
         aliases = ()
+    elif deleted:
+        type_text = f"deleted {type_text}"
+        aliases = ()
     lines = [label, type_text]
+    if deleted:
+        lines.append(deleted_text(data.deleted_at, data.deleted_by))
     if state:
         lines.append(f"state: {state}")
     if aliases:
@@ -105,7 +112,15 @@ def card_spec(key: str, attrs: Mapping[str, Any]) -> CardSpec:
         state=state,
         missing=missing,
         tooltip="\n".join(lines),
+        deleted=deleted,
     )
+
+
+def deleted_text(deleted_at: str | None, deleted_by: str | None) -> str:
+    """``Deleted <when> by <who>``: a tombstone's line in tooltips and previews (plain
+    text; whoever shows it as rich text must escape it)."""
+    who = f" by {_text(deleted_by)}" if deleted_by else ""
+    return f"Deleted {_text(deleted_at)}{who}"
 
 
 # Measured card sizes by what they depend on, for the default fonts: a live refresh or a

@@ -30,6 +30,8 @@ class Paints:
         self.border_pen = _pen(c("card_border"), 1.0)
         self.failed_pen = _pen(c("failed_border"), 1.5)
         self.missing_pen = _pen(c("missing"), 1.5, Qt.PenStyle.DashLine)
+        # A deleted version (a tombstone) is muted like a missing node, dash-dotted.
+        self.deleted_pen = _pen(c("missing"), 1.5, Qt.PenStyle.DashDotLine)
         self.selected_pen = _pen(c("accent"), 2.0)
         self.warning_pen = _pen(c("warning"), 2.0)
         self.tainted_pen = _pen(c("warning"), 1.75, Qt.PenStyle.DashLine)

@@ -34,7 +34,7 @@ _GROUPS = ("cluster_run", "cluster_artifact", "run", "artifact", "failed", "miss
 
 
 def _group(spec: CardSpec) -> str:
-    if spec.missing:
+    if spec.missing or spec.deleted:
         return "missing"
     if spec.kind == "cluster":
         return "cluster_run" if spec.member_kind == "run" else "cluster_artifact"

@@ -18,6 +18,9 @@ _MODELS = "lineage_desktop.records.models"
 _EXPORTS: dict[str, str] = {
     "ArtifactNotFound": _ERRORS,
     "DigestMismatch": _ERRORS,
+    "DraftConflict": _ERRORS,
+    "EmptyDraft": _ERRORS,
+    "EntryNotFound": _ERRORS,
     "InvalidAlias": _ERRORS,
     "InvalidArtifactName": _ERRORS,
     "InvalidArtifactType": _ERRORS,
@@ -30,6 +33,7 @@ _EXPORTS: dict[str, str] = {
     "InvalidText": _ERRORS,
     "LineageError": _ERRORS,
     "LocalFileNotFound": _ERRORS,
+    "MissingDistributedId": _ERRORS,
     "NetworkFilesystem": _ERRORS,
     "NotALineageStore": _ERRORS,
     "NotFound": _ERRORS,

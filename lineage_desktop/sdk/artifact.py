@@ -38,8 +38,12 @@ class Artifact(DraftMixin):
 
     def __init__(
         self, name: str, type: str, description: str | None = None,
-        metadata: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None, incremental: bool = False,
+        use_as: str | None = None, storage_region: str | None = None,
     ) -> None:
+        # ``use_as`` and ``storage_region`` are W&B's, accepted for its code; nothing
+        # here is remote. ``incremental``: logged on top of the latest version's entries.
+        self._incremental = bool(incremental)
         self._base_name = validate_name(name)
         self._type = validate_type(type, self._base_name)
         self.description = validate_text(description, "description")
@@ -59,8 +63,18 @@ class Artifact(DraftMixin):
         artifact.metadata = dict(record.metadata)
         artifact._pending = {}
         artifact._staging = None
+        artifact._incremental = False
         artifact._bind(store, record)
         return artifact
+
+    def new_draft(self) -> Artifact:
+        """A draft of the next version: this version's name, type, description, metadata
+        and entries (their content is not copied again), to change and log."""
+        record, store = self._logged(), self._store
+        assert store is not None
+        draft = Artifact(record.name, record.type, record.description, dict(record.metadata))
+        draft._carry(store.manifest(record.id))
+        return draft
 
     def _bind(self, store: Store, record: ArtifactVersion) -> None:
         self._store, self._record = store, record
@@ -78,6 +92,11 @@ class Artifact(DraftMixin):
     @property
     def source_name(self) -> str:
         return self._base_name
+
+    @property
+    def incremental(self) -> bool:
+        """Logged on top of the collection's latest version (W&B's ``incremental``)."""
+        return self._incremental
 
     @property
     def type(self) -> str:

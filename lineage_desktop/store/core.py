@@ -15,6 +15,7 @@ from lineage_desktop.store import connection, schema
 from lineage_desktop.store.blobs import BlobStore
 from lineage_desktop.store.bulk import BulkMixin
 from lineage_desktop.store.checks import ChecksMixin
+from lineage_desktop.store.drafts import DraftsMixin
 from lineage_desktop.store.errors import translate
 from lineage_desktop.store.interop import InteropMixin
 from lineage_desktop.store.lineage import LineageMixin
@@ -32,7 +33,8 @@ UNWRAPPED = {
 }
 
 
-class Store(LineageMixin, InteropMixin, BulkMixin, RunDataMixin, WriteMixin, ChecksMixin):
+class Store(LineageMixin, InteropMixin, BulkMixin, RunDataMixin, WriteMixin, ChecksMixin,
+            DraftsMixin):
     """A lineage store. ``Store.open(path)`` for writing, ``Store.open(path, readonly=True)``
     for reading only (no SQL issued through it can change the file).
 

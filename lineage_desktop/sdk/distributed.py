@@ -1,6 +1,5 @@
-"""Distributed and incremental versions: W&B's ``run.upsert_artifact`` and
-``run.finish_artifact`` (several runs, often processes of one group, fill one version)
-and ``Artifact(..., incremental=True)`` (logged on top of the latest version).
+"""Distributed versions: W&B's ``run.upsert_artifact`` and ``run.finish_artifact``
+(several runs, often processes of one group, fill one version; ``store/drafts.py``).
 
 ``DistributedMixin`` is a base of ``Run`` (``run.py``), which owns the state it uses.
 """
@@ -10,10 +9,10 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from lineage_desktop.records import ManifestEntry, MissingDistributedId
+from lineage_desktop.records import MissingDistributedId
 from lineage_desktop.sdk.artifact import Artifact
 from lineage_desktop.sdk.validation import validate_aliases
-from lineage_desktop.store import Store, manifest_digest
+from lineage_desktop.store import Store
 
 
 class DistributedMixin:
@@ -81,17 +80,3 @@ class DistributedMixin:
             self._clock())
         artifact._bind(self._store, logged.record)
         return artifact
-
-    def _entries_to_log(self, artifact: Artifact) -> tuple[str, list[ManifestEntry]]:
-        """The digest and entries ``log_artifact`` stores: the draft's own, or for an
-        incremental artifact the latest version's entries with the draft's on top."""
-        if not artifact.incremental:
-            return artifact.digest, artifact.files()
-        merged: dict[str, ManifestEntry] = {}
-        if self._store.artifact_type_of(self._project_id, artifact.source_name) is not None:
-            latest = self._store.resolve_version(artifact.source_name, "latest",
-                                                 self._project_id)
-            merged = {e.path: e for e in self._store.manifest(latest.id)}
-        merged.update((e.path, e) for e in artifact.files())
-        entries = [merged[path] for path in sorted(merged)]
-        return manifest_digest([(e.path, e.digest) for e in entries]), entries

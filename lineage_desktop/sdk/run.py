@@ -326,10 +326,11 @@ class Run(DistributedMixin):
         checked_tags = validate_tags(tags)
         metadata = artifact._check_loggable()
         self._check_type(artifact)
-        digest, entries = self._entries_to_log(artifact)
-        logged = self._store.log_version(
-            self._project_id, artifact.source_name, artifact.type, digest,
-            entries, artifact._pending_files(), artifact.description,
+        # Incremental (W&B): on top of the latest version, read in the same transaction.
+        log = self._store.log_incremental if artifact.incremental else self._store.log_version
+        logged = log(
+            self._project_id, artifact.source_name, artifact.type, artifact.digest,
+            artifact.files(), artifact._pending_files(), artifact.description,
             metadata, wanted, checked_tags, run_id, self._clock())
         record = logged.record
         if not logged.created:

@@ -40,6 +40,9 @@ class DraftsMixin:
                         tags: Sequence[str] = (), run_id: str | None = None,
                         created_at: str | None = None) -> LoggedVersion: ...
 
+        def _resolved_id(self, name: str, selector: str, project_id: int | None,
+                         as_of: str | None) -> int | None: ...
+
         def _add_output(self, conn: sqlite3.Connection, run_id: str, version_id: int,
                         logged_at: str, claim: bool = True) -> bool: ...
 
@@ -143,3 +146,28 @@ class DraftsMixin:
                 conn.execute(f"DELETE FROM {table} WHERE project_id = ? AND name = ? AND "
                              "distributed_id = ?", key)
             return logged
+
+    def log_incremental(
+        self, project_id: int, name: str, type_name: str, digest: str,
+        entries: Sequence[ManifestEntry], files: Iterable[tuple[str, str]] = (),
+        description: str | None = None, metadata: dict[str, Any] | None = None,
+        aliases: Sequence[str] = (), tags: Sequence[str] = (), run_id: str | None = None,
+        created_at: str | None = None,
+    ) -> LoggedVersion:
+        """``log_version`` of W&B's incremental artifact: the collection's latest
+        version's entries with ``entries`` on top (``digest``, the draft's own, is
+        recomputed). The latest is read in the writing transaction, so two incremental
+        writers at once each build on the other's version, never on the same one."""
+        self.blobs.put_files(files)
+        with self.transaction() as conn:
+            latest = self._resolved_id(name, "latest", project_id, None)
+            merged = {} if latest is None else {row[0]: ManifestEntry(
+                path=row[0], digest=row[1], size=row[2], ref=row[3]) for row in conn.execute(
+                    "SELECT path, digest, size, ref FROM manifest WHERE version_id = ?",
+                    (latest,))}
+            merged.update((e.path, e) for e in entries)
+            union = [merged[path] for path in sorted(merged)]
+            return self.log_version(
+                project_id, name, type_name,
+                manifest_digest([(e.path, e.digest) for e in union]), union, (),
+                description, metadata, aliases, tags, run_id, created_at)

@@ -2,6 +2,10 @@
 (W&B docs "Create a new artifact version from an existing one"; only the import changed)."""
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
+
 import pytest
 
 import lineage_desktop as ld
@@ -118,3 +122,31 @@ def test_plain_artifact_is_not_incremental(store_path, make_file):
         artifact.add_file(make_file("e.txt", "E"), name="e.txt")
         run.log_artifact(artifact)
     assert [e.path for e in artifact.files()] == ["e.txt"]
+
+
+_ADDER = textwrap.dedent("""
+    import sys, pathlib
+    import lineage_desktop as wandb
+    store, index, folder = sys.argv[1], int(sys.argv[2]), pathlib.Path(sys.argv[3])
+    path = folder / f"part-{index}.txt"
+    path.write_text(f"part {index}")
+    with wandb.init(project="p", store=store) as run:
+        artifact = wandb.Artifact("grow", "dataset", incremental=True)
+        artifact.add_file(path)
+        run.log_artifact(artifact)
+""")
+
+
+def test_concurrent_incremental_writers_each_build_on_the_other(tmp_path, store_path):
+    writers = 4
+    procs = [subprocess.Popen([sys.executable, "-c", _ADDER, str(store_path), str(i),
+                               str(tmp_path)], stderr=subprocess.PIPE, text=True)
+             for i in range(writers)]
+    errors = [proc.communicate(timeout=120)[1] for proc in procs]
+    assert [proc.returncode for proc in procs] == [0] * writers, errors
+    api = ld.Api(store=store_path)
+    versions = api.artifact_versions("grow")
+    assert [v.version for v in versions] == [f"v{i}" for i in range(writers)]
+    # The latest read inside the writing transaction: no writer's file is lost.
+    assert [e.path for e in api.artifact("grow:latest").files()] == [
+        f"part-{i}.txt" for i in range(writers)]

@@ -73,7 +73,7 @@ class Artifact(DraftMixin):
         record, store = self._logged(), self._store
         assert store is not None
         draft = Artifact(record.name, record.type, record.description, dict(record.metadata))
-        draft._carry(store.manifest(record.id))
+        draft._carry(store.manifest(record.id), store.blobs)
         return draft
 
     def _bind(self, store: Store, record: ArtifactVersion) -> None:

@@ -39,7 +39,7 @@ from lineage_desktop.sdk.validation import (
     validate_text,
 )
 from lineage_desktop.store import bytes_digest
-from lineage_desktop.store.blobs import copy_hashed
+from lineage_desktop.store.blobs import BlobStore, copy_hashed
 
 _POLICIES = ("mutable", "immutable")
 
@@ -251,11 +251,13 @@ class DraftMixin:
         self._folders = {"/".join(parts[:end]) for parts in
                          (p.split("/") for p in self._pending) for end in range(1, len(parts))}
 
-    def _carry(self, entries: list[ManifestEntry]) -> None:
-        """Start the draft from a logged version's entries: their content is in the store
-        already (or referenced), so nothing is copied again (``local`` None)."""
+    def _carry(self, entries: list[ManifestEntry], blobs: BlobStore) -> None:
+        """Start the draft from a logged version's entries. A stored entry's local file is
+        its blob in ``blobs``: logged into the same store it is found there and not
+        copied again; logged into another store, it is copied like any file."""
         for entry in entries:
-            self._add(entry.path, entry.digest, entry.size, None, entry.ref)
+            local = None if entry.ref is not None else str(blobs.path_for(entry.digest))
+            self._add(entry.path, entry.digest, entry.size, local, entry.ref)
 
     def _check_loggable(self) -> dict[str, Any]:
         """Before anything is written: the description and metadata (attributes the

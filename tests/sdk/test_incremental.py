@@ -150,3 +150,15 @@ def test_concurrent_incremental_writers_each_build_on_the_other(tmp_path, store_
     # The latest read inside the writing transaction: no writer's file is lost.
     assert [e.path for e in api.artifact("grow:latest").files()] == [
         f"part-{i}.txt" for i in range(writers)]
+
+
+def test_new_draft_logged_into_another_store_carries_the_content(tmp_path, store_path,
+                                                                 make_file):
+    _first_version(store_path, make_file)
+    draft = ld.Api(store=store_path).artifact("data:v0").new_draft()
+    other = tmp_path / "other.db"
+    with wandb.init(project="p", store=other) as run:
+        run.log_artifact(draft)
+    copied = ld.Api(store=other).artifact("data:v0")
+    assert copied.file_count == 4
+    copied.verify()

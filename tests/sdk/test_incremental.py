@@ -139,6 +139,7 @@ _ADDER = textwrap.dedent("""
 
 def test_concurrent_incremental_writers_each_build_on_the_other(tmp_path, store_path):
     writers = 4
+    wandb.init(project="p", store=store_path).finish()  # see test_distributed's launcher
     procs = [subprocess.Popen([sys.executable, "-c", _ADDER, str(store_path), str(i),
                                str(tmp_path)], stderr=subprocess.PIPE, text=True)
              for i in range(writers)]

@@ -176,3 +176,20 @@ class OpenStoreFile(ValidationError):
 class NetworkFilesystem(StoreError):
     """The store lies on a network filesystem where SQLite's locking and WAL cannot be
     trusted (NFS, SMB, sshfs, ...)."""
+
+
+class DraftConflict(ValidationError):
+    """Two runs put different content under one path of a distributed artifact."""
+
+
+class EmptyDraft(ValidationError):
+    """``finish_artifact`` found nothing to commit (nothing upserted, or finished already)."""
+
+
+class EntryNotFound(NotFound, FileNotFoundError):
+    """A draft has no entry (nor folder) by that path; W&B raises ``FileNotFoundError``."""
+
+
+class MissingDistributedId(ValidationError, TypeError):
+    """``upsert_artifact``/``finish_artifact`` outside a group without a
+    ``distributed_id`` (W&B raises ``TypeError``)."""

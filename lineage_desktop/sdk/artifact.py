@@ -41,8 +41,12 @@ class Artifact(DraftMixin, EditsMixin, ArtifactDeleteMixin):
 
     def __init__(
         self, name: str, type: str, description: str | None = None,
-        metadata: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None, incremental: bool = False,
+        use_as: str | None = None, storage_region: str | None = None,
     ) -> None:
+        # ``use_as`` and ``storage_region`` are W&B's, accepted for its code; nothing
+        # here is remote. ``incremental``: logged on top of the latest version's entries.
+        self._incremental = bool(incremental)
         self._base_name = validate_name(name)
         self._type = validate_type(type, self._base_name)
         self.description = validate_text(description, "description")
@@ -62,8 +66,18 @@ class Artifact(DraftMixin, EditsMixin, ArtifactDeleteMixin):
         artifact.description = record.description
         artifact._pending = {}
         artifact._staging = None
+        artifact._incremental = False
         artifact._bind(store, record)
         return artifact
+
+    def new_draft(self) -> Artifact:
+        """A draft of the next version: this version's name, type, description, metadata
+        and entries (their content is not copied again), to change and log."""
+        record, store = self._logged(), self._store
+        assert store is not None
+        draft = Artifact(record.name, record.type, record.description, dict(record.metadata))
+        draft._carry(store.manifest(record.id), store.blobs)
+        return draft
 
     def _bind(self, store: Store, record: ArtifactVersion) -> None:
         self._store, self._record = store, record
@@ -83,6 +97,11 @@ class Artifact(DraftMixin, EditsMixin, ArtifactDeleteMixin):
     def source_name(self) -> str:
         """W&B's ``{collection}:v<number>`` once logged; the name alone for a draft."""
         return self.name
+
+    @property
+    def incremental(self) -> bool:
+        """Logged on top of the collection's latest version (W&B's ``incremental``)."""
+        return self._incremental
 
     @property
     def type(self) -> str:

@@ -14,12 +14,13 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from lineage_desktop.records import (
     DigestMismatch,
+    EntryNotFound,
     InvalidEntryPath,
     LineageError,
     LocalFileNotFound,
@@ -38,7 +39,7 @@ from lineage_desktop.sdk.validation import (
     validate_text,
 )
 from lineage_desktop.store import bytes_digest
-from lineage_desktop.store.blobs import copy_hashed
+from lineage_desktop.store.blobs import BlobStore, copy_hashed
 
 _POLICIES = ("mutable", "immutable")
 
@@ -229,6 +230,34 @@ class DraftMixin:
             yield handle
         # Written into our own staging folder and closed: nothing can change it now.
         self._add_local(Path(target), path, "staged", overwrite="x" not in mode)
+
+    def remove(self, item: str | os.PathLike[str] | ManifestEntry) -> None:
+        """Remove an entry of the draft, by path or entry; a folder path removes every
+        entry below it (W&B). A path that names neither raises ``EntryNotFound`` (a
+        ``FileNotFoundError``, as W&B); a logged artifact raises ``ArtifactFinalized``."""
+        self._draft()
+        path = item.path if isinstance(item, ManifestEntry) else str(PurePosixPath(item))
+        if path in self._pending:
+            doomed = [path]
+        else:
+            below = path.rstrip("/") + "/"
+            doomed = [p for p in self._pending if p.startswith(below)]
+        if not doomed:
+            raise EntryNotFound(f"artifact {self._base_name!r} has no file or folder {path!r}",
+                                asked=path)
+        for name in doomed:
+            del self._pending[name]
+        # Folders are derived from the entries: recount rather than guess which stay.
+        self._folders = {"/".join(parts[:end]) for parts in
+                         (p.split("/") for p in self._pending) for end in range(1, len(parts))}
+
+    def _carry(self, entries: list[ManifestEntry], blobs: BlobStore) -> None:
+        """Start the draft from a logged version's entries. A stored entry's local file is
+        its blob in ``blobs``: logged into the same store it is found there and not
+        copied again; logged into another store, it is copied like any file."""
+        for entry in entries:
+            local = None if entry.ref is not None else str(blobs.path_for(entry.digest))
+            self._add(entry.path, entry.digest, entry.size, local, entry.ref)
 
     def _check_loggable(self) -> dict[str, Any]:
         """Before anything is written: the description and metadata (attributes the

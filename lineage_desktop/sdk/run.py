@@ -23,6 +23,7 @@ from lineage_desktop.records import (
 )
 from lineage_desktop.sdk import hooks, session
 from lineage_desktop.sdk.artifact import Artifact
+from lineage_desktop.sdk.distributed import DistributedMixin
 from lineage_desktop.sdk.history import History
 from lineage_desktop.sdk.names import friendly_name, friendly_number, new_run_id
 from lineage_desktop.sdk.refs import parse_artifact_ref
@@ -94,7 +95,7 @@ class RunFields:
             run_id=None if run_id is None else validate_run_id(run_id))
 
 
-class Run:
+class Run(DistributedMixin):
     """A run being recorded. Use as a context manager, or call ``finish()``."""
 
     def __init__(
@@ -277,19 +278,24 @@ class Run:
         an existing version (same digest) makes no new version: the aliases move to it.
         """
         self._check_running()
-        if isinstance(artifact_or_path, Artifact):
-            artifact = artifact_or_path
-        else:
-            path = local_path(artifact_or_path, "file or folder")
-            artifact = Artifact(validate_name(name or f"run-{self.id}-{path.name}"),
-                                validate_type(type or "unspecified"))
-            if path.is_dir():
-                artifact.add_dir(path)
-            else:
-                artifact.add_file(path)
+        artifact = self._artifact_of(artifact_or_path, name, type)
         if artifact.state == "COMMITTED":
             return self._relog(artifact, aliases)
         return self._commit(artifact, aliases, tags, run_id=self.id)
+
+    def _artifact_of(self, artifact_or_path: Artifact | str | os.PathLike[str],
+                     name: str | None, type: str | None) -> Artifact:
+        """``artifact_or_path`` itself, or a draft of the file or folder at that path."""
+        if isinstance(artifact_or_path, Artifact):
+            return artifact_or_path
+        path = local_path(artifact_or_path, "file or folder")
+        artifact = Artifact(validate_name(name or f"run-{self.id}-{path.name}"),
+                            validate_type(type or "unspecified"))
+        if path.is_dir():
+            artifact.add_dir(path)
+        else:
+            artifact.add_file(path)
+        return artifact
 
     def _relog(self, artifact: Artifact, aliases: list[str] | None) -> Artifact:
         """Log an already committed version again: this run becomes one of its producers
@@ -320,7 +326,9 @@ class Run:
         checked_tags = validate_tags(tags)
         metadata = artifact._check_loggable()
         self._check_type(artifact)
-        logged = self._store.log_version(
+        # Incremental (W&B): on top of the latest version, read in the same transaction.
+        log = self._store.log_incremental if artifact.incremental else self._store.log_version
+        logged = log(
             self._project_id, artifact.source_name, artifact.type, artifact.digest,
             artifact.files(), artifact._pending_files(), artifact.description,
             metadata, wanted, checked_tags, run_id, self._clock(),

@@ -16,6 +16,7 @@ from lineage_desktop.store.blobs import BlobStore
 from lineage_desktop.store.bulk import BulkMixin
 from lineage_desktop.store.checks import ChecksMixin
 from lineage_desktop.store.deletes import DeleteMixin
+from lineage_desktop.store.drafts import DraftsMixin
 from lineage_desktop.store.edits import EditMixin
 from lineage_desktop.store.errors import translate
 from lineage_desktop.store.interop import InteropMixin
@@ -35,7 +36,7 @@ UNWRAPPED = {
 
 
 class Store(LineageMixin, InteropMixin, BulkMixin, RunDataMixin, WriteMixin, ChecksMixin,
-            EditMixin, DeleteMixin):
+            EditMixin, DeleteMixin, DraftsMixin):
     """A lineage store. ``Store.open(path)`` for writing, ``Store.open(path, readonly=True)``
     for reading only (no SQL issued through it can change the file).
 

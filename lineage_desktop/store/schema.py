@@ -269,6 +269,15 @@ CREATE TABLE IF NOT EXISTS draft_entries (
     run_id TEXT,
     added_at TEXT NOT NULL,
     PRIMARY KEY (project_id, name, distributed_id, path)
+) WITHOUT ROWID;
+-- Every run that upserted into a draft, even with content another run added already:
+-- each gets an output edge to the finished version (issue 13, distributed artifacts).
+CREATE TABLE IF NOT EXISTS draft_runs (
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    name TEXT NOT NULL,
+    distributed_id TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    PRIMARY KEY (project_id, name, distributed_id, run_id)
 ) WITHOUT ROWID
 """
 

@@ -1,0 +1,174 @@
+"""Distributed drafts: several runs (processes) upsert entries into one shared draft,
+identified by (project, artifact name, distributed id); one finish commits their union
+as one version. W&B's ``run.upsert_artifact`` / ``run.finish_artifact``.
+
+Each upsert is one transaction after its blobs are copied in, so a process killed at any
+point leaves the draft with all of that call's entries or none of them.
+"""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
+
+from lineage_desktop.records import (
+    DraftConflict,
+    EmptyDraft,
+    ManifestEntry,
+    TypeMismatch,
+)
+from lineage_desktop.store.blobs import BlobStore, manifest_digest
+from lineage_desktop.store.timeutil import utc_now
+
+if TYPE_CHECKING:
+    from lineage_desktop.store.writes import LoggedVersion
+
+
+class DraftsMixin:
+    """Upserting into and finishing distributed drafts (table ``draft_entries``)."""
+
+    blobs: BlobStore
+
+    if TYPE_CHECKING:
+        def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
+
+        def log_version(self, project_id: int, name: str, type_name: str, digest: str,
+                        entries: Sequence[ManifestEntry], files: Iterable[tuple[str, str]] = (),
+                        description: str | None = None,
+                        metadata: dict[str, Any] | None = None, aliases: Sequence[str] = (),
+                        tags: Sequence[str] = (), run_id: str | None = None,
+                        created_at: str | None = None) -> LoggedVersion: ...
+
+        def _resolved_id(self, name: str, selector: str, project_id: int | None,
+                         as_of: str | None) -> int | None: ...
+
+        def _add_output(self, conn: sqlite3.Connection, run_id: str, version_id: int,
+                        logged_at: str, claim: bool = True) -> bool: ...
+
+    def upsert_draft(
+        self, project_id: int, name: str, type_name: str, distributed_id: str,
+        entries: Sequence[ManifestEntry], files: Iterable[tuple[str, str]], run_id: str,
+        added_at: str | None = None,
+    ) -> int:
+        """Add ``entries`` to the shared draft and record ``run_id`` as a contributor;
+        returns the draft's entry count. A path the same run added before is replaced
+        (an upsert); one another run added with other content is refused
+        (``DraftConflict``, naming the path and both runs), as is another type."""
+        self.blobs.put_files(files)  # before the transaction: a committed row has content
+        now = added_at or utc_now()
+        key = (project_id, name, distributed_id)
+        with self.transaction() as conn:
+            other = conn.execute(
+                "SELECT type FROM draft_entries WHERE project_id = ? AND name = ? AND "
+                "distributed_id = ? AND type != ? LIMIT 1", (*key, type_name)).fetchone()
+            if other is not None:
+                raise TypeMismatch(f"distributed artifact {name!r} ({distributed_id!r}) has "
+                                   f"type {other[0]!r}, cannot upsert it as {type_name!r}")
+            for entry in entries:
+                row = conn.execute(
+                    "SELECT digest, ref, run_id FROM draft_entries WHERE project_id = ? AND "
+                    "name = ? AND distributed_id = ? AND path = ?", (*key, entry.path)
+                ).fetchone()
+                if (row is not None and row[2] != run_id
+                        and (row[0], row[1]) != (entry.digest, entry.ref)):
+                    raise DraftConflict(
+                        f"distributed artifact {name!r} ({distributed_id!r}): path "
+                        f"{entry.path!r} was added by run {row[2]!r} with other content than "
+                        f"run {run_id!r} adds; give each run's files their own paths")
+            conn.executemany(
+                "INSERT INTO draft_entries (project_id, name, type, distributed_id, path, "
+                "digest, size, ref, run_id, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (project_id, name, distributed_id, path) DO UPDATE SET "
+                "digest = excluded.digest, size = excluded.size, ref = excluded.ref, "
+                "run_id = excluded.run_id, added_at = excluded.added_at "
+                # Equal content from another run keeps its first writer.
+                "WHERE draft_entries.run_id = excluded.run_id",
+                [(project_id, name, type_name, distributed_id, e.path, e.digest, e.size,
+                  e.ref, run_id, now) for e in entries])
+            conn.execute("INSERT OR IGNORE INTO draft_runs (project_id, name, distributed_id, "
+                         "run_id) VALUES (?, ?, ?, ?)", (*key, run_id))
+            count: int = conn.execute(
+                "SELECT COUNT(*) FROM draft_entries WHERE project_id = ? AND name = ? AND "
+                "distributed_id = ?", key).fetchone()[0]
+            return count
+
+    def draft_entries(self, project_id: int, name: str,
+                      distributed_id: str) -> list[ManifestEntry]:
+        """The shared draft's entries so far, sorted by path."""
+        return [ManifestEntry(path=row[0], digest=row[1], size=row[2], ref=row[3])
+                for row in self._draft_rows(None, project_id, name, distributed_id)]
+
+    def _draft_rows(self, conn: sqlite3.Connection | None, project_id: int, name: str,
+                    distributed_id: str) -> list[tuple[Any, ...]]:
+        reader: Any = conn if conn is not None else self._conn  # type: ignore[attr-defined]
+        return list(reader.execute(
+            "SELECT path, digest, size, ref, type FROM draft_entries WHERE project_id = ? AND "
+            "name = ? AND distributed_id = ? ORDER BY path", (project_id, name, distributed_id)))
+
+    def finish_draft(
+        self, project_id: int, name: str, type_name: str, distributed_id: str,
+        entries: Sequence[ManifestEntry], files: Iterable[tuple[str, str]], run_id: str,
+        description: str | None = None, metadata: dict[str, Any] | None = None,
+        aliases: Sequence[str] = (), created_at: str | None = None,
+    ) -> LoggedVersion:
+        """Commit the draft's entries plus ``entries`` (the finishing run's own) as one
+        version, in one transaction that also gives every contributing run an output
+        edge and deletes the draft. Nothing to commit raises ``EmptyDraft``."""
+        self.blobs.put_files(files)
+        now = created_at or utc_now()
+        key = (project_id, name, distributed_id)
+        with self.transaction() as conn:
+            rows = self._draft_rows(conn, *key)
+            if any(row[4] != type_name for row in rows):
+                raise TypeMismatch(f"distributed artifact {name!r} ({distributed_id!r}) has "
+                                   f"type {rows[0][4]!r}, cannot finish it as {type_name!r}")
+            merged = {row[0]: ManifestEntry(path=row[0], digest=row[1], size=row[2],
+                                            ref=row[3]) for row in rows}
+            merged.update((e.path, e) for e in entries)  # the finisher's own win
+            if not merged:
+                raise EmptyDraft(
+                    f"distributed artifact {name!r} ({distributed_id!r}) has no entries to "
+                    "commit: nothing was upserted, or it was finished already")
+            union = [merged[path] for path in sorted(merged)]
+            contributors = [row[0] for row in conn.execute(
+                "SELECT run_id FROM draft_runs WHERE project_id = ? AND name = ? AND "
+                "distributed_id = ?", key)]
+            # Joins this transaction (nested); its files are in the blob folder already.
+            logged = self.log_version(
+                project_id, name, type_name,
+                manifest_digest([(e.path, e.digest) for e in union]), union, (),
+                description, metadata, aliases, (), run_id, now)
+            for contributor in contributors:
+                if contributor != run_id:
+                    self._add_output(conn, contributor, logged.version_id, now, claim=False)
+            for table in ("draft_entries", "draft_runs"):
+                conn.execute(f"DELETE FROM {table} WHERE project_id = ? AND name = ? AND "
+                             "distributed_id = ?", key)
+            return logged
+
+    def log_incremental(
+        self, project_id: int, name: str, type_name: str, digest: str,
+        entries: Sequence[ManifestEntry], files: Iterable[tuple[str, str]] = (),
+        description: str | None = None, metadata: dict[str, Any] | None = None,
+        aliases: Sequence[str] = (), tags: Sequence[str] = (), run_id: str | None = None,
+        created_at: str | None = None, history_step: int | None = None,
+        ttl: int | None = None,
+    ) -> LoggedVersion:
+        """``log_version`` of W&B's incremental artifact: the collection's latest
+        version's entries with ``entries`` on top (``digest``, the draft's own, is
+        recomputed). The latest is read in the writing transaction, so two incremental
+        writers at once each build on the other's version, never on the same one."""
+        self.blobs.put_files(files)
+        with self.transaction() as conn:
+            latest = self._resolved_id(name, "latest", project_id, None)
+            merged = {} if latest is None else {row[0]: ManifestEntry(
+                path=row[0], digest=row[1], size=row[2], ref=row[3]) for row in conn.execute(
+                    "SELECT path, digest, size, ref FROM manifest WHERE version_id = ?",
+                    (latest,))}
+            merged.update((e.path, e) for e in entries)
+            union = [merged[path] for path in sorted(merged)]
+            return self.log_version(
+                project_id, name, type_name,
+                manifest_digest([(e.path, e.digest) for e in union]), union, (),
+                description, metadata, aliases, tags, run_id, created_at, history_step, ttl)

@@ -18,6 +18,7 @@ from lineage_desktop.records import (
 from lineage_desktop.records.validation import shown
 from lineage_desktop.sdk.api_run import ApiRun
 from lineage_desktop.sdk.artifact_draft import ArtifactFinalized, DraftMixin, _Pending
+from lineage_desktop.sdk.artifact_links import LinkMixin
 from lineage_desktop.sdk.validation import (
     validate_json_object,
     validate_name,
@@ -33,7 +34,7 @@ class ArtifactNotLogged(LineageError, RuntimeError):
     """An operation that needs a logged version was called on a draft."""
 
 
-class Artifact(DraftMixin):
+class Artifact(LinkMixin, DraftMixin):
     """A versioned collection of files, with the W&B ``Artifact`` names."""
 
     def __init__(

@@ -18,6 +18,7 @@ from lineage_desktop.store.checks import ChecksMixin
 from lineage_desktop.store.errors import translate
 from lineage_desktop.store.interop import InteropMixin
 from lineage_desktop.store.lineage import LineageMixin
+from lineage_desktop.store.links import LinksMixin
 from lineage_desktop.store.rows import decode_text
 from lineage_desktop.store.run_data import RunDataMixin
 from lineage_desktop.store.writes import WriteMixin
@@ -32,7 +33,8 @@ UNWRAPPED = {
 }
 
 
-class Store(LineageMixin, InteropMixin, BulkMixin, RunDataMixin, WriteMixin, ChecksMixin):
+class Store(LinksMixin, LineageMixin, InteropMixin, BulkMixin, RunDataMixin, WriteMixin,
+            ChecksMixin):
     """A lineage store. ``Store.open(path)`` for writing, ``Store.open(path, readonly=True)``
     for reading only (no SQL issued through it can change the file).
 

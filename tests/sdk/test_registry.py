@@ -1,0 +1,129 @@
+"""Registry links, W&B doc-style: only the import line differs from W&B's examples."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import lineage_desktop as ld
+from lineage_desktop.records import (
+    InvalidArtifactName,
+    InvalidArtifactType,
+    TypeMismatch,
+    ValidationError,
+)
+
+
+def _logged(run: ld.sdk.Run, make_file, name: str, content: str, type_: str = "model"):
+    artifact = ld.Artifact(name=name, type=type_)
+    artifact.add_file(local_path=str(make_file(f"{name}-{content}.txt", content)))
+    return run.log_artifact(artifact)
+
+
+def test_link_an_artifact_version_to_a_registry(store_path: Path, make_file) -> None:
+    # W&B docs "Link an artifact version to a registry".
+    with ld.init(entity="acme", project="churn", store=str(store_path)) as run:
+        artifact = ld.Artifact(name="churn-model", type="model")
+        artifact.add_file(local_path=str(make_file("model.pt", "weights-1")))
+        linked = run.link_artifact(artifact=artifact,
+                                   target_path="wandb-registry-model/churn",
+                                   aliases=["production"])
+    assert artifact.state == "COMMITTED" and artifact.version == "v0"  # logged first
+    assert linked.is_link and not artifact.is_link
+    assert linked.name == "churn:v0"
+    assert linked.qualified_name == "acme/wandb-registry-model/churn:v0"
+    assert sorted(linked.aliases) == ["latest", "production"]
+    assert linked.digest == artifact.digest and linked.type == "model"
+    assert linked.source_artifact.name == "churn-model:v0"
+    assert [a.name for a in artifact.linked_artifacts] == ["churn:v0"]
+    assert linked.linked_artifacts == []
+    assert [e.path for e in linked.files()] == ["model.pt"]
+    linked.verify()
+
+
+def test_indices_gap_free_aliases_per_collection_and_relink(store_path: Path,
+                                                            make_file) -> None:
+    with ld.init(project="churn", store=str(store_path)) as run:
+        first = _logged(run, make_file, "churn-model", "one")
+        second = _logged(run, make_file, "churn-model", "two")
+        a = run.link_artifact(first, "wandb-registry-model/churn", aliases=["staging"])
+        b = first.link("wandb-registry-model/churn", aliases=["production"])
+        c = run.link_artifact(second, "wandb-registry-model/churn")
+        other = run.link_artifact(second, "wandb-registry-model/other", aliases=["staging"])
+    assert (a.version, b.version, c.version, other.version) == ("v0", "v0", "v1", "v0")
+    # One link, aliases added; ``latest`` is the most recently linked.
+    assert sorted(b.aliases) == ["latest", "production", "staging"]
+    assert c.aliases == ["latest"]
+    # The source collection's aliases are its own.
+    api = ld.Api(store=str(store_path))
+    assert [(v.version, v.aliases) for v in api.artifact_versions("churn-model")] == [
+        ("v0", []), ("v1", ["latest"])]
+    assert api.artifact("wandb-registry-model/churn:staging").source_artifact.version == "v0"
+    assert api.artifact("wandb-registry-model/other:staging").source_artifact.version == "v1"
+    assert [(v.version, sorted(v.aliases)) for v in api.artifact_versions("churn")] == [
+        ("v0", ["production", "staging"]), ("v1", ["latest"])]
+
+
+def test_use_artifact_of_a_registry_path_records_the_source(store_path: Path,
+                                                            make_file) -> None:
+    with ld.init(project="churn", job_type="train", store=str(store_path)) as run:
+        model = _logged(run, make_file, "churn-model", "w")
+        run.link_artifact(model, "wandb-registry-model/churn", aliases=["production"])
+    # W&B docs "Download an artifact from a registry".
+    with ld.init(project="serve", job_type="inference", store=str(store_path)) as run:
+        fetched = run.use_artifact(artifact_or_name="wandb-registry-model/churn:production")
+        folder = fetched.download(root=str(store_path.parent / "dl"))
+        used_run = run.id
+    assert fetched.is_link
+    assert Path(folder, os.listdir(folder)[0]).read_text() == "w"
+    api = ld.Api(store=str(store_path))
+    source = api.artifact("churn/churn-model:v0")
+    assert [r.id for r in source.used_by()] == [used_run]
+    assert api.artifact("wandb-registry-model/churn:production").used_by() == []
+
+
+def test_link_model_and_use_model(store_path: Path, make_file,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    path = make_file("model.pt", "trained")
+    with ld.init(project="churn", store=str(store_path)) as run:
+        linked = run.link_model(path=str(path), registered_model_name="churn-model",
+                                aliases=["production"])
+        run_id = run.id
+    assert linked.qualified_name.endswith("/wandb-registry-model/churn-model:v0")
+    assert linked.source_artifact.name == f"run-{run_id}-model.pt:v0"
+    assert linked.source_artifact.type == "model"
+    monkeypatch.chdir(store_path.parent)  # use_model downloads into ./artifacts
+    with ld.init(project="serve", store=str(store_path)) as run:
+        local = run.use_model(name="wandb-registry-model/churn-model:production")
+        legacy = run.use_model(name="model-registry/churn-model:latest")
+    assert Path(local).read_text() == "trained" and Path(legacy).name == "model.pt"
+
+
+def test_refusals(store_path: Path, make_file) -> None:
+    with ld.init(project="churn", store=str(store_path)) as run:
+        data = _logged(run, make_file, "raw", "x", type_="dataset")
+        model = _logged(run, make_file, "m", "y")
+        for bad in ("wandb-registry-model/churn:v0", "a/b/c/d", "wandb-registry-/x",
+                    "wandb-registry-model/../x", "", "wandb-registry-model/bad name",
+                    "a\\b/p/x", "wandb-registry-model/..", None):
+            with pytest.raises(ValidationError):
+                run.link_artifact(model, bad)
+        run.link_artifact(model, "wandb-registry-model/churn")
+        with pytest.raises(TypeMismatch):
+            run.link_artifact(data, "wandb-registry-model/churn")
+        with pytest.raises(InvalidArtifactName):
+            run.link_model(str(make_file("f", "z")), "entity/project/name")
+        with pytest.raises(InvalidArtifactType):
+            run.use_model("churn/raw:latest")
+
+
+def test_links_persist_across_reopen(store_path: Path, make_file) -> None:
+    with ld.init(project="churn", store=str(store_path)) as run:
+        model = _logged(run, make_file, "churn-model", "w")
+        run.link_artifact(model, "wandb-registry-model/churn", aliases=["production"])
+    with ld.init(project="churn", store=str(store_path)) as run:
+        again = run.use_artifact("wandb-registry-model/churn:production")
+        assert again.is_link and again.source_artifact.name == "churn-model:v0"
+        relinked = run.link_artifact(again.source_artifact, "wandb-registry-model/churn")
+        assert relinked.version == "v0"

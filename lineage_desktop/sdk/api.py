@@ -222,7 +222,8 @@ class Api:
         found = self.node(ref)
         if isinstance(found, ApiRun):
             return "r", found.record.id
-        return "v", found.record.id
+        # A registry link's lineage is its source's, as in W&B's registry.
+        return "v", found.record.source_id or found.record.id
 
     def lineage(self, ref: str, upstream: int | None = None,
                 downstream: int | None = None) -> nx.DiGraph:
@@ -237,5 +238,6 @@ class Api:
 
         with gc_paused():  # 2 records and a node dict per node: no cycles to look for
             rows = self.store.lineage_rows(kind, ident, upstream, downstream, self.as_of)
+            links = self.store.links_of(v.id for v in rows.versions)
             return build_graph(rows.versions, rows.runs, rows.missing, rows.producers,
-                               rows.edges, rows.focus)
+                               rows.edges, rows.focus, links)

@@ -127,3 +127,22 @@ def test_links_persist_across_reopen(store_path: Path, make_file) -> None:
         assert again.is_link and again.source_artifact.name == "churn-model:v0"
         relinked = run.link_artifact(again.source_artifact, "wandb-registry-model/churn")
         assert relinked.version == "v0"
+
+
+def test_lineage_shows_links_on_the_source(store_path: Path, make_file) -> None:
+    # W&B's registry shows a linked version's lineage: that of its source.
+    with ld.init(project="churn", job_type="train", store=str(store_path)) as run:
+        model = _logged(run, make_file, "churn-model", "w")
+        run.link_artifact(model, "wandb-registry-model/churn", aliases=["production"])
+        train = run.id
+    with ld.init(project="churn", job_type="eval", store=str(store_path)) as run:
+        run.use_artifact("wandb-registry-model/churn:production")
+        evaluation = run.id
+    api = ld.Api(store=str(store_path))
+    graph = api.lineage("wandb-registry-model/churn:production")
+    source = graph.nodes["artifact:churn-model:v0"]
+    assert source["linked_to"] == ["wandb-registry-model/churn:v0 (latest, production)"]
+    assert set(graph.edges) == {(f"run:{train}", "artifact:churn-model:v0"),
+                                ("artifact:churn-model:v0", f"run:{evaluation}")}
+    assert "artifact:churn:v0" not in graph  # the link annotates, it is not a node
+    assert ("linked_to", source["linked_to"]) in source.details()  # reports list it

@@ -5,10 +5,11 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lineage_desktop.records import InvalidArtifactName, InvalidArtifactType
+from lineage_desktop.records import InvalidArtifactName, InvalidArtifactType, ValidationError
 from lineage_desktop.sdk.artifact import Artifact
 from lineage_desktop.sdk.artifact_links import link_version
 from lineage_desktop.sdk.registry_paths import LEGACY_MODEL_REGISTRY
+from lineage_desktop.sdk.sources import same_file
 from lineage_desktop.sdk.validation import shown
 
 if TYPE_CHECKING:
@@ -42,6 +43,10 @@ class RegistryMixin:
         self._check_running()
         if artifact.state != "COMMITTED":
             artifact = self.log_artifact(artifact)
+        elif artifact._store is None or not same_file(artifact._store.path, self._store.path):
+            raise ValidationError(
+                f"artifact {artifact.name!r} belongs to another store; links stay in one "
+                "store (log its files in this run, then link)")
         linked = link_version(self._store, artifact.record, target_path, aliases,
                               self.entity, self.project)
         return Artifact._from_record(self._store, linked)

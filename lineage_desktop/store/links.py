@@ -66,16 +66,19 @@ class LinksMixin(ReadMixin, WriteMixin):
             (artifact_id, index, source.digest, source.description, source.id, source.size,
              source.file_count, now, source.id)).lastrowid or 0
 
-    def links_of(self, version_ids: Iterable[int]) -> dict[int, list[ArtifactVersion]]:
+    def links_of(
+        self, version_ids: Iterable[int], as_of: str | None = None
+    ) -> dict[int, list[ArtifactVersion]]:
         """The links pointing at each of ``version_ids`` (those that have any), in the
-        order they were made."""
+        order they were made; ``as_of`` a time, those made by then with their aliases
+        then."""
         ids = list(version_ids)
         found: dict[int, list[ArtifactVersion]] = defaultdict(list)
         if not ids or not self._has_links():
             return found
         for link in self._versions_where(
                 "v.source_id IN (SELECT value FROM json_each(?))", (_ids_param(ids),),
-                order="v.id"):
+                as_of, order="v.id"):
             if link.source_id is not None:
                 found[link.source_id].append(link)
         return dict(found)

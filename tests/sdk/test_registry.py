@@ -146,3 +146,35 @@ def test_lineage_shows_links_on_the_source(store_path: Path, make_file) -> None:
                                 ("artifact:churn-model:v0", f"run:{evaluation}")}
     assert "artifact:churn:v0" not in graph  # the link annotates, it is not a node
     assert ("linked_to", source["linked_to"]) in source.details()  # reports list it
+
+
+def test_links_of_links_other_stores_and_the_legacy_registry(tmp_path: Path,
+                                                             make_file) -> None:
+    store, other = tmp_path / "a.db", tmp_path / "b.db"
+    with ld.init(project="churn", store=str(other)) as run:
+        foreign = _logged(run, make_file, "m", "foreign")
+    with ld.init(project="churn", store=str(store)) as run:
+        model = _logged(run, make_file, "m", "w")
+        first = run.link_artifact(model, "model-registry/churn")  # the former registry
+        second = first.link("wandb-registry-staging/churn-candidates")
+        with pytest.raises(ValidationError, match="another store"):
+            run.link_artifact(foreign, "wandb-registry-model/churn")
+    assert first.qualified_name.endswith("/wandb-registry-model/churn:v0")
+    assert second.source_artifact.name == "m:v0"  # a link of a link points at the source
+    api = ld.Api(store=str(store))
+    assert api.artifact("model-registry/churn:latest").source_artifact.name == "m:v0"
+    assert sorted(a.qualified_name.split("/", 1)[1] for a in
+                  api.artifact("churn/m:v0").linked_artifacts) == [
+        "wandb-registry-model/churn:v0", "wandb-registry-staging/churn-candidates:v0"]
+
+
+def test_lineage_as_of_leaves_out_later_links(store_path: Path, make_file) -> None:
+    with ld.init(project="churn", store=str(store_path)) as run:
+        model = _logged(run, make_file, "m", "w")
+    before = ld.Api(store=str(store_path)).artifact("m:v0").created_at
+    with ld.init(project="churn", store=str(store_path)) as run:
+        run.link_artifact(model, "wandb-registry-model/churn")
+    past = ld.Api(store=str(store_path), as_of=before).lineage("m:v0")
+    assert "linked_to" not in past.nodes["artifact:m:v0"]
+    now = ld.Api(store=str(store_path)).lineage("m:v0")
+    assert now.nodes["artifact:m:v0"]["linked_to"] == ["wandb-registry-model/churn:v0 (latest)"]

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,7 @@ from lineage_desktop.records import (
     TypeMismatch,
     ValidationError,
 )
+from lineage_desktop.store import Store
 
 
 def _logged(run: ld.sdk.Run, make_file, name: str, content: str, type_: str = "model"):
@@ -178,3 +182,31 @@ def test_lineage_as_of_leaves_out_later_links(store_path: Path, make_file) -> No
     assert "linked_to" not in past.nodes["artifact:m:v0"]
     now = ld.Api(store=str(store_path)).lineage("m:v0")
     assert now.nodes["artifact:m:v0"]["linked_to"] == ["wandb-registry-model/churn:v0 (latest)"]
+
+
+LINKER = textwrap.dedent("""
+    import sys, lineage_desktop as ld
+    store, worker, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    with ld.init(project="sweep", entity="e", store=store) as run:
+        for i in range(count):
+            art = ld.Artifact(f"model-{worker}", "model")
+            with art.new_file("weights.bin", mode="xb") as f:
+                f.write(f"worker {worker} item {i}".encode())
+            run.link_artifact(art, "wandb-registry-model/best")
+""")
+
+
+def test_two_processes_link_into_one_collection(store_path: Path) -> None:
+    Store.open(store_path).close()  # created once, as the sweeps of test_concurrency
+    workers, per_worker = 2, 8
+    procs = [subprocess.Popen([sys.executable, "-c", LINKER, str(store_path), str(w),
+                               str(per_worker)], stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+             for w in range(workers)]
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * workers, "\n".join(errors)
+    links = ld.Api(store=str(store_path)).artifact_versions("best")
+    assert [v.version for v in links] == [f"v{i}" for i in range(workers * per_worker)]
+    assert len({v.source_artifact.name for v in links}) == workers * per_worker
+    assert [v.version for v in links if "latest" in v.aliases] == [
+        max(links, key=lambda v: v.created_at).version]

@@ -24,7 +24,7 @@ KINDS = ("run", "artifact", "cluster")
 # The fields a report lists for a node, in order.
 DETAIL_FIELDS = ("kind", "type", "state", "created_at", "started_at", "finished_at", "author",
                  "aliases", "digest", "size", "file_count", "description", "metadata",
-                 "config", "logged_by")
+                 "config", "logged_by", "linked_to")
 
 
 def _text(value: object) -> str | None:
@@ -205,6 +205,12 @@ class NodeData(dict[str, Any]):
         return _text(self.get("deleted_by"))
 
     @property
+    def linked_to(self) -> tuple[str, ...]:
+        """The registry links of a source version: ``project/collection:v<n>``, with the
+        link's aliases in parentheses when it has any."""
+        return _texts(self.get("linked_to"))
+
+    @property
     def id_in_store(self) -> int | None:
         """The version's row id in its store (for integrity checks and previews)."""
         return _number(self.get("id_in_store"))
@@ -279,12 +285,13 @@ class NodeData(dict[str, Any]):
     # -- constructors: the only places nodes are built -----------------------------
 
     @classmethod
-    def for_version(cls, version: ArtifactVersion, producers: list[str] | None = None
-                    ) -> NodeData:
+    def for_version(cls, version: ArtifactVersion, producers: list[str] | None = None,
+                    links: Iterable[ArtifactVersion] = ()) -> NodeData:
         """``logged_by`` is the first producer, ``producers`` every run that logged the
-        content (the first one first). The record's metadata dict is shared, not copied:
-        records from the store are made for the graph."""
-        return cls(
+        content (the first one first); ``links`` the registry versions pointing at it
+        (``linked_to``). The record's metadata dict is shared, not copied: records from
+        the store are made for the graph."""
+        data = cls(
             kind="artifact", label=f"{version.name}:{version.version}", type=version.type,
             project=version.project, entity=version.entity, missing=False,
             name=version.name, version=version.version, index=version.index,
@@ -297,6 +304,10 @@ class NodeData(dict[str, Any]):
             producers=list(producers) if producers is not None else
             ([version.run_id] if version.run_id is not None else []),
         )
+        linked = [link_label(link) for link in links]
+        if linked:  # most versions have none: no attribute, as before links existed
+            data["linked_to"] = linked
+        return data
 
     @classmethod
     def for_run(cls, run: Run) -> NodeData:
@@ -360,3 +371,9 @@ def needs_repair(data: NodeData) -> bool:
 def as_node_data(attrs: Mapping[str, Any]) -> NodeData:
     """``attrs`` itself when it is a ``NodeData``, else a typed copy."""
     return attrs if isinstance(attrs, NodeData) else NodeData(attrs)
+
+
+def link_label(link: ArtifactVersion) -> str:
+    """``project/collection:v<n> (aliases)``: where W&B's registry shows a link."""
+    aliases = f" ({', '.join(link.aliases)})" if link.aliases else ""
+    return f"{link.project}/{link.name}:{link.version}{aliases}"

@@ -27,6 +27,7 @@ from lineage_desktop.sdk import stores
 from lineage_desktop.sdk.api_run import ApiRun
 from lineage_desktop.sdk.artifact import Artifact
 from lineage_desktop.sdk.refs import parse_artifact_ref
+from lineage_desktop.sdk.registry_paths import registry_project
 from lineage_desktop.sdk.run import default_entity
 from lineage_desktop.sdk.sources import local_path
 from lineage_desktop.sdk.validation import validate_project
@@ -85,7 +86,9 @@ class Api:
     def resolve(self, ref: str) -> ArtifactVersion:
         """An artifact version record from any reference form (a bare name means latest)."""
         parsed = parse_artifact_ref(ref)
-        projects = self._project_ids(parsed.project, parsed.entity)
+        # W&B redirects its former model registry to the migrated one; so do we.
+        project = registry_project(parsed.project) if parsed.project else None
+        projects = self._project_ids(project, parsed.entity)
         if parsed.project or self.project:
             if not projects:
                 raise ArtifactNotFound(f"no project {(parsed.project or self.project)!r} "
@@ -230,7 +233,8 @@ class Api:
             return "v", deleted.version_id
         if isinstance(found, ApiRun):
             return "r", found.record.id
-        return "v", found.record.id
+        # A registry link's lineage is its source's, as in W&B's registry.
+        return "v", found.record.source_id or found.record.id
 
     def lineage(self, ref: str, upstream: int | None = None,
                 downstream: int | None = None) -> nx.DiGraph:
@@ -245,5 +249,6 @@ class Api:
 
         with gc_paused():  # 2 records and a node dict per node: no cycles to look for
             rows = self.store.lineage_rows(kind, ident, upstream, downstream, self.as_of)
+            links = self.store.links_of((v.id for v in rows.versions), self.as_of)
             return build_graph(rows.versions, rows.runs, rows.missing, rows.producers,
-                               rows.edges, rows.focus)
+                               rows.edges, rows.focus, links)

@@ -21,6 +21,7 @@ from lineage_desktop.sdk.api_run import ApiRun
 from lineage_desktop.sdk.artifact_delete import ArtifactDeleteMixin
 from lineage_desktop.sdk.artifact_draft import ArtifactFinalized, DraftMixin, _Pending
 from lineage_desktop.sdk.artifact_edits import EditsMixin
+from lineage_desktop.sdk.artifact_links import LinkMixin
 from lineage_desktop.sdk.validation import (
     validate_json_object,
     validate_name,
@@ -36,7 +37,7 @@ class ArtifactNotLogged(LineageError, RuntimeError):
     """An operation that needs a logged version was called on a draft."""
 
 
-class Artifact(DraftMixin, EditsMixin, ArtifactDeleteMixin):
+class Artifact(LinkMixin, DraftMixin, EditsMixin, ArtifactDeleteMixin):
     """A versioned collection of files, with the W&B ``Artifact`` names."""
 
     def __init__(

@@ -27,6 +27,8 @@ from lineage_desktop.sdk.distributed import DistributedMixin
 from lineage_desktop.sdk.history import History
 from lineage_desktop.sdk.names import friendly_name, friendly_number, new_run_id
 from lineage_desktop.sdk.refs import parse_artifact_ref
+from lineage_desktop.sdk.registry import RegistryMixin
+from lineage_desktop.sdk.registry_paths import registry_project
 from lineage_desktop.sdk.run_data import Config, Summary
 from lineage_desktop.sdk.run_files import save_files
 from lineage_desktop.sdk.sources import local_path, same_file
@@ -95,7 +97,7 @@ class RunFields:
             run_id=None if run_id is None else validate_run_id(run_id))
 
 
-class Run(DistributedMixin):
+class Run(RegistryMixin, DistributedMixin):
     """A run being recorded. Use as a context manager, or call ``finish()``."""
 
     def __init__(
@@ -245,12 +247,14 @@ class Run(DistributedMixin):
         if type is not None and artifact.type != type:
             raise TypeMismatch(
                 f"artifact {artifact.name} has type {artifact.type!r}, not {type!r}")
-        self._store.add_usage(self.id, artifact.record.id, used_at or self._clock())
+        # A registry link is used through its source: lineage stays a DAG of sources.
+        record = artifact.record
+        self._store.add_usage(self.id, record.source_id or record.id, used_at or self._clock())
         return artifact
 
     def _resolve(self, text: str, type_name: str | None) -> Artifact:
         ref = parse_artifact_ref(text)
-        project = ref.project or self.project
+        project = registry_project(ref.project or self.project)
         # The run's own entity first; then the same project name under another entity
         # (stores merged from several machines often differ only in the login name).
         entities = [ref.entity] if ref.entity else [self.entity, None]

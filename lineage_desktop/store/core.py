@@ -21,6 +21,7 @@ from lineage_desktop.store.edits import EditMixin
 from lineage_desktop.store.errors import translate
 from lineage_desktop.store.interop import InteropMixin
 from lineage_desktop.store.lineage import LineageMixin
+from lineage_desktop.store.links import LinksMixin
 from lineage_desktop.store.rows import decode_text
 from lineage_desktop.store.run_data import RunDataMixin
 from lineage_desktop.store.writes import WriteMixin
@@ -35,8 +36,8 @@ UNWRAPPED = {
 }
 
 
-class Store(LineageMixin, InteropMixin, BulkMixin, RunDataMixin, WriteMixin, ChecksMixin,
-            EditMixin, DeleteMixin, DraftsMixin):
+class Store(LinksMixin, LineageMixin, InteropMixin, BulkMixin, RunDataMixin, WriteMixin,
+            ChecksMixin, EditMixin, DeleteMixin, DraftsMixin):
     """A lineage store. ``Store.open(path)`` for writing, ``Store.open(path, readonly=True)``
     for reading only (no SQL issued through it can change the file).
 

@@ -291,10 +291,17 @@ class ReadMixin(RunReadMixin):
     def all_version_ids(self) -> list[int]:
         return [row[0] for row in self._conn.execute("SELECT id FROM versions ORDER BY id")]
 
+    def _has_links(self) -> bool:
+        """Whether the store's schema can hold registry links (``versions.source_id``)."""
+        return self._version_columns() == VERSION_COLUMNS
+
     def manifest(self, version_id: int) -> list[ManifestEntry]:
+        """The version's entries; a registry link has none of its own: its source's."""
+        owner = "COALESCE((SELECT source_id FROM versions WHERE id = ?1), ?1)" \
+            if self._has_links() else "?1"
         return [entry_from_row(row, version_id) for row in self._conn.execute(
-            "SELECT path, digest, size, ref FROM manifest WHERE version_id = ? ORDER BY path",
-            (version_id,))]
+            f"SELECT path, digest, size, ref FROM manifest WHERE version_id = {owner} "
+            "ORDER BY path", (version_id,))]
 
     def versions_logged_by(self, run_id: str, as_of: str | None = None) -> list[ArtifactVersion]:
         """Every version the run output, including content equal to an existing version

@@ -56,6 +56,7 @@ ARTIFACT_FIELDS = (
     ("file_count", "Files"),
     ("digest", "Digest"),
     ("tags", "Tags"),
+    ("linked_to", "Linked to"),
 )
 _ALL_FIELDS = tuple(dict.fromkeys(name for name, _ in RUN_FIELDS + ARTIFACT_FIELDS))
 _CAPTIONS = dict(RUN_FIELDS + ARTIFACT_FIELDS)
@@ -335,6 +336,7 @@ class NodeDetails(QWidget):
             self._set_row("file_count", plural(a.file_count, "file"))
         self._set_row("digest", a.digest)
         self._set_row("tags", a.tags or None)
+        self._set_row("linked_to", a.linked_to or None)  # registry links of this version
         self._box(self.description, a.description, "description")
         metadata = a.metadata
         if metadata:

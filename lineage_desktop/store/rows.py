@@ -31,7 +31,8 @@ VERSION_COLUMNS = (
 )
 # A store before schema 8 (``EDITS_SINCE``), which a reader cannot migrate, has none of
 # the edit columns: read as never edited, deleted or linked.
-VERSION_COLUMNS_BEFORE_8 = VERSION_COLUMNS.split(", v.ttl")[0] + ", NULL, NULL, NULL, NULL, NULL, NULL"
+VERSION_COLUMNS_BEFORE_8 = (VERSION_COLUMNS.split(", v.ttl")[0]
+                            + ", NULL, NULL, NULL, NULL, NULL, NULL")
 VERSION_FROM = (
     "versions v JOIN artifacts a ON a.id = v.artifact_id "
     "JOIN artifact_types t ON t.id = a.type_id JOIN projects p ON p.id = a.project_id"

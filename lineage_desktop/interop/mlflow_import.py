@@ -10,6 +10,7 @@ model id, logged by its source run. Importing again adds nothing.
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -31,7 +32,14 @@ from lineage_desktop.store.timeutil import to_iso
 
 DEFAULT_PROJECT = "mlflow"
 _STATES = {"FINISHED": ("finished", 0), "FAILED": ("failed", 1), "KILLED": ("crashed", None)}
-_REMOTE = ("http", "https", "databricks", "sqlite", "postgresql", "mysql", "mssql", "uc")
+_REMOTE = ("http", "https", "databricks", "databricks-uc", "postgresql", "mysql", "mssql", "uc")
+_DATABASES = ("sqlite", "postgresql", "mysql", "mssql")  # MLflow's SQL store (SQLAlchemy)
+_DRIVERS = {"postgresql": "psycopg2-binary", "mysql": "pymysql", "mssql": "pyodbc"}
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class TrackingUnreadable(LineageError, ValueError):
+    """A tracking URI that MLflow's client cannot read here; says what to install."""
 
 
 def _iso(millis: int | None) -> str | None:
@@ -41,16 +49,51 @@ def _iso(millis: int | None) -> str | None:
 
 
 def tracking_uri(text: str) -> str:
-    """A tracking URI from a URI or a local ``mlruns`` folder / ``mlflow.db`` file."""
-    scheme = urlparse(text).scheme
-    if scheme in _REMOTE:
+    """A tracking URI from a URI or a local ``mlruns`` folder / ``mlflow.db`` file.
+
+    A local folder or database that is missing is refused here, before anything is
+    created: MLflow would create an empty database at a ``sqlite:///`` path.
+    """
+    scheme = urlparse(text).scheme.split("+")[0]
+    if scheme in _REMOTE or text in ("databricks", "databricks-uc", "uc"):
+        return text
+    if scheme == "sqlite":
+        # sqlite:///relative.db and sqlite:////absolute.db, as SQLAlchemy reads them
+        path = Path(text.split("://", 1)[1][1:].split("?")[0]).expanduser()
+        _check_database(path, text)
         return text
     path = Path(urlparse(text).path if scheme == "file" else text).expanduser()
     if not path.exists():
         raise FileNotFoundError(f"no MLflow tracking folder or database at {text!r}")
     if path.is_file():
+        _check_database(path, text)
         return f"sqlite:///{path.resolve()}"
     return path.resolve().as_uri()
+
+
+def _check_database(path: Path, text: str) -> None:
+    """Refuse a missing, empty or non-SQLite file (MLflow would write its tables into it)."""
+    if not path.name or path.name == ":memory:" or not path.is_file():
+        raise FileNotFoundError(f"no MLflow database file {str(path)!r} (from {text!r})")
+    with path.open("rb") as handle:
+        if handle.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
+            raise TrackingUnreadable(f"{str(path)!r} is not an MLflow (SQLite) database")
+
+
+def unreadable(uri: str, exc: BaseException) -> TrackingUnreadable:
+    """The one-line error for a URI that MLflow's client failed on, naming what to install
+    when a library is missing (mlflow-skinny leaves out the SQL store's SQLAlchemy)."""
+    scheme = urlparse(uri).scheme.split("+")[0]
+    missing = []
+    if scheme in _DATABASES:
+        missing = [m for m in ("sqlalchemy", "alembic") if importlib.util.find_spec(m) is None]
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
+        missing.append(_DRIVERS.get(scheme, exc.name.split(".")[0]))
+    if missing:
+        return TrackingUnreadable(f"reading MLflow's {scheme} database needs "
+                                  f"{', '.join(missing)}: pip install {' '.join(missing)}")
+    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return TrackingUnreadable(f"cannot read MLflow tracking URI {uri!r}: {reason}")
 
 
 @contextmanager
@@ -263,9 +306,12 @@ def import_mlflow(
     view = require("mlflow.entities", "import-mlflow").ViewType
     report = ImportReport()
     with _file_store_allowed(uri):
-        client = mlflow_client.MlflowClient(tracking_uri=uri)
-        found = _pages(lambda t: client.search_experiments(
-            view_type=view.ALL, max_results=1000, page_token=t))
+        try:
+            client = mlflow_client.MlflowClient(tracking_uri=uri)
+            found = _pages(lambda t: client.search_experiments(
+                view_type=view.ALL, max_results=1000, page_token=t))
+        except Exception as exc:  # whatever MLflow's client raises for a URI it cannot read
+            raise unreadable(tracking, exc) from exc
         if experiments:
             names = {e.name for e in found}
             unknown = [n for n in experiments if n not in names]

@@ -58,6 +58,8 @@ class VersionSpec:
     tags: Sequence[str] = ()
     aliases: Sequence[str] | None = None
     files: Sequence[tuple[str, str]] = ()
+    size: int | None = None        # default: the entries' sizes added up
+    file_count: int | None = None  # default: the number of entries
 
 
 class LineageWriter:
@@ -193,7 +195,8 @@ class LineageWriter:
         created_at: str, run_id: str | None = None, digest: str | None = None,
         description: str | None = None, metadata: dict[str, Any] | None = None,
         tags: Sequence[str] = (), aliases: Sequence[str] | None = None,
-        files: Sequence[tuple[str, str]] = (),
+        files: Sequence[tuple[str, str]] = (), size: int | None = None,
+        file_count: int | None = None,
     ) -> tuple[int, bool]:
         """Record a version unless one with the same digest exists; ``(id, created)``.
 
@@ -204,7 +207,7 @@ class LineageWriter:
         """
         return self.put_versions([VersionSpec(
             project_id, name, type_name, entries, created_at, run_id, digest, description,
-            metadata, tags, aliases, files)])[0]
+            metadata, tags, aliases, files, size, file_count)])[0]
 
     def put_versions(self, specs: Sequence[VersionSpec]) -> list[tuple[int, bool]]:
         """``put_version`` of each spec in order: the lookups of all of them in a few
@@ -241,7 +244,7 @@ class LineageWriter:
                 spec.project_id, spec.name, kind, digest, spec.entries, spec.created_at,
                 spec.description, spec.metadata or {}, spec.tags,
                 spec.run_id if spec.run_id is not None and self.has_run(spec.run_id) else None,
-                aliases, spec.files))
+                aliases, spec.files, spec.size, spec.file_count))
         placed = self.store.append_versions(new)
         ids = [version_id for version_id, _ in placed]
 

@@ -25,7 +25,9 @@ class NewVersion:
 
     ``run_id`` is its first producer (with an output edge logged at ``created_at``);
     ``aliases`` move to it at ``created_at``; ``files`` are ``(digest, local path)``
-    pairs copied into the blob folder.
+    pairs copied into the blob folder. ``size`` and ``file_count`` default to what
+    ``entries`` add up to; an import gives them when the other tool recorded a folder's
+    totals without listing its files (DVC's ``nfiles`` of a ``.dir`` output).
     """
 
     project_id: int
@@ -40,6 +42,8 @@ class NewVersion:
     run_id: str | None = None
     aliases: Sequence[str] = ()
     files: Sequence[tuple[str, str]] = ()
+    size: int | None = None
+    file_count: int | None = None
 
 
 class BulkMixin(ReadMixin, WriteMixin):
@@ -161,7 +165,10 @@ class BulkMixin(ReadMixin, WriteMixin):
                 placed.append((version_id, index))
                 rows.append((version_id, head[0], index, version.digest, version.description,
                              _dumps(dict(version.metadata)),
-                             sum(e.size for e in version.entries), len(version.entries),
+                             sum(e.size for e in version.entries) if version.size is None
+                             else version.size,
+                             len(version.entries) if version.file_count is None
+                             else version.file_count,
                              version.created_at, version.run_id))
                 entries.extend((version_id, e.path, e.digest, e.size, e.ref)
                                for e in version.entries)

@@ -30,7 +30,8 @@ def _git(repo: Path, *args: str, when: str | None = None) -> None:
 @pytest.fixture
 def dvc_repo(tmp_path, fixtures) -> Path:
     """A git repository whose dvc.lock changed in commits 1, 2 and 4 (3 touches only
-    the README): params change (train re-runs), then new raw data (everything re-runs)."""
+    the README): params change (train re-runs), then new raw data (everything re-runs).
+    Its dvc.yaml (example-get-started's) is the same in every commit."""
     repo = tmp_path / "example-get-started"
     repo.mkdir()
     _git(repo, "init", "-q", "-b", "main")
@@ -41,6 +42,9 @@ def dvc_repo(tmp_path, fixtures) -> Path:
             (repo / "README.md").write_text("# example\n")
         else:
             shutil.copyfile(source, repo / "dvc.lock")
+            # The types come from where dvc.yaml declares the outputs (metrics, plots,
+            # artifacts of type model), not from the paths' words.
+            shutil.copyfile(fixtures / "dvc" / "dvc.yaml", repo / "dvc.yaml")
         _git(repo, "add", "-A")
         _git(repo, "commit", "-q", "-m", f"commit {number}", when=when)
     return repo

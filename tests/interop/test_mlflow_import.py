@@ -134,3 +134,55 @@ def test_an_input_model_that_is_not_imported_is_reported(tmp_path, tracking, cli
     status, _, err = cli("import-mlflow", tmp_path / "s.db", folder, "--experiment", "lone")
     assert status == 1
     assert f"run {run}: input model {model.model_id} was not found" in err
+
+
+def test_a_missing_sqlite_database_is_refused_and_nothing_created(tmp_path, cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for uri in ("sqlite:///missing.db", f"sqlite:///{tmp_path}/gone.db"):
+        status, _, err = cli("import-mlflow", tmp_path / "s.db", uri)
+        assert status == 2, err
+        assert len(err.strip().splitlines()) == 1 and "no MLflow database file" in err
+        assert "missing.db" in err or "gone.db" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # neither MLflow's nor ours
+    (tmp_path / "notes.db").write_text("not a database")
+    status, _, err = cli("import-mlflow", tmp_path / "s.db", tmp_path / "notes.db")
+    assert status == 2 and "is not an MLflow (SQLite) database" in err
+    assert (tmp_path / "notes.db").read_text() == "not a database"
+
+
+@pytest.mark.parametrize("uri", ["postgresql://dana@localhost/mlflow", "mysql://dana@db/mlflow"])
+def test_a_database_uri_names_what_to_install(tmp_path, cli, uri):
+    import importlib.util
+
+    if importlib.util.find_spec("sqlalchemy") is not None:
+        pytest.skip("SQLAlchemy is installed: MLflow's SQL store is there")
+    status, _, err = cli("import-mlflow", tmp_path / "s.db", uri)
+    assert status == 2
+    assert err.strip().splitlines() == [
+        "lineage-desktop import-mlflow: error: reading MLflow's "
+        f"{uri.split(':')[0]} database needs sqlalchemy, alembic: "
+        "pip install sqlalchemy alembic"]
+
+
+def test_an_unreachable_server_is_one_line(tmp_path, cli, monkeypatch):
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_TIMEOUT", "5")
+    status, _, err = cli("import-mlflow", tmp_path / "s.db", "http://127.0.0.1:9/")
+    assert status == 2
+    (line,) = err.strip().splitlines()
+    assert line.startswith("lineage-desktop import-mlflow: error: cannot read MLflow "
+                           "tracking URI 'http://127.0.0.1:9/': ")
+
+
+def test_without_mlflow_a_remote_uri_names_the_extra(tmp_path, cli, monkeypatch):
+    import sys
+
+    for name in [m for m in sys.modules if m == "mlflow" or m.startswith("mlflow.")]:
+        monkeypatch.setitem(sys.modules, name, None)  # as if it were not installed
+    for uri in ("postgresql://dana@localhost/mlflow", "databricks", "http://127.0.0.1:9/"):
+        status, _, err = cli("import-mlflow", tmp_path / "s.db", uri)
+        assert status == 2
+        assert err.strip().splitlines() == [
+            "lineage-desktop import-mlflow: error: import-mlflow needs mlflow-skinny: "
+            "pip install 'lineage-desktop[mlflow]'"]
+    assert not (tmp_path / "s.db").exists()

@@ -151,7 +151,7 @@ def connect_writer(path: Path) -> sqlite3.Connection:
         schema.check_identity(conn, path, writable=True)
         # WAL lets the window read while runs write; NORMAL is durable across
         # process crashes (only an OS crash can lose the last commits).
-        conn.execute("PRAGMA journal_mode=WAL")
+        _wal(conn)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         # SQLite's automatic checkpoint runs inside a COMMIT, fsyncs and all, while
@@ -161,6 +161,25 @@ def connect_writer(path: Path) -> sqlite3.Connection:
         schema.migrate(conn, path)
 
     return _open(path, lambda: _connect(str(path), factory=WriterConnection), prepare)
+
+
+def _wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL. The switch needs the file to itself and SQLite does not wait for
+    it with the busy handler: processes creating one store at once retry (as
+    ``begin_immediate`` does) for up to ``BUSY_TIMEOUT_MS``."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    attempt = 0
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL").fetchall()
+            return
+        except sqlite3.OperationalError as exc:
+            code = getattr(exc, "sqlite_errorcode", sqlite3.SQLITE_BUSY) & 0xFF
+            if code not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) \
+                    or time.monotonic() >= deadline:
+                raise
+        time.sleep(BEGIN_STEPS_S[attempt] if attempt < len(BEGIN_STEPS_S) else BEGIN_STEP_CAP_S)
+        attempt += 1
 
 
 class WriterConnection(sqlite3.Connection):

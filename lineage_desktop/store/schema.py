@@ -6,6 +6,7 @@ a newer version is refused before anything is changed.
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 from typing import cast
@@ -302,10 +303,14 @@ TABLES_SINCE: dict[int, frozenset[str]] = {
 
 def check_identity(conn: sqlite3.Connection, path: Path, writable: bool) -> None:
     """Refuse a SQLite file that is not ours, or one from a newer schema, untouched."""
-    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    # One statement, so one snapshot: read one by one, another process creating the store
+    # meanwhile could show its tables before its identity (a store "not ours").
+    app_id, version, listed = conn.execute(
+        "SELECT (SELECT application_id FROM pragma_application_id()), "
+        "(SELECT user_version FROM pragma_user_version()), "
+        "(SELECT json_group_array(name) FROM sqlite_master WHERE type = 'table')").fetchone()
     if app_id != APPLICATION_ID:
-        tables = table_names(conn)
+        tables = [str(name) for name in json.loads(listed)]
         if writable and not tables and version == 0:
             return  # an empty SQLite file: ours to initialise
         raise NotALineageStore(

@@ -60,3 +60,31 @@ def test_remote_reference_warns_and_folder_exists(logged, tmp_path):
 def test_unknown_entry_is_lookup_error(logged):
     with pytest.raises(LookupError, match="missing.txt"):
         logged.get_entry("missing.txt")
+
+
+@pytest.mark.parametrize("path", ["../escape.txt", "/tmp/abs.txt", "sub/../../x.txt"])
+def test_hostile_entry_path_cannot_leave_the_root(store_path, make_file, tmp_path, path):
+    import sqlite3
+
+    from lineage_desktop.records.validation import UnsafeEntry
+    from lineage_desktop.sdk.stores import _close_all
+
+    with ld.init(project="files", store=str(store_path)) as run:
+        artifact = ld.Artifact(name="dataset", type="dataset")
+        artifact.add_file(local_path=str(make_file("a.txt", "alpha")), name="a.txt")
+        run.log_artifact(artifact)
+    _close_all()  # no product connection stays open while sqlite3 crafts the row
+    conn = sqlite3.connect(store_path)
+    conn.execute("UPDATE manifest SET path = ? WHERE path = 'a.txt'", (path,))
+    conn.commit()
+    conn.close()
+    logged = ld.Api(store=str(store_path)).artifact("dataset:latest")
+    root = tmp_path / "dl" / "root"
+    before = sorted(p for p in tmp_path.rglob("*"))
+    with pytest.raises(UnsafeEntry):
+        logged.get_entry(path).download(root=str(root))
+    with pytest.raises(UnsafeEntry):
+        logged.download(root=str(root))
+    assert sorted(p for p in tmp_path.rglob("*")
+                  if not p.name.startswith("lineage.db")) == [
+        p for p in before if not p.name.startswith("lineage.db")]

@@ -208,6 +208,11 @@ class ManifestEntry(_Record):
         _set(self, "size", size)
         _set(self, "ref", ref)
 
+    @property
+    def name(self) -> str:
+        """W&B's ``ArtifactManifestEntry.name``: the same as ``path``."""
+        return self.path
+
     def _values(self) -> tuple[Any, ...]:
         return (self.path, self.digest, self.size, self.ref)
 

@@ -21,6 +21,7 @@ from lineage_desktop.sdk.api_run import ApiRun
 from lineage_desktop.sdk.artifact_delete import ArtifactDeleteMixin
 from lineage_desktop.sdk.artifact_draft import ArtifactFinalized, DraftMixin, _Pending
 from lineage_desktop.sdk.artifact_edits import EditsMixin
+from lineage_desktop.sdk.artifact_files import ArtifactEntry, default_root, warn_not_fetched
 from lineage_desktop.sdk.artifact_links import LinkMixin
 from lineage_desktop.sdk.validation import (
     validate_json_object,
@@ -168,21 +169,32 @@ class Artifact(LinkMixin, DraftMixin, EditsMixin, ArtifactDeleteMixin):
     def _pending_files(self) -> list[tuple[str, str]]:
         return [(p.entry.digest, p.local) for p in self._pending.values() if p.local is not None]
 
-    def get_entry(self, name: str) -> ManifestEntry:
+    def get_entry(self, name: str) -> ArtifactEntry:
+        """The entry ``name`` (W&B's ``ArtifactManifestEntry``), nothing downloaded."""
         for entry in self.files():
             if entry.path == name:
-                return entry
+                return ArtifactEntry(self, entry)
         raise LookupError(f"artifact {self.name} has no file {name!r}")
 
-    def download(self, root: str | os.PathLike[str] | None = None) -> str:
-        """Copy the files into ``root`` (default ``./artifacts/<name>:v<n>``); returns it."""
+    def get_path(self, name: str) -> ArtifactEntry:
+        """W&B's deprecated alias of ``get_entry``."""
+        return self.get_entry(name)
+
+    def download(self, root: str | os.PathLike[str] | None = None,
+                 allow_missing_references: bool = False, skip_cache: bool | None = None,
+                 path_prefix: str | None = None, multipart: bool | None = None) -> str:
+        """Copy the files (those below ``path_prefix``) into ``root`` (default
+        ``./artifacts/<name>:v<n>``); returns it. Remote references cannot be fetched
+        offline: a ``ReferenceNotFetched`` warning names them. ``skip_cache`` and
+        ``multipart`` are accepted for W&B (no cache, no network)."""
+        del allow_missing_references, skip_cache, multipart
         record, store = self._logged(), self._store
         assert store is not None
-        target = (Path(root) if root is not None
-                  else Path("artifacts") / f"{record.name}:{record.version}")
+        target = Path(root) if root is not None else default_root(record)
         # Validated and hashed on the way: see sdk/downloads.py.
         from lineage_desktop.sdk.downloads import download_version  # not in recording scripts
-        download_version(store, record, target)
+        skipped = download_version(store, record, target, path_prefix=path_prefix)
+        warn_not_fetched(f"{record.name}:{record.version}", skipped)
         return str(target)
 
     def verify(self, root: str | os.PathLike[str] | None = None) -> None:

@@ -231,12 +231,14 @@ class DraftMixin:
         # Written into our own staging folder and closed: nothing can change it now.
         self._add_local(Path(target), path, "staged", overwrite="x" not in mode)
 
-    def remove(self, item: str | os.PathLike[str] | ManifestEntry) -> None:
+    def remove(self, item: str | os.PathLike[str] | ManifestEntry | Any) -> None:
         """Remove an entry of the draft, by path or entry; a folder path removes every
         entry below it (W&B). A path that names neither raises ``EntryNotFound`` (a
         ``FileNotFoundError``, as W&B); a logged artifact raises ``ArtifactFinalized``."""
         self._draft()
-        path = item.path if isinstance(item, ManifestEntry) else str(PurePosixPath(item))
+        # An entry (a ``ManifestEntry`` or the SDK's ``ArtifactEntry``) by its path.
+        path = (str(PurePosixPath(item)) if isinstance(item, (str, os.PathLike))
+                else str(getattr(item, "path", item)))
         if path in self._pending:
             doomed = [path]
         else:

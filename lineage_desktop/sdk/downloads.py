@@ -14,20 +14,34 @@ The manifest comes from a store that may have been written by someone else, so:
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
-from lineage_desktop.records import ArtifactVersion, DigestMismatch, LocalFileNotFound
+from lineage_desktop.records import (
+    ArtifactVersion,
+    DigestMismatch,
+    LocalFileNotFound,
+    ManifestEntry,
+)
 from lineage_desktop.records.validation import ContentUnreadable, UnsafeContent, UnsafeEntry
 from lineage_desktop.sdk.integrity import entry_location, is_uri_digest, open_entry
 from lineage_desktop.store import Store
 from lineage_desktop.store.blobs import write_below
 
 
-def download_version(store: Store, version: ArtifactVersion, root: Path) -> None:
-    """Write the files of ``version`` below ``root`` (remote references are skipped)."""
+def download_version(store: Store, version: ArtifactVersion, root: Path,
+                     path_prefix: str | None = None,
+                     only: Sequence[str] | None = None) -> list[ManifestEntry]:
+    """Write the files of ``version`` (those below ``path_prefix``, or the paths in
+    ``only``) below ``root``; returns the remote references skipped (not fetchable
+    offline). ``root`` exists afterwards even when nothing was written."""
     label = f"{version.name}:{version.version}"
-    entries = [entry for entry in store.manifest(version.id)
-               if entry_location(store, label, entry) is not None]  # refusals first
+    wanted = [entry for entry in store.manifest(version.id)
+              if (path_prefix is None or entry.path.startswith(path_prefix))
+              and (only is None or entry.path in only)]
+    located = [(entry, entry_location(store, label, entry)) for entry in wanted]  # refusals
+    entries = [entry for entry, where in located if where is not None]
+    skipped = [entry for entry, where in located if where is None]
     _check_layout(label, [entry.path for entry in entries])
     root.mkdir(parents=True, exist_ok=True)
     for entry in entries:
@@ -53,6 +67,7 @@ def download_version(store: Store, version: ArtifactVersion, root: Path) -> None
                     "changed)") from None
             except UnsafeContent as exc:
                 raise UnsafeEntry(label, entry.path, f"the download folder: {exc}") from None
+    return skipped
 
 
 def _check_layout(label: str, paths: list[str]) -> None:

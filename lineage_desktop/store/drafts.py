@@ -38,7 +38,8 @@ class DraftsMixin:
                         description: str | None = None,
                         metadata: dict[str, Any] | None = None, aliases: Sequence[str] = (),
                         tags: Sequence[str] = (), run_id: str | None = None,
-                        created_at: str | None = None) -> LoggedVersion: ...
+                        created_at: str | None = None, history_step: int | None = None,
+                        ttl: int | None = None) -> LoggedVersion: ...
 
         def _resolved_id(self, name: str, selector: str, project_id: int | None,
                          as_of: str | None) -> int | None: ...

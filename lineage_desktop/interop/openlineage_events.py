@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,7 @@ class Event:
     inputs: tuple[DatasetRef, ...] = ()
     outputs: tuple[DatasetRef, ...] = ()
     producer: str = ""
+    given_run_id: str = ""  # the event's own runId when it is not a UUID (see ``run_key``)
 
     @property
     def where(self) -> str:
@@ -62,14 +64,14 @@ class Event:
 
 # An event as plain values (for a scratch store that sorts events on disk): its run
 # part and its datasets, each ``(namespace, name, facets, io facets)``.
-Head = tuple[str, str, str, str, dict[str, Any], dict[str, Any], str]
+Head = tuple[str, str, str, str, dict[str, Any], dict[str, Any], str, str]
 Sets = tuple[list[tuple[str, str, dict[str, Any], dict[str, Any]]], ...]
 
 
 def pack_event(event: Event) -> tuple[Head, Sets]:
     """``event`` minus where and when it is, as ``(head, sets)`` of plain values."""
     head = (event.event_type, event.run_id, event.job_namespace, event.job_name,
-            event.run_facets, event.job_facets, event.producer)
+            event.run_facets, event.job_facets, event.producer, event.given_run_id)
     sets = tuple([(r.namespace, r.name, r.facets, r.io_facets) for r in refs]
                  for refs in (event.inputs, event.outputs))
     return head, sets
@@ -80,11 +82,25 @@ def unpack_event(source: str, line: int, kind: str, time: str, head: Head | None
     """The event ``pack_event`` took apart (without its datasets when ``sets`` is None,
     without its run part when ``head`` is None)."""
     inputs, outputs = sets or ((), ())
-    event_type, run_id, job_namespace, job_name, run_facets, job_facets, producer = \
-        head or ("OTHER", "", "", "", {}, {}, "")
+    event_type, run_id, job_namespace, job_name, run_facets, job_facets, producer, given = \
+        head or ("OTHER", "", "", "", {}, {}, "", "")
     return Event(source, line, kind, time, event_type, run_id, job_namespace, job_name,
                  run_facets, job_facets, tuple(DatasetRef(*ref) for ref in inputs),
-                 tuple(DatasetRef(*ref) for ref in outputs), producer)
+                 tuple(DatasetRef(*ref) for ref in outputs), producer, given)
+
+
+def run_key(run_id: str, job_namespace: str, job_name: str) -> tuple[str, str]:
+    """The run an event belongs to, and the runId it gave when that is not a UUID.
+
+    The spec makes ``runId`` a UUID, unique across jobs. Tools that send something else
+    (a task name, "1", a date) often send the same text for different jobs, whose events
+    would merge into one run: such a run is keyed by its job as well, as a UUID derived
+    from both (the same at every import), and the given text is kept."""
+    try:
+        return str(uuid.UUID(run_id)), ""
+    except ValueError:
+        return str(uuid.uuid5(uuid.NAMESPACE_URL,
+                              f"openlineage:{job_namespace}/{job_name}#{run_id}")), run_id
 
 
 def _text(obj: dict[str, Any], key: str, label: str) -> str:
@@ -155,11 +171,12 @@ def parse_event(obj: Any, source: str, line: int) -> Event:
         raise EventError("field 'run' is not an object")
     if not isinstance(job, dict):
         raise EventError("missing field 'job'")
+    job_namespace = _text(job, "namespace", "job.namespace")
+    job_name = _text(job, "name", "job.name")
+    run_id, given = run_key(_text(run, "runId", "run.runId"), job_namespace, job_name)
     return Event(
         source, line, "run", stored_time, event_type=event_type.upper(),
-        run_id=_text(run, "runId", "run.runId"),
-        job_namespace=_text(job, "namespace", "job.namespace"),
-        job_name=_text(job, "name", "job.name"),
+        run_id=run_id, given_run_id=given, job_namespace=job_namespace, job_name=job_name,
         run_facets=_facets(run, "facets", "run.facets"),
         job_facets=_facets(job, "facets", "job.facets"),
         inputs=_datasets(obj, "inputs"), outputs=_datasets(obj, "outputs"), producer=producer)
@@ -194,9 +211,16 @@ def iter_events(paths: Iterable[str | os.PathLike[str]], report: ImportReport) -
             try:
                 if isinstance(obj_or_error, EventError):
                     raise obj_or_error
-                yield parse_event(obj_or_error, str(path), line_no)
+                event = parse_event(obj_or_error, str(path), line_no)
             except EventError as exc:
                 report.skip(str(path), line_no, str(exc))
+                continue
+            if event.given_run_id:
+                report.notes.append(
+                    f"{path}:{line_no}: run.runId {event.given_run_id!r} is not a UUID; "
+                    f"imported as run {event.run_id} of job "
+                    f"{event.job_namespace}/{event.job_name}")
+            yield event
 
 
 def _lines(path: Path) -> Iterator[tuple[int, Any]]:

@@ -81,7 +81,7 @@ class OpenLineageImporter(VersionPlanning):
         config = {"openlineage": {
             "job": {"namespace": first.job_namespace, "name": first.job_name,
                     "facets": job_facets},
-            "run": {"runId": first.run_id, "facets": run_facets},
+            "run": {"runId": first.given_run_id or first.run_id, "facets": run_facets},
             "producer": first.producer}}
         return Run(id=first.run_id, project="", entity="", name=first.job_name,
                    job_type=first.job_name, state=state,

@@ -5,11 +5,9 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from lineage_desktop.records import (
-    ArtifactCollection,
     ArtifactDeleted,
     ArtifactNotFound,
     ArtifactVersion,
-    InvalidRunId,
     ManifestEntry,
     NotFound,
     Project,
@@ -24,6 +22,7 @@ from lineage_desktop.records import (
 from lineage_desktop.records import Run as RunRecord
 from lineage_desktop.records.collector import gc_paused
 from lineage_desktop.sdk import stores
+from lineage_desktop.sdk.api_listing import ApiListingMixin
 from lineage_desktop.sdk.api_run import ApiRun
 from lineage_desktop.sdk.artifact import Artifact
 from lineage_desktop.sdk.refs import parse_artifact_ref
@@ -31,13 +30,13 @@ from lineage_desktop.sdk.registry_paths import registry_project
 from lineage_desktop.sdk.run import default_entity
 from lineage_desktop.sdk.sources import local_path
 from lineage_desktop.sdk.validation import validate_project
-from lineage_desktop.store import RunOrder, Store, parse_time
+from lineage_desktop.store import Store, parse_time
 
 if TYPE_CHECKING:  # networkx and the graph layer load when a lineage is read
     import networkx as nx
 
 
-class Api:
+class Api(ApiListingMixin):
     """Read access to a store: artifacts, runs and lineage graphs.
 
     ``as_of`` (ISO-8601) shows the store as it stood at that moment.
@@ -81,7 +80,11 @@ class Api:
         project = project or self.project
         if project is None:
             return []
-        return self.store.find_projects(project, entity)
+        found = self.store.find_projects(project, entity)
+        if entity is None and len(found) > 1:
+            # W&B resolves ``project/name`` within the default entity: prefer it.
+            found = sorted(found, key=lambda p: p.entity != self.entity)
+        return found
 
     def resolve(self, ref: str) -> ArtifactVersion:
         """An artifact version record from any reference form (a bare name means latest)."""
@@ -129,37 +132,9 @@ class Api:
         return any(c.name == parse_artifact_ref(name).name
                    for c in self.artifact_collections(type))
 
-    def artifact_types(self) -> list[str]:
-        return self.store.artifact_types(self._single_project_id())
-
-    def artifact_collections(self, type_name: str | None = None) -> list[ArtifactCollection]:
-        return self.store.collections(self._single_project_id(), type_name, self.as_of)
-
-    def artifact_versions(self, name: str) -> list[Artifact]:
-        parsed = parse_artifact_ref(name)
-        projects = self._project_ids(parsed.project, parsed.entity)
-        project_id = projects[0].id if projects else None
-        return [Artifact._from_record(self.store, v) for v in
-                self.store.artifact_versions(parsed.name, project_id, self.as_of)]
-
     # ------------------------------------------------------------------ runs
     def _run(self, record: RunRecord) -> ApiRun:
         return ApiRun(self.store, record, self.as_of, artifact=Artifact._from_record)
-
-    def run(self, id: str) -> ApiRun:
-        if not isinstance(id, str):
-            raise InvalidRunId(f"invalid run id {id!r}: expected a string such as 'a1b2c3d4'")
-        if is_run_key(id):
-            id = key_ident(id)
-        parts = id.split("/")
-        return self._run(self.store.run(parts[-1]))
-
-    def runs(self, job_type: str | None = None, state: str | None = None,
-             limit: int | None = None, order: RunOrder | str = RunOrder.STARTED_DESC,
-             offset: int = 0) -> list[ApiRun]:
-        """Runs in a named ``order`` (``RunOrder``), ``limit``/``offset`` for paging."""
-        return [self._run(r) for r in self.store.runs(
-            self._single_project_id(), job_type, state, self.as_of, limit, order, offset)]
 
     def run_count(self) -> int:
         """How many runs there are (as of the Api's time)."""

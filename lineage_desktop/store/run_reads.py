@@ -163,6 +163,26 @@ class RunReadMixin:
             sql += f" LIMIT {int(limit) if limit is not None else -1} OFFSET {int(offset)}"
         return self._with_crashes([run_from_row(row) for row in self._conn.execute(sql, params)])
 
+    def runs_matching(
+        self, project_ids: Iterable[int] | None, filters: object = None,
+        order: str = "+created_at", limit: int | None = None, offset: int = 0,
+        as_of: str | None = None,
+    ) -> list[Run]:
+        """Runs of some projects (None: all) that match a W&B filter document, in W&B's
+        ``order`` (see ``run_filters``); ``limit``/``offset`` page through them."""
+        from lineage_desktop.store.run_filters import filter_sql, order_sql, regexp
+
+        params: list[object] = [as_of or FAR_FUTURE]
+        sql = f"SELECT {RUN_COLUMNS} FROM {RUN_FROM} WHERE r.started_at <= ?"
+        if project_ids is not None:
+            sql += " AND r.project_id IN (SELECT value FROM json_each(?))"
+            params.append(_ids_param(project_ids))
+        sql += f" AND ({filter_sql(filters, params)}) ORDER BY {order_sql(order)}"
+        if limit is not None or offset:
+            sql += f" LIMIT {int(limit) if limit is not None else -1} OFFSET {int(offset)}"
+        self._conn.create_function("regexp", 2, regexp, deterministic=True)
+        return self._with_crashes([run_from_row(row) for row in self._conn.execute(sql, params)])
+
     def runs_using(self, version_id: int, as_of: str | None = None) -> list[Run]:
         return self._with_crashes([run_from_row(row) for row in self._conn.execute(
             f"SELECT {RUN_COLUMNS} FROM {RUN_FROM} JOIN usages u ON u.run_id = r.id "

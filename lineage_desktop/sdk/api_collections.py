@@ -17,13 +17,17 @@ __all__ = ["ArtifactCollection", "ArtifactType", "Runs"]
 
 
 class Runs(Sequence["ApiRun"]):
-    """The runs ``Api.runs`` found, read ``per_page`` at a time as they are iterated
-    (W&B's ``Runs``); ``len()`` and indexing read the rest."""
+    """The runs ``Api.runs`` found (W&B's ``Runs``: ``len()``, indexing, iteration),
+    read ``per_page`` at a time. All pages are read when it is made, not while it is
+    iterated: a damaged store fails the call itself, and the runs stay readable after
+    the ``Api`` is closed (W&B reads lazily from a server that does not go away)."""
 
     def __init__(self, fetch: Callable[[int, int], list[ApiRun]], per_page: int) -> None:
         self._fetch, self._per_page = fetch, max(1, int(per_page))
         self._loaded: list[ApiRun] = []
         self._done = False
+        while self._more():
+            pass
 
     def _more(self) -> bool:
         if self._done:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import codecs
+import json
 import os
 import shutil
 import tempfile
@@ -230,6 +231,28 @@ class DraftMixin:
             yield handle
         # Written into our own staging folder and closed: nothing can change it now.
         self._add_local(Path(target), path, "staged", overwrite="x" not in mode)
+
+    def add(self, obj: object, name: str, overwrite: bool = False) -> ManifestEntry:
+        """Add an ``ld.Table`` as the JSON entry ``<name>.table.json`` (W&B's ``add``).
+        A name already added is kept as it is unless ``overwrite`` (as W&B). Other W&B
+        media objects are not supported offline (``NotAvailableOffline``)."""
+        self._draft()
+        from lineage_desktop.sdk.table import Table, table_name  # only for tables
+        if not isinstance(obj, Table):
+            from lineage_desktop.sdk.offline import NotAvailableOffline
+            raise NotAvailableOffline(
+                f"artifact.add of a {type(obj).__name__} is not available offline: only "
+                "ld.Table is supported; add other content with add_file or new_file")
+        path = validate_entry_name(table_name(str(name)))
+        taken = self._pending.get(path)
+        if taken is not None and not overwrite:
+            return taken.entry
+        # Serialised (and its cells checked) before the entry is made: a refusal adds
+        # nothing.
+        text = json.dumps(obj.to_json(), sort_keys=True, allow_nan=False)
+        with self.new_file(path, mode="w" if overwrite else "x", encoding="utf-8") as f:
+            f.write(text)
+        return self._pending[path].entry
 
     def remove(self, item: str | os.PathLike[str] | ManifestEntry | Any) -> None:
         """Remove an entry of the draft, by path or entry; a folder path removes every

@@ -226,6 +226,19 @@ class Artifact(LinkMixin, DraftMixin, EditsMixin, ArtifactDeleteMixin):
         warn_not_fetched(f"{record.name}:{record.version}", skipped)
         return str(target)
 
+    def checkout(self, root: str | os.PathLike[str] | None = None) -> str:
+        """Make ``root`` (default ``./artifacts/<name>``) hold exactly this version: its
+        files downloaded, then every other file and link below ``root`` removed (W&B's
+        ``checkout``); returns the root. Links are removed as links, never followed;
+        ``/``, the home and the working folder are refused (``UnsafeCheckoutRoot``)."""
+        record = self._logged()
+        from lineage_desktop.sdk.checkout import check_root, remove_extra  # as download
+        target = check_root(Path(root) if root is not None else Path("artifacts") / record.name)
+        # Downloaded first: a version whose manifest is refused deletes nothing.
+        self.download(target)
+        remove_extra(target, {entry.path for entry in self.files()})
+        return str(target)
+
     def verify(self, root: str | os.PathLike[str] | None = None) -> None:
         """Re-hash the stored (or, with ``root``, downloaded) files; raise
         ``VerificationFailed`` listing every changed, missing or extra file."""

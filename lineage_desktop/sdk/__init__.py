@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from lineage_desktop.sdk.artifact import ArtifactNotLogged as ArtifactNotLogged
     from lineage_desktop.sdk.artifact_edits import ArtifactTTL as ArtifactTTL
     from lineage_desktop.sdk.artifact_edits import InvalidTTL as InvalidTTL
+    from lineage_desktop.sdk.artifact_files import ReferenceNotFetched as ReferenceNotFetched
     from lineage_desktop.sdk.history import StepWarning as StepWarning
     from lineage_desktop.sdk.history import UnloggableValue as UnloggableValue
     from lineage_desktop.sdk.offline import NotAvailableOffline as NotAvailableOffline
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from lineage_desktop.sdk.session import summary as summary
     from lineage_desktop.sdk.session import use_artifact as use_artifact
     from lineage_desktop.sdk.starting import init as init
+    from lineage_desktop.sdk.table import InvalidTable as InvalidTable
+    from lineage_desktop.sdk.table import Table as Table
 
 _EXPORTS: dict[str, str] = {  # exported name -> its module (or "module:attribute")
     "Api": "lineage_desktop.sdk.api",
@@ -46,6 +49,9 @@ _EXPORTS: dict[str, str] = {  # exported name -> its module (or "module:attribut
     "ArtifactNotLogged": "lineage_desktop.sdk.artifact",
     "ArtifactTTL": "lineage_desktop.sdk.artifact_edits",
     "InvalidTTL": "lineage_desktop.sdk.artifact_edits",
+    "ReferenceNotFetched": "lineage_desktop.sdk.artifact_files",
+    "Table": "lineage_desktop.sdk.table",
+    "InvalidTable": "lineage_desktop.sdk.table",
     "DuplicateContentWarning": "lineage_desktop.sdk.run",
     "Run": "lineage_desktop.sdk.run",
     "RunFinished": "lineage_desktop.sdk.run",

@@ -7,8 +7,10 @@ Filling a draft (adding files, folders, references) is ``artifact_draft.py``'s
 from __future__ import annotations
 
 import os
+import tempfile
+import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lineage_desktop.records import (
     ArtifactVersion,
@@ -21,7 +23,12 @@ from lineage_desktop.sdk.api_run import ApiRun
 from lineage_desktop.sdk.artifact_delete import ArtifactDeleteMixin
 from lineage_desktop.sdk.artifact_draft import ArtifactFinalized, DraftMixin, _Pending
 from lineage_desktop.sdk.artifact_edits import EditsMixin
-from lineage_desktop.sdk.artifact_files import ArtifactEntry, default_root, warn_not_fetched
+from lineage_desktop.sdk.artifact_files import (
+    ArtifactEntry,
+    ReferenceNotFetched,
+    default_root,
+    warn_not_fetched,
+)
 from lineage_desktop.sdk.artifact_links import LinkMixin
 from lineage_desktop.sdk.validation import (
     validate_json_object,
@@ -30,6 +37,9 @@ from lineage_desktop.sdk.validation import (
     validate_type,
 )
 from lineage_desktop.store import Store, manifest_digest
+
+if TYPE_CHECKING:
+    from lineage_desktop.sdk.table import Table
 
 __all__ = ["Artifact", "ArtifactFinalized", "ArtifactNotLogged"]
 
@@ -176,6 +186,25 @@ class Artifact(LinkMixin, DraftMixin, EditsMixin, ArtifactDeleteMixin):
                 return ArtifactEntry(self, entry)
         raise LookupError(f"artifact {self.name} has no file {name!r}")
 
+    def get(self, name: str) -> Table | None:
+        """The ``ld.Table`` added as ``name`` (stored as ``<name>.table.json``), or None
+        when the artifact holds no such entry (W&B's ``get``). Read through the store:
+        the file is downloaded (validated and hashed) into a private folder."""
+        self._logged()
+        from lineage_desktop.sdk.table import read_table, table_name  # only for tables
+        path = table_name(str(name))
+        entry = next((e for e in self.files() if e.path == path), None)
+        if entry is None:
+            return None
+        with tempfile.TemporaryDirectory(prefix="lineage-desktop-get-") as folder:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ReferenceNotFetched)  # refused just below
+                local = Path(ArtifactEntry(self, entry).download(root=folder))
+            if not local.is_file():
+                raise LookupError(f"artifact {self.name} entry {path!r} is a reference "
+                                  f"({entry.ref}) that cannot be read offline")
+            return read_table(local.read_bytes(), f"artifact {self.name} entry {path!r}")
+
     def get_path(self, name: str) -> ArtifactEntry:
         """W&B's deprecated alias of ``get_entry``."""
         return self.get_entry(name)
@@ -195,6 +224,19 @@ class Artifact(LinkMixin, DraftMixin, EditsMixin, ArtifactDeleteMixin):
         from lineage_desktop.sdk.downloads import download_version  # not in recording scripts
         skipped = download_version(store, record, target, path_prefix=path_prefix)
         warn_not_fetched(f"{record.name}:{record.version}", skipped)
+        return str(target)
+
+    def checkout(self, root: str | os.PathLike[str] | None = None) -> str:
+        """Make ``root`` (default ``./artifacts/<name>``) hold exactly this version: its
+        files downloaded, then every other file and link below ``root`` removed (W&B's
+        ``checkout``); returns the root. Links are removed as links, never followed;
+        ``/``, the home and the working folder are refused (``UnsafeCheckoutRoot``)."""
+        record = self._logged()
+        from lineage_desktop.sdk.checkout import check_root, remove_extra  # as download
+        target = check_root(Path(root) if root is not None else Path("artifacts") / record.name)
+        # Downloaded first: a version whose manifest is refused deletes nothing.
+        self.download(target)
+        remove_extra(target, {entry.path for entry in self.files()})
         return str(target)
 
     def verify(self, root: str | os.PathLike[str] | None = None) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import codecs
+import json
 import os
 import shutil
 import tempfile
@@ -42,6 +43,7 @@ from lineage_desktop.store import bytes_digest
 from lineage_desktop.store.blobs import BlobStore, copy_hashed
 
 _POLICIES = ("mutable", "immutable")
+_MAX_OBJECTS = 10_000_000  # W&B's DEFAULT_MAX_OBJECTS for add_reference
 
 
 class ArtifactFinalized(LineageError, RuntimeError):
@@ -176,32 +178,56 @@ class DraftMixin:
 
     def add_reference(
         self, uri: str, name: str | None = None, checksum: bool = True,
+        max_objects: int | None = None,
     ) -> list[ManifestEntry]:
-        """Track content outside the store by URI. ``file://`` content is hashed when
-        ``checksum``; other schemes (and ``checksum=False``) record the URI's digest.
-        A ``file:`` URI must name a local absolute path (no other host)."""
+        """Track content outside the store by URI (W&B's ``add_reference``). A ``file:``
+        URI must name a local absolute path (no other host). As W&B's local file handler:
+        a folder becomes one entry per file below it, named by its path relative to the
+        folder (below the prefix ``name``), at most ``max_objects`` (default 10**7) of
+        them; a file is one entry named ``name`` or its own name. ``checksum=True``
+        hashes the content; ``checksum=False`` (and other schemes) record the digest of
+        the URI, and for a local path still its size."""
         self._draft()
         local = check_reference(uri)
         parsed = urlparse(uri)
-        base = name or Path(parsed.path.rstrip("/")).name or parsed.netloc or "reference"
-        base = validate_entry_name(base)
-        if local is None or not checksum:
-            return [self._add(base, bytes_digest(uri.encode()), 0, None, uri)]
+        if local is None:
+            base = name or Path(parsed.path.rstrip("/")).name or parsed.netloc or "reference"
+            return [self._add(validate_entry_name(base), bytes_digest(uri.encode()), 0,
+                              None, uri)]
         if local.is_dir():
-            planned = [(path, validate_entry_name(f"{base}/{rel}"))
-                       for path, rel in folder_files(local)]
-            with self._all_or_nothing():
-                added = []
-                for path, entry_path in planned:
-                    self._check_place(entry_path)
-                    digest, size = hash_file(path)
-                    added.append(self._add(entry_path, digest, size, None, path.as_uri()))
-                return added
+            return self._add_local_folder(local, name, checksum, max_objects)
         if not local.exists():
             raise LocalFileNotFound(f"reference {uri!r} points to no file or folder")
-        self._check_place(base)
-        digest, size = hash_file(regular_file(local))
-        return [self._add(base, digest, size, None, uri)]
+        path = validate_entry_name(name or local.name)
+        self._check_place(path)
+        return [self._add_reference_file(regular_file(local), path, uri, checksum)]
+
+    def _add_reference_file(self, local: Path, path: str, ref: str,
+                            checksum: bool) -> ManifestEntry:
+        if checksum:
+            digest, size = hash_file(local)
+        else:  # W&B: the digest then depends on the path only, not on the content
+            digest, size = bytes_digest(ref.encode()), local.stat().st_size
+        return self._add(path, digest, size, None, ref)
+
+    def _add_local_folder(self, local: Path, name: str | None, checksum: bool,
+                          max_objects: int | None) -> list[ManifestEntry]:
+        limit = max_objects or _MAX_OBJECTS  # W&B: 0 or None is the default
+        found = folder_files(local)
+        if len(found) > limit:
+            raise ValidationError(
+                f"reference {local.as_uri()!r} holds {len(found)} files: exceeded "
+                f"{limit!r} objects tracked, pass max_objects to add_reference")
+        prefix = validate_entry_name(name) if name else ""
+        planned = [(path, validate_entry_name(f"{prefix}/{rel}" if prefix else rel))
+                   for path, rel in found]
+        with self._all_or_nothing():
+            added = []
+            for path, entry_path in planned:
+                self._check_place(entry_path)
+                added.append(self._add_reference_file(path, entry_path, path.as_uri(),
+                                                      checksum))
+            return added
 
     @contextmanager
     def new_file(
@@ -230,6 +256,28 @@ class DraftMixin:
             yield handle
         # Written into our own staging folder and closed: nothing can change it now.
         self._add_local(Path(target), path, "staged", overwrite="x" not in mode)
+
+    def add(self, obj: object, name: str, overwrite: bool = False) -> ManifestEntry:
+        """Add an ``ld.Table`` as the JSON entry ``<name>.table.json`` (W&B's ``add``).
+        A name already added is kept as it is unless ``overwrite`` (as W&B). Other W&B
+        media objects are not supported offline (``NotAvailableOffline``)."""
+        self._draft()
+        from lineage_desktop.sdk.table import Table, table_name  # only for tables
+        if not isinstance(obj, Table):
+            from lineage_desktop.sdk.offline import NotAvailableOffline
+            raise NotAvailableOffline(
+                f"artifact.add of a {type(obj).__name__} is not available offline: only "
+                "ld.Table is supported; add other content with add_file or new_file")
+        path = validate_entry_name(table_name(str(name)))
+        taken = self._pending.get(path)
+        if taken is not None and not overwrite:
+            return taken.entry
+        # Serialised (and its cells checked) before the entry is made: a refusal adds
+        # nothing.
+        text = json.dumps(obj.to_json(), sort_keys=True, allow_nan=False)
+        with self.new_file(path, mode="w" if overwrite else "x", encoding="utf-8") as f:
+            f.write(text)
+        return self._pending[path].entry
 
     def remove(self, item: str | os.PathLike[str] | ManifestEntry | Any) -> None:
         """Remove an entry of the draft, by path or entry; a folder path removes every

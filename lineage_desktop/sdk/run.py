@@ -289,13 +289,21 @@ class Run(RegistryMixin, DistributedMixin):
 
     def _artifact_of(self, artifact_or_path: Artifact | str | os.PathLike[str],
                      name: str | None, type: str | None) -> Artifact:
-        """``artifact_or_path`` itself, or a draft of the file or folder at that path."""
+        """``artifact_or_path`` itself, or a draft of the file or folder at that path, or
+        (a ``scheme://`` URI that is no local path, as W&B) of one reference to it."""
         if isinstance(artifact_or_path, Artifact):
             return artifact_or_path
         path = local_path(artifact_or_path, "file or folder")
-        artifact = Artifact(validate_name(name or f"run-{self.id}-{path.name}"),
+        text = os.fspath(artifact_or_path)
+        # W&B's order: a local file, a local folder, then anything holding "://".
+        remote = "://" in text and not path.exists()
+        # W&B names it by ``os.path.basename`` of the text: for a URI, its last part.
+        base = os.path.basename(text) if remote else path.name
+        artifact = Artifact(validate_name(name or f"run-{self.id}-{base}"),
                             validate_type(type or "unspecified"))
-        if path.is_dir():
+        if remote:
+            artifact.add_reference(text)
+        elif path.is_dir():
             artifact.add_dir(path)
         else:
             artifact.add_file(path)

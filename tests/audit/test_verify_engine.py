@@ -32,7 +32,7 @@ def refs(tmp_path):
             artifact.add_file(str(blob), "same.txt")
             run.log_artifact(artifact)
         images = ld.Artifact("images", "dataset")
-        images.add_reference(folder.as_uri())
+        images.add_reference(folder.as_uri(), name="images")  # W&B: prefix only if named
         images.add_reference("s3://bucket/remote.bin", checksum=False)
         run.log_artifact(images)
     with ld.init(project="p", job_type="train", store=store) as run:

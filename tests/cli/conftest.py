@@ -69,7 +69,7 @@ def lineage(tmp_path: Path) -> Lineage:
                       metadata={"rows": 3})
     with raw.new_file("rows.csv") as handle:
         handle.write("a,b\n1,2\n3,4\n")
-    raw.add_reference(folder.as_uri())
+    raw.add_reference(folder.as_uri(), name="images")  # W&B: no prefix unless named
     built.runs["ingest"] = _log(store, "ingest", "ingest", [], raw)
 
     features = ld.Artifact("features", "dataset")

@@ -138,7 +138,7 @@ def test_window_verify_says_what_it_checked_and_finds_extras(qtbot, built, tmp_p
     for name in ("a.bin", "b.bin"):
         (folder / name).write_bytes(name.encode())
     shards = ld.Artifact("shards", "dataset")
-    shards.add_reference(folder.as_uri())
+    shards.add_reference(folder.as_uri(), name="shards")  # W&B: prefix only if named
     shards.add_reference("s3://bucket/remote.bin", checksum=False)
     with ld.init(project="p", entity="e", job_type="shard", store=built.path) as run:
         run.use_artifact("model:latest")

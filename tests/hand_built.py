@@ -71,3 +71,24 @@ def build_diamond(path: Path) -> Builder:
     builder.step("join", ["a:latest", "b:latest"], [("model", "model")])
     builder.step("aside", ["raw:latest"], [("c", "dataset")])
     return builder
+
+
+def build_tombstone(path: Path, deleted_by: str) -> Path:
+    """data:v0 used by the run that logged model:v0, then deleted by ``deleted_by`` (the
+    deleted-version tests of the scene and the window)."""
+    from lineage_desktop.store import Store
+
+    with ld.init(project="p", entity="e", store=path) as run:
+        data = ld.Artifact("data", "dataset")
+        with data.new_file("rows.txt") as handle:
+            handle.write("rows")
+        run.log_artifact(data)
+    with ld.init(project="p", entity="e", store=path) as run:
+        run.use_artifact("data:v0")
+        model = ld.Artifact("model", "model")
+        with model.new_file("w.bin") as handle:
+            handle.write("weights")
+        run.log_artifact(model)
+    with Store.open(path) as store:
+        store.delete_version(data.id, deleted_by)
+    return path

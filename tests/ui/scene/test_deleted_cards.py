@@ -3,11 +3,11 @@ and the preview says when and by whom it was deleted, all as plain text."""
 
 from __future__ import annotations
 
+from hand_built import build_tombstone
 from PySide6.QtGui import QColor, QImage, QPainter
 from scene_graphs import grid_layout
 
 import lineage_desktop as ld
-from lineage_desktop.store import Store
 from lineage_desktop.ui import style
 from lineage_desktop.ui.panels.details import NodeDetails
 from lineage_desktop.ui.scene import LineageScene, LineageView
@@ -17,19 +17,7 @@ HOSTILE = "<b>mallory</b><img src=x>"
 
 def _store_with_a_tombstone(path):
     """data:v0 used by the run that logged model:v0, then deleted by ``HOSTILE``."""
-    with ld.init(project="p", entity="e", store=path) as run:
-        data = ld.Artifact("data", "dataset")
-        with data.new_file("rows.txt") as handle:
-            handle.write("rows")
-        run.log_artifact(data)
-    with ld.init(project="p", entity="e", store=path) as run:
-        run.use_artifact("data:v0")
-        model = ld.Artifact("model", "model")
-        with model.new_file("w.bin") as handle:
-            handle.write("weights")
-        run.log_artifact(model)
-    with Store.open(path) as store:
-        store.delete_version(data.id, HOSTILE)
+    build_tombstone(path, HOSTILE)
     with ld.Api(store=path) as api:
         return api.lineage("model:v0")
 

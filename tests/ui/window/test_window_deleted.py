@@ -5,29 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hand_built import build_tombstone
 from PySide6.QtCore import Qt
-
-import lineage_desktop as ld
-from lineage_desktop.store import Store
 
 WHO = "<b>mallory</b>"
 
 
 def _tombstone_store(path: Path) -> Path:
-    with ld.init(project="p", entity="e", store=path) as run:
-        data = ld.Artifact("data", "dataset")
-        with data.new_file("rows.txt") as handle:
-            handle.write("rows")
-        run.log_artifact(data)
-    with ld.init(project="p", entity="e", store=path) as run:
-        run.use_artifact("data:v0")
-        model = ld.Artifact("model", "model")
-        with model.new_file("w.bin") as handle:
-            handle.write("weights")
-        run.log_artifact(model)
-    with Store.open(path) as store:
-        store.delete_version(data.id, WHO)
-    return path
+    return build_tombstone(path, WHO)
 
 
 def test_deleted_version_lineage_card_and_preview(window, tmp_path, qtbot):

@@ -23,17 +23,11 @@ def deletion_author() -> str:
     return default_entity()
 
 
-def writable(store: Store) -> Store:
-    """The process's writer for ``store``'s file: an ``Api`` reads through a read-only
-    connection, yet W&B's ``api.artifact(...).delete()`` deletes."""
-    return stores.writer(store.path) if store.readonly else store
-
-
 def delete_collection(store: Store, project_id: int, name: str,
                       author: str | None = None) -> int:
     """Delete the collection ``name`` of a project and tombstone its versions (W&B's
     ``ArtifactCollection.delete()``); returns how many versions it tombstoned."""
-    target = writable(store)
+    target = stores.writable(store)
     return target.delete_collection(target.collection_id(project_id, name),
                                     author if author is not None else deletion_author())
 
@@ -54,7 +48,7 @@ class ArtifactDeleteMixin:
         point at it, unless ``delete_aliases``; ``ArtifactNotLogged`` for a draft."""
         record, store = self._logged(), self._store
         assert store is not None  # a logged artifact is bound to its store
-        tombstone = writable(store).delete_version(record.id, deletion_author(),
+        tombstone = stores.writable(store).delete_version(record.id, deletion_author(),
                                                    delete_aliases)
         self._bind(store, tombstone)
 

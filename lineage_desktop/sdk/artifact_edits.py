@@ -175,7 +175,7 @@ class EditsMixin:
         # through the process's writer of the same file, as W&B's Api edits do.
         from lineage_desktop.sdk import stores
         from lineage_desktop.sdk.run import default_entity  # the author runs record
-        writer = stores.writer(store.path) if store.readonly else store
+        writer = stores.writable(store)
         writer.edit_version(self._record.id, edit, default_entity())
         saved = writer.version_by_id(self._record.id)
         self._record = saved

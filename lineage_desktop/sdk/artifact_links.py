@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from lineage_desktop.records import ArtifactVersion
+from lineage_desktop.sdk import stores
 from lineage_desktop.sdk.registry_paths import parse_target
 from lineage_desktop.sdk.validation import validate_aliases
 
@@ -43,8 +44,9 @@ class LinkMixin:
         with ``aliases``; returns the linked artifact. A draft must be logged first."""
         record, store = self._logged(), self._store
         assert store is not None
-        linked = link_version(store, record, target_path, aliases, record.entity,
-                              record.project)
+        # As W&B's ``api.artifact(...).link()``: through the process's writer of the file.
+        linked = link_version(stores.writable(store), record, target_path, aliases,
+                              record.entity, record.project)
         return self._from_record(store, linked)
 
     @property

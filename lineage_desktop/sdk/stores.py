@@ -31,6 +31,13 @@ def writer(store: str | os.PathLike[str] | Store | None) -> Store:
     return found
 
 
+def writable(store: Store) -> Store:
+    """The process's writer for ``store``'s file: an ``Api`` reads through a read-only
+    connection, yet W&B's ``api.artifact(...).save()``, ``.delete()`` and ``.link()``
+    write."""
+    return writer(store.path) if store.readonly else store
+
+
 def reader(store: str | os.PathLike[str] | Store | None) -> tuple[Store, bool]:
     """A store to read from and whether the caller owns it (and so must close it): a
     ``Store`` passed in (a run's writer, say) stays open for its owner."""

@@ -210,3 +210,18 @@ def test_two_processes_link_into_one_collection(store_path: Path) -> None:
     assert len({v.source_artifact.name for v in links}) == workers * per_worker
     assert [v.version for v in links if "latest" in v.aliases] == [
         max(links, key=lambda v: v.created_at).version]
+
+
+def test_an_artifact_read_through_the_api_can_be_linked(tmp_path):
+    """W&B's ``api.artifact(...).link(...)``: the read-only Api links through a writer."""
+    path = tmp_path / "s.db"
+    with ld.init(project="p", entity="e", store=path) as run:
+        model = ld.Artifact("m", "model")
+        with model.new_file("w.bin") as handle:
+            handle.write("w")
+        run.log_artifact(model)
+    with ld.Api(store=path) as api:
+        linked = api.artifact("m:v0").link("wandb-registry-model/m", aliases=["staging"])
+        assert linked.is_link and "staging" in linked.aliases
+    with ld.Api(store=path) as api:
+        assert api.artifact("wandb-registry-model/m:staging").source_artifact.name == "m:v0"

@@ -18,6 +18,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 
 from lineage_desktop.records import ArtifactCollection
 from lineage_desktop.records.text import human_time, plural
+from lineage_desktop.sdk.registry_paths import REGISTRY_PREFIX
 from lineage_desktop.ui.session.queries import VersionList, VersionRow
 from lineage_desktop.ui.widgets import plain_tooltip
 
@@ -320,7 +321,11 @@ class ArtifactTreeModel(QAbstractItemModel):
         if node.kind == "type":
             return plural(len(node.children), "artifact")
         if node.kind == "collection" and node.collection is not None:
-            return plural(node.collection.version_count, "version")
+            count = plural(node.collection.version_count, "version")
+            project = node.collection.project
+            if project.startswith(REGISTRY_PREFIX):  # links, not logged versions
+                return f"{count} · registry {project[len(REGISTRY_PREFIX):]}"
+            return count
         if node.kind == "version" and node.version is not None:
             return " · ".join(node.version.aliases)
         return ""

@@ -5,6 +5,7 @@ from PySide6.QtCore import Qt
 from window_helpers import item_point
 
 import lineage_desktop as ld
+from lineage_desktop.ui.sidebar.artifact_model import SecondaryRole
 
 
 def test_registry_path_shows_the_source_and_its_link(window, tmp_path, qtbot):
@@ -25,3 +26,10 @@ def test_registry_path_shows_the_source_and_its_link(window, tmp_path, qtbot):
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=item_point(view, item))
     assert window.preview.field_text("linked_to") == (
         "wandb-registry-model/churn:v0 (latest, production)")
+    # The sidebar tells the registry collection from the logged one.
+    model = window.sidebar.proxy
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=10_000)
+    type_index = model.index(0, 0)
+    shown = {model.index(row, 0, type_index).data(): model.index(row, 0, type_index).data(
+        SecondaryRole) for row in range(model.rowCount(type_index))}
+    assert shown == {"churn": "1 version · registry model", "churn-model": "1 version"}

@@ -149,6 +149,7 @@ class _Merge:
             if not self._merge_version(number, version, key, manifests[number]):
                 missing[number] = missing.get(number, 0) + 1
         self._write_versions()
+        self._carry_states()
         for number, count in sorted(missing.items()):
             self.report.notes.append(
                 f"{count} versions of {self.sources[number][0]} lack file contents in its "
@@ -209,10 +210,14 @@ class _Merge:
                 f"{version.name}:{version.version} of {self.label} names run {run_id}, "
                 "which is in neither store; merged without its producer")
             run_id = None
+        # A registry link has no manifest rows of its own (its source's are read): its
+        # totals come along, and ``_carry_states`` points it at the merged source.
+        totals = ({"size": version.size, "file_count": version.file_count}
+                  if version.source_id is not None else {})
         new = NewVersion(
             key[0], version.name, version.type, version.digest, entries,
             version.created_at or "", version.description, version.metadata, (), run_id,
-            files=files)
+            files=files, **totals)
         planned = _Added(number, version, new, set(version.tags), self.label)
         self.planned[(*key, version.digest)] = planned
         self.types.setdefault(key, version.type)
@@ -235,6 +240,26 @@ class _Merge:
                     f"{a.version.name}:v{index} in the target")
         self.target.add_tags((version_id, tag) for version_id, tags in self.new_tags.items()
                              for tag in sorted(tags))
+
+    def _carry_states(self) -> None:
+        """Registry links and tombstones of the sources, on the merged versions."""
+        rows = []
+        for number, versions in enumerate(self.versions):
+            for version in versions:
+                target_id = self.version_map.get((number, version.id))
+                if target_id is None or (version.source_id is None
+                                         and version.deleted_at is None):
+                    continue
+                source = None
+                if version.source_id is not None:
+                    source = self.version_map.get((number, version.source_id))
+                    if source is None:
+                        self.report.conflicts.append(
+                            f"{version.name}:{version.version} of {self.sources[number][0]} "
+                            "links a version that was not merged; merged without its link")
+                rows.append((target_id, source, version.deleted_at, version.deleted_by))
+        if rows:
+            self.target.carry_version_states(rows)
 
     # ------------------------------------------------------------------ edges, aliases
     def merge_outputs(self) -> None:

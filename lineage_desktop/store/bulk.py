@@ -134,6 +134,19 @@ class BulkMixin(ReadMixin, WriteMixin):
                   run.notes, json.dumps(list(run.tags)), run.exit_code)
                  for project_id, run in runs])
 
+    def carry_version_states(
+        self, rows: Iterable[tuple[int, int | None, str | None, str | None]]
+    ) -> None:
+        """For a merge: ``(version id, source version id, deleted_at, deleted_by)`` of
+        versions another store linked or deleted. A link keeps the target's own source
+        once set; a tombstone the first deletion recorded."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE versions SET source_id = coalesce(source_id, ?2), "
+                "deleted_by = CASE WHEN deleted_at IS NULL THEN ?4 ELSE deleted_by END, "
+                "deleted_at = coalesce(deleted_at, ?3) WHERE id = ?1",
+                [tuple(row) for row in rows])
+
     def append_versions(self, versions: Sequence[NewVersion]) -> list[tuple[int, int]]:
         """Record new versions as ``log_version`` records a new one, in order, in one
         transaction; returns ``(version id, number)`` of each.

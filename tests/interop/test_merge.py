@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
 from interop_helpers import edges, snapshot
 from interop_store import copy_store, write_store
 
 import lineage_desktop as ld
-from lineage_desktop.interop import export_events, import_openlineage
+from lineage_desktop.interop import export_events, import_openlineage, merge_stores
 from lineage_desktop.store import Store
 
 
@@ -134,3 +135,29 @@ def test_missing_or_foreign_source_is_an_error(tmp_path, cli):
     a = write_store(tmp_path / "a.db")
     status, _, err = cli("merge", a, a)
     assert status == 2 and "target store itself" in err
+
+
+def test_merge_carries_registry_links_and_tombstones(tmp_path):
+    """A link arrives pointing at its merged source (its files are the source's), and a
+    version deleted in a source is a tombstone in the target."""
+    source = tmp_path / "a.db"
+    with ld.init(project="p", entity="e", store=source) as run:
+        model = ld.Artifact("m", "model")
+        with model.new_file("w.bin") as handle:
+            handle.write("weights")
+        run.link_artifact(model, "wandb-registry-model/m", aliases=["champion"])
+        old = ld.Artifact("old", "dataset")
+        with old.new_file("o.txt") as handle:
+            handle.write("old")
+        run.log_artifact(old)
+    with ld.Api(store=source) as api:
+        api.artifact("old:v0").delete(delete_aliases=True)
+    target = tmp_path / "b.db"
+    with Store.open(target) as store:
+        merge_stores(store, [source])
+    with ld.Api(store=target) as api:
+        linked = api.artifact("wandb-registry-model/m:champion")
+        assert linked.is_link and linked.source_artifact.name == "m:v0"
+        assert [e.path for e in linked.files()] == ["w.bin"]
+        with pytest.raises(ld.ArtifactDeleted):
+            api.artifact("e/p/old:v0")

@@ -25,7 +25,6 @@ from typing import Any
 
 from lineage_desktop.audit.verify import STATUSES, VerifyReport, verify_versions
 from lineage_desktop.cli.formatting import (
-    collection_versions,
     dump_json,
     emit,
     one_line_errors,
@@ -139,9 +138,15 @@ def versions_to_check(api: Api, ref: str | None) -> Iterator[ArtifactVersion]:
         else:
             yield node.record
         return
-    for collection in api.artifact_collections():
-        # By the project's record: a project name holding '/' would not parse as a path.
-        yield from collection_versions(api, collection)
+    # Every version the store holds, tombstones included (their content is kept for
+    # audits), a page of ids at a time: the listings of collections leave deleted ones out.
+    ids = api.store.all_version_ids()
+    for start in range(0, len(ids), _PAGE):
+        versions = api.store.versions_by_ids(ids[start:start + _PAGE], api.as_of)
+        yield from sorted(versions, key=lambda v: (v.entity, v.project, v.name, v.index))
+
+
+_PAGE = 10_000  # versions read at a time
 
 
 def detail(problem: FileCheck, locations: dict[tuple[str, str], str]) -> str:

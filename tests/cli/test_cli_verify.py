@@ -127,3 +127,21 @@ def test_reference_without_checksum_only_needs_to_exist(cli, tmp_path):
     status, findings = _findings(cli, store)
     # W&B lists each file of the folder even with checksum=False.
     assert status == 1 and findings == [("missing", "shards:v0", "a.bin")]
+
+
+def test_a_deleted_version_is_still_verified(cli, tmp_path):
+    """A tombstone keeps its content for audits: the whole-store verify checks it."""
+    import lineage_desktop as ld
+
+    path = tmp_path / "s.db"
+    with ld.init(project="p", entity="e", store=path) as run:
+        for text in ("one", "two"):
+            data = ld.Artifact("data", "dataset")
+            with data.new_file("d.txt") as handle:
+                handle.write(text)
+            run.log_artifact(data)
+    with ld.Api(store=path) as api:
+        api.artifact("data:v0").delete()
+    status, out, err = cli("verify", path)
+    assert status == 0, err
+    assert "checked 2 files of 2 versions" in out

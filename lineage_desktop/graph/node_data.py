@@ -250,6 +250,11 @@ class NodeData(dict[str, Any]):
         return _mapping(self.get("config"))
 
     @property
+    def summary(self) -> Mapping[str, Any]:
+        """The run's summary (``run.summary``: last logged values and values set)."""
+        return _mapping(self.get("summary"))
+
+    @property
     def notes(self) -> str | None:
         return _text(self.get("notes"))
 
@@ -310,8 +315,9 @@ class NodeData(dict[str, Any]):
         return data
 
     @classmethod
-    def for_run(cls, run: Run) -> NodeData:
-        return cls(
+    def for_run(cls, run: Run, summary: Mapping[str, Any] | None = None) -> NodeData:
+        """``summary`` is the run's summary, read in bulk with the graph's runs."""
+        data = cls(
             kind="run", label=run.name, type=run.job_type, project=run.project,
             entity=run.entity, missing=False, id=run.id, name=run.name,
             job_type=run.job_type, state=run.state, started_at=run.started_at,
@@ -319,6 +325,9 @@ class NodeData(dict[str, Any]):
             group=run.group, config=run.config, notes=run.notes,
             tags=list(run.tags), exit_code=run.exit_code,
         )
+        if summary:  # most graphs' runs log none: no attribute, as before summaries
+            data["summary"] = summary
+        return data
 
     @classmethod
     def for_missing(cls, key: str, kind: str) -> NodeData:

@@ -61,14 +61,18 @@ def build_graph(
     versions: Iterable[ArtifactVersion], runs: Iterable[Run], missing: Mapping[str, str],
     producers: Mapping[int, list[str]], edges: Iterable[tuple[str, str]], focus: str | None,
     links: Mapping[int, list[ArtifactVersion]] | None = None,
+    summaries: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> LineageGraph:
     """The raw lineage graph from store records: the one builder every reader shares.
-    ``links`` are the registry links of source versions, by source id."""
+    ``links`` are the registry links of source versions, by source id; ``summaries``
+    the runs' summaries, by run id."""
     graph = LineageGraph(focus=focus)
     found = links or {}
     insert_nodes(graph, ((version.key, NodeData.for_version(
         version, producers.get(version.id), found.get(version.id, ()))) for version in versions))
-    insert_nodes(graph, ((run.key, NodeData.for_run(run)) for run in runs))
+    summary_of = summaries or {}
+    insert_nodes(graph, ((run.key, NodeData.for_run(run, summary_of.get(run.id)))
+                         for run in runs))
     insert_nodes(graph, ((key, NodeData.for_missing(key, kind)) for key, kind in missing.items()))
     insert_edges(graph, edges)
     return graph

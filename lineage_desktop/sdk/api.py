@@ -225,5 +225,7 @@ class Api(ApiListingMixin):
         with gc_paused():  # 2 records and a node dict per node: no cycles to look for
             rows = self.store.lineage_rows(kind, ident, upstream, downstream, self.as_of)
             links = self.store.links_of((v.id for v in rows.versions), self.as_of)
+            # One query for every run's summary (not one per node of a big graph).
+            summaries = self.store.run_summaries(run.id for run in rows.runs)
             return build_graph(rows.versions, rows.runs, rows.missing, rows.producers,
-                               rows.edges, rows.focus, links)
+                               rows.edges, rows.focus, links, summaries)

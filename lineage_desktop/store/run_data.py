@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
@@ -83,6 +83,17 @@ class RunDataMixin:
             return {}
         row = self._conn.execute("SELECT summary FROM runs WHERE id = ?", (run_id,)).fetchone()
         return {} if row is None else json_object(row[0])
+
+    def run_summaries(self, run_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The summaries of ``run_ids`` that have one, in one query (a graph's runs)."""
+        ids = list(run_ids)
+        if not ids or not self._has_run_data():
+            return {}
+        rows = self._conn.execute(
+            "SELECT id, summary FROM runs WHERE summary IS NOT NULL "
+            "AND id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)).fetchall()
+        found = {str(run_id): json_object(text) for run_id, text in rows}
+        return {run_id: summary for run_id, summary in found.items() if summary}
 
     def last_history_step(self, run_id: str) -> int | None:
         """The highest step recorded for the run (a resumed run continues after it)."""

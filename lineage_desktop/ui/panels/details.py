@@ -30,6 +30,7 @@ from lineage_desktop.records.text import exact_size, human_time, plural, run_dur
 from lineage_desktop.ui import style
 from lineage_desktop.ui.formatting import pretty_json
 from lineage_desktop.ui.panels.files_model import FilesModel
+from lineage_desktop.ui.panels.key_values import KeyValueTable
 from lineage_desktop.ui.panels.wrapped_value import WrappedValue
 from lineage_desktop.ui.widgets import Dot, bold, muted, plain_label
 
@@ -161,7 +162,9 @@ class NodeDetails(QWidget):
         self.notes_caption = muted(plain_label("Notes", self, selectable=False))
         self.notes = self._text_box("notes", 70)
         self.config_caption = muted(plain_label("Config", self, selectable=False))
-        self.config = self._text_box("config", 160, monospace=True)
+        self.config = KeyValueTable(self._name("config"), self)
+        self.summary_caption = muted(plain_label("Summary", self, selectable=False))
+        self.summary = KeyValueTable(self._name("summary"), self)
         self.metadata_caption = muted(plain_label("Metadata", self, selectable=False))
         self.metadata = self._text_box("metadata", 120, monospace=True)
         for widget in (
@@ -171,6 +174,8 @@ class NodeDetails(QWidget):
             self.notes,
             self.config_caption,
             self.config,
+            self.summary_caption,
+            self.summary,
             self.metadata_caption,
             self.metadata,
         ):
@@ -231,6 +236,8 @@ class NodeDetails(QWidget):
         if field in self.fields:
             return self.fields[field].text()
         box = getattr(self, field, None)
+        if isinstance(box, KeyValueTable):
+            return box.text()
         if isinstance(box, QPlainTextEdit):
             return box.toPlainText()
         raise KeyError(field)
@@ -241,9 +248,12 @@ class NodeDetails(QWidget):
         self.subtitle.setText("")
         for field in _ALL_FIELDS:
             self._set_row(field, None)
-        for box in (self.description, self.notes, self.config, self.metadata):
+        for box in (self.description, self.notes, self.metadata):
             box.setPlainText("")
-        self._show_boxes(description=False, notes=False, config=False, metadata=False)
+        for table in (self.config, self.summary):
+            table.set_values({})
+        self._show_boxes(description=False, notes=False, config=False, summary=False,
+                         metadata=False)
         self.files_model.set_entries(None, [])
         self.files_caption.hide()
         self.files.hide()
@@ -303,8 +313,10 @@ class NodeDetails(QWidget):
         self._set_row("exit_code", a.exit_code)
         self._set_row("tags", a.tags or None)
         self._box(self.notes, a.notes, "notes")
-        if a.config:
-            self._box(self.config, pretty_json(a.config), "config")
+        # Sections of key -> value rows, shown only when the run has any.
+        self.config.set_values(a.config)
+        self.summary.set_values(a.summary)
+        self._show_boxes(config=bool(a.config), summary=bool(a.summary))
 
     def _show_artifact(self, key: str, a: NodeData, run_names: dict[str, str]) -> None:
         self.title.setText(_text(a.label or key_ident(key)))
@@ -354,10 +366,11 @@ class NodeDetails(QWidget):
         self._show_boxes(**{name: bool(text)})
 
     def _show_boxes(self, **shown: bool) -> None:
-        pairs = {
+        pairs: dict[str, tuple[QWidget, QWidget]] = {
             "description": (self.description_caption, self.description),
             "notes": (self.notes_caption, self.notes),
             "config": (self.config_caption, self.config),
+            "summary": (self.summary_caption, self.summary),
             "metadata": (self.metadata_caption, self.metadata),
         }
         for name, visible in shown.items():

@@ -24,6 +24,7 @@ from lineage_desktop.records.collector import gc_paused
 from lineage_desktop.sdk import stores
 from lineage_desktop.sdk.api_listing import ApiListingMixin
 from lineage_desktop.sdk.api_run import ApiRun
+from lineage_desktop.sdk.api_run_data import as_logged
 from lineage_desktop.sdk.artifact import Artifact
 from lineage_desktop.sdk.refs import parse_artifact_ref
 from lineage_desktop.sdk.registry_paths import registry_project
@@ -226,6 +227,7 @@ class Api(ApiListingMixin):
             rows = self.store.lineage_rows(kind, ident, upstream, downstream, self.as_of)
             links = self.store.links_of((v.id for v in rows.versions), self.as_of)
             # One query for every run's summary (not one per node of a big graph).
-            summaries = self.store.run_summaries(run.id for run in rows.runs)
+            summaries = {run_id: as_logged(summary) for run_id, summary
+                         in self.store.run_summaries(run.id for run in rows.runs).items()}
             return build_graph(rows.versions, rows.runs, rows.missing, rows.producers,
                                rows.edges, rows.focus, links, summaries)

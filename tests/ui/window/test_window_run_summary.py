@@ -26,6 +26,7 @@ def _store(path):
         run.use_artifact("data:latest")
         run.summary["acc"] = 0.123456789
         run.summary["long"] = "y" * 500
+        run.summary["diverged"] = float("nan")
         evaluate = run.id
     return {"train-run": f"run:{train}", "eval-run": f"run:{evaluate}"}
 
@@ -66,6 +67,7 @@ def test_run_preview_shows_config_and_summary(window, tmp_path, qtbot):
     assert window.preview.field_text("name") == "eval-run"
     assert config.rows() == [("batch", "64")]
     assert ("acc", "0.123457") in summary.rows()
+    assert ("diverged", "nan") in summary.rows()  # the stored marker read back as logged
     keys = [summary.item(r, 0).text() for r in range(summary.rowCount())]
     long_cell = summary.item(keys.index("long"), 1)
     assert len(long_cell.text()) < 100 and long_cell.text().endswith("…")

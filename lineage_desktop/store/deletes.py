@@ -22,6 +22,7 @@ from lineage_desktop.records import (
     ArtifactNotFound,
     ArtifactVersion,
 )
+from lineage_desktop.store.rows import version_row
 from lineage_desktop.store.timeutil import utc_now
 
 # W&B keeps ``latest`` itself (the newest version that is not deleted), so it never
@@ -95,13 +96,9 @@ class DeleteMixin:
 
     def _tombstone(self, conn: sqlite3.Connection, version_id: int, author: str | None,
                    delete_aliases: bool, now: str) -> None:
-        row = conn.execute(
-            "SELECT v.artifact_id, v.created_at, v.deleted_at, a.name, v.idx FROM versions v "
-            "JOIN artifacts a ON a.id = v.artifact_id WHERE v.id = ?", (version_id,)).fetchone()
-        if row is None:
-            raise ArtifactNotFound(f"no artifact version with id {version_id}",
-                                   asked=str(version_id))
-        artifact_id, created_at, deleted_at, name, index = row
+        artifact_id, created_at, deleted_at, name, index = version_row(
+            conn, "SELECT v.artifact_id, v.created_at, v.deleted_at, a.name, v.idx FROM versions v "
+            "JOIN artifacts a ON a.id = v.artifact_id WHERE v.id = ?", version_id)
         if deleted_at is not None:
             raise deletion_error(self.version_by_id(version_id), f"{name}:v{index}")
         aliases = [r[0] for r in conn.execute(

@@ -16,8 +16,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
-from lineage_desktop.records import ArtifactNotFound
-from lineage_desktop.store.rows import Cells
+from lineage_desktop.store.rows import Cells, version_row
 from lineage_desktop.store.timeutil import utc_now
 from lineage_desktop.store.writes import _dumps
 
@@ -65,13 +64,9 @@ class EditMixin:
         change is recorded with its time and ``author``."""
         now = utc_now()
         with self.transaction() as conn:
-            row = conn.execute(
-                "SELECT artifact_id, description, metadata, ttl, created_at FROM versions "
-                "WHERE id = ?", (version_id,)).fetchone()
-            if row is None:
-                raise ArtifactNotFound(f"no artifact version with id {version_id}",
-                                       asked=str(version_id))
-            artifact_id, description, metadata, ttl, created_at = row
+            artifact_id, description, metadata, ttl, created_at = version_row(
+                conn, "SELECT artifact_id, description, metadata, ttl, created_at FROM versions "
+                "WHERE id = ?", version_id)
             tags = [r[0] for r in conn.execute(
                 "SELECT tag FROM version_tags WHERE version_id = ? ORDER BY tag", (version_id,))]
             old: dict[str, Any] = {"description": description,

@@ -36,6 +36,7 @@ from lineage_desktop.store.rows import (
     entry_from_row,
     names,
     project_from_row,
+    unknown_version,
     version_from_row,
 )
 from lineage_desktop.store.run_reads import RunOrder, RunReadMixin, run_order_sql
@@ -175,8 +176,7 @@ class ReadMixin(RunReadMixin):
     def version_by_id(self, version_id: int) -> ArtifactVersion:
         found = self.versions_by_ids([version_id])
         if not found:
-            raise ArtifactNotFound(f"no artifact version with id {version_id}",
-                                   asked=str(version_id))
+            raise unknown_version(version_id)
         return found[0]
 
     def artifact_versions(

@@ -19,9 +19,17 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any
+import sqlite3
+from typing import Any, cast
 
-from lineage_desktop.records import ArtifactCollection, ArtifactVersion, ManifestEntry, Project, Run
+from lineage_desktop.records import (
+    ArtifactCollection,
+    ArtifactNotFound,
+    ArtifactVersion,
+    ManifestEntry,
+    Project,
+    Run,
+)
 from lineage_desktop.store.errors import DamagedRow, shown
 
 VERSION_COLUMNS = (
@@ -200,6 +208,20 @@ def _shorten(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------- records
+
+
+def unknown_version(version_id: int) -> ArtifactNotFound:
+    """The ``LookupError`` for a version id that no row has."""
+    return ArtifactNotFound(f"no artifact version with id {version_id}", asked=str(version_id))
+
+
+def version_row(conn: sqlite3.Connection, sql: str, version_id: int) -> tuple[Any, ...]:
+    """The one row ``sql`` (with the version id as its only parameter) reads about a
+    version; ``unknown_version`` if there is none."""
+    row = conn.execute(sql, (version_id,)).fetchone()
+    if row is None:
+        raise unknown_version(version_id)
+    return cast(tuple[Any, ...], row)
 
 
 def version_from_row(

@@ -29,8 +29,8 @@ class LinksMixin(ReadMixin, WriteMixin):
         link. A source already linked there keeps its link (``created`` False), aliases
         added. A link of a link points at the first source. Raises ``TypeMismatch`` if the
         collection exists with another type."""
-        now = utc_now()
         with self.transaction() as conn:
+            now = utc_now()  # under the write lock: time order is the order of the links
             source = self.version_by_id(source_id)  # an unknown id raises NotFound
             if source.source_id is not None:
                 source = self.version_by_id(source.source_id)

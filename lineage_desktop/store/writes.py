@@ -190,8 +190,10 @@ class WriteMixin:
         Raises ``TypeMismatch`` if the artifact exists with another type.
         """
         self.blobs.put_files(files)  # all or none of them
-        now = created_at or utc_now()
         with self.transaction() as conn:
+            # Under the write lock: versions numbered in commit order are dated in it too
+            # (taken before, a writer that waited would date v4 before v3).
+            now = created_at or utc_now()
             type_id = self._type_id(conn, project_id, type_name)
             artifact_id, existing_type = self._artifact_id(
                 conn, project_id, name, type_id, description, now)

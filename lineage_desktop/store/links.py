@@ -38,10 +38,9 @@ class LinksMixin(ReadMixin, WriteMixin):
             artifact_id, existing_type = self._artifact_id(
                 conn, project_id, collection, type_id, None, now)
             if existing_type != type_id:
-                actual = conn.execute("SELECT name FROM artifact_types WHERE id = ?",
-                                      (existing_type,)).fetchone()[0]
                 raise TypeMismatch(
-                    f"collection {collection!r} holds type {actual!r}, cannot link "
+                    f"collection {collection!r} holds type "
+                    f"{self._type_name(conn, existing_type)!r}, cannot link "
                     f"{source.name}:{source.version} of type {source.type!r} into it")
             existing, last = conn.execute(
                 "SELECT (SELECT id FROM versions WHERE artifact_id = ?1 AND source_id = ?2 "

@@ -113,6 +113,12 @@ class WriteMixin:
             self._names()[("type", type_id)] = (str(project_id), type_name)
         return self._cache[key]
 
+    @staticmethod
+    def _type_name(conn: sqlite3.Connection, type_id: int) -> str:
+        """The name of an artifact type (for the message of a type mismatch)."""
+        return str(conn.execute("SELECT name FROM artifact_types WHERE id = ?",
+                                (type_id,)).fetchone()[0])
+
     def _artifact_id(
         self, conn: sqlite3.Connection, project_id: int, name: str, type_id: int,
         description: str | None, now: str,
@@ -200,10 +206,9 @@ class WriteMixin:
             if existing_type != type_id:
                 from lineage_desktop.records import TypeMismatch
 
-                actual = conn.execute("SELECT name FROM artifact_types WHERE id = ?",
-                                      (existing_type,)).fetchone()[0]
                 raise TypeMismatch(
-                    f"artifact {name!r} has type {actual!r}, cannot log it as {type_name!r}")
+                    f"artifact {name!r} has type {self._type_name(conn, existing_type)!r}, "
+                    f"cannot log it as {type_name!r}")
             # One read for the rest: the project's names, the collection's last number,
             # the live version that has this content already, if one has, and whether
             # the collection was deleted.

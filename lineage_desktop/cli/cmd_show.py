@@ -77,7 +77,9 @@ def artifact_data(api: Api, artifact: Artifact) -> dict[str, Any]:
     logged_by = run_brief(first, record.run_id)
     used_by = [run_brief(r) for r in api.runs_using(record.id)]
     producers = [run_brief(r) for r in runs]
-    return version_json(artifact, logged_by, used_by, producers)
+    links = api.store.links_of([record.id], api.as_of).get(record.id, [])
+    source = api.store.version_by_id(record.source_id) if record.source_id is not None else None
+    return version_json(artifact, logged_by, used_by, producers, links, source)
 
 
 def _run_text(brief: dict[str, Any] | None) -> str:
@@ -86,6 +88,11 @@ def _run_text(brief: dict[str, Any] | None) -> str:
     if brief.get("missing"):
         return f"deleted run {brief['id']}"
     return f"{brief['name']} ({brief['job_type'] or 'run'}, {brief['state']}, run:{brief['id']})"
+
+
+def _link_text(link: dict[str, Any]) -> str:
+    aliases = f" ({', '.join(link['aliases'])})" if link["aliases"] else ""
+    return f"{link['path']}{aliases}"
 
 
 def _mapping_lines(title: str, mapping: dict[str, Any]) -> list[str]:
@@ -109,6 +116,11 @@ def version_lines(data: dict[str, Any]) -> list[str]:
         ("used by", plural(len(used_by), "run")),
     ], indent="  ", width=_LABEL_WIDTH)
     lines += [f"    {plain(_run_text(r))}" for r in used_by]
+    if data["source"] is not None:
+        lines += field_lines([("link of", data["source"]["label"])], indent="  ",
+                             width=_LABEL_WIDTH)
+    lines += field_lines([("linked to", plain(_link_text(link))) for link in data["linked_to"]],
+                         indent="  ", width=_LABEL_WIDTH)
     lines += field_lines([
         ("size", size_and_files(data["size"], data["file_count"], empty="-")),
         ("digest", data["digest"]),

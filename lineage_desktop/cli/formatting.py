@@ -117,9 +117,12 @@ def entry_json(entry: ManifestEntry) -> dict[str, Any]:
 
 def version_json(artifact: Artifact, logged_by: dict[str, Any] | None,
                  used_by: Sequence[dict[str, Any]],
-                 producers: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+                 producers: Sequence[dict[str, Any]] = (),
+                 linked_to: Sequence[ArtifactVersion] = (),
+                 source: ArtifactVersion | None = None) -> dict[str, Any]:
     """Every field of a version's preview (``show --json``); ``producers`` are every run
-    that logged its content, ``logged_by`` (the first) included."""
+    that logged its content, ``logged_by`` (the first) included; ``linked_to`` the registry
+    versions pointing at it, ``source`` the version a registry link points at."""
     record = artifact.record
     return {
         "kind": "artifact",
@@ -131,8 +134,16 @@ def version_json(artifact: Artifact, logged_by: dict[str, Any] | None,
         "logged_by": logged_by, "producers": list(producers) or ([logged_by] if logged_by
                                                                  else []),
         "used_by": list(used_by),
+        "linked_to": [link_json(link) for link in linked_to],
+        "source": version_brief(source) if source is not None else None,
         "files": [entry_json(e) for e in artifact.files()],
     }
+
+
+def link_json(link: ArtifactVersion) -> dict[str, Any]:
+    """A registry version pointing at a source version: where W&B's registry shows it."""
+    return {**version_brief(link), "project": link.project, "entity": link.entity,
+            "path": f"{link.project}/{link.name}:{link.version}"}
 
 
 def run_json(run: ApiRun) -> dict[str, Any]:

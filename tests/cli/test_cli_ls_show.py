@@ -127,3 +127,25 @@ def test_text_output_escapes_control_characters(cli, tmp_path):
     status, out, _ = cli("show", store, "odd")
     assert status == 0
     assert "\x1b" not in out and "line one line two ?[31mred" in out
+
+
+def test_show_names_registry_links_both_ways(cli, lineage):
+    with ld.init(project="shop", entity="acme", job_type="register",
+                 store=lineage.store) as run:
+        model = run.use_artifact("model:best")
+        run.link_artifact(model, "wandb-registry-model/churn", aliases=["champion"])
+    status, out, err = cli("show", lineage.store, "model:v0", "--json")
+    assert status == 0, err
+    data = json.loads(out)
+    [link] = data["linked_to"]
+    assert (link["name"], link["version"]) == ("churn", "v0")
+    assert link["aliases"] == ["champion", "latest"]
+    assert link["path"] == "wandb-registry-model/churn:v0" and data["source"] is None
+    status, out, _ = cli("show", lineage.store, "model:v0")
+    assert "linked to:   wandb-registry-model/churn:v0 (champion, latest)" in out
+    status, out, _ = cli("show", lineage.store, "wandb-registry-model/churn:champion", "--json")
+    assert status == 0
+    data = json.loads(out)
+    assert data["source"]["label"] == "model:v0" and data["linked_to"] == []
+    status, out, _ = cli("show", lineage.store, "model:v0", "--json", "--as-of", "2001-01-01")
+    assert status == 2  # the version did not exist yet

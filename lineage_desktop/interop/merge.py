@@ -59,6 +59,7 @@ class _Merge:
         self.projects: dict[tuple[str, str], int] = {}
         # (source number, source version id) -> target version id
         self.version_map: dict[tuple[int, int], int] = {}
+        self.added: set[tuple[int, int]] = set()  # (source, source id) of versions written
         self.versions: list[list[ArtifactVersion]] = [[] for _ in sources]
         self.runs: dict[str, Run] = {}  # the target's record of every source run
         self.label = ""
@@ -232,6 +233,8 @@ class _Merge:
         ids = {id(a): version_id for a, (version_id, _) in zip(added, placed, strict=True)}
         for number, source_id, planned in self._unwritten:
             self.version_map[(number, source_id)] = ids[id(planned)]
+            if planned.number == number and planned.version.id == source_id:
+                self.added.add((number, source_id))
         for a, (_, index) in zip(added, placed, strict=True):
             if index != a.version.index:
                 self.report.count("versions renumbered")
@@ -294,6 +297,18 @@ class _Merge:
             self.label = self.sources[number][0]
             self._merge_aliases(number)
 
+    def carry_histories(self) -> None:
+        """Every source's alias moves (with their authors) on the merged versions, and the
+        edits of the versions this merge added (a version the target had keeps its own
+        record, so its own history), so that "as of" shows what each store showed."""
+        for number, (_, source) in enumerate(self.sources):
+            moves, edits = source.histories()
+            mapped = [(self.version_map[(number, version_id)], *rest)
+                      for version_id, *rest in moves if (number, version_id) in self.version_map]
+            edited = [(self.version_map[(number, version_id)], *rest)
+                      for version_id, *rest in edits if (number, version_id) in self.added]
+            self.target.carry_histories(mapped, edited)  # type: ignore[arg-type]
+
     def _merge_aliases(self, number: int) -> None:
         source = self.sources[number][1]
         times = source.alias_times()
@@ -336,6 +351,7 @@ class _Merge:
             self.merge_outputs()
             self.merge_usages()
             self.merge_aliases()
+            self.carry_histories()
 
 
 def merge_stores(target: Store, sources: Sequence[str | os.PathLike[str]]) -> ImportReport:

@@ -16,6 +16,7 @@ from typing import Any
 from lineage_desktop.records import ManifestEntry, Run, TypeMismatch
 from lineage_desktop.store.reads import ReadMixin
 from lineage_desktop.store.rows import entry_from_row
+from lineage_desktop.store.schema import EDITS_SINCE, schema_version
 from lineage_desktop.store.writes import WriteMixin, _dumps
 
 
@@ -146,6 +147,40 @@ class BulkMixin(ReadMixin, WriteMixin):
                 "deleted_by = CASE WHEN deleted_at IS NULL THEN ?4 ELSE deleted_by END, "
                 "deleted_at = coalesce(deleted_at, ?3) WHERE id = ?1",
                 [tuple(row) for row in rows])
+
+    def histories(self) -> tuple[list[tuple[int, str, str, str | None]],
+                                 list[tuple[int, str, str | None, str, str | None]]]:
+        """For a merge: every alias move ``(version id, alias, set at, author)`` and every
+        recorded edit ``(version id, field, value, changed at, author)``, oldest first
+        (a store before schema 8 has neither authors nor edits)."""
+        edits_kept = schema_version(self._conn) >= EDITS_SINCE
+        author = "author" if edits_kept else "NULL"
+        moves = [tuple(r) for r in self._conn.execute(
+            f"SELECT version_id, alias, set_at, {author} FROM alias_history "
+            "ORDER BY set_at, id")]
+        edits = [tuple(r) for r in self._conn.execute(
+            "SELECT version_id, field, value, changed_at, author FROM version_edits "
+            "ORDER BY changed_at, id")] if edits_kept else []
+        return moves, edits
+
+    def carry_histories(self, moves: Iterable[tuple[int, str, str, str | None]],
+                        edits: Iterable[tuple[int, str, str | None, str, str | None]]) -> None:
+        """For a merge: alias moves and edits (as ``histories`` reads them, on this store's
+        version ids) added to the history unless already there, so that "as of" reads of
+        the merged store show what each source showed. The current aliases and fields
+        are left alone (the merge sets them)."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO alias_history (artifact_id, alias, version_id, set_at, author) "
+                "SELECT v.artifact_id, ?2, v.id, ?3, ?4 FROM versions v WHERE v.id = ?1 "
+                "AND NOT EXISTS (SELECT 1 FROM alias_history h WHERE h.artifact_id = "
+                "v.artifact_id AND h.alias = ?2 AND h.set_at = ?3 AND h.version_id = v.id)",
+                list(moves))
+            conn.executemany(
+                "INSERT INTO version_edits (version_id, field, value, changed_at, author) "
+                "SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM version_edits e "
+                "WHERE e.version_id = ?1 AND e.field = ?2 AND e.changed_at = ?4 "
+                "AND e.value IS ?3)", list(edits))
 
     def append_versions(self, versions: Sequence[NewVersion]) -> list[tuple[int, int]]:
         """Record new versions as ``log_version`` records a new one, in order, in one

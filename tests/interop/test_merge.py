@@ -161,3 +161,54 @@ def test_merge_carries_registry_links_and_tombstones(tmp_path):
         assert [e.path for e in linked.files()] == ["w.bin"]
         with pytest.raises(ld.ArtifactDeleted):
             api.artifact("e/p/old:v0")
+
+
+def _history(path):
+    with sqlite3.connect(path) as conn:
+        moves = conn.execute(
+            "SELECT a.name, v.idx, h.alias, h.set_at, h.author FROM alias_history h "
+            "JOIN versions v ON v.id = h.version_id JOIN artifacts a ON a.id = v.artifact_id "
+            "ORDER BY h.set_at, a.name, h.alias").fetchall()
+        edits = conn.execute(
+            "SELECT a.name, v.idx, e.field, e.value, e.changed_at, e.author "
+            "FROM version_edits e JOIN versions v ON v.id = e.version_id "
+            "JOIN artifacts a ON a.id = v.artifact_id ORDER BY e.changed_at, e.field").fetchall()
+    return moves, edits
+
+
+def test_merge_carries_edits_and_alias_history_so_as_of_reads_agree(tmp_path):
+    source = tmp_path / "a.db"
+    with ld.init(project="p", entity="e", store=source) as run:
+        model = ld.Artifact("m", "model", description="first", metadata={"auc": 0.8})
+        with model.new_file("w.bin") as handle:
+            handle.write("weights")
+        run.log_artifact(model)
+    with ld.Api(store=source) as api:
+        logged = api.artifact("e/p/m:v0").created_at
+        edited = api.artifact("e/p/m:v0")
+        edited.description = "second"
+        edited.metadata["auc"] = 0.9
+        edited.aliases.append("production")
+        edited.save()
+    with ld.Api(store=source) as api:
+        saved = api.artifact("e/p/m:v0").updated_at
+    with ld.init(project="p", entity="e", store=source) as run:
+        model = ld.Artifact("m", "model")
+        with model.new_file("w.bin") as handle:
+            handle.write("weights 2")
+        run.log_artifact(model, aliases=["production"])
+    target = tmp_path / "b.db"
+    for _ in range(2):  # twice: the histories are not doubled
+        with Store.open(target) as store:
+            merge_stores(store, [source])
+    assert _history(target) == _history(source)
+    for moment, description, auc, holder in ((logged, "first", 0.8, None),
+                                             (saved, "second", 0.9, "v0")):
+        for path in (source, target):
+            with ld.Api(store=path, as_of=moment) as api:
+                v0 = api.artifact("e/p/m:v0")
+                assert (v0.description, v0.metadata["auc"]) == (description, auc), path
+                aliases = {v.version: v.aliases for v in api.artifact_versions("model", "m")}
+                assert (holder is None) == all("production" not in a for a in aliases.values())
+    with ld.Api(store=target) as api:
+        assert "production" in api.artifact("e/p/m:v1").aliases

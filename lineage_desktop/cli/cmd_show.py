@@ -157,7 +157,8 @@ def run_lines(data: dict[str, Any]) -> list[str]:
         ("tags", ", ".join(data["tags"]) or "-"),
         ("notes", data["notes"] or "-"),
     ], indent="  ", width=_LABEL_WIDTH)
-    lines += ["  " + line for line in _mapping_lines("config", data["config"])]
+    for title in ("config", "summary"):
+        lines += ["  " + line for line in _mapping_lines(title, data[title])]
     for title in ("inputs", "outputs"):
         versions = data[title]
         lines.append(f"  {title} ({len(versions)}):" if versions else f"  {title}: -")

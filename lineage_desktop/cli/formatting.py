@@ -156,8 +156,8 @@ def run_json(run: ApiRun) -> dict[str, Any]:
         "state": record.state, "started_at": record.started_at,
         "finished_at": record.finished_at,
         "duration_seconds": duration_seconds(record.started_at, record.finished_at),
-        "exit_code": record.exit_code, "config": record.config, "notes": record.notes,
-        "tags": list(record.tags),
+        "exit_code": record.exit_code, "config": record.config, "summary": run.summary,
+        "notes": record.notes, "tags": list(record.tags),
         "inputs": [version_brief(a.record) for a in run.used_artifacts()],
         "outputs": [version_brief(a.record) for a in run.logged_artifacts()],
     }

@@ -325,8 +325,9 @@ def to_json(graph: nx.DiGraph) -> dict[str, Any]:
          "edges": [{"source", "target"}]}
 
     ``kind`` is "run", "artifact" or "cluster". Extra node keys: ``member_kind`` and
-    ``count`` on clusters, ``"missing": true`` on placeholders of deleted runs or unknown
-    versions. Nodes are sorted by level then key, edges by source then target.
+    ``count`` on clusters, ``aliases`` on artifacts, ``config`` and ``summary`` on runs
+    (as the run preview shows them), ``"missing": true`` on placeholders of deleted runs
+    or unknown versions. Nodes are sorted by level then key, edges by source then target.
     """
     nodes = []
     for node, attrs, level in ordered_nodes(graph):
@@ -342,6 +343,11 @@ def to_json(graph: nx.DiGraph) -> dict[str, Any]:
             item["members"] = [str(m) for m in attrs.members]
             item["member_kind"] = attrs.member_kind
             item["count"] = attrs.count
+        elif kind == "artifact" and not attrs.missing:
+            item["aliases"] = list(attrs.aliases)
+        elif kind == "run" and not attrs.missing:
+            item["config"] = dict(attrs.config)
+            item["summary"] = dict(attrs.summary)
         if attrs.missing:
             item["missing"] = True
         nodes.append(item)

@@ -149,3 +149,36 @@ def test_show_names_registry_links_both_ways(cli, lineage):
     assert data["source"]["label"] == "model:v0" and data["linked_to"] == []
     status, out, _ = cli("show", lineage.store, "model:v0", "--json", "--as-of", "2001-01-01")
     assert status == 2  # the version did not exist yet
+
+
+def test_show_and_export_json_carry_a_runs_summary(cli, tmp_path):
+    """``show`` (text and --json) and the graph's JSON export give a run's summary beside
+    its config, as the run preview does: last logged values, and values set by hand."""
+    store = tmp_path / "summary.db"
+    with ld.init(project="p", name="trainer", store=store, config={"lr": 0.1}) as run:
+        for step in range(3):
+            run.log({"loss": 1.0 / (step + 1)})
+        run.summary["best_acc"] = 0.93
+        art = ld.Artifact("model", type="model")
+        art.metadata["note"] = "<b>x</b>"
+        (tmp_path / "w.bin").write_bytes(b"w")
+        art.add_file(str(tmp_path / "w.bin"))
+        run.log_artifact(art, aliases=["best"])
+        run_id = run.id
+    status, out, err = cli("show", store, f"run:{run_id}", "--json")
+    assert status == 0, err
+    data = json.loads(out)
+    assert data["config"] == {"lr": 0.1}
+    assert data["summary"]["best_acc"] == 0.93 and data["summary"]["loss"] == 1.0 / 3
+    status, out, _ = cli("show", store, f"run:{run_id}")
+    assert status == 0
+    lines = out.splitlines()
+    assert "  summary:" in lines
+    assert any(line.split() == ["best_acc:", "0.93"] for line in lines)
+    target = tmp_path / "lineage.json"
+    status, _, err = cli("export", store, "model:v0", "-o", target)
+    assert status == 0, err
+    nodes = {n["key"]: n for n in json.loads(target.read_text())["nodes"]}
+    assert nodes[f"run:{run_id}"]["config"] == {"lr": 0.1}
+    assert nodes[f"run:{run_id}"]["summary"]["best_acc"] == 0.93
+    assert nodes["artifact:model:v0"]["aliases"] == ["best", "latest"]

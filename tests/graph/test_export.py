@@ -132,13 +132,15 @@ def test_json_schema_exact_keys_and_order():
     for node in data["nodes"]:
         if node["kind"] == "cluster":
             assert set(node) == base | {"members", "member_kind", "count"}
+        elif node["kind"] == "artifact":
+            assert set(node) == base | {"aliases"}
         else:
-            assert set(node) == base
+            assert set(node) == base | {"config", "summary"}
         assert node["kind"] in ("run", "artifact", "cluster")
     assert [(n["level"], n["key"]) for n in data["nodes"]] == sorted(
         (n["level"], n["key"]) for n in data["nodes"])
     assert data["nodes"][0] == {"key": DATA, "kind": "artifact", "label": "data:v0",
-                                "type": "dataset", "level": 0}
+                                "type": "dataset", "level": 0, "aliases": []}
     runs = next(n for n in data["nodes"] if n["key"] == "cluster:1:run:train")
     assert runs["members"] == [f"run:t{i:02d}" for i in range(12)]
     assert all(set(e) == {"source", "target"} for e in data["edges"])

@@ -5,11 +5,12 @@ the JSON file ``<name>.table.json`` (W&B's ``{"_type": "table", "columns": ..., 
 Cells must be JSON values: numbers, strings, booleans, None, lists and dicts of them
 (numpy values by their ``tolist()``). NaN and infinities are refused when the table is
 written (``InvalidTable``), as the SDK refuses them in metadata: W&B writes them as the
-non-standard ``NaN`` token, which strict JSON readers reject. W&B's column types
-(``dtype``, ``optional``, ``allow_mixed_types``) are accepted and not enforced.
+non-standard ``NaN`` token, which strict JSON readers reject. Column types (``dtype``,
+``optional``, ``allow_mixed_types``, ``cast``) follow W&B's rules: see ``table_types``.
 """
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import math
@@ -18,8 +19,17 @@ from typing import Any
 
 from lineage_desktop.records import ValidationError
 from lineage_desktop.records.validation import shown
+from lineage_desktop.sdk.table_types import (
+    ANY,
+    ColumnType,
+    IncompatibleTableTypes,
+    check_row,
+    kind_of_dtype,
+    per_column,
+)
 
-__all__ = ["SUFFIX", "InvalidTable", "Table", "read_table", "table_from_json", "table_name"]
+__all__ = ["SUFFIX", "IncompatibleTableTypes", "InvalidTable", "Table", "read_table",
+           "table_from_json", "table_name"]
 
 SUFFIX = ".table.json"  # W&B's ``Table.with_suffix``: the type name, then ``.json``
 _LOG_TYPE = "table"
@@ -58,7 +68,6 @@ class Table:
     def __init__(self, columns: Sequence[Any] | None = None, data: object = None,
                  rows: object = None, dataframe: object = None, dtype: object = None,
                  optional: object = True, allow_mixed_types: bool = False) -> None:
-        del dtype, optional, allow_mixed_types  # W&B's column types: not enforced here
         if dataframe is not None or type(data).__name__ == "DataFrame":
             frame: Any = dataframe if dataframe is not None else data
             if importlib.util.find_spec("pandas") is None:
@@ -66,15 +75,51 @@ class Table:
                                    "installed; pass columns= and data= instead")
             # As W&B: the frame's own columns, its rows as lists.
             self.columns: list[Any] = [str(c) for c in frame.columns]
-            self.data: list[list[Any]] = _rows(frame.values)
+            given_rows = _rows(frame.values)
         else:
             self.columns = list(columns) if columns is not None else list(_DEFAULT_COLUMNS)
             given = data if data is not None else rows
-            self.data = _rows(given) if given is not None else []
+            given_rows = _rows(given) if given is not None else []
         if len(set(map(repr, self.columns))) != len(self.columns):
             raise InvalidTable(f"table columns {self.columns!r} repeat a name")
-        for index, row in enumerate(self.data):
-            self._check_width(row, f"row {index}")
+        # W&B: allow_mixed_types makes every column ``any``; otherwise each column starts
+        # as ``dtype`` (unknown when None) and rows are added one by one, as by add_data.
+        count = len(self.columns)
+        kinds = [ANY] * count if allow_mixed_types else [
+            kind_of_dtype(d) for d in per_column(dtype, count, "dtype")]
+        self._types = [ColumnType(kind, bool(opt)) for kind, opt in
+                       zip(kinds, per_column(optional, count, "optional"), strict=True)]
+        self.data: list[list[Any]] = []
+        for index, row in enumerate(given_rows):
+            self._append(row, f"row {index}")
+
+    def _append(self, row: Sequence[Any], what: str) -> None:
+        self._check_width(row, what)
+        self._types = check_row(self._types, self.columns, row)
+        self.data.append(list(row))
+
+    @property
+    def column_types(self) -> dict[Any, str]:
+        """Each column's type, as text (``number``, ``string or None``, ``any``...)."""
+        return {column: str(kind) for column, kind in zip(self.columns, self._types,
+                                                           strict=True)}
+
+    def cast(self, col_name: Any, dtype: Any, optional: bool = False) -> str:
+        """Give a column a type (W&B's ``Table.cast``): its cells must fit, else
+        ``TypeError`` and nothing changes. Returns the new type as text."""
+        if col_name not in self.columns:
+            raise LookupError(f"table has no column {shown(col_name)}; it has {self.columns!r}")
+        index = self.columns.index(col_name)
+        kind = ColumnType(kind_of_dtype(dtype), optional)
+        for row in self.data:
+            after = kind.accepts(row[index])
+            if after is None:
+                raise IncompatibleTableTypes(
+                    f"existing data {shown(row[index])} of column {shown(col_name)} cannot "
+                    f"be cast to {kind}")
+            kind = after
+        self._types[index] = kind
+        return str(kind)
 
     def _check_width(self, row: Sequence[Any], what: str) -> None:
         # W&B's message: "This table expects N columns: [...], found M".
@@ -93,23 +138,31 @@ class Table:
     __hash__ = None  # type: ignore[assignment]  # mutable, like W&B's
 
     def add_data(self, *data: Any) -> None:
-        """Append one row; it must have one value for each column."""
-        self._check_width(data, "the new row")
-        self.data.append(list(data))
+        """Append one row: one value for each column, each of its column's type
+        (``TypeError`` otherwise, and nothing is added)."""
+        self._append(data, "the new row")
 
     def add_row(self, *row: Any) -> None:
         """W&B's deprecated alias of ``add_data``."""
         self.add_data(*row)
 
     def add_column(self, name: Any, data: Sequence[Any], optional: bool = False) -> None:
-        """Add a column: one value for each row (any length for a table of no columns)."""
-        del optional
+        """Add a column: one value for each row (any length for a table of no columns),
+        all of one type, as W&B's (``TypeError`` otherwise, and nothing is added)."""
         if not isinstance(name, str) or name in self.columns:
             raise InvalidTable(f"column name {shown(name)} must be a new string")
         values = _rows([data])[0]
         if self.columns and len(values) != len(self.data):
             raise InvalidTable(f"column {name!r} has {len(values)} values; the table has "
                                f"{len(self.data)} rows")
+        kind = ColumnType(optional=optional)
+        for value in values:
+            after = kind.accepts(value)
+            if after is None:
+                raise IncompatibleTableTypes(f"column {shown(name)} mixes {kind} with "
+                                             f"{shown(value)}")
+            kind = after
+        self._types.append(kind)
         if not self.columns:
             self.data = [[] for _ in values]
         for row, value in zip(self.data, values, strict=True):
@@ -139,8 +192,11 @@ class Table:
         del artifact
         data = [[_cell(value, f"row {r}, column {self.columns[c]!r}", 0)
                  for c, value in enumerate(row)] for r, row in enumerate(self.data)]
+        types = {"wb_type": "typedDict", "params": {"type_map": {
+            str(column): kind.to_json() for column, kind in zip(self.columns, self._types,
+                                                                 strict=True)}}}
         return {"_type": _LOG_TYPE, "columns": list(self.columns), "data": data,
-                "ncols": len(self.columns), "nrows": len(data)}
+                "ncols": len(self.columns), "nrows": len(data), "column_types": types}
 
     def _to_history_json(self) -> dict[str, Any]:
         # run.log keeps NaN (history rows do), so only the shape is W&B's here.
@@ -188,9 +244,21 @@ def table_from_json(json_obj: object, where: str) -> Table:
     if json_obj.get("log_mode", "IMMUTABLE") != "IMMUTABLE":
         raise InvalidTable(f"{where} is an incremental table, which is not supported offline")
     try:
-        return Table(columns=columns, data=data)
+        table = Table(columns=columns, data=data, allow_mixed_types=True)
     except InvalidTable as error:
         raise InvalidTable(f"{where} is malformed: {error}") from None
+    # The stored types, where they are W&B's plain ones and the data fits them; else
+    # ``any``: a stored table is read as it is, never refused for its types.
+    stored = json_obj.get("column_types")
+    params = stored.get("params") if isinstance(stored, dict) else None
+    type_map = params.get("type_map") if isinstance(params, dict) else None
+    if isinstance(type_map, dict):
+        for column in table.columns:
+            kind = ColumnType.from_json(type_map.get(str(column)))
+            if kind is not None:
+                with contextlib.suppress(IncompatibleTableTypes):  # stays ``any``
+                    table.cast(column, kind.kind, kind.optional)
+    return table
 
 
 def read_table(raw: bytes, where: str) -> Table:

@@ -30,7 +30,8 @@ def test_walkthrough_snippet_round_trips(store_path):
 def test_get_missing_name_is_none_and_suffix_accepted(store_path):
     with ld.init(project="p", store=str(store_path)) as run:
         art = ld.Artifact("t", type="dataset")
-        art.add(ld.Table(columns=["x"], data=[[1.5], ["s"]]), "tables/one.table.json")
+        art.add(ld.Table(columns=["x"], data=[[1.5], ["s"]], allow_mixed_types=True),
+                "tables/one.table.json")
         run.log_artifact(art)
     logged = ld.Api(store=str(store_path)).artifact("t:latest")
     assert logged.get("nothing") is None
@@ -123,3 +124,54 @@ def test_malformed_stored_table_is_refused(store_path, make_file, content):
         run.log_artifact(art)
     with pytest.raises(InvalidTable, match="x.table.json"):
         ld.Api(store=str(store_path)).artifact("t:latest").get("x")
+
+
+def test_column_types_follow_wandbs_rules():
+    """W&B's ``Table``: a column's first value fixes its type; another type is a
+    ``TypeError`` and the row is not added; None is allowed unless ``optional=False``;
+    int and float are both numbers; ``dtype``, ``cast`` and ``allow_mixed_types``."""
+    table = ld.Table(columns=["id", "score"])
+    table.add_data(1, 0.5)
+    table.add_data(2, None)
+    table.add_data(3, 7)  # an int in a float column: both numbers
+    with pytest.raises(TypeError, match="incompatible types.*'score'"):
+        table.add_data(4, "high")
+    assert len(table.data) == 3
+    assert table.column_types == {"id": "number or None", "score": "number or None"}
+    with pytest.raises(TypeError):
+        ld.Table(columns=["a"], data=[[1], ["x"]])
+    assert ld.Table(columns=["a"], data=[[1], ["x"]], allow_mixed_types=True).data == [
+        [1], ["x"]]
+    strict = ld.Table(columns=["a", "b"], dtype=[str, bool], optional=False)
+    strict.add_data("x", True)
+    for row in (("y", None), ("y", 1), (2, False)):
+        with pytest.raises(TypeError):
+            strict.add_data(*row)
+    assert strict.data == [["x", True]]
+    assert strict.cast("b", "any") == "any"
+    strict.add_data("z", None)
+    with pytest.raises(TypeError, match="cannot be cast"):
+        strict.cast("a", int)
+    with pytest.raises(TypeError, match="not supported offline"):
+        ld.Table(columns=["img"], dtype=object)
+    with pytest.raises(TypeError):
+        table.add_column("mixed", [1, "two", 3])
+    assert table.columns == ["id", "score"] and all(len(r) == 2 for r in table.data)
+    table.add_column("name", ["a", "b", "c"])
+    with pytest.raises(TypeError):
+        table.add_data(4, 1.0, 5)
+
+
+def test_column_types_are_kept_in_the_store(store_path):
+    with ld.init(project="p", store=str(store_path)) as run:
+        art = ld.Artifact("typed", type="dataset")
+        art.add(ld.Table(columns=["n", "s"], data=[[1, "a"]], dtype=[float, str],
+                         optional=[True, False]), "t")
+        art.add(ld.Table(columns=["m"], data=[[1], ["x"]], allow_mixed_types=True), "m")
+        run.log_artifact(art)
+    logged = ld.Api(store=str(store_path)).artifact("typed:latest")
+    got = logged.get("t")
+    assert got.column_types == {"n": "number or None", "s": "string"}
+    with pytest.raises(TypeError):
+        got.add_data(2, None)
+    assert logged.get("m").column_types == {"m": "any"}

@@ -9,16 +9,19 @@ from lineage_desktop.audit.integrity import (
     scan_store,
     view_marks,
 )
+from lineage_desktop.audit.run_diff import RunDiff, diff_runs
 from lineage_desktop.audit.verify import VerifyReport, describe, verify_versions
 
 __all__ = [
     "FileChange",
     "ImpactRow",
     "IntegrityReport",
+    "RunDiff",
     "VersionDiff",
     "VerifyReport",
     "ViewMarks",
     "describe",
+    "diff_runs",
     "diff_versions",
     "impact_csv",
     "impact_rows",

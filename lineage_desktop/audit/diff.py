@@ -21,6 +21,37 @@ class FileChange:
 
 
 @dataclass(frozen=True)
+class KeyChanges:
+    """Keys of two mappings (flattened to dotted names) added, removed and changed."""
+
+    added: dict[str, Any] = field(default_factory=dict)
+    removed: dict[str, Any] = field(default_factory=dict)
+    changed: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"added": self.added, "removed": self.removed,
+                "changed": {k: {"old": o, "new": n} for k, (o, n) in self.changed.items()}}
+
+
+def key_changes(a: dict[str, Any], b: dict[str, Any]) -> KeyChanges:
+    """What changed from ``a`` to ``b``, nested values named by their dotted keys."""
+    old, new = flatten(a), flatten(b)
+    changes = KeyChanges()
+    for key in sorted(old.keys() | new.keys()):
+        before, after = old.get(key, _MISSING), new.get(key, _MISSING)
+        if before is _MISSING:
+            changes.added[key] = after
+        elif after is _MISSING:
+            changes.removed[key] = before
+        elif before != after:
+            changes.changed[key] = (before, after)
+    return changes
+
+
+@dataclass(frozen=True)
 class VersionDiff:
     """What changed from version ``a`` to version ``b``.
 
@@ -99,15 +130,10 @@ def _files(a: list[ManifestEntry], b: list[ManifestEntry], diff: VersionDiff) ->
 
 
 def _metadata(a: dict[str, Any], b: dict[str, Any], diff: VersionDiff) -> None:
-    old, new = flatten(a), flatten(b)
-    for key in sorted(old.keys() | new.keys()):
-        before, after = old.get(key, _MISSING), new.get(key, _MISSING)
-        if before is _MISSING:
-            diff.metadata_added[key] = after
-        elif after is _MISSING:
-            diff.metadata_removed[key] = before
-        elif before != after:
-            diff.metadata_changed[key] = (before, after)
+    changes = key_changes(a, b)
+    diff.metadata_added.update(changes.added)
+    diff.metadata_removed.update(changes.removed)
+    diff.metadata_changed.update(changes.changed)
 
 
 def _upstream_versions(api: Api, version: ArtifactVersion) -> dict[str, set[str]]:

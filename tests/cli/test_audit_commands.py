@@ -76,3 +76,4 @@ def test_verify_reports_what_is_downstream_of_tampered_content(built, capsys):
     assert main(["verify", str(built.path)]) == 1
     out = capsys.readouterr().out
     assert "downstream of compromised content (6)" in out and "artifact:report:v0" in out
+

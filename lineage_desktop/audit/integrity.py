@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from lineage_desktop.audit.verify import Cancelled, Progress, VerifyReport, verify_versions
+from lineage_desktop.audit.verify_counts import WHOLE_STORE
 from lineage_desktop.graph.membership import stands_for
 from lineage_desktop.graph.nodes import nodes_of
 from lineage_desktop.store import Store
@@ -40,15 +41,16 @@ def scan_graph(
 
 def scan_store(
     store: Store, version_ids: list[int] | None = None, progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
 ) -> VerifyReport:
-    """Check the given versions (default: all) and the database, and follow the
-    compromised versions downstream through the whole store."""
-    scope = "the whole store" if version_ids is None else "the given versions"
+    """Check the given versions (default: all, tombstones included) and the database,
+    and follow the compromised versions downstream through the whole store."""
+    scope = WHOLE_STORE if version_ids is None else "the given versions"
     if version_ids is None:
         version_ids = store.all_version_ids()
     records = {v.id: v for v in store.versions_by_ids(version_ids)}
     versions = [records[i] for i in version_ids if i in records]
-    return verify_versions(store, versions, progress, scope=scope)
+    return verify_versions(store, versions, progress, cancelled, scope=scope)
 
 
 @dataclass(frozen=True)

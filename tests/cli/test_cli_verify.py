@@ -157,3 +157,50 @@ def test_a_deleted_version_is_still_verified(cli, tmp_path):
     status, out, err = cli("verify", path)
     assert status == 0, err
     assert "Checked 2 files of 2 versions (whole store, 2 versions)" in out
+
+
+def test_all_remote_store_says_it_checked_nothing(cli, tmp_path):
+    """A store whose files are all s3:// references: nothing re-hashed, and the text and
+    --json say so (with the scope); nothing mismatched, so the exit status is 0."""
+    store = tmp_path / "s3.db"
+    with ld.init(project="p", store=store) as run:
+        for n in range(3):
+            shard = ld.Artifact(f"shard{n}", "dataset")
+            shard.add_reference(f"s3://bucket/shard{n}.bin", checksum=False)
+            run.log_artifact(shard)
+    status, out, _ = cli("verify", store)
+    assert status == 0
+    versions, sentence = out.strip().splitlines()
+    assert versions.startswith("Versions: 0 ok, 0 compromised, 0 tainted, 3 unchecked; ")
+    assert sentence == ("Checked 0 files of 3 versions (whole store, 3 versions); 3 not "
+                        "checked: remote references (s3://) that cannot be fetched offline; "
+                        "0 matching; 0 mismatching")
+    status, out, _ = cli("verify", store, "shard1", "--json")
+    data = json.loads(out)
+    assert status == 0 and data["scope_text"] == "shard1, 1 of 3 versions"
+    assert (data["checked"], data["not_checked"], data["matching"], data["mismatching"]) \
+        == (0, 1, 0, 0)
+    assert data["not_checked_reasons"] == [
+        {"kind": "remote", "count": 1,
+         "reason": "remote reference (s3://) that cannot be fetched offline"}]
+    assert data["per_version"] == [
+        {"key": "artifact:shard1:v0", "status": "unchecked", "files": 1, "checked": 0,
+         "matching": 0, "mismatching": 0, "not_checked": {"remote": 1}, "extra": 0}]
+
+
+def test_tampered_store_counts_per_version(cli, lineage):
+    _blob(lineage, "model:v0", "model.pt").write_text("tampered")
+    status, out, _ = cli("verify", lineage.store, "--json")
+    data = json.loads(out)
+    assert status == 1
+    assert data["mismatching"] == 1 and data["matching"] == data["checked"] - 1
+    rows = {row["key"]: row for row in data["per_version"]}
+    assert rows["artifact:model:v0"]["status"] == "compromised"
+    assert rows["artifact:model:v0"]["mismatching"] == 1
+    assert data["version_status"]["compromised"] == 1
+    assert data["version_status"]["tainted"] == len(
+        [k for k in data["tainted"] if k.startswith("artifact:")])
+    assert data["summary"].endswith(
+        "; 1 mismatching (1 changed)")
+    status, text, _ = cli("verify", lineage.store)
+    assert text.splitlines()[-1] == data["summary"]

@@ -24,7 +24,6 @@ from lineage_desktop.graph.nodes import LineageGraph, NodeData, nodes_of
 from lineage_desktop.store import Store
 from lineage_desktop.ui.audit.tasks import BackgroundChannel, TaskContext
 
-
 SCOPES = ("lineage", "store")
 
 

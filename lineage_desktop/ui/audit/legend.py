@@ -59,7 +59,7 @@ def mark_icon(status: str, dark: bool = False, scale: int = 2) -> QPixmap:
     if status in ("ok", "unchecked"):
         pen = QPen(QColor(palette.card_border), 1.2)
         if status == "unchecked":
-            pen.setStyle(Qt.PenStyle.DotLine)
+            pen = QPen(QColor(palette.muted), 1.6, Qt.PenStyle.DotLine)
     else:
         pen = QPen(warning, 2.0)
         if status == "tainted":

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QMainWindow,
+    QMenu,
+    QScrollArea,
+    QTabWidget,
+    QWidget,
+)
 
 from lineage_desktop.audit import IntegrityReport, view_marks
 from lineage_desktop.records import is_artifact_key, is_cluster_key, parse_key
@@ -66,7 +74,13 @@ class AuditFeatures(QObject):
         self.tabs = QTabWidget(dock)
         self.tabs.setObjectName("auditTabs")
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.legend, "Integrity")
+        # Scrolled: a low dock must not cut off the lines saying what was checked.
+        self.legend_area = legend_area = QScrollArea(self.tabs)
+        legend_area.setObjectName("integrityScroll")
+        legend_area.setWidgetResizable(True)
+        legend_area.setFrameShape(QFrame.Shape.NoFrame)
+        legend_area.setWidget(self.legend)
+        self.tabs.addTab(legend_area, "Integrity")
         self.tabs.addTab(self.impact, "Impact")
         dock.setWidget(self.tabs)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
@@ -169,7 +183,7 @@ class AuditFeatures(QObject):
         if snap is None or path is None:
             return
         self.dock.show()
-        self.tabs.setCurrentWidget(self.legend)
+        self.tabs.setCurrentWidget(self.legend_area)
         self.legend.set_scope(scope)
         self.runner.start(path, snap.raw, scope)
 

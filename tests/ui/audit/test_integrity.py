@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import lineage_desktop as ld
-from lineage_desktop.audit import scan_graph
+from lineage_desktop.audit import ClusterMark, scan_graph
 from lineage_desktop.ui.audit import IntegrityLegend, IntegrityRunner, apply_marks, view_marks
 
 
@@ -95,8 +95,16 @@ def test_marks_reach_the_scene_and_clusters(qtbot, built, drawn):
     apply_marks(scene, marks)
     assert scene.node_item("artifact:clean:v0").compromised
     assert not scene.node_item("artifact:model:v0").compromised
+    for key in clusters:  # every member is downstream of clean: tainted, and counted
+        members = len(view.nodes[key]["members"])
+        assert marks.clusters[key] == ClusterMark(0, members, members)
+        card = scene.node_item(key)
+        assert card.integrity_mark == marks.clusters[key] and card.tainted
+        assert f"{members} tainted (downstream of compromised content) — of {members} " \
+            "members" in card.tooltip_markup()
     apply_marks(scene, None)
     assert not scene.node_item("artifact:clean:v0").compromised
+    assert all(scene.node_item(key).integrity_mark is None for key in clusters)
 
 
 def test_legend_counts_and_problem_list(qtbot, built, artifacts_dir):

@@ -6,7 +6,7 @@ lines) and the list of files that failed."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -240,6 +240,18 @@ class IntegrityLegend(QWidget):
             shown = "–" if count is None else f"{count:,}"
             label.setText(f"{TITLES[status]}: {shown} — {MEANINGS[status]}")
         self._fill_problems(report)
+        self._fit_height()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        # In the dock's scroll area: at least as tall as the wrapped lines need at this
+        # width, so that a low dock scrolls instead of squeezing the lines together.
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            self.setMinimumHeight(layout.totalHeightForWidth(self.width()))
 
     def _fill_problems(self, report: VerifyReport | None) -> None:
         self._problems.clear()

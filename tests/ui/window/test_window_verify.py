@@ -107,6 +107,10 @@ def test_tampered_store_counts_the_mismatch(opened, demo_store, qtbot, artifacts
     assert counts["compromised"] == 1 and counts["tainted"] >= 1
     assert counts["ok"] == len(versions) - 1 - counts["tainted"]
     assert window.scene().node_item(upstream).compromised
+    # A low dock scrolls rather than squeezing the wrapped lines together.
+    legend = window.audit.legend
+    qtbot.waitUntil(lambda: legend.height()
+                    >= legend.layout().totalHeightForWidth(legend.width()))
     window.grab().save(str(artifacts_dir / "ui_verify_tampered.png"))
 
 

@@ -5,6 +5,7 @@ lines the window's legend and the HTML report show. The engine is ``verify.py``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from lineage_desktop.audit.verify_counts import (
     VERSION_STATUSES,
@@ -93,10 +94,11 @@ class VerifyReport:
 
     def version_counts(self, key: str) -> VersionCounts | None:
         """The counts of one checked version (None: not in the scope)."""
-        for counts in self.per_version:
-            if counts.key == key:
-                return counts
-        return None
+        return self._counts_by_key.get(key)
+
+    @cached_property
+    def _counts_by_key(self) -> dict[str, VersionCounts]:
+        return {counts.key: counts for counts in self.per_version}
 
     @property
     def ok(self) -> bool:

@@ -80,6 +80,10 @@ class VerifyReport:
 
     def totals(self) -> Totals:
         """Files and versions by bucket (checked, matching, not checked by reason...)."""
+        return self._totals
+
+    @cached_property
+    def _totals(self) -> Totals:
         return totals(self.per_version)
 
     @property
@@ -163,6 +167,9 @@ def versions_line(report: VerifyReport) -> str:
     """``Versions: 0 ok, 1 compromised, 3 tainted, 84 unchecked`` (and tainted runs)."""
     total = report.totals()
     line = "Versions: " + ", ".join(f"{total.status_count(s):,} {s}" for s in VERSION_STATUSES)
+    empty = sum(1 for counts in report.per_version if counts.files == 0)
+    if empty:  # unchecked: nothing to re-hash
+        line += f" ({plural(empty, 'version')} without files)"
     runs = sum(1 for key in report.tainted if key.startswith("run:"))
     return line + (f"; {plural(runs, 'run')} tainted" if runs else "")
 

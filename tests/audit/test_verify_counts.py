@@ -146,3 +146,13 @@ def test_a_store_copied_without_its_files_folder_kept_no_content(mixed, tmp_path
     assert report.ok and not report.compromised
     assert "3 stored files without content kept (no .files folder beside the store)" in \
         summary(report)
+
+
+def test_a_version_without_files_is_unchecked_and_says_why(tmp_path):
+    store = tmp_path / "empty.db"
+    _log(store, "empty")
+    _log(store, "full", files=[("a.txt", "a")])
+    report = scan_store(ld.Api(store=store).store)
+    assert _by_key(report)["artifact:empty:v0"].status == "unchecked"
+    assert versions_line(report) == ("Versions: 1 ok, 0 compromised, 0 tainted, 1 unchecked "
+                                     "(1 version without files)")

@@ -114,7 +114,8 @@ def test_tampered_store_counts_the_mismatch(opened, demo_store, qtbot, artifacts
     window.grab().save(str(artifacts_dir / "ui_verify_tampered.png"))
 
 
-def test_whole_store_scope_checks_versions_outside_the_lineage(opened, demo_store, qtbot):
+def test_whole_store_scope_checks_versions_outside_the_lineage(opened, demo_store, qtbot,
+                                                              artifacts_dir):
     window = opened
     shown = set(window.controller.snapshot.raw)
     api = ld.Api(demo_store)
@@ -146,6 +147,12 @@ def test_whole_store_scope_checks_versions_outside_the_lineage(opened, demo_stor
     again = _verified(qtbot, window,
                       lambda: _choose(qtbot, window, window.audit.verify_store_action))
     assert again.checked == total and legend.scope() == "store"
+    # A whole-store report marks every lineage shown afterwards: the one of the
+    # damaged version too.
+    with qtbot.waitSignal(window.lineage_ready, timeout=20_000):
+        window.show_lineage(outside.removeprefix("artifact:"))
+    assert window.scene().node_item(outside).compromised
+    window.grab().save(str(artifacts_dir / "ui_verify_whole_store.png"))
 
 
 def test_a_cluster_with_a_tampered_member_is_marked(window, built, qtbot, artifacts_dir):

@@ -3,6 +3,7 @@ diffs and self-contained reports. Pure Python over the SDK and graph layers (no 
 from lineage_desktop.audit.diff import FileChange, VersionDiff, diff_versions
 from lineage_desktop.audit.impact import ImpactRow, impact_csv, impact_rows
 from lineage_desktop.audit.integrity import (
+    ClusterMark,
     IntegrityReport,
     ViewMarks,
     scan_graph,
@@ -13,6 +14,7 @@ from lineage_desktop.audit.run_diff import RunDiff, diff_runs
 from lineage_desktop.audit.verify import VerifyReport, describe, verify_versions
 
 __all__ = [
+    "ClusterMark",
     "FileChange",
     "ImpactRow",
     "IntegrityReport",

@@ -13,6 +13,7 @@ from typing import Any
 import networkx as nx
 
 from lineage_desktop.audit.verify import VerifyReport, describe
+from lineage_desktop.audit.verify_report import summary
 from lineage_desktop.graph.nodes import node_data
 from lineage_desktop.store import utc_now
 
@@ -66,7 +67,7 @@ def _node_rows(graph: nx.DiGraph, integrity: VerifyReport | None) -> str:
     parts = []
     for key in sorted(graph.nodes):
         data = node_data(graph, key)
-        status = integrity.status(key) if integrity else "not checked"
+        status = _status(integrity, str(key))
         css = {"compromised": "bad", "tainted": "warn", "ok": "ok"}.get(status, "muted")
         details = "".join(
             f"<tr><th>{escape(field)}</th><td>{_cell(value)}</td></tr>"
@@ -78,6 +79,18 @@ def _node_rows(graph: nx.DiGraph, integrity: VerifyReport | None) -> str:
     return "\n".join(parts)
 
 
+def _status(integrity: VerifyReport | None, key: str) -> str:
+    """A node's integrity status; a checked version also ``unchecked`` (not every file
+    re-hashed), a node outside the scope ``not checked``."""
+    if integrity is None:
+        return "not checked"
+    counts = integrity.version_counts(key)
+    if counts is not None:
+        return counts.status
+    status = integrity.status(key)
+    return "not checked" if status == "ok" and key.startswith("artifact:") else status
+
+
 def _why(detail: str | None) -> str:
     # Why an entry was refused or unreadable; it quotes store text, so it is escaped.
     return f"<br><span class='muted'>{escape(detail)}</span>" if detail else ""
@@ -85,7 +98,7 @@ def _why(detail: str | None) -> str:
 
 def _checked_html(integrity: VerifyReport) -> str:
     # Exactly what the check covered, one line each (the window's legend shows the same).
-    lines = [text for _, text in describe(integrity)]
+    lines = [text for field, text in describe(integrity) if field != "summary"]
     lines += [f"Note: {note}" for note in integrity.notes]
     return "<ul class='muted'>" + "".join(f"<li>{escape(t)}</li>" for t in lines) + "</ul>"
 
@@ -103,8 +116,12 @@ def _integrity_html(integrity: VerifyReport | None) -> str:
         return "<p class='muted'>Integrity was not checked.</p>"
     checked = _checked_html(integrity) + _database_html(integrity)
     if not integrity.compromised:
-        return (f"<p class='ok'>All {integrity.checked} artifact versions match their "
-                f"recorded digests.</p>{checked}")
+        total = integrity.totals()
+        if total.status_count("ok") == total.versions:
+            return (f"<p class='ok'>All {integrity.checked} artifact versions match their "
+                    f"recorded digests.</p>{checked}")
+        # Not every file was re-hashed: say exactly what was (never "all match").
+        return f"<p class='warn'>{escape(summary(integrity))}.</p>{checked}"
     rows = "".join(
         f"<tr><td>{escape(c.artifact)}</td><td>{escape(c.path)}</td>"
         f"<td class='bad'>{escape(c.status)}{_why(c.detail)}</td><td>{_cell(c.expected)}</td>"

@@ -9,8 +9,10 @@ the window's *Verify integrity* and the HTML report.
 - extra files are looked for inside the folders a version added as one reference, with
   that module's safety rules (never in or above a protected location, never through a
   symbolic link, at most ``EXTRA_LIMIT`` unlisted entries per folder, a note otherwise);
-- remote references (``s3://``, ``https://``) cannot be read offline: they are counted
-  as *unchecked*, each with the reason;
+- every entry is counted (``verify_counts.py``): re-hashed and matching or mismatching,
+  or not checked with the reason: remote references (``s3://``, ``https://``) cannot be
+  read offline, references added with ``checksum=False`` recorded no content digest
+  (they only have to exist), a store without its ``.files`` folder kept no content;
 - the database file itself is checked (``Store.check_database``);
 - a version with any finding is *compromised*; every run and version downstream of it
   is *tainted* (within ``lineage`` when a graph is given, else in the whole store).
@@ -31,6 +33,7 @@ from typing import Literal, NamedTuple, TypeVar
 import networkx as nx
 
 from lineage_desktop.audit.verify_content import Answer, Content
+from lineage_desktop.audit.verify_counts import Tally, VersionCounts, with_status
 from lineage_desktop.audit.verify_report import (
     STATUSES,
     DatabaseCheck,
@@ -50,6 +53,7 @@ from lineage_desktop.records.validation import (
 from lineage_desktop.sdk.integrity import (
     check_content,
     entry_location,
+    is_uri_digest,
     referenced_folders,
     unrecorded_files,
 )
@@ -63,11 +67,20 @@ DATABASE_CHECKS = ("integrity_check", "quick_check")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]{0,15}):")
 
 
+def scheme_of(ref: str) -> str:
+    """A reference's scheme as shown (``s3://``; ``remote`` when it has none): only the
+    scheme, as the URI is store text."""
+    match = _SCHEME.match(ref)
+    return f"{match.group(1).lower()}://" if match else "remote"
+
+
 def unchecked_reason(ref: str) -> str:
     """Why a remote reference is not checked (its scheme only: the URI is store text)."""
-    match = _SCHEME.match(ref)
-    scheme = f"{match.group(1).lower()}://" if match else "remote"
-    return f"{scheme} reference: cannot be read offline"
+    return f"{scheme_of(ref)} reference: cannot be read offline"
+
+
+NO_DIGEST_REASON = "recorded without a content digest (checksum=False): only found to exist"
+NO_CONTENT_REASON = "no content kept: the store's .files folder is absent"
 
 
 def downstream_of(store: Store, version_ids: Iterable[int]) -> set[str]:
@@ -106,14 +119,16 @@ _Key = tuple[str, str, str | None]
 
 
 class _Entry(NamedTuple):
-    """One manifest entry on its way to the report: refused (``refused``), remote
-    (``content`` None, ``refused`` None) or being checked (``content``)."""
+    """One manifest entry on its way to the report: refused (``refused``), without
+    content kept (``no_content``), remote (``content`` None, the others unset) or being
+    checked (``content``)."""
 
     label: str
     entry: ManifestEntry
     location: str | None = None
     content: Answer | None = None
     refused: FileCheck | None = None
+    no_content: bool = False
 
 
 class _End(NamedTuple):
@@ -138,6 +153,11 @@ class _Run:
         self.notes: list[str] = []
         self._memo: dict[_Key, Answer] = {}
         self._paths: set[str] = set()  # entry paths validate_stored_path accepted
+        self.tally = Tally()  # the version being checked
+        self.per_version: list[VersionCounts] = []  # versions checked to the end
+        # No .files folder at all (a store copied without it): no stored content to
+        # re-hash, which is "not checked", not thousands of "missing".
+        self.has_blobs = store.blobs.root.is_dir()
 
     def stop(self) -> bool:
         return self.cancelled is not None and self.cancelled()
@@ -151,8 +171,11 @@ class _Run:
             if isinstance(item, _End):
                 if not item.entries and self.stop():
                     return
-                found += self._extras(item)
-                yield item.version, found
+                extras = self._extras(item)
+                self.tally.extra += len(extras)
+                self.per_version.append(self.tally.counts(item.version.key, item.label))
+                self.tally = Tally()
+                yield item.version, found + extras
                 found = []
                 continue
             if self.stop():
@@ -191,6 +214,8 @@ class _Run:
     def _plan(self, label: str, entry: ManifestEntry, hasher: Content) -> _Entry:
         digest = entry.digest
         if entry.ref is None and self._valid_path(entry.path) and _is_digest(digest):
+            if not self.has_blobs:
+                return _Entry(label, entry, no_content=True)
             # A blob whose path and digest pass entry_location's checks (which names the
             # reason otherwise): its location as BlobStore.path_for names it, no Path.
             location = f"{hasher.blob_root}{os.sep}{digest[:2]}{os.sep}{digest}"
@@ -227,19 +252,38 @@ class _Run:
         return True
 
     def _outcome(self, item: _Entry) -> FileCheck | None:
-        entry, label = item.entry, item.label
+        """The entry's finding (None: none), counted in the version's ``tally``."""
+        entry, label, tally = item.entry, item.label, self.tally
         if item.refused is not None:
+            tally.not_checked["unsafe"] += 1
             return item.refused
+        if item.no_content:
+            self._skip(Unchecked(label, entry.path, NO_CONTENT_REASON, "no-content"))
+            return None
         if item.content is None:
-            self.unchecked.append(Unchecked(label, entry.path, unchecked_reason(entry.ref or "")))
+            ref = entry.ref or ""
+            self._skip(Unchecked(label, entry.path, unchecked_reason(ref), "remote",
+                                 scheme_of(ref)))
             return None
         found = item.content.result()
         if found is None:
+            if is_uri_digest(entry):  # it exists; there was no content digest to compare
+                self._skip(Unchecked(label, entry.path, NO_DIGEST_REASON, "no-digest"))
+                return None
             self.matching += 1
+            tally.matching += 1
             return None
+        if found.status in ("changed", "missing"):
+            tally.mismatching += 1
+        else:  # unsafe or unreadable: not re-hashed
+            tally.not_checked[found.status] += 1
         self.locations[(label, entry.path)] = item.location or ""
         return FileCheck(label, entry.path, found.status, found.expected, found.actual,
                          found.detail)
+
+    def _skip(self, unchecked: Unchecked) -> None:
+        self.unchecked.append(unchecked)
+        self.tally.not_checked[unchecked.kind] += 1
 
     def _extras(self, end: _End) -> list[FileCheck]:
         found = []
@@ -329,11 +373,14 @@ def verify_versions(
     else:
         ids = [v.id for v in versions if v.key in compromised]
         tainted = downstream_of(store, ids) - set(compromised)
+    per_version = tuple(with_status(c, c.key in compromised, c.key in tainted)
+                        for c in run.per_version)
     return VerifyReport(
         scope=scope, checked=checked, files=run.files, matching=run.matching,
         unchecked=tuple(run.unchecked), findings=tuple(findings), compromised=compromised,
         tainted=frozenset(tainted), locations=run.locations, notes=tuple(run.notes),
-        database=db, complete=checked == len(versions))
+        database=db, complete=checked == len(versions), per_version=per_version,
+        store_versions=store.version_counts()["versions"])
 
 
 __all__ = [
@@ -345,6 +392,7 @@ __all__ = [
     "describe",
     "downstream_in",
     "downstream_of",
+    "scheme_of",
     "unchecked_reason",
     "verify_versions",
 ]

@@ -5,7 +5,17 @@ lines the window's legend and the HTML report show. The engine is ``verify.py``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from lineage_desktop.audit.verify_counts import (
+    VERSION_STATUSES,
+    Totals,
+    VersionCounts,
+    not_checked_text,
+    reason_text,
+    scope_text,
+    totals,
+)
 from lineage_desktop.records import FileCheck
 from lineage_desktop.records.text import plural
 
@@ -14,11 +24,15 @@ STATUSES = ("changed", "missing", "extra", "unsafe", "unreadable")
 
 @dataclass(frozen=True)
 class Unchecked:
-    """A manifest entry that could not be checked (a remote reference) and why."""
+    """A manifest entry that was not re-hashed, and why: ``kind`` is a key of
+    ``verify_counts.NOT_CHECKED`` (``remote``, ``no-digest``, ``no-content``),
+    ``scheme`` a remote reference's scheme (``s3://``)."""
 
     artifact: str
     path: str
     reason: str
+    kind: str = "remote"
+    scheme: str = ""
 
 
 @dataclass(frozen=True)
@@ -38,7 +52,10 @@ class VerifyReport:
     """What one verify run checked and found.
 
     ``checked`` counts the artifact versions checked, ``files`` the manifest entries
-    seen (``unchecked`` ones included); ``findings`` lists every finding in the order
+    seen (``unchecked`` ones included); ``per_version`` holds the counting model's
+    ``VersionCounts`` of each checked version, in order (``totals()`` sums them);
+    ``store_versions`` is how many versions the store holds (for "88 of 436");
+    ``findings`` lists every finding in the order
     checked; ``compromised`` maps the key of every version with a finding to its
     findings; ``tainted`` holds the keys downstream of them (compromised keys excluded).
     ``locations`` tells where on disk each finding's content lies, ``notes`` why an
@@ -58,6 +75,34 @@ class VerifyReport:
     notes: tuple[str, ...] = ()
     database: DatabaseCheck | None = None
     complete: bool = True
+    per_version: tuple[VersionCounts, ...] = ()
+    store_versions: int | None = None
+
+    def totals(self) -> Totals:
+        """Files and versions by bucket (checked, matching, not checked by reason...)."""
+        return self._totals
+
+    @cached_property
+    def _totals(self) -> Totals:
+        return totals(self.per_version)
+
+    @property
+    def scope_text(self) -> str:
+        """``this lineage, 88 of 436 versions`` or ``whole store, 436 versions``."""
+        return scope_text(self.scope, self.checked, self.store_versions)
+
+    @property
+    def remote_schemes(self) -> list[str]:
+        """The schemes of the remote references left unchecked (``s3://``), sorted."""
+        return sorted({u.scheme for u in self.unchecked if u.kind == "remote" and u.scheme})
+
+    def version_counts(self, key: str) -> VersionCounts | None:
+        """The counts of one checked version (None: not in the scope)."""
+        return self._counts_by_key.get(key)
+
+    @cached_property
+    def _counts_by_key(self) -> dict[str, VersionCounts]:
+        return {counts.key: counts for counts in self.per_version}
 
     @property
     def ok(self) -> bool:
@@ -66,8 +111,8 @@ class VerifyReport:
 
     @property
     def files_checked(self) -> int:
-        """Entries whose content was looked at (refused ones included), remote ones not."""
-        return self.files - len(self.unchecked)
+        """Entries re-hashed against their recorded digests (matching or mismatching)."""
+        return self.totals().checked
 
     def count(self, status: str) -> int:
         """How many findings have ``status`` (one of ``STATUSES``)."""
@@ -83,29 +128,73 @@ class VerifyReport:
         return [check for key in sorted(self.compromised) for check in self.compromised[key]]
 
     def status(self, key: str) -> str:
-        """``compromised``, ``tainted`` or ``ok`` for one node key."""
+        """``compromised``, ``tainted`` or ``ok`` for one node key (the graph's marks;
+        ``version_counts(key).status`` also tells ``unchecked`` versions apart)."""
         if key in self.compromised:
             return "compromised"
         return "tainted" if key in self.tainted else "ok"
 
 
+def summary(report: VerifyReport) -> str:
+    """The one sentence saying exactly what a run proved: ``Checked 0 files of 88
+    versions (this lineage, 88 of 436 versions); 88 not checked: remote references
+    (s3://) that cannot be fetched offline; 0 matching; 0 mismatching``, then extra
+    files, unsafe or unreadable entries and a damaged database when any."""
+    total = report.totals()
+    parts = [f"Checked {plural(total.checked, 'file')} of {plural(report.checked, 'version')} "
+             f"({report.scope_text})",
+             not_checked_text(total, report.remote_schemes),
+             f"{total.matching:,} matching",
+             f"{total.mismatching:,} mismatching{_mismatch_detail(report)}"]
+    for status in ("extra", "unsafe", "unreadable"):
+        if report.count(status):
+            parts.append(f"{report.count(status):,} {status}")
+    db = report.database
+    if db is not None and not db.ok:
+        parts.append(f"database damaged ({plural(len(db.problems), 'problem')} found by "
+                     f"{db.check})")
+    if not report.complete:
+        parts.append("stopped before the end")
+    return "; ".join(parts)
+
+
+def _mismatch_detail(report: VerifyReport) -> str:
+    found = [f"{n:,} {s}" for s in ("changed", "missing") if (n := report.count(s))]
+    return f" ({', '.join(found)})" if found else ""
+
+
+def versions_line(report: VerifyReport) -> str:
+    """``Versions: 0 ok, 1 compromised, 3 tainted, 84 unchecked`` (and tainted runs)."""
+    total = report.totals()
+    line = "Versions: " + ", ".join(f"{total.status_count(s):,} {s}" for s in VERSION_STATUSES)
+    empty = sum(1 for counts in report.per_version if counts.files == 0)
+    if empty:  # unchecked: nothing to re-hash
+        line += f" ({plural(empty, 'version')} without files)"
+    runs = sum(1 for key in report.tainted if key.startswith("run:"))
+    return line + (f"; {plural(runs, 'run')} tainted" if runs else "")
+
+
 def describe(report: VerifyReport) -> list[tuple[str, str]]:
-    """What a report checked, one ``(field, plain-text line)`` each: ``scope``,
-    ``checked``, ``unchecked`` (with why), ``matching``, ``mismatching``, then ``extra``,
-    ``unsafe``, ``unreadable`` when any, ``database``, and ``stopped`` when cancelled.
-    The window's legend and the HTML report show these lines."""
+    """What a report checked, one ``(field, plain-text line)`` each: ``summary`` (the
+    sentence of ``summary``), ``scope``, ``checked``, ``unchecked`` (with why),
+    ``matching``, ``mismatching``, ``versions`` (by status), then ``extra``, ``unsafe``,
+    ``unreadable`` when any, ``database``, and ``stopped`` when cancelled. The window's
+    legend and the HTML report show these lines."""
+    total = report.totals()
+    reasons = ", ".join(f"{n:,} {reason_text(kind, n, report.remote_schemes)}"
+                        for kind, n in total.not_checked)
+    why = f" — {reasons}" if reasons else ""
     lines = [
-        ("scope", f"Scope: {report.scope} ({plural(report.checked, 'artifact version')})"),
-        ("checked", f"Checked: {plural(report.files_checked, 'file')} re-hashed against "
+        ("summary", summary(report)),
+        ("scope", f"Scope: {report.scope_text}"),
+        ("checked", f"Checked: {plural(total.checked, 'file')} re-hashed against "
                     "their recorded digests"),
+        ("unchecked", f"Not checked: {plural(total.unchecked, 'file')}{why}"),
+        ("matching", f"Matching: {plural(total.matching, 'file')}"),
+        ("mismatching", f"Mismatching: {plural(total.mismatching, 'file')} changed or "
+                        "missing"),
+        ("versions", versions_line(report)),
     ]
-    reasons = sorted({u.reason for u in report.unchecked})
-    why = f" — {'; '.join(reasons)}" if reasons else ""
-    lines.append(("unchecked",
-                  f"Unchecked: {plural(len(report.unchecked), 'remote reference')}{why}"))
-    lines.append(("matching", f"Matching: {plural(report.matching, 'file')}"))
-    lines.append(("mismatching", f"Mismatching: {plural(report.mismatching, 'file')} "
-                                 "changed or missing"))
     for status, text in (("extra", "in referenced folders, not in the manifest"),
                          ("unsafe", "refused unread (unsafe path, digest or reference)"),
                          ("unreadable", "could not be read")):
@@ -121,4 +210,5 @@ def describe(report: VerifyReport) -> list[tuple[str, str]]:
     return lines
 
 
-__all__ = ["STATUSES", "DatabaseCheck", "Unchecked", "VerifyReport", "describe"]
+__all__ = ["STATUSES", "DatabaseCheck", "Unchecked", "VerifyReport", "describe", "summary",
+           "versions_line"]

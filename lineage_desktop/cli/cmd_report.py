@@ -21,6 +21,7 @@ from lineage_desktop.cli.formatting import (
 )
 from lineage_desktop.cli.progress import Progress
 from lineage_desktop.graph import DEFAULT_THRESHOLD, LineageModel
+from lineage_desktop.records.text import plural
 
 EXAMPLES = """\
 examples:
@@ -85,7 +86,11 @@ def _summary(integrity: VerifyReport | None) -> str:
     damaged = (f"; database damaged ({len(db.problems)} found by {db.check})"
                if db is not None and not db.ok else "")
     if not integrity.compromised:
-        return f"all {integrity.checked} versions intact{damaged}"
+        total = integrity.totals()
+        if total.status_count("ok") == total.versions:
+            return f"all {integrity.checked} versions intact{damaged}"
+        return (f"no mismatch in {plural(integrity.checked, 'version')}, but only "
+                f"{total.checked} of {plural(total.files, 'file')} re-hashed{damaged}")
     return (f"{len(integrity.compromised)} of {integrity.checked} versions compromised, "
             f"{len(integrity.tainted)} nodes downstream of them{damaged}")
 

@@ -23,7 +23,10 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from lineage_desktop.audit.verify import STATUSES, VerifyReport, verify_versions
+from lineage_desktop.audit.verify import VerifyReport, verify_versions
+from lineage_desktop.audit.verify_counts import WHOLE_STORE, VersionCounts, reason_text
+from lineage_desktop.audit.verify_report import summary as verify_summary
+from lineage_desktop.audit.verify_report import versions_line
 from lineage_desktop.cli.formatting import (
     dump_json,
     emit,
@@ -90,10 +93,21 @@ def run(args: argparse.Namespace) -> int:
     database = list(report.database.problems) if report.database else []
     problems = list(report.findings)
     if args.json:
-        dump_json({"versions": len(versions), "scope": report.scope, "files": report.files,
-                   "skipped": len(report.unchecked), "matching": report.matching,
-                   "unchecked": [{"artifact": u.artifact, "path": u.path, "reason": u.reason}
-                                 for u in report.unchecked],
+        total = report.totals()
+        dump_json({"versions": len(versions), "scope": report.scope,
+                   "scope_text": report.scope_text, "store_versions": report.store_versions,
+                   "summary": verify_summary(report),
+                   "files": report.files, "checked": total.checked,
+                   "not_checked": total.unchecked, "skipped": total.unchecked,
+                   "not_checked_reasons": [
+                       {"kind": kind, "count": n,
+                        "reason": reason_text(kind, n, report.remote_schemes)}
+                       for kind, n in total.not_checked],
+                   "matching": total.matching, "mismatching": total.mismatching,
+                   "version_status": dict(total.statuses),
+                   "per_version": [version_json(c) for c in report.per_version],
+                   "unchecked": [{"artifact": u.artifact, "path": u.path, "reason": u.reason,
+                                  "kind": u.kind} for u in report.unchecked],
                    "ok": report.ok,
                    "database": {"check": check, "ok": not database,
                                 "problems": database},
@@ -106,12 +120,12 @@ def run(args: argparse.Namespace) -> int:
                        + text_lines(problems, report.locations)
                        + [f"note: {plain(note)}" for note in report.notes]
                        + taint_lines(set(report.tainted))
-                       + [summary(len(versions), report, seconds, check)]))
+                       + summary(report, seconds)))
     return 0 if report.ok else 1
 
 
 def scope_of(ref: str | None) -> str:
-    return "the whole store" if ref is None else ref
+    return WHOLE_STORE if ref is None else ref
 
 
 def database_lines(check: str, database: list[str]) -> list[str]:
@@ -167,20 +181,22 @@ def text_lines(problems: list[FileCheck], locations: dict[tuple[str, str], str])
     return table([p.status, p.artifact, p.path, detail(p, locations)] for p in problems)
 
 
-def summary(versions: int, report: VerifyReport, seconds: float,
-            check: str = "integrity_check") -> str:
-    files, skipped = report.files_checked, len(report.unchecked)
-    remote = f" ({skipped} remote skipped)" if skipped else ""
-    checked = (f"checked {plural(files, 'file')}{remote} of {plural(versions, 'version')} "
-               f"and the database in {seconds:.1f} s")
-    if report.ok:
-        return f"{checked}: all match"
-    found = [f"{n} {s}" for s in STATUSES if (n := report.count(s))]
-    database = report.database.problems if report.database else ()
-    if database:
-        found.insert(0, f"database damaged ({plural(len(database), 'problem')} "
-                        f"found by {check})")
-    return f"{checked}: " + ", ".join(found)
+def summary(report: VerifyReport, seconds: float) -> list[str]:
+    """The versions by status, the database check and the time taken, then (last) the
+    counting model's sentence, the one the window shows."""
+    db = report.database
+    database = ("database not checked" if db is None else
+                f"database: {db.check} found no problem" if db.ok else
+                f"database: {db.check} found {plural(len(db.problems), 'problem')}")
+    return [f"{versions_line(report)}; {database}; {seconds:.1f} s",
+            plain(verify_summary(report))]
+
+
+def version_json(counts: VersionCounts) -> dict[str, Any]:
+    return {"key": counts.key, "status": counts.status, "files": counts.files,
+            "checked": counts.checked, "matching": counts.matching,
+            "mismatching": counts.mismatching, "not_checked": dict(counts.not_checked),
+            "extra": counts.extra}
 
 
 def problem_json(problem: FileCheck, locations: dict[tuple[str, str], str]) -> dict[str, Any]:

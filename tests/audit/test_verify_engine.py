@@ -70,12 +70,16 @@ def test_counts_scope_and_memoised_hashing(refs, monkeypatch):
     assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
     assert report.database is not None and report.database.ok
     assert dict(describe(report)) == {
-        "scope": "Scope: four versions (4 artifact versions)",
+        "summary": "Checked 5 files of 4 versions (four versions, 4 of 4 versions); 1 not "
+                   "checked: remote reference (s3://) that cannot be fetched offline; "
+                   "5 matching; 0 mismatching",
+        "scope": "Scope: four versions, 4 of 4 versions",
         "checked": "Checked: 5 files re-hashed against their recorded digests",
-        "unchecked": "Unchecked: 1 remote reference — s3:// reference: cannot be read "
-                     "offline",
+        "unchecked": "Not checked: 1 file — 1 remote reference (s3://) that cannot be "
+                     "fetched offline",
         "matching": "Matching: 5 files",
         "mismatching": "Mismatching: 0 files changed or missing",
+        "versions": "Versions: 3 ok, 0 compromised, 0 tainted, 1 unchecked",
         "database": "Database: integrity_check found no problem",
     }
 
@@ -131,7 +135,7 @@ def test_window_scan_now_checks_the_database(refs, monkeypatch):
     html = build_report(api.lineage("model"), "artifact:model:v0", str(store),
                         integrity=damaged)
     assert "The database file is damaged" in html and "*** in database main ***" in html
-    assert "Unchecked: 1 remote reference" in html
+    assert "Not checked: 1 file — 1 remote reference (s3://)" in html
 
 
 def test_report_command_lists_extra_files(refs, tmp_path, capsys):
@@ -142,7 +146,7 @@ def test_report_command_lists_extra_files(refs, tmp_path, capsys):
     assert "1 of 2 versions compromised" in capsys.readouterr().err
     html = Path(target).read_text(encoding="utf-8")
     assert "images:v0</td><td>images/c.png</td><td class='bad'>extra" in html
-    assert "<li>Scope: this lineage (2 artifact versions)</li>" in html
+    assert "<li>Scope: this lineage, 2 of 4 versions</li>" in html
 
 
 def test_unknown_database_check_is_refused(refs):

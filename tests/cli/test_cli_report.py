@@ -91,3 +91,26 @@ def test_errors_are_one_line_with_status_2(built, tmp_path):
         assert "Traceback" not in done.stderr
     assert not (tmp_path / "missing.db").exists()
     assert not (tmp_path / "x.html").exists()
+
+
+def test_report_of_an_all_remote_lineage_does_not_say_all_match(tmp_path, capsys):
+    """Nothing re-hashed (every file an s3:// reference): the report says so, and each
+    version is ``[unchecked]``, never "All ... match"."""
+    import lineage_desktop as ld
+    from lineage_desktop.cli.main import main
+
+    store = tmp_path / "s3.db"
+    with ld.init(project="p", store=store) as run:
+        data = ld.Artifact("data", "dataset")
+        data.add_reference("s3://bucket/data.csv", checksum=False)
+        run.log_artifact(data)
+    target = tmp_path / "audit.html"
+    assert main(["report", str(store), "data", "-o", str(target)]) == 0
+    assert "no mismatch in 1 version, but only 0 of 1 file re-hashed" in \
+        capsys.readouterr().err
+    html = target.read_text(encoding="utf-8")
+    assert "match their recorded digests" not in html
+    assert ("Checked 0 files of 1 version (this lineage, 1 of 1 version); 1 not checked: "
+            "remote reference (s3://) that cannot be fetched offline; 0 matching; "
+            "0 mismatching.") in html
+    assert "data:v0 <span class='muted'>[unchecked]" in html

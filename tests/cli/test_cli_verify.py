@@ -25,10 +25,14 @@ def _findings(cli, *args: object) -> tuple[int, list[tuple[str, str, str]]]:
 def test_untouched_store_verifies(cli, lineage):
     status, out, err = cli("verify", lineage.store)
     assert status == 0, err
-    assert out.strip() == out.strip().splitlines()[-1]  # only the summary line
-    assert "checked 7 files of 5 versions" in out and "all match" in out
+    versions, sentence = out.strip().splitlines()  # only the summary lines
+    assert versions.startswith("Versions: 5 ok, 0 compromised, 0 tainted, 0 unchecked; "
+                               "database: integrity_check found no problem; ")
+    assert sentence == ("Checked 7 files of 5 versions (whole store, 5 versions); 0 not "
+                        "checked; 7 matching; 0 mismatching")
     status, out, _ = cli("verify", lineage.store, "raw-data:v0")
-    assert status == 0 and "checked 3 files of 1 version" in out
+    assert status == 0 and out.splitlines()[-1].startswith(
+        "Checked 3 files of 1 version (raw-data:v0, 1 of 5 versions); 0 not checked")
 
 
 def test_changed_stored_blob(cli, lineage):
@@ -63,7 +67,7 @@ def test_changed_and_added_files_in_a_referenced_folder(cli, lineage):
                                 ("extra", "raw-data:v0", "images/new.txt")]
     status, out, _ = cli("verify", lineage.store)
     assert status == 1
-    assert out.splitlines()[-1].endswith("1 changed, 2 extra")
+    assert out.splitlines()[-1].endswith("1 mismatching (1 changed); 2 extra")
     extra = [line for line in out.splitlines() if line.startswith("extra")]
     assert len(extra) == 2 and str(lineage.folder / "new.txt") in "".join(extra)
 
@@ -113,14 +117,22 @@ def test_reference_without_checksum_only_needs_to_exist(cli, tmp_path):
     with ld.init(project="p", store=store) as run:
         run.log_artifact(artifact)
     status, out, _ = cli("verify", store)
-    assert status == 0 and "checked 1 file (1 remote skipped) of 1 version" in out
+    # Nothing was re-hashed: the folder recorded no content digest, s3:// is remote.
+    assert status == 0 and out.splitlines()[-1] == (
+        "Checked 0 files of 1 version (whole store, 1 version); 2 not checked: 1 remote "
+        "reference (s3://) that cannot be fetched offline, 1 reference without a content "
+        "digest (checksum=False), only found to exist; 0 matching; 0 mismatching")
     status, out, _ = cli("verify", store, "--json")
-    assert json.loads(out)["files"] == 2 and json.loads(out)["skipped"] == 1
+    data = json.loads(out)
+    assert data["files"] == 2 and data["skipped"] == 2 and data["checked"] == 0
     # The engine's counts, as in the window: what was not checked, and why.
-    assert json.loads(out)["unchecked"] == [
-        {"artifact": "shards:v0", "path": "remote.bin",
+    assert data["unchecked"] == [
+        {"artifact": "shards:v0", "path": "a.bin", "kind": "no-digest",
+         "reason": "recorded without a content digest (checksum=False): only found to exist"},
+        {"artifact": "shards:v0", "path": "remote.bin", "kind": "remote",
          "reason": "s3:// reference: cannot be read offline"}]
-    assert json.loads(out)["matching"] == 1 and json.loads(out)["scope"] == "the whole store"
+    assert data["matching"] == 0 and data["scope"] == "the whole store"
+    assert data["version_status"] == {"ok": 0, "compromised": 0, "tainted": 0, "unchecked": 1}
     (folder / "a.bin").write_bytes(b"changed")  # content was never recorded
     assert cli("verify", store)[0] == 0
     folder.rename(tmp_path / "moved")
@@ -144,4 +156,51 @@ def test_a_deleted_version_is_still_verified(cli, tmp_path):
         api.artifact("data:v0").delete()
     status, out, err = cli("verify", path)
     assert status == 0, err
-    assert "checked 2 files of 2 versions" in out
+    assert "Checked 2 files of 2 versions (whole store, 2 versions)" in out
+
+
+def test_all_remote_store_says_it_checked_nothing(cli, tmp_path):
+    """A store whose files are all s3:// references: nothing re-hashed, and the text and
+    --json say so (with the scope); nothing mismatched, so the exit status is 0."""
+    store = tmp_path / "s3.db"
+    with ld.init(project="p", store=store) as run:
+        for n in range(3):
+            shard = ld.Artifact(f"shard{n}", "dataset")
+            shard.add_reference(f"s3://bucket/shard{n}.bin", checksum=False)
+            run.log_artifact(shard)
+    status, out, _ = cli("verify", store)
+    assert status == 0
+    versions, sentence = out.strip().splitlines()
+    assert versions.startswith("Versions: 0 ok, 0 compromised, 0 tainted, 3 unchecked; ")
+    assert sentence == ("Checked 0 files of 3 versions (whole store, 3 versions); 3 not "
+                        "checked: remote references (s3://) that cannot be fetched offline; "
+                        "0 matching; 0 mismatching")
+    status, out, _ = cli("verify", store, "shard1", "--json")
+    data = json.loads(out)
+    assert status == 0 and data["scope_text"] == "shard1, 1 of 3 versions"
+    assert (data["checked"], data["not_checked"], data["matching"], data["mismatching"]) \
+        == (0, 1, 0, 0)
+    assert data["not_checked_reasons"] == [
+        {"kind": "remote", "count": 1,
+         "reason": "remote reference (s3://) that cannot be fetched offline"}]
+    assert data["per_version"] == [
+        {"key": "artifact:shard1:v0", "status": "unchecked", "files": 1, "checked": 0,
+         "matching": 0, "mismatching": 0, "not_checked": {"remote": 1}, "extra": 0}]
+
+
+def test_tampered_store_counts_per_version(cli, lineage):
+    _blob(lineage, "model:v0", "model.pt").write_text("tampered")
+    status, out, _ = cli("verify", lineage.store, "--json")
+    data = json.loads(out)
+    assert status == 1
+    assert data["mismatching"] == 1 and data["matching"] == data["checked"] - 1
+    rows = {row["key"]: row for row in data["per_version"]}
+    assert rows["artifact:model:v0"]["status"] == "compromised"
+    assert rows["artifact:model:v0"]["mismatching"] == 1
+    assert data["version_status"]["compromised"] == 1
+    assert data["version_status"]["tainted"] == len(
+        [k for k in data["tainted"] if k.startswith("artifact:")])
+    assert data["summary"].endswith(
+        "; 1 mismatching (1 changed)")
+    status, text, _ = cli("verify", lineage.store)
+    assert text.splitlines()[-1] == data["summary"]

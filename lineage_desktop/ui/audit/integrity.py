@@ -1,12 +1,14 @@
 """The integrity audit in the window: a background scan and the marks it puts on nodes.
 
 ``IntegrityRunner`` runs the verify engine (``audit/verify.py``, the same as
-``lineage-desktop verify`` and the HTML report) over every artifact version of the shown
-lineage off the UI thread (``audit.scan_graph`` on its own read-only connection), with
-progress and cancel: stored and referenced files re-hashed, extra files in referenced
-folders, remote references counted as unchecked, the database file checked.
-``view_marks`` maps the report onto the view graph, so that a cluster holding a
-compromised (or tainted) member is marked too.
+``lineage-desktop verify`` and the HTML report) off the UI thread, on its own read-only
+connection, with progress and cancel, over one of two scopes: every artifact version of
+the shown lineage (``audit.scan_graph``) or every version of the store
+(``audit.scan_store``, the taint followed through the whole store). Stored and
+referenced files are re-hashed, extra files in referenced folders looked for, what was
+not checked counted with why, the database file checked. ``view_marks`` maps the report
+onto the view graph, so that a cluster holding a compromised (or tainted) member is
+marked too, with how many.
 """
 from __future__ import annotations
 
@@ -17,16 +19,19 @@ from typing import Any
 import networkx as nx
 from PySide6.QtCore import QObject, Signal, Slot
 
-from lineage_desktop.audit import VerifyReport, ViewMarks, scan_graph
+from lineage_desktop.audit import VerifyReport, ViewMarks, scan_graph, scan_store
 from lineage_desktop.graph.nodes import LineageGraph, NodeData, nodes_of
 from lineage_desktop.store import Store
 from lineage_desktop.ui.audit.tasks import BackgroundChannel, TaskContext
+
+SCOPES = ("lineage", "store")
 
 
 def apply_marks(scene: Any, marks: ViewMarks | None) -> None:
     """Put ``marks`` on a ``LineageScene`` (None clears them)."""
     scene.set_compromised(marks.compromised if marks else ())
     scene.set_tainted(marks.tainted if marks else ())
+    scene.set_cluster_marks(marks.clusters if marks else {})
 
 
 def _light_copy(graph: nx.DiGraph) -> nx.DiGraph:
@@ -41,9 +46,11 @@ def _light_copy(graph: nx.DiGraph) -> nx.DiGraph:
     return light
 
 
-def _scan(store_path: Path, graph: nx.DiGraph, context: TaskContext) -> VerifyReport:
+def _scan(store_path: Path, graph: nx.DiGraph | None, context: TaskContext) -> VerifyReport:
     store = Store.open(store_path, readonly=True)
     try:
+        if graph is None:
+            return scan_store(store, None, context.progress, context.cancelled)
         return scan_graph(store, graph, context.progress, context.cancelled)
     finally:
         store.close()
@@ -54,7 +61,8 @@ class IntegrityRunner(QObject):
 
     Signals:
 
-    - ``started(int total)``: a scan of ``total`` artifact versions began.
+    - ``started(int total)``: a scan of ``total`` artifact versions began (0 for the
+      whole store: the worker counts them; ``progress`` then carries the total).
     - ``progress(int done, int total)``: versions checked so far.
     - ``finished(object)``: the ``VerifyReport`` of the newest scan.
     - ``failed(str)``: the store could not be read (one line).
@@ -75,6 +83,7 @@ class IntegrityRunner(QObject):
         self._channel = BackgroundChannel(self)
         self._report: VerifyReport | None = None
         self._graph: weakref.ref[nx.DiGraph] | None = None  # the graph the report is of
+        self._scope = "lineage"
         self._connect_signals()
 
     def _connect_signals(self) -> None:
@@ -93,23 +102,39 @@ class IntegrityRunner(QObject):
         return self._report
 
     def report_for(self, graph: nx.DiGraph) -> VerifyReport | None:
-        """The newest report if it was made for this very ``graph`` object, else None
-        (so a report about an earlier graph is never attached to the current one)."""
+        """The newest report if it covers ``graph``: a whole-store report covers every
+        graph of the store (until ``reset``), a lineage report only this very ``graph``
+        object (so a report about an earlier graph is never attached to the current
+        one)."""
+        if self._report is not None and self._scope == "store":
+            return self._report
         scanned = self._graph() if self._graph is not None else None
         return self._report if scanned is graph else None
+
+    @property
+    def scope(self) -> str:
+        """The scope of the newest scan: ``lineage`` or ``store``."""
+        return self._scope
 
     def is_running(self) -> bool:
         return self._channel.is_busy()
 
-    def start(self, store_path: str | Path, graph: nx.DiGraph) -> int:
-        """Scan every artifact version of ``graph`` (a raw lineage graph) in the store
-        at ``store_path``. Returns the request id; an earlier scan is cancelled."""
-        light = _light_copy(graph)
+    def start(self, store_path: str | Path, graph: nx.DiGraph, scope: str = "lineage") -> int:
+        """Scan every artifact version of ``graph`` (a raw lineage graph; ``scope``
+        ``lineage``) or of the whole store (``store``) at ``store_path``. Returns the
+        request id; an earlier scan is cancelled."""
+        if scope not in SCOPES:
+            raise ValueError(f"unknown verify scope {scope!r}: use one of {', '.join(SCOPES)}")
         path = Path(store_path)
-        total = sum(1 for _, data in nodes_of(light)
-                    if data.is_artifact and data.id_in_store is not None)
+        light: nx.DiGraph | None = None
+        total = 0
+        if scope == "lineage":
+            light = _light_copy(graph)
+            total = sum(1 for _, data in nodes_of(light)
+                        if data.is_artifact and data.id_in_store is not None)
         self._report = None
         self._graph = weakref.ref(graph)
+        self._scope = scope
         request_id = self._channel.submit(lambda context: _scan(path, light, context))
         self.started.emit(total)
         return request_id

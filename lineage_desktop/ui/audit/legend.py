@@ -1,12 +1,14 @@
 """``IntegrityLegend``: what the integrity marks on the graph mean, with their counts,
-the scan's progress, exactly what the scan checked (scope, checked, unchecked remote
-references with why, matching, mismatching, database: the engine's ``describe`` lines)
-and the list of files that failed."""
+the scope to check (this lineage or the whole store), the scan's progress, exactly what
+the scan checked (the counting model's sentence, then scope, checked, not checked with
+why, matching, mismatching, versions by status, database: the engine's ``describe``
+lines) and the list of files that failed."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from lineage_desktop.audit import VerifyReport, describe
+from lineage_desktop.audit.verify_report import summary
 from lineage_desktop.records import FileCheck
 from lineage_desktop.ui import style
 from lineage_desktop.ui.scene import glyphs
@@ -30,13 +33,20 @@ MEANINGS = {
     "compromised": "stored or referenced files changed, missing, extra, unsafe or "
                    "unreadable",
     "tainted": "downstream of compromised content",
-    "ok": "content matches the recorded digests",
+    "unchecked": "not every file could be re-hashed (remote references, no content "
+                 "digest, no content kept) and none failed",
+    "ok": "every file re-hashed and matching its recorded digest",
 }
+TITLES = {"compromised": "Compromised", "tainted": "Tainted", "unchecked": "Unchecked",
+          "ok": "Verified"}
+# The scopes the user can pick: (key, shown).
+SCOPES = (("lineage", "This lineage"), ("store", "Whole store"))
 
 
 def mark_icon(status: str, dark: bool = False, scale: int = 2) -> QPixmap:
     """A miniature card drawn as the graph draws ``status`` (``compromised``: warning
-    border and badge; ``tainted``: dashed warning border; ``ok``: plain with a check)."""
+    border and badge; ``tainted``: dashed warning border; ``ok``: plain with a check;
+    ``unchecked``: plain with a dotted border)."""
     palette = style.palette_for(dark)
     width, height = ICON_SIZE
     pixmap = QPixmap(width * scale, height * scale)
@@ -46,8 +56,10 @@ def mark_icon(status: str, dark: bool = False, scale: int = 2) -> QPixmap:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     card = QRectF(1.5, 3.5, width - 7, height - 7)
     warning = QColor(palette.warning)
-    if status == "ok":
+    if status in ("ok", "unchecked"):
         pen = QPen(QColor(palette.card_border), 1.2)
+        if status == "unchecked":
+            pen = QPen(QColor(palette.muted), 1.6, Qt.PenStyle.DotLine)
     else:
         pen = QPen(warning, 2.0)
         if status == "tainted":
@@ -75,14 +87,8 @@ def mark_icon(status: str, dark: bool = False, scale: int = 2) -> QPixmap:
 
 
 def _headline(report: VerifyReport) -> str:
-    content = (f"All {report.checked} artifact versions match their digests."
-               if not report.compromised else
-               f"{len(report.compromised)} of {report.checked} artifact versions do not "
-               "match their digests.")
-    db = report.database
-    if db is not None and not db.ok:
-        content += f" The database file is damaged ({db.check})."
-    return content
+    """The counting model's sentence: never "verified" when nothing was re-hashed."""
+    return summary(report) + "."
 
 
 def _problem_tip(check: FileCheck, locations: dict[tuple[str, str], str]) -> str:
@@ -100,12 +106,13 @@ class IntegrityLegend(QWidget):
 
     Signals:
 
-    - ``run_requested()``: the user asked for a (new) scan.
+    - ``run_requested(str scope)``: the user asked for a (new) scan of ``lineage`` or
+      ``store`` (the scope picked beside the button).
     - ``cancel_requested()``: the user asked to stop the running scan.
     - ``node_activated(str)``: a failed file's version was double-clicked (its key).
     """
 
-    run_requested = Signal()
+    run_requested = Signal(str)
     cancel_requested = Signal()
     node_activated = Signal(str)
 
@@ -114,13 +121,21 @@ class IntegrityLegend(QWidget):
         self.setObjectName("integrityLegend")
         dark = style.app_prefers_dark() if dark is None else dark
         self._status = QLabel("Not checked yet.")
+        self._status.setObjectName("integritySummary")
         self._status.setTextFormat(Qt.TextFormat.PlainText)
         self._status.setWordWrap(True)
         self._bar = QProgressBar()
         self._bar.setVisible(False)
         self._bar.setTextVisible(True)
+        self._scope = QComboBox()
+        self._scope.setObjectName("integrityScope")
+        for key, text in SCOPES:
+            self._scope.addItem(text, key)
+        self._scope.setToolTip("What to verify: the versions of the lineage on screen, or "
+                               "every version of the store")
         self._run = QPushButton("Verify")
-        self._run.setToolTip("Re-hash every stored or referenced file of the shown versions")
+        self._run.setObjectName("integrityRun")
+        self._run.setToolTip("Re-hash every stored or referenced file of the chosen versions")
         self._cancel = QPushButton("Cancel")
         self._cancel.setVisible(False)
         self._counts: dict[str, QLabel] = {}
@@ -148,13 +163,13 @@ class IntegrityLegend(QWidget):
         header = QHBoxLayout()
         header.addWidget(title)
         header.addStretch(1)
+        header.addWidget(self._scope)
         header.addWidget(self._run)
         header.addWidget(self._cancel)
         layout.addLayout(header)
         layout.addWidget(self._status)
         layout.addWidget(self._bar)
-        for status, name in (("compromised", "Compromised"), ("tainted", "Tainted"),
-                             ("ok", "Verified")):
+        for status, name in TITLES.items():
             row = QHBoxLayout()
             icon = QLabel()
             icon.setPixmap(mark_icon(status, dark))
@@ -183,8 +198,22 @@ class IntegrityLegend(QWidget):
     # --- state ------------------------------------------------------------------------
 
     def counts(self) -> dict[str, int | None]:
-        """The counts shown (None: not checked)."""
+        """The versions shown by status (None: not checked)."""
         return dict(self._shown)
+
+    def scope(self) -> str:
+        """The scope picked beside the Verify button: ``lineage`` or ``store``."""
+        return str(self._scope.currentData())
+
+    def set_scope(self, scope: str) -> None:
+        """Pick ``lineage`` or ``store`` (a menu item chose it)."""
+        index = self._scope.findData(scope)
+        if index >= 0:
+            self._scope.setCurrentIndex(index)
+
+    def summary_text(self) -> str:
+        """The sentence saying what the shown report checked ("Not checked yet."...)."""
+        return self._status.text()
 
     def checked_lines(self) -> dict[str, str]:
         """What the shown report checked, one line each (empty: not checked)."""
@@ -198,19 +227,31 @@ class IntegrityLegend(QWidget):
             self._shown: dict[str, int | None] = {s: None for s in MEANINGS}
             self._status.setText("Not checked yet.")
         else:
-            self._shown = {"compromised": len(report.compromised),
-                           "tainted": len(report.tainted),
-                           "ok": report.checked - len(report.compromised)}
+            total = report.totals()
+            self._shown = {s: total.status_count(s) for s in MEANINGS}
             self._status.setText(_headline(report))
         self._checked_lines = dict(describe(report)) if report is not None else {}
-        self._checked.setText("\n".join(self._checked_lines.values()))
+        # The sentence is the headline already: the detail lines follow it.
+        self._checked.setText("\n".join(line for field, line in self._checked_lines.items()
+                                        if field != "summary"))
         self._checked.setVisible(report is not None)
         for status, label in self._counts.items():
             count = self._shown[status]
-            prefix = {"compromised": "Compromised", "tainted": "Tainted", "ok": "Verified"}
-            shown = "–" if count is None else str(count)
-            label.setText(f"{prefix[status]}: {shown} — {MEANINGS[status]}")
+            shown = "–" if count is None else f"{count:,}"
+            label.setText(f"{TITLES[status]}: {shown} — {MEANINGS[status]}")
         self._fill_problems(report)
+        self._fit_height()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        # In the dock's scroll area: at least as tall as the wrapped lines need at this
+        # width, so that a low dock scrolls instead of squeezing the lines together.
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            self.setMinimumHeight(layout.totalHeightForWidth(self.width()))
 
     def _fill_problems(self, report: VerifyReport | None) -> None:
         self._problems.clear()
@@ -246,7 +287,7 @@ class IntegrityLegend(QWidget):
         self._set_running(True)
         self._bar.setRange(0, max(total, 1))
         self._bar.setValue(done)
-        self._bar.setFormat(f"{done} / {total} versions")
+        self._bar.setFormat(f"{done:,} / {total:,} versions" if total else "Starting…")
         self._status.setText("Checking content against the recorded digests…")
 
     def set_failed(self, message: str) -> None:
@@ -262,12 +303,13 @@ class IntegrityLegend(QWidget):
         self._bar.setVisible(running)
         self._cancel.setVisible(running)
         self._run.setEnabled(not running)
+        self._scope.setEnabled(not running)
 
     # --- slots ------------------------------------------------------------------------
 
     @Slot()
     def _on_run_clicked(self) -> None:
-        self.run_requested.emit()
+        self.run_requested.emit(self.scope())
 
     @Slot()
     def _on_cancel_clicked(self) -> None:
@@ -280,4 +322,4 @@ class IntegrityLegend(QWidget):
             self.node_activated.emit(str(key))
 
 
-__all__ = ["IntegrityLegend", "MEANINGS", "mark_icon"]
+__all__ = ["MEANINGS", "SCOPES", "IntegrityLegend", "mark_icon"]

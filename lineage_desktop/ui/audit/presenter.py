@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QMainWindow,
+    QMenu,
+    QScrollArea,
+    QTabWidget,
+    QWidget,
+)
 
 from lineage_desktop.audit import IntegrityReport, view_marks
 from lineage_desktop.records import is_artifact_key, is_cluster_key, parse_key
@@ -35,8 +43,8 @@ from lineage_desktop.ui.window.presenters import DetailsPresenter
 class AuditFeatures(QObject):
     """Builds and wires the audit UI of ``window``. Public parts (for tests and scripts):
     ``menu``, ``as_of``, ``dock``, ``legend``, ``impact``, ``paths``, ``path_bar``,
-    ``runner``, ``report``, and the actions ``verify_action``, ``impact_action``,
-    ``diff_action``."""
+    ``runner``, ``report``, and the actions ``verify_action`` (this lineage),
+    ``verify_store_action`` (the whole store), ``impact_action``, ``diff_action``."""
 
     def __init__(
         self,
@@ -66,7 +74,13 @@ class AuditFeatures(QObject):
         self.tabs = QTabWidget(dock)
         self.tabs.setObjectName("auditTabs")
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.legend, "Integrity")
+        # Scrolled: a low dock must not cut off the lines saying what was checked.
+        self.legend_area = legend_area = QScrollArea(self.tabs)
+        legend_area.setObjectName("integrityScroll")
+        legend_area.setWidgetResizable(True)
+        legend_area.setFrameShape(QFrame.Shape.NoFrame)
+        legend_area.setWidget(self.legend)
+        self.tabs.addTab(legend_area, "Integrity")
         self.tabs.addTab(self.impact, "Impact")
         dock.setWidget(self.tabs)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
@@ -83,9 +97,17 @@ class AuditFeatures(QObject):
     def _build_menu(self, window: QMainWindow) -> QMenu:
         self.verify_action = self._action(
             "actionVerify",
-            "&Verify integrity",
+            "This &lineage",
             "Ctrl+Shift+V",
-            "Re-hash every file of the shown versions and mark tampered or missing content",
+            "Re-hash every file of the versions of the shown lineage and mark tampered or "
+            "missing content",
+        )
+        self.verify_store_action = self._action(
+            "actionVerifyStore",
+            "Whole &store",
+            "Ctrl+Alt+Shift+V",
+            "Re-hash every file of every version of the store and mark tampered or missing "
+            "content",
         )
         self.impact_action = self._action(
             "actionImpact",
@@ -107,7 +129,11 @@ class AuditFeatures(QObject):
         )
         menu = QMenu("&Audit", window)
         menu.setObjectName("auditMenu")
-        for action in (self.verify_action, self.impact_action, self.diff_action, self.paths_action):
+        verify = menu.addMenu("&Verify integrity")
+        verify.setObjectName("verifyMenu")
+        verify.addAction(self.verify_action)
+        verify.addAction(self.verify_store_action)
+        for action in (self.impact_action, self.diff_action, self.paths_action):
             menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.report.action)
@@ -122,7 +148,8 @@ class AuditFeatures(QObject):
 
     def _connect(self) -> None:
         c, scene = self._controller, self._controller.scene
-        self.verify_action.triggered.connect(self.verify)
+        self.verify_action.triggered.connect(self._on_verify_action_triggered)
+        self.verify_store_action.triggered.connect(self._on_verify_store_action_triggered)
         self.impact_action.triggered.connect(self.show_impact)
         self.diff_action.triggered.connect(self.compare_versions)
         self.paths_action.triggered.connect(self._on_paths_action_triggered)
@@ -148,15 +175,25 @@ class AuditFeatures(QObject):
 
     # --- integrity --------------------------------------------------------------------
 
-    @Slot()
-    def verify(self) -> None:
-        """Start the integrity scan of the lineage on screen."""
+    @Slot(str)
+    def verify(self, scope: str = "lineage") -> None:
+        """Start the integrity scan of the lineage on screen (``lineage``) or of every
+        version of the store (``store``)."""
         snap, path = self._controller.snapshot, self._controller.store_path
         if snap is None or path is None:
             return
         self.dock.show()
-        self.tabs.setCurrentWidget(self.legend)
-        self.runner.start(path, snap.raw)
+        self.tabs.setCurrentWidget(self.legend_area)
+        self.legend.set_scope(scope)
+        self.runner.start(path, snap.raw, scope)
+
+    @Slot()
+    def _on_verify_action_triggered(self) -> None:
+        self.verify("lineage")
+
+    @Slot()
+    def _on_verify_store_action_triggered(self) -> None:
+        self.verify("store")
 
     @Slot(int)
     def _on_runner_started(self, total: int) -> None:

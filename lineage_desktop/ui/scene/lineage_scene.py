@@ -8,7 +8,7 @@ Signals from item mouse handlers are emitted from the event loop right after the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, KeysView
+from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from functools import partial
@@ -19,10 +19,11 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneHelpE
 from lineage_desktop.ui import style
 from lineage_desktop.ui.scene.building import Extent
 from lineage_desktop.ui.scene.card_item import CardItem
+from lineage_desktop.ui.scene.cluster_marks import MemberMarks
 from lineage_desktop.ui.scene.context import SceneContext
 from lineage_desktop.ui.scene.edge_batch import EdgeBatches
 from lineage_desktop.ui.scene.edge_item import EdgeItem
-from lineage_desktop.ui.scene.node_item import NodeItem
+from lineage_desktop.ui.scene.node_item import ClusterItem, NodeItem
 from lineage_desktop.ui.scene.overview_item import OverviewItem
 from lineage_desktop.ui.scene.scene_building import SYNC_BUILD_LIMIT, SceneBuilding
 from lineage_desktop.ui.scene.slices import SliceRunner
@@ -71,6 +72,7 @@ class LineageScene(SceneBuilding, QGraphicsScene):
         self._highlighted: set[str] = set()
         self._compromised: set[str] = set()
         self._tainted: set[str] = set()
+        self._cluster_marks: dict[str, MemberMarks] = {}
         self._dimmed: set[str] = set()
         self._focus_key: str | None = None
         self._running: list[NodeItem] = []
@@ -151,6 +153,18 @@ class LineageScene(SceneBuilding, QGraphicsScene):
         wanted = set(keys)
         self._set_mark("tainted", self._tainted, wanted)
         self._tainted = wanted & self._keys
+
+    def set_cluster_marks(self, marks: Mapping[str, MemberMarks]) -> None:
+        """Say on each cluster card how many of its members the integrity audit found
+        compromised or tainted (``audit.ClusterMark`` by cluster key; empty clears)."""
+        self._cluster_marks = {k: m for k, m in marks.items() if k in self._keys}
+        for key, card in self._cards.items():
+            if isinstance(card, ClusterItem):
+                card.set_integrity_mark(self._cluster_marks.get(key))
+
+    def cluster_mark(self, key: str) -> MemberMarks | None:
+        """The integrity mark shown on cluster ``key`` (None: none)."""
+        return self._cluster_marks.get(key)
 
     def set_dimmed(self, keys: Iterable[str]) -> None:
         """Fade the cards of ``keys`` and every edge touching one (path and impact views).

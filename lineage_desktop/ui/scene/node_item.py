@@ -11,6 +11,8 @@ from lineage_desktop.ui import style
 from lineage_desktop.ui.scene import glyphs
 from lineage_desktop.ui.scene.card_item import ICON_RADIUS as _ICON_R
 from lineage_desktop.ui.scene.card_item import CardItem
+from lineage_desktop.ui.scene.cluster_marks import MemberMarks, paint_cluster_mark
+from lineage_desktop.ui.widgets import plain_tooltip
 
 __all__ = ["CardItem", "ClusterItem", "NodeItem"]
 
@@ -65,9 +67,23 @@ class ClusterItem(CardItem):
     """A collapsed group: a stack of cards tinted in the member kind's colour, with a count.
 
     Clicking it emits the scene's ``cluster_clicked``; it cannot be hidden from the card.
+    With compromised or tainted members (``integrity_mark``) its border is the warning
+    one and a pill on its top edge counts them (``cluster_marks``).
     """
 
     HIDEABLE = False
+    integrity_mark: MemberMarks | None = None
+
+    def set_integrity_mark(self, mark: MemberMarks | None) -> None:
+        """Show how many members the integrity audit marked (None: no mark)."""
+        if mark != self.integrity_mark:
+            self.integrity_mark = mark
+            self.update()
+
+    def tooltip_markup(self) -> str:
+        mark = self.integrity_mark
+        text = self.spec.tooltip if mark is None else f"{self.spec.tooltip}\n{mark.text()}"
+        return plain_tooltip(text)
 
     def _card_rect(self) -> QRectF:
         s = style.STACK_OFFSET
@@ -94,9 +110,14 @@ class ClusterItem(CardItem):
     def _card_pen_brush(self) -> tuple[Any, Any]:
         p = self._ctx.paints
         kind = self.spec.member_kind if self.spec.member_kind in p.cluster_fill else "artifact"
-        pen = (
-            p.selected_pen if self.isSelected() and not self._ctx.exporting else p.cluster_pen[kind]
-        )
+        if self.isSelected() and not self._ctx.exporting:
+            pen = p.selected_pen
+        elif self.compromised:
+            pen = p.warning_pen
+        elif self.tainted:
+            pen = p.tainted_pen
+        else:
+            pen = p.cluster_pen[kind]
         return pen, p.cluster_fill[kind]
 
     def _paint_block(self, painter: QPainter) -> None:
@@ -115,6 +136,11 @@ class ClusterItem(CardItem):
         for rect in self._stack():
             painter.drawRoundedRect(rect, style.CARD_RADIUS, style.CARD_RADIUS)
         super()._paint_card(painter)
+
+    def _paint_full(self, painter: QPainter) -> None:
+        super()._paint_full(painter)
+        if self.integrity_mark is not None:
+            paint_cluster_mark(painter, self._card, self.integrity_mark, self._ctx.paints)
 
     def _paint_texts(self, painter: QPainter) -> None:
         super()._paint_texts(painter)

@@ -99,6 +99,7 @@ class SceneBuilding:
         self._highlighted &= keys
         self._compromised &= keys
         self._tainted &= keys
+        self._cluster_marks = {k: m for k, m in self._cluster_marks.items() if k in keys}
         self._dimmed &= keys
         ctx = self._ctx
         ctx.dragged_keys = {k for k in keep if k in keys}
@@ -190,6 +191,8 @@ class SceneBuilding:
         card.highlighted = key in self._highlighted
         card.compromised = key in self._compromised
         card.tainted = key in self._tainted
+        if isinstance(card, ClusterItem):
+            card.integrity_mark = self._cluster_marks.get(key)
         if key in self._dimmed:
             card.dimmed = True
             card.setOpacity(style.DIM_OPACITY)

@@ -162,6 +162,7 @@ class WindowWidgets(QMainWindow):
             action.setEnabled(has_graph)
         for action in (
             self.audit.verify_action,
+            self.audit.verify_store_action,
             self.audit.impact_action,
             self.audit.diff_action,
             self.audit.paths_action,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import lineage_desktop as ld
-from lineage_desktop.audit import scan_graph
+from lineage_desktop.audit import ClusterMark, scan_graph
 from lineage_desktop.ui.audit import IntegrityLegend, IntegrityRunner, apply_marks, view_marks
 
 
@@ -95,8 +95,16 @@ def test_marks_reach_the_scene_and_clusters(qtbot, built, drawn):
     apply_marks(scene, marks)
     assert scene.node_item("artifact:clean:v0").compromised
     assert not scene.node_item("artifact:model:v0").compromised
+    for key in clusters:  # every member is downstream of clean: tainted, and counted
+        members = len(view.nodes[key]["members"])
+        assert marks.clusters[key] == ClusterMark(0, members, members)
+        card = scene.node_item(key)
+        assert card.integrity_mark == marks.clusters[key] and card.tainted
+        assert f"{members} tainted (downstream of compromised content) — of {members} " \
+            "members" in card.tooltip_markup()
     apply_marks(scene, None)
     assert not scene.node_item("artifact:clean:v0").compromised
+    assert all(scene.node_item(key).integrity_mark is None for key in clusters)
 
 
 def test_legend_counts_and_problem_list(qtbot, built, artifacts_dir):
@@ -108,24 +116,31 @@ def test_legend_counts_and_problem_list(qtbot, built, artifacts_dir):
     legend = IntegrityLegend(dark=False)
     qtbot.addWidget(legend)
     legend.resize(460, 300)
-    assert legend.counts() == {"compromised": None, "tainted": None, "ok": None}
+    assert legend.counts() == {"compromised": None, "tainted": None, "unchecked": None,
+                               "ok": None}
     legend.set_progress(2, 4)
     legend.show()
     qtbot.waitExposed(legend)
     legend.grab().save(str(artifacts_dir / "ui_audit_legend_progress.png"))
     legend.set_report(report)
-    assert legend.counts() == {"compromised": 2, "tainted": 4, "ok": 3}
+    # Versions by status: tainted ones are not "verified" (before: ok = checked -
+    # compromised counted model and report as verified).
+    assert legend.counts() == {"compromised": 2, "tainted": 2, "unchecked": 0, "ok": 1}
+    assert legend.summary_text() == (
+        "Checked 5 files of 5 versions (this lineage, 5 of 6 versions); 0 not checked; "
+        "3 matching; 2 mismatching (1 changed, 1 missing).")
     assert legend.problem_rows() == [("clean:v0", "f.txt", "changed"),
                                      ("labels:v0", "f.txt", "missing")]
     assert legend.findChild(type(legend._status), "legend_tainted").text().startswith(
-        "Tainted: 4 — downstream")
+        "Tainted: 2 — downstream")
     legend.grab().save(str(artifacts_dir / "ui_audit_legend.png"))
     with qtbot.waitSignal(legend.node_activated) as activated:
         tree = legend._problems
         tree.itemDoubleClicked.emit(tree.topLevelItem(1), 0)
     assert activated.args == ["artifact:labels:v0"]
-    with qtbot.waitSignal(legend.run_requested):
+    with qtbot.waitSignal(legend.run_requested) as requested:
         legend._run.click()
+    assert requested.args == ["lineage"]
 
 
 def test_window_verify_says_what_it_checked_and_finds_extras(qtbot, built, tmp_path):
@@ -156,16 +171,17 @@ def test_window_verify_says_what_it_checked_and_finds_extras(qtbot, built, tmp_p
     qtbot.addWidget(legend)
     legend.set_report(report)
     lines = legend.checked_lines()
-    assert lines["scope"] == "Scope: this lineage (5 artifact versions)"
+    assert lines["scope"] == "Scope: this lineage, 5 of 7 versions"
     assert lines["checked"].startswith("Checked: 6 files")
-    assert lines["unchecked"] == ("Unchecked: 1 remote reference — s3:// reference: cannot "
-                                  "be read offline")
+    assert lines["unchecked"] == ("Not checked: 1 file — 1 remote reference (s3://) that "
+                                  "cannot be fetched offline")
     assert lines["matching"] == "Matching: 6 files"
     assert lines["mismatching"] == "Mismatching: 0 files changed or missing"
     assert lines["extra"].startswith("Extra: 1 file")
     assert lines["database"] == "Database: integrity_check found no problem"
     shown = legend.findChild(type(legend._status), "integrityChecked").text().splitlines()
-    assert shown == list(lines.values())
+    assert shown == [line for field, line in lines.items() if field != "summary"]
+    assert legend.summary_text() == lines["summary"] + "."
     assert legend.problem_rows() == [("shards:v0", "shards/planted.bin", "extra")]
     legend.set_report(None)
     assert legend.checked_lines() == {}

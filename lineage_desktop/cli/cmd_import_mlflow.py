@@ -6,7 +6,7 @@ import json
 import sys
 
 from lineage_desktop.interop.extras import require
-from lineage_desktop.interop.mlflow_import import import_mlflow, tracking_uri
+from lineage_desktop.interop.mlflow_import import check_readable, import_mlflow, tracking_uri
 from lineage_desktop.store import Store
 
 
@@ -30,8 +30,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    tracking_uri(args.tracking)  # refuse a missing folder before creating the store
+    # refuse a missing folder or a URI MLflow cannot read here before creating the store
+    tracking_uri(args.tracking)
     require("mlflow.tracking", "import-mlflow")
+    check_readable(args.tracking)
     with Store.open(args.store) as store:
         report = import_mlflow(store, args.tracking, project=args.project,
                                entity=args.entity, experiments=args.experiment)

@@ -6,7 +6,10 @@ config, metrics and tags under ``config["mlflow"]``; the experiment as its group
 dataset input is a version of an artifact named after the dataset, identified by the
 dataset's digest; a logged model (MLflow 3's ``LoggedModel``, or MLflow 2's
 ``mlflow.log-model.history`` tag) is a version of a ``model`` artifact, identified by its
-model id, logged by its source run. Importing again adds nothing.
+model id, logged by its source run; a dataset's producer is the run that logged it as an
+artifact (``mlflow_producers``), a run's parent (``mlflow.parentRunId``) is in its config
+as ``parent_run``, and the model registry becomes registry collections
+(``mlflow_registry``). Importing again adds nothing.
 """
 from __future__ import annotations
 
@@ -22,6 +25,13 @@ from typing import Any
 from urllib.parse import urlparse
 
 from lineage_desktop.interop.extras import require
+from lineage_desktop.interop.mlflow_producers import ArtifactIndex
+from lineage_desktop.interop.mlflow_registry import (
+    RegistryVersion,
+    link_registry,
+    read_registry,
+    source_model_id,
+)
 from lineage_desktop.interop.naming import safe_name
 from lineage_desktop.interop.report import ImportReport
 from lineage_desktop.interop.writer import LineageWriter, entry_path, reference_entry
@@ -87,8 +97,9 @@ def unreadable(uri: str, exc: BaseException) -> TrackingUnreadable:
     missing = []
     if scheme in _DATABASES:
         missing = [m for m in ("sqlalchemy", "alembic") if importlib.util.find_spec(m) is None]
-    if isinstance(exc, ModuleNotFoundError) and exc.name:
-        missing.append(_DRIVERS.get(scheme, exc.name.split(".")[0]))
+    absent = exc.name.split(".")[0] if isinstance(exc, ModuleNotFoundError) and exc.name else ""
+    if absent and absent not in ("mlflow", *missing):  # a database driver
+        missing.append(_DRIVERS.get(scheme, absent))
     if missing:
         return TrackingUnreadable(f"reading MLflow's {scheme} database needs "
                                   f"{', '.join(missing)}: pip install {' '.join(missing)}")
@@ -144,11 +155,16 @@ def _origin(version: ArtifactVersion) -> object:
 
 
 class MlflowImporter:
-    def __init__(self, store: Store, report: ImportReport, uri: str, project_id: int) -> None:
+    def __init__(self, store: Store, report: ImportReport, uri: str, project_id: int,
+                 artifacts: ArtifactIndex | None = None) -> None:
         self.writer = LineageWriter(store)
         self.report, self.uri, self.project_id = report, uri, project_id
+        self.artifacts = artifacts
         self.versions: dict[tuple[str, str], _Version] = {}
         self.model_keys: dict[str, tuple[str, str]] = {}  # MLflow model id -> version key
+        self.model_uris: dict[str, tuple[str, str]] = {}  # runs:/ and models:/ URIs -> key
+        self.version_ids: dict[tuple[str, str], int] = {}  # version key -> stored id
+        self.run_names: dict[str, str] = {}  # MLflow run id -> run name (for parent_run)
 
     def run_record(self, run: Any, experiment: str) -> Run:
         info, data = run.info, run.data
@@ -162,6 +178,9 @@ class MlflowImporter:
             "metrics": dict(data.metrics), "artifact_uri": info.artifact_uri,
             "tags": {k: v for k, v in tags.items() if not k.startswith("mlflow.")},
             "parent_run_id": tags.get("mlflow.parentRunId")}
+        parent = tags.get("mlflow.parentRunId")
+        if parent:
+            config["parent_run"] = {"id": parent, "name": self.run_names.get(parent)}
         return Run(id=info.run_id, project="", entity="",
                    name=info.run_name or tags.get("mlflow.runName") or info.run_id[:8],
                    job_type=job_type, group=experiment,
@@ -201,6 +220,9 @@ class MlflowImporter:
             if isinstance(where, str) and where.startswith("runs:/"):
                 producer = where[6:].split("/")[0] or None
                 producer = producer if producer in run_ids else None
+            elif self.artifacts is not None:
+                producer = self.artifacts.producer(
+                    where if isinstance(where, str) else None, dataset.digest, run.info.run_id)
             name = self.writer.artifact_name(self.project_id, safe_name(dataset.name),
                                              dataset.name, _origin)
             version = self._add(_Version(
@@ -227,6 +249,10 @@ class MlflowImporter:
                         "params": dict(model.params or {}), "metrics": metrics,
                         "tags": dict(model.tags or {}), "status": str(model.status)}}))
         self.model_keys[model.model_id] = (version.name, version.key)
+        self.model_uris[f"models:/{model.model_id}"] = (version.name, version.key)
+        if model.source_run_id:
+            self.model_uris.setdefault(f"runs:/{model.source_run_id}/{model.name}",
+                                       (version.name, version.key))
 
     def plan_model_history(self, run: Any) -> None:
         """MLflow 2 records logged models only in a run tag."""
@@ -255,10 +281,14 @@ class MlflowImporter:
                 {"mlflow": {"name": label, "model_uuid": entry["model_uuid"],
                             "flavors": entry.get("flavors")}}))
             self.model_keys[entry["model_uuid"]] = (version.name, version.key)
+            self.model_uris.setdefault(f"runs:/{run.info.run_id}/{label}",
+                                       (version.name, version.key))
 
-    def plan_model_inputs(self, run: Any) -> None:
+    def plan_model_inputs(self, run: Any, inputs: Any) -> None:
+        """``inputs``: the run's inputs as ``get_run`` reads them (``search_runs`` leaves
+        model inputs out on the SQL store)."""
         started = _iso(run.info.start_time) or ""
-        for item in getattr(run.inputs, "model_inputs", None) or ():
+        for item in getattr(inputs, "model_inputs", None) or ():
             key = self.model_keys.get(item.model_id)
             if key is None:
                 self.report.skip(self.uri, None, f"run {run.info.run_id}: input model "
@@ -293,7 +323,38 @@ class MlflowImporter:
             except (LineageError, ValueError) as exc:
                 self.report.skip(self.uri, None, f"{version.name}: {exc}")
                 continue
+            self.version_ids[(version.name, version.key)] = version_id
             self.report.count("versions created" if created else "versions unchanged")
+
+    def registry_sources(self, versions: list[RegistryVersion]) -> dict[int, int | None]:
+        """The stored version each registry version was made from (by position)."""
+        found: dict[int, int | None] = {}
+        for position, version in enumerate(versions):
+            model_id = source_model_id(version)
+            key = self.model_keys.get(model_id) if model_id else None
+            key = key or self.model_uris.get(version.source.rstrip("/"))
+            found[position] = self.version_ids.get(key) if key else None
+        return found
+
+
+def _client(uri: str, tracking: str) -> tuple[Any, Any]:
+    """MLflow's client of ``uri`` and its experiments (inside ``_file_store_allowed``);
+    a URI it cannot read raises ``TrackingUnreadable``."""
+    mlflow_client = require("mlflow.tracking", "import-mlflow")
+    view = require("mlflow.entities", "import-mlflow").ViewType
+    try:
+        client = mlflow_client.MlflowClient(tracking_uri=uri)
+        return client, _pages(lambda t: client.search_experiments(
+            view_type=view.ALL, max_results=1000, page_token=t))
+    except Exception as exc:  # whatever MLflow's client raises for a URI it cannot read
+        raise unreadable(tracking, exc) from exc
+
+
+def check_readable(tracking: str) -> None:
+    """Refuse a tracking URI that cannot be read before anything (the store) is created."""
+    uri = tracking_uri(tracking)
+    with _file_store_allowed(uri):
+        _client(uri, tracking)
 
 
 def import_mlflow(
@@ -302,16 +363,11 @@ def import_mlflow(
 ) -> ImportReport:
     """Import the runs of an MLflow tracking server, folder or database into ``store``."""
     uri = tracking_uri(tracking)
-    mlflow_client = require("mlflow.tracking", "import-mlflow")
     view = require("mlflow.entities", "import-mlflow").ViewType
     report = ImportReport()
+    registry: list[RegistryVersion] = []
     with _file_store_allowed(uri):
-        try:
-            client = mlflow_client.MlflowClient(tracking_uri=uri)
-            found = _pages(lambda t: client.search_experiments(
-                view_type=view.ALL, max_results=1000, page_token=t))
-        except Exception as exc:  # whatever MLflow's client raises for a URI it cannot read
-            raise unreadable(tracking, exc) from exc
+        client, found = _client(uri, tracking)
         if experiments:
             names = {e.name for e in found}
             unknown = [n for n in experiments if n not in names]
@@ -328,15 +384,30 @@ def import_mlflow(
                 list(by_id), max_results=1000, page_token=t)) if by_id else []
         except AttributeError:  # MLflow 2 has no LoggedModel
             models = []
-    report.read = len(runs) + len(models)
-    project_id = store.ensure_project(entity or default_entity(), project or DEFAULT_PROJECT)
-    importer = MlflowImporter(store, report, tracking, project_id)
-    run_ids = {r.info.run_id for r in runs}
-    for model in models:
-        importer.plan_model(model, run_ids)
-    for run in runs:
-        importer.plan_model_history(run)
-        importer.plan_datasets(run, run_ids)
-        importer.plan_model_inputs(run)
+        inputs = {r.info.run_id: client.get_run(r.info.run_id).inputs for r in runs}
+        registry = _registry(client, report, tracking)
+        report.read = len(runs) + len(models) + len(registry)
+        entity = entity or default_entity()
+        project_id = store.ensure_project(entity, project or DEFAULT_PROJECT)
+        importer = MlflowImporter(store, report, tracking, project_id, ArtifactIndex(client, runs))
+        importer.run_names = {r.info.run_id: r.info.run_name for r in runs if r.info.run_name}
+        run_ids = {r.info.run_id for r in runs}
+        for model in models:
+            importer.plan_model(model, run_ids)
+        for run in runs:
+            importer.plan_model_history(run)
+            importer.plan_datasets(run, run_ids)
+            importer.plan_model_inputs(run, inputs[run.info.run_id])
     importer.write([importer.run_record(r, by_id[r.info.experiment_id]) for r in runs])
+    imported = [v for v in registry if v.run_id is None or v.run_id in run_ids or not experiments]
+    link_registry(store, report, tracking, entity, imported, importer.registry_sources(imported))
     return report
+
+
+def _registry(client: Any, report: ImportReport, where: str) -> list[RegistryVersion]:
+    """The registry's versions; a tracking store without a registry has none."""
+    try:
+        return read_registry(client, _pages)
+    except Exception as exc:  # noqa: BLE001 - whatever MLflow's registry client raises
+        report.skip(where, None, f"model registry not read: {unreadable(where, exc)}")
+        return []

@@ -23,14 +23,17 @@ __all__ = ["LinksMixin"]
 class LinksMixin(ReadMixin, WriteMixin):
     def link_version(
         self, project_id: int, collection: str, source_id: int, aliases: Sequence[str] = (),
+        created_at: str | None = None,
     ) -> LoggedVersion:
         """Link version ``source_id`` into ``collection`` of project ``project_id``, in one
         transaction; ``aliases`` (``latest`` among them, the caller decides) move to the
         link. A source already linked there keeps its link (``created`` False), aliases
         added. A link of a link points at the first source. Raises ``TypeMismatch`` if the
-        collection exists with another type."""
+        collection exists with another type. ``created_at`` is for importers, which keep
+        the other tool's time of a new link (default: now)."""
         with self.transaction() as conn:
-            now = utc_now()  # under the write lock: time order is the order of the links
+            # under the write lock: time order is the order of the links
+            now = created_at or utc_now()
             source = self.version_by_id(source_id)  # an unknown id raises NotFound
             if source.source_id is not None:
                 source = self.version_by_id(source.source_id)

@@ -32,6 +32,7 @@ from lineage_desktop.ui.resources import app_icon
 from lineage_desktop.ui.scene import LineageScene, LineageView
 from lineage_desktop.ui.window.actions import build_actions
 from lineage_desktop.ui.window.reactions import WindowReactions
+from lineage_desktop.ui.window.screen_fit import fit_to_screen
 from lineage_desktop.ui.window.settings import AppSettings
 
 SYNC_ENV = "LINEAGE_DESKTOP_SYNC"  # "1": no threads, no layout process (debugging)
@@ -165,6 +166,8 @@ class MainWindow(WindowReactions):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
+        if not event.spontaneous():
+            fit_to_screen(self)  # the frame is known now: keep all of it on the screen
         if not self._restored_docks:
             # Docks get their share only once the window has its real size.
             self._restored_docks = True

@@ -34,6 +34,7 @@ from lineage_desktop.ui.window.actions import build_actions
 from lineage_desktop.ui.window.reactions import WindowReactions
 from lineage_desktop.ui.window.screen_fit import fit_to_screen
 from lineage_desktop.ui.window.settings import AppSettings
+from lineage_desktop.ui.window.view_options import ViewOptionsPresenter
 
 SYNC_ENV = "LINEAGE_DESKTOP_SYNC"  # "1": no threads, no layout process (debugging)
 
@@ -126,6 +127,8 @@ class MainWindow(WindowReactions):
         self.toolbar.depths_changed.connect(c.set_depths)
         self.toolbar.threshold_changed.connect(c.set_cluster_threshold)
         self.toolbar.direction_changed.connect(self._set_direction)
+        # After the toolbar's own connections: it reads what the controller just took.
+        self.view_options = ViewOptionsPresenter(self, c, self.toolbar)
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
             hints.colorSchemeChanged.connect(self._on_color_scheme_changed)

@@ -8,6 +8,7 @@ from lineage_desktop.records.text import from_iso as parse_iso_text
 
 DISPLAY_FORMAT = "yyyy-MM-dd HH:mm:ss 'UTC'"
 SETTLE_MS = 400  # wait for the user to stop stepping the time before reloading lineage
+TYPING_SETTLE_MS = 1500  # ... longer while they type or step in the editor (Enter applies)
 
 
 def _utc() -> QTimeZone:
@@ -37,8 +38,9 @@ class AsOfControl(QWidget):
 
     Signal ``as_of_changed(object)``: the ISO-8601 moment (``str``), or ``None`` for
     "now" when the box is unticked. Ticking or unticking emits at once; editing the time
-    emits once the user pauses (``SETTLE_MS``), so stepping through hours does not
-    reload the lineage at every step.
+    emits once: on Enter or when the editor loses focus, else once the user pauses
+    (``TYPING_SETTLE_MS`` while the editor has focus, ``SETTLE_MS`` otherwise), so
+    stepping through hours with the arrow keys does not reload the lineage at every step.
     """
 
     as_of_changed = Signal(object)
@@ -74,6 +76,7 @@ class AsOfControl(QWidget):
     def _connect_signals(self) -> None:
         self.checkbox.toggled.connect(self._on_checkbox_toggled)
         self.edit.dateTimeChanged.connect(self._on_edit_date_time_changed)
+        self.edit.editingFinished.connect(self._on_edit_editing_finished)
         self.now_button.clicked.connect(self._on_now_clicked)
         self._settle.timeout.connect(self._on_settle_timeout)
 
@@ -112,7 +115,12 @@ class AsOfControl(QWidget):
     @Slot(QDateTime)
     def _on_edit_date_time_changed(self, moment: QDateTime) -> None:
         if self.checkbox.isChecked():
-            self._settle.start()
+            self._settle.start(TYPING_SETTLE_MS if self.edit.hasFocus() else SETTLE_MS)
+
+    @Slot()
+    def _on_edit_editing_finished(self) -> None:  # Enter, or the focus left the editor
+        if self.checkbox.isChecked():
+            self._emit_now()
 
     @Slot()
     def _on_now_clicked(self) -> None:

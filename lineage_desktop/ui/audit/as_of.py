@@ -2,7 +2,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QDateTime, QTimer, QTimeZone, Signal, Slot
-from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateTimeEdit,
+    QHBoxLayout,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QWidget,
+)
 
 from lineage_desktop.records.text import from_iso as parse_iso_text
 
@@ -62,6 +71,14 @@ class AsOfControl(QWidget):
         self.now_button = QPushButton("Now")
         self.now_button.setToolTip("Set the time to now")
         self.now_button.setEnabled(False)
+        self.timeline = QToolButton()
+        self.timeline.setObjectName("asOfTimeline")
+        self.timeline.setText("Versions")
+        self.timeline.setToolTip("Show the lineage as of the moment a version of the focus "
+                                 "was logged")
+        self.timeline.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.timeline.setMenu(QMenu(self.timeline))
+        self.timeline.setEnabled(False)
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(SETTLE_MS)
@@ -71,6 +88,7 @@ class AsOfControl(QWidget):
         layout.addWidget(self.checkbox)
         layout.addWidget(self.edit)
         layout.addWidget(self.now_button)
+        layout.addWidget(self.timeline)
         self._connect_signals()
 
     def _connect_signals(self) -> None:
@@ -98,6 +116,26 @@ class AsOfControl(QWidget):
         self._sync_enabled()
         self._emit_now()
 
+    def set_timeline(self, moments: list[tuple[str, str]]) -> None:
+        """The real moments to pick from: ``(label, ISO time)``, newest first (the
+        focus's versions). Picking one shows the lineage as of it."""
+        menu = self.timeline.menu()
+        menu.clear()
+        for label, moment in moments:
+            action = QAction(label, menu)  # plain text: names from the store stay text
+            action.setData(moment)
+            action.triggered.connect(self._on_timeline_action_triggered)
+            menu.addAction(action)
+        self.timeline.setEnabled(bool(moments))
+
+    def timeline_moments(self) -> list[str]:
+        """The ISO times the timeline offers, newest first."""
+        return [str(a.data()) for a in self.timeline.menu().actions()]
+
+    def pick(self, moment: str) -> None:
+        """Pick ``moment`` from the timeline, as its menu entry does."""
+        self.set_as_of(moment)
+
     def set_range(self, earliest: str | None, latest: str | None = None) -> None:
         """Limit the editable times (e.g. the store's first run to now)."""
         if earliest:
@@ -121,6 +159,12 @@ class AsOfControl(QWidget):
     def _on_edit_editing_finished(self) -> None:  # Enter, or the focus left the editor
         if self.checkbox.isChecked():
             self._emit_now()
+
+    @Slot()
+    def _on_timeline_action_triggered(self) -> None:
+        action = self.sender()
+        if isinstance(action, QAction):
+            self.pick(str(action.data()))
 
     @Slot()
     def _on_now_clicked(self) -> None:

@@ -46,3 +46,24 @@ def test_a_moment_before_the_focus_existed_names_its_first_version(opened, demo_
     assert f"first version v0 was logged at {first.created_at[:19].replace('T', ' ')}" in message
     assert "closest" not in message
     assert message in window.status_text.text()
+
+
+def test_the_timeline_lists_the_focus_versions_and_picking_one_applies_it(
+    opened, demo_store, qtbot,
+):
+    window = opened
+    control = window.audit.as_of
+    versions = ld.Api(demo_store).artifact_versions("churn-model")
+    expected = sorted((v.created_at for v in versions), reverse=True)
+    qtbot.waitUntil(lambda: control.timeline_moments() == expected, timeout=10_000)
+    assert control.timeline.isEnabled()
+    actions = control.timeline.menu().actions()
+    assert actions[-1].text().startswith("churn-model:v0 — ")
+    middle = actions[len(actions) // 2]
+    with qtbot.waitSignal(window.controller.collections_loaded, timeout=20_000):
+        middle.trigger()
+    assert control.checkbox.isChecked()
+    assert window.controller.as_of[:19] == str(middle.data())[:19]
+    # Picking an older moment keeps every version on offer (read as the store is now).
+    qtbot.waitUntil(lambda: window.controller.snapshot is not None, timeout=10_000)
+    assert control.timeline_moments()[: len(expected)] == expected

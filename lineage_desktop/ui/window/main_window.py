@@ -169,8 +169,10 @@ class MainWindow(WindowReactions):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
-        if not event.spontaneous():
-            fit_to_screen(self)  # the frame is known now: keep all of it on the screen
+        if not event.spontaneous() and self.size() == self._fitted_size:
+            # The frame is known now: keep all of it on the screen. A size the code set
+            # on purpose since (a test's, a script's) is left as asked.
+            fit_to_screen(self)
         if not self._restored_docks:
             # Docks get their share only once the window has its real size.
             self._restored_docks = True

@@ -181,6 +181,7 @@ class WindowWidgets(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         fit_to_screen(self)  # a saved or default size can exceed this screen
+        self._fitted_size = self.size()  # refitted with its frame on show, unless resized
         self._restored_docks = state is not None and self.restoreState(state)
 
     def _size_docks(self) -> None:

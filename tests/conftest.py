@@ -29,3 +29,36 @@ def _no_module_level_run_across_tests():
 
     if session.run is not None:
         session.finished(session.run)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The suite leaves no worker behind: every multiprocessing child still running at
+    the end (our own resource tracker aside, it ends with us) fails the run."""
+    import time
+    from multiprocessing import resource_tracker
+
+    import psutil
+
+    tracker = getattr(resource_tracker._resource_tracker, "_pid", None)
+    deadline = time.monotonic() + 10.0  # workers being shut down get a moment to exit
+
+    def left():
+        out = []
+        for child in psutil.Process().children(recursive=True):
+            try:
+                if child.pid == tracker or child.status() == psutil.STATUS_ZOMBIE:
+                    continue
+                if "multiprocessing" in " ".join(child.cmdline()):
+                    out.append(child)
+            except psutil.NoSuchProcess:
+                pass
+        return out
+
+    while left() and time.monotonic() < deadline:
+        time.sleep(0.1)  # polling the process table
+    stray = left()
+    if stray:
+        for child in stray:
+            child.kill()
+        print(f"\nworker processes left running by the tests: {[c.pid for c in stray]}")
+        session.exitstatus = 1

@@ -11,25 +11,39 @@ no memory to start one), and from then on jobs run in this process, on a backgro
 thread: slower for the calling thread's neighbours (pygraphviz holds the GIL) but never
 on the caller's thread, and a window that lays out inline beats one that never draws.
 
+A worker exits when the process that started it dies, even by SIGKILL (no cleanup of
+ours runs then): a daemon thread in the worker polls ``os.getppid()``, and on Linux the
+kernel also sends it SIGKILL (``PR_SET_PDEATHSIG``), which reaches a worker inside a dot
+run that holds the GIL. The kernel signal fires when the *thread* that spawned the worker
+ends, so it is asked for only when that thread is the main thread. With every worker
+gone, multiprocessing's resource tracker sees its pipe close and exits too.
+
 ``kill`` stops the worker on purpose (a dot run nobody waits for any more, or one past
 its hard cap): the same path as a death, but not counted against the restart budget.
 """
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
+import os
+import signal
+import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
 
 MAX_RESTARTS = 3  # fresh workers started after failures ...
 RESTART_WINDOW = 60.0  # ... within this many seconds, before jobs stay in this process
+PARENT_POLL = 0.25  # seconds between a worker's checks that its parent still lives
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 _T = TypeVar("_T")
 
@@ -138,10 +152,13 @@ class Workers:
             if self._closed:
                 raise RuntimeError("the layout workers have been shut down")
             if self._pool is None:
+                # The pool spawns its (one) worker in this thread, on the first submit.
+                main = threading.current_thread() is threading.main_thread()
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.max_workers,
                     mp_context=multiprocessing.get_context("spawn"),
-                    initializer=self.initializer,
+                    initializer=partial(start_worker, os.getpid(),
+                                        main and self.max_workers == 1, self.initializer),
                 )
             return self._pool
 
@@ -184,6 +201,33 @@ class Workers:
         log.error(message)
         if self._on_give_up is not None:
             self._on_give_up(message)
+
+
+def start_worker(
+    parent_pid: int, death_signal: bool, initializer: Callable[[], Any] | None,
+) -> None:
+    """Pool initializer: tie this worker's life to ``parent_pid``, then run
+    ``initializer``. ``death_signal``: also ask Linux to kill it when the parent dies."""
+    if death_signal and sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the polling thread below still ends the worker
+    if os.getppid() != parent_pid:  # the parent died while this worker started
+        os._exit(0)
+    threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True,
+                     name="layout-parent-watch").start()
+    if initializer is not None:
+        initializer()
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Poll until the parent is gone (the worker is re-parented), then end at once:
+    ``os._exit`` because nobody is left to hand results to or to clean up after."""
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_POLL)
+    os._exit(0)
 
 
 def _failed(error: BaseException) -> Future[Any]:

@@ -2,12 +2,22 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QDateTime, QTimer, QTimeZone, Signal, Slot
-from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateTimeEdit,
+    QHBoxLayout,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QWidget,
+)
 
 from lineage_desktop.records.text import from_iso as parse_iso_text
 
 DISPLAY_FORMAT = "yyyy-MM-dd HH:mm:ss 'UTC'"
 SETTLE_MS = 400  # wait for the user to stop stepping the time before reloading lineage
+TYPING_SETTLE_MS = 1500  # ... longer while they type or step in the editor (Enter applies)
 
 
 def _utc() -> QTimeZone:
@@ -37,8 +47,9 @@ class AsOfControl(QWidget):
 
     Signal ``as_of_changed(object)``: the ISO-8601 moment (``str``), or ``None`` for
     "now" when the box is unticked. Ticking or unticking emits at once; editing the time
-    emits once the user pauses (``SETTLE_MS``), so stepping through hours does not
-    reload the lineage at every step.
+    emits once: on Enter or when the editor loses focus, else once the user pauses
+    (``TYPING_SETTLE_MS`` while the editor has focus, ``SETTLE_MS`` otherwise), so
+    stepping through hours with the arrow keys does not reload the lineage at every step.
     """
 
     as_of_changed = Signal(object)
@@ -60,6 +71,14 @@ class AsOfControl(QWidget):
         self.now_button = QPushButton("Now")
         self.now_button.setToolTip("Set the time to now")
         self.now_button.setEnabled(False)
+        self.timeline = QToolButton()
+        self.timeline.setObjectName("asOfTimeline")
+        self.timeline.setText("Versions")
+        self.timeline.setToolTip("Show the lineage as of the moment a version of the focus "
+                                 "was logged")
+        self.timeline.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.timeline.setMenu(QMenu(self.timeline))
+        self.timeline.setEnabled(False)
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(SETTLE_MS)
@@ -69,11 +88,13 @@ class AsOfControl(QWidget):
         layout.addWidget(self.checkbox)
         layout.addWidget(self.edit)
         layout.addWidget(self.now_button)
+        layout.addWidget(self.timeline)
         self._connect_signals()
 
     def _connect_signals(self) -> None:
         self.checkbox.toggled.connect(self._on_checkbox_toggled)
         self.edit.dateTimeChanged.connect(self._on_edit_date_time_changed)
+        self.edit.editingFinished.connect(self._on_edit_editing_finished)
         self.now_button.clicked.connect(self._on_now_clicked)
         self._settle.timeout.connect(self._on_settle_timeout)
 
@@ -95,6 +116,26 @@ class AsOfControl(QWidget):
         self._sync_enabled()
         self._emit_now()
 
+    def set_timeline(self, moments: list[tuple[str, str]]) -> None:
+        """The real moments to pick from: ``(label, ISO time)``, newest first (the
+        focus's versions). Picking one shows the lineage as of it."""
+        menu = self.timeline.menu()
+        menu.clear()
+        for label, moment in moments:
+            action = QAction(label, menu)  # plain text: names from the store stay text
+            action.setData(moment)
+            action.triggered.connect(self._on_timeline_action_triggered)
+            menu.addAction(action)
+        self.timeline.setEnabled(bool(moments))
+
+    def timeline_moments(self) -> list[str]:
+        """The ISO times the timeline offers, newest first."""
+        return [str(a.data()) for a in self.timeline.menu().actions()]
+
+    def pick(self, moment: str) -> None:
+        """Pick ``moment`` from the timeline, as its menu entry does."""
+        self.set_as_of(moment)
+
     def set_range(self, earliest: str | None, latest: str | None = None) -> None:
         """Limit the editable times (e.g. the store's first run to now)."""
         if earliest:
@@ -112,7 +153,18 @@ class AsOfControl(QWidget):
     @Slot(QDateTime)
     def _on_edit_date_time_changed(self, moment: QDateTime) -> None:
         if self.checkbox.isChecked():
-            self._settle.start()
+            self._settle.start(TYPING_SETTLE_MS if self.edit.hasFocus() else SETTLE_MS)
+
+    @Slot()
+    def _on_edit_editing_finished(self) -> None:  # Enter, or the focus left the editor
+        if self.checkbox.isChecked():
+            self._emit_now()
+
+    @Slot()
+    def _on_timeline_action_triggered(self) -> None:
+        action = self.sender()
+        if isinstance(action, QAction):
+            self.pick(str(action.data()))
 
     @Slot()
     def _on_now_clicked(self) -> None:

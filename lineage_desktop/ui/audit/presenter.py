@@ -296,6 +296,7 @@ class AuditFeatures(QObject):
     @Slot(str, bool)
     def _on_controller_lineage_shown(self, focus: str, fit: bool) -> None:
         self._apply_marks()  # the scene was rebuilt: marks of this graph, or none
+        self._controller.load_timeline(focus, self.as_of.set_timeline)
 
     # --- report ---------------------------------------------------------------------------
 

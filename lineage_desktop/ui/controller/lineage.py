@@ -211,6 +211,16 @@ class LineageRequests(ControllerBase):
         if self.session.set_direction(direction) and snap is not None:
             self._submit_layout(snap, fit=True)
 
+    def reset_view_options(self) -> None:
+        """Back to the default depths, threshold and direction for this store, and read
+        the lineage on screen again with them (not a step in the history)."""
+        self._remember_positions()
+        self.session.reset_view_options()
+        focus = self.session.focus()
+        ref = self.session.ref_of(focus) if focus is not None else None
+        if ref is not None:
+            self.show_lineage(ref, record=False)
+
     def reset_layout(self) -> None:
         """Forget dragged positions of this lineage and lay it out afresh."""
         snap = self.session.reset_layout()

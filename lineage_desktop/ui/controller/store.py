@@ -109,6 +109,19 @@ class StoreRequests(ControllerBase):
             self._on_query_error,
         )
 
+    def load_timeline(
+        self, key: str, on_done: Callable[[list[tuple[str, str]]], None],
+    ) -> None:
+        """Creation times of every version of node ``key``'s collection (for as-of)."""
+        attrs = self.node_attrs(key)
+        name, project, entity = attrs.get("name"), attrs.get("project"), attrs.get("entity")
+        if attrs.get("kind") != "artifact" or not (name and project and entity):
+            on_done([])
+            return
+        self._run("timeline", "", call_with_api(queries.load_timeline, str(name),
+                                                str(project), str(entity)),
+                  on_done, self._on_query_error)
+
     def load_runs(
         self,
         order: str,

@@ -214,6 +214,25 @@ def load_versions(api: Api, name: str, project: str, entity: str) -> VersionList
     )
 
 
+def load_timeline(
+    api: Api, name: str, project: str, entity: str,
+) -> list[tuple[str, str]]:
+    """``(label, ISO moment)`` of every version of a collection, newest first, read as
+    the store is *now* (the moments to pick from, whatever the as-of moment is)."""
+    moment, api.as_of = api.as_of, None  # the worker runs one task at a time
+    try:
+        versions = api.collection_versions(name, project, entity)
+    finally:
+        api.as_of = moment
+    out = []
+    for v in sorted(versions, key=lambda v: (v.created_at or "", v.index), reverse=True):
+        if v.created_at:
+            aliases = f"  [{', '.join(v.aliases)}]" if v.aliases else ""
+            out.append((f"{v.name}:{v.version} — {v.created_at[:19].replace('T', ' ')} UTC"
+                        f"{aliases}", v.created_at))
+    return out
+
+
 def load_runs(
     api: Api, order: str, descending: bool, offset: int, limit: int
 ) -> tuple[list[RunRow], int]:

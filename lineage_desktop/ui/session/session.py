@@ -66,12 +66,40 @@ class LineageSession:
         self._as_of: str | None = None
         self._snapshot: GraphSnapshot | None = None
         self._shown_key: tuple[str, str] | None = None  # (focus, direction) on screen
-        options = settings.view_options()
+        self._apply_options(settings.view_options())
+
+    def _apply_options(self, options: dict[str, Any]) -> None:
+        """Take direction, threshold and depths from saved ``options`` (bad values and
+        missing ones: the defaults)."""
         direction = options.get("direction")
         self._direction = direction if direction in DIRECTIONS else "LR"
         self._threshold = int_or_none(options.get("cluster_threshold"), DEFAULT_THRESHOLD)
         self._upstream = int_or_none(options.get("upstream"), None)
         self._downstream = int_or_none(options.get("downstream"), None)
+
+    def _save_options(self, **options: Any) -> None:
+        if self._path is not None:  # view options belong to one store
+            self.settings.set_view_options(str(self._path), **options)
+
+    def changed_options(self) -> list[str]:
+        """The view options that differ from the defaults, as the user would name them
+        (``["Cluster at 500", "Top to bottom"]``); empty when all are defaults."""
+        out = []
+        if self._upstream is not None:
+            out.append(f"Upstream {self._upstream}")
+        if self._downstream is not None:
+            out.append(f"Downstream {self._downstream}")
+        if self._threshold != DEFAULT_THRESHOLD:
+            out.append(f"Cluster at {self._threshold}" if self._threshold else "No clusters")
+        if self._direction != "LR":
+            out.append("Top to bottom")
+        return out
+
+    def reset_view_options(self) -> None:
+        """Forget this store's view options: the defaults apply (the caller re-reads)."""
+        if self._path is not None:
+            self.settings.clear_view_options(str(self._path))
+        self._apply_options({})
 
     # --- state ------------------------------------------------------------------------
 
@@ -130,6 +158,7 @@ class LineageSession:
         """A store was opened at ``path`` (absolute); the previous one is closed."""
         self._path = path
         self.settings.add_recent(path)
+        self._apply_options(self.settings.view_options(str(path)))
 
     def close(self) -> bool:
         """Forget the store and its lineage; returns whether one was open."""
@@ -139,6 +168,7 @@ class LineageSession:
         self._shown_key = None
         self._fixed_graph = False
         self.history.clear()
+        self._apply_options(self.settings.view_options())
         return was_open
 
     def as_of_task(self) -> Task | None:
@@ -286,7 +316,7 @@ class LineageSession:
         if not self.is_new_direction(direction):
             return False
         self._direction = direction
-        self.settings.set_view_options(direction=direction)
+        self._save_options(direction=direction)
         return True
 
     # --- user intents on the graph ----------------------------------------------------
@@ -315,7 +345,7 @@ class LineageSession:
     def set_cluster_threshold(self, threshold: int | None) -> Task | None:
         """Change (and remember) the cluster threshold; 0 or None turns clustering off."""
         self._threshold = threshold or None
-        self.settings.set_view_options(cluster_threshold=threshold or 0)
+        self._save_options(cluster_threshold=threshold or 0)
         return self.mutation(lambda m: m.set_cluster_threshold(threshold or None))
 
     def set_depths(self, upstream: int | None, downstream: int | None) -> bool:
@@ -323,7 +353,7 @@ class LineageSession:
         if (upstream, downstream) == (self._upstream, self._downstream):
             return False
         self._upstream, self._downstream = upstream, downstream
-        self.settings.set_view_options(upstream=upstream, downstream=downstream)
+        self._save_options(upstream=upstream, downstream=downstream)
         return True
 
     # --- reading the snapshot (cheap) -------------------------------------------------

@@ -12,9 +12,11 @@ Positions = dict[str, tuple[float, float]]
 class ViewSettings(Protocol):
     """The part of the application settings the session reads and writes."""
 
-    def view_options(self) -> dict[str, Any]: ...
+    def view_options(self, path: str | None = None) -> dict[str, Any]: ...
 
-    def set_view_options(self, **options: Any) -> None: ...
+    def set_view_options(self, path: str, **options: Any) -> None: ...
+
+    def clear_view_options(self, path: str) -> None: ...
 
     def add_recent(self, path: str | os.PathLike[str]) -> Any: ...
 
@@ -33,16 +35,20 @@ class MemorySettings:
     """``ViewSettings`` kept in dictionaries (nothing is written anywhere)."""
 
     def __init__(self, **options: Any) -> None:
-        self.options: dict[str, Any] = dict(options)
+        self.options: dict[str, Any] = dict(options)  # before any store is open
+        self.store_options: dict[str, dict[str, Any]] = {}
         self.recent: list[str] = []
         self.hidden: dict[str, list[str]] = {}
         self.saved_positions: dict[tuple[str, str, str], Positions] = {}
 
-    def view_options(self) -> dict[str, Any]:
-        return dict(self.options)
+    def view_options(self, path: str | None = None) -> dict[str, Any]:
+        return dict(self.options if path is None else self.store_options.get(path, {}))
 
-    def set_view_options(self, **options: Any) -> None:
-        self.options.update(options)
+    def set_view_options(self, path: str, **options: Any) -> None:
+        self.store_options.setdefault(path, {}).update(options)
+
+    def clear_view_options(self, path: str) -> None:
+        self.store_options.pop(path, None)
 
     def add_recent(self, path: str | os.PathLike[str]) -> list[str]:
         text = str(path)

@@ -32,7 +32,9 @@ from lineage_desktop.ui.resources import app_icon
 from lineage_desktop.ui.scene import LineageScene, LineageView
 from lineage_desktop.ui.window.actions import build_actions
 from lineage_desktop.ui.window.reactions import WindowReactions
+from lineage_desktop.ui.window.screen_fit import fit_to_screen
 from lineage_desktop.ui.window.settings import AppSettings
+from lineage_desktop.ui.window.view_options import ViewOptionsPresenter
 
 SYNC_ENV = "LINEAGE_DESKTOP_SYNC"  # "1": no threads, no layout process (debugging)
 
@@ -125,6 +127,8 @@ class MainWindow(WindowReactions):
         self.toolbar.depths_changed.connect(c.set_depths)
         self.toolbar.threshold_changed.connect(c.set_cluster_threshold)
         self.toolbar.direction_changed.connect(self._set_direction)
+        # After the toolbar's own connections: it reads what the controller just took.
+        self.view_options = ViewOptionsPresenter(self, c, self.toolbar)
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
             hints.colorSchemeChanged.connect(self._on_color_scheme_changed)
@@ -165,6 +169,10 @@ class MainWindow(WindowReactions):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
+        if not event.spontaneous() and self.size() == self._fitted_size:
+            # The frame is known now: keep all of it on the screen. A size the code set
+            # on purpose since (a test's, a script's) is left as asked.
+            fit_to_screen(self)
         if not self._restored_docks:
             # Docks get their share only once the window has its real size.
             self._restored_docks = True

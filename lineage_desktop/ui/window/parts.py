@@ -31,6 +31,7 @@ from lineage_desktop.ui.sidebar.sidebar import ProjectSidebar
 from lineage_desktop.ui.widgets import Banner
 from lineage_desktop.ui.window.actions import Actions
 from lineage_desktop.ui.window.presenters import DetailsPresenter, FindPresenter
+from lineage_desktop.ui.window.screen_fit import fit_to_screen
 from lineage_desktop.ui.window.settings import AppSettings
 
 DOCK_WIDTH = 320
@@ -179,6 +180,8 @@ class WindowWidgets(QMainWindow):
         geometry, state = self.settings.window_state()
         if geometry is not None:
             self.restoreGeometry(geometry)
+        fit_to_screen(self)  # a saved or default size can exceed this screen
+        self._fitted_size = self.size()  # refitted with its frame on show, unless resized
         self._restored_docks = state is not None and self.restoreState(state)
 
     def _size_docks(self) -> None:

@@ -85,16 +85,25 @@ class AppSettings:
     def clear_recent(self) -> None:
         self._set_json("recent/files", [])
 
-    # --- view options (global) --------------------------------------------------------
+    # --- view options (per store) ----------------------------------------------------
 
-    def view_options(self) -> dict[str, Any]:
-        """``direction``, ``cluster_threshold``, ``upstream``, ``downstream`` (None = all)."""
-        options = self._get_json("view/options", {})
+    def view_options(self, path: str | None = None) -> dict[str, Any]:
+        """``direction``, ``cluster_threshold``, ``upstream``, ``downstream`` (None = all)
+        the user chose for the store at ``path``; none before a store is open (options
+        set on one store never carry over to the next)."""
+        if path is None:
+            return {}
+        options = self._get_json(self._store_key(path, "view"), {})
         return options if isinstance(options, dict) else {}
 
-    def set_view_options(self, **options: Any) -> None:
-        merged = {**self.view_options(), **options}
-        self._set_json("view/options", merged)
+    def set_view_options(self, path: str, **options: Any) -> None:
+        merged = {**self.view_options(path), **options}
+        self._s.setValue(self._store_key(path, "path"), str(Path(path).absolute()))
+        self._set_json(self._store_key(path, "view"), merged)
+
+    def clear_view_options(self, path: str) -> None:
+        """Back to the defaults for the store at ``path``."""
+        self._s.remove(self._store_key(path, "view"))
 
     # --- per store --------------------------------------------------------------------
 

@@ -146,13 +146,23 @@ def test_depths_threshold_and_direction_are_remembered(
 ) -> None:
     assert session.set_depths(1, 2) is True
     assert session.set_depths(1, 2) is False
-    assert settings.options["upstream"] == 1 and settings.options["downstream"] == 2
+    saved = settings.store_options[str(STORE)]  # per store, never global
+    assert saved["upstream"] == 1 and saved["downstream"] == 2
     assert session.set_direction("TB") is True
     assert session.set_direction("TB") is False
     assert session.set_direction("sideways") is False
-    assert settings.options["direction"] == "TB"
+    assert saved["direction"] == "TB"
     assert session.set_cluster_threshold(0) is None  # no lineage yet: nothing to redo
-    assert session.cluster_threshold is None and settings.options["cluster_threshold"] == 0
+    assert session.cluster_threshold is None and saved["cluster_threshold"] == 0
+    assert settings.options == {}
+    assert session.changed_options() == ["Upstream 1", "Downstream 2", "No clusters",
+                                         "Top to bottom"]
+    session.close()
+    assert session.direction == "LR" and session.depths == (None, None)
+    session.open(STORE)
+    assert session.direction == "TB" and session.depths == (1, 2)
+    session.reset_view_options()
+    assert session.changed_options() == [] and str(STORE) not in settings.store_options
 
 
 def test_a_reload_that_changes_nothing_on_screen_needs_no_layout(

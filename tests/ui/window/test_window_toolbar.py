@@ -39,7 +39,7 @@ def test_direction_top_to_bottom_stacks_levels_vertically(opened, qtbot):
     dx, dy = offset()
     assert dy > 0 and abs(dx) < dy
     assert opened.toolbar.direction.currentData() == "TB"
-    assert opened.settings.view_options()["direction"] == "TB"
+    assert opened.settings.view_options(str(opened.controller.session.path))["direction"] == "TB"
 
 
 def test_reset_layout_forgets_dragged_positions(opened, demo_store, qtbot):

@@ -20,6 +20,7 @@ from importlib import metadata as importlib_metadata
 from typing import IO, Any
 
 from lineage_desktop.interop.openlineage_events import FACET
+from lineage_desktop.interop.openlineage_facets import complete, is_uri
 from lineage_desktop.records import ArtifactVersion, Run
 from lineage_desktop.store import RunOrder, Store
 
@@ -65,6 +66,22 @@ def _imported(record_config: dict[str, Any], part: str) -> dict[str, Any]:
     return {}
 
 
+def _origin_producer(found: object) -> str:
+    """The producer of the events a record was imported from, when it is a URI (the
+    producer of the facets copied from them that do not name their own), else ours."""
+    value = found.get("producer") if isinstance(found, dict) else None
+    return value if isinstance(value, str) and is_uri(value) else producer()
+
+
+def _io_facets(config: dict[str, Any], key: str) -> dict[tuple[str, str], Any]:
+    """The input (``key`` "inputs") or output facets an imported run gave its datasets."""
+    origin = config.get("openlineage")
+    items = origin.get(key) if isinstance(origin, dict) else None
+    io_key = "inputFacets" if key == "inputs" else "outputFacets"
+    return {(str(item.get("namespace")), str(item.get("name"))): item.get(io_key)
+            for item in items or () if isinstance(item, dict)}
+
+
 def run_facet(run: Run) -> dict[str, Any]:
     return _facet(
         f"{OWN_SCHEMA}#/$defs/LineageDesktopRunFacet", id=run.id, entity=run.entity,
@@ -86,7 +103,9 @@ class EventBuilder:
         facets: dict[str, Any] = {}
         if isinstance(origin, dict) and origin.get("namespace") and origin.get("name"):
             namespace, name = str(origin["namespace"]), str(origin["name"])
-            facets.update({k: v for k, v in (origin.get("facets") or {}).items() if k != FACET})
+            facets.update({k: v for k, v in complete(
+                origin.get("facets"), "DatasetFacet", _origin_producer(origin)).items()
+                if k != FACET})
         else:
             namespace, name = namespace_of(version.entity, version.project), version.name
         facets.setdefault("version", _facet(
@@ -117,15 +136,16 @@ class EventBuilder:
         version the run logged, also those whose first producer is another run)."""
         outputs = list(outputs)
         job_origin = _imported(run.config, "job")
+        origin_producer = _origin_producer(run.config.get("openlineage"))
         job = {"namespace": job_origin.get("namespace") or namespace_of(run.entity, run.project),
                "name": job_origin.get("name") or run.job_type or run.name,
-               "facets": dict(job_origin.get("facets") or {})}
+               "facets": complete(job_origin.get("facets"), "JobFacet", origin_producer)}
         job["facets"].setdefault("jobType", _facet(
             f"{FACETS}/2-0-4/JobTypeJobFacet.json#/$defs/JobTypeJobFacet",
             processingType="BATCH", integration="LINEAGE_DESKTOP",
             jobType=(run.job_type or "RUN").upper()))
-        facets = {k: v for k, v in (_imported(run.config, "run").get("facets") or {}).items()
-                  if k != FACET}
+        facets = {k: v for k, v in complete(_imported(run.config, "run").get("facets"),
+                                            "RunFacet", origin_producer).items() if k != FACET}
         if run.state in ("failed", "crashed") and run.notes and "errorMessage" not in facets:
             facets["errorMessage"] = _facet(
                 f"{FACETS}/1-0-1/ErrorMessageRunFacet.json#/$defs/ErrorMessageRunFacet",
@@ -133,15 +153,21 @@ class EventBuilder:
         facets[FACET] = run_facet(run)
         run_part = {"runId": ol_run_id(run), "facets": facets}
         input_list = []
+        said = _io_facets(run.config, "inputs")
         for version, used_at in inputs:
             entry = self.dataset(version)
-            entry["inputFacets"] = {FACET: _facet(
+            entry["inputFacets"] = {**complete(
+                said.get((entry["namespace"], entry["name"])), "InputDatasetFacet",
+                origin_producer), FACET: _facet(
                 f"{OWN_SCHEMA}#/$defs/LineageDesktopInputFacet", usedAt=used_at)}
             input_list.append(entry)
         output_list = []
+        said = _io_facets(run.config, "outputs")
         for version, logged_at in outputs:
             entry = self.dataset(version)
-            entry["outputFacets"] = {FACET: _facet(
+            entry["outputFacets"] = {**complete(
+                said.get((entry["namespace"], entry["name"])), "OutputDatasetFacet",
+                origin_producer), FACET: _facet(
                 f"{OWN_SCHEMA}#/$defs/LineageDesktopOutputFacet", loggedAt=logged_at)}
             output_list.append(entry)
         started = run.started_at or ""

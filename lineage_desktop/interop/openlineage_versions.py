@@ -187,6 +187,8 @@ class VersionPlanning:
         doc = ref.facets.get("documentation")
         metadata: dict[str, Any] = {"openlineage": {
             "namespace": ref.namespace, "name": ref.name, "facets": ref.facets}}
+        if event.producer:
+            metadata["openlineage"]["producer"] = event.producer
         if ref.io_facets:
             metadata["openlineage"]["ioFacets"] = ref.io_facets
         return _Planned(created_at, 0, (event.source, event.line), project_id, name,

@@ -111,7 +111,9 @@ class EventBuilder:
         facets.setdefault("version", _facet(
             f"{FACETS}/1-0-1/DatasetVersionDatasetFacet.json#/$defs/DatasetVersionDatasetFacet",
             datasetVersion=version.digest))
-        if version.description:
+        said = facets.get("documentation")
+        if version.description and (not isinstance(said, dict)
+                                    or said.get("description") != version.description):
             facets["documentation"] = _facet(
                 f"{FACETS}/1-1-0/DocumentationDatasetFacet.json#/$defs/DocumentationDatasetFacet",
                 description=version.description)
@@ -193,6 +195,33 @@ class EventBuilder:
         return {"eventTime": version.created_at, "producer": producer(),
                 "schemaURL": f"{SPEC}#/$defs/DatasetEvent", "dataset": self.dataset(version)}
 
+    def job_event(self, job: dict[str, Any], moment: str,
+                  versions: list[ArtifactVersion]) -> dict[str, Any]:
+        """The static ``JobEvent`` that an import kept in ``versions``' metadata (``job``:
+        its namespace, name, facets, inputs and outputs): the datasets it listed, each
+        with the version of it when there is one."""
+        written = {(entry["namespace"], entry["name"]): entry
+                   for entry in map(self.dataset, versions)}
+
+        def listed(key: str) -> list[dict[str, Any]]:
+            return [written.get((str(ns), str(name)))
+                    or {"namespace": str(ns), "name": str(name), "facets": {}}
+                    for ns, name in job.get(key) or ()]
+
+        origin_producer = _origin_producer(versions[0].metadata.get("openlineage"))
+        return {"eventTime": moment, "producer": producer(),
+                "schemaURL": f"{SPEC}#/$defs/JobEvent",
+                "job": {"namespace": str(job.get("namespace")), "name": str(job.get("name")),
+                        "facets": complete(job.get("facets"), "JobFacet", origin_producer)},
+                "inputs": listed("inputs"), "outputs": listed("outputs")}
+
+
+def _static_job(version: ArtifactVersion) -> dict[str, Any] | None:
+    """The static job event a version was imported from, if it was."""
+    origin = version.metadata.get("openlineage")
+    job = origin.get("job") if isinstance(origin, dict) else None
+    return job if isinstance(job, dict) and job.get("namespace") and job.get("name") else None
+
 
 def export_events(
     store: Store, project: str | None = None, entity: str | None = None,
@@ -223,12 +252,20 @@ def export_events(
             for event in builder.run_events(run, inputs, outputs):
                 events.append((event["eventTime"], len(events), event))
         touched = {vid for pairs in used.values() for vid, _ in pairs}
+        jobs: dict[str, tuple[dict[str, Any], str, list[ArtifactVersion]]] = {}
         for version in versions.values():
             if version.project != proj.name or version.entity != proj.entity:
                 continue
-            if version.id not in touched and version.run_id not in run_ids:
+            job = _static_job(version) if version.run_id is None else None
+            if job is not None:  # one JobEvent for the versions of one, read or not
+                key = json.dumps([job.get("namespace"), job.get("name"), version.created_at])
+                jobs.setdefault(key, (job, version.created_at, []))[2].append(version)
+            elif version.id not in touched and version.run_id not in run_ids:
                 event = builder.dataset_event(version)
                 events.append((event["eventTime"], len(events), event))
+        for job, moment, members in jobs.values():
+            event = builder.job_event(job, moment, members)
+            events.append((event["eventTime"], len(events), event))
     return [event for _, _, event in sorted(events, key=lambda item: (item[0], item[1]))]
 
 

@@ -170,11 +170,6 @@ class OpenLineageImporter(VersionPlanning):
     def _spooled(self, events: Iterable[Event], sources: dict[str, int]) -> Iterator[Any]:
         """``Spool.add_events`` rows, sorted by time, then file, then line."""
         for event in events:
-            if event.kind != "run" and not any(ref.own for ref in event.outputs):
-                self._fail([(event.source, event.line)],
-                           "dataset event without a run: only datasets exported "
-                           "by lineage_desktop can be imported alone")
-                continue
             rank = sources.setdefault(event.source, len(sources))
             head, sets = pack_event(event)
             yield (f"{event.time}{rank:06d}{event.line:012d}",
@@ -192,8 +187,9 @@ class OpenLineageImporter(VersionPlanning):
                           for k, source, line, time, head, sets in events])
                 for run_id, events in spool.runs_in_order()))
             spool.add_planned(self.plan_events(
-                ((k, unpack_event(source, line, kind, time, None, sets))
-                 for k, source, line, kind, time, sets in spool.static_events()), None, None))
+                ((k, unpack_event(source, line, kind, time, head, sets))
+                 for k, source, line, kind, time, head, sets in spool.static_events()),
+                None, None))
             spool.add_plans(self.resolve(spool.candidates()))
             self.write_versions(spool.plans())
             self.write_usages(spool.usages())

@@ -40,7 +40,8 @@ class DatasetRef:
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One checked event. ``kind`` is ``run`` or ``dataset`` (a static dataset event)."""
+    """One checked event. ``kind`` is ``run``, or ``dataset`` or ``job`` for the spec's
+    static ``DatasetEvent`` and ``JobEvent`` (no run: datasets and job facets only)."""
 
     source: str
     line: int
@@ -157,9 +158,20 @@ def parse_event(obj: Any, source: str, line: int) -> Event:
                          _text(dataset, "name", "dataset.name"),
                          _facets(dataset, "facets", "dataset.facets"))
         return Event(source, line, "dataset", stored_time, outputs=(ref,), producer=producer)
+    if "run" not in obj and "job" in obj:  # a static JobEvent: a job's facets and datasets
+        job = obj["job"]
+        if not isinstance(job, dict):
+            raise EventError("field 'job' is not an object")
+        inputs, outputs = _datasets(obj, "inputs"), _datasets(obj, "outputs")
+        if not inputs and not outputs:
+            raise EventError("job event without datasets: nothing to record (a store "
+                             "keeps jobs only with the runs or datasets they describe)")
+        return Event(source, line, "job", stored_time,
+                     job_namespace=_text(job, "namespace", "job.namespace"),
+                     job_name=_text(job, "name", "job.name"),
+                     job_facets=_facets(job, "facets", "job.facets"),
+                     inputs=inputs, outputs=outputs, producer=producer)
     if "run" not in obj:
-        if "job" in obj:
-            raise EventError("job event without a run: there is no run to record")
         raise EventError("missing field 'run'")
     event_type = obj.get("eventType", "OTHER")
     if not isinstance(event_type, str) or event_type.upper() not in RUN_EVENT_TYPES:

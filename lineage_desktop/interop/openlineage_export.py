@@ -20,6 +20,7 @@ from importlib import metadata as importlib_metadata
 from typing import IO, Any
 
 from lineage_desktop.interop.openlineage_events import FACET
+from lineage_desktop.interop.openlineage_facets import complete, is_uri
 from lineage_desktop.records import ArtifactVersion, Run
 from lineage_desktop.store import RunOrder, Store
 
@@ -65,6 +66,22 @@ def _imported(record_config: dict[str, Any], part: str) -> dict[str, Any]:
     return {}
 
 
+def _origin_producer(found: object) -> str:
+    """The producer of the events a record was imported from, when it is a URI (the
+    producer of the facets copied from them that do not name their own), else ours."""
+    value = found.get("producer") if isinstance(found, dict) else None
+    return value if isinstance(value, str) and is_uri(value) else producer()
+
+
+def _io_facets(config: dict[str, Any], key: str) -> dict[tuple[str, str], Any]:
+    """The input (``key`` "inputs") or output facets an imported run gave its datasets."""
+    origin = config.get("openlineage")
+    items = origin.get(key) if isinstance(origin, dict) else None
+    io_key = "inputFacets" if key == "inputs" else "outputFacets"
+    return {(str(item.get("namespace")), str(item.get("name"))): item.get(io_key)
+            for item in items or () if isinstance(item, dict)}
+
+
 def run_facet(run: Run) -> dict[str, Any]:
     return _facet(
         f"{OWN_SCHEMA}#/$defs/LineageDesktopRunFacet", id=run.id, entity=run.entity,
@@ -86,13 +103,17 @@ class EventBuilder:
         facets: dict[str, Any] = {}
         if isinstance(origin, dict) and origin.get("namespace") and origin.get("name"):
             namespace, name = str(origin["namespace"]), str(origin["name"])
-            facets.update({k: v for k, v in (origin.get("facets") or {}).items() if k != FACET})
+            facets.update({k: v for k, v in complete(
+                origin.get("facets"), "DatasetFacet", _origin_producer(origin)).items()
+                if k != FACET})
         else:
             namespace, name = namespace_of(version.entity, version.project), version.name
         facets.setdefault("version", _facet(
             f"{FACETS}/1-0-1/DatasetVersionDatasetFacet.json#/$defs/DatasetVersionDatasetFacet",
             datasetVersion=version.digest))
-        if version.description:
+        said = facets.get("documentation")
+        if version.description and (not isinstance(said, dict)
+                                    or said.get("description") != version.description):
             facets["documentation"] = _facet(
                 f"{FACETS}/1-1-0/DocumentationDatasetFacet.json#/$defs/DocumentationDatasetFacet",
                 description=version.description)
@@ -117,15 +138,16 @@ class EventBuilder:
         version the run logged, also those whose first producer is another run)."""
         outputs = list(outputs)
         job_origin = _imported(run.config, "job")
+        origin_producer = _origin_producer(run.config.get("openlineage"))
         job = {"namespace": job_origin.get("namespace") or namespace_of(run.entity, run.project),
                "name": job_origin.get("name") or run.job_type or run.name,
-               "facets": dict(job_origin.get("facets") or {})}
+               "facets": complete(job_origin.get("facets"), "JobFacet", origin_producer)}
         job["facets"].setdefault("jobType", _facet(
             f"{FACETS}/2-0-4/JobTypeJobFacet.json#/$defs/JobTypeJobFacet",
             processingType="BATCH", integration="LINEAGE_DESKTOP",
             jobType=(run.job_type or "RUN").upper()))
-        facets = {k: v for k, v in (_imported(run.config, "run").get("facets") or {}).items()
-                  if k != FACET}
+        facets = {k: v for k, v in complete(_imported(run.config, "run").get("facets"),
+                                            "RunFacet", origin_producer).items() if k != FACET}
         if run.state in ("failed", "crashed") and run.notes and "errorMessage" not in facets:
             facets["errorMessage"] = _facet(
                 f"{FACETS}/1-0-1/ErrorMessageRunFacet.json#/$defs/ErrorMessageRunFacet",
@@ -133,15 +155,21 @@ class EventBuilder:
         facets[FACET] = run_facet(run)
         run_part = {"runId": ol_run_id(run), "facets": facets}
         input_list = []
+        said = _io_facets(run.config, "inputs")
         for version, used_at in inputs:
             entry = self.dataset(version)
-            entry["inputFacets"] = {FACET: _facet(
+            entry["inputFacets"] = {**complete(
+                said.get((entry["namespace"], entry["name"])), "InputDatasetFacet",
+                origin_producer), FACET: _facet(
                 f"{OWN_SCHEMA}#/$defs/LineageDesktopInputFacet", usedAt=used_at)}
             input_list.append(entry)
         output_list = []
+        said = _io_facets(run.config, "outputs")
         for version, logged_at in outputs:
             entry = self.dataset(version)
-            entry["outputFacets"] = {FACET: _facet(
+            entry["outputFacets"] = {**complete(
+                said.get((entry["namespace"], entry["name"])), "OutputDatasetFacet",
+                origin_producer), FACET: _facet(
                 f"{OWN_SCHEMA}#/$defs/LineageDesktopOutputFacet", loggedAt=logged_at)}
             output_list.append(entry)
         started = run.started_at or ""
@@ -166,6 +194,33 @@ class EventBuilder:
     def dataset_event(self, version: ArtifactVersion) -> dict[str, Any]:
         return {"eventTime": version.created_at, "producer": producer(),
                 "schemaURL": f"{SPEC}#/$defs/DatasetEvent", "dataset": self.dataset(version)}
+
+    def job_event(self, job: dict[str, Any], moment: str,
+                  versions: list[ArtifactVersion]) -> dict[str, Any]:
+        """The static ``JobEvent`` that an import kept in ``versions``' metadata (``job``:
+        its namespace, name, facets, inputs and outputs): the datasets it listed, each
+        with the version of it when there is one."""
+        written = {(entry["namespace"], entry["name"]): entry
+                   for entry in map(self.dataset, versions)}
+
+        def listed(key: str) -> list[dict[str, Any]]:
+            return [written.get((str(ns), str(name)))
+                    or {"namespace": str(ns), "name": str(name), "facets": {}}
+                    for ns, name in job.get(key) or ()]
+
+        origin_producer = _origin_producer(versions[0].metadata.get("openlineage"))
+        return {"eventTime": moment, "producer": producer(),
+                "schemaURL": f"{SPEC}#/$defs/JobEvent",
+                "job": {"namespace": str(job.get("namespace")), "name": str(job.get("name")),
+                        "facets": complete(job.get("facets"), "JobFacet", origin_producer)},
+                "inputs": listed("inputs"), "outputs": listed("outputs")}
+
+
+def _static_job(version: ArtifactVersion) -> dict[str, Any] | None:
+    """The static job event a version was imported from, if it was."""
+    origin = version.metadata.get("openlineage")
+    job = origin.get("job") if isinstance(origin, dict) else None
+    return job if isinstance(job, dict) and job.get("namespace") and job.get("name") else None
 
 
 def export_events(
@@ -197,12 +252,20 @@ def export_events(
             for event in builder.run_events(run, inputs, outputs):
                 events.append((event["eventTime"], len(events), event))
         touched = {vid for pairs in used.values() for vid, _ in pairs}
+        jobs: dict[str, tuple[dict[str, Any], str, list[ArtifactVersion]]] = {}
         for version in versions.values():
             if version.project != proj.name or version.entity != proj.entity:
                 continue
-            if version.id not in touched and version.run_id not in run_ids:
+            job = _static_job(version) if version.run_id is None else None
+            if job is not None:  # one JobEvent for the versions of one, read or not
+                key = json.dumps([job.get("namespace"), job.get("name"), version.created_at])
+                jobs.setdefault(key, (job, version.created_at, []))[2].append(version)
+            elif version.id not in touched and version.run_id not in run_ids:
                 event = builder.dataset_event(version)
                 events.append((event["eventTime"], len(events), event))
+        for job, moment, members in jobs.values():
+            event = builder.job_event(job, moment, members)
+            events.append((event["eventTime"], len(events), event))
     return [event for _, _, event in sorted(events, key=lambda item: (item[0], item[1]))]
 
 

@@ -78,11 +78,15 @@ class OpenLineageImporter(VersionPlanning):
             job_facets.update(event.job_facets)
         error = run_facets.get("errorMessage")
         notes = error.get("message") if isinstance(error, dict) else None
-        config = {"openlineage": {
+        config: dict[str, Any] = {"openlineage": {
             "job": {"namespace": first.job_namespace, "name": first.job_name,
                     "facets": job_facets},
             "run": {"runId": first.given_run_id or first.run_id, "facets": run_facets},
             "producer": first.producer}}
+        for key in ("inputs", "outputs"):
+            io_facets = _io_facets(events, key)
+            if io_facets:
+                config["openlineage"][key] = io_facets
         return Run(id=first.run_id, project="", entity="", name=first.job_name,
                    job_type=first.job_name, state=state,
                    started_at=min(starts) if starts else first.time,
@@ -166,11 +170,6 @@ class OpenLineageImporter(VersionPlanning):
     def _spooled(self, events: Iterable[Event], sources: dict[str, int]) -> Iterator[Any]:
         """``Spool.add_events`` rows, sorted by time, then file, then line."""
         for event in events:
-            if event.kind != "run" and not any(ref.own for ref in event.outputs):
-                self._fail([(event.source, event.line)],
-                           "dataset event without a run: only datasets exported "
-                           "by lineage_desktop can be imported alone")
-                continue
             rank = sources.setdefault(event.source, len(sources))
             head, sets = pack_event(event)
             yield (f"{event.time}{rank:06d}{event.line:012d}",
@@ -188,11 +187,28 @@ class OpenLineageImporter(VersionPlanning):
                           for k, source, line, time, head, sets in events])
                 for run_id, events in spool.runs_in_order()))
             spool.add_planned(self.plan_events(
-                ((k, unpack_event(source, line, kind, time, None, sets))
-                 for k, source, line, kind, time, sets in spool.static_events()), None, None))
+                ((k, unpack_event(source, line, kind, time, head, sets))
+                 for k, source, line, kind, time, head, sets in spool.static_events()),
+                None, None))
             spool.add_plans(self.resolve(spool.candidates()))
             self.write_versions(spool.plans())
             self.write_usages(spool.usages())
+
+
+def _io_facets(events: list[Event], key: str) -> list[dict[str, Any]]:
+    """The ``inputFacets`` (or ``outputFacets``) the run's events give each of its inputs
+    (outputs), later events' facets over earlier ones': what the run said about reading
+    or writing it (dbt's data-quality assertions, output statistics), kept with the run
+    because another run reading the same version says something else."""
+    io_key = "inputFacets" if key == "inputs" else "outputFacets"
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for event in events:
+        for ref in event.inputs if key == "inputs" else event.outputs:
+            facets = {k: v for k, v in ref.io_facets.items() if k != FACET}
+            if facets:
+                found.setdefault((ref.namespace, ref.name), {}).update(facets)
+    return [{"namespace": namespace, "name": name, io_key: facets}
+            for (namespace, name), facets in found.items()]
 
 
 def _where(events: Iterable[tuple[str, Event]]) -> list[tuple[str, int]]:

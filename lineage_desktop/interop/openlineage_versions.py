@@ -13,13 +13,20 @@ holds one group of candidates, one batch of versions, and a name per dataset.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from lineage_desktop.interop.naming import dataset_name
 from lineage_desktop.interop.openlineage_events import FACET, DatasetRef, Event
+from lineage_desktop.interop.openlineage_plans import (
+    Planned,
+    Where,
+    candidate_row,
+    merge_plans,
+)
 from lineage_desktop.interop.report import ImportReport
 from lineage_desktop.interop.writer import (
     LineageWriter,
@@ -34,7 +41,6 @@ from lineage_desktop.store import Store, manifest_digest, parse_time
 
 DEFAULT_PROJECT = "openlineage"
 BATCH = 2000  # records per transaction: an import's commits are much of its time
-Where = tuple[str, int]  # (file, line) of an event, for the report
 
 
 def dataset_uri(namespace: str, name: str) -> str:
@@ -47,66 +53,6 @@ def dataset_uri(namespace: str, name: str) -> str:
 
 
 _dataset_name = lru_cache(maxsize=65536)(dataset_name)
-
-
-@dataclass
-class _Planned:
-    """A version to write, gathered from the events before anything is written."""
-
-    created_at: str
-    order: int
-    where: Where
-    project_id: int
-    name: str
-    type: str
-    entries: list[ManifestEntry]
-    digest: str | None = None
-    run_id: str | None = None
-    description: str | None = None
-    metadata: dict[str, Any] = field(default_factory=dict)
-    tags: list[str] = field(default_factory=list)
-    aliases: list[str] | None = None
-    # every run whose events list the version as an output -> when it logged it
-    producers: dict[str, str] = field(default_factory=dict)
-    first_read: bool = False  # an input's version, written only if none existed then
-    seq: str = ""  # where its first mention is in time order (sort key, dataset)
-
-    def pack(self) -> tuple[Any, ...]:
-        # ``resolve`` reads a few fields of this tuple by position
-        return (self.created_at, self.order, self.where, self.project_id, self.name,
-                self.type, [(e.path, e.digest, e.size, e.ref) for e in self.entries],
-                self.digest, self.run_id, self.description, self.metadata, self.tags,
-                self.aliases, self.producers, self.first_read, self.seq)
-
-    @classmethod
-    def unpack(cls, packed: tuple[Any, ...]) -> _Planned:
-        values = list(packed)
-        values[2] = tuple(values[2])
-        values[6] = [ManifestEntry(*entry) for entry in values[6]]
-        return cls(*values)
-
-    def row(self) -> tuple[str, str, int, int, str, tuple[Any, ...]]:
-        """What ``Spool.add_plans`` keeps: sorted by time, then as the events listed it."""
-        return (self.created_at, self.name, self.order, int(self.first_read), self.seq,
-                self.pack())
-
-
-def _merge(plan: _Planned, later: _Planned) -> None:
-    """The same output in several events of a run is one version, dated by the last
-    event that names it, sized by the last that says a size."""
-    plan.created_at = max(plan.created_at, later.created_at)
-    plan.metadata["openlineage"].update(later.metadata["openlineage"])
-    if later.entries[0].size:
-        plan.entries = later.entries
-
-
-def _candidate_row(plan: _Planned, digest: str, merge_key: str | None,
-                   producer: Any) -> tuple[str, str, tuple[Any, ...]]:
-    """A ``Spool.add_planned`` candidate: versions of one group are one version."""
-    group = f"{plan.project_id}\x00{plan.name}\x00{digest}"
-    if plan.first_read:
-        group = "\x01" + group  # never one version with a written one
-    return group, plan.seq, (plan.pack(), merge_key, producer)
 
 
 def _origin(version: ArtifactVersion) -> tuple[Any, Any]:
@@ -161,12 +107,12 @@ class VersionPlanning:
                 pass
         return "dataset"
 
-    def _own_version(self, event: Event, ref: DatasetRef) -> _Planned:
+    def _own_version(self, event: Event, ref: DatasetRef) -> Planned:
         own = ref.own or {}
         project_id = self._project_id(own.get("entity"), own.get("project"))
         entries = [ManifestEntry(str(f["path"]), str(f["digest"]), int(f.get("size") or 0),
                                  f.get("ref")) for f in own.get("files") or ()]
-        return _Planned(
+        return Planned(
             created_at=parse_time(own.get("createdAt") or event.time),
             order=int(own.get("index") or 0), where=(event.source, event.line),
             project_id=project_id, name=validate_name(own["name"]),
@@ -177,7 +123,7 @@ class VersionPlanning:
             aliases=validate_aliases(own.get("aliases") or []))
 
     def _foreign_version(self, event: Event, ref: DatasetRef, key: str, created_at: str,
-                         run_id: str | None, project_id: int) -> _Planned:
+                         run_id: str | None, project_id: int) -> Planned:
         name, path, uri = self._place(project_id, ref)
         size = 0
         stats = ref.io_facets.get("outputStatistics")
@@ -187,9 +133,11 @@ class VersionPlanning:
         doc = ref.facets.get("documentation")
         metadata: dict[str, Any] = {"openlineage": {
             "namespace": ref.namespace, "name": ref.name, "facets": ref.facets}}
+        if event.producer:
+            metadata["openlineage"]["producer"] = event.producer
         if ref.io_facets:
             metadata["openlineage"]["ioFacets"] = ref.io_facets
-        return _Planned(created_at, 0, (event.source, event.line), project_id, name,
+        return Planned(created_at, 0, (event.source, event.line), project_id, name,
                         self._dataset_type(ref), [entry], run_id=run_id, metadata=metadata,
                         description=doc.get("description") if isinstance(doc, dict) else None,
                         digest=manifest_digest([(entry.path, entry.digest)]))
@@ -223,7 +171,7 @@ class VersionPlanning:
 
     # ------------------------------------------------------------------ planning
     def _candidate(self, event: Event, ref: DatasetRef, is_output: bool, store_id: str | None,
-                   project_id: int | None, seq: str) -> tuple[_Planned, str | None] | None:
+                   project_id: int | None, seq: str) -> tuple[Planned, str | None] | None:
         """The version ``ref`` names in ``event`` and, for a run's foreign output, the key
         that merges its mentions in several events of that run; None when it is decided
         when the usages are written."""
@@ -232,24 +180,54 @@ class VersionPlanning:
             if is_output and event.kind == "run" and plan.run_id is None:
                 plan.run_id = store_id
             return plan, None
-        if event.kind != "run" or project_id is None:
+        if event.kind != "run":
+            return self._static_candidate(event, ref, is_output, seq)
+        if project_id is None:
             return None
         if not is_output:
-            key = self._version_key(ref)
-            if key is not None:
-                return self._foreign_version(event, ref, key, event.time, None,
-                                             project_id), None
-            name = self._place(project_id, ref)[0]
-            first = self._read_first.get((project_id, name))
-            if first is not None and first <= seq:
-                return None  # an earlier read is planned already
-            self._read_first[(project_id, name)] = seq
-            plan = self._foreign_version(event, ref, "", event.time, None, project_id)
-            plan.first_read = True
-            return plan, None
+            return self._read(event, ref, project_id, seq)
         key = self._version_key(ref) or f"run={event.run_id}"
         plan = self._foreign_version(event, ref, key, event.time, store_id, project_id)
         return plan, "\x00".join((event.run_id, ref.namespace, ref.name))
+
+    def _read(self, event: Event, ref: DatasetRef, project_id: int,
+              seq: str) -> tuple[Planned, str | None] | None:
+        """The version an input names: by its version facet, else (the first read of a
+        dataset without a version yet) one created at that time."""
+        key = self._version_key(ref)
+        if key is not None:
+            return self._foreign_version(event, ref, key, event.time, None, project_id), None
+        name = self._place(project_id, ref)[0]
+        first = self._read_first.get((project_id, name))
+        if first is not None and first <= seq:
+            return None  # an earlier read is planned already
+        self._read_first[(project_id, name)] = seq
+        plan = self._foreign_version(event, ref, "", event.time, None, project_id)
+        plan.first_read = True
+        return plan, None
+
+    def _static_candidate(self, event: Event, ref: DatasetRef, is_output: bool,
+                          seq: str) -> tuple[Planned, str | None] | None:
+        """A version of a static event's dataset (``DatasetEvent``, or a ``JobEvent``'s
+        output): the one its version facet names, else the one its facets describe, so
+        that the same facets again are the same version and a new schema a new one. A
+        ``JobEvent``'s input is read like a run's. A job event's versions keep the job
+        (its facets, inputs and outputs) in their metadata."""
+        project_id = self._project_id()
+        if is_output:
+            key = self._version_key(ref) or "facets=" + hashlib.sha256(json.dumps(
+                ref.facets, sort_keys=True, default=str).encode()).hexdigest()[:32]
+            found: tuple[Planned, str | None] | None = (
+                self._foreign_version(event, ref, key, event.time, None, project_id), None)
+        else:
+            found = self._read(event, ref, project_id, seq)
+        if found is not None and event.kind == "job":
+            found[0].metadata["openlineage"]["job"] = {
+                "namespace": event.job_namespace, "name": event.job_name,
+                "facets": event.job_facets,
+                "inputs": [[r.namespace, r.name] for r in event.inputs],
+                "outputs": [[r.namespace, r.name] for r in event.outputs]}
+        return found
 
     def plan_events(self, events: Iterable[tuple[str, Event]], store_id: str | None,
                     project_id: int | None) -> Iterator[tuple[bool, tuple[Any, ...]]]:
@@ -257,7 +235,7 @@ class VersionPlanning:
         written run (its id in the store, its project) or events without a run: a
         candidate for each version they name (a run's mentions of one output merged
         here), a usage for each input of the run."""
-        merged: dict[tuple[str, str], tuple[_Planned, str, str | None, Any]] = {}
+        merged: dict[tuple[str, str], tuple[Planned, str, str | None, Any]] = {}
         for k, event in events:
             refs = [(r, True) for r in event.outputs] + [(r, False) for r in event.inputs]
             for index, (ref, is_output) in enumerate(refs):
@@ -280,20 +258,20 @@ class VersionPlanning:
                 digest = plan.digest or manifest_digest([(e.path, e.digest)
                                                          for e in plan.entries])
                 if merge_key is None:
-                    yield False, _candidate_row(plan, digest, None, producer)
+                    yield False, candidate_row(plan, digest, None, producer)
                     continue
                 earlier = merged.get((ref.namespace, ref.name))
                 if earlier is not None and earlier[1] == digest:
-                    _merge(earlier[0], plan)  # the same output again: one version
+                    merge_plans(earlier[0], plan)  # the same output again: one version
                     continue
                 if earlier is not None:
-                    yield False, _candidate_row(*earlier)
+                    yield False, candidate_row(*earlier)
                 merged[(ref.namespace, ref.name)] = (plan, digest, merge_key, producer)
         for earlier in merged.values():
-            yield False, _candidate_row(*earlier)
+            yield False, candidate_row(*earlier)
 
     def _usage(self, event: Event, ref: DatasetRef, project_id: int,
-               found: tuple[_Planned, str | None] | None) -> tuple[Any, ...]:
+               found: tuple[Planned, str | None] | None) -> tuple[Any, ...]:
         """``(project id, artifact, label, digest, time, used at)`` of an input: the
         version with that digest, else the newest of the artifact at that time."""
         usage = ref.io_facets.get(FACET)
@@ -319,17 +297,17 @@ class VersionPlanning:
                     packed[13].setdefault(producer[0], producer[1])
                 yield packed[0], packed[4], packed[1], int(packed[14]), packed[15], packed
                 continue
-            base: _Planned | None = None
+            base: Planned | None = None
             base_key: str | None = None
             for packed, merge_key, producer in group:
-                plan = _Planned.unpack(packed)
+                plan = Planned.unpack(packed)
                 if base is None or (base.run_id is None and plan.run_id is not None):
                     if base is not None:
                         plan.producers, plan.seq = {**base.producers, **plan.producers}, \
                             base.seq
                     base, base_key = plan, merge_key
                 elif merge_key is not None and merge_key == base_key:
-                    _merge(base, plan)
+                    merge_plans(base, plan)
                     continue
                 if producer is not None:
                     # Every run that wrote the content keeps its output edge, also when
@@ -342,7 +320,7 @@ class VersionPlanning:
     def write_versions(self, plans: Iterable[Any]) -> None:
         """Write the plans (``Spool.plans``, in creation order), a batch per transaction."""
         for batch in self.writer.batches(plans, BATCH):
-            chosen = self._needed([_Planned.unpack(packed) for packed in batch])
+            chosen = self._needed([Planned.unpack(packed) for packed in batch])
             try:
                 with self.writer.atomic():
                     results: list[bool | None] = self._put_versions(chosen)
@@ -353,7 +331,7 @@ class VersionPlanning:
                     self.report.count("versions created" if created else
                                       "versions unchanged")
 
-    def _needed(self, plans: list[_Planned]) -> list[_Planned]:
+    def _needed(self, plans: list[Planned]) -> list[Planned]:
         """``plans`` without the first reads of artifacts that had a version by then."""
         chosen, seen = [], set()
         for plan in plans:
@@ -366,7 +344,7 @@ class VersionPlanning:
         return chosen
 
     @staticmethod
-    def _spec(plan: _Planned) -> VersionSpec:
+    def _spec(plan: Planned) -> VersionSpec:
         # The first producer is written with the others when the events say when
         # it logged the version; it stays first (``logged_by``) either way.
         first = None if plan.run_id in plan.producers else plan.run_id
@@ -375,17 +353,17 @@ class VersionPlanning:
             plan.digest, plan.description, plan.metadata, plan.tags, plan.aliases)
 
     @staticmethod
-    def _producers(plan: _Planned, version_id: int) -> list[tuple[str, int, str]]:
+    def _producers(plan: Planned, version_id: int) -> list[tuple[str, int, str]]:
         return [(run_id, version_id, plan.producers[run_id]) for run_id in sorted(
             plan.producers, key=lambda r: (r != plan.run_id, plan.producers[r], r))]
 
-    def _put_versions(self, plans: list[_Planned]) -> list[bool | None]:
+    def _put_versions(self, plans: list[Planned]) -> list[bool | None]:
         placed = self.writer.put_versions([self._spec(plan) for plan in plans])
         self.writer.outputs([edge for plan, (version_id, _) in zip(plans, placed, strict=True)
                              for edge in self._producers(plan, version_id)])
         return [created for _, created in placed]
 
-    def _put_version(self, plan: _Planned) -> bool | None:
+    def _put_version(self, plan: Planned) -> bool | None:
         try:
             with self.writer.atomic():
                 return self._put_versions([plan])[0]

@@ -47,7 +47,7 @@ RUNS_IN_ORDER = (
     "CROSS JOIN events e INDEXED BY events_run ON e.run = f.run AND e.run IS NOT NULL "
     "ORDER BY f.f, e.k")
 STATIC_IN_ORDER = (
-    "SELECT k, source, line, kind, time, sets FROM events INDEXED BY events_static "
+    "SELECT k, source, line, kind, time, head, sets FROM events INDEXED BY events_static "
     "WHERE run IS NULL ORDER BY k")
 
 # One event of ``runs_in_order``: (sort key, source, line, time, head, sets).
@@ -147,12 +147,12 @@ class Spool:
         if current is not None:
             yield current, events
 
-    def static_events(self) -> Iterator[tuple[str, str, int, str, str, Any]]:
-        """``(sort key, source, line, kind, time, sets)`` of the events without a run, in
-        sort-key order."""
+    def static_events(self) -> Iterator[tuple[str, str, int, str, str, Any, Any]]:
+        """``(sort key, source, line, kind, time, head, sets)`` of the events without a
+        run, in sort-key order."""
         loads = marshal.loads
-        for k, source, line, kind, time, sets in self._rows(STATIC_IN_ORDER):
-            yield k, source, line, kind, time, loads(sets)
+        for k, source, line, kind, time, head, sets in self._rows(STATIC_IN_ORDER):
+            yield k, source, line, kind, time, loads(head), loads(sets)
 
     # ------------------------------------------------------------------ plans
     def add_planned(self, rows: Iterable[tuple[bool, tuple[Any, ...]]]) -> None:

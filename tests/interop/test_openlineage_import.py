@@ -53,7 +53,7 @@ def test_events_become_runs_and_versions_with_known_lineage(tmp_path, fixtures, 
     assert "not valid JSON" in reasons[4]
     assert "unknown event type 'EXPLODE'" in reasons[7]
     assert "missing field 'run.runId'" in reasons[10]
-    assert "job event without a run" in reasons[11]
+    assert "job event without datasets" in reasons[11]
     assert "'yesterday' is not an ISO-8601 time" in reasons[14]
 
 

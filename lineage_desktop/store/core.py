@@ -24,6 +24,7 @@ from lineage_desktop.store.lineage import LineageMixin
 from lineage_desktop.store.links import LinksMixin
 from lineage_desktop.store.rows import decode_text
 from lineage_desktop.store.run_data import RunDataMixin
+from lineage_desktop.store.search import SearchMixin
 from lineage_desktop.store.writes import WriteMixin
 
 # Public members that do not pass ``_translating``, and why (a test holds every other
@@ -36,8 +37,8 @@ UNWRAPPED = {
 }
 
 
-class Store(LinksMixin, LineageMixin, InteropMixin, BulkMixin, RunDataMixin, WriteMixin,
-            ChecksMixin, EditMixin, DeleteMixin, DraftsMixin):
+class Store(SearchMixin, LinksMixin, LineageMixin, InteropMixin, BulkMixin, RunDataMixin,
+            WriteMixin, ChecksMixin, EditMixin, DeleteMixin, DraftsMixin):
     """A lineage store. ``Store.open(path)`` for writing, ``Store.open(path, readonly=True)``
     for reading only (no SQL issued through it can change the file).
 

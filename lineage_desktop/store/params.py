@@ -15,3 +15,10 @@ def ids_param(ids: Iterable[object]) -> str:
     # One JSON parameter instead of N placeholders: no variable limit, one prepared query.
     # Ids read from a damaged store may be BLOBs: sent as their text, they match nothing.
     return json.dumps(list(ids), default=as_text)
+
+
+def like_pattern(text: str) -> str:
+    """A ``LIKE ... ESCAPE '\\'`` pattern matching ``text`` anywhere, literally (``%``,
+    ``_`` and ``\\`` in it are plain characters)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import cast
 
 from lineage_desktop.records import Run, RunNotFound
-from lineage_desktop.store.params import FAR_FUTURE
+from lineage_desktop.store.params import FAR_FUTURE, like_pattern
 from lineage_desktop.store.params import ids_param as _ids_param
 from lineage_desktop.store.processes import is_alive, this_host
 from lineage_desktop.store.rows import (
@@ -39,6 +39,8 @@ class RunOrder(StrEnum):
     NAME_DESC = "name_desc"
 
 
+# What the run list's filter field matches (``runs(text=...)``).
+_TEXT_COLUMNS = ("r.name", "r.id", "r.job_type", "r.state")
 _RUN_ORDER_SQL = {
     RunOrder.STARTED_DESC: "r.started_at DESC, r.id",
     RunOrder.STARTED_ASC: "r.started_at, r.id",
@@ -147,12 +149,18 @@ class RunReadMixin:
         self, project_id: int | None = None, job_type: str | None = None,
         state: str | None = None, as_of: str | None = None, limit: int | None = None,
         order: RunOrder | str = RunOrder.STARTED_DESC, offset: int = 0,
+        text: str | None = None,
     ) -> list[Run]:
         """Runs in ``order`` (a ``RunOrder`` or its name, such as ``"started_asc"``);
-        ``limit``/``offset`` page through them without reading the pages before."""
+        ``limit``/``offset`` page through them without reading the pages before.
+        ``text`` keeps the runs whose name, id, job type or state hold it (any case)."""
         order_by = run_order_sql(order)
         sql = f"SELECT {RUN_COLUMNS} FROM {RUN_FROM} WHERE r.started_at <= ?"
         params: list[object] = [as_of or FAR_FUTURE]
+        if text and text.strip():
+            sql += " AND (" + " OR ".join(
+                f"{column} LIKE ? ESCAPE '\\'" for column in _TEXT_COLUMNS) + ")"
+            params.extend([like_pattern(text.strip())] * len(_TEXT_COLUMNS))
         for column, value in (("r.project_id", project_id), ("r.job_type", job_type),
                               ("r.state", state)):
             if value is not None:

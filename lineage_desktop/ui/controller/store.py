@@ -19,6 +19,7 @@ import networkx as nx
 from lineage_desktop.layout.types import LayoutResult
 from lineage_desktop.records import LineageError, ManifestEntry, StoreError
 from lineage_desktop.store import Store
+from lineage_desktop.store.search import SearchResult
 from lineage_desktop.ui.controller.base import ControllerBase
 from lineage_desktop.ui.errors import describe_error
 from lineage_desktop.ui.session import call_with_api, queries
@@ -129,12 +130,25 @@ class StoreRequests(ControllerBase):
         offset: int,
         limit: int,
         on_done: Callable[[tuple[list[queries.RunRow], int]], None],
+        text: str = "",
     ) -> None:
-        """Read a page of runs off the UI thread; a newer request drops older answers."""
+        """Read a page of runs (those matching ``text``, when given) off the UI thread;
+        a newer request drops older answers."""
         self._run(
             "runs",
             "Reading runs…",
-            call_with_api(queries.load_runs, order, descending, offset, limit),
+            call_with_api(queries.load_runs, order, descending, offset, limit, text),
+            on_done,
+            self._on_query_error,
+        )
+
+    def search(self, text: str, on_done: Callable[[SearchResult], None]) -> None:
+        """Search the store's collections and versions for ``text`` off the UI thread
+        (the sidebar's filter); a newer search drops the answer of an older one."""
+        self._run(
+            "search",
+            "Searching…",
+            call_with_api(queries.search_store, text),
             on_done,
             self._on_query_error,
         )

@@ -26,6 +26,7 @@ from lineage_desktop.records import (
 )
 from lineage_desktop.sdk import Api
 from lineage_desktop.store import RunOrder, parse_time
+from lineage_desktop.store.search import SearchResult
 
 # Sort orders of the run list, (ascending, descending) for each sort column.
 RUN_ORDERS = {
@@ -234,20 +235,35 @@ def load_timeline(
 
 
 def load_runs(
-    api: Api, order: str, descending: bool, offset: int, limit: int
+    api: Api, order: str, descending: bool, offset: int, limit: int, text: str = ""
 ) -> tuple[list[RunRow], int]:
-    """A page of runs in the given order and the total number of runs."""
+    """A page of runs in the given order and the total number of runs; with ``text``,
+    of the runs whose name, id, job type or state hold it (the total is then "at least
+    one more" while pages come back full: counting every match would read every run)."""
     # Ties (same state, same job type) newest first, then by id for a stable paging order.
     run_order = RUN_ORDERS.get(order, RUN_ORDERS["started"])[1 if descending else 0]
-    runs = [run.record for run in api.runs(order=run_order, limit=limit, offset=offset)]
+    text = text.strip()
+    if text:
+        runs = api.store.runs(as_of=api.as_of, limit=limit, order=run_order, offset=offset,
+                              text=text)
+    else:
+        runs = [run.record for run in api.runs(order=run_order, limit=limit, offset=offset)]
     rows = [
         RunRow(r.id, r.name, r.job_type, r.state, r.started_at, r.finished_at, r.author)
         for r in runs
     ]
     # A short page is the last one; otherwise count (as of the same moment).
-    total = (offset + len(rows) if len(rows) < limit
-             else max(api.run_count(), offset + limit))
+    if len(rows) < limit:
+        total = offset + len(rows)
+    else:
+        total = offset + limit + 1 if text else max(api.run_count(), offset + limit)
     return rows, total
+
+
+def search_store(api: Api, text: str) -> SearchResult:
+    """Collections and versions matching ``text`` as of the Api's moment (the sidebar's
+    filter; see ``store.search``)."""
+    return api.store.search(text, as_of=api.as_of)
 
 
 def load_files(api: Api, key: str, version_id: int | None) -> list[ManifestEntry]:

@@ -231,6 +231,11 @@ class ArtifactTreeModel(QAbstractItemModel):
                         return self._index_of(child)
         return QModelIndex()
 
+    def index_of_ident(self, ident: str) -> QModelIndex:
+        """The index of the collection ``entity/project/name`` (invalid if not listed)."""
+        node = self._find_collection(ident)
+        return self._index_of(node) if node is not None else QModelIndex()
+
     def index_of_collection(self, name: str) -> QModelIndex:
         """The index of the first collection named ``name``."""
         for type_node in self._root.children:

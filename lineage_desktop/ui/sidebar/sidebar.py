@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QModelIndex, QRect, QSortFilterProxyModel, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
     QHeaderView,
     QLineEdit,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QTabWidget,
     QTreeView,
@@ -23,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from lineage_desktop.records import ArtifactCollection, is_run_key, key_ident
+from lineage_desktop.store.search import SearchResult
 from lineage_desktop.ui.controller import LineageController
 from lineage_desktop.ui.session.queries import RunRow, VersionList
 from lineage_desktop.ui.sidebar.artifact_model import (
@@ -30,48 +35,13 @@ from lineage_desktop.ui.sidebar.artifact_model import (
     FilterRole,
     KeyRole,
     KindRole,
-    SecondaryRole,
 )
+from lineage_desktop.ui.sidebar.delegate import TwoToneDelegate
 from lineage_desktop.ui.sidebar.run_model import SORT_KEYS, RunTableModel
 from lineage_desktop.ui.sidebar.run_model import KeyRole as RunKeyRole
+from lineage_desktop.ui.sidebar.search_model import SearchTreeModel
 
 _FILTER_DELAY_MS = 150
-
-
-class _TwoToneDelegate(QStyledItemDelegate):
-    """Draws the item text, then its secondary text (counts, aliases) in a muted colour."""
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        super().paint(painter, option, index)
-        secondary = index.data(SecondaryRole)
-        if not secondary:
-            return
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        style = opt.widget.style() if opt.widget else None
-        if style is None:
-            return
-        text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, opt.widget)
-        used = opt.fontMetrics.horizontalAdvance(opt.text) + 10
-        rect = QRect(
-            text_rect.left() + used,
-            text_rect.top(),
-            max(0, text_rect.width() - used),
-            text_rect.height(),
-        )
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        role = (
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
-        )
-        painter.save()
-        painter.setPen(opt.palette.color(role))
-        elided = opt.fontMetrics.elidedText(
-            str(secondary), Qt.TextElideMode.ElideRight, rect.width()
-        )
-        painter.drawText(
-            rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), elided
-        )
-        painter.restore()
 
 
 class ProjectSidebar(QDockWidget):
@@ -101,11 +71,18 @@ class ProjectSidebar(QDockWidget):
         self.proxy.setAutoAcceptChildRows(True)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterRole(FilterRole)
+        # What the filter field found in the store; the tree shows it instead of the
+        # full tree while the field holds text.
+        self.search_model = SearchTreeModel(self)
+        self._kept: tuple[list[str], str | None] = ([], None)  # expanded, current of the tree
         self.run_model = RunTableModel(self)
         self._build()
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(_FILTER_DELAY_MS)
+        self._run_filter_timer = QTimer(self)
+        self._run_filter_timer.setSingleShot(True)
+        self._run_filter_timer.setInterval(_FILTER_DELAY_MS)
         self._connect()
 
     def _build(self) -> None:
@@ -119,22 +96,32 @@ class ProjectSidebar(QDockWidget):
         layout.setSpacing(6)
         self.filter_field = QLineEdit()
         self.filter_field.setObjectName("artifactFilter")
-        self.filter_field.setPlaceholderText("Filter artifacts, versions, aliases…")
+        self.filter_field.setPlaceholderText("Filter names, versions (v3), aliases, runs…")
         self.filter_field.setClearButtonEnabled(True)
         self.tree = QTreeView()
         self.tree.setObjectName("artifactTree")
         self.tree.setModel(self.proxy)
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)  # 100,000 rows scroll without measuring each
-        self.tree.setItemDelegate(_TwoToneDelegate(self.tree))
+        self.tree.setItemDelegate(TwoToneDelegate(self.tree))
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setExpandsOnDoubleClick(True)
         layout.addWidget(self.filter_field)
         layout.addWidget(self.tree)
         self.tabs.addTab(artifacts, "Artifacts")
 
+        self.runs_page = QWidget()
+        runs_layout = QVBoxLayout(self.runs_page)
+        runs_layout.setContentsMargins(6, 6, 6, 0)
+        runs_layout.setSpacing(6)
+        self.run_filter = QLineEdit()
+        self.run_filter.setObjectName("runFilter")
+        self.run_filter.setPlaceholderText("Filter runs by name, id, job type, state…")
+        self.run_filter.setClearButtonEnabled(True)
+        runs_layout.addWidget(self.run_filter)
         self.runs = QTableView()
         self.runs.setObjectName("runList")
+        runs_layout.addWidget(self.runs)
         self.runs.setModel(self.run_model)
         self.runs.setSortingEnabled(True)
         self.runs.horizontalHeader().setSortIndicator(3, Qt.SortOrder.DescendingOrder)
@@ -150,7 +137,7 @@ class ProjectSidebar(QDockWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in enumerate((150, 80, 80, 130, 70)):
             self.runs.setColumnWidth(column, width)
-        self.tabs.addTab(self.runs, "Runs")
+        self.tabs.addTab(self.runs_page, "Runs")
         self.setWidget(self.tabs)
 
     def _connect(self) -> None:
@@ -161,11 +148,14 @@ class ProjectSidebar(QDockWidget):
         c.collections_loaded.connect(self._on_controller_collections_loaded)
         c.data_changed.connect(self._on_controller_data_changed)
         self.tree_model.versions_wanted.connect(self._on_tree_model_versions_wanted)
+        self.search_model.versions_wanted.connect(self._on_search_model_versions_wanted)
         self.run_model.page_wanted.connect(self._on_run_model_page_wanted)
         self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
         self.runs.selectionModel().currentChanged.connect(self._on_runs_current_changed)
         self.filter_field.textChanged.connect(self._on_filter_field_text_changed)
         self._filter_timer.timeout.connect(self._on_filter_timer_timeout)
+        self.run_filter.textChanged.connect(self._on_run_filter_text_changed)
+        self._run_filter_timer.timeout.connect(self._on_run_filter_timer_timeout)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         header = self.runs.horizontalHeader()
         header.sortIndicatorChanged.connect(self._on_runs_header_sort_indicator_changed)
@@ -177,9 +167,8 @@ class ProjectSidebar(QDockWidget):
         for its lineage again."""
         self._select_guard = True
         try:
-            source = self.tree_model.index_of_key(key)
-            if source.isValid():
-                index = self.proxy.mapFromSource(source)
+            index = self._view_index(self._shown_model().index_of_key(key))
+            if index.isValid():
                 self.tree.setCurrentIndex(index)
                 self.tree.scrollTo(index)
             row = self.run_model.row_of(key_ident(key)) if is_run_key(key) else -1
@@ -190,24 +179,38 @@ class ProjectSidebar(QDockWidget):
 
     def expand_collection(self, name: str) -> None:
         """Expand the first collection called ``name`` (loads its versions)."""
-        source = self.tree_model.index_of_collection(name)
-        if source.isValid():
-            index = self.proxy.mapFromSource(source)
+        index = self._view_index(self._shown_model().index_of_collection(name))
+        if index.isValid():
             self.tree.expand(index.parent())
             self.tree.expand(index)
+
+    def is_searching(self) -> bool:
+        """Whether the tree shows the store's answer to the filter, not the full tree."""
+        return self.tree.model() is self.search_model
+
+    def _shown_model(self) -> ArtifactTreeModel:
+        return self.search_model if self.is_searching() else self.tree_model
+
+    def _view_index(self, source: QModelIndex) -> QModelIndex:
+        """The tree's index of a row of the model shown."""
+        if not source.isValid() or self.is_searching():
+            return source
+        return self.proxy.mapFromSource(source)
 
     # --- controller -------------------------------------------------------------------
 
     @Slot(str)
     def _on_controller_store_opened(self, path: str) -> None:
+        self._reset_filters()
         self.tree_model.clear()
         self.run_model.clear()
         self._runs_started = False
-        if self.tabs.currentWidget() is self.runs:
+        if self.tabs.currentWidget() is self.runs_page:
             self._start_runs()
 
     @Slot()
     def _on_controller_store_closed(self) -> None:
+        self._reset_filters()
         self.tree_model.clear()
         self.run_model.clear()
         self._runs_started = False
@@ -228,6 +231,8 @@ class ProjectSidebar(QDockWidget):
     def _on_controller_data_changed(self) -> None:
         if self._runs_started:
             self.run_model.reload(keep_count=True)
+        if self.is_searching():
+            self._search(self.filter_field.text().strip())  # new versions may match
 
     @Slot(str, str, str)
     def _on_tree_model_versions_wanted(self, name: str, project: str, entity: str) -> None:
@@ -238,12 +243,28 @@ class ProjectSidebar(QDockWidget):
     def _on_versions_loaded(self, name: str, project: str, entity: str, rows: VersionList) -> None:
         self.tree_model.set_versions(name, project, entity, rows)
 
+    @Slot(str, str, str)
+    def _on_search_model_versions_wanted(self, name: str, project: str, entity: str) -> None:
+        # A collection found by its name, expanded in the answer: all its versions.
+        answer = self.search_model.result
+        self._controller.load_versions(
+            name, project, entity, partial(self._on_search_versions_loaded, answer, name,
+                                           project, entity))
+
+    def _on_search_versions_loaded(
+        self, answer: SearchResult | None, name: str, project: str, entity: str,
+        rows: VersionList,
+    ) -> None:
+        if answer is self.search_model.result:  # not an answer to an older search
+            self.search_model.set_versions(name, project, entity, rows)
+
     @Slot(str, bool, int, int, int)
     def _on_run_model_page_wanted(
         self, order: str, descending: bool, offset: int, limit: int, generation: int
     ) -> None:
         self._controller.load_runs(
-            order, descending, offset, limit, partial(self._on_runs_loaded, generation, offset)
+            order, descending, offset, limit, partial(self._on_runs_loaded, generation, offset),
+            text=self.run_filter.text().strip(),
         )
 
     def _on_runs_loaded(
@@ -261,7 +282,7 @@ class ProjectSidebar(QDockWidget):
 
     @Slot(int)
     def _on_tabs_current_changed(self, index: int) -> None:
-        if self.tabs.widget(index) is self.runs:
+        if self.tabs.widget(index) is self.runs_page:
             self._start_runs()  # runs are read the first time the tab is shown
 
     @Slot(QModelIndex, QModelIndex)
@@ -302,6 +323,76 @@ class ProjectSidebar(QDockWidget):
     @Slot()
     def _on_filter_timer_timeout(self) -> None:
         text = self.filter_field.text().strip()
-        self.proxy.setFilterFixedString(text)
-        if text:
-            self.tree.expandToDepth(0)
+        if not text:
+            self._show_full_tree()
+        elif self._controller.store_path is not None:
+            self._search(text)
+
+    def _search(self, text: str) -> None:
+        self._controller.search(text, partial(self._on_search_answered, text))
+
+    def _on_search_answered(self, text: str, result: SearchResult) -> None:
+        if text != self.filter_field.text().strip():
+            return  # the user typed on: a newer search follows
+        if not self.is_searching():
+            self._kept = (self._expanded_idents(), self._current_key())
+        self.search_model.set_result(result)
+        if not self.is_searching():
+            self._set_tree_model(self.search_model)
+        model = self.search_model
+        for row in range(model.rowCount()):
+            self.tree.expand(model.index(row, 0))
+        for ident in model.expanded_idents():
+            self.tree.expand(model.index_of_ident(ident))
+
+    def _show_full_tree(self) -> None:
+        """Back from an answer to the full tree, expanded and selected as it was."""
+        if not self.is_searching():
+            return
+        expanded, current = self._kept
+        self._set_tree_model(self.proxy)
+        self.search_model.clear()
+        self.tree.expandToDepth(0)
+        for ident in expanded:
+            self.tree.expand(self._view_index(self.tree_model.index_of_ident(ident)))
+        if current is not None:
+            self.select_key(current)
+
+    def _set_tree_model(self, model: QAbstractItemModel) -> None:
+        old = self.tree.selectionModel()
+        self.tree.setModel(model)
+        old.deleteLater()
+        self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
+
+    def _expanded_idents(self) -> list[str]:
+        idents = []
+        for t in range(self.proxy.rowCount()):
+            type_index = self.proxy.index(t, 0)
+            for c in range(self.proxy.rowCount(type_index)):
+                index = self.proxy.index(c, 0, type_index)
+                if self.tree.isExpanded(index):
+                    idents.append(str(index.data(KeyRole)))
+        return idents
+
+    def _current_key(self) -> str | None:
+        current = self.tree.currentIndex()
+        return str(current.data(KeyRole)) if current.isValid() else None
+
+    def _reset_filters(self) -> None:
+        for field in (self.filter_field, self.run_filter):
+            field.blockSignals(True)
+            field.clear()
+            field.blockSignals(False)
+        self._filter_timer.stop()
+        self._run_filter_timer.stop()
+        self._show_full_tree()
+        self._kept = ([], None)
+
+    @Slot(str)
+    def _on_run_filter_text_changed(self, text: str) -> None:
+        self._run_filter_timer.start()
+
+    @Slot()
+    def _on_run_filter_timer_timeout(self) -> None:
+        if self._runs_started:
+            self.run_model.reload()

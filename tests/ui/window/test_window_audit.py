@@ -108,7 +108,7 @@ def test_as_of_shows_the_store_as_it_was(opened, demo_store, qtbot):
     assert count_then != count_now
     expected = len(ld.Api(demo_store, as_of=middle).artifact_versions("churn-model"))
     assert count_then == f"{expected} version" + ("" if expected == 1 else "s")
-    window.sidebar.tabs.setCurrentWidget(window.sidebar.runs)
+    window.sidebar.tabs.setCurrentWidget(window.sidebar.runs_page)
     started_then = [r for r in runs if r.started_at <= middle]
     model = window.sidebar.run_model
     qtbot.waitUntil(lambda: model.rowCount() == len(started_then), timeout=10_000)

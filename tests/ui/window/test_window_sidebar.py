@@ -96,11 +96,13 @@ def test_filter_keeps_matching_artifacts_and_their_types(window, demo_store, qtb
     model = window.sidebar.proxy
     qtbot.waitUntil(lambda: model.rowCount() > 3, timeout=10_000)
     qtbot.keyClicks(window.sidebar.filter_field, "split")
-    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=5_000)
-    assert tree_rows(model) == ["dataset"]
-    assert tree_rows(model, model.index(0, 0)) == ["test-split", "train-split", "val-split"]
+    tree = window.sidebar.tree
+    qtbot.waitUntil(lambda: tree.model().rowCount() == 1, timeout=5_000)
+    shown = tree.model()  # the store's answer
+    assert tree_rows(shown) == ["dataset"]
+    assert tree_rows(shown, shown.index(0, 0)) == ["test-split", "train-split", "val-split"]
     window.sidebar.filter_field.clear()
-    qtbot.waitUntil(lambda: model.rowCount() > 3, timeout=5_000)
+    qtbot.waitUntil(lambda: tree.model() is model and model.rowCount() > 3, timeout=5_000)
 
 
 def test_run_list_is_sorted_by_start_time_and_by_state(window, demo_store, qtbot):
@@ -108,7 +110,7 @@ def test_run_list_is_sorted_by_start_time_and_by_state(window, demo_store, qtbot
         runs = api.runs()
     window.open_store(demo_store)
     sidebar = window.sidebar
-    sidebar.tabs.setCurrentWidget(sidebar.runs)  # the run list loads when first shown
+    sidebar.tabs.setCurrentWidget(sidebar.runs_page)  # the run list loads when first shown
     model = sidebar.run_model
     qtbot.waitUntil(lambda: model.rowCount() == len(runs), timeout=10_000)
     newest_first = sorted(runs, key=lambda r: r.started_at, reverse=True)
@@ -135,7 +137,7 @@ def test_run_list_is_sorted_by_start_time_and_by_state(window, demo_store, qtbot
 def test_selecting_a_run_shows_the_runs_lineage(window, demo_store, qtbot):
     window.open_store(demo_store)
     sidebar = window.sidebar
-    sidebar.tabs.setCurrentWidget(sidebar.runs)
+    sidebar.tabs.setCurrentWidget(sidebar.runs_page)
     model = sidebar.run_model
     qtbot.waitUntil(lambda: model.rowCount() > 5, timeout=10_000)
     run = model.row_at(3)
@@ -155,7 +157,7 @@ def test_run_list_pages_through_many_runs(window, tmp_path, qtbot):
         with ld.init(project="p", store=store, job_type="train" if i % 2 else "eval"):
             pass
     window.open_store(store)
-    window.sidebar.tabs.setCurrentWidget(window.sidebar.runs)
+    window.sidebar.tabs.setCurrentWidget(window.sidebar.runs_page)
     model = window.sidebar.run_model
     qtbot.waitUntil(lambda: model.rowCount() == run_model.PAGE, timeout=10_000)
     assert model.canFetchMore(QModelIndex())

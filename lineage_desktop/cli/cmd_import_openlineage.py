@@ -18,7 +18,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "becomes one run; a dataset (namespace + name) becomes an artifact; "
                     "versions are numbered in event-time order, whatever the order of the "
                     "lines. Static DatasetEvents and JobEvents (no run) give versions "
-                    "without a run, keeping their facets and the job's. Files are read once, through a scratch database in the "
+                    "without a run, keeping their facets and the job's. Files are read "
+                    "once, through a scratch database in the "
                     "temporary folder (TMPDIR), so memory does not grow with their size. "
                     "Importing the same events again adds nothing. Exit status 1 when "
                     "some lines were skipped (each reported as FILE:LINE: reason).")

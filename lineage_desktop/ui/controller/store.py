@@ -115,8 +115,8 @@ class StoreRequests(ControllerBase):
     ) -> None:
         """Creation times of every version of node ``key``'s collection (for as-of)."""
         attrs = self.node_attrs(key)
-        name, project, entity = attrs.get("name"), attrs.get("project"), attrs.get("entity")
-        if attrs.get("kind") != "artifact" or not (name and project and entity):
+        name, project, entity = attrs.name, attrs.project, attrs.entity
+        if attrs.kind != "artifact" or not (name and project and entity):
             on_done([])
             return
         self._run("timeline", "", call_with_api(queries.load_timeline, str(name),

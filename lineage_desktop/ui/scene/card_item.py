@@ -120,7 +120,7 @@ class CardItem(PaintedCard):
         self._type_text = f.type_metrics.elidedText(
             spec.type_text, Qt.TextElideMode.ElideRight, text_w - eye
         )
-        self._name_text = f.name_metrics.elidedText(spec.label, name_mode, text_w)
+        self._name_text = spec.shown or f.name_metrics.elidedText(spec.label, name_mode, text_w)
         type_h, name_h = f.type_metrics.height(), f.name_metrics.height()
         block = type_h + style.LINE_GAP + name_h
         if spec.aliases:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import networkx as nx
+from PySide6.QtCore import Qt
 
+from lineage_desktop.graph.display import distinct_texts, imported_dataset
 from lineage_desktop.graph.export import xml_text
 from lineage_desktop.graph.nodes import as_node_data, nodes_of
 from lineage_desktop.layout.types import LayoutNode, LayoutRequest
@@ -42,6 +44,8 @@ class CardSpec:
     missing: bool = False
     tooltip: str = ""
     deleted: bool = False  # a deleted version: a tombstone, drawn muted and struck
+    full_label: str = ""  # the stored name:version where ``label`` is a dataset's own name
+    shown: str = ""  # the name line as drawn, when set by ``view_cards`` (kept distinct)
 
     @property
     def failed(self) -> bool:
@@ -89,13 +93,19 @@ def card_spec(key: str, attrs: Mapping[str, Any]) -> CardSpec:
         state = None
     aliases = tuple(_text(a) for a in data.aliases)
     deleted = kind == "artifact" and data.deleted and not missing
+    full_label = ""
+    dataset = imported_dataset(data.metadata) if kind == "artifact" and not missing else None
+    if dataset is not None:  # the table's own name reads first; its namespace is muted
+        own, namespace = (_text(part) for part in dataset)
+        full_label, label = label, f"{own}:{_text(data.version)}" if data.version else own
+        type_text = f"{type_text} · {namespace}" if namespace else type_text
     if missing:
         type_text = f"missing {kind}"
         aliases = ()
     elif deleted:
         type_text = f"deleted {type_text}"
         aliases = ()
-    lines = [label, type_text]
+    lines = [full_label or label, type_text]
     if deleted:
         lines.append(deleted_text(data.deleted_at, data.deleted_by))
     if state:
@@ -113,6 +123,7 @@ def card_spec(key: str, attrs: Mapping[str, Any]) -> CardSpec:
         missing=missing,
         tooltip="\n".join(lines),
         deleted=deleted,
+        full_label=full_label,
     )
 
 
@@ -184,10 +195,50 @@ def view_cards(view_graph: nx.DiGraph) -> ViewCards:
     for this graph and reused afterwards (needs a QGuiApplication)."""
     cards = _VIEW_CARDS.get(view_graph)
     if cards is None or len(cards.specs) != view_graph.number_of_nodes():
-        specs = {str(key): card_spec(str(key), data) for key, data in nodes_of(view_graph)}
+        specs = _distinct(
+            {str(key): card_spec(str(key), data) for key, data in nodes_of(view_graph)})
         sizes = {key: spec_size(spec) for key, spec in specs.items()}
+        specs = _shown_names(specs, sizes)
         cards = _VIEW_CARDS[view_graph] = ViewCards(specs, sizes)
     return cards
+
+
+def _distinct(specs: dict[str, CardSpec]) -> dict[str, CardSpec]:
+    """A dataset's own name where no other card of the view has it; where two datasets of
+    different namespaces share it, both show their stored names."""
+    owners: dict[str, set[str]] = {}
+    for spec in specs.values():
+        if spec.full_label:
+            owners.setdefault(spec.label, set()).add(spec.full_label)
+    return {key: replace(spec, label=spec.full_label)
+            if spec.full_label and len(owners[spec.label]) > 1 else spec
+            for key, spec in specs.items()}
+
+
+def name_text_width(size: tuple[float, float]) -> float:
+    """Room for the name line on a card of ``size`` (as ``CardItem`` lays it out)."""
+    return max(10.0, size[0] - style.TEXT_LEFT - style.TEXT_RIGHT_PAD)
+
+
+def _shown_names(specs: dict[str, CardSpec],
+                 sizes: dict[str, tuple[float, float]]) -> dict[str, CardSpec]:
+    """Each card's name line as drawn, elided to fit, and different for different names
+    (``graph.display.distinct_texts``): no two cards read alike unless their names are."""
+    metrics = style.fonts().name_metrics
+    cards = {k: s for k, s in specs.items() if s.kind != "cluster"}
+    full = {k: s.label for k, s in cards.items()}
+    shown = {k: metrics.elidedText(
+        s.label, Qt.TextElideMode.ElideMiddle if s.kind == "artifact"
+        else Qt.TextElideMode.ElideRight, name_text_width(sizes[k])) for k, s in cards.items()}
+    if len(set(shown.values())) == len(set(full.values())):
+        return specs  # nothing reads alike: the items elide as they always did
+    distinct = distinct_texts(full, shown, lambda text: text)
+    out = dict(specs)
+    for key, text in distinct.items():
+        width = name_text_width(sizes[key])
+        out[key] = replace(specs[key], shown=metrics.elidedText(
+            str(text), Qt.TextElideMode.ElideRight, width))
+    return out
 
 
 def node_sizes(view_graph: nx.DiGraph) -> dict[str, tuple[float, float]]:

@@ -15,6 +15,7 @@ from lineage_desktop.ui.audit.paths import PathController, PathToolbar, dim_scen
 from lineage_desktop.ui.audit.report_action import (
     ReportAction,
     ReportInputs,
+    scanned_versions,
     scene_svg,
     write_report,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "api_factory",
     "apply_marks",
     "dim_scene",
+    "scanned_versions",
     "scene_svg",
     "view_marks",
     "write_report",

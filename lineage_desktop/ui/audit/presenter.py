@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from lineage_desktop.audit import IntegrityReport, view_marks
-from lineage_desktop.records import is_artifact_key, is_cluster_key, parse_key
+from lineage_desktop.records import is_artifact_key, parse_key
 from lineage_desktop.ui.audit import (
     AsOfControl,
     DiffDialog,
@@ -33,6 +33,7 @@ from lineage_desktop.ui.audit import (
     ReportInputs,
     api_factory,
     apply_marks,
+    scanned_versions,
     scene_svg,
 )
 from lineage_desktop.ui.controller import LineageController
@@ -64,6 +65,8 @@ class AuditFeatures(QObject):
         self.path_bar = PathToolbar(self.paths, path_bar_parent)
         self.path_bar.hide()
         self.report = ReportAction(self._report_inputs, window)
+        self._scanned: frozenset[tuple[str, str]] | None = None  # versions the scan read
+        self._impact_for: tuple[str, GraphSnapshot] | None = None  # what the list shows
         self.dock = self._build_dock(window)
         self.menu = self._build_menu(window)
         self._connect()
@@ -168,6 +171,9 @@ class AuditFeatures(QObject):
         self.paths.paths_isolated.connect(c.show_graph)
         scene.selection_keys_changed.connect(self.paths.set_selection)
         c.snapshot_changed.connect(self._on_controller_snapshot_changed)
+        self._details.current_changed.connect(self._on_details_current_changed)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.dock.visibilityChanged.connect(self._on_dock_visibility_changed)
         c.lineage_shown.connect(self._on_controller_lineage_shown)
         c.store_opened.connect(self._on_controller_store_opened)
         self.report.report_written.connect(self._on_report_written)
@@ -185,6 +191,7 @@ class AuditFeatures(QObject):
         self.dock.show()
         self.tabs.setCurrentWidget(self.legend_area)
         self.legend.set_scope(scope)
+        self._scanned = scanned_versions(snap.raw)
         self.runner.start(path, snap.raw, scope)
 
     @Slot()
@@ -204,9 +211,21 @@ class AuditFeatures(QObject):
         self.legend.set_report(report)
         self._apply_marks()
 
+    def _integrity(self, snap: GraphSnapshot | None) -> IntegrityReport | None:
+        """The scan's report if it is about the lineage on screen: made for this graph,
+        or for one with the very same versions and digests (a re-read that changed
+        nothing it checked, such as a live refresh)."""
+        if snap is None:
+            return None
+        report = self.runner.report_for(snap.raw)
+        if (report is None and self.runner.report is not None
+                and self._scanned is not None and scanned_versions(snap.raw) == self._scanned):
+            report = self.runner.report
+        return report
+
     def _apply_marks(self) -> None:
         snap = self._controller.snapshot
-        report = self.runner.report_for(snap.raw) if snap is not None else None
+        report = self._integrity(snap)
         apply_marks(
             self._controller.scene,
             view_marks(report, snap.view) if report is not None and snap else None,
@@ -217,19 +236,38 @@ class AuditFeatures(QObject):
     @Slot()
     def show_impact(self) -> None:
         """The impact list of the selected node (or the focus) in the audit dock."""
-        snap = self._controller.snapshot
-        if snap is None:
+        if self._controller.snapshot is None:
             return
-        selected = [
-            str(i.data(0))
-            for i in self._controller.scene.selectedItems()
-            if not is_cluster_key(i.data(0))
-        ]
-        key = selected[0] if selected else snap.focus
-        label = snap.label(key)
         self.dock.show()
         self.tabs.setCurrentWidget(self.impact)
+        self._refresh_impact()
+
+    def _refresh_impact(self) -> None:
+        """While the Impact tab is on screen it lists the downstream of what the panels
+        are about (``DetailsPresenter.current``), read again when that changes."""
+        snap = self._controller.snapshot
+        key = self._details.current().subject
+        if (snap is None or key is None or not self.dock.isVisible()
+                or self.tabs.currentWidget() is not self.impact):
+            return
+        if self._impact_for is not None and self._impact_for[0] == key \
+                and self._impact_for[1] is snap:
+            return
+        self._impact_for = (key, snap)
+        label = snap.label(key)
         self._controller.load_impact(key, lambda rows: self.impact.set_rows(rows, label))
+
+    @Slot(object)
+    def _on_details_current_changed(self, current: object) -> None:
+        self._refresh_impact()
+
+    @Slot(int)
+    def _on_tabs_current_changed(self, index: int) -> None:
+        self._refresh_impact()
+
+    @Slot(bool)
+    def _on_dock_visibility_changed(self, visible: bool) -> None:
+        self._refresh_impact()
 
     @Slot(str)
     def _on_impact_node_clicked(self, key: str) -> None:
@@ -284,6 +322,8 @@ class AuditFeatures(QObject):
     @Slot(str)
     def _on_controller_store_opened(self, path: str) -> None:
         self.runner.reset()
+        self._scanned = None
+        self._impact_for = None
         self.legend.set_report(None)
         self.impact.set_rows([], None)
 
@@ -309,7 +349,7 @@ class AuditFeatures(QObject):
             graph=snap.raw,
             focus=snap.focus,
             store_path=str(path),
-            integrity=self.runner.report_for(snap.raw),
+            integrity=self._integrity(snap),
             image=lambda: scene_svg(scene),
             as_of=self._controller.as_of,
         )

@@ -37,6 +37,18 @@ class ReportInputs:
     as_of: str | None = None
 
 
+def scanned_versions(graph: nx.DiGraph) -> frozenset[tuple[str, str]]:
+    """The artifact versions of a lineage graph with their digests: an integrity report
+    made for one graph holds for another with the same (a re-read that changed nothing
+    the scan checked), and a report of the window says so."""
+    found = set()
+    for key in graph.nodes:
+        data = node_data(graph, key)
+        if data.is_artifact:
+            found.add((str(key), str(data.digest or "")))
+    return frozenset(found)
+
+
 def scene_svg(scene: Any, dark: bool = False) -> str:
     """SVG text of a ``LineageScene`` drawn by the image export (marks included)."""
     from lineage_desktop.ui.export.image import render_scene

@@ -77,6 +77,25 @@ def _has_text(element: ET.Element) -> bool:
     return any(child.tag == _SVG + "text" for child in element.iter())
 
 
+# Qt writes the font it drew with ("Sans Serif", a fontconfig alias no browser knows):
+# viewers elsewhere get that family first where it is real, then common sans fonts, then
+# CSS's generic family, so the text never falls back to a serif face.
+_QT_ALIASES = frozenset({"sans serif", "sans", "sansserif", "helvetica"})
+_FALLBACK_FONTS = ("system-ui", "'Segoe UI'", "'DejaVu Sans'", "Helvetica", "Arial",
+                   "sans-serif")
+_GENERIC = frozenset({"sans-serif", "serif", "monospace", "system-ui", "cursive"})
+
+
+def font_stack(family: str) -> str:
+    """A CSS font-family list for ``family`` that ends in the generic ``sans-serif``."""
+    names = [n.strip().strip("'\"").strip() for n in family.split(",")]
+    if names and names[-1].lower() in _GENERIC and len(names) > 1:
+        return family  # already a stack
+    named = [f"'{n}'" if " " in n else n for n in names
+             if n and n.lower() not in _QT_ALIASES and n.lower() not in _GENERIC]
+    return ", ".join(dict.fromkeys([*named, *_FALLBACK_FONTS]))
+
+
 def _prune(parent: ET.Element, inherited: dict[str, str] | None = None) -> None:
     """Drop empty groups, repeated inherited values, font attributes no text uses and
     identity transforms; round numbers."""
@@ -87,6 +106,8 @@ def _prune(parent: ET.Element, inherited: dict[str, str] | None = None) -> None:
             continue
         kept.append(child)
         attrs = child.attrib
+        if "font-family" in attrs:
+            attrs["font-family"] = font_stack(attrs["font-family"])
         for name in _NUMERIC_ATTRS:
             if name in attrs:
                 attrs[name] = _round_repeated(attrs[name])

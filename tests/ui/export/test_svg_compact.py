@@ -1,6 +1,7 @@
 """SVG exports: compact (issue 12), still valid, still rendering, labels still text."""
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 import networkx as nx
@@ -99,3 +100,34 @@ def test_compact_svg_shares_paths_drops_empty_groups_and_inherited_values():
 
 def test_round_numbers():
     assert round_numbers("M-0.0001,3.14159 L2,10.5 12.999") == "M0,3.14 L2,10.5 13"
+
+
+def test_text_gets_a_font_stack_ending_in_the_generic_family():
+    """Qt names the font it drew with "Sans Serif", which no browser knows: the exported
+    SVG lists real sans fonts and ends in CSS's ``sans-serif``."""
+    from lineage_desktop.ui.export.svg_compact import font_stack
+
+    assert font_stack("Sans Serif").endswith(", sans-serif")
+    assert "Sans Serif" not in font_stack("Sans Serif")
+    assert font_stack("DejaVu Sans").startswith("'DejaVu Sans', ")
+    assert font_stack("Inter, sans-serif") == "Inter, sans-serif"
+    assert font_stack("'Noto Sans'").split(", ").count("'Noto Sans'") == 1
+
+
+def test_exported_svg_text_uses_the_font_stack(tmp_path):
+    import subprocess
+    import sys
+
+    import lineage_desktop as ld
+
+    store = tmp_path / "s.db"
+    with ld.init(project="p", store=store) as run:
+        art = ld.Artifact("data", type="dataset")
+        (tmp_path / "f").write_text("x")
+        art.add_file(str(tmp_path / "f"))
+        run.log_artifact(art)
+    out = tmp_path / "g.svg"
+    subprocess.run([sys.executable, "-m", "lineage_desktop", "export", str(store), "data:v0",
+                    "-o", str(out)], check=True, capture_output=True)
+    families = set(re.findall(r'font-family="([^"]*)"', out.read_text()))
+    assert families and all(f.endswith("sans-serif") for f in families)

@@ -64,12 +64,23 @@ def fresh_route(
 def blended_route(
     points: Sequence[QPointF], source_shift: QPointF, target_shift: QPointF
 ) -> list[QPointF]:
-    """Translate spline control points by a blend of the two end displacements."""
+    """Spline control points after their end cards moved by ``source_shift`` and
+    ``target_shift``: each knot (every third point) moves by a blend of the two along the
+    path, and each control point with the knot it belongs to, so that the curve keeps its
+    tangent at every knot and stays a smooth curve (a straight edge whose target moved up
+    becomes an S that still leaves and enters its cards level)."""
     last = len(points) - 1
-    return [
-        p + source_shift * (1.0 - i / last) + target_shift * (i / last)
-        for i, p in enumerate(points)
-    ]
+    if last < 3 or last % 3:  # not a chain of cubic segments: blend point by point
+        return [p + source_shift * (1.0 - i / last) + target_shift * (i / last)
+                for i, p in enumerate(points)]
+    knots = last // 3
+
+    def shift(knot: int) -> QPointF:
+        t = knot / knots
+        return source_shift * (1.0 - t) + target_shift * t
+
+    # Point i belongs to knot round(i / 3): c1 of a segment to its start, c2 to its end.
+    return [p + shift((i + 1) // 3) for i, p in enumerate(points)]
 
 
 def arrow_head(tip: QPointF, before: QPointF) -> tuple[QPolygonF, QPointF, QRectF]:

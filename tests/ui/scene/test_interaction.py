@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QMouseEvent, QPainterPath
 from PySide6.QtWidgets import QApplication
 from qt_events import drag, move, wheel  # noqa: F401  (re-exported for the tests)
 from scene_graphs import view_point
@@ -84,6 +84,37 @@ def test_drag_moves_the_card_and_its_edges_follow(small, qtbot):
     assert outgoing.control_points()[0] - tail_before == shift
     assert "run:eval1" in scene.positions(moved_only=True)
     assert scene.positions()["run:eval1"] == (card.pos().x(), card.pos().y())
+
+
+def test_dragged_edges_stay_smooth_curves_that_keep_their_end_tangents(small, qtbot):
+    """Dragging a card straight down: its edges become S curves that still leave and
+    enter the cards along the layout's direction (each control point moves with its
+    knot), not straight diagonals."""
+    view, scene = small.view, small.scene
+    card = scene.node_item("run:eval1")
+    incoming = next(e for e in card.edges() if e.target is card)
+    before = incoming.control_points()
+    press = card_point(view, card)
+    vp = view.viewport()
+    qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=press)
+    for step in range(1, 6):
+        move(vp, press + QPoint(0, 16 * step), Qt.MouseButton.LeftButton)
+    qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=press + QPoint(0, 80))
+    QApplication.processEvents()
+    after = incoming.control_points()
+    assert len(after) == len(before) and (len(after) - 1) % 3 == 0
+
+    def direction(a, b):
+        dx, dy = b.x() - a.x(), b.y() - a.y()
+        length = (dx * dx + dy * dy) ** 0.5 or 1.0
+        return (round(dx / length, 3), round(dy / length, 3))
+
+    # The tangents at both ends are the layout's, whatever the drag did.
+    assert direction(after[0], after[1]) == direction(before[0], before[1])
+    assert direction(after[-2], after[-1]) == direction(before[-2], before[-1])
+    path = incoming.path()
+    kinds = {path.elementAt(i).type for i in range(path.elementCount())}
+    assert QPainterPath.ElementType.CurveToElement in kinds
 
 
 def test_drag_background_pans_the_view(small, qtbot):

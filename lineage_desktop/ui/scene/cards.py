@@ -197,10 +197,22 @@ def view_cards(view_graph: nx.DiGraph) -> ViewCards:
     if cards is None or len(cards.specs) != view_graph.number_of_nodes():
         specs = _distinct(
             {str(key): card_spec(str(key), data) for key, data in nodes_of(view_graph)})
-        sizes = {key: spec_size(spec) for key, spec in specs.items()}
+        sizes = _even_columns(view_graph, {key: spec_size(spec) for key, spec in specs.items()})
         specs = _shown_names(specs, sizes)
         cards = _VIEW_CARDS[view_graph] = ViewCards(specs, sizes)
     return cards
+
+
+def _even_columns(view_graph: nx.DiGraph,
+                  sizes: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """Every card of one level as wide as the widest (each already capped at
+    ``style.NODE_MAX_WIDTH``): columns read as columns, edges start and end aligned."""
+    widest: dict[Any, float] = {}
+    levels = {str(key): data.level for key, data in nodes_of(view_graph)}
+    for key, (width, _height) in sizes.items():
+        level = levels.get(key)
+        widest[level] = max(widest.get(level, 0.0), width)
+    return {key: (widest[levels.get(key)], height) for key, (_w, height) in sizes.items()}
 
 
 def _distinct(specs: dict[str, CardSpec]) -> dict[str, CardSpec]:

@@ -70,3 +70,19 @@ def test_imported_tables_read_by_their_own_names_and_stay_distinct(qtbot, tmp_pa
     # are elided so that they still differ.
     customers = [n for k, n in names.items() if k.endswith("shop.public.customers:v0")]
     assert len(customers) == 2 and customers[0] != customers[1]
+
+
+def test_cards_of_one_level_are_equally_wide(qtbot):
+    import networkx as nx
+
+    from lineage_desktop.ui import style
+    from lineage_desktop.ui.scene.cards import view_cards
+
+    graph = nx.DiGraph(focus="artifact:a:v0")
+    graph.add_node("artifact:a:v0", kind="artifact", label="a:v0", type="t", level=0)
+    graph.add_node("run:r1", kind="run", label="r", type="train", level=1)
+    graph.add_node("run:r2", kind="run", label="a-much-longer-run-name-than-the-other",
+                   type="train", level=1)
+    sizes = view_cards(graph).sizes
+    assert sizes["run:r1"][0] == sizes["run:r2"][0] > style.NODE_WIDTH
+    assert sizes["artifact:a:v0"][0] == style.NODE_WIDTH

@@ -16,6 +16,8 @@ from functools import partial
 from PySide6.QtCore import QObject, QRectF, QTimer, Signal, Slot
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneHelpEvent, QToolTip
 
+from lineage_desktop.graph.hidden import HiddenMark
+from lineage_desktop.layout.types import LayoutResult
 from lineage_desktop.ui import style
 from lineage_desktop.ui.scene.building import Extent
 from lineage_desktop.ui.scene.card_item import CardItem
@@ -23,6 +25,7 @@ from lineage_desktop.ui.scene.cluster_marks import MemberMarks
 from lineage_desktop.ui.scene.context import SceneContext
 from lineage_desktop.ui.scene.edge_batch import EdgeBatches
 from lineage_desktop.ui.scene.edge_item import EdgeItem
+from lineage_desktop.ui.scene.hidden_marks import HiddenMarkItem, StubItem, mark_items
 from lineage_desktop.ui.scene.node_item import ClusterItem, NodeItem
 from lineage_desktop.ui.scene.overview_item import OverviewItem
 from lineage_desktop.ui.scene.scene_building import SYNC_BUILD_LIMIT, SceneBuilding
@@ -43,6 +46,7 @@ class LineageScene(SceneBuilding, QGraphicsScene):
     - ``node_activated(str)``: a run or artifact card was double-clicked (re-focus).
     - ``hide_requested(str)``: the hover eye of a card was clicked.
     - ``cluster_clicked(str)``: a cluster card was clicked.
+    - ``unhide_requested(list)``: a hidden mark was clicked: the keys it stands for.
     - ``selection_keys_changed(list)``: the keys of the selected cards, after any change.
     """
 
@@ -50,6 +54,7 @@ class LineageScene(SceneBuilding, QGraphicsScene):
     node_activated = Signal(str)
     hide_requested = Signal(str)
     cluster_clicked = Signal(str)
+    unhide_requested = Signal(list)
     selection_keys_changed = Signal(list)
 
     def __init__(self, parent: QObject | None = None, dark: bool = False) -> None:
@@ -57,6 +62,8 @@ class LineageScene(SceneBuilding, QGraphicsScene):
         self._ctx = SceneContext(style.palette_for(dark))
         self._cards: dict[str, CardItem] = {}
         self._edges: list[EdgeItem] = []
+        self._marks: dict[str, HiddenMarkItem] = {}  # where hidden nodes were
+        self._stubs: list[StubItem] = []
         self._keys: KeysView[str] = {}.keys()  # of the graph, built or not yet
         self._layer: QGraphicsItem | None = None  # parent of the cards and edges
         self._batches: EdgeBatches | None = None  # a big graph's edges (edge_batch)
@@ -101,6 +108,31 @@ class LineageScene(SceneBuilding, QGraphicsScene):
         if self._batches is not None and not self._building:
             self._batches.materialise(self._batches.pending())
         return list(self._edges)
+
+    def hidden_mark_items(self) -> list[HiddenMarkItem]:
+        """The "N hidden" pills standing where hidden nodes were."""
+        return list(self._marks.values())
+
+    def stub_items(self) -> list[StubItem]:
+        """The dashed stubs joining hidden marks to their neighbours."""
+        return list(self._stubs)
+
+    def set_hidden_marks(self, marks: Iterable[HiddenMark], layout: LayoutResult) -> None:
+        """Draw ``marks`` (``graph.hidden``) at the places ``layout`` kept for them, once
+        the graph's cards exist (replaces the previous marks; a new graph drops them)."""
+        for item in [*self._stubs, *self._marks.values()]:
+            self.removeItem(item)
+        self._marks, self._stubs = {}, []
+        if self._layer is None:
+            return
+        self._marks, self._stubs = mark_items(marks, layout, self._cards, self._ctx,
+                                              self._layer)
+        if self._marks:
+            extent = Extent()
+            extent.add_rect(self._content)
+            for item in [*self._marks.values(), *self._stubs]:
+                extent.add_rect(item.sceneBoundingRect())
+            self._set_content_rect(extent.rect(), grow_only=True)
 
     def overview_item(self) -> OverviewItem | None:
         """The batched item that replaces the cards when zoomed far out."""
@@ -331,6 +363,10 @@ class LineageScene(SceneBuilding, QGraphicsScene):
         # Tooltips are made on demand instead of stored on 10,000 items.
         for item in self.items(event.scenePos()):
             if isinstance(item, CardItem) and item.isVisible():
+                QToolTip.showText(event.screenPos(), item.tooltip_markup(), event.widget())
+                event.accept()
+                return
+            if isinstance(item, HiddenMarkItem) and item.isVisible():
                 QToolTip.showText(event.screenPos(), item.tooltip_markup(), event.widget())
                 event.accept()
                 return

@@ -16,10 +16,11 @@ from typing import Any, Protocol
 
 import networkx as nx
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QPainter, QPainterPath, QPolygonF
+from PySide6.QtGui import QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsObject,
+    QGraphicsScene,
     QGraphicsSceneMouseEvent,
     QStyleOptionGraphicsItem,
     QWidget,
@@ -132,6 +133,16 @@ class HiddenMarkItem(QGraphicsObject):
     ) -> None:
         p = self._ctx.paints
         radius = self._rect.height() / 2
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < style.LOD_TEXT and not self._ctx.exporting:
+            # Text too small to read: a tinted pill with a 1-pixel outline still says
+            # "something is hidden here" in the overview.
+            pen = QPen(p.mark_pen)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.setBrush(p.pill_brush)
+            painter.drawRoundedRect(self._rect, radius, radius)
+            return
         painter.setPen(p.mark_pen)
         painter.setBrush(p.card_brush)
         painter.drawRoundedRect(self._rect, radius, radius)
@@ -208,15 +219,16 @@ def mark_items(
     layout: LayoutResult,
     cards: Mapping[str, Any],
     ctx: SceneContext,
-    parent: QGraphicsItem,
+    scene: QGraphicsScene,
 ) -> tuple[dict[str, HiddenMarkItem], list[StubItem]]:
     """Pills at the layout's places of ``marks`` and stubs to the cards (or marks) they
-    touch, children of ``parent`` (the graph's layer)."""
+    touch, added to ``scene`` as top-level items: they stay visible when the overview
+    replaces the cards (zoomed far out), the gap they explain being visible there too."""
     items: dict[str, HiddenMarkItem] = {}
     placed = [m for m in marks if m.key in layout.positions]
     for mark in placed:
         item = HiddenMarkItem(mark, ctx, layout.positions[mark.key])
-        item.setParentItem(parent)
+        scene.addItem(item)
         items[mark.key] = item
     ends: dict[str, Any] = {**cards, **items}
     stubs = []
@@ -231,6 +243,6 @@ def mark_items(
             if isinstance(source, HiddenMarkItem) and source is not here:
                 continue  # made by the source mark as one of its targets
             stub = StubItem(source, target, ctx, layout.direction)
-            stub.setParentItem(parent)
+            scene.addItem(stub)
             stubs.append(stub)
     return items, stubs

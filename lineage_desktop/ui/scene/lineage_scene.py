@@ -120,19 +120,21 @@ class LineageScene(SceneBuilding, QGraphicsScene):
     def set_hidden_marks(self, marks: Iterable[HiddenMark], layout: LayoutResult) -> None:
         """Draw ``marks`` (``graph.hidden``) at the places ``layout`` kept for them, once
         the graph's cards exist (replaces the previous marks; a new graph drops them)."""
-        for item in [*self._stubs, *self._marks.values()]:
-            self.removeItem(item)
-        self._marks, self._stubs = {}, []
+        self._clear_hidden_marks()
         if self._layer is None:
             return
-        self._marks, self._stubs = mark_items(marks, layout, self._cards, self._ctx,
-                                              self._layer)
+        self._marks, self._stubs = mark_items(marks, layout, self._cards, self._ctx, self)
         if self._marks:
             extent = Extent()
             extent.add_rect(self._content)
             for item in [*self._marks.values(), *self._stubs]:
                 extent.add_rect(item.sceneBoundingRect())
             self._set_content_rect(extent.rect(), grow_only=True)
+
+    def _clear_hidden_marks(self) -> None:
+        for item in [*self._stubs, *self._marks.values()]:
+            self.removeItem(item)
+        self._marks, self._stubs = {}, []
 
     def overview_item(self) -> OverviewItem | None:
         """The batched item that replaces the cards when zoomed far out."""

@@ -3,8 +3,9 @@ lineage, and Back/Forward bring back what the user changed in each lineage."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QListView
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QLineEdit, QListView, QToolTip
 from window_helpers import drag, item_point, keys_in_scene, move
 
 from lineage_desktop.records import is_cluster_key
@@ -46,13 +47,17 @@ def test_hiding_a_run_keeps_its_output_in_its_column_and_leaves_a_mark(
     assert mark.text == "1 hidden" and mark.mark.members == (run,)
     assert abs(mark.pos().x() - run_pos.x()) < 0.5  # where the run was
     assert label in mark.tooltip_markup() and "Hidden nodes" in mark.tooltip_markup()
+    view = window.view
+    view.centerOn(mark)
+    at = item_point(view, mark)
+    tip = QHelpEvent(QEvent.Type.ToolTip, at, view.viewport().mapToGlobal(at))
+    QApplication.sendEvent(view.viewport(), tip)  # hovering long enough for a tooltip
+    assert label in QToolTip.text() and "View &gt; Hidden nodes" in QToolTip.text()
     ends = {(s.ends[0].key, s.ends[1].key) for s in scene.stub_items()}
     assert ends == {(k, mark.key) for k in inputs} | {(mark.key, snap.focus)}
     window.grab().save(str(artifacts_dir / "hide_keeps_the_picture.png"))
 
     # clicking the mark shows the run again, in its place
-    view = window.view
-    view.centerOn(mark)
     with qtbot.waitSignal(window.lineage_ready, timeout=20_000):
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=item_point(view, mark))
     assert run in keys_in_scene(window) and scene.hidden_mark_items() == []

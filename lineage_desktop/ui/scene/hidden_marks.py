@@ -188,6 +188,16 @@ class StubItem(QGraphicsItem):
         """``(source, target)``."""
         return self._source, self._target
 
+    @property
+    def source(self) -> _End:
+        """The card or mark the stub starts from (as ``EdgeItem.source``)."""
+        return self._source
+
+    @property
+    def target(self) -> _End:
+        """The card or mark the stub points at."""
+        return self._target
+
     def adjust(self) -> None:
         """Re-route after an end moved."""
         s, t = self._source, self._target

@@ -113,28 +113,38 @@ def plan_clusters(
     for (level, type_, name, tag), members in by_name.items():
         if len(members) >= threshold:
             key = cluster_key(level, "artifact", type_, name) + split_suffix(tag)
-            _add(plan, graph, key, members, level, "artifact", type_, name)
+            _add(plan, graph, key, members, level, "artifact", type_, name, tag)
         else:
             by_type[(level, "artifact", type_, tag)].extend(members)
     for (level, kind, type_, tag), members in by_type.items():
         if len(members) >= threshold:
             key = cluster_key(level, kind, type_) + split_suffix(tag)
-            _add(plan, graph, key, members, level, kind, type_)
+            _add(plan, graph, key, members, level, kind, type_, tag=tag)
     return plan
 
 
 def _add(
     plan: ClusterPlan, graph: nx.DiGraph, key: str, members: list[Key], level: int,
-    member_kind: str, type_: str, name: str | None = None,
+    member_kind: str, type_: str, name: str | None = None, tag: frozenset[Key] = frozenset(),
 ) -> None:
     nodes = {m: node_data(graph, m) for m in members}
     ordered = sorted(members, key=lambda m: member_sort_key(m, nodes[m]))
+    label = cluster_label(member_kind, type_, len(ordered), name) + _via(graph, tag)
     plan.attrs[key] = NodeData.for_cluster(
-        member_kind, type_, cluster_label(member_kind, type_, len(ordered), name), ordered,
-        {m: nodes[m] for m in ordered}, level, name)
+        member_kind, type_, label, ordered, {m: nodes[m] for m in ordered}, level, name)
     plan.members[key] = ordered
     for member in ordered:
         plan.cluster_of[member] = key
+
+
+def _via(graph: nx.DiGraph, tag: frozenset[Key]) -> str:
+    """What tells a cluster split off by extraction from its twin: " via data:v3"."""
+    if not tag:
+        return ""
+    if len(tag) > 1:
+        return f" via {len(tag)} extracted nodes"
+    (node,) = tag
+    return f" via {node_data(graph, node).label_or(node)}"
 
 
 def apply_clusters(

@@ -66,6 +66,8 @@ def test_many_neighbours_of_an_extracted_node_form_a_cluster_of_their_own():
     assert view.nodes[via]["count"] == 6 and view.nodes[RUNS]["count"] == 6
     assert (other, via) in view.edges and (other, RUNS) not in view.edges
     assert set(view.nodes[via]["members"]) == {f"run:a{i}" for i in range(6)}
+    assert view.nodes[via]["label"] == "6 train runs via other:v0"  # told from its twin
+    assert view.nodes[RUNS]["label"] == "6 train runs"
 
 
 def test_unextracting_clusters_the_neighbours_again():

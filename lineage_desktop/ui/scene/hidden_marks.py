@@ -9,7 +9,7 @@ them again) joined to its neighbours by dashed stubs that follow dragged cards.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 from typing import Any, Protocol
@@ -30,6 +30,7 @@ from lineage_desktop.graph.hidden import HiddenMark
 from lineage_desktop.layout.types import LayoutNode, LayoutRequest, LayoutResult
 from lineage_desktop.ui import style
 from lineage_desktop.ui.scene import glyphs
+from lineage_desktop.ui.scene.building import Extent
 from lineage_desktop.ui.scene.cards import card_spec, spec_size
 from lineage_desktop.ui.scene.context import SceneContext
 from lineage_desktop.ui.scene.edge_item import edge_shape, fresh_route
@@ -256,3 +257,67 @@ def mark_items(
             scene.addItem(stub)
             stubs.append(stub)
     return items, stubs
+
+
+def dim_marks(
+    marks: Mapping[str, HiddenMarkItem], stubs: Iterable[StubItem], dimmed: Collection[str]
+) -> None:
+    """Fade what belongs to faded cards (path and impact views): a stub with a faded
+    end, a mark whose every stub is faded."""
+    faded_stubs = set()
+    for stub in stubs:
+        faded = any(end.key in dimmed for end in stub.ends if not isinstance(end, HiddenMarkItem))
+        stub.setOpacity(style.DIM_OPACITY if faded else 1.0)
+        if faded:
+            faded_stubs.add(id(stub))
+    for mark in marks.values():
+        own = mark.stubs()
+        faded = bool(own) and all(id(stub) in faded_stubs for stub in own)
+        mark.setOpacity(style.DIM_OPACITY if faded else 1.0)
+
+
+class HiddenMarksPart:
+    """The hidden-marks half of ``LineageScene`` (its state is set up by the scene)."""
+
+    _marks: dict[str, HiddenMarkItem]
+    _stubs: list[StubItem]
+    _layer: QGraphicsItem | None
+    _cards: Mapping[str, Any]
+    _ctx: SceneContext
+    _dimmed: set[str]
+    _content: QRectF
+
+    def hidden_mark_items(self) -> list[HiddenMarkItem]:
+        """The "N hidden" pills standing where hidden nodes were."""
+        return list(self._marks.values())
+
+    def stub_items(self) -> list[StubItem]:
+        """The dashed stubs joining hidden marks to their neighbours."""
+        return list(self._stubs)
+
+    def set_hidden_marks(self, marks: Iterable[HiddenMark], layout: LayoutResult) -> None:
+        """Draw ``marks`` (``graph.hidden``) at the places ``layout`` kept for them, once
+        the graph's cards exist (replaces the previous marks; a new graph drops them)."""
+        self._clear_hidden_marks()
+        if self._layer is None:
+            return
+        scene = self._scene()
+        self._marks, self._stubs = mark_items(marks, layout, self._cards, self._ctx, scene)
+        if self._dimmed:
+            dim_marks(self._marks, self._stubs, self._dimmed)
+        if self._marks:
+            extent = Extent()
+            extent.add_rect(self._content)
+            for item in [*self._marks.values(), *self._stubs]:
+                extent.add_rect(item.sceneBoundingRect())
+            self._set_content_rect(extent.rect(), grow_only=True)  # type: ignore[attr-defined]
+
+    def _clear_hidden_marks(self) -> None:
+        scene = self._scene()
+        for item in [*self._stubs, *self._marks.values()]:
+            scene.removeItem(item)
+        self._marks, self._stubs = {}, []
+
+    def _scene(self) -> QGraphicsScene:
+        assert isinstance(self, QGraphicsScene)
+        return self

@@ -16,8 +16,6 @@ from functools import partial
 from PySide6.QtCore import QObject, QRectF, QTimer, Signal, Slot
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneHelpEvent, QToolTip
 
-from lineage_desktop.graph.hidden import HiddenMark
-from lineage_desktop.layout.types import LayoutResult
 from lineage_desktop.ui import style
 from lineage_desktop.ui.scene.building import Extent
 from lineage_desktop.ui.scene.card_item import CardItem
@@ -25,7 +23,12 @@ from lineage_desktop.ui.scene.cluster_marks import MemberMarks
 from lineage_desktop.ui.scene.context import SceneContext
 from lineage_desktop.ui.scene.edge_batch import EdgeBatches
 from lineage_desktop.ui.scene.edge_item import EdgeItem
-from lineage_desktop.ui.scene.hidden_marks import HiddenMarkItem, StubItem, mark_items
+from lineage_desktop.ui.scene.hidden_marks import (
+    HiddenMarkItem,
+    HiddenMarksPart,
+    StubItem,
+    dim_marks,
+)
 from lineage_desktop.ui.scene.node_item import ClusterItem, NodeItem
 from lineage_desktop.ui.scene.overview_item import OverviewItem
 from lineage_desktop.ui.scene.scene_building import SYNC_BUILD_LIMIT, SceneBuilding
@@ -36,7 +39,7 @@ _SCENE_MARGIN = 400.0  # scrollable room around the graph so zoom can anchor any
 _PULSE_MS = 90  # running-dot animation step: smooth enough, a dozen tiny repaints a second
 
 
-class LineageScene(SceneBuilding, QGraphicsScene):
+class LineageScene(SceneBuilding, HiddenMarksPart, QGraphicsScene):
     """Cards, clusters and edges of a lineage graph.
 
     Signals (all carry graph keys):
@@ -108,33 +111,6 @@ class LineageScene(SceneBuilding, QGraphicsScene):
         if self._batches is not None and not self._building:
             self._batches.materialise(self._batches.pending())
         return list(self._edges)
-
-    def hidden_mark_items(self) -> list[HiddenMarkItem]:
-        """The "N hidden" pills standing where hidden nodes were."""
-        return list(self._marks.values())
-
-    def stub_items(self) -> list[StubItem]:
-        """The dashed stubs joining hidden marks to their neighbours."""
-        return list(self._stubs)
-
-    def set_hidden_marks(self, marks: Iterable[HiddenMark], layout: LayoutResult) -> None:
-        """Draw ``marks`` (``graph.hidden``) at the places ``layout`` kept for them, once
-        the graph's cards exist (replaces the previous marks; a new graph drops them)."""
-        self._clear_hidden_marks()
-        if self._layer is None:
-            return
-        self._marks, self._stubs = mark_items(marks, layout, self._cards, self._ctx, self)
-        if self._marks:
-            extent = Extent()
-            extent.add_rect(self._content)
-            for item in [*self._marks.values(), *self._stubs]:
-                extent.add_rect(item.sceneBoundingRect())
-            self._set_content_rect(extent.rect(), grow_only=True)
-
-    def _clear_hidden_marks(self) -> None:
-        for item in [*self._stubs, *self._marks.values()]:
-            self.removeItem(item)
-        self._marks, self._stubs = {}, []
 
     def overview_item(self) -> OverviewItem | None:
         """The batched item that replaces the cards when zoomed far out."""
@@ -231,6 +207,7 @@ class LineageScene(SceneBuilding, QGraphicsScene):
                 edge.setOpacity(style.DIM_OPACITY if faded else 1.0)
         if self._batches is not None:
             self._batches.set_dimmed(dimmed)
+        dim_marks(self._marks, self._stubs, dimmed)
 
     def set_focus_key(self, key: str | None) -> None:
         """Move the accent ring to ``key``."""

@@ -72,6 +72,14 @@ def test_the_mark_and_its_stubs_follow_a_dragged_card(qapp):
     card = scene.node_item("run:eval")
     card.setPos(card.pos() + QPointF(0, 200))
     assert stub.boundingRect().bottom() > before.bottom() + 150
+    # an impact or path view fades what touches faded cards only
+    scene.set_dimmed(["run:eval", "artifact:report:v0"])
+    assert stub.opacity() < 1.0
+    assert all(s.opacity() == 1.0 for s in scene.stub_items() if s is not stub)
+    assert all(m.opacity() == 1.0 for m in scene.hidden_mark_items())
+    scene.set_dimmed(["run:eval", "artifact:data:v0"])
+    assert all(s.opacity() < 1.0 for s in scene.stub_items() if "run:eval" in
+               (s.source.key, s.target.key) or "artifact:data:v0" in (s.source.key, s.target.key))
     # a new graph takes the marks away
     scene.set_graph(view, layout)
     assert scene.hidden_mark_items() == [] and scene.stub_items() == []

@@ -75,6 +75,7 @@ class LineageRequests(ControllerBase):
         if task is None:
             return
         self._remember_positions()
+        self.session.stash_state()  # recorded in the history: Back comes back to this
         focus = str(raw.graph["focus"])
         self._run(
             "lineage",

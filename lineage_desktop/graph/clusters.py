@@ -4,7 +4,8 @@ Within one level, ``threshold`` or more runs of one job type, or ``threshold`` o
 artifact versions of one artifact type, become one cluster node. Versions of a single
 artifact are grouped first, so "7 versions of churn-model" stays separate from other
 models when it reaches the threshold on its own. The focus, extracted nodes and missing
-placeholders never collapse.
+placeholders never collapse; the neighbours of extracted nodes cluster apart from the
+others (see ``extraction``).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from typing import Any
 
 import networkx as nx
 
+from lineage_desktop.graph.extraction import split_of, split_suffix
 from lineage_desktop.graph.nodes import (
     LineageGraph,
     NodeData,
@@ -29,6 +31,8 @@ from lineage_desktop.records import cluster_key, parse_key
 Key = Hashable
 DEFAULT_THRESHOLD = 5
 _DIGITS = re.compile(r"(\d+)")
+# (level, kind or artifact type, type or artifact name, extraction tag): one group each
+_Group = tuple[int, str, str, frozenset[Key]]
 
 
 def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
@@ -81,50 +85,66 @@ def plan_clusters(
     threshold: int | None = DEFAULT_THRESHOLD,
     keep: Collection[Key] = (),
     drop: Collection[Key] = (),
+    split: Mapping[Key, frozenset[Key]] | None = None,
 ) -> ClusterPlan:
     """Decide the clusters of ``graph`` without building anything.
 
     ``keep`` holds nodes that never collapse (the focus, extracted nodes), ``drop``
-    nodes left out of the view (hidden ones). A threshold of 0 or None disables
-    clustering. Nodes without a level are left alone.
+    nodes left out of the view (hidden ones). ``split`` tags the neighbours of extracted
+    nodes (``extraction.extraction_split``): nodes with different tags never share a
+    cluster, so an extracted node's edges reach its exact neighbours. A threshold of 0
+    or None disables clustering. Nodes without a level are left alone.
     """
     plan = ClusterPlan()
     if not threshold or threshold < 1:
         return plan
-    by_type: dict[tuple[int, str, str], list[Key]] = defaultdict(list)
-    by_name: dict[tuple[int, str, str], list[Key]] = defaultdict(list)
+    split = split or {}
+    by_type: dict[_Group, list[Key]] = defaultdict(list)
+    by_name: dict[_Group, list[Key]] = defaultdict(list)
     for node, data in nodes_of(graph):
         if node in keep or data.missing or node not in levels or node in drop:
             continue
+        tag = split_of(split, node)
         if data.is_run:
-            by_type[(levels[node], "run", node_type(data))].append(node)
+            by_type[(levels[node], "run", node_type(data), tag)].append(node)
         elif data.is_artifact:
-            name_group = (levels[node], node_type(data), artifact_name(node, data))
+            name_group = (levels[node], node_type(data), artifact_name(node, data), tag)
             by_name[name_group].append(node)
-    for (level, type_, name), members in by_name.items():
+    for (level, type_, name, tag), members in by_name.items():
         if len(members) >= threshold:
-            _add(plan, graph, cluster_key(level, "artifact", type_, name), members,
-                 level, "artifact", type_, name)
+            key = cluster_key(level, "artifact", type_, name) + split_suffix(tag)
+            _add(plan, graph, key, members, level, "artifact", type_, name, tag)
         else:
-            by_type[(level, "artifact", type_)].extend(members)
-    for (level, kind, type_), members in by_type.items():
+            by_type[(level, "artifact", type_, tag)].extend(members)
+    for (level, kind, type_, tag), members in by_type.items():
         if len(members) >= threshold:
-            _add(plan, graph, cluster_key(level, kind, type_), members, level, kind, type_)
+            key = cluster_key(level, kind, type_) + split_suffix(tag)
+            _add(plan, graph, key, members, level, kind, type_, tag=tag)
     return plan
 
 
 def _add(
     plan: ClusterPlan, graph: nx.DiGraph, key: str, members: list[Key], level: int,
-    member_kind: str, type_: str, name: str | None = None,
+    member_kind: str, type_: str, name: str | None = None, tag: frozenset[Key] = frozenset(),
 ) -> None:
     nodes = {m: node_data(graph, m) for m in members}
     ordered = sorted(members, key=lambda m: member_sort_key(m, nodes[m]))
+    label = cluster_label(member_kind, type_, len(ordered), name) + _via(graph, tag)
     plan.attrs[key] = NodeData.for_cluster(
-        member_kind, type_, cluster_label(member_kind, type_, len(ordered), name), ordered,
-        {m: nodes[m] for m in ordered}, level, name)
+        member_kind, type_, label, ordered, {m: nodes[m] for m in ordered}, level, name)
     plan.members[key] = ordered
     for member in ordered:
         plan.cluster_of[member] = key
+
+
+def _via(graph: nx.DiGraph, tag: frozenset[Key]) -> str:
+    """What tells a cluster split off by extraction from its twin: " via data:v3"."""
+    if not tag:
+        return ""
+    if len(tag) > 1:
+        return f" via {len(tag)} extracted nodes"
+    (node,) = tag
+    return f" via {node_data(graph, node).label_or(node)}"
 
 
 def apply_clusters(
@@ -174,11 +194,12 @@ def cluster_graph(
     threshold: int | None = DEFAULT_THRESHOLD,
     keep: Collection[Key] = (),
     drop: Collection[Key] = (),
+    split: Mapping[Key, frozenset[Key]] | None = None,
 ) -> tuple[nx.DiGraph, ClusterPlan]:
     """Plan and apply clusters; the focus (``graph.graph["focus"]``) is always kept."""
     focus = graph.graph.get("focus")
     kept = set(keep)
     if focus is not None:
         kept.add(focus)
-    plan = plan_clusters(graph, levels, threshold, kept, drop)
+    plan = plan_clusters(graph, levels, threshold, kept, drop, split)
     return apply_clusters(graph, levels, plan, drop), plan

@@ -11,6 +11,8 @@ import networkx as nx
 
 from lineage_desktop.graph.checks import find_problems, normalize_nodes
 from lineage_desktop.graph.clusters import DEFAULT_THRESHOLD, ClusterPlan, cluster_graph
+from lineage_desktop.graph.extraction import extraction_split
+from lineage_desktop.graph.hidden import HiddenMark, hidden_marks
 from lineage_desktop.graph.levels import compute_levels, depth_keep, induced_copy, unlevelled
 from lineage_desktop.graph.nodes import NodeData, needs_repair, node_data, nodes_of
 from lineage_desktop.graph.search import search_members
@@ -29,7 +31,9 @@ class LineageModel:
 
     Pipeline of ``view()``: restrict to the depths -> repair attribute-less nodes ->
     levels -> drop unconnected and hidden nodes -> cluster (the focus and extracted nodes
-    kept out). Levels are computed before hiding, so hiding never shifts other nodes.
+    kept out, the neighbours of extracted nodes apart from the rest) -> marks where
+    hidden nodes were (``hidden_marks``). Levels are computed before hiding, so hiding
+    never shifts other nodes.
     The view is cached until the state changes; treat it as read-only.
     """
 
@@ -52,6 +56,7 @@ class LineageModel:
         self._plan = ClusterPlan()
         self._levels: dict[Key, int] = {}
         self._problems: list[str] = []
+        self._marks: list[HiddenMark] = []
 
     # -- state ---------------------------------------------------------------------------
 
@@ -84,6 +89,12 @@ class LineageModel:
     def extracted(self) -> list[Key]:
         """Nodes the user pulled out of clusters, in the order they were extracted."""
         return list(self._extracted)
+
+    @property
+    def hidden_marks(self) -> list[HiddenMark]:
+        """Where hidden nodes were in the current view (see ``graph.hidden``)."""
+        self._ensure()
+        return list(self._marks)
 
     @property
     def problems(self) -> list[str]:
@@ -174,7 +185,8 @@ class LineageModel:
 
     def extract(self, member_key: Key) -> bool:
         """Pull a node out of its cluster for good: it is drawn as a normal node, its own
-        edges continue from it, and re-clustering keeps it out. A cluster that falls
+        edges continue from it (its neighbours cluster apart from the rest, see
+        ``graph.extraction``), and re-clustering keeps it out. A cluster that falls
         below the threshold dissolves. Returns False for keys not in the raw graph."""
         if member_key not in self._raw or member_key in self._extracted:
             return False
@@ -252,6 +264,7 @@ class LineageModel:
     def _build(self) -> None:
         focus = self._focus
         self._plan = ClusterPlan()
+        self._marks = []
         if focus is None or focus not in self._raw:
             self._levels = {}
             self._problems = [f"the focus {focus!r} is not in the lineage graph"]
@@ -269,8 +282,11 @@ class LineageModel:
                 + ", ".join(str(k) for k in orphans[:5])
             )
         drop = set(orphans).union(k for k in self._hidden if k != focus)
+        split = extraction_split(work, self._extracted) if self._extracted else None
         view, plan = cluster_graph(work, levels, self._threshold, keep=self._extracted,
-                                   drop=drop)
+                                   drop=drop, split=split)
         view.graph["focus"] = focus
         view.graph["problems"] = list(problems)
+        hidden = {k: label for k, label in self._hidden.items() if k != focus}
+        self._marks = hidden_marks(work, levels, hidden, plan.cluster_of, view)
         self._levels, self._plan, self._problems, self._view = levels, plan, problems, view

@@ -50,6 +50,10 @@ Z_EDGE_EMPHASISED = -1.0
 Z_CARD = 0.0
 Z_CARD_RAISED = 1.0  # hovered or selected card, so its ring is not covered by neighbours
 Z_OVERVIEW = 10.0
+Z_HIDDEN_MARK = -0.5  # the "2 hidden" pill where hidden nodes were: over edges, under cards
+
+HIDDEN_MARK_HEIGHT = 24.0
+HIDDEN_MARK_PAD_X = 9.0
 
 DIM_OPACITY = 0.22  # cards and edges outside a path or impact set
 

@@ -45,7 +45,9 @@ def test_extracting_a_member_keeps_its_own_lineage():
     assert view.nodes[RUNS]["label"] == "11 train runs"
     assert view.nodes["run:t03"]["level"] == 1 and view.nodes["run:t03"]["kind"] == "run"
     assert (DATA, "run:t03") in view.edges
-    assert ("run:t03", MODELS) in view.edges  # its model is still in the model cluster
+    # its lineage continues from it: its own model is pulled out of the model cluster
+    assert ("run:t03", "artifact:m-03:v0") in view.edges
+    assert ("run:t03", MODELS) not in view.edges and view.nodes[MODELS]["count"] == 11
     assert model.cluster_of("run:t03") is None
     assert model.extracted == ["run:t03"]
     # re-clustering (a new threshold) keeps it out
@@ -63,7 +65,8 @@ def test_a_cluster_below_threshold_dissolves():
     view = model.view()
     assert RUNS not in view
     assert {f"run:t{i:02d}" for i in range(5)} <= set(view)
-    assert MODELS in view  # the five models still reach the threshold
+    # t00's model goes with it: the four others fall below the threshold too
+    assert MODELS not in view and ("run:t00", "artifact:m-00:v0") in view.edges
 
 
 def test_hiding_removes_node_and_dangling_edges_and_unhiding_restores():

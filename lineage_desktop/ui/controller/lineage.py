@@ -19,6 +19,7 @@ from lineage_desktop.layout.types import LayoutRequest, LayoutResult
 from lineage_desktop.ui.controller.base import ControllerBase
 from lineage_desktop.ui.errors import describe_error
 from lineage_desktop.ui.scene import build_layout_request
+from lineage_desktop.ui.scene.hidden_marks import with_marks
 from lineage_desktop.ui.session import NO_STORE_MESSAGE, Task
 from lineage_desktop.ui.session.queries import GraphSnapshot
 
@@ -32,17 +33,20 @@ class LineageRequests(ControllerBase):
 
     def show_lineage(self, ref: str, record: bool = True) -> None:
         """Show the lineage of ``ref`` (``name``, ``name:alias``, ``name:v3``, ``run:<id>``
-        or a graph key). ``record`` adds it to the Back/Forward history."""
+        or a graph key). ``record`` adds it to the Back/Forward history; without it (Back
+        and Forward) the entry's extracted and hidden nodes come back."""
         ref = ref.strip()
         if not self.session.is_open:
             self.lineage_failed.emit(ref, NO_STORE_MESSAGE)
             return
         self._remember_positions()
+        if record:
+            self.session.stash_state()
         self.lineage_started.emit(ref)
         self._run(
             "lineage",
             "Reading lineage…",
-            self.session.lineage_task(ref),
+            self.session.lineage_task(ref, restore=not record),
             partial(self._on_lineage_loaded, record, False),
             partial(self._on_lineage_error, ref),
         )
@@ -71,6 +75,7 @@ class LineageRequests(ControllerBase):
         if task is None:
             return
         self._remember_positions()
+        self.session.stash_state()  # recorded in the history: Back comes back to this
         focus = str(raw.graph["focus"])
         self._run(
             "lineage",
@@ -119,11 +124,14 @@ class LineageRequests(ControllerBase):
     def _submit_layout(self, snap: GraphSnapshot, fit: bool) -> None:
         # Measuring 20,000 cards takes most of a second: the query worker does it (the
         # scene reuses the measurements, see ``cards.view_cards``); a newer one wins.
+        # Hidden nodes keep their place in the layout (``hidden_marks``).
         direction = self.session.direction
         self._run(
             "measure",
             "Laying out…",
-            lambda _api: build_layout_request(snap.view, direction=direction),
+            lambda _api: with_marks(
+                build_layout_request(snap.view, direction=direction), snap.marks, snap.raw
+            ),
             partial(self._on_request_built, snap, fit),
             partial(self._on_request_failed, snap),
         )
@@ -151,8 +159,9 @@ class LineageRequests(ControllerBase):
             selected = [str(item.data(0)) for item in self.scene.selectedItems()]
         self.scene.set_graph(snap.view, result, keep_positions=plan.positions(moved))
         self.session.mark_shown(snap)
-        # A big graph is built in slices: select and announce once every card exists
-        # (a newer set_graph drops this callback).
+        # A big graph is built in slices: mark where hidden nodes were, select and
+        # announce once every card exists (a newer set_graph drops these callbacks).
+        self.scene.when_built(partial(self.scene.set_hidden_marks, snap.marks, result))
         self.scene.when_built(partial(self._on_scene_built, snap.focus, fit, selected))
 
     def _on_scene_built(self, focus: str, fit: bool, selected: list[str]) -> None:

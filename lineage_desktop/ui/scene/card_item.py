@@ -207,6 +207,12 @@ class CardItem(PaintedCard):
         """The (possibly elided) type line exactly as drawn."""
         return self._type_text
 
+    @property
+    def can_hide(self) -> bool:
+        """Whether the hover eye shows: never on the focus, which cannot be hidden (the
+        lineage is drawn around it; focus another node first)."""
+        return self.HIDEABLE and not self.focused
+
     def eye_rect(self) -> QRectF:
         """Where the hover "hide" button is, in item coordinates."""
         return QRectF(self._eye_rect)
@@ -282,13 +288,13 @@ class CardItem(PaintedCard):
 
     def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:  # noqa: N802
         self._hovered = True
-        self._eye_hot = self.HIDEABLE and self._eye_rect.contains(event.pos())
+        self._eye_hot = self.can_hide and self._eye_rect.contains(event.pos())
         self._refresh_emphasis()
         self.update()
         super().hoverEnterEvent(event)
 
     def hoverMoveEvent(self, event: QGraphicsSceneHoverEvent) -> None:  # noqa: N802
-        hot = self.HIDEABLE and self._eye_rect.contains(event.pos())
+        hot = self.can_hide and self._eye_rect.contains(event.pos())
         if hot != self._eye_hot:
             self._eye_hot = hot
             if hot:
@@ -308,7 +314,7 @@ class CardItem(PaintedCard):
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
         left = event.button() == Qt.MouseButton.LeftButton
-        if left and self.HIDEABLE and self._hovered and self._eye_rect.contains(event.pos()):
+        if left and self.can_hide and self._hovered and self._eye_rect.contains(event.pos()):
             # The eye is a button: it neither selects nor starts a drag.
             self._eye_down = True
             event.accept()

@@ -38,6 +38,7 @@ class PaintedCard(QGraphicsItem):
     _icon_center: QPointF
     _glyph: QPainterPath
     _eye_rect: QRectF
+    can_hide: bool
     _type_text: str
     _name_text: str
     _type_pos: QPointF
@@ -111,7 +112,7 @@ class PaintedCard(QGraphicsItem):
         self._paint_card(painter)
         self._paint_icon(painter)
         self._paint_texts(painter)
-        if self._hovered and self.HIDEABLE and not self._ctx.exporting:
+        if self._hovered and self.can_hide and not self._ctx.exporting:
             self._paint_eye(painter)
 
     def _paint_card(self, painter: QPainter) -> None:

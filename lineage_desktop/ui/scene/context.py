@@ -66,6 +66,9 @@ class Paints:
         self.edge_hot_pen = _pen(c("accent"), 2.2)
         self.edge_hot_pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         self.edge_hot_brush = QBrush(c("accent"))
+        # Where hidden nodes were: dashed stubs to a dashed pill (hidden_marks).
+        self.stub_pen = _pen(edge, 1.2, Qt.PenStyle.DashLine)
+        self.mark_pen = _pen(c("muted"), 1.0, Qt.PenStyle.DashLine)
         # Batched edges: a cosmetic pen takes Qt's fast hairline stroker, which clips each
         # curve to the screen first (a hub's fan of long curves strokes in milliseconds).
         self.batch_edge_pen = QPen(edge, 1.0)

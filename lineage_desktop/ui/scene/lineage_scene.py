@@ -23,6 +23,12 @@ from lineage_desktop.ui.scene.cluster_marks import MemberMarks
 from lineage_desktop.ui.scene.context import SceneContext
 from lineage_desktop.ui.scene.edge_batch import EdgeBatches
 from lineage_desktop.ui.scene.edge_item import EdgeItem
+from lineage_desktop.ui.scene.hidden_marks import (
+    HiddenMarkItem,
+    HiddenMarksPart,
+    StubItem,
+    dim_marks,
+)
 from lineage_desktop.ui.scene.node_item import ClusterItem, NodeItem
 from lineage_desktop.ui.scene.overview_item import OverviewItem
 from lineage_desktop.ui.scene.scene_building import SYNC_BUILD_LIMIT, SceneBuilding
@@ -33,7 +39,7 @@ _SCENE_MARGIN = 400.0  # scrollable room around the graph so zoom can anchor any
 _PULSE_MS = 90  # running-dot animation step: smooth enough, a dozen tiny repaints a second
 
 
-class LineageScene(SceneBuilding, QGraphicsScene):
+class LineageScene(SceneBuilding, HiddenMarksPart, QGraphicsScene):
     """Cards, clusters and edges of a lineage graph.
 
     Signals (all carry graph keys):
@@ -43,6 +49,7 @@ class LineageScene(SceneBuilding, QGraphicsScene):
     - ``node_activated(str)``: a run or artifact card was double-clicked (re-focus).
     - ``hide_requested(str)``: the hover eye of a card was clicked.
     - ``cluster_clicked(str)``: a cluster card was clicked.
+    - ``unhide_requested(list)``: a hidden mark was clicked: the keys it stands for.
     - ``selection_keys_changed(list)``: the keys of the selected cards, after any change.
     """
 
@@ -50,6 +57,7 @@ class LineageScene(SceneBuilding, QGraphicsScene):
     node_activated = Signal(str)
     hide_requested = Signal(str)
     cluster_clicked = Signal(str)
+    unhide_requested = Signal(list)
     selection_keys_changed = Signal(list)
 
     def __init__(self, parent: QObject | None = None, dark: bool = False) -> None:
@@ -57,6 +65,8 @@ class LineageScene(SceneBuilding, QGraphicsScene):
         self._ctx = SceneContext(style.palette_for(dark))
         self._cards: dict[str, CardItem] = {}
         self._edges: list[EdgeItem] = []
+        self._marks: dict[str, HiddenMarkItem] = {}  # where hidden nodes were
+        self._stubs: list[StubItem] = []
         self._keys: KeysView[str] = {}.keys()  # of the graph, built or not yet
         self._layer: QGraphicsItem | None = None  # parent of the cards and edges
         self._batches: EdgeBatches | None = None  # a big graph's edges (edge_batch)
@@ -197,6 +207,7 @@ class LineageScene(SceneBuilding, QGraphicsScene):
                 edge.setOpacity(style.DIM_OPACITY if faded else 1.0)
         if self._batches is not None:
             self._batches.set_dimmed(dimmed)
+        dim_marks(self._marks, self._stubs, dimmed)
 
     def set_focus_key(self, key: str | None) -> None:
         """Move the accent ring to ``key``."""
@@ -331,6 +342,10 @@ class LineageScene(SceneBuilding, QGraphicsScene):
         # Tooltips are made on demand instead of stored on 10,000 items.
         for item in self.items(event.scenePos()):
             if isinstance(item, CardItem) and item.isVisible():
+                QToolTip.showText(event.screenPos(), item.tooltip_markup(), event.widget())
+                event.accept()
+                return
+            if isinstance(item, HiddenMarkItem) and item.isVisible():
                 QToolTip.showText(event.screenPos(), item.tooltip_markup(), event.widget())
                 event.accept()
                 return

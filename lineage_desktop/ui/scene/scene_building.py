@@ -336,6 +336,7 @@ class SceneBuilding:
         self._batches = None
         self._cards = {}
         self._edges = []
+        self._clear_hidden_marks()
         self._running = []
         few = sum(len(items) for _, items in self._retired) <= self.sync_build_limit
         if few or not self.views():

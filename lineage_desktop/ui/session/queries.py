@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 import networkx as nx
 
+from lineage_desktop.graph.hidden import HiddenMark
 from lineage_desktop.graph.model import LineageModel
 from lineage_desktop.graph.nodes import NodeData, node_data
 from lineage_desktop.graph.search import cluster_members as cluster_members
@@ -111,6 +112,8 @@ class GraphSnapshot:
     problems: list[str] = field(default_factory=list)
     depths: tuple[int | None, int | None] = (None, None)
     threshold: int | None = None
+    marks: tuple[HiddenMark, ...] = ()  # where hidden nodes were (graph.hidden)
+    extracted: tuple[str, ...] = ()  # nodes pulled out of clusters, in that order
 
     def attrs(self, key: str) -> NodeData:
         """Attributes of a visible node, else of a raw node (cluster member); empty if
@@ -132,6 +135,8 @@ def snapshot(model: LineageModel) -> GraphSnapshot:
         problems=list(view.graph.get("problems") or ()),
         depths=model.depths,
         threshold=model.cluster_threshold,
+        marks=tuple(model.hidden_marks),
+        extracted=tuple(str(k) for k in model.extracted),
     )
 
 
@@ -142,14 +147,16 @@ def load_lineage(
     downstream: int | None,
     threshold: int | None,
     hidden: Iterable[str],
+    extracted: Iterable[str] = (),
 ) -> tuple[LineageModel, GraphSnapshot]:
-    """Read the lineage around ``ref`` and build a model with the user's hidden nodes."""
+    """Read the lineage around ``ref`` and build a model with the user's hidden and
+    extracted nodes (those of a history entry when going Back or Forward)."""
     raw = api.lineage(ref, upstream=upstream, downstream=downstream)
     model = LineageModel(raw, cluster_threshold=threshold, upstream=upstream, downstream=downstream)
-    focus = model.focus
-    for key in hidden:
-        if key in raw and key != focus:
-            model.hide(key)
+    # Only raw keys: another lineage's key would make the model look for a cluster.
+    model.hide_many(key for key in hidden if key in raw)  # the focus is skipped
+    for key in extracted:
+        model.extract(key)
     return model, snapshot(model)
 
 
@@ -158,9 +165,7 @@ def model_of(
 ) -> tuple[LineageModel, GraphSnapshot]:
     """A model of a given raw graph (not read from the store), with hidden nodes."""
     model = LineageModel(raw, cluster_threshold=threshold)
-    for key in hidden:
-        if key in raw and key != model.focus:
-            model.hide(key)
+    model.hide_many(key for key in hidden if key in raw)
     return model, snapshot(model)
 
 

@@ -26,7 +26,7 @@ from lineage_desktop.sdk import Api
 from lineage_desktop.store import parse_time
 from lineage_desktop.ui.session import queries
 from lineage_desktop.ui.session.busy import BusyBoard
-from lineage_desktop.ui.session.history import History
+from lineage_desktop.ui.session.history import EntryState, History
 from lineage_desktop.ui.session.queries import GraphSnapshot
 from lineage_desktop.ui.session.view_settings import Positions, ViewSettings
 
@@ -196,8 +196,14 @@ class LineageSession:
 
     # --- lineage ----------------------------------------------------------------------
 
-    def lineage_task(self, ref: str) -> Task:
-        """Read the lineage of ``ref`` with the depths, threshold and hidden nodes."""
+    def lineage_task(self, ref: str, restore: bool = False) -> Task:
+        """Read the lineage of ``ref`` with the depths, threshold and hidden nodes.
+
+        ``restore`` (Back and Forward): with the hidden and extracted nodes kept with the
+        current history entry, when it has them (``stash_state``)."""
+        state = self.history.state() if restore else None
+        hidden = list(state.hidden) if state is not None else self._saved_hidden()
+        extracted = list(state.extracted) if state is not None else []
         return partial(
             _call,
             queries.load_lineage,
@@ -205,8 +211,17 @@ class LineageSession:
             self._upstream,
             self._downstream,
             self._threshold,
-            self._saved_hidden(),
+            hidden,
+            extracted,
         )
+
+    def stash_state(self) -> None:
+        """Keep what the user changed in the lineage on screen (extracted and hidden
+        nodes) with its history entry, before going elsewhere."""
+        snap = self._snapshot
+        if snap is not None and self.history.current is not None:
+            hidden = tuple(key for key, _ in snap.hidden)
+            self.history.remember(EntryState(snap.extracted, hidden))
 
     def graph_task(self, raw: nx.DiGraph) -> Task | None:
         """Build a model of a given raw graph (None if it names no focus in it)."""
@@ -229,9 +244,17 @@ class LineageSession:
         return node_data(raw, key).ref(key) if raw is not None else key
 
     def back(self) -> str | None:
+        """Step back in the history (the entry left keeps its state, ``stash_state``)."""
+        if not self.history.can_back():
+            return None
+        self.stash_state()
         return self.history.back()
 
     def forward(self) -> str | None:
+        """Step forward in the history (the entry left keeps its state)."""
+        if not self.history.can_forward():
+            return None
+        self.stash_state()
         return self.history.forward()
 
     def accept_lineage(

@@ -119,6 +119,7 @@ class MainWindow(WindowReactions):
 
         scene.node_activated.connect(c.refocus)
         scene.hide_requested.connect(c.hide)
+        scene.unhide_requested.connect(c.unhide_many)
         self.view.zoom_changed.connect(self._on_view_zoom_changed)
 
         self.sidebar.lineage_requested.connect(self.show_lineage)

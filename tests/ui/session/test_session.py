@@ -109,6 +109,32 @@ def test_history_records_exact_references_and_walks_back_and_forward(
     assert session.history.entries() == ["run:r1", "run:r2"]
 
 
+def test_back_and_forward_bring_back_each_entry_s_hidden_and_extracted_nodes(
+    session: LineageSession, api: FakeApi
+) -> None:
+    _show(session, api, "run:r1")
+    session.accept_snapshot(session.hide("artifact:a")(api))  # type: ignore[misc]
+    session.accept_snapshot(session.extract("artifact:b")(api))  # type: ignore[misc]
+    session.stash_state()  # the window does this before showing another lineage
+    _show(session, api, "run:r2")
+    session.accept_snapshot(session.hide("artifact:d")(api))  # type: ignore[misc]
+    # meanwhile artifact:a was shown again elsewhere: store-wide it is no longer hidden
+    session.settings.set_hidden_keys(str(STORE), ["artifact:d"])
+
+    assert session.back() == "run:r1"
+    back = session.accept_lineage(session.lineage_task("run:r1", restore=True)(api), False)
+    assert back.extracted == ("artifact:b",)
+    assert [k for k, _ in back.hidden] == ["artifact:a"] and "artifact:a" not in back.view
+    assert [m.members for m in back.marks] == [("artifact:a",)]
+
+    assert session.forward() == "run:r2"
+    ahead = session.accept_lineage(session.lineage_task("run:r2", restore=True)(api), False)
+    assert [k for k, _ in ahead.hidden] == ["artifact:d"] and ahead.extracted == ()
+    # a new visit starts from the store's saved hidden nodes and nothing extracted
+    fresh = session.lineage_task("run:r1")(api)[1]
+    assert fresh.extracted == () and [k for k, _ in fresh.hidden] == ["artifact:a"]
+
+
 def test_refocus_gives_a_reference_but_never_for_a_cluster(
     session: LineageSession, api: FakeApi
 ) -> None:

@@ -24,6 +24,8 @@ from lineage_desktop.ui.session.queries import GraphSnapshot
 
 log = logging.getLogger(__name__)
 
+VIEWPORT_STEP = 20.0  # pixels: the view size passed to the layout, rounded to this
+
 
 class LineageRequests(ControllerBase):
     """The lineage part of ``LineageController`` (see the module docstring)."""
@@ -119,14 +121,24 @@ class LineageRequests(ControllerBase):
     def _submit_layout(self, snap: GraphSnapshot, fit: bool) -> None:
         # Measuring 20,000 cards takes most of a second: the query worker does it (the
         # scene reuses the measurements, see ``cards.view_cards``); a newer one wins.
-        direction = self.session.direction
+        direction, viewport = self.session.direction, self._viewport()
         self._run(
             "measure",
             "Laying out…",
-            lambda _api: build_layout_request(snap.view, direction=direction),
+            lambda _api: build_layout_request(snap.view, direction=direction, viewport=viewport),
             partial(self._on_request_built, snap, fit),
             partial(self._on_request_failed, snap),
         )
+
+    def _viewport(self) -> tuple[float, float] | None:
+        """Size of the view that shows the scene, rounded so that a few pixels of
+        difference reuse a cached layout (None before it has a size)."""
+        for view in self.scene.views():
+            size = view.viewport().size()
+            if view.isVisible() and size.width() > 100 and size.height() > 100:
+                step = VIEWPORT_STEP
+                return (round(size.width() / step) * step, round(size.height() / step) * step)
+        return None
 
     def _on_request_failed(self, snap: GraphSnapshot, exc: BaseException) -> None:
         # Bad data must not crash the window.

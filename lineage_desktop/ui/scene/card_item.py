@@ -82,7 +82,7 @@ class CardItem(PaintedCard):
         self._card = self._card_rect()
         self._shape = QPainterPath()
         self._shape.addRoundedRect(self._card, style.CARD_RADIUS, style.CARD_RADIUS)
-        self._labels: dict[int, LabelLayout] = {}  # enlarged names by font size
+        self._labels: dict[tuple[int, int], LabelLayout] = {}  # by font size and floor
         self._layout_content()
 
         self.setData(0, spec.key)
@@ -135,21 +135,21 @@ class CardItem(PaintedCard):
         )
         self._pills = self._layout_pills(top + type_h + style.LINE_GAP + name_h + 4, text_w)
 
-    def label_layout(self, font_px: int) -> LabelLayout:
-        """The name enlarged to about ``font_px`` scene pixels (semantic zoom), laid out
-        on first use: a cache of layouts, not state that painting changes."""
-        label = self._labels.get(font_px)
+    def label_layout(self, font_px: int, min_px: int) -> LabelLayout:
+        """The name enlarged to about ``font_px`` scene pixels, never below ``min_px``
+        (semantic zoom), laid out on first use: a cache, not state painting changes."""
+        label = self._labels.get((font_px, min_px))
         if label is None:
-            label = layout_label(self.spec.label, self._label_area(font_px), font_px,
-                                 self._name_mode)
-            self._labels[font_px] = label
+            area = self._label_area(font_px)
+            label = layout_label(self.spec.label, area, font_px, min_px, self._name_mode)
+            self._labels[(font_px, min_px)] = label
         return label
 
     def _label_area(self, font_px: int) -> QRectF:
         """Where an enlarged name may go: right of the icon, the card's full height."""
         card = self._card
-        right = card.right() - style.PAD_X
-        return QRectF(self._text_x, card.top() + 4, right - self._text_x, card.height() - 8)
+        right = card.right() - style.PAD_X / 2
+        return QRectF(self._text_x, card.top() + 2, right - self._text_x, card.height() - 4)
 
     def _layout_pills(self, top: float, avail: float) -> list[tuple[QRectF, str, QPointF]]:
         if not self.spec.aliases:

@@ -17,7 +17,7 @@ from PySide6.QtGui import QFont, QFontMetricsF
 from lineage_desktop.ui import style
 
 BREAK_AFTER = frozenset("-_:/. ")
-LINE_SPACING = 1.05  # of the font's height, between the two lines of a broken name
+LINE_SPACING = 0.92  # line pitch of a broken name, of the font's height (which has leading)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,29 +35,39 @@ class LabelLayout:
 
 
 def layout_label(
-    label: str, area: QRectF, font_px: int, elide: Qt.TextElideMode
+    label: str, area: QRectF, font_px: int, min_px: int, elide: Qt.TextElideMode
 ) -> LabelLayout:
     """Fit ``label`` into ``area`` (item coordinates) at about ``font_px`` scene pixels.
 
-    ``font_px`` is the size that keeps the name ``LABEL_SCREEN_PX`` on screen; a broken
-    name may use a smaller size down to the one that keeps ``LABEL_MIN_SCREEN_PX``.
+    ``font_px`` is the size that keeps the name ``LABEL_SCREEN_PX`` on screen (or the
+    cap); a name broken onto two lines may use a smaller size, down to ``min_px``, the
+    one that keeps it ``LABEL_MIN_SCREEN_PX``.
     """
     font, metrics = style.label_font(font_px)
     width = max(10.0, area.width())
     if metrics.horizontalAdvance(label) <= width or font_px <= style.NAME_FONT_PX:
         return _one_line(label, area, font, metrics, font_px, elide)
-    two_px = int(min(font_px, area.height() / (2 * LINE_SPACING)))
-    floor = font_px * style.LABEL_MIN_SCREEN_PX / style.LABEL_SCREEN_PX
-    if two_px < floor or two_px < style.NAME_FONT_PX:
+    floor = max(min_px, style.NAME_FONT_PX)
+    two_px = font_px
+    while two_px > floor and _two_lines_height(two_px) > area.height():
+        two_px -= 1
+    if two_px < floor:
         return _one_line(label, area, font, metrics, font_px, elide)
     font2, metrics2 = style.label_font(two_px)
+    if metrics2.horizontalAdvance(label) <= width:  # fits one line at the smaller size
+        return _one_line(label, area, font2, metrics2, two_px, elide)
     first, rest = _split(label, metrics2, width)
     second = metrics2.elidedText(rest, elide, width)
-    line_h = metrics2.height() * LINE_SPACING
-    top = area.center().y() - (line_h + metrics2.height()) / 2 + metrics2.ascent()
+    pitch = metrics2.height() * LINE_SPACING
+    top = area.center().y() - (pitch + metrics2.height()) / 2 + metrics2.ascent()
     x = area.left()
-    lines = ((first, QPointF(x, top)), (second, QPointF(x, top + line_h)))
+    lines = ((first, QPointF(x, top)), (second, QPointF(x, top + pitch)))
     return LabelLayout(font2, two_px, lines)
+
+
+def _two_lines_height(font_px: int) -> float:
+    height = style.label_font(font_px)[1].height()
+    return height * (1 + LINE_SPACING)
 
 
 def _one_line(

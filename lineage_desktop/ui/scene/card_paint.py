@@ -10,6 +10,7 @@ full card.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -49,7 +50,7 @@ class PaintedCard(QGraphicsItem):
     _name_pos: QPointF
     _pills: list[tuple[QRectF, str, QPointF]]
 
-    def label_layout(self, font_px: int) -> LabelLayout:  # CardItem's
+    def label_layout(self, font_px: int, min_px: int) -> LabelLayout:  # CardItem's
         raise NotImplementedError
 
     # --- level of detail ------------------------------------------------------------------
@@ -67,7 +68,7 @@ class PaintedCard(QGraphicsItem):
         if detail == FULL:
             return style.NAME_FONT_PX * lod
         if detail == LABEL:
-            return self.label_layout(_label_px(lod)).font_px * lod
+            return self.label_layout(*_label_px(lod)).font_px * lod
         return 0.0
 
     def drawn_name(self, lod: float) -> str:
@@ -75,7 +76,7 @@ class PaintedCard(QGraphicsItem):
         detail = self.detail_at(lod)
         if detail == FULL:
             return self._name_text
-        return self.label_layout(_label_px(lod)).text if detail == LABEL else ""
+        return self.label_layout(*_label_px(lod)).text if detail == LABEL else ""
 
     # --- painting -------------------------------------------------------------------------
 
@@ -87,7 +88,7 @@ class PaintedCard(QGraphicsItem):
         if detail == BLOCK:
             self._paint_block(painter)
         elif detail == LABEL:
-            self._paint_label(painter, self.label_layout(_label_px(lod)))
+            self._paint_label(painter, self.label_layout(*_label_px(lod)))
         else:
             self._paint_full(painter)
 
@@ -216,6 +217,7 @@ class PaintedCard(QGraphicsItem):
         painter.drawPath(glyph.translated(center))
 
 
-def _label_px(lod: float) -> int:
-    """The enlarged name's font size at ``lod``, in whole scene pixels (one layout each)."""
-    return round(style.name_font_px(lod))
+def _label_px(lod: float) -> tuple[int, int]:
+    """The enlarged name's font size at ``lod`` and the smallest size still legible there,
+    in whole scene pixels (one layout for each pair)."""
+    return round(style.name_font_px(lod)), math.ceil(style.LABEL_MIN_SCREEN_PX / lod)

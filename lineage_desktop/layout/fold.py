@@ -14,6 +14,7 @@ Works in (along, across) coordinates, "along" being the rank axis (x for LR).
 """
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import replace
 
@@ -49,6 +50,9 @@ def fold(result: LayoutResult, viewport: tuple[float, float] | None) -> LayoutRe
     tb = result.direction == "TB"
     view = (vh, vw) if tb else (vw, vh)  # (along, across) room
     room = (view[0] - 2 * FIT_MARGIN, view[1] - 2 * FIT_MARGIN)
+    along, across = (result.height, result.width) if tb else (result.width, result.height)
+    if along * room[1] <= across * room[0] or _fit_scale(along, across, room) >= 1.0:
+        return result  # no longer than the view's aspect, or fits at 1:1: nothing to gain
     uv = _UV(result, tb)
     columns = _columns(uv.boxes)
     if len(columns) < 3:
@@ -57,8 +61,9 @@ def fold(result: LayoutResult, viewport: tuple[float, float] | None) -> LayoutRe
     unfolded = best_scale = _fit_scale(*_extent(uv.boxes), room)
     if unfolded >= 1.0:
         return result
+    index = _Index(uv, columns)
     for bands in range(2, min(MAX_BANDS, len(columns)) + 1):
-        plan = _plan(uv, columns, bands)
+        plan = _plan(uv, columns, index, bands)
         if plan is None:
             continue
         scale = _fit_scale(plan.along, plan.across, room)
@@ -66,6 +71,7 @@ def fold(result: LayoutResult, viewport: tuple[float, float] | None) -> LayoutRe
             best_bands, best_plan, best_scale = bands, plan, scale
     if best_plan is None or best_scale < unfolded * FOLD_GAIN:
         return result
+    best_plan.band_of = {k: best_plan.band_col[c] for k, c in index.col_of.items()}
     return _apply(result, uv, best_plan, best_bands, tb)
 
 
@@ -113,7 +119,8 @@ class _Plan:
     """Bands as column ranges, each band's node keys, its across extent and where it goes."""
 
     def __init__(self) -> None:
-        self.band_of: dict[str, int] = {}
+        self.band_col: list[int] = []  # the band of each column
+        self.band_of: dict[str, int] = {}  # the band of each node (of the chosen plan)
         self.shift: list[Point] = []  # (du, dv) added to every point of a band
         self.bottoms: list[float] = []  # across-axis bottom of each band, after the shift
         self.tops: list[float] = []
@@ -145,46 +152,58 @@ def _split(columns: list[Interval], bands: int) -> list[int] | None:
     return starts if len(starts) == bands else None
 
 
-def _plan(uv: _UV, columns: list[Interval], bands: int) -> _Plan | None:
+def _plan(uv: _UV, columns: list[Interval], index: _Index, bands: int) -> _Plan | None:
     starts = _split(columns, bands)
     if starts is None:
         return None
     plan = _Plan()
     bounds = [columns[s][0] for s in starts]
-    for key, box in uv.boxes.items():
-        centre = (box[0] + box[1]) / 2
-        band = 0
-        while band + 1 < bands and centre >= bounds[band + 1]:
-            band += 1
-        plan.band_of[key] = band
+    band_col = plan.band_col
+    for band, (first, stop) in enumerate(zip(starts, [*starts[1:], len(columns)])):
+        band_col.extend([band] * (stop - first))
     extents: list[list[float]] = [[math.inf, -math.inf] for _ in range(bands)]
-    for key, box in uv.boxes.items():
-        ext = extents[plan.band_of[key]]
-        ext[0], ext[1] = min(ext[0], box[2]), max(ext[1], box[3])
-    for (s, t), points in uv.edges.items():
-        source_band, target_band = plan.band_of[s], plan.band_of[t]
+    for col, (lo, hi) in enumerate(index.col_ext):
+        ext = extents[band_col[col]]
+        ext[0], ext[1] = min(ext[0], lo), max(ext[1], hi)
+    for s, t, cs, ct, lo, hi in index.edges:
+        source_band, target_band = band_col[cs], band_col[ct]
         if source_band == target_band:
             ext = extents[source_band]
-            ext[0] = min(ext[0], *(p[1] for p in points))
-            ext[1] = max(ext[1], *(p[1] for p in points))
+            ext[0], ext[1] = min(ext[0], lo), max(ext[1], hi)
         else:
             plan.lanes.setdefault(_gap_of(source_band, target_band), []).append((s, t))
-    first_left = bounds[0]
-    top = min(b[2] for b in uv.boxes.values())
+    top = min(lo for lo, _ in index.col_ext)
     for band in range(bands):
         lo, hi = extents[band]
-        if lo > hi:  # a band of columns holding no node cannot happen; be safe
-            lo = hi = top
-        du = first_left - bounds[band]
-        dv = top - lo
-        plan.shift.append((du, dv))
+        plan.shift.append((bounds[0] - bounds[band], top - lo))
         plan.tops.append(top)
         plan.bottoms.append(top + hi - lo)
         top += hi - lo + _gap_height(len(plan.lanes.get(band, ())))
-    ends = [columns[(starts + [len(columns)])[b + 1] - 1][1] for b in range(bands)]
+    ends = [columns[stop - 1][1] for stop in [*starts[1:], len(columns)]]
     plan.along = max(end - start for start, end in zip(bounds, ends))
     plan.across = plan.bottoms[-1] - plan.tops[0]
     return plan
+
+
+class _Index:
+    """Per column the across extent of its boxes; per node its column; per edge its
+    columns and across extent: computed once, so that trying a band count is cheap."""
+
+    def __init__(self, uv: _UV, columns: list[Interval]) -> None:
+        starts = [lo for lo, _ in columns]
+        self.col_of = {
+            key: bisect.bisect_right(starts, (box[0] + box[1]) / 2) - 1
+            for key, box in uv.boxes.items()
+        }
+        ext = [[math.inf, -math.inf] for _ in columns]
+        for key, box in uv.boxes.items():
+            e = ext[self.col_of[key]]
+            e[0], e[1] = min(e[0], box[2]), max(e[1], box[3])
+        self.col_ext = [(lo, hi) for lo, hi in ext]
+        self.edges = [
+            (s, t, self.col_of[s], self.col_of[t], min(p[1] for p in pts), max(p[1] for p in pts))
+            for (s, t), pts in uv.edges.items()
+        ]
 
 
 def _gap_of(source_band: int, target_band: int) -> int:

@@ -59,8 +59,8 @@ DIM_OPACITY = 0.22  # cards and edges outside a path or impact set
 LABEL_SCREEN_PX = 11.0  # on-screen pixel size an enlarged name is drawn at
 LABEL_MIN_SCREEN_PX = 9.0  # a name smaller than this on screen is not drawn at all
 LABEL_MAX_FONT_PX = 28.0  # the largest enlarged name, in scene pixels (fits a 56 px card)
-LOD_FULL = 0.85  # below this the type line and pills go and the name is enlarged
-#   (13 px names at 0.85 are 11 px on screen, the size LABEL_SCREEN_PX keeps below it)
+LOD_FULL = 0.75  # below this the type line and pills go and the name is enlarged
+#   (13 px names at 0.75 are ~10 px on screen, 11 px type lines ~8 px: still readable)
 LOD_TEXT = LABEL_MIN_SCREEN_PX / LABEL_MAX_FONT_PX  # about 0.32: below it, blocks only
 LOD_BATCH = 0.3  # below this, one overview item draws every node and edge in a few calls
 # The first view fits the whole graph when that keeps this zoom: names are drawn at

@@ -2,13 +2,16 @@
 
 Zoomed out below ``style.LOD_FULL`` a card drops its type line and alias pills and
 draws only its name, in a font large enough to stay ``style.LABEL_SCREEN_PX`` on screen.
-A name too long for one line at that size breaks onto two lines at a natural break
-(``-``, ``_``, ``:``, ``/``, ``.``, space), shrinking the font as far as the legibility
-floor allows; what still does not fit is elided.
+A name too long for one line at that size is drawn a little smaller if that fits it
+whole on one line (by ``ONE_LINE_SHRINK`` at most, never below the legibility floor),
+else breaks onto two lines at a
+natural break (``-``, ``_``, ``:``, ``/``, ``.``, space); what still does not fit is
+elided.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -17,6 +20,9 @@ from PySide6.QtGui import QFont, QFontMetricsF
 from lineage_desktop.ui import style
 
 BREAK_AFTER = frozenset("-_:/. ")
+# A name drawn whole on one line may be this much smaller than its neighbours' before
+# it breaks onto two lines instead (much smaller single lines beside big ones look uneven).
+ONE_LINE_SHRINK = 0.9
 LINE_SPACING = 0.92  # line pitch of a broken name, of the font's height (which has leading)
 
 
@@ -48,14 +54,17 @@ def layout_label(
     if metrics.horizontalAdvance(label) <= width or font_px <= style.NAME_FONT_PX:
         return _one_line(label, area, font, metrics, font_px, elide)
     floor = max(min_px, style.NAME_FONT_PX)
+    shrunk = max(floor, math.ceil(font_px * ONE_LINE_SHRINK))
+    for px in range(font_px - 1, shrunk - 1, -1):  # one whole line, a little smaller
+        smaller, smaller_metrics = style.label_font(px)
+        if smaller_metrics.horizontalAdvance(label) <= width:
+            return _one_line(label, area, smaller, smaller_metrics, px, elide)
     two_px = font_px
     while two_px > floor and _two_lines_height(two_px) > area.height():
         two_px -= 1
     if two_px < floor:
         return _one_line(label, area, font, metrics, font_px, elide)
     font2, metrics2 = style.label_font(two_px)
-    if metrics2.horizontalAdvance(label) <= width:  # fits one line at the smaller size
-        return _one_line(label, area, font2, metrics2, two_px, elide)
     first, rest = _split(label, metrics2, width)
     second = metrics2.elidedText(rest, elide, width)
     pitch = metrics2.height() * LINE_SPACING

@@ -9,11 +9,16 @@ again only when the graph changes, so scrolling and zooming repaint just a recta
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from lineage_desktop.ui import style
+
+if TYPE_CHECKING:
+    from lineage_desktop.ui.scene.view import LineageView
 
 MAX_SIZE = QSize(240, 170)  # pixels; the minimap keeps the graph's aspect within this
 MIN_SIDE = 48  # a very long graph still gets a usable strip
@@ -23,7 +28,7 @@ _PAD = 6.0  # pixels between the frame and the graph
 class Minimap(QWidget):
     """The overview map of a ``LineageView`` (its parent)."""
 
-    def __init__(self, view: QWidget) -> None:
+    def __init__(self, view: LineageView) -> None:
         super().__init__(view)
         self.setObjectName("lineageMinimap")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -100,7 +105,7 @@ class Minimap(QWidget):
         pixmap = QPixmap(self.size() * ratio)
         pixmap.setDevicePixelRatio(ratio)
         pixmap.fill(Qt.GlobalColor.transparent)
-        scene = self._view.lineage_scene()  # type: ignore[attr-defined]
+        scene = self._view.lineage_scene()
         rect, scale = self._graph_rect()
         if scene is not None and not rect.isEmpty():
             painter = QPainter(pixmap)
@@ -124,7 +129,7 @@ class Minimap(QWidget):
         painter.setBrush(background)
         painter.drawRoundedRect(frame, 6, 6)
         painter.drawPixmap(0, 0, self._pixmap)
-        visible = self.from_scene(self._view.visible_scene_rect())  # type: ignore[attr-defined]
+        visible = self.from_scene(self._view.visible_scene_rect())
         visible = visible.intersected(frame.adjusted(1, 1, -1, -1))
         fill = QColor(p.accent)
         fill.setAlphaF(0.12)
@@ -150,5 +155,5 @@ class Minimap(QWidget):
         super().mouseMoveEvent(event)
 
     def _jump(self, point: QPointF) -> None:
-        self._view.centerOn(self.to_scene(point))  # type: ignore[attr-defined]
+        self._view.centerOn(self.to_scene(point))
         self.update()

@@ -68,7 +68,7 @@ def test_first_view_shows_the_whole_demo_lineage_with_legible_names(
 def test_fit_to_window_keeps_names_legible_through_semantic_zoom(opened, qtbot):
     view = opened.view
     opened.actions_.fit.trigger()
-    for zoom in (0.8, 0.6, 0.45, 0.35):
+    for zoom in (0.7, 0.6, 0.45, 0.35):
         view.set_zoom(zoom)
         for card in opened.scene().node_items():
             lod = view.zoom_factor()

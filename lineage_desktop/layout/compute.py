@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lineage_desktop.layout.cost import SCREEN_EDGES, SCREEN_NODES, estimate_dot_seconds
 from lineage_desktop.layout.dot import layout_dot
+from lineage_desktop.layout.fold import fold
 from lineage_desktop.layout.layered import layout_layered
 from lineage_desktop.layout.prepared import prepare
 from lineage_desktop.layout.types import LayoutRequest, LayoutResult, Placement
@@ -68,7 +69,8 @@ def choose_engine(request: LayoutRequest) -> str:
 
 
 def compute_layout(request: LayoutRequest) -> LayoutResult:
-    """Lay out ``request``; same input (in any order) gives the same result.
+    """Lay out ``request``; same input (in any order) gives the same result, folded
+    into bands when it is much longer than ``request.viewport``'s aspect (``fold``).
 
     Raises ``ValueError`` for an unknown direction or engine and
     ``lineage_desktop.layout.dot.GraphvizError`` if Graphviz fails. Bad data (cycles,
@@ -86,7 +88,7 @@ def compute_layout(request: LayoutRequest) -> LayoutResult:
         placement = layout_layered(prep)
     positions, edges, width, height = placement
     sizes = {k: (w, h) for k, w, h in zip(prep.keys, prep.width.tolist(), prep.height.tolist())}
-    return LayoutResult(
+    result = LayoutResult(
         request_id=request.request_id,
         positions=positions,
         sizes=sizes,
@@ -98,3 +100,5 @@ def compute_layout(request: LayoutRequest) -> LayoutResult:
         seconds=time.perf_counter() - started,
         extra={"nodes": float(prep.n), "edges": float(len(prep.edges))},
     )
+    folded = fold(result, request.viewport)
+    return replace(folded, seconds=time.perf_counter() - started)

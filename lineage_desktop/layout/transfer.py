@@ -30,6 +30,7 @@ class PackedRequest(NamedTuple):
     node_gap: float | None
     rank_gap: float | None
     request_id: int
+    viewport: tuple[float, float] | None = None
 
 
 class PackedResult(NamedTuple):
@@ -63,7 +64,7 @@ def pack_request(request: LayoutRequest) -> PackedRequest:
     edges = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
     return PackedRequest(keys, sizes.tobytes(), ranks, edges.tobytes(), request.direction,
                          choose_engine(request), request.node_gap, request.rank_gap,
-                         request.request_id)
+                         request.request_id, request.viewport)
 
 
 def request_digest(packed: PackedRequest) -> str:
@@ -86,7 +87,7 @@ def unpack_request(packed: PackedRequest) -> LayoutRequest:
     edges = tuple((keys[s], keys[t]) for s, t in
                   np.frombuffer(packed.edges, dtype=np.int64).reshape(-1, 2).tolist())
     return LayoutRequest(nodes, edges, packed.direction, packed.engine, packed.request_id,
-                         packed.node_gap, packed.rank_gap)
+                         packed.node_gap, packed.rank_gap, packed.viewport)
 
 
 def pack_result(result: LayoutResult) -> PackedResult:

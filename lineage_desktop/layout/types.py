@@ -30,6 +30,9 @@ class LayoutRequest:
     space between ranks, both in scene units; ``None`` picks a default for the direction.
     ``engine="auto"`` uses ``dot`` when the cost model predicts it finishes within
     ``compute.DOT_REFINE_LIMIT`` seconds and ``layered`` otherwise (see ``compute``).
+    ``viewport`` is the size in pixels ``(width, height)`` of the view that will show
+    the result: a layout much longer than the view's aspect is folded into bands to fit
+    it (see ``fold``); ``None`` never folds.
     """
 
     nodes: tuple[LayoutNode, ...]
@@ -39,6 +42,7 @@ class LayoutRequest:
     request_id: int = 0
     node_gap: float | None = None
     rank_gap: float | None = None
+    viewport: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)

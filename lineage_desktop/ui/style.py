@@ -59,8 +59,19 @@ DIM_OPACITY = 0.22  # cards and edges outside a path or impact set
 
 # --- level of detail (the view's scale, QStyleOptionGraphicsItem.levelOfDetailFromTransform)
 
-LOD_TEXT = 0.5  # below this, cards are drawn without text (13 px names would be < 6.5 px)
+# Semantic zoom: a card drops detail as it shrinks, but its name stays readable.
+LABEL_SCREEN_PX = 11.0  # on-screen pixel size an enlarged name is drawn at
+LABEL_MIN_SCREEN_PX = 9.0  # a name smaller than this on screen is not drawn at all
+LABEL_MAX_FONT_PX = 28.0  # the largest enlarged name, in scene pixels (fits a 56 px card)
+LOD_FULL = 0.75  # below this the type line and pills go and the name is enlarged
+#   (13 px names at 0.75 are ~10 px on screen, 11 px type lines ~8 px: still readable)
+LOD_TEXT = LABEL_MIN_SCREEN_PX / LABEL_MAX_FONT_PX  # about 0.32: below it, blocks only
 LOD_BATCH = 0.3  # below this, one overview item draws every node and edge in a few calls
+# The first view fits the whole graph when that keeps this zoom: names are drawn at
+# LABEL_SCREEN_PX on one or two lines there. Else it shows the focus's neighbourhood at
+# NEIGHBOURHOOD_ZOOM or closer, with the overview map.
+OVERVIEW_MIN_ZOOM = 0.5
+NEIGHBOURHOOD_ZOOM = 0.75
 ZOOM_MIN = 0.002
 ZOOM_MAX = 4.0
 ZOOM_STEP = 1.25
@@ -165,6 +176,22 @@ def struck_name_font() -> QFont:
     font = QFont(fonts().name)
     font.setStrikeOut(True)
     return font
+
+
+def name_font_px(lod: float) -> float:
+    """Scene pixel size of a card's name at level of detail ``lod`` (semantic zoom):
+    the normal size down to ``LOD_FULL``, then as large as keeps it ``LABEL_SCREEN_PX``
+    on screen, capped at ``LABEL_MAX_FONT_PX``."""
+    if lod >= LOD_FULL or lod <= 0:
+        return float(NAME_FONT_PX)
+    return max(float(NAME_FONT_PX), min(LABEL_SCREEN_PX / lod, LABEL_MAX_FONT_PX))
+
+
+@lru_cache(maxsize=64)
+def label_font(pixels: int) -> tuple[QFont, QFontMetricsF]:
+    """The bold name font at ``pixels`` scene pixels (an enlarged name) and its metrics."""
+    font = _font(pixels, bold=True)
+    return font, QFontMetricsF(font)
 
 
 # --- sizes --------------------------------------------------------------------------------

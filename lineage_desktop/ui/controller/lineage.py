@@ -25,6 +25,8 @@ from lineage_desktop.ui.session.queries import GraphSnapshot
 
 log = logging.getLogger(__name__)
 
+VIEWPORT_STEP = 20.0  # pixels: the view size passed to the layout, rounded to this
+
 
 class LineageRequests(ControllerBase):
     """The lineage part of ``LineageController`` (see the module docstring)."""
@@ -125,16 +127,27 @@ class LineageRequests(ControllerBase):
         # Measuring 20,000 cards takes most of a second: the query worker does it (the
         # scene reuses the measurements, see ``cards.view_cards``); a newer one wins.
         # Hidden nodes keep their place in the layout (``hidden_marks``).
-        direction = self.session.direction
+        direction, viewport = self.session.direction, self._viewport()
         self._run(
             "measure",
             "Laying out…",
             lambda _api: with_marks(
-                build_layout_request(snap.view, direction=direction), snap.marks, snap.raw
+                build_layout_request(snap.view, direction=direction, viewport=viewport),
+                snap.marks, snap.raw,
             ),
             partial(self._on_request_built, snap, fit),
             partial(self._on_request_failed, snap),
         )
+
+    def _viewport(self) -> tuple[float, float] | None:
+        """Size of the view that shows the scene, rounded so that a few pixels of
+        difference reuse a cached layout (None before it has a size)."""
+        for view in self.scene.views():
+            size = view.viewport().size()
+            if view.isVisible() and size.width() > 100 and size.height() > 100:
+                step = VIEWPORT_STEP
+                return (round(size.width() / step) * step, round(size.height() / step) * step)
+        return None
 
     def _on_request_failed(self, snap: GraphSnapshot, exc: BaseException) -> None:
         # Bad data must not crash the window.

@@ -2,9 +2,10 @@
 
 Following Qt's chip demo: geometry, elided texts and glyph paths are computed once in
 the constructor, ``boundingRect()`` is constant, ``shape()`` is the exact card, and
-``paint()`` only reads state. Below ``style.LOD_TEXT`` a card is a filled block with its
-icon disc; below ``style.LOD_BATCH`` the scene hides cards altogether and an overview
-item draws them all at once.
+``paint()`` only reads state. Semantic zoom: below ``style.LOD_FULL`` a card shows only
+its name, enlarged to stay readable (laid out once per font size, ``card_label``); below
+``style.LOD_TEXT`` it is a filled block with its icon disc; below ``style.LOD_BATCH``
+the scene hides cards altogether and an overview item draws them all at once.
 
 The painting itself is ``PaintedCard``'s (``card_paint``). Texts are plain strings drawn
 with ``QPainter.drawText``: nothing from the store is ever interpreted as markup (the
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from lineage_desktop.ui import style
 from lineage_desktop.ui.scene import glyphs
+from lineage_desktop.ui.scene.card_label import LabelLayout, layout_label
 from lineage_desktop.ui.scene.card_paint import ICON_RADIUS, PaintedCard
 from lineage_desktop.ui.scene.cards import CardSpec
 from lineage_desktop.ui.scene.context import SceneContext
@@ -80,6 +82,7 @@ class CardItem(PaintedCard):
         self._card = self._card_rect()
         self._shape = QPainterPath()
         self._shape.addRoundedRect(self._card, style.CARD_RADIUS, style.CARD_RADIUS)
+        self._labels: dict[tuple[int, int], LabelLayout] = {}  # by font size and floor
         self._layout_content()
 
         self.setData(0, spec.key)
@@ -114,7 +117,7 @@ class CardItem(PaintedCard):
         self._eye_rect = QRectF(
             card.right() - 4 - style.EYE_SIZE, card.top() + 4, style.EYE_SIZE, style.EYE_SIZE
         )
-        name_mode = (
+        self._name_mode = name_mode = (
             Qt.TextElideMode.ElideMiddle if spec.kind == "artifact" else Qt.TextElideMode.ElideRight
         )
         self._type_text = f.type_metrics.elidedText(
@@ -131,6 +134,22 @@ class CardItem(PaintedCard):
             self._text_x, top + type_h + style.LINE_GAP + f.name_metrics.ascent()
         )
         self._pills = self._layout_pills(top + type_h + style.LINE_GAP + name_h + 4, text_w)
+
+    def label_layout(self, font_px: int, min_px: int) -> LabelLayout:
+        """The name enlarged to about ``font_px`` scene pixels, never below ``min_px``
+        (semantic zoom), laid out on first use: a cache, not state painting changes."""
+        label = self._labels.get((font_px, min_px))
+        if label is None:
+            area = self._label_area(font_px)
+            label = layout_label(self.spec.label, area, font_px, min_px, self._name_mode)
+            self._labels[(font_px, min_px)] = label
+        return label
+
+    def _label_area(self, font_px: int) -> QRectF:
+        """Where an enlarged name may go: right of the icon, the card's full height."""
+        card = self._card
+        right = card.right() - style.PAD_X / 2
+        return QRectF(self._text_x, card.top() + 2, right - self._text_x, card.height() - 4)
 
     def _layout_pills(self, top: float, avail: float) -> list[tuple[QRectF, str, QPointF]]:
         if not self.spec.aliases:

@@ -1,24 +1,30 @@
-"""``PaintedCard``: how a card paints itself, at full detail or as a block.
+"""``PaintedCard``: how a card paints itself, at full detail, as a label, or as a block.
 
 ``paint()`` only reads state (Qt's chip demo): the geometry, elided texts and glyph
-paths it draws were computed once by ``CardItem``. Below ``style.LOD_TEXT`` a card is a
-filled block with its icon disc; exports always get the full card.
+paths it draws were computed once by ``CardItem`` (an enlarged name once per font size,
+``card_label``). Semantic zoom: from ``style.LOD_FULL`` down the type line and pills go
+and the name is drawn large enough to read (``style.name_font_px``); below
+``style.LOD_TEXT`` a card is a filled block with its icon disc. Exports always get the
+full card.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QPainterPath
+from PySide6.QtGui import QFont, QPainter, QPainterPath
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from lineage_desktop.ui import style
 from lineage_desktop.ui.scene import glyphs
+from lineage_desktop.ui.scene.card_label import LabelLayout
 from lineage_desktop.ui.scene.cards import CardSpec
 from lineage_desktop.ui.scene.context import SceneContext
 
 ICON_RADIUS = style.ICON_DIAMETER / 2
+FULL, LABEL, BLOCK = "full", "label", "block"  # what a card draws at a level of detail
 
 
 class PaintedCard(QGraphicsItem):
@@ -45,15 +51,45 @@ class PaintedCard(QGraphicsItem):
     _name_pos: QPointF
     _pills: list[tuple[QRectF, str, QPointF]]
 
+    def label_layout(self, font_px: int, min_px: int) -> LabelLayout:  # CardItem's
+        raise NotImplementedError
+
+    # --- level of detail ------------------------------------------------------------------
+
+    def detail_at(self, lod: float) -> str:
+        """What the card draws at level of detail ``lod``: ``FULL`` (type line, name,
+        pills), ``LABEL`` (only the name, enlarged) or ``BLOCK`` (no text)."""
+        if self._ctx.exporting or lod >= style.LOD_FULL:
+            return FULL
+        return LABEL if lod >= style.LOD_TEXT else BLOCK
+
+    def name_screen_px(self, lod: float) -> float:
+        """On-screen pixel size of the name as drawn at ``lod`` (0 when not drawn)."""
+        detail = self.detail_at(lod)
+        if detail == FULL:
+            return style.NAME_FONT_PX * lod
+        if detail == LABEL:
+            return self.label_layout(*_label_px(lod)).font_px * lod
+        return 0.0
+
+    def drawn_name(self, lod: float) -> str:
+        """The name as drawn at ``lod`` (lines joined by a space; "" for a block)."""
+        detail = self.detail_at(lod)
+        if detail == FULL:
+            return self._name_text
+        return self.label_layout(*_label_px(lod)).text if detail == LABEL else ""
+
     # --- painting -------------------------------------------------------------------------
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        ctx = self._ctx
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
-        if lod < style.LOD_TEXT and not ctx.exporting:
+        detail = self.detail_at(lod)
+        if detail == BLOCK:
             self._paint_block(painter)
+        elif detail == LABEL:
+            self._paint_label(painter, self.label_layout(*_label_px(lod)))
         else:
             self._paint_full(painter)
 
@@ -112,8 +148,31 @@ class PaintedCard(QGraphicsItem):
         self._paint_card(painter)
         self._paint_icon(painter)
         self._paint_texts(painter)
+        self._paint_marks(painter, None)
         if self._hovered and self.can_hide and not self._ctx.exporting:
             self._paint_eye(painter)
+
+    def _paint_label(self, painter: QPainter, label: LabelLayout) -> None:
+        # Zoomed out: the name alone, large enough to read; the type line and pills go.
+        p = self._ctx.paints
+        self._paint_rings(painter)
+        self._paint_card(painter)
+        self._paint_icon(painter)
+        font = label.font
+        if self.spec.deleted:
+            font = QFont(font)
+            font.setStrikeOut(True)
+        painter.setFont(font)
+        painter.setPen(p.muted_pen if self._muted else p.text_pen)
+        for text, pos in label.lines:
+            painter.drawText(pos, text)
+        self._paint_marks(painter, label)
+        if self._hovered and self.HIDEABLE:
+            self._paint_eye(painter)
+
+    def _paint_marks(self, painter: QPainter, label: LabelLayout | None) -> None:
+        """State marks drawn over the card at full and label detail (subclasses);
+        ``label`` is the enlarged name when drawn as a label."""
 
     def _paint_card(self, painter: QPainter) -> None:
         pen, brush = self._card_pen_brush()
@@ -157,3 +216,9 @@ class PaintedCard(QGraphicsItem):
         painter.setBrush(p.muted_pen.color())
         glyph = glyphs.EYE_CROSSED if self._eye_hot else glyphs.EYE
         painter.drawPath(glyph.translated(center))
+
+
+def _label_px(lod: float) -> tuple[int, int]:
+    """The enlarged name's font size at ``lod`` and the smallest size still legible there,
+    in whole scene pixels (one layout for each pair)."""
+    return round(style.name_font_px(lod)), math.ceil(style.LABEL_MIN_SCREEN_PX / lod)

@@ -263,8 +263,10 @@ def build_layout_request(
     direction: str = "LR",
     engine: str = "auto",
     request_id: int = 0,
+    viewport: tuple[float, float] | None = None,
 ) -> LayoutRequest:
-    """A layout request for ``view_graph`` with boxes sized by the real card fonts.
+    """A layout request for ``view_graph`` with boxes sized by the real card fonts;
+    ``viewport`` (pixels) lets a long lineage fold into bands that fit the view.
 
     Needs a QGuiApplication (for font metrics); ``export_image.ensure_app()`` makes one
     when running headless.
@@ -274,4 +276,6 @@ def build_layout_request(
         LayoutNode(str(key), *sizes[str(key)], data.level) for key, data in nodes_of(view_graph)
     )
     edges = tuple((str(s), str(t)) for s, t in view_graph.edges())
-    return LayoutRequest(nodes, edges, direction=direction, engine=engine, request_id=request_id)
+    return LayoutRequest(
+        nodes, edges, direction=direction, engine=engine, request_id=request_id, viewport=viewport
+    )

@@ -14,7 +14,14 @@ from contextlib import contextmanager
 from functools import partial
 
 from PySide6.QtCore import QObject, QRectF, QTimer, Signal, Slot
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneHelpEvent, QToolTip
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsSceneHelpEvent,
+    QStyleOptionGraphicsItem,
+    QToolTip,
+)
 
 from lineage_desktop.ui import style
 from lineage_desktop.ui.scene.building import Extent
@@ -249,6 +256,15 @@ class LineageScene(SceneBuilding, HiddenMarksPart, QGraphicsScene):
             self._show_layer(not batched)
             self._overview.setVisible(batched)
         self._update_pulse()
+
+    def paint_overview(self, painter: QPainter) -> None:
+        """Draw the whole graph with the batched overview drawing, in scene coordinates
+        (the overview map), whatever the current level of detail."""
+        if self._overview is None:
+            return
+        if self._ctx.overview_dirty:
+            self._rebuild_overview()
+        self._overview.paint(painter, QStyleOptionGraphicsItem(), None)
 
     def _rebuild_overview(self) -> None:
         if self._overview is not None and not self._building:

@@ -11,6 +11,7 @@ from lineage_desktop.ui import style
 from lineage_desktop.ui.scene import glyphs
 from lineage_desktop.ui.scene.card_item import ICON_RADIUS as _ICON_R
 from lineage_desktop.ui.scene.card_item import CardItem
+from lineage_desktop.ui.scene.card_label import LabelLayout
 from lineage_desktop.ui.scene.cluster_marks import MemberMarks, paint_cluster_mark
 from lineage_desktop.ui.widgets import plain_tooltip
 
@@ -24,8 +25,7 @@ class NodeItem(CardItem):
     Artifacts: blue disc with a parcel; aliases as pills; compromised ones a warning badge.
     """
 
-    def _paint_full(self, painter: QPainter) -> None:
-        super()._paint_full(painter)
+    def _paint_marks(self, painter: QPainter, label: LabelLayout | None) -> None:
         if self.spec.running:
             self._paint_running_dot(painter)
         if self.compromised:
@@ -137,21 +137,35 @@ class ClusterItem(CardItem):
             painter.drawRoundedRect(rect, style.CARD_RADIUS, style.CARD_RADIUS)
         super()._paint_card(painter)
 
-    def _paint_full(self, painter: QPainter) -> None:
-        super()._paint_full(painter)
-        if self.integrity_mark is not None:
-            paint_cluster_mark(painter, self._card, self.integrity_mark, self._ctx.paints)
+    def _label_area(self, font_px: int) -> QRectF:
+        area = super()._label_area(font_px)
+        badge = self._badge_rect(font_px)
+        area.setRight(badge.left() - 6)
+        return area
 
-    def _paint_texts(self, painter: QPainter) -> None:
-        super()._paint_texts(painter)
+    def _badge_rect(self, font_px: int | None) -> QRectF:
+        """The count badge, at normal size (None) or grown with an enlarged name."""
+        if font_px is None:
+            return self._badge
+        scale = font_px / style.NAME_FONT_PX
+        w, h = self._badge.width() * scale, style.COUNT_BADGE_HEIGHT * scale
+        return QRectF(self._card.right() - 8 - w, self._card.center().y() - h / 2, w, h)
+
+    def _paint_marks(self, painter: QPainter, label: LabelLayout | None) -> None:
         p = self._ctx.paints
+        rect = self._badge_rect(label.font_px if label is not None else None)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(p.icon_brush(self.spec.member_kind))
-        h = style.COUNT_BADGE_HEIGHT
-        painter.drawRoundedRect(self._badge, h / 2, h / 2)
-        painter.setFont(style.fonts().badge)
+        painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
+        font = style.fonts().badge
+        if label is not None:
+            font = style.label_font(round(style.BADGE_FONT_PX * rect.height()
+                                          / style.COUNT_BADGE_HEIGHT))[0]
+        painter.setFont(font)
         painter.setPen(p.glyph_brush.color())
-        painter.drawText(self._badge, Qt.AlignmentFlag.AlignCenter, self._badge_text)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self._badge_text)
+        if self.integrity_mark is not None:
+            paint_cluster_mark(painter, self._card, self.integrity_mark, self._ctx.paints)
 
     def _clicked(self) -> None:
         self._post("cluster_clicked")

@@ -4,12 +4,13 @@ Wheel zoom keeps the scene point under the cursor in place; keyboard zoom keeps 
 view centre. The view always leaves half a viewport of room around the graph, so the
 anchor can be honoured at any zoom and the graph can be panned into any corner.
 Each zoom change tells the scene its scale, which then draws cards or one batched
-overview (see ``style.LOD_BATCH``).
+overview (see ``style.LOD_BATCH``). While part of the graph is out of view, an overview
+map (``Minimap``) in the bottom-right corner shows where the view is.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal, Slot
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal, Slot
 from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
 
 from lineage_desktop.ui import style
 from lineage_desktop.ui.scene.lineage_scene import LineageScene
+from lineage_desktop.ui.scene.minimap import Minimap
 from lineage_desktop.ui.scene.overlays import BusyOverlay, MessageOverlay
 
 _FIT_MARGIN = 24.0  # pixels left free around the graph by fit_all
@@ -64,6 +66,7 @@ class LineageView(QGraphicsView):
         QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), style.PIXMAP_CACHE_KIB))
         self._busy = BusyOverlay(self)
         self._message = MessageOverlay(self)
+        self._minimap = Minimap(self)
         self._fit_pending = False
         if scene is not None:
             self.setScene(scene)
@@ -96,11 +99,56 @@ class LineageView(QGraphicsView):
     def _apply_palette(self, palette: style.Palette) -> None:
         self._busy.set_palette(palette)
         self._message.set_palette(palette)
+        self._minimap.set_palette(palette)
         self.viewport().update()
 
     @Slot(QRectF)
     def _on_scene_rect_changed(self, rect: QRectF) -> None:
         self._update_room()
+        self._minimap.set_content(self._content_rect())
+        self._sync_minimap()
+
+    # --- overview map -----------------------------------------------------------------
+
+    def minimap(self) -> Minimap:
+        """The overview map (objectName ``lineageMinimap``)."""
+        return self._minimap
+
+    def refresh_minimap(self) -> None:
+        """A new graph is on screen: draw the overview map again."""
+        self._minimap.set_content(self._content_rect())
+        self._minimap.refresh()
+        self._sync_minimap()
+
+    def shows_whole_graph(self) -> bool:
+        """True when every part of the graph is inside the viewport."""
+        content = self._content_rect()
+        if content.isEmpty():
+            return True
+        return self.visible_scene_rect().adjusted(-2, -2, 2, 2).contains(content)
+
+    def _sync_minimap(self) -> None:
+        """Show the map (sized, in the corner, current) only while part of the graph
+        is out of view."""
+        minimap = self._minimap
+        if self.shows_whole_graph() or self.message_text():
+            minimap.hide()
+            return
+        size = minimap.wanted_size(self._content_rect())
+        vp = self.viewport().geometry()
+        room = QSize(vp.width() - 2 * _OVERLAY_MARGIN, vp.height() - 2 * _OVERLAY_MARGIN)
+        if size.width() > room.width() // 2 or size.height() > room.height() // 2:
+            minimap.hide()  # a view this small has no room for a map
+            return
+        minimap.setGeometry(
+            vp.right() - size.width() - _OVERLAY_MARGIN,
+            vp.bottom() - size.height() - _OVERLAY_MARGIN,
+            size.width(),
+            size.height(),
+        )
+        minimap.show()
+        minimap.raise_()
+        minimap.update()
 
     # --- zoom -----------------------------------------------------------------------------
 
@@ -152,6 +200,25 @@ class LineageView(QGraphicsView):
         """Back to 1:1 around the view centre."""
         self.set_zoom(1.0)
 
+    def show_neighbourhood(self, key: str, min_zoom: float) -> bool:
+        """Zoom to the card of ``key`` and its direct neighbours (never below
+        ``min_zoom``, never above 1:1) and centre them; False if there is no such card."""
+        scene = self.lineage_scene()
+        item = scene.node_item(key) if scene is not None else None
+        if item is None:
+            return False
+        rect = item.sceneBoundingRect()
+        for edge in item.edges():
+            rect = rect.united(edge.source.sceneBoundingRect())
+            rect = rect.united(edge.target.sceneBoundingRect())
+        factor = max(min_zoom, self._fit_factor(rect))
+        self.setTransform(QTransform.fromScale(factor, factor))
+        self._update_room()
+        fits = self._fit_factor(rect) >= factor
+        self.centerOn(rect.center() if fits else item.pos())
+        self._after_zoom()
+        return True
+
     def center_on_key(self, key: str) -> bool:
         """Scroll so that the card of ``key`` is centred; False if there is no such card."""
         scene = self.lineage_scene()
@@ -199,6 +266,7 @@ class LineageView(QGraphicsView):
         scene = self.lineage_scene()
         if scene is not None:
             scene.set_view_scale(self.zoom_factor())
+        self._sync_minimap()
         self.zoom_changed.emit(self.zoom_factor())
 
     # --- overlays -------------------------------------------------------------------------
@@ -229,6 +297,7 @@ class LineageView(QGraphicsView):
         else:
             self._message.clear()
             self._message.hide()
+        self._sync_minimap()
 
     def message_text(self) -> str:
         """The placeholder message shown, or ""."""
@@ -294,10 +363,15 @@ class LineageView(QGraphicsView):
         )
         super().mousePressEvent(event)
 
+    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802
+        super().scrollContentsBy(dx, dy)
+        self._sync_minimap()
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._update_room()
         self._place_overlays()
+        self._sync_minimap()
         if self._fit_pending and self.isVisible() and self.viewport().width() >= 4:
             self._fit_pending = False
             self.fit_all()

@@ -31,6 +31,7 @@ from lineage_desktop.ui.export.dialog import ExportDialog
 from lineage_desktop.ui.resources import app_icon
 from lineage_desktop.ui.scene import LineageScene, LineageView
 from lineage_desktop.ui.window.actions import build_actions
+from lineage_desktop.ui.window.dock_policy import DetailsDockPolicy
 from lineage_desktop.ui.window.reactions import WindowReactions
 from lineage_desktop.ui.window.screen_fit import fit_to_screen
 from lineage_desktop.ui.window.settings import AppSettings
@@ -73,8 +74,10 @@ class MainWindow(WindowReactions):
         self.audit = AuditFeatures(self, self.controller, self.details, self.focus_page.lineage_tab)
         self.focus_page.add_bar(self.audit.path_bar)
         self._build_toolbar()
+        self.dock_policy = DetailsDockPolicy(self.preview, self.settings, self)
         self._connect()
         self._restore_state()
+        self.dock_policy.start()
         self._refresh_recent()
         self._update_enabled()
         # Everything alive now (modules, Qt wrappers, the window) lives as long as the
@@ -117,6 +120,8 @@ class MainWindow(WindowReactions):
         c.problem.connect(self._on_controller_problem)
         c.layout_notice.connect(self._on_controller_layout_notice)
 
+        scene.node_clicked.connect(self.dock_policy.reveal)
+        scene.cluster_clicked.connect(self.dock_policy.reveal)
         scene.node_activated.connect(c.refocus)
         scene.hide_requested.connect(c.hide)
         scene.unhide_requested.connect(c.unhide_many)

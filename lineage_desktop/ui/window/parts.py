@@ -30,6 +30,7 @@ from lineage_desktop.ui.scene import LineageScene, LineageView
 from lineage_desktop.ui.sidebar.sidebar import ProjectSidebar
 from lineage_desktop.ui.widgets import Banner
 from lineage_desktop.ui.window.actions import Actions
+from lineage_desktop.ui.window.dock_policy import DetailsDockPolicy
 from lineage_desktop.ui.window.presenters import DetailsPresenter, FindPresenter
 from lineage_desktop.ui.window.screen_fit import fit_to_screen
 from lineage_desktop.ui.window.settings import AppSettings
@@ -49,6 +50,7 @@ class WindowWidgets(QMainWindow):
     _scene: LineageScene
     _dark: bool
     _dock_memory: dict[str, bool] | None
+    dock_policy: DetailsDockPolicy
     _restored_docks: bool
 
     # --- building ---------------------------------------------------------------------
@@ -141,7 +143,10 @@ class WindowWidgets(QMainWindow):
         elif shown and self._dock_memory is not None:
             memory, self._dock_memory = self._dock_memory, None
             for dock in docks:
-                dock.setVisible(memory.get(dock.objectName(), True))
+                visible = memory.get(dock.objectName(), True)
+                if dock is self.preview:  # hidden until a node is clicked
+                    visible = self.dock_policy.wants_shown()
+                dock.setVisible(visible)
 
     def _update_enabled(self) -> None:
         a = self.actions_

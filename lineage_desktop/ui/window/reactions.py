@@ -8,10 +8,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
 
+from lineage_desktop.ui import style
 from lineage_desktop.ui.session.queries import GraphSnapshot
 from lineage_desktop.ui.window.menus import WindowMenus
 
-READABLE_ZOOM = 0.75  # a new graph is fitted unless that makes its labels unreadable
 CHOOSE_TEXT = "Choose an artifact version or a run in the sidebar to see its lineage."
 
 
@@ -68,12 +68,13 @@ class WindowReactions(WindowMenus):
         self.lineage_ready.emit(focus)
 
     def _fit_readable(self, focus: str) -> None:
-        """Fit the graph; when that would shrink labels below readable, show the focus
-        at a readable zoom instead (Ctrl+0 still fits everything)."""
+        """The first view: the whole graph when its names stay readable at the fit zoom
+        (semantic zoom enlarges them); else the focus and its neighbours at a readable
+        zoom, with the overview map (Ctrl+0 still fits everything)."""
         self.view.fit_all()
-        if self.view.isVisible() and self.view.zoom_factor() < READABLE_ZOOM:
-            self.view.set_zoom(READABLE_ZOOM)
-            self.view.center_on_key(focus)
+        if self.view.isVisible() and self.view.zoom_factor() < style.OVERVIEW_MIN_ZOOM:
+            self.view.show_neighbourhood(focus, style.NEIGHBOURHOOD_ZOOM)
+        self.view.refresh_minimap()
 
     @Slot(str, str)
     def _on_controller_lineage_failed(self, ref: str, message: str) -> None:

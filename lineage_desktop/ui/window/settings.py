@@ -64,6 +64,16 @@ class AppSettings:
         self._s.setValue("window/geometry", geometry)
         self._s.setValue("window/state", state)
 
+    def details_dock(self) -> dict[str, bool]:
+        """The user's choice for the details dock: ``closed`` (keep it closed when a
+        node is clicked) and ``floating`` (show it floating)."""
+        raw = self._get_json("window/details_dock", {})
+        raw = raw if isinstance(raw, dict) else {}
+        return {name: raw.get(name) is True for name in ("closed", "floating")}
+
+    def set_details_dock(self, closed: bool, floating: bool) -> None:
+        self._set_json("window/details_dock", {"closed": closed, "floating": floating})
+
     # --- recent files -----------------------------------------------------------------
 
     def recent_files(self) -> list[str]:

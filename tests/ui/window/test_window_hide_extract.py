@@ -209,7 +209,7 @@ def test_back_and_forward_restore_extraction_hidden_nodes_and_positions(
     assert any(m.mark.members == (hide,) for m in scene.hidden_mark_items())
     assert keys_in_scene(window) == shown_a
     pos = scene.node_item(member).pos()
-    assert abs(pos.x() - dragged[0]) < 0.01 and abs(pos.y() - dragged[1]) < 0.01
+    assert abs(pos.x() - dragged[0]) < 0.5 and abs(pos.y() - dragged[1]) < 0.5  # sub-pixel
 
     with qtbot.waitSignal(window.lineage_ready, timeout=20_000):
         window.actions_.forward.trigger()

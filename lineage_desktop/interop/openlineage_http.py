@@ -10,6 +10,7 @@ what the server said and which event it was; the key never appears in a message.
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import time
 import urllib.error
@@ -149,7 +150,7 @@ class HttpSender:
                 reason = _status(exc)
                 if not (exc.code >= 500 or exc.code in RETRY_STATUSES):
                     return True, reason
-            except (TimeoutError, urllib.error.URLError, OSError) as exc:
+            except (OSError, http.client.HTTPException) as exc:  # URLError, timeouts too
                 reason = _failure(exc)
         return False, reason
 
@@ -172,6 +173,8 @@ def _status(exc: urllib.error.HTTPError) -> str:
 
 def _failure(exc: BaseException) -> str:
     reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(reason, http.client.HTTPException) and not isinstance(reason, OSError):
+        return f"not an HTTP answer ({reason.__class__.__name__})"
     if isinstance(reason, TimeoutError) or "timed out" in str(reason):
         return "timed out"
     if isinstance(reason, ConnectionRefusedError):

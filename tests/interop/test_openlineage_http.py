@@ -220,3 +220,24 @@ def test_endpoints_and_shown_urls():
 def test_api_key_needs_url(cli, source):
     status, _, err = cli("export-openlineage", source, "--api-key", "k")
     assert status == 2 and "--api-key needs --url" in err
+
+
+def test_a_server_that_does_not_speak_http_is_one_line(cli, source, pauses):
+    with socket.socket() as garbage:  # answers every connection with a line of noise
+        garbage.bind(("127.0.0.1", 0))
+        garbage.listen(8)
+
+        def answer() -> None:
+            for _ in range(4):
+                connection, _ = garbage.accept()
+                with connection:
+                    connection.recv(65536)
+                    connection.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
+
+        thread = threading.Thread(target=answer, daemon=True)
+        thread.start()
+        status, _, err = cli("export-openlineage", source, "--url",
+                             f"http://127.0.0.1:{garbage.getsockname()[1]}")
+        thread.join(timeout=10)
+    assert status == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert "after 4 attempts: not an HTTP answer (BadStatusLine)" in err

@@ -148,6 +148,8 @@ def run_lines(data: dict[str, Any]) -> list[str]:
         ("state", f"{data['state']}{exit_code}"),
         ("job type", data["job_type"] or "-"),
         ("group", data["group"] or "-"),
+        *((("parent", f"{data['parent']['name']} (run {data['parent']['id']})"),)
+          if data["parent"] else ()),
         ("author", data["author"] or "-"),
         ("host", data["host"] or "-"),
         ("started", human_time(data["started_at"], empty="-")),

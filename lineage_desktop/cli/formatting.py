@@ -147,8 +147,10 @@ def link_json(link: ArtifactVersion) -> dict[str, Any]:
 
 
 def run_json(run: ApiRun) -> dict[str, Any]:
-    """Every field of a run's preview (``show --json``) with its inputs and outputs."""
+    """Every field of a run's preview (``show --json``) with its inputs and outputs, and
+    ``parent`` (``{"id", "name"}``) when the run that started it is in the store."""
     record: RunRecord = run.record
+    parent = run.parent()
     return {
         "kind": "run", "key": record.key, "id": record.id, "name": record.name,
         "entity": record.entity, "project": record.project, "job_type": record.job_type,
@@ -158,6 +160,7 @@ def run_json(run: ApiRun) -> dict[str, Any]:
         "duration_seconds": duration_seconds(record.started_at, record.finished_at),
         "exit_code": record.exit_code, "config": record.config, "summary": run.summary,
         "notes": record.notes, "tags": list(record.tags),
+        "parent": {"id": parent.id, "name": parent.name} if parent is not None else None,
         "inputs": [version_brief(a.record) for a in run.used_artifacts()],
         "outputs": [version_brief(a.record) for a in run.logged_artifacts()],
     }

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lineage_desktop.graph.parents import openlineage_run_id
 from lineage_desktop.interop.report import ImportReport
 from lineage_desktop.store import parse_time
 
@@ -91,17 +91,9 @@ def unpack_event(source: str, line: int, kind: str, time: str, head: Head | None
 
 
 def run_key(run_id: str, job_namespace: str, job_name: str) -> tuple[str, str]:
-    """The run an event belongs to, and the runId it gave when that is not a UUID.
-
-    The spec makes ``runId`` a UUID, unique across jobs. Tools that send something else
-    (a task name, "1", a date) often send the same text for different jobs, whose events
-    would merge into one run: such a run is keyed by its job as well, as a UUID derived
-    from both (the same at every import), and the given text is kept."""
-    try:
-        return str(uuid.UUID(run_id)), ""
-    except ValueError:
-        return str(uuid.uuid5(uuid.NAMESPACE_URL,
-                              f"openlineage:{job_namespace}/{job_name}#{run_id}")), run_id
+    """The run an event belongs to, and the runId it gave when that is not a UUID (see
+    ``openlineage_run_id``: parent facets name their run the same way)."""
+    return openlineage_run_id(run_id, job_namespace, job_name)
 
 
 def _text(obj: dict[str, Any], key: str, label: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from lineage_desktop.graph.parents import parent_of
 from lineage_desktop.records import ArtifactVersion
 from lineage_desktop.records import Run as RunRecord
 from lineage_desktop.store import Store
@@ -39,6 +40,15 @@ class ApiRun:
 
     def __hash__(self) -> int:
         return hash(self.record.id)
+
+    def parent(self) -> ApiRun | None:
+        """The run this one was started by (OpenLineage ``parent`` facet, MLflow nested
+        run) when that run is in the store (as of the Api's time), else None."""
+        named = parent_of(self.record.config)
+        found = self._store.runs_by_ids([named.id]) if named is not None else []
+        if not found or (self._as_of is not None and found[0].started_at > self._as_of):
+            return None
+        return ApiRun(self._store, found[0], self._as_of, artifact=self._artifact)
 
     def logged_artifacts(self) -> list[Any]:
         """Every version the run logged (``Artifact``s), also content equal to an existing

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from lineage_desktop.graph.nodes import NodeData
+from lineage_desktop.graph.parents import parent_of
 from lineage_desktop.records import ManifestEntry, key_ident, key_kind
 from lineage_desktop.records.text import exact_size, human_time, plural, run_duration
 from lineage_desktop.ui import style
@@ -43,6 +44,7 @@ RUN_FIELDS = (
     ("job_type", "Job type"),
     ("host", "Host"),
     ("group", "Group"),
+    ("parent", "Parent"),  # the run that started it (OpenLineage parent, MLflow nesting)
     ("exit_code", "Exit code"),
     ("tags", "Tags"),
 )
@@ -310,6 +312,8 @@ class NodeDetails(QWidget):
         self._set_row("job_type", job_type if not a.missing else None)
         self._set_row("host", a.host)
         self._set_row("group", a.group)
+        parent = parent_of(a.config)
+        self._set_row("parent", parent.label if parent is not None else None)
         self._set_row("exit_code", a.exit_code)
         self._set_row("tags", a.tags or None)
         self._box(self.notes, a.notes, "notes")

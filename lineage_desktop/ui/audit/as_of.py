@@ -73,9 +73,9 @@ class AsOfControl(QWidget):
         self.now_button.setEnabled(False)
         self.timeline = QToolButton()
         self.timeline.setObjectName("asOfTimeline")
-        self.timeline.setText("Versions")
+        self.timeline.setText("Timeline")
         self.timeline.setToolTip("Show the lineage as of the moment a version of the focus "
-                                 "was logged")
+                                 "was logged or one of its aliases moved")
         self.timeline.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.timeline.setMenu(QMenu(self.timeline))
         self.timeline.setEnabled(False)
@@ -118,7 +118,8 @@ class AsOfControl(QWidget):
 
     def set_timeline(self, moments: list[tuple[str, str]]) -> None:
         """The real moments to pick from: ``(label, ISO time)``, newest first (the
-        focus's versions). Picking one shows the lineage as of it."""
+        focus's versions and the moves of its aliases). Picking one shows the lineage
+        as of it."""
         menu = self.timeline.menu()
         menu.clear()
         for label, moment in moments:

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDateTimeEdit
 
 import lineage_desktop as ld
+from lineage_desktop.store import Store
 from lineage_desktop.ui.audit.as_of import SETTLE_MS
 
 
@@ -55,9 +56,9 @@ def test_the_timeline_lists_the_focus_versions_and_picking_one_applies_it(
     control = window.audit.as_of
     versions = ld.Api(demo_store).artifact_versions("churn-model")
     expected = sorted((v.created_at for v in versions), reverse=True)
-    qtbot.waitUntil(lambda: control.timeline_moments() == expected, timeout=10_000)
+    qtbot.waitUntil(lambda: _version_moments(control) == expected, timeout=10_000)
     assert control.timeline.isEnabled()
-    actions = control.timeline.menu().actions()
+    actions = [a for a in control.timeline.menu().actions() if ":v" in a.text()]
     assert actions[-1].text().startswith("churn-model:v0 — ")
     middle = actions[len(actions) // 2]
     with qtbot.waitSignal(window.controller.collections_loaded, timeout=20_000):
@@ -66,4 +67,46 @@ def test_the_timeline_lists_the_focus_versions_and_picking_one_applies_it(
     assert window.controller.as_of[:19] == str(middle.data())[:19]
     # Picking an older moment keeps every version on offer (read as the store is now).
     qtbot.waitUntil(lambda: window.controller.snapshot is not None, timeout=10_000)
-    assert control.timeline_moments()[: len(expected)] == expected
+    assert _version_moments(control) == expected
+
+
+def _version_moments(control) -> list[str]:
+    return [str(a.data()) for a in control.timeline.menu().actions() if ":v" in a.text()]
+
+
+def test_the_timeline_lists_alias_moves_in_time_order_and_picking_one_applies_it(
+    opened, demo_store, qtbot,
+):
+    window = opened
+    control = window.audit.as_of
+    store = Store.open(demo_store)
+    project = store.find_projects("churn", "acme")[0]
+    with store.transaction() as conn:  # production moved to v4 at a moment of its own
+        conn.execute("INSERT INTO alias_history (artifact_id, alias, version_id, set_at) "
+                     "SELECT a.id, 'production', v.id, '2026-08-15T10:00:00.000000Z' "
+                     "FROM artifacts a JOIN versions v ON v.artifact_id = a.id "
+                     "WHERE a.name = 'churn-model' AND a.project_id = ? AND v.idx = 4",
+                     (project.id,))
+    store.close()
+    with qtbot.waitSignal(window.lineage_ready, timeout=20_000):
+        window.show_lineage("churn-model:v4")
+    snap = window.controller.snapshot
+    assert "production" not in snap.attrs(snap.focus).aliases  # now it is v13's
+    label = "production → v4 — 2026-08-15 10:00:00 UTC"
+    qtbot.waitUntil(lambda: label in [a.text() for a in control.timeline.menu().actions()],
+                    timeout=10_000)
+    actions = control.timeline.menu().actions()
+    moments = [str(a.data()) for a in actions]
+    assert moments == sorted(moments, reverse=True)  # one list in time order, newest first
+    at = [a.text() for a in actions].index(label)
+    assert actions[at - 1].text().startswith("churn-model:v5 — ")  # between the versions
+    assert actions[at + 1].text().startswith("churn-model:v4 — ")  # logged around it
+    # A move made as a version was logged ("latest") is that version's line, not a second.
+    assert not any(a.text().startswith("latest → ") for a in actions)
+    with qtbot.waitSignal(window.lineage_ready, timeout=20_000):
+        actions[at].trigger()
+    assert control.checkbox.isChecked()
+    assert window.controller.as_of.startswith("2026-08-15T10:00:00")
+    snap = window.controller.snapshot  # as of then, production was v4's
+    assert snap.label(snap.focus) == "churn-model:v4"
+    assert "production" in snap.attrs(snap.focus).aliases

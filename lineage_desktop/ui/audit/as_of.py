@@ -37,8 +37,11 @@ def to_iso(moment: QDateTime) -> str:
 
 
 def from_iso(text: str) -> QDateTime:
-    """An ISO-8601 time (a naive one is UTC) as a UTC ``QDateTime``."""
-    millis = int(parse_iso_text(text).timestamp() * 1000)
+    """An ISO-8601 time (a naive one is UTC) as a UTC ``QDateTime``, rounded up to the
+    millisecond (the editor's finest step): as of it, what happened then has happened."""
+    moment = parse_iso_text(text)
+    whole = int(moment.replace(microsecond=0).timestamp())  # exact: no fraction
+    millis = whole * 1000 + -(-moment.microsecond // 1000)
     return QDateTime.fromMSecsSinceEpoch(millis, _utc())
 
 

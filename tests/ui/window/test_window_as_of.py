@@ -3,7 +3,7 @@ moment before the focus existed says so by time, naming its first version."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDateTimeEdit
+from PySide6.QtWidgets import QDateTimeEdit, QPushButton
 
 import lineage_desktop as ld
 from lineage_desktop.store import Store
@@ -110,3 +110,29 @@ def test_the_timeline_lists_alias_moves_in_time_order_and_picking_one_applies_it
     snap = window.controller.snapshot  # as of then, production was v4's
     assert snap.label(snap.focus) == "churn-model:v4"
     assert "production" in snap.attrs(snap.focus).aliases
+
+
+def test_before_the_focus_existed_the_banner_offers_its_first_version_then(
+    opened, demo_store, qtbot,
+):
+    window = opened
+    first = min(ld.Api(demo_store).artifact_versions("churn-model"), key=lambda v: v.created_at)
+    with qtbot.waitSignal(window.controller.lineage_failed, timeout=20_000):
+        window.audit.as_of.set_as_of("2001-01-01T00:00:00Z")
+    banner = window.banner
+    button = banner.findChild(QPushButton, "messageBannerAction")
+    assert banner.isVisible() and "did not exist yet" in banner.text()
+    assert button.isVisible() and button.text() == "Show v0 as of its creation"
+    with qtbot.waitSignal(window.lineage_ready, timeout=20_000):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not banner.isVisible()
+    assert window.audit.as_of.checkbox.isChecked()
+    assert window.controller.as_of[:19] == first.created_at[:19]
+    snap = window.controller.snapshot
+    assert snap.label(snap.focus) == "churn-model:v0"
+    assert snap.label(snap.focus) in window.status_text.text()
+    # Nothing logged after v0 is in the lineage as of then.
+    assert all(snap.attrs(k).label_or(k) != "churn-model:v1" for k in snap.view.nodes)
+    # A message that offers nothing shows no button.
+    window.notify("something else", "warning")
+    assert not button.isVisible()

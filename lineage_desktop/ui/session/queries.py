@@ -249,7 +249,12 @@ def load_timeline(
 
 
 def _when(moment: str) -> str:
-    return f"{moment[:19].replace('T', ' ')} UTC"
+    """``2026-08-03 08:00:00 UTC``; with milliseconds when it has them (alias moves of
+    one script come within a second, and must not read alike)."""
+    digits = moment[20:].rstrip("Z") if moment[19:20] == "." else ""
+    millis = digits[:3].ljust(3, "0") if digits.isdigit() else ""
+    fraction = f".{millis}" if millis.strip("0") else ""
+    return f"{moment[:19].replace('T', ' ')}{fraction} UTC"
 
 
 def load_runs(

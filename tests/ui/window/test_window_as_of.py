@@ -87,6 +87,9 @@ def test_the_timeline_lists_alias_moves_in_time_order_and_picking_one_applies_it
                      "FROM artifacts a JOIN versions v ON v.artifact_id = a.id "
                      "WHERE a.name = 'churn-model' AND a.project_id = ? AND v.idx = 4",
                      (project.id,))
+        conn.execute("INSERT INTO alias_history (artifact_id, alias, version_id, set_at) "
+                     "SELECT artifact_id, 'best', NULL, '2026-08-16T10:00:00.250000Z' "
+                     "FROM alias_history WHERE set_at = '2026-08-15T10:00:00.000000Z'")
     store.close()
     with qtbot.waitSignal(window.lineage_ready, timeout=20_000):
         window.show_lineage("churn-model:v4")
@@ -99,8 +102,10 @@ def test_the_timeline_lists_alias_moves_in_time_order_and_picking_one_applies_it
     moments = [str(a.data()) for a in actions]
     assert moments == sorted(moments, reverse=True)  # one list in time order, newest first
     at = [a.text() for a in actions].index(label)
-    assert actions[at - 1].text().startswith("churn-model:v5 — ")  # between the versions
+    assert actions[at - 2].text().startswith("churn-model:v5 — ")  # between the versions
     assert actions[at + 1].text().startswith("churn-model:v4 — ")  # logged around it
+    # A removal, with the milliseconds that tell moves within one second apart.
+    assert actions[at - 1].text() == "best → removed — 2026-08-16 10:00:00.250 UTC"
     # A move made as a version was logged ("latest") is that version's line, not a second.
     assert not any(a.text().startswith("latest → ") for a in actions)
     with qtbot.waitSignal(window.lineage_ready, timeout=20_000):

@@ -19,6 +19,7 @@ _EXPORTS: dict[str, str] = {
     "ArtifactDeleted": _ERRORS,
     "ArtifactHasAliases": _ERRORS,
     "ArtifactNotFound": _ERRORS,
+    "ArtifactNotYetLogged": _ERRORS,
     "DigestMismatch": _ERRORS,
     "DraftConflict": _ERRORS,
     "EmptyDraft": _ERRORS,

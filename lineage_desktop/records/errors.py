@@ -120,6 +120,16 @@ class ArtifactDeleted(ArtifactNotFound):
         self.version_id = version_id  # the tombstone's row id: its lineage stays readable
 
 
+class ArtifactNotYetLogged(ArtifactNotFound):
+    """A reference asked for *as of* a moment before its collection's first version:
+    ``first`` names that version (``name:v0``), ``first_logged_at`` is when it was logged."""
+
+    def __init__(self, message: str, asked: str, first: str, first_logged_at: str) -> None:
+        super().__init__(message, asked=asked, suggestions=[first])
+        self.first = first
+        self.first_logged_at = first_logged_at
+
+
 class ArtifactHasAliases(ValidationError):
     """``delete()`` of a version that aliases still point at, without
     ``delete_aliases=True``; ``aliases`` lists them."""

@@ -12,6 +12,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from lineage_desktop.records import ReadOnlyStore
 from lineage_desktop.store import connection, schema
+from lineage_desktop.store.alias_moves import AliasMovesMixin
 from lineage_desktop.store.blobs import BlobStore
 from lineage_desktop.store.bulk import BulkMixin
 from lineage_desktop.store.checks import ChecksMixin
@@ -38,7 +39,7 @@ UNWRAPPED = {
 
 
 class Store(SearchMixin, LinksMixin, LineageMixin, InteropMixin, BulkMixin, RunDataMixin,
-            WriteMixin, ChecksMixin, EditMixin, DeleteMixin, DraftsMixin):
+            WriteMixin, ChecksMixin, EditMixin, DeleteMixin, DraftsMixin, AliasMovesMixin):
     """A lineage store. ``Store.open(path)`` for writing, ``Store.open(path, readonly=True)``
     for reading only (no SQL issued through it can change the file).
 

@@ -41,7 +41,7 @@ from lineage_desktop.store.rows import (
 )
 from lineage_desktop.store.run_reads import RunOrder, RunReadMixin, run_order_sql
 from lineage_desktop.store.schema import EDITS_SINCE, has_outputs, schema_version
-from lineage_desktop.store.time_hints import as_of_hint
+from lineage_desktop.store.time_hints import as_of_miss
 
 __all__ = ["FAR_FUTURE", "ReadMixin", "RunOrder", "run_order_sql"]
 
@@ -250,9 +250,8 @@ class ReadMixin(RunReadMixin):
                                         is not None else ""),
                                         [name] + ([project_id] if project_id is not None
                                                   else []), None, order=_LISTING_ORDER)
-            message, refs = as_of_hint(name, selector, as_of, live,
-                                       [v for v in ever if v.deleted_at is None])
-            raise ArtifactNotFound(message, asked=f"{name}:{selector}", suggestions=refs)
+            raise as_of_miss(name, selector, as_of, live,
+                             [v for v in ever if v.deleted_at is None])
         choices = sorted({v.version for v in live} | {a for v in live for a in v.aliases})
         close = difflib.get_close_matches(selector, choices, n=5, cutoff=0.3) or choices[:5]
         when = f" as of {as_of}" if as_of else ""

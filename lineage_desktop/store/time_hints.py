@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lineage_desktop.records import ArtifactVersion
+from lineage_desktop.records import ArtifactNotFound, ArtifactNotYetLogged, ArtifactVersion
 
 MAX_SUGGESTIONS = 3
 
@@ -22,7 +22,7 @@ def as_of_hint(
     as of that moment; ``ever``: the live versions now."""
     moment = as_of[:19].replace("T", " ") + " UTC"
     if not then and ever:
-        first = min(ever, key=lambda v: (v.created_at or "", v.index))
+        first = first_version(ever)
         return (f"{name!r} did not exist yet at {moment}; its first version {first.version} "
                 f"was logged at {_when(first)}", [f"{name}:{first.version}"])
     if not then:
@@ -32,3 +32,24 @@ def as_of_hint(
     listed = ", ".join(f"{v.version} (logged {_when(v)})" for v in picks)
     return (f"{name!r} had no version or alias {selector!r} at {moment}; "
             f"the latest versions then: {listed}", [f"{name}:{v.version}" for v in picks])
+
+
+def first_version(ever: Sequence[ArtifactVersion]) -> ArtifactVersion:
+    """The first version logged of a (non-empty) collection."""
+    return min(ever, key=lambda v: (v.created_at or "", v.index))
+
+
+def as_of_miss(
+    name: str, selector: str, as_of: str,
+    then: Sequence[ArtifactVersion], ever: Sequence[ArtifactVersion],
+) -> ArtifactNotFound:
+    """The error for ``name:selector`` that does not resolve as of ``as_of`` (see
+    ``as_of_hint``); before the collection's first version, an ``ArtifactNotYetLogged``
+    naming it and its time (what the window offers to show instead)."""
+    message, refs = as_of_hint(name, selector, as_of, then, ever)
+    asked = f"{name}:{selector}"
+    if not then and ever and first_version(ever).created_at:
+        first = first_version(ever)
+        return ArtifactNotYetLogged(message, asked, f"{name}:{first.version}",
+                                    str(first.created_at))
+    return ArtifactNotFound(message, asked=asked, suggestions=refs)

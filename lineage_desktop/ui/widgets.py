@@ -8,6 +8,7 @@ description holding ``<img src=...>`` must show literally, never load anything.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import ClassVar
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSizePolicy,
     QToolButton,
     QWidget,
@@ -102,6 +104,8 @@ class Banner(QFrame):
     """A dismissible, non-modal message strip (objectName ``messageBanner``).
 
     ``kind`` is ``error`` (red), ``warning`` (amber) or ``info`` (blue); the text is plain.
+    ``set_action`` offers one way out of what the message says (a button, objectName
+    ``messageBannerAction``); a new message drops it. Clicking it closes the banner.
     """
 
     dismissed = Signal()
@@ -126,9 +130,15 @@ class Banner(QFrame):
         close.setAutoRaise(True)
         close.setToolTip("Dismiss")
         close.clicked.connect(self._on_close_clicked)
+        self.action_button = QPushButton(self)
+        self.action_button.setObjectName("messageBannerAction")
+        self.action_button.hide()
+        self.action_button.clicked.connect(self._on_action_button_clicked)
         layout.addWidget(self.label)
+        layout.addWidget(self.action_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
         self._kind = "info"
+        self._action: Callable[[], object] | None = None
         self.hide()
 
     def kind(self) -> str:
@@ -145,7 +155,23 @@ class Banner(QFrame):
             f"#messageBannerText {{ color: {foreground}; }}"
         )
         self.label.setText(text)
+        self.set_action(None)
         self.show()
+
+    def set_action(self, text: str | None, on_clicked: Callable[[], object] | None = None,
+                   ) -> None:
+        """Offer the button ``text`` (plain) calling ``on_clicked``; None removes it."""
+        self._action = on_clicked if text else None
+        self.action_button.setText((text or "").replace("&", "&&"))
+        self.action_button.setVisible(self._action is not None)
+
+    @Slot()
+    def _on_action_button_clicked(self) -> None:
+        action = self._action
+        self.hide()
+        self.set_action(None)
+        if action is not None:
+            action()
 
     @Slot()
     def _on_close_clicked(self) -> None:

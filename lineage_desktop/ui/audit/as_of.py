@@ -37,8 +37,11 @@ def to_iso(moment: QDateTime) -> str:
 
 
 def from_iso(text: str) -> QDateTime:
-    """An ISO-8601 time (a naive one is UTC) as a UTC ``QDateTime``."""
-    millis = int(parse_iso_text(text).timestamp() * 1000)
+    """An ISO-8601 time (a naive one is UTC) as a UTC ``QDateTime``, rounded up to the
+    millisecond (the editor's finest step): as of it, what happened then has happened."""
+    moment = parse_iso_text(text)
+    whole = int(moment.replace(microsecond=0).timestamp())  # exact: no fraction
+    millis = whole * 1000 + -(-moment.microsecond // 1000)
     return QDateTime.fromMSecsSinceEpoch(millis, _utc())
 
 
@@ -73,9 +76,9 @@ class AsOfControl(QWidget):
         self.now_button.setEnabled(False)
         self.timeline = QToolButton()
         self.timeline.setObjectName("asOfTimeline")
-        self.timeline.setText("Versions")
+        self.timeline.setText("Timeline")
         self.timeline.setToolTip("Show the lineage as of the moment a version of the focus "
-                                 "was logged")
+                                 "was logged or one of its aliases moved")
         self.timeline.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.timeline.setMenu(QMenu(self.timeline))
         self.timeline.setEnabled(False)
@@ -118,7 +121,8 @@ class AsOfControl(QWidget):
 
     def set_timeline(self, moments: list[tuple[str, str]]) -> None:
         """The real moments to pick from: ``(label, ISO time)``, newest first (the
-        focus's versions). Picking one shows the lineage as of it."""
+        focus's versions and the moves of its aliases). Picking one shows the lineage
+        as of it."""
         menu = self.timeline.menu()
         menu.clear()
         for label, moment in moments:

@@ -7,6 +7,8 @@ the scene: what to scan, which graph to show, where answers go.
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -175,6 +177,7 @@ class AuditFeatures(QObject):
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.dock.visibilityChanged.connect(self._on_dock_visibility_changed)
         c.lineage_shown.connect(self._on_controller_lineage_shown)
+        c.lineage_not_yet.connect(self._on_controller_lineage_not_yet)
         c.store_opened.connect(self._on_controller_store_opened)
         self.report.report_written.connect(self._on_report_written)
         self.report.report_failed.connect(self._on_report_failed)
@@ -318,6 +321,21 @@ class AuditFeatures(QObject):
     @Slot(object)
     def _on_as_of_changed(self, moment: object) -> None:
         self._controller.set_as_of(None if moment is None else str(moment))
+
+    @Slot(str, str, str)
+    def _on_controller_lineage_not_yet(self, ref: str, first: str, logged_at: str) -> None:
+        """The banner says the focus did not exist yet; offer its first version as of
+        the moment it was logged."""
+        banner = getattr(self._window, "banner", None)
+        if banner is not None:
+            version = first.rpartition(":")[2]
+            banner.set_action(f"Show {version} as of its creation",
+                              partial(self.show_as_of, first, logged_at))
+
+    def show_as_of(self, ref: str, moment: str) -> None:
+        """Show the lineage of ``ref`` as of ``moment`` (the time shown in the toolbar)."""
+        self.as_of.set_as_of(moment)  # re-reads the store as of then ...
+        self._controller.show_lineage(ref)  # ... and this answer supersedes the reload's
 
     @Slot(str)
     def _on_controller_store_opened(self, path: str) -> None:

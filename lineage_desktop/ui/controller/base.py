@@ -40,6 +40,9 @@ class ControllerBase(QObject):
     - ``lineage_shown(str, bool)``: the scene holds the graph of this focus key; the bool
       says whether the view should fit it (new focus or new shape) or keep its zoom.
     - ``lineage_failed(str, str)``: reference, message.
+    - ``lineage_not_yet(str, str, str)``: after ``lineage_failed``, when the reference's
+      collection had no version yet as of the moment: the reference, its first version
+      (``name:v0``) and when that was logged.
     - ``snapshot_changed(object)``: the ``GraphSnapshot`` now on screen.
     - ``busy_changed(bool, str)``: work in flight, with a short description.
     - ``history_changed(bool, bool)``: whether Back and Forward are possible.
@@ -57,6 +60,7 @@ class ControllerBase(QObject):
     lineage_started = Signal(str)
     lineage_shown = Signal(str, bool)
     lineage_failed = Signal(str, str)
+    lineage_not_yet = Signal(str, str, str)
     snapshot_changed = Signal(object)
     busy_changed = Signal(bool, str)
     history_changed = Signal(bool, bool)

@@ -16,6 +16,7 @@ from PySide6.QtCore import Slot
 
 from lineage_desktop.graph.model import LineageModel
 from lineage_desktop.layout.types import LayoutRequest, LayoutResult
+from lineage_desktop.records import ArtifactNotYetLogged
 from lineage_desktop.ui.controller.base import ControllerBase
 from lineage_desktop.ui.errors import describe_error
 from lineage_desktop.ui.scene import build_layout_request
@@ -114,6 +115,8 @@ class LineageRequests(ControllerBase):
 
     def _on_lineage_error(self, ref: str, exc: BaseException) -> None:
         self.lineage_failed.emit(ref, describe_error(exc, self.session.path))
+        if isinstance(exc, ArtifactNotYetLogged):
+            self.lineage_not_yet.emit(ref, exc.first, exc.first_logged_at)
 
     def _on_mutated(self, fit: bool, snap: GraphSnapshot) -> None:
         self.session.accept_snapshot(snap)

@@ -113,7 +113,8 @@ class StoreRequests(ControllerBase):
     def load_timeline(
         self, key: str, on_done: Callable[[list[tuple[str, str]]], None],
     ) -> None:
-        """Creation times of every version of node ``key``'s collection (for as-of)."""
+        """Creation times of every version of node ``key``'s collection and the moves of
+        its aliases (for as-of)."""
         attrs = self.node_attrs(key)
         name, project, entity = attrs.name, attrs.project, attrs.entity
         if attrs.kind != "artifact" or not (name and project and entity):

@@ -223,20 +223,43 @@ def load_versions(api: Api, name: str, project: str, entity: str) -> VersionList
 def load_timeline(
     api: Api, name: str, project: str, entity: str,
 ) -> list[tuple[str, str]]:
-    """``(label, ISO moment)`` of every version of a collection, newest first, read as
-    the store is *now* (the moments to pick from, whatever the as-of moment is)."""
+    """``(label, ISO moment)`` of every version of a collection and of the moves of its
+    aliases (the newest ``MAX_ALIAS_MOVES``), newest first, read as the store is *now*
+    (the moments to pick from, whatever the as-of moment is). A move made as its target
+    was logged (``latest`` on a new version) is that version's moment, not listed twice;
+    aliases moved together (one ``save()``) share one line."""
     moment, api.as_of = api.as_of, None  # the worker runs one task at a time
     try:
         versions = api.collection_versions(name, project, entity)
+        moves = [m for p in api.store.find_projects(project, entity)
+                 for m in api.store.alias_moves(name, p.id)]
     finally:
         api.as_of = moment
-    out = []
-    for v in sorted(versions, key=lambda v: (v.created_at or "", v.index), reverse=True):
+    created = {v.index: v.created_at for v in versions}
+    entries: list[tuple[str, int, str]] = []  # (moment, kind: 1 version / 0 move, label)
+    for v in versions:
         if v.created_at:
             aliases = f"  [{', '.join(v.aliases)}]" if v.aliases else ""
-            out.append((f"{v.name}:{v.version} — {v.created_at[:19].replace('T', ' ')} UTC"
-                        f"{aliases}", v.created_at))
-    return out
+            entries.append((v.created_at, 1, f"{v.name}:{v.version} — {_when(v.created_at)}"
+                                              f"{aliases}"))
+    together: dict[tuple[str, int | None], list[str]] = {}
+    for m in moves:
+        if m.index is None or created.get(m.index) != m.set_at:
+            together.setdefault((m.set_at, m.index), []).append(m.alias)
+    for (at, index), aliases in together.items():
+        target = "removed" if index is None else f"v{index}"
+        entries.append((at, 0, f"{', '.join(sorted(aliases))} → {target} — {_when(at)}"))
+    entries.sort(key=lambda e: (e[0], e[1]), reverse=True)
+    return [(label, at) for at, _kind, label in entries]
+
+
+def _when(moment: str) -> str:
+    """``2026-08-03 08:00:00 UTC``; with milliseconds when it has them (alias moves of
+    one script come within a second, and must not read alike)."""
+    digits = moment[20:].rstrip("Z") if moment[19:20] == "." else ""
+    millis = digits[:3].ljust(3, "0") if digits.isdigit() else ""
+    fraction = f".{millis}" if millis.strip("0") else ""
+    return f"{moment[:19].replace('T', ' ')}{fraction} UTC"
 
 
 def load_runs(

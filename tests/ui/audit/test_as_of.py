@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 from PySide6.QtCore import QDateTime
 
 import lineage_desktop as ld
+from lineage_desktop.records.text import from_iso as parse_iso
 from lineage_desktop.store import utc_now
 from lineage_desktop.ui.audit import AsOfControl
 from lineage_desktop.ui.audit.as_of import from_iso, to_iso
@@ -15,6 +17,10 @@ def test_iso_round_trip_is_utc():
     assert to_iso(from_iso("2026-08-03T08:00:00Z")) == "2026-08-03T08:00:00Z"
     assert to_iso(from_iso("2026-08-03T10:00:00+02:00")) == "2026-08-03T08:00:00Z"
     assert to_iso(from_iso("2026-08-03 08:00")) == "2026-08-03T08:00:00Z"  # naive is UTC
+    # The editor holds milliseconds: a moment logged between two is rounded up, so that
+    # "as of" it includes what was logged then.
+    assert to_iso(from_iso("2026-08-03T08:00:00.123456Z")) == "2026-08-03T08:00:00.124Z"
+    assert to_iso(from_iso("2026-08-03T08:00:00.123000Z")) == "2026-08-03T08:00:00.123Z"
 
 
 def test_tick_edit_untick_emit(qtbot, artifacts_dir):
@@ -59,7 +65,10 @@ def test_set_as_of_and_the_moment_filters_lineage(qtbot, built):
     with qtbot.waitSignal(control.as_of_changed) as changed:
         control.set_as_of(moment)
     assert control.checkbox.isChecked()
-    assert changed.args[0] == moment[:23] + "Z"  # stored microseconds, kept to the ms
+    # Stored microseconds, rounded up to the control's milliseconds: as of it, what was
+    # logged at that moment is there.
+    shown, asked = parse_iso(changed.args[0]), parse_iso(moment)
+    assert asked <= shown < asked + timedelta(milliseconds=1)
     then = ld.Api(store=built.path, as_of=changed.args[0]).lineage("raw")
     assert built.runs["late"] not in then and built.runs["prep"] in then
     assert built.runs["late"] in ld.Api(store=built.path).lineage("raw")

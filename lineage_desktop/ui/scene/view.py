@@ -9,8 +9,9 @@ overview (see ``style.LOD_BATCH``).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal, Slot
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import (
+    QContextMenuEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -37,9 +38,12 @@ class LineageView(QGraphicsView):
     Signals:
 
     - ``zoom_changed(float)``: the zoom factor (1.0 is 1:1) after any change.
+    - ``context_menu_requested(str, QPoint)``: a right-click (or the menu key) on the
+      card of this key, "" on the background, at this global position.
     """
 
     zoom_changed = Signal(float)
+    context_menu_requested = Signal(str, QPoint)
 
     def __init__(self, scene: LineageScene | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -160,6 +164,25 @@ class LineageView(QGraphicsView):
             return False
         self.centerOn(item.pos())
         return True
+
+    def key_at(self, pos: QPoint) -> str:
+        """The key of the card (node or cluster) at viewport ``pos``, "" if none; also
+        while the batched overview draws the graph."""
+        scene = self.lineage_scene()
+        if scene is None:
+            return ""
+        overview = scene.overview_item()
+        if scene.is_batched() and overview is not None:
+            spec = overview.spec_at(self.mapToScene(pos))
+            return spec.key if spec is not None else ""
+        for item in self.items(pos):
+            node = item
+            while node is not None:  # a card's label or badge belongs to the card
+                key = node.data(0)
+                if key is not None and scene.node_item(str(key)) is node:
+                    return str(key)
+                node = node.parentItem()
+        return ""
 
     def visible_scene_rect(self) -> QRectF:
         """The part of the scene shown in the viewport (for "export visible area")."""
@@ -293,6 +316,10 @@ class LineageView(QGraphicsView):
             else QGraphicsView.DragMode.ScrollHandDrag
         )
         super().mousePressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
+        self.context_menu_requested.emit(self.key_at(event.pos()), event.globalPos())
+        event.accept()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)

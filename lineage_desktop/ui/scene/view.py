@@ -318,7 +318,20 @@ class LineageView(QGraphicsView):
         super().mousePressEvent(event)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
-        self.context_menu_requested.emit(self.key_at(event.pos()), event.globalPos())
+        key, where = self.key_at(event.pos()), event.globalPos()
+        scene = self.lineage_scene()
+        if event.reason() == QContextMenuEvent.Reason.Keyboard and scene is not None:
+            # The menu key acts on the selected card and opens the menu at it.
+            selected = [k for k in map(str, (i.data(0) for i in scene.selectedItems()))
+                        if scene.node_item(k) is not None]
+            if selected:
+                key = selected[0]
+                card = scene.node_item(key)
+                assert card is not None
+                where = self.viewport().mapToGlobal(
+                    self.mapFromScene(card.sceneBoundingRect().center())
+                )
+        self.context_menu_requested.emit(key, where)
         event.accept()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802

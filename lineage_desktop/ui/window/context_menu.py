@@ -34,11 +34,6 @@ def copy_reference(key: str, data: NodeData) -> str:
     return key
 
 
-def _menu_text(text: str) -> str:
-    """``text`` for a menu entry: an ampersand stays an ampersand, not a mnemonic."""
-    return text.replace("&", "&&")
-
-
 class ContextMenuPresenter(QObject):
     """Builds and opens the view's context menu for the window it belongs to."""
 
@@ -72,8 +67,6 @@ class ContextMenuPresenter(QObject):
         c = self._window.controller
         snap = c.snapshot
         data = snap.attrs(key) if snap is not None else NodeData()
-        if data.label:
-            menu.setTitle(_menu_text(data.label))
         if not data.is_cluster:
             show = menu.addAction("Show lineage from here")
             show.setObjectName("contextShowLineage")

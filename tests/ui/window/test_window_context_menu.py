@@ -154,6 +154,25 @@ def test_fit_to_window_from_the_background_menu(opened, qtbot):
     assert view.visible_scene_rect().contains(opened.scene().content_rect())
 
 
+def test_the_menu_key_opens_the_menu_of_the_selected_card(opened, qtbot):
+    key = _artifact_key(opened)
+    view, item = opened.view, opened.scene().node_item(key)
+    view.centerOn(item)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=item_point(view, item))
+    assert item.isSelected()
+    corner = QPoint(4, 4)  # where the keyboard "cursor" is: not on the card
+    event = QContextMenuEvent(
+        QContextMenuEvent.Reason.Keyboard, corner, view.viewport().mapToGlobal(corner)
+    )
+    with qtbot.waitSignal(view.context_menu_requested) as asked:
+        QApplication.sendEvent(view.viewport(), event)
+    assert asked.args[0] == key
+    assert asked.args[1] == view.viewport().mapToGlobal(item_point(view, item))
+    menu = opened.context_menu.menu()
+    assert menu.isVisible() and "Copy reference" in texts(menu)
+    menu.close()
+
+
 def test_keyboard_shortcuts_lists_every_shortcut_of_the_window(opened, qtbot):
     opened.actions_.shortcuts.trigger()
     dialog = opened.shortcuts_dialog

@@ -10,8 +10,9 @@ map (``Minimap``) in the bottom-right corner shows where the view is.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal, Slot
 from PySide6.QtGui import (
+    QContextMenuEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -39,9 +40,12 @@ class LineageView(QGraphicsView):
     Signals:
 
     - ``zoom_changed(float)``: the zoom factor (1.0 is 1:1) after any change.
+    - ``context_menu_requested(str, QPoint)``: a right-click (or the menu key) on the
+      card of this key, "" on the background, at this global position.
     """
 
     zoom_changed = Signal(float)
+    context_menu_requested = Signal(str, QPoint)
 
     def __init__(self, scene: LineageScene | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -228,6 +232,25 @@ class LineageView(QGraphicsView):
         self.centerOn(item.pos())
         return True
 
+    def key_at(self, pos: QPoint) -> str:
+        """The key of the card (node or cluster) at viewport ``pos``, "" if none; also
+        while the batched overview draws the graph."""
+        scene = self.lineage_scene()
+        if scene is None:
+            return ""
+        overview = scene.overview_item()
+        if scene.is_batched() and overview is not None:
+            spec = overview.spec_at(self.mapToScene(pos))
+            return spec.key if spec is not None else ""
+        for item in self.items(pos):
+            node = item
+            while node is not None:  # a card's label or badge belongs to the card
+                key = node.data(0)
+                if key is not None and scene.node_item(str(key)) is node:
+                    return str(key)
+                node = node.parentItem()
+        return ""
+
     def visible_scene_rect(self) -> QRectF:
         """The part of the scene shown in the viewport (for "export visible area")."""
         return self.viewportTransform().inverted()[0].mapRect(QRectF(self.viewport().rect()))
@@ -366,6 +389,23 @@ class LineageView(QGraphicsView):
     def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802
         super().scrollContentsBy(dx, dy)
         self._sync_minimap()
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
+        key, where = self.key_at(event.pos()), event.globalPos()
+        scene = self.lineage_scene()
+        if event.reason() == QContextMenuEvent.Reason.Keyboard and scene is not None:
+            # The menu key acts on the selected card and opens the menu at it.
+            selected = [k for k in map(str, (i.data(0) for i in scene.selectedItems()))
+                        if scene.node_item(k) is not None]
+            if selected:
+                key = selected[0]
+                card = scene.node_item(key)
+                assert card is not None
+                where = self.viewport().mapToGlobal(
+                    self.mapFromScene(card.sceneBoundingRect().center())
+                )
+        self.context_menu_requested.emit(key, where)
+        event.accept()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)

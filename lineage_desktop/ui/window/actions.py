@@ -31,6 +31,7 @@ class Actions:
     find_previous: QAction
     reload: QAction
     about: QAction
+    shortcuts: QAction
     recent_menu: QMenu
 
 
@@ -143,6 +144,13 @@ def build_actions(window: QMainWindow) -> Actions:
             "Read the store again",
         ),
         about=_action(window, "actionAbout", "&About lineage_desktop"),
+        shortcuts=_action(
+            window,
+            "actionShortcuts",
+            "&Keyboard shortcuts…",
+            QKeySequence.StandardKey.HelpContents,
+            "List every keyboard shortcut",
+        ),
         recent_menu=QMenu("Open &Recent", window),
     )
     a.recent_menu.setObjectName("recentMenu")
@@ -189,5 +197,7 @@ def build_actions(window: QMainWindow) -> Actions:
 
     help_menu = bar.addMenu("&Help")
     help_menu.setObjectName("helpMenu")
+    help_menu.addAction(a.shortcuts)
+    help_menu.addSeparator()
     help_menu.addAction(a.about)
     return a

@@ -31,6 +31,7 @@ from lineage_desktop.ui.export.dialog import ExportDialog
 from lineage_desktop.ui.resources import app_icon
 from lineage_desktop.ui.scene import LineageScene, LineageView
 from lineage_desktop.ui.window.actions import build_actions
+from lineage_desktop.ui.window.context_menu import ContextMenuPresenter
 from lineage_desktop.ui.window.dock_policy import DetailsDockPolicy
 from lineage_desktop.ui.window.reactions import WindowReactions
 from lineage_desktop.ui.window.screen_fit import fit_to_screen
@@ -107,6 +108,7 @@ class MainWindow(WindowReactions):
         a.find_previous.triggered.connect(self.find_bar.previous)
         a.reload.triggered.connect(self._on_reload_triggered)
         a.about.triggered.connect(self._on_about_triggered)
+        a.shortcuts.triggered.connect(self._on_shortcuts_triggered)
 
         c.store_opened.connect(self._on_controller_store_opened)
         c.store_failed.connect(self._on_controller_store_failed)
@@ -126,6 +128,8 @@ class MainWindow(WindowReactions):
         scene.hide_requested.connect(c.hide)
         scene.unhide_requested.connect(c.unhide_many)
         self.view.zoom_changed.connect(self._on_view_zoom_changed)
+        self.context_menu = ContextMenuPresenter(self)
+        self.view.context_menu_requested.connect(self.context_menu.open_menu)
 
         self.sidebar.lineage_requested.connect(self.show_lineage)
         self.start_page.open_requested.connect(self._on_open_triggered)

@@ -10,6 +10,7 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from lineage_desktop import __version__
+from lineage_desktop.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from lineage_desktop.ui.window.parts import WindowWidgets
 
 
@@ -88,6 +89,15 @@ class WindowMenus(WindowWidgets):
             "machine-learning lineage: runs, versioned artifacts and the "
             "graph between them, from one SQLite file.",
         )
+
+    @Slot()
+    def _on_shortcuts_triggered(self) -> None:
+        """Help > Keyboard shortcuts…: built afresh from the actions as they are now."""
+        old = getattr(self, "shortcuts_dialog", None)
+        if old is not None:
+            old.deleteLater()
+        self.shortcuts_dialog = ShortcutsDialog(self)
+        self.shortcuts_dialog.show()
 
     def _set_direction(self, direction: str) -> None:
         self.toolbar.set_direction(direction)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from lineage_desktop.graph.parents import parent_of
 from lineage_desktop.records import ArtifactVersion
 from lineage_desktop.records import Run as RunRecord
 from lineage_desktop.store import Store
@@ -44,6 +43,8 @@ class ApiRun:
     def parent(self) -> ApiRun | None:
         """The run this one was started by (OpenLineage ``parent`` facet, MLflow nested
         run) when that run is in the store (as of the Api's time), else None."""
+        from lineage_desktop.graph.parents import parent_of  # graph loads networkx
+
         named = parent_of(self.record.config)
         found = self._store.runs_by_ids([named.id]) if named is not None else []
         if not found or (self._as_of is not None and found[0].started_at > self._as_of):

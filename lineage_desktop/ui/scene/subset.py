@@ -30,8 +30,9 @@ def subset_items(
     wanted = {card.key for card in cards}
     edges: dict[int, EdgeItem] = {}
     for card in cards:
-        for edge in card.edges():  # batched edges become items here
-            if edge.source.key in wanted and edge.target.key in wanted:
+        for edge in card.edges():  # batched edges become items here; stubs are not edges
+            if (isinstance(edge, EdgeItem) and edge.source.key in wanted
+                    and edge.target.key in wanted):
                 edges[id(edge)] = edge
     return cards, list(edges.values())
 

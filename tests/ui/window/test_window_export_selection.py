@@ -52,6 +52,16 @@ def _export_from_dialog(qtbot, window, target) -> None:
     qtbot.waitUntil(lambda: "Exported the selection" in window.banner.text(), timeout=10_000)
 
 
+def _json_from_dialog(qtbot, window, target) -> dict:
+    """Choose JSON in the open Export selection dialog, export, read the file."""
+    qtbot.waitUntil(lambda: window.export_dialog() is not None)
+    dialog = window.export_dialog()
+    dialog.format.setCurrentIndex(dialog.format.findData("json"))
+    assert "selected nodes" in dialog.size_note.text()
+    _export_from_dialog(qtbot, window, target)
+    return json.loads(target.read_text(encoding="utf-8"))
+
+
 def _labels(window) -> dict[str, str]:
     snap = window.controller.snapshot
     return {key: snap.label(key) for key in snap.view.nodes}
@@ -100,12 +110,7 @@ def test_ctrl_clicked_cards_export_as_an_svg_of_just_them(opened, qtbot, tmp_pat
 def test_selection_exports_as_json_with_just_those_nodes_and_their_edge(opened, qtbot, tmp_path):
     run, focus = _select_pair(qtbot, opened)
     opened.actions_.export_selection.trigger()
-    dialog = opened.export_dialog()
-    dialog.format.setCurrentIndex(dialog.format.findData("json"))
-    assert "selected nodes" in dialog.size_note.text()
-    target = tmp_path / "selection.json"
-    _export_from_dialog(qtbot, opened, target)
-    data = json.loads(target.read_text(encoding="utf-8"))
+    data = _json_from_dialog(qtbot, opened, tmp_path / "selection.json")
     assert {n["key"] for n in data["nodes"]} == {run, focus}
     assert [(e["source"], e["target"]) for e in data["edges"]] == [(run, focus)]
     assert data["focus"] == focus
@@ -137,12 +142,7 @@ def test_a_right_clicked_card_outside_the_selection_is_exported_alone(opened, qt
     menu = right_click_node(qtbot, opened, other)
     assert sorted(opened.scene().selected_keys()) == sorted([run, focus])
     choose(qtbot, menu, EXPORT_SELECTION)
-    qtbot.waitUntil(lambda: opened.export_dialog() is not None)
-    dialog = opened.export_dialog()
-    dialog.format.setCurrentIndex(dialog.format.findData("json"))
-    target = tmp_path / "one.json"
-    _export_from_dialog(qtbot, opened, target)
-    data = json.loads(target.read_text(encoding="utf-8"))
+    data = _json_from_dialog(qtbot, opened, tmp_path / "one.json")
     assert [n["key"] for n in data["nodes"]] == [other]
     assert data["edges"] == []
     assert "focus" not in data or data["focus"] is None  # the focus was not exported
@@ -152,12 +152,7 @@ def test_a_right_clicked_selected_card_exports_the_whole_selection(opened, qtbot
     run, focus = _select_pair(qtbot, opened)
     menu = right_click_node(qtbot, opened, run)
     choose(qtbot, menu, EXPORT_SELECTION)
-    qtbot.waitUntil(lambda: opened.export_dialog() is not None)
-    dialog = opened.export_dialog()
-    dialog.format.setCurrentIndex(dialog.format.findData("json"))
-    target = tmp_path / "two.json"
-    _export_from_dialog(qtbot, opened, target)
-    data = json.loads(target.read_text(encoding="utf-8"))
+    data = _json_from_dialog(qtbot, opened, tmp_path / "two.json")
     assert {n["key"] for n in data["nodes"]} == {run, focus}
 
 
@@ -179,11 +174,7 @@ def test_a_rubber_band_selection_exports_the_cards_inside_it(opened, qtbot, tmp_
     selected = set(scene.selected_keys())
     assert {run, focus} <= selected
     opened.actions_.export_selection.trigger()
-    dialog = opened.export_dialog()
-    dialog.format.setCurrentIndex(dialog.format.findData("json"))
-    target = tmp_path / "band.json"
-    _export_from_dialog(qtbot, opened, target)
-    data = json.loads(target.read_text(encoding="utf-8"))
+    data = _json_from_dialog(qtbot, opened, tmp_path / "band.json")
     assert {n["key"] for n in data["nodes"]} == selected
     edges = set(opened.controller.snapshot.view.subgraph(selected).edges)
     assert {(e["source"], e["target"]) for e in data["edges"]} == edges

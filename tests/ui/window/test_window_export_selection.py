@@ -133,6 +133,8 @@ def test_the_png_is_cropped_to_the_selection(opened, qtbot, tmp_path):
     # Everything else is drawn again afterwards.
     assert all(card.opacity() > 0 for card in scene.node_items())
     assert all(edge.opacity() > 0 for edge in scene.edge_items())
+    pdf = opened.export_graph(tmp_path / "selection.pdf", keys=[run, focus])
+    assert pdf.read_bytes()[:5] == b"%PDF-"
 
 
 def test_a_right_clicked_card_outside_the_selection_is_exported_alone(opened, qtbot, tmp_path):

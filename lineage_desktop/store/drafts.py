@@ -50,10 +50,11 @@ class DraftsMixin:
     def upsert_draft(
         self, project_id: int, name: str, type_name: str, distributed_id: str,
         entries: Sequence[ManifestEntry], files: Iterable[tuple[str, str]], run_id: str,
-        added_at: str | None = None,
+        added_at: str | None = None, aliases: Sequence[str] = (),
     ) -> int:
-        """Add ``entries`` to the shared draft and record ``run_id`` as a contributor;
-        returns the draft's entry count. A path the same run added before is replaced
+        """Add ``entries`` to the shared draft, record ``run_id`` as a contributor and
+        ``aliases`` for the finish (which applies every upsert's with its own); returns
+        the draft's entry count. A path the same run added before is replaced
         (an upsert); one another run added with other content is refused
         (``DraftConflict``, naming the path and both runs), as is another type."""
         self.blobs.put_files(files)  # before the transaction: a committed row has content
@@ -89,6 +90,10 @@ class DraftsMixin:
                   e.ref, run_id, now) for e in entries])
             conn.execute("INSERT OR IGNORE INTO draft_runs (project_id, name, distributed_id, "
                          "run_id) VALUES (?, ?, ?, ?)", (*key, run_id))
+            conn.executemany(
+                "INSERT INTO draft_aliases (project_id, name, distributed_id, alias) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [(*key, alias) for alias in dict.fromkeys(aliases)])
             count: int = conn.execute(
                 "SELECT COUNT(*) FROM draft_entries WHERE project_id = ? AND name = ? AND "
                 "distributed_id = ?", key).fetchone()[0]
@@ -115,7 +120,8 @@ class DraftsMixin:
     ) -> LoggedVersion:
         """Commit the draft's entries plus ``entries`` (the finishing run's own) as one
         version, in one transaction that also gives every contributing run an output
-        edge and deletes the draft. Nothing to commit raises ``EmptyDraft``."""
+        edge, points the upserts' aliases and ``aliases`` at it, and deletes the draft.
+        Nothing to commit raises ``EmptyDraft``."""
         self.blobs.put_files(files)
         now = created_at or utc_now()
         key = (project_id, name, distributed_id)
@@ -135,15 +141,18 @@ class DraftsMixin:
             contributors = [row[0] for row in conn.execute(
                 "SELECT run_id FROM draft_runs WHERE project_id = ? AND name = ? AND "
                 "distributed_id = ?", key)]
+            upserted = [row[0] for row in conn.execute(
+                "SELECT alias FROM draft_aliases WHERE project_id = ? AND name = ? AND "
+                "distributed_id = ? ORDER BY alias", key)]
             # Joins this transaction (nested); its files are in the blob folder already.
             logged = self.log_version(
                 project_id, name, type_name,
                 manifest_digest([(e.path, e.digest) for e in union]), union, (),
-                description, metadata, aliases, (), run_id, now)
+                description, metadata, [*aliases, *upserted], (), run_id, now)
             for contributor in contributors:
                 if contributor != run_id:
                     self._add_output(conn, contributor, logged.version_id, now, claim=False)
-            for table in ("draft_entries", "draft_runs"):
+            for table in ("draft_entries", "draft_runs", "draft_aliases"):
                 conn.execute(f"DELETE FROM {table} WHERE project_id = ? AND name = ? AND "
                              "distributed_id = ?", key)
             return logged

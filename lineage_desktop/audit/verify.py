@@ -14,6 +14,8 @@ the window's *Verify integrity* and the HTML report.
   read offline, references added with ``checksum=False`` recorded no content digest
   (they only have to exist), a store without its ``.files`` folder kept no content;
 - the database file itself is checked (``Store.check_database``);
+- checking the whole store notes distributed drafts left unfinished for days
+  (``audit/drafts.py``): no mismatch, but files that no version lists;
 - a version with any finding is *compromised*; every run and version downstream of it
   is *tainted* (within ``lineage`` when a graph is given, else in the whole store).
 
@@ -32,8 +34,9 @@ from typing import Literal, NamedTuple, TypeVar
 
 import networkx as nx
 
+from lineage_desktop.audit.drafts import stale_draft_notes
 from lineage_desktop.audit.verify_content import Answer, Content
-from lineage_desktop.audit.verify_counts import Tally, VersionCounts, with_status
+from lineage_desktop.audit.verify_counts import WHOLE_STORE, Tally, VersionCounts, with_status
 from lineage_desktop.audit.verify_report import (
     STATUSES,
     DatabaseCheck,
@@ -378,7 +381,8 @@ def verify_versions(
     return VerifyReport(
         scope=scope, checked=checked, files=run.files, matching=run.matching,
         unchecked=tuple(run.unchecked), findings=tuple(findings), compromised=compromised,
-        tainted=frozenset(tainted), locations=run.locations, notes=tuple(run.notes),
+        tainted=frozenset(tainted), locations=run.locations,
+        notes=(*run.notes, *(stale_draft_notes(store) if scope == WHOLE_STORE else ())),
         database=db, complete=checked == len(versions), per_version=per_version,
         store_versions=store.version_counts()["versions"])
 

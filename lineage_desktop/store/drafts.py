@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from lineage_desktop.records import (
@@ -19,10 +20,30 @@ from lineage_desktop.records import (
     TypeMismatch,
 )
 from lineage_desktop.store.blobs import BlobStore, manifest_digest
+from lineage_desktop.store.schema import EDITS_SINCE, FOLDERS_SINCE, schema_version
 from lineage_desktop.store.timeutil import utc_now
 
 if TYPE_CHECKING:
     from lineage_desktop.store.writes import LoggedVersion
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An unfinished distributed version: upserted into, not (yet) finished. ``type`` is
+    None for a draft that only received empty upserts; ``first_added``/``last_added``
+    are the times of its oldest and newest upserted entry (None without entries)."""
+
+    entity: str
+    project: str
+    name: str
+    distributed_id: str
+    type: str | None
+    files: int
+    size: int
+    runs: tuple[str, ...]
+    aliases: tuple[str, ...]
+    first_added: str | None
+    last_added: str | None
 
 
 class DraftsMixin:
@@ -104,6 +125,39 @@ class DraftsMixin:
         """The shared draft's entries so far, sorted by path."""
         return [ManifestEntry(path=row[0], digest=row[1], size=row[2], ref=row[3])
                 for row in self._draft_rows(None, project_id, name, distributed_id)]
+
+    def drafts(self) -> list[Draft]:
+        """Every unfinished distributed draft of the store, by project, name and id
+        (a store before the drafts' schema has none)."""
+        reader: sqlite3.Connection = self._conn  # type: ignore[attr-defined]
+        version = schema_version(reader)
+        if version < EDITS_SINCE:
+            return []
+        keys = "project_id, name, distributed_id"
+        entries = {(r[0], r[1], r[2]): r[3:] for r in reader.execute(
+            f"SELECT {keys}, MIN(type), COUNT(*), SUM(size), MIN(added_at), MAX(added_at) "
+            f"FROM draft_entries GROUP BY {keys}")}
+        runs: dict[tuple[int, str, str], list[str]] = {}
+        for row in reader.execute(f"SELECT {keys}, run_id FROM draft_runs ORDER BY run_id"):
+            runs.setdefault((row[0], row[1], row[2]), []).append(str(row[3]))
+        aliases: dict[tuple[int, str, str], list[str]] = {}
+        if version >= FOLDERS_SINCE:
+            for row in reader.execute(
+                    f"SELECT {keys}, alias FROM draft_aliases ORDER BY alias"):
+                aliases.setdefault((row[0], row[1], row[2]), []).append(str(row[3]))
+        projects = {int(r[0]): (str(r[1]), str(r[2])) for r in reader.execute(
+            "SELECT id, entity, name FROM projects")}
+        found = []
+        for key in sorted(set(entries) | set(runs), key=lambda k: (
+                projects.get(k[0], ("", "")), str(k[1]), str(k[2]))):
+            type_name, files, size, first, last = entries.get(key, (None, 0, 0, None, None))
+            entity, project = projects.get(key[0], ("?", f"project {key[0]}"))
+            found.append(Draft(
+                entity, project, str(key[1]), str(key[2]),
+                None if type_name is None else str(type_name), int(files), int(size or 0),
+                tuple(runs.get(key, ())), tuple(aliases.get(key, ())),
+                None if first is None else str(first), None if last is None else str(last)))
+        return found
 
     def _draft_rows(self, conn: sqlite3.Connection | None, project_id: int, name: str,
                     distributed_id: str) -> list[tuple[Any, ...]]:

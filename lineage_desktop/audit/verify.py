@@ -290,7 +290,8 @@ class _Run:
 
     def _extras(self, end: _End) -> list[FileCheck]:
         found = []
-        for root, (prefix, recorded) in referenced_folders(end.entries).items():
+        folders = self.store.reference_folders(end.version.id)
+        for root, (prefix, recorded) in referenced_folders(end.entries, folders).items():
             scan = unrecorded_files(root, recorded)
             if scan.note:
                 self.notes.append(f"{end.label}: {scan.note}")

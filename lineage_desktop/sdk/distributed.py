@@ -79,6 +79,6 @@ class DistributedMixin:
         logged = self._store.finish_draft(
             self._project_id, artifact.source_name, artifact.type, shared, artifact.files(),
             artifact._pending_files(), self.id, artifact.description, metadata, wanted,
-            self._clock())
+            self._clock(), list(artifact._folder_refs))
         artifact._bind(self._store, logged.record)
         return artifact

@@ -60,7 +60,8 @@ class DraftsMixin:
                         metadata: dict[str, Any] | None = None, aliases: Sequence[str] = (),
                         tags: Sequence[str] = (), run_id: str | None = None,
                         created_at: str | None = None, history_step: int | None = None,
-                        ttl: int | None = None) -> LoggedVersion: ...
+                        ttl: int | None = None,
+                        folders: Sequence[tuple[str, str]] = ()) -> LoggedVersion: ...
 
         def _resolved_id(self, name: str, selector: str, project_id: int | None,
                          as_of: str | None) -> int | None: ...
@@ -171,6 +172,7 @@ class DraftsMixin:
         entries: Sequence[ManifestEntry], files: Iterable[tuple[str, str]], run_id: str,
         description: str | None = None, metadata: dict[str, Any] | None = None,
         aliases: Sequence[str] = (), created_at: str | None = None,
+        folders: Sequence[tuple[str, str]] = (),
     ) -> LoggedVersion:
         """Commit the draft's entries plus ``entries`` (the finishing run's own) as one
         version, in one transaction that also gives every contributing run an output
@@ -202,7 +204,8 @@ class DraftsMixin:
             logged = self.log_version(
                 project_id, name, type_name,
                 manifest_digest([(e.path, e.digest) for e in union]), union, (),
-                description, metadata, [*aliases, *upserted], (), run_id, now)
+                description, metadata, [*aliases, *upserted], (), run_id, now,
+                folders=folders)
             for contributor in contributors:
                 if contributor != run_id:
                     self._add_output(conn, contributor, logged.version_id, now, claim=False)
@@ -217,12 +220,13 @@ class DraftsMixin:
         description: str | None = None, metadata: dict[str, Any] | None = None,
         aliases: Sequence[str] = (), tags: Sequence[str] = (), run_id: str | None = None,
         created_at: str | None = None, history_step: int | None = None,
-        ttl: int | None = None,
+        ttl: int | None = None, folders: Sequence[tuple[str, str]] = (),
     ) -> LoggedVersion:
         """``log_version`` of W&B's incremental artifact: the collection's latest
         version's entries with ``entries`` on top (``digest``, the draft's own, is
-        recomputed). The latest is read in the writing transaction, so two incremental
-        writers at once each build on the other's version, never on the same one."""
+        recomputed), and its folder references with ``folders``. The latest is read in
+        the writing transaction, so two incremental writers at once each build on the
+        other's version, never on the same one."""
         self.blobs.put_files(files)
         with self.transaction() as conn:
             latest = self._resolved_id(name, "latest", project_id, None)
@@ -232,7 +236,12 @@ class DraftsMixin:
                     (latest,))}
             merged.update((e.path, e) for e in entries)
             union = [merged[path] for path in sorted(merged)]
+            kept: list[tuple[str, str]] = [] if latest is None else [
+                (str(row[0]), str(row[1])) for row in conn.execute(
+                    "SELECT prefix, uri FROM reference_folders WHERE version_id = ?",
+                    (latest,))]
             return self.log_version(
                 project_id, name, type_name,
                 manifest_digest([(e.path, e.digest) for e in union]), union, (),
-                description, metadata, aliases, tags, run_id, created_at, history_step, ttl)
+                description, metadata, aliases, tags, run_id, created_at, history_step, ttl,
+                list(dict.fromkeys([*kept, *folders])))

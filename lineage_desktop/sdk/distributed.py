@@ -59,7 +59,8 @@ class DistributedMixin:
         self._check_type(artifact)
         self._store.upsert_draft(
             self._project_id, artifact.source_name, artifact.type, shared, artifact.files(),
-            artifact._pending_files(), self.id, self._clock(), wanted)
+            artifact._pending_files(), self.id, self._clock(), wanted,
+            list(artifact._folder_refs))
         return artifact
 
     def finish_artifact(

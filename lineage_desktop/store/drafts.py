@@ -73,12 +73,13 @@ class DraftsMixin:
         self, project_id: int, name: str, type_name: str, distributed_id: str,
         entries: Sequence[ManifestEntry], files: Iterable[tuple[str, str]], run_id: str,
         added_at: str | None = None, aliases: Sequence[str] = (),
+        folders: Sequence[tuple[str, str]] = (),
     ) -> int:
         """Add ``entries`` to the shared draft, record ``run_id`` as a contributor and
-        ``aliases`` for the finish (which applies every upsert's with its own); returns
-        the draft's entry count. A path the same run added before is replaced
-        (an upsert); one another run added with other content is refused
-        (``DraftConflict``, naming the path and both runs), as is another type."""
+        ``aliases`` and ``folders`` (folder references) for the finish, which applies
+        every upsert's with its own; returns the draft's entry count. A path the same run
+        added before is replaced (an upsert); one another run added with other content is
+        refused (``DraftConflict``, naming the path and both runs), as is another type."""
         self.blobs.put_files(files)  # before the transaction: a committed row has content
         now = added_at or utc_now()
         key = (project_id, name, distributed_id)
@@ -116,6 +117,10 @@ class DraftsMixin:
                 "INSERT INTO draft_aliases (project_id, name, distributed_id, alias) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [(*key, alias) for alias in dict.fromkeys(aliases)])
+            conn.executemany(
+                "INSERT INTO draft_folders (project_id, name, distributed_id, prefix, uri) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [(*key, prefix, uri) for prefix, uri in folders])
             count: int = conn.execute(
                 "SELECT COUNT(*) FROM draft_entries WHERE project_id = ? AND name = ? AND "
                 "distributed_id = ?", key).fetchone()[0]
@@ -200,16 +205,19 @@ class DraftsMixin:
             upserted = [row[0] for row in conn.execute(
                 "SELECT alias FROM draft_aliases WHERE project_id = ? AND name = ? AND "
                 "distributed_id = ? ORDER BY alias", key)]
+            upserted_folders = [(str(row[0]), str(row[1])) for row in conn.execute(
+                "SELECT prefix, uri FROM draft_folders WHERE project_id = ? AND name = ? AND "
+                "distributed_id = ? ORDER BY prefix, uri", key)]
             # Joins this transaction (nested); its files are in the blob folder already.
             logged = self.log_version(
                 project_id, name, type_name,
                 manifest_digest([(e.path, e.digest) for e in union]), union, (),
                 description, metadata, [*aliases, *upserted], (), run_id, now,
-                folders=folders)
+                folders=list(dict.fromkeys([*upserted_folders, *folders])))
             for contributor in contributors:
                 if contributor != run_id:
                     self._add_output(conn, contributor, logged.version_id, now, claim=False)
-            for table in ("draft_entries", "draft_runs", "draft_aliases"):
+            for table in ("draft_entries", "draft_runs", "draft_aliases", "draft_folders"):
                 conn.execute(f"DELETE FROM {table} WHERE project_id = ? AND name = ? AND "
                              "distributed_id = ?", key)
             return logged

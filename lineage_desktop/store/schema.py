@@ -284,10 +284,12 @@ CREATE TABLE IF NOT EXISTS draft_runs (
 
 # What a version's manifest cannot tell by itself. ``draft_aliases``: the aliases given to
 # ``upsert_artifact``, which ``finish_artifact`` applies with its own (W&B sends each
-# call's aliases to the one version the distributed id names). ``reference_folders``: the
-# local folders a version added as one reference (``add_reference("file:///folder")``),
-# with the entry prefix of their files ('' without ``name=``), so that ``verify`` looks
-# for files added to such a folder even when its entries lie at the artifact's top level.
+# call's aliases to the one version the distributed id names), and ``draft_folders`` the
+# folder references of the upserts, which the finished version keeps.
+# ``reference_folders``: the local folders a version added as one reference
+# (``add_reference("file:///folder")``), with the entry prefix of their files ('' without
+# ``name=``), so that ``verify`` looks for files added to such a folder even when its
+# entries lie at the artifact's top level.
 # Plain tables and SQL that PostgreSQL reads alike.
 _V9 = """
 CREATE TABLE IF NOT EXISTS draft_aliases (
@@ -296,6 +298,14 @@ CREATE TABLE IF NOT EXISTS draft_aliases (
     distributed_id TEXT NOT NULL,
     alias TEXT NOT NULL,
     PRIMARY KEY (project_id, name, distributed_id, alias)
+);
+CREATE TABLE IF NOT EXISTS draft_folders (
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    name TEXT NOT NULL,
+    distributed_id TEXT NOT NULL,
+    prefix TEXT NOT NULL,
+    uri TEXT NOT NULL,
+    PRIMARY KEY (project_id, name, distributed_id, prefix, uri)
 );
 CREATE TABLE IF NOT EXISTS reference_folders (
     version_id INTEGER NOT NULL REFERENCES versions(id),
@@ -322,7 +332,7 @@ TABLES_SINCE: dict[int, frozenset[str]] = {
     OUTPUTS_SINCE: frozenset({"outputs"}),
     RUN_DATA_SINCE: frozenset({"run_history", "run_files"}),
     EDITS_SINCE: frozenset({"version_edits", "draft_entries"}),
-    FOLDERS_SINCE: frozenset({"draft_aliases", "reference_folders"}),
+    FOLDERS_SINCE: frozenset({"draft_aliases", "draft_folders", "reference_folders"}),
 }
 
 

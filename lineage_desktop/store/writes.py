@@ -246,9 +246,10 @@ class WriteMixin:
                 "INSERT INTO manifest (version_id, path, digest, size, ref) VALUES (?, ?, ?, ?, ?)",
                 [(version_id, e.path, e.digest, e.size, e.ref) for e in entries],
             )
-            conn.executemany(
-                "INSERT INTO reference_folders (version_id, prefix, uri) VALUES (?, ?, ?) "
-                "ON CONFLICT DO NOTHING", [(version_id, p, u) for p, u in folders])
+            if folders:
+                conn.executemany(
+                    "INSERT INTO reference_folders (version_id, prefix, uri) VALUES (?, ?, ?) "
+                    "ON CONFLICT DO NOTHING", [(version_id, p, u) for p, u in folders])
             if tags:
                 conn.executemany(
                     "INSERT OR IGNORE INTO version_tags (version_id, tag) VALUES (?, ?)",

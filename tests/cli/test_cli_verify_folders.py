@@ -5,6 +5,7 @@ neighbours of separately referenced files are not."""
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import lineage_desktop as ld
 import lineage_desktop as wandb
@@ -101,3 +102,19 @@ def test_removing_a_file_of_the_folder_from_the_draft_forgets_the_folder(cli, tm
         run.log_artifact(artifact)
     # b.csv was left out on purpose: not an extra file (nor anything else is, unknowable).
     assert _findings(cli, store) == (0, [])
+
+
+def test_a_folder_upserted_into_a_distributed_version_is_kept(cli, tmp_path):
+    folders = [_folder(tmp_path, f"rank-{i}", files=(f"part-{i}.csv",)) for i in range(2)]
+    store = tmp_path / "s.db"
+    for folder in folders:
+        with wandb.init(project="p", group="g", store=store) as run:
+            artifact = wandb.Artifact("parts", type="dataset")
+            artifact.add_reference(f"file://{folder}")
+            run.upsert_artifact(artifact)
+    with wandb.init(project="p", group="g", store=store) as run:
+        run.finish_artifact(wandb.Artifact("parts", type="dataset"))
+    (folders[1] / "late.csv").write_text("late")
+    assert _findings(cli, store) == (1, [("extra", "parts:v0", "late.csv")])
+    with sqlite3.connect(store) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM draft_folders").fetchone()[0] == 0

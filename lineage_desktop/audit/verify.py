@@ -154,6 +154,7 @@ class _Run:
         self.unchecked: list[Unchecked] = []
         self.locations: dict[tuple[str, str], str] = {}
         self.notes: list[str] = []
+        self._folders: dict[int, list[tuple[str, str]]] | None = None  # read with manifests
         self._memo: dict[_Key, Answer] = {}
         self._paths: set[str] = set()  # entry paths validate_stored_path accepted
         self.tally = Tally()  # the version being checked
@@ -204,6 +205,7 @@ class _Run:
         if (len(versions) >= ONE_QUERY_FROM
                 and 2 * len(versions) >= self.store.version_counts()["versions"]):
             manifests = self.store.all_manifests()
+            self._folders = self.store.all_reference_folders()
         for version in versions:
             if self.stop():
                 return
@@ -290,7 +292,8 @@ class _Run:
 
     def _extras(self, end: _End) -> list[FileCheck]:
         found = []
-        folders = self.store.reference_folders(end.version.id)
+        folders = (self._folders.get(end.version.id, []) if self._folders is not None
+                   else self.store.reference_folders(end.version.id))
         for root, (prefix, recorded) in referenced_folders(end.entries, folders).items():
             scan = unrecorded_files(root, recorded)
             if scan.note:

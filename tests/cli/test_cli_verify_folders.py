@@ -7,8 +7,11 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
+
 import lineage_desktop as ld
 import lineage_desktop as wandb
+import lineage_desktop.audit.verify as verify_engine
 
 
 def _folder(tmp_path, name="shards", files=("a.csv", "sub/b.csv")):
@@ -26,7 +29,10 @@ def _findings(cli, store, *args):
                           for p in json.loads(out)["problems"])
 
 
-def test_files_added_to_and_removed_from_a_folder_referenced_without_a_name(cli, tmp_path):
+@pytest.mark.parametrize("one_query_from", [1, 10**9])  # every manifest at once, or each
+def test_files_added_to_and_removed_from_a_folder_referenced_without_a_name(
+        cli, tmp_path, monkeypatch, one_query_from):
+    monkeypatch.setattr(verify_engine, "ONE_QUERY_FROM", one_query_from)
     folder = _folder(tmp_path)
     store = tmp_path / "s.db"
     # W&B code block (track external files), only the import changed:

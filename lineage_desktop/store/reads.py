@@ -40,7 +40,12 @@ from lineage_desktop.store.rows import (
     version_from_row,
 )
 from lineage_desktop.store.run_reads import RunOrder, RunReadMixin, run_order_sql
-from lineage_desktop.store.schema import EDITS_SINCE, has_outputs, schema_version
+from lineage_desktop.store.schema import (
+    EDITS_SINCE,
+    FOLDERS_SINCE,
+    has_outputs,
+    schema_version,
+)
 from lineage_desktop.store.time_hints import as_of_miss
 
 __all__ = ["FAR_FUTURE", "ReadMixin", "RunOrder", "run_order_sql"]
@@ -310,6 +315,16 @@ class ReadMixin(RunReadMixin):
         return [entry_from_row(row, version_id) for row in self._conn.execute(
             f"SELECT path, digest, size, ref FROM manifest WHERE version_id = {owner} "
             "ORDER BY path", (version_id,))]
+
+    def reference_folders(self, version_id: int) -> list[tuple[str, str]]:
+        """``(entry prefix, file:// URI)`` of every local folder the version added as one
+        reference (a link: its source's); none before schema 9. Store text: validate."""
+        if schema_version(self._conn) < FOLDERS_SINCE:
+            return []
+        owner = "COALESCE((SELECT source_id FROM versions WHERE id = ?1), ?1)"
+        return [(str(row[0]), str(row[1])) for row in self._conn.execute(
+            f"SELECT prefix, uri FROM reference_folders WHERE version_id = {owner} "
+            "ORDER BY prefix, uri", (version_id,))]
 
     def versions_logged_by(self, run_id: str, as_of: str | None = None) -> list[ArtifactVersion]:
         """Every version the run output, including content equal to an existing version

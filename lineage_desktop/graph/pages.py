@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 from lineage_desktop.records import ValidationError
 
-# Paper sizes, portrait, in points (ISO 216 A4 is 210 x 297 mm).
+# Paper sizes, portrait, in whole points as PDF writers store them (ISO 216 A4 is
+# 210 x 297 mm, 595.3 x 841.9 pt).
 PAPER_SIZES: dict[str, tuple[float, float]] = {
-    "a4": (210 / 25.4 * 72, 297 / 25.4 * 72),
+    "a4": (595.0, 842.0),
     "letter": (612.0, 792.0),
 }
 PAPER_TITLES = {"a4": "A4", "letter": "Letter", "fit": "Fit graph"}

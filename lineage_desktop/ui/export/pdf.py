@@ -8,10 +8,13 @@ module only paints.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtWidgets import QGraphicsItem
 
 from lineage_desktop.graph.pages import FIT, Box, PagePlan, PageSetup, Tile, plan_pages
 from lineage_desktop.ui import style
@@ -47,14 +50,46 @@ def render_pdf(scene, path: Path, plan: PagePlan, dark: bool, background: QColor
         | QPainter.RenderHint.SmoothPixmapTransform
     )
     label_color = style.palette_for(dark).color("muted")
+    drawn = _drawn_items(scene) if plan.pages > 1 else []
     for index, tile in enumerate(plan.tiles):
         if index and not writer.newPage():
             painter.end()
             raise OSError(f"cannot write PDF to {path}")
-        _paint_page(painter, scene, plan, tile, background, label_color)
+        with _only_within(drawn, tile.source):
+            _paint_page(painter, scene, plan, tile, background, label_color)
     painter.end()
     if not path.exists():
         raise OSError(f"cannot write PDF to {path}")
+
+
+def _drawn_items(scene) -> list[tuple[QGraphicsItem, QRectF]]:
+    """The visible items that hang from a layer item (cards, edges, marks), with their
+    scene rectangles.
+
+    ``QGraphicsScene.render`` paints the whole subtree of every top-level item it finds,
+    and all of a graph's items hang from one layer: without help each page would carry
+    every label of the graph, clipped away but still in the file (and found by a search).
+    """
+    drawn = []
+    for item in scene.items():
+        if item.parentItem() is not None and item.parentItem().parentItem() is None \
+                and item.isVisible():
+            drawn.append((item, item.sceneBoundingRect()))
+    return drawn
+
+
+@contextmanager
+def _only_within(drawn: list[tuple[QGraphicsItem, QRectF]], source: Box) -> Iterator[None]:
+    """Hide the items of ``drawn`` outside ``source`` while a page is painted."""
+    region = QRectF(source.x, source.y, source.width, source.height)
+    outside = [item for item, rect in drawn if not rect.intersects(region)]
+    for item in outside:
+        item.setVisible(False)
+    try:
+        yield
+    finally:
+        for item in outside:
+            item.setVisible(True)
 
 
 def _page_layout(plan: PagePlan) -> QPageLayout:

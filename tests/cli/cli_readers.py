@@ -1,5 +1,6 @@
 """Readers of exported files, just enough to check their content: PNG size, SVG and PDF
-text, PDF pages (size and text of each), Mermaid nodes and edges. Standard library only, so the tests need no PDF package."""
+text, PDF pages (size and text of each), Mermaid nodes and edges. Standard library only,
+so the tests need no PDF package."""
 from __future__ import annotations
 
 import re

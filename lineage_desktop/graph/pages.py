@@ -118,9 +118,9 @@ class PagePlan:
         return f"page {tile.number} of {self.pages}, row {tile.row} col {tile.column}"
 
     def describe(self) -> str:
-        """One line for a person: ``6 pages (2 × 3) of A4 landscape at 64 %`` (of the
-        size on screen at 100 % zoom)."""
-        percent = f"{round(self.scale / SCREEN_PT * 100)} %"
+        """One line for a person: ``6 pages (2 × 3) of A4 landscape at 64 % of screen
+        size`` (the size on screen at 100 % zoom)."""
+        percent = f"{round(self.scale / SCREEN_PT * 100)} % of screen size"
         if self.size == FIT:
             return (f"1 page of {math.ceil(self.page_width):,} × "
                     f"{math.ceil(self.page_height):,} points at {percent}")

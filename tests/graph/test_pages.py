@@ -42,7 +42,7 @@ def test_a_small_graph_is_one_centred_page_at_screen_size():
     assert tile.source.y + tile.source.height / 2 == pytest.approx(110)
     assert tile.source.width * plan.scale == pytest.approx(A4_H - 2 * MARGIN_PT)
     assert plan.label(tile) == ""
-    assert plan.describe() == "1 page of A4 landscape at 100 %"
+    assert plan.describe() == "1 page of A4 landscape at 100 % of screen size"
 
 
 def test_a_graph_readable_when_shrunk_stays_on_one_page():

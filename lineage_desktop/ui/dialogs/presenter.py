@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRectF, Slot
 from PySide6.QtWidgets import QWidget
 
+from lineage_desktop.graph.pages import AUTO, DEFAULT_PAGE_SIZE, FIT
 from lineage_desktop.records import LineageError
 from lineage_desktop.ui.controller import LineageController
 from lineage_desktop.ui.dialogs.hidden_dialog import HiddenNodesDialog
@@ -44,17 +45,26 @@ class DialogsPresenter(QObject):
         self,
         path: str | os.PathLike[str],
         fmt: str | None = None,
-        scale: float = 2.0,
+        scale: float | None = None,
         visible_only: bool = False,
         dark: bool = False,
+        page_size: str = DEFAULT_PAGE_SIZE,
+        orientation: str = AUTO,
     ) -> Path:
-        """Export the graph on screen (format from ``fmt`` or the extension). Raises
+        """Export the graph on screen (format from ``fmt`` or the extension; a PDF on
+        ``page_size`` paper in ``orientation``, see ``graph.pages``). ``scale`` defaults
+        to 2 (sharp images), 1 for PDF pages (the size on screen). Raises
         ``ValueError`` subclasses or ``OSError``."""
+        chosen = fmt or format_for_path(path) or "png"
+        if scale is None:
+            scale = 1.0 if chosen == "pdf" and page_size != FIT else 2.0
+        return self._export(ExportOptions(Path(path), chosen, scale, visible_only, dark,
+                                          page_size, orientation))
+
+    def _export(self, options: ExportOptions) -> Path:
         snap = self._controller.snapshot
         if snap is None:
             raise LineageError("there is no graph to export; show a lineage first")
-        chosen = fmt or format_for_path(path) or "png"
-        options = ExportOptions(Path(path), chosen, scale, visible_only, dark)
         return export_graph(
             options,
             self._controller.scene,
@@ -83,11 +93,8 @@ class DialogsPresenter(QObject):
         dialog.open()
 
     def _on_export_accepted(self, dialog: ExportDialog) -> None:
-        options = dialog.options()
         try:
-            path = self.export_graph(
-                options.path, options.fmt, options.scale, options.visible_only, options.dark
-            )
+            path = self._export(dialog.options())
         except (LineageError, OSError, ValueError) as exc:
             self._notify(f"Export failed: {exc}", "error")
             return

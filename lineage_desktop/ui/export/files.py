@@ -17,19 +17,28 @@ from lineage_desktop.graph.formats import (
     format_named,
     with_extension,
 )
+from lineage_desktop.graph.pages import AUTO, DEFAULT_PAGE_SIZE, PageSetup
 from lineage_desktop.ui.export.image import render_scene
 from lineage_desktop.ui.scene import LineageScene
 
 
 @dataclass(frozen=True)
 class ExportOptions:
-    """What the export dialog asks for."""
+    """What the export dialog asks for; ``page_size`` and ``orientation`` are the paper
+    of a PDF (``graph.pages``)."""
 
     path: Path
     fmt: str
     scale: float = 2.0
     visible_only: bool = False
     dark: bool = False
+    page_size: str = DEFAULT_PAGE_SIZE
+    orientation: str = AUTO
+
+    @property
+    def pages(self) -> PageSetup:
+        """The page setup of a PDF (raises ``UnknownPageSize`` for unknown names)."""
+        return PageSetup(self.page_size, self.orientation)
 
 
 def export_graph(
@@ -50,8 +59,9 @@ def export_graph(
     path = Path(options.path)
     if fmt.image:
         area = visible_area if options.visible_only else None
+        pages = options.pages if fmt.name == "pdf" else None
         return render_scene(scene, path, fmt.name, scale=options.scale, area=area,
-                            dark=options.dark)
+                            dark=options.dark, pages=pages)
     path.write_text(fmt.text(view_graph, direction), encoding="utf-8")
     return path
 

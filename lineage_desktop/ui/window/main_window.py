@@ -159,13 +159,18 @@ class MainWindow(WindowReactions):
         self,
         path: str | os.PathLike[str],
         fmt: str | None = None,
-        scale: float = 2.0,
+        scale: float | None = None,
         visible_only: bool = False,
         dark: bool = False,
+        page_size: str = "a4",
+        orientation: str = "auto",
     ) -> Path:
-        """Export the graph on screen (format from ``fmt`` or the extension). Raises
-        ``ValueError`` subclasses or ``OSError``; the dialog shows them instead."""
-        return self.dialogs.export_graph(path, fmt, scale, visible_only, dark)
+        """Export the graph on screen (format from ``fmt`` or the extension; a PDF on
+        ``page_size`` paper: a4, letter or fit, ``orientation`` auto, portrait or
+        landscape; ``scale`` 2 by default, 1 on PDF pages). Raises ``ValueError``
+        subclasses or ``OSError``; the dialog shows them instead."""
+        return self.dialogs.export_graph(path, fmt, scale, visible_only, dark, page_size,
+                                         orientation)
 
     def hidden_nodes_dialog(self) -> HiddenNodesDialog | None:
         """The Hidden nodes dialog once it was opened."""

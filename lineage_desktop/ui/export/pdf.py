@@ -51,12 +51,13 @@ def render_pdf(scene, path: Path, plan: PagePlan, dark: bool, background: QColor
     )
     label_color = style.palette_for(dark).color("muted")
     drawn = _drawn_items(scene) if plan.pages > 1 else []
-    for index, tile in enumerate(plan.tiles):
-        if index and not writer.newPage():
-            painter.end()
-            raise OSError(f"cannot write PDF to {path}")
-        with _only_within(drawn, tile.source):
-            _paint_page(painter, scene, plan, tile, background, label_color)
+    with _all_hidden(drawn):
+        for index, tile in enumerate(plan.tiles):
+            if index and not writer.newPage():
+                painter.end()
+                raise OSError(f"cannot write PDF to {path}")
+            with _shown_within(drawn, tile.source):
+                _paint_page(painter, scene, plan, tile, background, label_color)
     painter.end()
     if not path.exists():
         raise OSError(f"cannot write PDF to {path}")
@@ -69,6 +70,7 @@ def _drawn_items(scene) -> list[tuple[QGraphicsItem, QRectF]]:
     ``QGraphicsScene.render`` paints the whole subtree of every top-level item it finds,
     and all of a graph's items hang from one layer: without help each page would carry
     every label of the graph, clipped away but still in the file (and found by a search).
+    Each page shows only the items that meet it (``_all_hidden``, ``_shown_within``).
     """
     drawn = []
     for item in scene.items():
@@ -79,17 +81,30 @@ def _drawn_items(scene) -> list[tuple[QGraphicsItem, QRectF]]:
 
 
 @contextmanager
-def _only_within(drawn: list[tuple[QGraphicsItem, QRectF]], source: Box) -> Iterator[None]:
-    """Hide the items of ``drawn`` outside ``source`` while a page is painted."""
-    region = QRectF(source.x, source.y, source.width, source.height)
-    outside = [item for item, rect in drawn if not rect.intersects(region)]
-    for item in outside:
+def _all_hidden(drawn: list[tuple[QGraphicsItem, QRectF]]) -> Iterator[None]:
+    """Hide ``drawn`` while the pages are painted (each page shows its own), then show
+    them again: two calls per item instead of two per item and page."""
+    for item, _rect in drawn:
         item.setVisible(False)
     try:
         yield
     finally:
-        for item in outside:
+        for item, _rect in drawn:
             item.setVisible(True)
+
+
+@contextmanager
+def _shown_within(drawn: list[tuple[QGraphicsItem, QRectF]], source: Box) -> Iterator[None]:
+    """Show the items of ``drawn`` that meet ``source`` while its page is painted."""
+    region = QRectF(source.x, source.y, source.width, source.height)
+    inside = [item for item, rect in drawn if rect.intersects(region)]
+    for item in inside:
+        item.setVisible(True)
+    try:
+        yield
+    finally:
+        for item in inside:
+            item.setVisible(False)
 
 
 def _page_layout(plan: PagePlan) -> QPageLayout:

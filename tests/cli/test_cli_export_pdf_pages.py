@@ -3,12 +3,14 @@ graph too large to read on one, ``--page-size fit`` for one page the graph's siz
 pages are read back from the written file (/MediaBox and the text of each page)."""
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from cli_readers import pdf_pages
 
-from lineage_desktop.graph.pages import PAPER_SIZES
+from lineage_desktop.graph.pages import MARGIN_PT, OVERLAP_PT, PAPER_SIZES
 
 A4 = PAPER_SIZES["a4"]
 LETTER = PAPER_SIZES["letter"]
@@ -113,3 +115,40 @@ def test_help_documents_pages(cli):
     text = " ".join(stdout.split())
     assert "--page-size a4|letter|fit" in text and "--landscape" in text
     assert "page 2 of 6, row 1 col 2" in text and "fewer pages" in text
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="pdftoppm (poppler-utils) missing; "
+                    "scripts/ensure-system-deps.sh installs it")
+def test_neighbouring_pages_repeat_the_strip_at_their_cut(cli, demo_store, tmp_path):
+    """Rendered by poppler at 72 dpi (1 pixel = 1 point): the last quarter inch of page 1's
+    printable area is the first quarter inch of page 2, and the margins stay empty."""
+    from PySide6.QtGui import QImage
+
+    out = tmp_path / "cut.pdf"
+    pages, _ = _pages(cli, demo_store, "holiday-calendar:v0", out, "--no-clusters",
+                      "--landscape", "--dark")
+    assert len(pages) >= 2
+    subprocess.run(["pdftoppm", "-r", "72", "-f", "1", "-l", "2", "-png", str(out),
+                    str(tmp_path / "p")], check=True)
+    first, second = (QImage(str(p)) for p in sorted(tmp_path.glob("p-*.png")))
+    width, height = first.width(), first.height()
+    margin, overlap = round(MARGIN_PT), round(OVERLAP_PT)
+    right = width - margin  # where page 1's printable area ends
+    rows = range(margin + 2, height - margin - 2)
+
+    def column(image, x):
+        return [image.pixelColor(x, y).lightness() for y in rows]
+
+    background = first.pixelColor(2, 2).lightness()
+    drawn = mismatched = 0
+    for offset in range(1, overlap - 1):
+        a, b = column(first, right - overlap + offset), column(second, margin + offset)
+        for p, q in zip(a, b):
+            if abs(p - background) > 40 or abs(q - background) > 40:
+                drawn += 1
+                mismatched += abs(p - q) > 40
+    assert drawn > 40  # edges or cards cross the cut: the strip is not empty
+    assert mismatched <= drawn // 20  # and both pages show the same there
+    for x in range(right + 3, width):  # page 1's right margin: nothing of the graph
+        assert {abs(first.pixelColor(x, y).lightness() - background) < 8 for y in rows} \
+            == {True}

@@ -63,48 +63,57 @@ def render_pdf(scene, path: Path, plan: PagePlan, dark: bool, background: QColor
         raise OSError(f"cannot write PDF to {path}")
 
 
-def _drawn_items(scene) -> list[tuple[QGraphicsItem, QRectF]]:
-    """The visible items that hang from a layer item (cards, edges, marks), with their
-    scene rectangles.
+Drawn = list[tuple[QGraphicsItem, QRectF, float]]  # item, scene rectangle, own opacity
+
+
+def _drawn_items(scene) -> Drawn:
+    """The drawn items that hang from a layer item (cards, edges, marks), with their
+    scene rectangles and opacities.
 
     ``QGraphicsScene.render`` paints the whole subtree of every top-level item it finds,
     and all of a graph's items hang from one layer: without help each page would carry
     every label of the graph, clipped away but still in the file (and found by a search).
     Each page shows only the items that meet it (``_all_hidden``, ``_shown_within``).
+    Items already transparent (left out of a selection's export) stay out.
     """
     drawn = []
     for item in scene.items():
         if item.parentItem() is not None and item.parentItem().parentItem() is None \
-                and item.isVisible():
-            drawn.append((item, item.sceneBoundingRect()))
+                and item.isVisible() and item.opacity() > 0.0:
+            drawn.append((item, item.sceneBoundingRect(), item.opacity()))
     return drawn
 
 
+# Items are made fully transparent rather than hidden (Qt skips them and their children
+# when rendering): hiding a selected card would deselect it, and the window's selection
+# must survive an export (it may be the very selection being exported).
+
+
 @contextmanager
-def _all_hidden(drawn: list[tuple[QGraphicsItem, QRectF]]) -> Iterator[None]:
-    """Hide ``drawn`` while the pages are painted (each page shows its own), then show
-    them again: two calls per item instead of two per item and page."""
-    for item, _rect in drawn:
-        item.setVisible(False)
+def _all_hidden(drawn: Drawn) -> Iterator[None]:
+    """Make ``drawn`` transparent while the pages are painted (each page shows its own),
+    then restore them: two calls per item instead of two per item and page."""
+    for item, _rect, _opacity in drawn:
+        item.setOpacity(0.0)
     try:
         yield
     finally:
-        for item, _rect in drawn:
-            item.setVisible(True)
+        for item, _rect, opacity in drawn:
+            item.setOpacity(opacity)
 
 
 @contextmanager
-def _shown_within(drawn: list[tuple[QGraphicsItem, QRectF]], source: Box) -> Iterator[None]:
+def _shown_within(drawn: Drawn, source: Box) -> Iterator[None]:
     """Show the items of ``drawn`` that meet ``source`` while its page is painted."""
     region = QRectF(source.x, source.y, source.width, source.height)
-    inside = [item for item, rect in drawn if rect.intersects(region)]
-    for item in inside:
-        item.setVisible(True)
+    inside = [(item, opacity) for item, rect, opacity in drawn if rect.intersects(region)]
+    for item, opacity in inside:
+        item.setOpacity(opacity)
     try:
         yield
     finally:
-        for item in inside:
-            item.setVisible(False)
+        for item, _opacity in inside:
+            item.setOpacity(0.0)
 
 
 def _page_layout(plan: PagePlan) -> QPageLayout:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
@@ -92,6 +93,8 @@ class MainWindow(WindowReactions):
         a.open.triggered.connect(self._on_open_triggered)
         a.close_store.triggered.connect(self._on_close_store_triggered)
         a.export.triggered.connect(self.dialogs.open_export)
+        a.export_selection.triggered.connect(self.dialogs.open_export_selection)
+        self.dialogs.track_selection_action(a.export_selection)
         a.quit.triggered.connect(self.close)
         a.zoom_in.triggered.connect(self.view.zoom_in)
         a.zoom_out.triggered.connect(self.view.zoom_out)
@@ -162,15 +165,17 @@ class MainWindow(WindowReactions):
         scale: float | None = None,
         visible_only: bool = False,
         dark: bool = False,
+        keys: Sequence[str] = (),
         page_size: str = "a4",
         orientation: str = "auto",
     ) -> Path:
-        """Export the graph on screen (format from ``fmt`` or the extension; a PDF on
-        ``page_size`` paper: a4, letter or fit, ``orientation`` auto, portrait or
-        landscape; ``scale`` 2 by default, 1 on PDF pages). Raises ``ValueError``
-        subclasses or ``OSError``; the dialog shows them instead."""
-        return self.dialogs.export_graph(path, fmt, scale, visible_only, dark, page_size,
-                                         orientation)
+        """Export the graph on screen (format from ``fmt`` or the extension); with
+        ``keys`` only those nodes and the edges between them, an image cropped to them.
+        A PDF is laid out on ``page_size`` paper (a4, letter or fit) in ``orientation``
+        (auto, portrait or landscape); ``scale`` is 2 by default, 1 on PDF pages.
+        Raises ``ValueError`` subclasses or ``OSError``; the dialog shows them instead."""
+        return self.dialogs.export_graph(path, fmt, scale, visible_only, dark, keys,
+                                         page_size, orientation)
 
     def hidden_nodes_dialog(self) -> HiddenNodesDialog | None:
         """The Hidden nodes dialog once it was opened."""

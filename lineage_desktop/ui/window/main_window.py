@@ -175,15 +175,20 @@ class MainWindow(WindowReactions):
         self,
         path: str | os.PathLike[str],
         fmt: str | None = None,
-        scale: float = 2.0,
+        scale: float | None = None,
         visible_only: bool = False,
         dark: bool = False,
         keys: Sequence[str] = (),
+        page_size: str = "a4",
+        orientation: str = "auto",
     ) -> Path:
         """Export the graph on screen (format from ``fmt`` or the extension); with
         ``keys`` only those nodes and the edges between them, an image cropped to them.
+        A PDF is laid out on ``page_size`` paper (a4, letter or fit) in ``orientation``
+        (auto, portrait or landscape); ``scale`` is 2 by default, 1 on PDF pages.
         Raises ``ValueError`` subclasses or ``OSError``; the dialog shows them instead."""
-        return self.dialogs.export_graph(path, fmt, scale, visible_only, dark, keys)
+        return self.dialogs.export_graph(path, fmt, scale, visible_only, dark, keys,
+                                         page_size, orientation)
 
     def hidden_nodes_dialog(self) -> HiddenNodesDialog | None:
         """The Hidden nodes dialog once it was opened."""

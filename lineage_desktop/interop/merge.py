@@ -78,6 +78,8 @@ class _Merge:
         # (source number, source version id) -> target version id
         self.version_map: dict[tuple[int, int], int] = {}
         self.added: set[tuple[int, int]] = set()  # (source, source id) of versions written
+        self.written: set[int] = set()  # target ids of the versions written
+        self.aliased: set[int] = set()  # target ids of versions an alias was pointed at
         self.versions: list[list[VersionCells]] = [[] for _ in sources]
         self.runs: dict[str, tuple[Any, ...]] = {}  # the target's cells of every source run
         self.label = ""
@@ -253,6 +255,7 @@ class _Merge:
         placed = self.target.append_versions(
             [replace(a.new, tags=sorted(a.tags)) if a.tags else a.new for a in added])
         ids = {id(a): version_id for a, (version_id, _) in zip(added, placed, strict=True)}
+        self.written = {version_id for version_id, _ in placed}
         for number, source_id, planned in self._unwritten:
             self.version_map[(number, source_id)] = ids[id(planned)]
             if planned.number == number and planned.version.id == source_id:
@@ -322,14 +325,28 @@ class _Merge:
     def carry_histories(self) -> None:
         """Every source's alias moves (with their authors) on the merged versions, and the
         edits of the versions this merge added (a version the target had keeps its own
-        record, so its own history), so that "as of" shows what each store showed."""
+        record, so its own history), so that "as of" shows what each store showed.
+
+        The moves of a version this merge wrote (and did not point an alias at) are the
+        sources' alone: they are told apart here, each once, and written without a look
+        at the target's history."""
+        fresh = self.written - self.aliased
+        seen: set[tuple[int, str, str]] = set()
         for number, (_, source) in enumerate(self.sources):
             moves, edits = source.histories()
-            mapped = [(self.version_map[(number, version_id)], *rest)
-                      for version_id, *rest in moves if (number, version_id) in self.version_map]
+            mapped = []
+            for version_id, alias, set_at, author in moves:
+                target_id = self.version_map.get((number, version_id))
+                if target_id is None:
+                    continue
+                if target_id in fresh:
+                    if (target_id, alias, set_at) in seen:
+                        continue
+                    seen.add((target_id, alias, set_at))
+                mapped.append((target_id, alias, set_at, author))
             edited = [(self.version_map[(number, version_id)], *rest)
                       for version_id, *rest in edits if (number, version_id) in self.added]
-            self.target.carry_histories(mapped, edited)  # type: ignore[arg-type]
+            self.target.carry_histories(mapped, edited, fresh)  # type: ignore[arg-type]
 
     def _merge_aliases(self, number: int) -> None:
         source = self.sources[number][1]
@@ -355,6 +372,7 @@ class _Merge:
                         f"alias {version.name}:{alias} moved to the version of {self.label}, "
                         "where it was set later")
                 self.target.set_alias_at(target_version, alias, set_at)
+                self.aliased.add(target_version)
                 self.report.count("aliases set")
 
     def run(self) -> None:

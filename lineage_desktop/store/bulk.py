@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -160,18 +160,21 @@ class BulkMixin(CellsMixin, WriteMixin):
         return moves, edits
 
     def carry_histories(self, moves: Iterable[tuple[int, str, str, str | None]],
-                        edits: Iterable[tuple[int, str, str | None, str, str | None]]) -> None:
+                        edits: Iterable[tuple[int, str, str | None, str, str | None]],
+                        fresh: Collection[int] = ()) -> None:
         """For a merge: alias moves and edits (as ``histories`` reads them, on this store's
         version ids) added to the history unless already there, so that "as of" reads of
         the merged store show what each source showed. The current aliases and fields
-        are left alone (the merge sets them)."""
+        are left alone (the merge sets them). A move of a version in ``fresh`` is added
+        without looking: the caller wrote that version and passes each of its moves once."""
         with self.transaction() as conn:
             conn.executemany(
                 "INSERT INTO alias_history (artifact_id, alias, version_id, set_at, author) "
                 "SELECT v.artifact_id, ?2, v.id, ?3, ?4 FROM versions v WHERE v.id = ?1 "
-                "AND NOT EXISTS (SELECT 1 FROM alias_history h WHERE h.artifact_id = "
-                "v.artifact_id AND h.alias = ?2 AND h.set_at = ?3 AND h.version_id = v.id)",
-                list(moves))
+                "AND (?5 = 1 OR NOT EXISTS (SELECT 1 FROM alias_history h WHERE "
+                "h.artifact_id = v.artifact_id AND h.alias = ?2 AND h.set_at = ?3 "
+                "AND h.version_id = v.id))",
+                [(*move, 1 if move[0] in fresh else 0) for move in moves])
             conn.executemany(
                 "INSERT INTO version_edits (version_id, field, value, changed_at, author) "
                 "SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM version_edits e "

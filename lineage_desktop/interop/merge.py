@@ -9,9 +9,10 @@ them all). Every output edge of every source is kept: a version logged by one ru
 target and by another in a source has both runs as producers (the target's stays the
 first, ``logged_by``). Conflicts (the same run recorded differently, an artifact with two
 types, an alias on different versions) are reported; the target keeps its own record,
-except that a run the target saw running is completed, and an alias follows whichever
-store set it last. The merge is one transaction: a failure leaves the
-target as it was.
+except that a run the target saw running is completed, an alias follows whichever
+store set it last, and an edited field (description, metadata, tags, TTL) takes the
+value of the newest edit; alias moves, removals and edits keep their authors. The merge
+is one transaction: a failure leaves the target as it was.
 
 Each phase reads every source in bulk (one query per table), decides in memory what the
 target lacks (keeping the target's state as it changes, so that a later source sees what
@@ -78,8 +79,6 @@ class _Merge:
         # (source number, source version id) -> target version id
         self.version_map: dict[tuple[int, int], int] = {}
         self.added: set[tuple[int, int]] = set()  # (source, source id) of versions written
-        self.written: set[int] = set()  # target ids of the versions written
-        self.aliased: set[int] = set()  # target ids of versions an alias was pointed at
         self.versions: list[list[VersionCells]] = [[] for _ in sources]
         self.runs: dict[str, tuple[Any, ...]] = {}  # the target's cells of every source run
         self.label = ""
@@ -255,7 +254,6 @@ class _Merge:
         placed = self.target.append_versions(
             [replace(a.new, tags=sorted(a.tags)) if a.tags else a.new for a in added])
         ids = {id(a): version_id for a, (version_id, _) in zip(added, placed, strict=True)}
-        self.written = {version_id for version_id, _ in placed}
         for number, source_id, planned in self._unwritten:
             self.version_map[(number, source_id)] = ids[id(planned)]
             if planned.number == number and planned.version.id == source_id:
@@ -268,6 +266,13 @@ class _Merge:
                     f"{a.version.name}:v{index} in the target")
         self.target.add_tags((version_id, tag) for version_id, tags in self.new_tags.items()
                              for tag in sorted(tags))
+        # The folders each added version referenced, for verify's search of extra files.
+        folders = [source.all_reference_folders() if any(n == number for n, _ in self.added)
+                   else {} for number, (_, source) in enumerate(self.sources)]
+        self.target.add_reference_folders(
+            (self.version_map[(number, source_id)], prefix, uri)
+            for number, source_id in sorted(self.added)
+            for prefix, uri in folders[number].get(source_id, ()))
 
     def _carry_states(self) -> None:
         """Registry links and tombstones of the sources, on the merged versions."""
@@ -323,30 +328,19 @@ class _Merge:
             self._merge_aliases(number)
 
     def carry_histories(self) -> None:
-        """Every source's alias moves (with their authors) on the merged versions, and the
-        edits of the versions this merge added (a version the target had keeps its own
-        record, so its own history), so that "as of" shows what each store showed.
-
-        The moves of a version this merge wrote (and did not point an alias at) are the
-        sources' alone: they are told apart here, each once, and written without a look
-        at the target's history."""
-        fresh = self.written - self.aliased
-        seen: set[tuple[int, str, str]] = set()
+        """Every source's alias moves and removals (with their authors) and edits on the
+        merged versions, so that "as of" shows what each store showed; a field edited in
+        both stores takes the newest edit's value (as an alias follows the store that
+        set it last)."""
         for number, (_, source) in enumerate(self.sources):
             moves, edits = source.histories()
-            mapped = []
-            for version_id, alias, set_at, author in moves:
-                target_id = self.version_map.get((number, version_id))
-                if target_id is None:
-                    continue
-                if target_id in fresh:
-                    if (target_id, alias, set_at) in seen:
-                        continue
-                    seen.add((target_id, alias, set_at))
-                mapped.append((target_id, alias, set_at, author))
+            mapped = [(self.version_map[(number, version_id)], *rest)
+                      for version_id, *rest in moves if (number, version_id) in self.version_map]
             edited = [(self.version_map[(number, version_id)], *rest)
-                      for version_id, *rest in edits if (number, version_id) in self.added]
-            self.target.carry_histories(mapped, edited, fresh)  # type: ignore[arg-type]
+                      for version_id, *rest in edits if (number, version_id) in self.version_map]
+            taken = self.target.carry_histories(mapped, edited)  # type: ignore[arg-type]
+            if taken:
+                self.report.count("fields taken from a newer edit", taken)
 
     def _merge_aliases(self, number: int) -> None:
         source = self.sources[number][1]
@@ -372,7 +366,6 @@ class _Merge:
                         f"alias {version.name}:{alias} moved to the version of {self.label}, "
                         "where it was set later")
                 self.target.set_alias_at(target_version, alias, set_at)
-                self.aliased.add(target_version)
                 self.report.count("aliases set")
 
     def run(self) -> None:

@@ -15,6 +15,7 @@ class Actions:
     open: QAction
     close_store: QAction
     export: QAction
+    export_selection: QAction
     quit: QAction
     zoom_in: QAction
     zoom_out: QAction
@@ -32,6 +33,9 @@ class Actions:
     reload: QAction
     about: QAction
     shortcuts: QAction
+    theme_light: QAction
+    theme_dark: QAction
+    theme_system: QAction
     recent_menu: QMenu
 
 
@@ -79,6 +83,13 @@ def build_actions(window: QMainWindow) -> Actions:
             "Ctrl+E",
             "Export the graph as PNG, SVG, PDF, DOT, GraphML, Mermaid or JSON",
             sp.SP_DialogSaveButton,
+        ),
+        export_selection=_action(
+            window,
+            "actionExportSelection",
+            "Export &selection…",
+            "Ctrl+Shift+E",
+            "Export the selected nodes and the edges between them",
         ),
         quit=_action(window, "actionQuit", "&Quit", QKeySequence.StandardKey.Quit, "Quit"),
         zoom_in=_action(
@@ -151,6 +162,15 @@ def build_actions(window: QMainWindow) -> Actions:
             QKeySequence.StandardKey.HelpContents,
             "List every keyboard shortcut",
         ),
+        theme_light=_action(window, "actionThemeLight", "&Light", None, "Use the light theme"),
+        theme_dark=_action(window, "actionThemeDark", "&Dark", None, "Use the dark theme"),
+        theme_system=_action(
+            window,
+            "actionThemeSystem",
+            "&System",
+            None,
+            "Follow the light or dark colour scheme of the desktop",
+        ),
         recent_menu=QMenu("Open &Recent", window),
     )
     a.recent_menu.setObjectName("recentMenu")
@@ -161,6 +181,12 @@ def build_actions(window: QMainWindow) -> Actions:
     group.addAction(a.direction_lr)
     group.addAction(a.direction_tb)
     a.direction_lr.setChecked(True)
+    themes = QActionGroup(window)
+    themes.setExclusive(True)
+    for action in (a.theme_light, a.theme_dark, a.theme_system):
+        action.setCheckable(True)
+        themes.addAction(action)
+    a.theme_system.setChecked(True)
 
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
@@ -170,6 +196,8 @@ def build_actions(window: QMainWindow) -> Actions:
     file_menu.addAction(a.close_store)
     file_menu.addSeparator()
     file_menu.addAction(a.export)
+    file_menu.addAction(a.export_selection)
+    file_menu.setToolTipsVisible(True)  # why Export selection… is disabled
     file_menu.addSeparator()
     file_menu.addAction(a.quit)
 
@@ -184,6 +212,10 @@ def build_actions(window: QMainWindow) -> Actions:
     direction.setObjectName("directionMenu")
     direction.addAction(a.direction_lr)
     direction.addAction(a.direction_tb)
+    theme = view_menu.addMenu("&Theme")
+    theme.setObjectName("themeMenu")
+    for action in (a.theme_light, a.theme_dark, a.theme_system):
+        theme.addAction(action)
     view_menu.addSeparator()
     view_menu.addAction(a.reload)
 

@@ -3,8 +3,11 @@
     python benchmarks/bench_bulk.py [--full]
 
 - ``merge`` of two demo stores of N runs each, N growing, against a raw copy of the same
-  rows (``INSERT ... SELECT`` over ``ATTACH``): seconds, runs/s and the growth of CPU time
-  against the growth of the input (linear: the two alike);
+  rows (``INSERT ... SELECT`` over ``ATTACH``), interleaved round by round (``--repeat``):
+  median and p95 of wall and CPU seconds, runs/s, the same merge again (nothing new: the
+  cost of reading), and the growth of CPU time against the growth of the input (linear:
+  the two alike). ``--merge-sizes 100000 --repeat 3`` is the 2 x 100k goal (< 30 s);
+  with ``PYTHONPATH`` on another checkout it measures that one (a baseline);
 - ``import-openlineage`` of N synthetic run events (START and COMPLETE with inputs and
   outputs, as JSON lines) in a subprocess, against ``json.loads`` of the same lines:
   events/s and the importer's peak RSS;
@@ -18,11 +21,13 @@ import argparse
 import json
 import resource
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -57,37 +62,51 @@ def _copy_floor(target: Path, sources: list[Path]) -> None:
     conn.close()
 
 
-def bench_merge(folder: Path, sizes: list[int]) -> None:
+def _cpu_and_wall(call: Callable[[], object]) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    call()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def bench_merge(folder: Path, sizes: list[int], repeat: int = 1) -> None:
+    """Each round, in turn: the floor (``INSERT ... SELECT``), the merge into a new store
+    and the merge again into that store (nothing new); wall and CPU seconds of each
+    (CPU: steadier than wall time when other work shares the cores)."""
     from lineage_desktop.interop.merge import merge_stores
     from lineage_desktop.store import Store
 
-    print("merge of two stores of N runs each (vs INSERT ... SELECT of the same rows)")
+    print(f"merge of two stores of N runs each (vs INSERT ... SELECT of the same rows), "
+          f"{repeat} rounds")
     rows = []
     for n in sizes:
         a, b = folder / f"a-{n}.db", folder / f"b-{n}.db"
         write_demo(a, runs=n, seed=1)
         write_demo(b, runs=n, seed=2)
-        counter = iter(range(1000))
+        samples: dict[str, list[tuple[float, float]]] = {"floor": [], "merge": [], "again": []}
+        for round_ in range(repeat):
+            merged = folder / f"m-{n}-{round_}.db"
 
-        def merge(n: int = n, a: Path = a, b: Path = b) -> None:
-            with Store.open(folder / f"m-{n}-{next(counter)}.db") as target:
-                merge_stores(target, [a, b])
+            def merge(merged: Path = merged, a: Path = a, b: Path = b) -> None:
+                with Store.open(merged) as target:
+                    merge_stores(target, [a, b])
 
-        def floor(n: int = n, a: Path = a, b: Path = b) -> None:
-            _copy_floor(folder / f"f-{n}-{next(counter)}.db", [a, b])
-
-        base = timed(floor, 1)
-        cpu = time.process_time()
-        samples = timed(merge, 1)
-        cpu = time.process_time() - cpu
-        report(f"merge 2 x {n} runs", samples, base, unit="s")
-        print(f"  {2 * n / samples[0]:,.0f} runs/s (floor {2 * n / base[0]:,.0f} runs/s), "
-              f"CPU {cpu:.1f} s", flush=True)
-        again = folder / f"m-{n}-0.db"  # merging the same sources again: all found
-        with Store.open(again) as target:
-            redo = timed(lambda target=target, a=a, b=b: merge_stores(target, [a, b]), 1)
-        report(f"merge 2 x {n} runs again (nothing new)", redo, base, unit="s")
-        rows.append((n, cpu))
+            floor = folder / f"f-{n}-{round_}.db"
+            samples["floor"].append(_cpu_and_wall(
+                lambda floor=floor, a=a, b=b: _copy_floor(floor, [a, b])))
+            samples["merge"].append(_cpu_and_wall(merge))
+            samples["again"].append(_cpu_and_wall(merge))  # all found: reading only
+            for path in folder.glob(f"[mf]-{n}-{round_}.db*"):
+                path.unlink()
+        base = [wall for wall, _ in samples["floor"]]
+        base_cpu = [cpu for _, cpu in samples["floor"]]
+        for key, label in (("merge", f"merge 2 x {n} runs"),
+                           ("again", f"merge 2 x {n} runs again (nothing new)")):
+            report(f"{label}, wall", [wall for wall, _ in samples[key]], base, unit="s")
+            report(f"{label}, CPU", [cpu for _, cpu in samples[key]], base_cpu, unit="s")
+        wall = statistics.median(w for w, _ in samples["merge"])
+        print(f"  {2 * n / wall:,.0f} runs/s (floor {2 * n / statistics.median(base):,.0f} "
+              f"runs/s, CPU {statistics.median(base_cpu):.1f} s)", flush=True)
+        rows.append((n, statistics.median(cpu for _, cpu in samples["merge"])))
     _growth(rows)
 
 
@@ -219,6 +238,8 @@ def main() -> None:
                         help="merge 2 x 10k to 2 x 100k runs, 1M events, a 1M-run demo")
     parser.add_argument("--only", choices=("merge", "import", "demo"),
                         help="run one of the three")
+    parser.add_argument("--merge-sizes", help="comma-separated run counts of the merges")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of each merge (1)")
     parser.add_argument("--events", type=int, default=1_000_000,
                         help="the largest import of --full (default 1,000,000)")
     args = parser.parse_args()
@@ -228,7 +249,10 @@ def main() -> None:
              "import": (sorted({10_000, 100_000, args.events}) if args.full
                         else [5_000, 10_000]),
              "demo": [1_000_000] if args.full else [20_000]}
-    benches = {"merge": bench_merge, "import": bench_import, "demo": bench_demo}
+    if args.merge_sizes:
+        sizes["merge"] = [int(size) for size in args.merge_sizes.split(",")]
+    benches = {"merge": lambda folder, sizes: bench_merge(folder, sizes, args.repeat),
+               "import": bench_import, "demo": bench_demo}
     with tempfile.TemporaryDirectory() as tmp:
         for name, bench in benches.items():
             if args.only in (None, name):

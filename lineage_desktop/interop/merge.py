@@ -25,18 +25,36 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from lineage_desktop.interop.report import ImportReport
 from lineage_desktop.interop.writer import FINAL_STATES, LineageWriter
-from lineage_desktop.records import ArtifactVersion, ManifestEntry, Run
+from lineage_desktop.records import ManifestEntry
 from lineage_desktop.records.validation import UnsafeEntry
 from lineage_desktop.sdk.integrity import entry_location
-from lineage_desktop.store import RunOrder, Store
+from lineage_desktop.store import Store
+from lineage_desktop.store.bulk_cells import (
+    RUN_COMPARED,
+    RUN_CONFIG,
+    RUN_ENTITY,
+    RUN_ID,
+    RUN_PROJECT,
+    RUN_STATE,
+    RUN_TAGS,
+    VersionCells,
+)
 from lineage_desktop.store.interop import NewVersion
+from lineage_desktop.store.rows import json_labels, json_object
 
 MERGE_CACHE_MB = 512
-_COMPARED = ("name", "job_type", "group", "author", "host", "state", "started_at",
-             "finished_at", "config", "notes", "tags", "exit_code")
+_FINISHED, _NOTES, _EXIT = (RUN_COMPARED[f] for f in ("finished_at", "notes", "exit_code"))
+
+
+def _read(cell: int, cells: tuple[Any, ...]) -> object:
+    """A compared cell of a run as a reader sees it (JSON parsed)."""
+    if cell == RUN_CONFIG:
+        return json_object(cells[cell])
+    return json_labels(cells[cell]) if cell == RUN_TAGS else cells[cell]
 
 
 @dataclass
@@ -44,7 +62,7 @@ class _Added:
     """A version the target lacks, planned before it is written."""
 
     number: int  # its source
-    version: ArtifactVersion
+    version: VersionCells
     new: NewVersion
     tags: set[str]
     label: str
@@ -61,8 +79,8 @@ class _Merge:
         # (source number, source version id) -> target version id
         self.version_map: dict[tuple[int, int], int] = {}
         self.added: set[tuple[int, int]] = set()  # (source, source id) of versions written
-        self.versions: list[list[ArtifactVersion]] = [[] for _ in sources]
-        self.runs: dict[str, Run] = {}  # the target's record of every source run
+        self.versions: list[list[VersionCells]] = [[] for _ in sources]
+        self.runs: dict[str, tuple[Any, ...]] = {}  # the target's cells of every source run
         self.label = ""
         # versions of the sources found among those this merge adds: (source, id, plan)
         self._unwritten: list[tuple[int, int, _Added]] = []
@@ -73,68 +91,72 @@ class _Merge:
         return self.projects[(entity, name)]
 
     # ------------------------------------------------------------------ runs
+    # Runs are moved as their stored cells (``Store.run_cells``): JSON copied as text.
     def merge_runs(self) -> None:
-        every = [(number, self.sources[number][0], run) for number in range(len(self.sources))
-                 for run in self.sources[number][1].runs(order=RunOrder.STARTED_ASC)]
-        self.runs = {run.id: run for run in self.target.runs_by_ids(
-            dict.fromkeys(run.id for _, _, run in every))}
-        added: dict[str, tuple[int, Run]] = {}
+        every = [(label, cells) for label, source in self.sources
+                 for cells in source.run_cells()]
+        self.runs = {cells[RUN_ID]: cells for cells in self.target.run_cells(
+            dict.fromkeys(cells[RUN_ID] for _, cells in every))}
+        added: dict[str, tuple[int, tuple[Any, ...]]] = {}
         self._updates: list[tuple[str, dict[str, object]]] = []
         self._added_runs = added
-        for _, label, run in every:
-            self.report.read += 1
+        self.report.read += len(every)
+        for label, cells in every:
             self.label = label
-            project_id = self._project(run.entity, run.project)
-            existing = self.runs.get(run.id)
+            project_id = self._project(cells[RUN_ENTITY], cells[RUN_PROJECT])
+            existing = self.runs.get(cells[RUN_ID])
             if existing is None:
-                added[run.id] = (project_id, run)
-                self.runs[run.id] = run
-                self.report.count("runs added")
+                added[cells[RUN_ID]] = (project_id, cells)
+                self.runs[cells[RUN_ID]] = cells
                 continue
-            self._compare_runs(existing, run)
-        self.target.insert_runs(added.values())
+            self._compare_runs(existing, cells)
+        self._count("runs added", len(added))
+        self.target.insert_run_cells(added.values())
         for run_id, fields in self._updates:
             self.target.update_run(run_id, **fields)
 
-    def _compare_runs(self, mine: Run, theirs: Run) -> None:
-        if (mine.entity, mine.project) != (theirs.entity, theirs.project):
+    def _compare_runs(self, mine: tuple[Any, ...], theirs: tuple[Any, ...]) -> None:
+        if (mine[RUN_ENTITY], mine[RUN_PROJECT]) != (theirs[RUN_ENTITY], theirs[RUN_PROJECT]):
             self.report.conflicts.append(
-                f"run {mine.id} is in {mine.entity}/{mine.project} in the target but in "
-                f"{theirs.entity}/{theirs.project} in {self.label}; kept the target's")
+                f"run {mine[RUN_ID]} is in {mine[RUN_ENTITY]}/{mine[RUN_PROJECT]} in the "
+                f"target but in {theirs[RUN_ENTITY]}/{theirs[RUN_PROJECT]} in {self.label}; "
+                "kept the target's")
             return
-        if mine.state == "running" and theirs.state != "running":
+        if mine[RUN_STATE] == "running" and theirs[RUN_STATE] != "running":
             self._complete(mine, theirs)
             self.report.count("runs completed")
             return
-        differs = [f for f in _COMPARED if getattr(mine, f) != getattr(theirs, f)]
-        if differs and theirs.state != "running":
+        differs = [field for field, cell in RUN_COMPARED.items()
+                   if mine[cell] != theirs[cell] and _read(cell, mine) != _read(cell, theirs)]
+        if differs and theirs[RUN_STATE] != "running":
             self.report.conflicts.append(
-                f"run {mine.id} differs in {', '.join(differs)} between the target and "
+                f"run {mine[RUN_ID]} differs in {', '.join(differs)} between the target and "
                 f"{self.label}; kept the target's")
         else:
             self.report.count("runs already there")
 
-    def _complete(self, mine: Run, theirs: Run) -> None:
+    def _complete(self, mine: tuple[Any, ...], theirs: tuple[Any, ...]) -> None:
         """What ``LineageWriter.put_run`` does to a run the target saw running."""
-        if theirs.state not in FINAL_STATES:
+        if theirs[RUN_STATE] not in FINAL_STATES:
             return
-        fields: dict[str, object] = {
-            "state": theirs.state, "finished_at": theirs.finished_at,
-            "exit_code": theirs.exit_code, "config": theirs.config,
-            "notes": theirs.notes or mine.notes}
-        done = replace(mine, **fields)  # type: ignore[arg-type]
-        self.runs[mine.id] = done
-        if mine.id in self._added_runs:  # added by an earlier source: written completed
-            self._added_runs[mine.id] = (self._added_runs[mine.id][0], done)
+        changed = {cell: theirs[cell] for cell in (RUN_STATE, _FINISHED, _EXIT, RUN_CONFIG)}
+        changed[_NOTES] = theirs[_NOTES] or mine[_NOTES]
+        done = tuple(changed.get(cell, value) for cell, value in enumerate(mine))
+        self.runs[mine[RUN_ID]] = done
+        if mine[RUN_ID] in self._added_runs:  # added by an earlier source: written completed
+            self._added_runs[mine[RUN_ID]] = (self._added_runs[mine[RUN_ID]][0], done)
         else:
-            self._updates.append((mine.id, fields))
+            self._updates.append((mine[RUN_ID], {
+                "state": done[RUN_STATE], "finished_at": done[_FINISHED],
+                "exit_code": done[_EXIT], "config": json_object(done[RUN_CONFIG]),
+                "notes": done[_NOTES]}))
 
     # ------------------------------------------------------------------ versions
     def merge_versions(self) -> None:
         for number, (_, source) in enumerate(self.sources):
-            self.versions[number] = source.all_versions()
+            self.versions[number] = source.version_cells()
         every = sorted(
-            ((version.created_at or "", number, version.index, version)
+            ((version.created_at or "", number, version.idx, version)
              for number, versions in enumerate(self.versions) for version in versions),
             key=lambda item: item[:3])
         keys = [(self._project(v.entity, v.project), v.name) for *_, v in every]
@@ -157,14 +179,14 @@ class _Merge:
                 f"{count} versions of {self.sources[number][0]} lack file contents in its "
                 "blob folder; they were merged without them")
 
-    def _producers_in_target(self, versions: Iterable[ArtifactVersion]) -> set[str]:
+    def _producers_in_target(self, versions: Iterable[VersionCells]) -> set[str]:
         """Runs named as producers that the target has (the runs of the sources are all
         there after ``merge_runs``; a dangling producer may still be a target's run)."""
         named = {v.run_id for v in versions if v.run_id is not None}
         unknown = named - self.runs.keys()
         return (named & self.runs.keys()) | self.target.existing_run_ids(unknown)
 
-    def _merge_version(self, number: int, version: ArtifactVersion, key: tuple[int, str],
+    def _merge_version(self, number: int, version: VersionCells, key: tuple[int, str],
                        manifests: dict[int, list[ManifestEntry]]) -> bool:
         """Plan one version; False when some of its file contents were missing."""
         self.report.read += 1
@@ -189,7 +211,7 @@ class _Merge:
             return True
         return self._plan_new(number, version, key, manifests.get(version.id, []))
 
-    def _plan_new(self, number: int, version: ArtifactVersion, key: tuple[int, str],
+    def _plan_new(self, number: int, version: VersionCells, key: tuple[int, str],
                   entries: list[ManifestEntry]) -> bool:
         complete = True
         source = self.sources[number][1]
@@ -237,7 +259,7 @@ class _Merge:
             if planned.number == number and planned.version.id == source_id:
                 self.added.add((number, source_id))
         for a, (_, index) in zip(added, placed, strict=True):
-            if index != a.version.index:
+            if index != a.version.idx:
                 self.report.count("versions renumbered")
                 self.report.notes.append(
                     f"{a.version.name}:{a.version.version} of {a.label} is "

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lineage_desktop.records import ManifestEntry, Run, TypeMismatch
+from lineage_desktop.store.bulk_cells import CellsMixin
 from lineage_desktop.store.edits import _KINDS as EDIT_KINDS
-from lineage_desktop.store.reads import ReadMixin
-from lineage_desktop.store.rows import entry_from_row
 from lineage_desktop.store.schema import EDITS_SINCE, FOLDERS_SINCE, schema_version
 from lineage_desktop.store.writes import WriteMixin, _dumps
 
@@ -39,7 +38,7 @@ class NewVersion:
     entries: Sequence[ManifestEntry]
     created_at: str
     description: str | None = None
-    metadata: Mapping[str, Any] = field(default_factory=dict)
+    metadata: Mapping[str, Any] | str = field(default_factory=dict)  # or its JSON text
     tags: Sequence[str] = ()
     run_id: str | None = None
     aliases: Sequence[str] = ()
@@ -48,7 +47,7 @@ class NewVersion:
     file_count: int | None = None
 
 
-class BulkMixin(ReadMixin, WriteMixin):
+class BulkMixin(CellsMixin, WriteMixin):
     """Many rows at once: manifests, digests, heads and run ids read in one query each;
     runs, versions, aliases, edges and tags written in one ``executemany`` each."""
 
@@ -62,15 +61,6 @@ class BulkMixin(ReadMixin, WriteMixin):
         # A positive setting counts pages, a negative one KiB.
         page = self._conn.execute("PRAGMA page_size").fetchone()[0]
         return int(-previous // 1024 if previous < 0 else previous * page // 2**20)
-
-    def all_manifests(self) -> dict[int, list[ManifestEntry]]:
-        """The manifest of every version: ``{version id: entries}``, entries by path."""
-        found: dict[int, list[ManifestEntry]] = defaultdict(list)
-        for version_id, *row in self._conn.execute(
-                "SELECT version_id, path, digest, size, ref FROM manifest "
-                "ORDER BY version_id, path"):
-            found[version_id].append(entry_from_row(tuple(row), version_id))
-        return dict(found)
 
     def versions_with_digests(
         self, keys: Iterable[tuple[int, str, str]]
@@ -126,15 +116,21 @@ class BulkMixin(ReadMixin, WriteMixin):
     def insert_runs(self, runs: Iterable[tuple[int, Run]]) -> None:
         """Record ``(project id, run)`` pairs as ``insert_run`` does (importers' form: no
         process is noted), in one statement."""
+        self.insert_run_cells(
+            (project_id, (run.id, run.project, run.entity, run.name, run.job_type, run.group,
+                          run.author, run.host, run.state, run.started_at, run.finished_at,
+                          _dumps(run.config), run.notes, json.dumps(list(run.tags)),
+                          run.exit_code)) for project_id, run in runs)
+
+    def insert_run_cells(self, runs: Iterable[tuple[int, Sequence[Any]]]) -> None:
+        """``insert_runs`` of ``(project id, cells)``: the cells as ``run_cells`` reads
+        them, config and tags as JSON text."""
         with self.transaction() as conn:
             conn.executemany(
                 "INSERT INTO runs (id, project_id, name, job_type, group_name, author, host, "
                 "state, started_at, finished_at, config, notes, tags, exit_code) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(run.id, project_id, run.name, run.job_type, run.group, run.author,
-                  run.host, run.state, run.started_at, run.finished_at, _dumps(run.config),
-                  run.notes, json.dumps(list(run.tags)), run.exit_code)
-                 for project_id, run in runs])
+                [(cells[0], project_id, *cells[3:15]) for project_id, cells in runs])
 
     def carry_version_states(
         self, rows: Iterable[tuple[int, int | None, str | None, str | None]]
@@ -288,8 +284,9 @@ class BulkMixin(ReadMixin, WriteMixin):
                 version_id, index = next_id, head[1]
                 next_id, head[1] = next_id + 1, head[1] + 1
                 placed.append((version_id, index))
+                metadata = version.metadata
                 rows.append((version_id, head[0], index, version.digest, version.description,
-                             _dumps(dict(version.metadata)),
+                             metadata if isinstance(metadata, str) else _dumps(dict(metadata)),
                              sum(e.size for e in version.entries) if version.size is None
                              else version.size,
                              len(version.entries) if version.file_count is None

@@ -292,3 +292,22 @@ def test_merge_carries_referenced_folders_for_verify(tmp_path, cli):
     assert status == 1
     assert [(p["status"], p["path"]) for p in json.loads(out)["problems"]] == [
         ("extra", "new.csv")]
+
+
+def test_two_copies_of_a_store_in_one_merge_carry_each_alias_move_once(tmp_path):
+    source = tmp_path / "a.db"
+    for content in ("one", "two", "three"):
+        with ld.init(project="p", entity="e", store=source) as run:
+            model = ld.Artifact("m", "model")
+            with model.new_file("w.bin") as handle:
+                handle.write(content)
+            run.log_artifact(model, aliases=["production"] if content == "two" else [])
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(source) as old, sqlite3.connect(copy) as new:
+        old.backup(new)
+    target = tmp_path / "b.db"
+    with Store.open(target) as store:
+        merge_stores(store, [source, copy])
+    assert _history(target) == _history(source)
+    with ld.Api(store=target) as api:
+        assert "production" in api.artifact("e/p/m:v1").aliases

@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
-from lineage_desktop.records import DigestMismatch, StoreFull
+from lineage_desktop.records import DigestMismatch, StoreError, StoreFull
 from lineage_desktop.records.validation import validate_digest
 from lineage_desktop.store.connection import ensure_not_open_store
 from lineage_desktop.store.files_below import (
@@ -46,11 +46,19 @@ from lineage_desktop.store.hashing import (
 )
 
 
+class BlobRootMissing(StoreError):
+    """A team store's shared blob folder is not set, or not there on this machine."""
+
+
 class BlobStore:
     """The ``.files`` folder of one store."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, shared: str | None = None) -> None:
+        """``shared``: the root is shared storage (a team store's) that must exist, never
+        made here (a missing mount would put content on one machine's disk); the text
+        says how to set it, for the error raised when content is stored without it."""
         self.root = root
+        self._shared = shared
         self._root_text = str(root)
         self._folders: dict[str, Path] = {}
         self._known_dirs: set[str] = set()
@@ -126,6 +134,8 @@ class BlobStore:
                 if _is_regular(target):  # already stored: nothing to copy
                     continue
                 if not created_root and not self._root_made and not self.root.exists():
+                    if self._shared is not None:
+                        raise BlobRootMissing(self._shared)
                     self.root.mkdir(parents=True, exist_ok=True)
                     created_root = True
                 staged.append((self._stage(digest, source), target))

@@ -16,6 +16,7 @@ from typing import Any
 from lineage_desktop.records import ManifestEntry, Run, TypeMismatch
 from lineage_desktop.store.reads import ReadMixin
 from lineage_desktop.store.rows import entry_from_row
+from lineage_desktop.store.params import dialect_of
 from lineage_desktop.store.schema import EDITS_SINCE, schema_version
 from lineage_desktop.store.writes import WriteMixin, _dumps
 
@@ -77,13 +78,21 @@ class BulkMixin(ReadMixin, WriteMixin):
         """For each ``(project id, artifact name, digest)`` that a version has: ``(version
         id, its tags)`` of the lowest-numbered such version (what ``version_by_digest``
         finds), in one query over the ``versions_digest`` index."""
+        unique = list(dict.fromkeys(keys))
+        if dialect_of(self._conn) == "postgresql":  # three arrays, unnested side by side
+            keyed = ("SELECT * FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[]), "
+                     "CAST(? AS TEXT[])) AS k(p, n, d)")
+            params: tuple[object, ...] = tuple(list(column) for column in zip(*unique)) \
+                if unique else ([], [], [])
+        else:
+            keyed = ("SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+                     "json_extract(value, '$[2]') FROM json_each(?)")
+            params = (json.dumps(unique),)
         rows = self._conn.execute(
-            "WITH k(p, n, d) AS (SELECT json_extract(value, '$[0]'), "
-            "json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(?)) "
+            f"WITH k(p, n, d) AS ({keyed}) "
             "SELECT k.p, k.n, k.d, v.id, v.idx FROM k "
             "JOIN artifacts a ON a.project_id = k.p AND a.name = k.n "
-            "JOIN versions v ON v.artifact_id = a.id AND v.digest = k.d",
-            (json.dumps(list(dict.fromkeys(keys))),)).fetchall()
+            "JOIN versions v ON v.artifact_id = a.id AND v.digest = k.d", params).fetchall()
         lowest: dict[tuple[int, str, str], tuple[int, int]] = {}
         for project_id, name, digest, version_id, index in rows:
             key = (project_id, name, digest)

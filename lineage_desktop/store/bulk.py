@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lineage_desktop.records import ManifestEntry, Run, TypeMismatch
+from lineage_desktop.store.params import dialect_of
 from lineage_desktop.store.reads import ReadMixin
 from lineage_desktop.store.rows import entry_from_row
-from lineage_desktop.store.params import dialect_of
 from lineage_desktop.store.schema import EDITS_SINCE, schema_version
 from lineage_desktop.store.writes import WriteMixin, _dumps
 

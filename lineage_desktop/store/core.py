@@ -22,9 +22,9 @@ from lineage_desktop.store.edits import EditMixin
 from lineage_desktop.store.errors import translate
 from lineage_desktop.store.interop import InteropMixin
 from lineage_desktop.store.lineage import LineageMixin
+from lineage_desktop.store.links import LinksMixin
 from lineage_desktop.store.params import dialect_of
 from lineage_desktop.store.pg.location import PgLocation, is_url
-from lineage_desktop.store.links import LinksMixin
 from lineage_desktop.store.rows import decode_text
 from lineage_desktop.store.run_data import RunDataMixin
 from lineage_desktop.store.search import SearchMixin

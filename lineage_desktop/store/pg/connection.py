@@ -18,15 +18,18 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from lineage_desktop.store.pg import errors
+from lineage_desktop.store.pg import errors, schema
 from lineage_desktop.store.pg.location import PgLocation
-from lineage_desktop.store.pg import schema
 from lineage_desktop.store.pg.translate import translate
 
 # The advisory lock every writer of a store takes first: one store per database.
 WRITE_LOCK = 0x4C4E4744
 BUSY_TIMEOUT_MS = 30_000
 CONNECT_TIMEOUT_S = 10
+_BEGIN_WRITE = (
+    f"BEGIN; SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}; "
+    f"SELECT pg_advisory_xact_lock({WRITE_LOCK}); "
+    "UPDATE lineage_meta SET value = (value::bigint + 1)::text WHERE key = 'changes'")
 BLOB_ROOT_VARIABLE = "LINEAGE_DESKTOP_BLOB_ROOT"
 
 
@@ -152,16 +155,14 @@ class PgConnection:
     # -- what differs from SQLite ------------------------------------------------------
     def begin_immediate(self) -> None:
         """Begin a write transaction holding the store's write lock (waits for it)."""
+        # One round trip: BEGIN, the lock (waiting at most BUSY_TIMEOUT_MS) and the bump
+        # of the change counter, as one simple query.
         with self._errors():
-            self._raw.execute("BEGIN")
             try:
-                self._raw.execute(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
-                self._raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-                self._raw.execute(
-                    "UPDATE lineage_meta SET value = (value::bigint + 1)::text "
-                    "WHERE key = 'changes'")
+                self._raw.execute(_BEGIN_WRITE)
             except BaseException:
-                self._raw.execute("ROLLBACK")
+                if self.in_transaction:
+                    self._raw.execute("ROLLBACK")
                 raise
 
     def meta(self, key: str) -> str | None:

@@ -23,13 +23,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from lineage_desktop.interop.report import ImportReport
 from lineage_desktop.interop.writer import FINAL_STATES, LineageWriter
 from lineage_desktop.records import ArtifactVersion, ManifestEntry, Run
 from lineage_desktop.records.validation import UnsafeEntry
 from lineage_desktop.sdk.integrity import entry_location
+from lineage_desktop.sdk.stores import store_path
 from lineage_desktop.store import RunOrder, Store
 from lineage_desktop.store.interop import NewVersion
 
@@ -360,9 +360,9 @@ def merge_stores(target: Store, sources: Sequence[str | os.PathLike[str]]) -> Im
     opened = []
     try:
         for path in sources:
-            if Path(path).resolve() == Path(target.path).resolve():
+            if store_path(path) == store_path(target.path):
                 raise ValueError(f"{path} is the target store itself")
-            opened.append((str(path), Store.open(Path(path), readonly=True)))
+            opened.append((str(path), Store.open(store_path(path), readonly=True)))
         _Merge(target, opened, report).run()
     finally:
         for _, source in opened:

@@ -53,11 +53,13 @@ class BlobRootMissing(StoreError):
 class BlobStore:
     """The ``.files`` folder of one store."""
 
-    def __init__(self, root: Path, shared: str | None = None) -> None:
+    def __init__(self, root: Path | None, shared: str | None = None) -> None:
         """``shared``: the root is shared storage (a team store's) that must exist, never
         made here (a missing mount would put content on one machine's disk); the text
-        says how to set it, for the error raised when content is stored without it."""
-        self.root = root
+        says how to set it, for the error raised when content is stored without it. A
+        team store without a root (``None``) refuses to store content, always."""
+        self.root = root if root is not None else Path("/nonexistent/lineage-blob-root")
+        self._unset = root is None
         self._shared = shared
         self._root_text = str(root)
         self._folders: dict[str, Path] = {}
@@ -120,6 +122,8 @@ class BlobStore:
             raise
 
     def _put_files(self, files: Iterable[tuple[str, str | os.PathLike[str]]]) -> None:
+        if self._shared is not None and (self._unset or not self.root.is_dir()):
+            raise BlobRootMissing(self._shared)
         # Plain strings, not Paths: this runs for every logged file (a small artifact's
         # log is mostly this), and Path objects showed in its profile.
         staged: list[tuple[str, str]] = []
@@ -134,8 +138,6 @@ class BlobStore:
                 if _is_regular(target):  # already stored: nothing to copy
                     continue
                 if not created_root and not self._root_made and not self.root.exists():
-                    if self._shared is not None:
-                        raise BlobRootMissing(self._shared)
                     self.root.mkdir(parents=True, exist_ok=True)
                     created_root = True
                 staged.append((self._stage(digest, source), target))

@@ -56,7 +56,10 @@ class BulkMixin(ReadMixin, WriteMixin):
         """Let this connection keep up to ``megabytes`` of the file's pages in memory (the
         previous limit is returned, in megabytes). A bulk writer's big transaction then
         touches each page of a randomly keyed index (run ids, digests) once, and writes
-        it once, instead of reading and writing it again for every few rows."""
+        it once, instead of reading and writing it again for every few rows. (A team
+        store's server manages its own buffers: nothing to set.)"""
+        if dialect_of(self._conn) == "postgresql":
+            return int(megabytes)
         previous = self._conn.execute("PRAGMA cache_size").fetchone()[0]
         self._conn.execute(f"PRAGMA cache_size={-1024 * int(megabytes)}")
         # A positive setting counts pages, a negative one KiB.

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
-from lineage_desktop.records import ReadOnlyStore
+from lineage_desktop.records import ReadOnlyStore, StoreError
 from lineage_desktop.store import connection, schema
 from lineage_desktop.store.alias_moves import AliasMovesMixin
 from lineage_desktop.store.blobs import BlobStore
@@ -90,6 +90,21 @@ class Store(SearchMixin, LinksMixin, LineageMixin, InteropMixin, BulkMixin, RunD
     def dialect(self) -> str:
         """``"sqlite"`` or ``"postgresql"``: the few statements that differ ask."""
         return dialect_of(self._conn)
+
+    def set_blob_root(self, root: str) -> None:
+        """Set a team store's shared blob folder for every client (``pg-init``)."""
+        if self.dialect != "postgresql":
+            raise StoreError(f"{self.path}: a SQLite store keeps its files beside it")
+        with self.transaction():
+            self._conn.set_meta("blob_root", root)  # type: ignore[attr-defined]
+        self.blobs = team_blobs(self._conn, cast(PgLocation, self.path))
+
+    def blob_root_setting(self) -> str | None:
+        """A team store's blob folder as set for the store (None: not set), or a SQLite
+        store's ``.files`` folder."""
+        if self.dialect != "postgresql":
+            return str(self.blobs.root)
+        return cast("str | None", self._conn.meta("blob_root"))  # type: ignore[attr-defined]
 
     @property
     def closed(self) -> bool:
@@ -177,7 +192,7 @@ def team_blobs(conn: object, location: PgLocation) -> BlobStore:
     how = ("set it for the store with `lineage-desktop pg-init URL --blob-root PATH`, or "
            "for this client with LINEAGE_DESKTOP_BLOB_ROOT")
     if not root:
-        return BlobStore(Path("/"), shared=f"{location} has no blob root for files: {how}")
+        return BlobStore(None, shared=f"{location} has no blob root for files: {how}")
     path = Path(root).expanduser()
     return BlobStore(path, shared=f"the blob root {path} of {location} is not there on this "
                      f"machine: mount the shared storage there, or {how}")

@@ -138,7 +138,7 @@ class InteropMixin(ReadMixin, WriteMixin):
     def all_versions(self, project_id: int | None = None) -> list[ArtifactVersion]:
         """Every version (of one project, or all), in creation order."""
         where, params = (("a.project_id = ?", [project_id]) if project_id is not None
-                         else ("1", []))
+                         else ("TRUE", []))
         return self._versions_where(where, params, order="v.created_at, a.name, v.idx")
 
     def all_usages(

@@ -15,6 +15,9 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from lineage_desktop.sdk.stores import store_path
+from lineage_desktop.store.pg import PgLocation
+
 MAX_RECENT = 10
 MAX_POSITION_SETS = 50  # dragged-position sets kept per store (one per focus and direction)
 
@@ -82,7 +85,9 @@ class AppSettings:
         return [str(f) for f in files if isinstance(f, str)][:MAX_RECENT]
 
     def add_recent(self, path: str | os.PathLike[str]) -> list[str]:
-        absolute = str(Path(path).expanduser().absolute())
+        # A team store is kept as its URL as shown: never with a password.
+        absolute = str(store_path(os.fspath(path) if not isinstance(path, PgLocation)
+                                  else path))
         files = [absolute] + [f for f in self.recent_files() if f != absolute]
         self._set_json("recent/files", files[:MAX_RECENT])
         return files[:MAX_RECENT]

@@ -53,6 +53,8 @@ def connect(location: PgLocation, readonly: bool) -> PgConnection:
     from psycopg.types.string import StrDumper
 
     raw.adapters.register_dumper(str, StrDumper)
+    # The store's statements are small: JIT compiling one costs more than running it.
+    raw.execute("SET jit = off")
     conn = PgConnection(raw, location, readonly)
     try:
         with conn._errors():
@@ -132,6 +134,8 @@ class PgConnection:
             cursor.execute(text, statement.bind(params), prepare=False)
             rows = cursor.fetchall() if cursor.description is not None else []
             count = cursor.rowcount
+            if statement.explicit_ids:
+                _advance_ids(cursor, statement.explicit_ids)
         lastrowid = None
         if wants_id:
             lastrowid = rows[0][0] if rows else None
@@ -146,6 +150,8 @@ class PgConnection:
         with self._errors(), self._raw.cursor() as cursor:
             cursor.executemany(statement.sql, params)
             count = cursor.rowcount
+            if statement.explicit_ids:
+                _advance_ids(cursor, statement.explicit_ids)
         return PgCursor([], count)
 
     def close(self) -> None:
@@ -200,6 +206,13 @@ class PgConnection:
             yield
         except psycopg.Error as exc:
             raise errors.translate(exc, self.location) from exc
+
+
+def _advance_ids(cursor: Any, table: str) -> None:
+    """Move ``table``'s identity sequence past its highest id (rows written with ids)."""
+    cursor.execute(
+        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+        f"GREATEST((SELECT MAX(id) FROM {table}), 1))")
 
 
 def _plain(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:

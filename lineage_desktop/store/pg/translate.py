@@ -54,6 +54,7 @@ _EACH_COLUMN = re.compile(r"\bjson_each\(\s*([A-Za-z_][\w.]*)\s*\)\s+(?:AS\s+)?(
 _OR_IGNORE = re.compile(r"\bINSERT\s+OR\s+IGNORE\s+INTO\b", re.I)
 _OR_REPLACE = re.compile(r"\bINSERT\s+OR\s+REPLACE\s+INTO\s+(\w+)\s*\(([^)]*)\)", re.I)
 _INSERT_INTO = re.compile(r"^\s*INSERT\s+INTO\s+(\w+)", re.I)
+_INSERT_IDS = re.compile(r"^\s*INSERT\s+(?:OR\s+\w+\s+)?INTO\s+(\w+)\s*\(\s*id\s*[,)]", re.I)
 _IS_NOT = re.compile(r"\bIS\s+NOT\s+(?!NULL\b|DISTINCT\b|TRUE\b|FALSE\b)", re.I)
 _IS = re.compile(r"\bIS\s+(?!NOT\b|NULL\b|DISTINCT\b|TRUE\b|FALSE\b)", re.I)
 _LIKE = re.compile(r"(?<![I\w])LIKE\b", re.I)
@@ -75,6 +76,9 @@ class Statement:
     order: tuple[int | str, ...]
     lists: frozenset[int]  # positions in ``order`` whose JSON text is sent as a list
     id_table: bool  # an insert into an ``ID_TABLES`` table (``lastrowid`` wanted)
+    # An insert that gives ``id`` itself (bulk copies): its table's identity sequence
+    # must then move past the ids written, as SQLite's rowid allocation does by itself.
+    explicit_ids: str | None = None
 
     def bind(self, params: Sequence[object] | Mapping[str, object]) -> list[object]:
         """The parameters in placeholder order, JSON id lists decoded."""
@@ -94,6 +98,7 @@ class Statement:
 def translate(sql: str) -> Statement:
     """``sql`` (the store's SQLite dialect) for PostgreSQL."""
     literals: list[str] = []
+    explicit = _INSERT_IDS.match(sql)
 
     def mask(match: re.Match[str]) -> str:
         literals.append(match.group(0))
@@ -151,4 +156,6 @@ def translate(sql: str) -> Statement:
 
     text = _PLACEHOLDER.sub(placeholder, text).replace(_LIST_MARK, "")
     text = _UNMASK.sub(lambda m: literals[int(m.group(1))].replace("%", "%%"), text)
-    return Statement(text, tuple(order), frozenset(lists), id_table)
+    explicit_ids = explicit.group(1) if explicit and explicit.group(1) in ID_TABLES else None
+    return Statement(text, tuple(order), frozenset(lists), id_table and not explicit_ids,
+                     explicit_ids)

@@ -131,7 +131,7 @@ class PgConnection:
         wants_id = statement.id_table
         text = statement.sql + (" RETURNING id" if wants_id else "")
         with self._errors(), self._raw.cursor() as cursor:
-            cursor.execute(text, statement.bind(params), prepare=False)
+            cursor.execute(text, statement.bind(params))
             rows = cursor.fetchall() if cursor.description is not None else []
             count = cursor.rowcount
             if statement.explicit_ids:

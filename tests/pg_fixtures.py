@@ -87,7 +87,12 @@ def fresh_database(base_url: str) -> Iterator[str]:
 
     name = f"t_{secrets.token_hex(6)}"
     with _connect(base_url) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if conn.info.server_version >= 150000:
+            # Copying template1's files takes half the time of WAL-logging them page by
+            # page (15's default) on a server without fsync: ~110 ms a test instead of ~190.
+            create += sql.SQL(" STRATEGY = FILE_COPY")
+        conn.execute(create)
     try:
         yield with_database(base_url, name)
     finally:

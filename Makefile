@@ -1,6 +1,6 @@
 # Two commands do all set-up on a fresh machine:
 #   make run    install into .venv, write a demo project, open the window on it
-#   make test   install with test extras, run every test
+#   make test   install with test extras, run every test (on SQLite and a PostgreSQL server)
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -35,8 +35,10 @@ run: $(VENV)/.installed $(DEMO)
 system-deps:
 	@bash scripts/ensure-system-deps.sh
 
+# A throwaway PostgreSQL server for the team-store suites (scripts/pg-test-server.sh): started
+# before pytest, given to it as LINEAGE_DESKTOP_TEST_PG, stopped afterwards even on failure.
 test: $(VENV)/.installed-test system-deps
-	$(PY) -m pytest -q
+	@bash scripts/pg-test-server.sh run $(PY) -m pytest -q
 
 bench: $(VENV)/.installed-test
 	for script in benchmarks/bench_*.py; do $(PY) $$script || exit 1; done

@@ -1,31 +1,5 @@
-"""Stand-in for tests/pg_fixtures.py (the PostgreSQL test server) until it lands."""
-import os
-import uuid
-
+"""The store on either backend for the cross-backend suites (pg_fixtures gives the server)."""
 import pytest
-
-BASE = os.environ.get("LINEAGE_DESKTOP_TEST_PG", "postgresql://postgres@127.0.0.1:55432/postgres")
-
-
-@pytest.fixture
-def pg_url():
-    psycopg = pytest.importorskip("psycopg")
-    name = "t_" + uuid.uuid4().hex[:12]
-    try:
-        with psycopg.connect(BASE, autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name}")
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL test server: {exc}")
-    yield BASE.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(BASE, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_target(request, tmp_path):
-    if request.param == "sqlite":
-        return str(tmp_path / "store.db")
-    return request.getfixturevalue("pg_url")
 
 
 @pytest.fixture

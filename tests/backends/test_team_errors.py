@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -83,34 +84,28 @@ def test_files_without_a_blob_root_say_how_to_set_one(pg_url, tmp_path, monkeypa
     assert not (tmp_path / "not-mounted").exists()  # never made: shared storage is mounted
 
 
-def test_a_select_only_role_reads_and_cannot_write(pg_url, tmp_path, monkeypatch):
-    psycopg = pytest.importorskip("psycopg")
+def test_a_select_only_role_reads_and_cannot_write(pg_url, pg_readonly_url, tmp_path,
+                                                   monkeypatch):
     monkeypatch.setenv("LINEAGE_DESKTOP_BLOB_ROOT", str(tmp_path))
     with ld.init(project="p", store=pg_url) as run:
         art = ld.Artifact("d", type="dataset")
         with art.new_file("a.txt") as handle:
             handle.write("x")
         run.log_artifact(art, aliases=["production"])
-    role = "auditor_" + pg_url.rsplit("/", 1)[1]
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        conn.execute(f"DROP ROLE IF EXISTS {role}")
-        conn.execute(f"CREATE ROLE {role} LOGIN")
-        # The GRANTs README gives a team for a read-only desktop user.
-        conn.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
-        conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")
-    reader_url = pg_url.replace("postgresql://postgres@", f"postgresql://{role}@")
-    try:
-        api = ld.Api(store=reader_url)
-        assert api.artifact("p/d:production").version == "v0"
-        assert len(api.lineage("p/d:v0")) == 2
-        api.close()
-        with pytest.raises(StorePermissionDenied, match="permission denied for this role"):
-            ld.init(project="p", store=reader_url)  # a writer: refused by the server
-        with Store.open(reader_url, readonly=True) as store:
-            with pytest.raises(ReadOnlyStore):
-                with store.transaction() as conn:
-                    conn.execute("DELETE FROM aliases")
-    finally:
-        with psycopg.connect(pg_url, autocommit=True) as conn:
-            conn.execute(f"DROP OWNED BY {role}")
-            conn.execute(f"DROP ROLE {role}")
+    stores._close_all()
+    # The role has the README's GRANTs (tests/pg_fixtures.py READER_GRANTS): SELECT only.
+    api = ld.Api(store=pg_readonly_url)
+    assert api.artifact("p/d:production").version == "v0"
+    assert len(api.lineage("p/d:v0")) == 2
+    assert api.artifact("p/d:production").download(root=str(tmp_path / "out"))
+    api.close()
+    with pytest.raises(StorePermissionDenied, match="permission denied for this role"):
+        ld.init(project="p", store=pg_readonly_url)  # a writer: refused by the server
+    with Store.open(pg_readonly_url, readonly=True) as store:
+        with pytest.raises(ReadOnlyStore):
+            with store.transaction() as conn:
+                conn.execute("DELETE FROM aliases")
+    secret = urlsplit(pg_readonly_url).password
+    shown = ld.Api(store=pg_readonly_url)
+    assert secret and secret not in str(shown.store.path)  # used to connect, never shown
+    shown.close()

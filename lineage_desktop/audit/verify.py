@@ -14,6 +14,8 @@ the window's *Verify integrity* and the HTML report.
   read offline, references added with ``checksum=False`` recorded no content digest
   (they only have to exist), a store without its ``.files`` folder kept no content;
 - the database file itself is checked (``Store.check_database``);
+- checking the whole store notes distributed drafts left unfinished for days
+  (``audit/drafts.py``): no mismatch, but files that no version lists;
 - a version with any finding is *compromised*; every run and version downstream of it
   is *tainted* (within ``lineage`` when a graph is given, else in the whole store).
 
@@ -32,8 +34,9 @@ from typing import Literal, NamedTuple, TypeVar
 
 import networkx as nx
 
+from lineage_desktop.audit.drafts import stale_draft_notes
 from lineage_desktop.audit.verify_content import Answer, Content
-from lineage_desktop.audit.verify_counts import Tally, VersionCounts, with_status
+from lineage_desktop.audit.verify_counts import WHOLE_STORE, Tally, VersionCounts, with_status
 from lineage_desktop.audit.verify_report import (
     STATUSES,
     DatabaseCheck,
@@ -151,6 +154,7 @@ class _Run:
         self.unchecked: list[Unchecked] = []
         self.locations: dict[tuple[str, str], str] = {}
         self.notes: list[str] = []
+        self._folders: dict[int, list[tuple[str, str]]] | None = None  # read with manifests
         self._memo: dict[_Key, Answer] = {}
         self._paths: set[str] = set()  # entry paths validate_stored_path accepted
         self.tally = Tally()  # the version being checked
@@ -201,6 +205,7 @@ class _Run:
         if (len(versions) >= ONE_QUERY_FROM
                 and 2 * len(versions) >= self.store.version_counts()["versions"]):
             manifests = self.store.all_manifests()
+            self._folders = self.store.all_reference_folders()
         for version in versions:
             if self.stop():
                 return
@@ -287,7 +292,9 @@ class _Run:
 
     def _extras(self, end: _End) -> list[FileCheck]:
         found = []
-        for root, (prefix, recorded) in referenced_folders(end.entries).items():
+        folders = (self._folders.get(end.version.id, []) if self._folders is not None
+                   else self.store.reference_folders(end.version.id))
+        for root, (prefix, recorded) in referenced_folders(end.entries, folders).items():
             scan = unrecorded_files(root, recorded)
             if scan.note:
                 self.notes.append(f"{end.label}: {scan.note}")
@@ -378,7 +385,8 @@ def verify_versions(
     return VerifyReport(
         scope=scope, checked=checked, files=run.files, matching=run.matching,
         unchecked=tuple(run.unchecked), findings=tuple(findings), compromised=compromised,
-        tainted=frozenset(tainted), locations=run.locations, notes=tuple(run.notes),
+        tainted=frozenset(tainted), locations=run.locations,
+        notes=(*run.notes, *(stale_draft_notes(store) if scope == WHOLE_STORE else ())),
         database=db, complete=checked == len(versions), per_version=per_version,
         store_versions=store.version_counts()["versions"])
 

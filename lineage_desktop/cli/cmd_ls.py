@@ -1,5 +1,6 @@
-"""``lineage-desktop ls STORE [--type T] [--long] [--json] [--as-of TIME]``: artifact
-collections with their versions and aliases."""
+"""``lineage-desktop ls STORE [--type T] [--long] [--json] [--as-of TIME] [--drafts]``:
+artifact collections with their versions and aliases, or the unfinished distributed
+drafts (``upsert_artifact`` without a ``finish_artifact`` yet)."""
 from __future__ import annotations
 
 import argparse
@@ -20,6 +21,7 @@ from lineage_desktop.cli.formatting import (
 from lineage_desktop.records import ArtifactCollection, ArtifactVersion, NotFound
 from lineage_desktop.records.text import human_size, human_time, plural
 from lineage_desktop.sdk import Api
+from lineage_desktop.store.drafts import Draft
 
 EXAMPLES = """\
 examples:
@@ -27,6 +29,7 @@ examples:
   lineage-desktop ls churn.db --type model -l    every version of every model
   lineage-desktop ls churn.db --json             machine-readable (see docs/cli.md)
   lineage-desktop ls churn.db --as-of 2026-09-01 the store as it stood then
+  lineage-desktop ls churn.db --drafts           distributed versions never finished
 """
 
 
@@ -42,14 +45,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="list every version under its collection")
     parser.add_argument("--json", action="store_true",
                         help="print JSON: a list of collections with all their versions")
+    parser.add_argument("--drafts", action="store_true",
+                        help="list the unfinished distributed drafts instead: upserted "
+                             "(run.upsert_artifact) but never finished")
     add_as_of(parser)
     one_line_errors(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.drafts:
+        return run_drafts(args)
     with open_api(args.store, args.as_of) as api:
         listing = collect(api, args.type)
+        # Drafts are the store's state now, not as of a past time.
+        drafts = [] if args.as_of or args.json else api.store.drafts()
     if args.json:
         dump_json([collection_json(c, versions) for c, versions in listing])
         return 0
@@ -57,7 +67,43 @@ def run(args: argparse.Namespace) -> int:
         emit_lines(text_lines(listing, args.long))
     else:
         emit("no artifacts")
+    if drafts:
+        emit(f"and {plural(len(drafts), 'unfinished distributed draft')} "
+             "(upserted, never finished): lineage-desktop ls STORE --drafts")
     return 0
+
+
+def run_drafts(args: argparse.Namespace) -> int:
+    if args.as_of:
+        raise ValueError("--drafts lists the drafts as they are now; leave out --as-of")
+    with open_api(args.store) as api:
+        drafts = [d for d in api.store.drafts() if args.type in (None, d.type)]
+    if args.json:
+        dump_json([draft_json(d) for d in drafts])
+    elif drafts:
+        emit_lines(draft_lines(drafts))
+    else:
+        emit("no unfinished distributed drafts")
+    return 0
+
+
+def draft_json(draft: Draft) -> dict[str, Any]:
+    """One element of ``ls --drafts --json`` (documented in docs/cli.md)."""
+    return {"entity": draft.entity, "project": draft.project, "name": draft.name,
+            "type": draft.type, "distributed_id": draft.distributed_id,
+            "file_count": draft.files, "size": draft.size, "runs": list(draft.runs),
+            "aliases": list(draft.aliases), "first_added": draft.first_added,
+            "last_added": draft.last_added}
+
+
+def draft_lines(drafts: list[Draft]) -> list[str]:
+    projects = {(d.entity, d.project) for d in drafts}
+    name = (lambda d: d.name) if len(projects) <= 1 else \
+        (lambda d: f"{d.entity}/{d.project}/{d.name}")
+    return table(([d.type or "-", name(d), d.distributed_id, plural(d.files, "file"),
+                   human_size(d.size, empty="-"), ", ".join(d.runs),
+                   human_time(d.last_added, empty="-")] for d in drafts),
+                 ["TYPE", "NAME", "DISTRIBUTED ID", "FILES", "SIZE", "RUNS", "LAST UPSERT"])
 
 
 def collect(api: Api, type_name: str | None) -> list[tuple[ArtifactCollection,

@@ -5,9 +5,10 @@ everything matches.
 
 Findings are ``changed`` (content differs from the digest), ``missing`` (the blob or the
 referenced file is gone), ``extra`` (a file that appeared inside a folder that was
-added with ``add_reference("file:///folder", name=...)``), ``unsafe`` (an entry refused unread: a
-path or digest that could reach outside the store, a linked blob, a reference into a
-protected location) and ``unreadable`` (permission denied, a folder, an I/O error).
+added with ``add_reference("file:///folder")``, with or without ``name``), ``unsafe``
+(an entry refused unread: a path or digest that could reach outside the store, a
+linked blob, a reference into a protected location) and ``unreadable`` (permission
+denied, a folder, an I/O error).
 Stored blobs are content-addressed and shared between versions, so there is no "extra"
 for them; remote references (``s3://``, ``https://``) cannot be checked offline and are
 skipped. The checks are the verify engine's (``audit/verify.py``, the same for the

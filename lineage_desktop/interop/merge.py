@@ -9,9 +9,10 @@ them all). Every output edge of every source is kept: a version logged by one ru
 target and by another in a source has both runs as producers (the target's stays the
 first, ``logged_by``). Conflicts (the same run recorded differently, an artifact with two
 types, an alias on different versions) are reported; the target keeps its own record,
-except that a run the target saw running is completed, and an alias follows whichever
-store set it last. The merge is one transaction: a failure leaves the
-target as it was.
+except that a run the target saw running is completed, an alias follows whichever
+store set it last, and an edited field (description, metadata, tags, TTL) takes the
+value of the newest edit; alias moves, removals and edits keep their authors. The merge
+is one transaction: a failure leaves the target as it was.
 
 Each phase reads every source in bulk (one query per table), decides in memory what the
 target lacks (keeping the target's state as it changes, so that a later source sees what
@@ -243,6 +244,13 @@ class _Merge:
                     f"{a.version.name}:v{index} in the target")
         self.target.add_tags((version_id, tag) for version_id, tags in self.new_tags.items()
                              for tag in sorted(tags))
+        # The folders each added version referenced, for verify's search of extra files.
+        folders = [source.all_reference_folders() if any(n == number for n, _ in self.added)
+                   else {} for number, (_, source) in enumerate(self.sources)]
+        self.target.add_reference_folders(
+            (self.version_map[(number, source_id)], prefix, uri)
+            for number, source_id in sorted(self.added)
+            for prefix, uri in folders[number].get(source_id, ()))
 
     def _carry_states(self) -> None:
         """Registry links and tombstones of the sources, on the merged versions."""
@@ -298,16 +306,19 @@ class _Merge:
             self._merge_aliases(number)
 
     def carry_histories(self) -> None:
-        """Every source's alias moves (with their authors) on the merged versions, and the
-        edits of the versions this merge added (a version the target had keeps its own
-        record, so its own history), so that "as of" shows what each store showed."""
+        """Every source's alias moves and removals (with their authors) and edits on the
+        merged versions, so that "as of" shows what each store showed; a field edited in
+        both stores takes the newest edit's value (as an alias follows the store that
+        set it last)."""
         for number, (_, source) in enumerate(self.sources):
             moves, edits = source.histories()
             mapped = [(self.version_map[(number, version_id)], *rest)
                       for version_id, *rest in moves if (number, version_id) in self.version_map]
             edited = [(self.version_map[(number, version_id)], *rest)
-                      for version_id, *rest in edits if (number, version_id) in self.added]
-            self.target.carry_histories(mapped, edited)  # type: ignore[arg-type]
+                      for version_id, *rest in edits if (number, version_id) in self.version_map]
+            taken = self.target.carry_histories(mapped, edited)  # type: ignore[arg-type]
+            if taken:
+                self.report.count("fields taken from a newer edit", taken)
 
     def _merge_aliases(self, number: int) -> None:
         source = self.sources[number][1]

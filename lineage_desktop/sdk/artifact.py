@@ -65,6 +65,7 @@ class Artifact(LinkMixin, DraftMixin, EditsMixin, ArtifactDeleteMixin):
         self.metadata = validate_json_object(metadata, "metadata")
         self._pending: dict[str, _Pending] = {}
         self._folders: set[str] = set()  # every folder that the pending entries lie in
+        self._folder_refs: dict[tuple[str, str], None] = {}
         self._record: ArtifactVersion | None = None
         self._store: Store | None = None
         self._staging: Path | None = None
@@ -77,6 +78,7 @@ class Artifact(LinkMixin, DraftMixin, EditsMixin, ArtifactDeleteMixin):
         artifact._type = record.type
         artifact.description = record.description
         artifact._pending = {}
+        artifact._folder_refs = {}
         artifact._staging = None
         artifact._incremental = False
         artifact._bind(store, record)
@@ -88,7 +90,7 @@ class Artifact(LinkMixin, DraftMixin, EditsMixin, ArtifactDeleteMixin):
         record, store = self._logged(), self._store
         assert store is not None
         draft = Artifact(record.name, record.type, record.description, dict(record.metadata))
-        draft._carry(store.manifest(record.id), store.blobs)
+        draft._carry(store.manifest(record.id), store.blobs, store.reference_folders(record.id))
         return draft
 
     def _bind(self, store: Store, record: ArtifactVersion) -> None:

@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -81,6 +81,9 @@ class DraftMixin:
     metadata: dict[str, Any]
     _pending: dict[str, _Pending]
     _folders: set[str]
+    # (entry prefix, file:// URI) of each local folder added as one reference: the store
+    # records them, so that verify finds files added to the folder later.
+    _folder_refs: dict[tuple[str, str], None]
     _staging: Path | None
 
     if TYPE_CHECKING:
@@ -227,6 +230,7 @@ class DraftMixin:
                 self._check_place(entry_path)
                 added.append(self._add_reference_file(path, entry_path, path.as_uri(),
                                                       checksum))
+            self._folder_refs[(prefix, local.as_uri())] = None
             return added
 
     @contextmanager
@@ -296,15 +300,23 @@ class DraftMixin:
             raise EntryNotFound(f"artifact {self._base_name!r} has no file or folder {path!r}",
                                 asked=path)
         for name in doomed:
-            del self._pending[name]
+            removed = self._pending.pop(name).entry.ref
+            # A folder with an entry removed is no longer recorded whole: not a folder
+            # whose every other file is an extra one.
+            for key in [k for k in self._folder_refs
+                        if removed is not None and removed.startswith(k[1].rstrip("/") + "/")]:
+                del self._folder_refs[key]
         # Folders are derived from the entries: recount rather than guess which stay.
         self._folders = {"/".join(parts[:end]) for parts in
                          (p.split("/") for p in self._pending) for end in range(1, len(parts))}
 
-    def _carry(self, entries: list[ManifestEntry], blobs: BlobStore) -> None:
-        """Start the draft from a logged version's entries. A stored entry's local file is
-        its blob in ``blobs``: logged into the same store it is found there and not
-        copied again; logged into another store, it is copied like any file."""
+    def _carry(self, entries: list[ManifestEntry], blobs: BlobStore,
+               folders: Iterable[tuple[str, str]] = ()) -> None:
+        """Start the draft from a logged version's entries and folder references. A
+        stored entry's local file is its blob in ``blobs``: logged into the same store it
+        is found there and not copied again; logged into another store, it is copied
+        like any file."""
+        self._folder_refs.update(dict.fromkeys(folders))
         for entry in entries:
             local = None if entry.ref is not None else str(blobs.path_for(entry.digest))
             self._add(entry.path, entry.digest, entry.size, local, entry.ref)

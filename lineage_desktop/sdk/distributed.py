@@ -47,17 +47,20 @@ class DistributedMixin:
     ) -> Artifact:
         """Add the artifact's files to the shared draft of (name, ``distributed_id``),
         one transaction; this run becomes one of its producers. ``finish_artifact``
-        commits the draft. ``aliases`` are applied by ``finish_artifact`` (as W&B)."""
+        commits the draft. ``aliases`` (default ``latest``) are kept with the draft and
+        applied to the finished version with the finisher's own: W&B sends every call's
+        aliases to the one version, so the version gets their union."""
         self._check_running()
         shared = self._distributed_id(distributed_id, "upsert")
         artifact = self._artifact_of(artifact_or_path, name, type)
         artifact._draft()
-        validate_aliases(aliases)
+        wanted = [a for a in validate_aliases(aliases) if a != "latest"]
         artifact._check_loggable()
         self._check_type(artifact)
         self._store.upsert_draft(
             self._project_id, artifact.source_name, artifact.type, shared, artifact.files(),
-            artifact._pending_files(), self.id, self._clock())
+            artifact._pending_files(), self.id, self._clock(), wanted,
+            list(artifact._folder_refs))
         return artifact
 
     def finish_artifact(
@@ -77,6 +80,6 @@ class DistributedMixin:
         logged = self._store.finish_draft(
             self._project_id, artifact.source_name, artifact.type, shared, artifact.files(),
             artifact._pending_files(), self.id, artifact.description, metadata, wanted,
-            self._clock())
+            self._clock(), list(artifact._folder_refs))
         artifact._bind(self._store, logged.record)
         return artifact

@@ -219,17 +219,33 @@ class FolderScan:
     note: str | None = None
 
 
-def referenced_folders(entries: Iterable[ManifestEntry]) -> dict[Path, tuple[str, set[str]]]:
+def referenced_folders(
+    entries: Iterable[ManifestEntry], folders: Iterable[tuple[str, str]] = (),
+) -> dict[Path, tuple[str, set[str]]]:
     """Local folders added as one reference: ``{folder: (entry prefix, recorded relative
     paths)}``.
 
-    The store keeps one entry per file (``prefix/rel`` pointing at ``file:///folder/rel``),
-    not the folder itself, so the folder is read back from the common tail of each entry
-    path and its URI. A lone file added under a different name is not a folder; a folder
-    is recognised when it holds several recorded files or keeps its own name as prefix
-    (the default of ``add_reference``). Entries that are refused (see ``entry_location``)
-    name no folder.
+    ``folders`` are the ``(entry prefix, file:// URI)`` pairs the store recorded when the
+    folder was added (``Store.reference_folders``, schema 9 on): each is a folder even
+    when its entries lie at the artifact's top level (``add_reference`` without
+    ``name``) or it held no file; its recorded files are the entries referencing a file
+    below it. Versions logged before that are read back from the entries alone: the
+    common tail of each entry path and its URI gives the folder. A lone file added under
+    a different name is not a folder; a folder is recognised when it holds several
+    recorded files or keeps its own name as prefix (the default with ``name``). Entries
+    and folders that are refused (see ``entry_location``) name no folder.
     """
+    entries = list(entries)
+    found: dict[Path, tuple[str, set[str]]] = {}
+    for prefix, uri in folders:
+        try:
+            root = reference_path(uri)
+            if prefix:
+                validate_stored_path(prefix)
+        except (InvalidEntryPath, InvalidReference):
+            continue
+        if root is not None:
+            found.setdefault(root, (prefix, set()))
     groups: dict[tuple[Path, str], set[str]] = {}
     for entry in entries:
         if entry.ref is None:
@@ -240,6 +256,10 @@ def referenced_folders(entries: Iterable[ManifestEntry]) -> dict[Path, tuple[str
         except (InvalidEntryPath, InvalidReference):
             continue
         if local is None:
+            continue
+        recorded = next((root for root in found if local.is_relative_to(root)), None)
+        if recorded is not None:
+            found[recorded][1].add(local.relative_to(recorded).as_posix())
             continue
         entry_parts, ref_parts = entry.path.split("/"), local.parts
         common = 0
@@ -252,8 +272,10 @@ def referenced_folders(entries: Iterable[ManifestEntry]) -> dict[Path, tuple[str
         root = Path(*ref_parts[:-common])
         prefix = "/".join(entry_parts[:-common])
         groups.setdefault((root, prefix), set()).add("/".join(entry_parts[-common:]))
-    return {root: (prefix, recorded) for (root, prefix), recorded in groups.items()
-            if len(recorded) > 1 or root.name == prefix.rsplit("/", 1)[-1]}
+    found.update({root: (prefix, recorded) for (root, prefix), recorded in groups.items()
+                  if root not in found
+                  and (len(recorded) > 1 or root.name == prefix.rsplit("/", 1)[-1])})
+    return found
 
 
 def unrecorded_files(root: Path, recorded: set[str], limit: int = EXTRA_LIMIT) -> FolderScan:

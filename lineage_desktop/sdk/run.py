@@ -344,7 +344,8 @@ class Run(RegistryMixin, DistributedMixin):
             self._project_id, artifact.source_name, artifact.type, artifact.digest,
             artifact.files(), artifact._pending_files(), artifact.description,
             metadata, wanted, checked_tags, run_id, self._clock(),
-            self._history.step if run_id is not None else None, artifact._draft_ttl())
+            self._history.step if run_id is not None else None, artifact._draft_ttl(),
+            list(artifact._folder_refs))
         record = logged.record
         if not logged.created:
             warnings.warn(

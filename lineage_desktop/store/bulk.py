@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lineage_desktop.records import ManifestEntry, Run, TypeMismatch
+from lineage_desktop.store.edits import _KINDS as EDIT_KINDS
 from lineage_desktop.store.params import dialect_of
 from lineage_desktop.store.reads import ReadMixin
 from lineage_desktop.store.rows import entry_from_row
-from lineage_desktop.store.schema import EDITS_SINCE, schema_version
+from lineage_desktop.store.schema import EDITS_SINCE, FOLDERS_SINCE, schema_version
 from lineage_desktop.store.writes import WriteMixin, _dumps
 
 
@@ -160,39 +161,115 @@ class BulkMixin(ReadMixin, WriteMixin):
                 "deleted_at = coalesce(deleted_at, ?3) WHERE id = ?1",
                 [tuple(row) for row in rows])
 
-    def histories(self) -> tuple[list[tuple[int, str, str, str | None]],
+    def histories(self) -> tuple[list[tuple[int, str, str, str | None, bool]],
                                  list[tuple[int, str, str | None, str, str | None]]]:
-        """For a merge: every alias move ``(version id, alias, set at, author)`` and every
-        recorded edit ``(version id, field, value, changed at, author)``, oldest first
-        (a store before schema 8 has neither authors nor edits)."""
+        """For a merge: every alias move ``(version id, alias, set at, author, removed)``
+        (a removal names the collection's first version) and every recorded edit
+        ``(version id, field, value, changed at, author)``, oldest first (a store before
+        schema 8 has neither authors nor edits)."""
         edits_kept = schema_version(self._conn) >= EDITS_SINCE
-        author = "author" if edits_kept else "NULL"
-        moves = [tuple(r) for r in self._conn.execute(
-            f"SELECT version_id, alias, set_at, {author} FROM alias_history "
-            "ORDER BY set_at, id")]
+        author = "h.author" if edits_kept else "NULL"
+        moves = [(int(r[0]), str(r[1]), str(r[2]), r[3], bool(r[4])) for r in self._conn.execute(
+            "SELECT COALESCE(h.version_id, (SELECT MIN(v.id) FROM versions v "
+            f"WHERE v.artifact_id = h.artifact_id)), h.alias, h.set_at, {author}, "
+            "CASE WHEN h.version_id IS NULL THEN 1 ELSE 0 END FROM alias_history h "
+            "ORDER BY h.set_at, h.id") if r[0] is not None]
         edits = [tuple(r) for r in self._conn.execute(
             "SELECT version_id, field, value, changed_at, author FROM version_edits "
             "ORDER BY changed_at, id")] if edits_kept else []
         return moves, edits
 
-    def carry_histories(self, moves: Iterable[tuple[int, str, str, str | None]],
-                        edits: Iterable[tuple[int, str, str | None, str, str | None]]) -> None:
-        """For a merge: alias moves and edits (as ``histories`` reads them, on this store's
-        version ids) added to the history unless already there, so that "as of" reads of
-        the merged store show what each source showed. The current aliases and fields
-        are left alone (the merge sets them)."""
+    def carry_histories(self, moves: Iterable[tuple[int, str, str, str | None, bool]],
+                        edits: Iterable[tuple[int, str, str | None, str, str | None]]) -> int:
+        """For a merge: alias moves and removals, with their authors, and edits (as
+        ``histories`` reads them, on this store's version ids) added to the history
+        unless already there (a move recorded without its author gets it), so that "as
+        of" reads of the merged store show what each source showed. The current aliases
+        are left alone (the merge sets them); an edited field takes the value of its
+        newest edit, whichever store made it. Returns how many fields changed so."""
+        moves, edits = list(moves), list(edits)
+        placed = [(v, a, t, who) for v, a, t, who, removed in moves if not removed]
         with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE alias_history SET author = ?4 WHERE author IS NULL AND alias = ?2 "
+                "AND set_at = ?3 AND version_id = ?1 AND artifact_id = "
+                "(SELECT artifact_id FROM versions WHERE id = ?1)",
+                [row for row in placed if row[3] is not None])
             conn.executemany(
                 "INSERT INTO alias_history (artifact_id, alias, version_id, set_at, author) "
                 "SELECT v.artifact_id, ?2, v.id, ?3, ?4 FROM versions v WHERE v.id = ?1 "
                 "AND NOT EXISTS (SELECT 1 FROM alias_history h WHERE h.artifact_id = "
                 "v.artifact_id AND h.alias = ?2 AND h.set_at = ?3 AND h.version_id = v.id)",
-                list(moves))
+                placed)
+            conn.executemany(
+                "INSERT INTO alias_history (artifact_id, alias, version_id, set_at, author) "
+                "SELECT v.artifact_id, ?2, NULL, ?3, ?4 FROM versions v WHERE v.id = ?1 "
+                "AND NOT EXISTS (SELECT 1 FROM alias_history h WHERE h.artifact_id = "
+                "v.artifact_id AND h.alias = ?2 AND h.set_at = ?3 AND h.version_id IS NULL)",
+                [(v, a, t, who) for v, a, t, who, removed in moves if removed])
             conn.executemany(
                 "INSERT INTO version_edits (version_id, field, value, changed_at, author) "
                 "SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM version_edits e "
                 "WHERE e.version_id = ?1 AND e.field = ?2 AND e.changed_at = ?4 "
-                "AND e.value IS ?3)", list(edits))
+                "AND e.value IS ?3)", edits)
+            return sum(self._take_newest_edit(conn, version_id, field)
+                       for version_id, field in dict.fromkeys((e[0], e[1]) for e in edits))
+
+    def all_reference_folders(self) -> dict[int, list[tuple[str, str]]]:
+        """For a merge: every version's folder references, in one query (none before
+        schema 9)."""
+        found: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        if schema_version(self._conn) >= FOLDERS_SINCE:
+            for version_id, prefix, uri in self._conn.execute(
+                    "SELECT version_id, prefix, uri FROM reference_folders "
+                    "ORDER BY version_id, prefix, uri"):
+                found[int(version_id)].append((str(prefix), str(uri)))
+        return found
+
+    def add_reference_folders(self, rows: Iterable[tuple[int, str, str]]) -> None:
+        """For a merge: ``(version id, entry prefix, file:// URI)`` folder references."""
+        rows = list(rows)
+        if rows:
+            with self.transaction() as conn:
+                conn.executemany(
+                    "INSERT INTO reference_folders (version_id, prefix, uri) VALUES "
+                    "(?, ?, ?) ON CONFLICT DO NOTHING", rows)
+
+    @staticmethod
+    def _take_newest_edit(conn: sqlite3.Connection, version_id: int, field: str) -> bool:
+        """Set a version's ``field`` to its newest recorded edit; True if it changed. A
+        cell that is not JSON of the field's kind (untrusted) leaves the field as it is."""
+        row = conn.execute(
+            "SELECT value, changed_at FROM version_edits WHERE version_id = ? AND field = ? "
+            "ORDER BY changed_at DESC, id DESC LIMIT 1", (version_id, field)).fetchone()
+        if row is None or field not in EDIT_KINDS or type(row[0]) is not str:
+            return False
+        try:
+            value = json.loads(row[0])
+        except ValueError:
+            return False
+        if not EDIT_KINDS[field](value):
+            return False
+        if field == "tags":
+            current: Any = [r[0] for r in conn.execute(
+                "SELECT tag FROM version_tags WHERE version_id = ? ORDER BY tag",
+                (version_id,))]
+            if current == sorted(set(value)):
+                return False
+            conn.execute("DELETE FROM version_tags WHERE version_id = ?", (version_id,))
+            conn.executemany("INSERT INTO version_tags (version_id, tag) VALUES (?, ?)",
+                             [(version_id, tag) for tag in sorted(set(value))])
+        else:
+            stored = _dumps(value) if field == "metadata" else value
+            # ``field`` is one of EDIT_KINDS' names, never store text.
+            current = conn.execute(f"SELECT {field} FROM versions WHERE id = ?",
+                                   (version_id,)).fetchone()
+            if current is None or current[0] == stored:
+                return False
+            conn.execute(f"UPDATE versions SET {field} = ? WHERE id = ?", (stored, version_id))
+        conn.execute("UPDATE versions SET updated_at = ? WHERE id = ? AND "
+                     "(updated_at IS NULL OR updated_at < ?)", (row[1], version_id, row[1]))
+        return True
 
     def append_versions(self, versions: Sequence[NewVersion]) -> list[tuple[int, int]]:
         """Record new versions as ``log_version`` records a new one, in order, in one

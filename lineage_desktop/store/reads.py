@@ -40,7 +40,12 @@ from lineage_desktop.store.rows import (
     version_from_row,
 )
 from lineage_desktop.store.run_reads import RunOrder, RunReadMixin, run_order_sql
-from lineage_desktop.store.schema import EDITS_SINCE, has_outputs, schema_version
+from lineage_desktop.store.schema import (
+    EDITS_SINCE,
+    FOLDERS_SINCE,
+    has_outputs,
+    schema_version,
+)
 from lineage_desktop.store.time_hints import as_of_miss
 
 __all__ = ["FAR_FUTURE", "ReadMixin", "RunOrder", "run_order_sql"]
@@ -311,6 +316,16 @@ class ReadMixin(RunReadMixin):
             f"SELECT path, digest, size, ref FROM manifest WHERE version_id = {owner} "
             "ORDER BY path", (version_id,))]
 
+    def reference_folders(self, version_id: int) -> list[tuple[str, str]]:
+        """``(entry prefix, file:// URI)`` of every local folder the version added as one
+        reference (a link: its source's); none before schema 9. Store text: validate."""
+        if schema_version(self._conn) < FOLDERS_SINCE:
+            return []
+        owner = "COALESCE((SELECT source_id FROM versions WHERE id = ?1), ?1)"
+        return [(str(row[0]), str(row[1])) for row in self._conn.execute(
+            f"SELECT prefix, uri FROM reference_folders WHERE version_id = {owner} "
+            "ORDER BY prefix, uri", (version_id,))]
+
     def versions_logged_by(self, run_id: str, as_of: str | None = None) -> list[ArtifactVersion]:
         """Every version the run output, including content equal to an existing version
         (which reused that version rather than creating one)."""
@@ -354,6 +369,22 @@ class ReadMixin(RunReadMixin):
         self, project_id: int | None = None, type_name: str | None = None,
         as_of: str | None = None,
     ) -> list[ArtifactCollection]:
+        where: list[str] = []
+        params: dict[str, object] = {}
+        if project_id is not None:
+            where.append("a.project_id = :project")
+            params["project"] = project_id
+        if type_name is not None:
+            where.append("t.name = :type")
+            params["type"] = type_name
+        return self._collections_where(" AND ".join(where), params, as_of)
+
+    def _collections_where(
+        self, where: str, params: dict[str, object], as_of: str | None
+    ) -> list[ArtifactCollection]:
+        """The collections (artifacts ``a`` of type ``t`` in project ``p``) that match the
+        SQL condition ``where`` ("" for all) and exist at ``as_of``, with their version
+        counts then, by type and name."""
         # Deleted collections and versions (tombstones laid by then) are not listed, as
         # W&B lists them; a store before schema 8 has none.
         self._version_columns()
@@ -365,16 +396,10 @@ class ReadMixin(RunReadMixin):
             "(SELECT COUNT(*) FROM versions v WHERE v.artifact_id = a.id "
             f"AND v.created_at <= :at{live_v}),"
             " a.created_at, a.id FROM artifacts a JOIN artifact_types t ON t.id = a.type_id "
-            f"JOIN projects p ON p.id = a.project_id WHERE a.created_at <= :at{live_a}")
-        params: dict[str, object] = {"at": as_of or FAR_FUTURE}
-        if project_id is not None:
-            sql += " AND a.project_id = :project"
-            params["project"] = project_id
-        if type_name is not None:
-            sql += " AND t.name = :type"
-            params["type"] = type_name
-        return [collection_from_row(row) for row in self._conn.execute(
-            sql + " ORDER BY t.name, a.name", params)]
+            f"JOIN projects p ON p.id = a.project_id WHERE a.created_at <= :at{live_a}"
+            + (f" AND {where}" if where else "") + " ORDER BY t.name, a.name")
+        rows = self._conn.execute(sql, {**params, "at": as_of or FAR_FUTURE})
+        return [collection_from_row(row) for row in rows]
 
     def version_counts(self) -> dict[str, int]:
         """Total number of artifact versions and runs (cheap; for status lines)."""

@@ -282,12 +282,46 @@ CREATE TABLE IF NOT EXISTS draft_runs (
 ) WITHOUT ROWID
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
+# What a version's manifest cannot tell by itself. ``draft_aliases``: the aliases given to
+# ``upsert_artifact``, which ``finish_artifact`` applies with its own (W&B sends each
+# call's aliases to the one version the distributed id names), and ``draft_folders`` the
+# folder references of the upserts, which the finished version keeps.
+# ``reference_folders``: the local folders a version added as one reference
+# (``add_reference("file:///folder")``), with the entry prefix of their files ('' without
+# ``name=``), so that ``verify`` looks for files added to such a folder even when its
+# entries lie at the artifact's top level.
+# Plain tables and SQL that PostgreSQL reads alike.
+_V9 = """
+CREATE TABLE IF NOT EXISTS draft_aliases (
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    name TEXT NOT NULL,
+    distributed_id TEXT NOT NULL,
+    alias TEXT NOT NULL,
+    PRIMARY KEY (project_id, name, distributed_id, alias)
+);
+CREATE TABLE IF NOT EXISTS draft_folders (
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    name TEXT NOT NULL,
+    distributed_id TEXT NOT NULL,
+    prefix TEXT NOT NULL,
+    uri TEXT NOT NULL,
+    PRIMARY KEY (project_id, name, distributed_id, prefix, uri)
+);
+CREATE TABLE IF NOT EXISTS reference_folders (
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    prefix TEXT NOT NULL,
+    uri TEXT NOT NULL,
+    PRIMARY KEY (version_id, prefix, uri)
+)
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
 LATEST = len(MIGRATIONS)
 OUTPUTS_SINCE = 4  # the first schema with the ``outputs`` table
 RUN_DATA_SINCE = 6  # the first schema with run history, summary and saved files
 RUN_COUNTS_SINCE = 7  # the first schema whose triggers keep ``run_counts``
 EDITS_SINCE = 8  # the first schema with edits, tombstones, links and distributed drafts
+FOLDERS_SINCE = 9  # the first schema with draft aliases and referenced folders
 EXPECTED_TABLES = frozenset(
     {"projects", "runs", "artifact_types", "artifacts", "versions", "aliases", "manifest",
      "usages", "version_tags"}
@@ -298,6 +332,7 @@ TABLES_SINCE: dict[int, frozenset[str]] = {
     OUTPUTS_SINCE: frozenset({"outputs"}),
     RUN_DATA_SINCE: frozenset({"run_history", "run_files"}),
     EDITS_SINCE: frozenset({"version_edits", "draft_entries"}),
+    FOLDERS_SINCE: frozenset({"draft_aliases", "draft_folders", "reference_folders"}),
 }
 
 

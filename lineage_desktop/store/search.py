@@ -27,7 +27,6 @@ from lineage_desktop.records import ArtifactCollection, ArtifactVersion
 from lineage_desktop.store.params import FAR_FUTURE, like_pattern
 from lineage_desktop.store.params import ids_param as _ids_param
 from lineage_desktop.store.reads import ReadMixin
-from lineage_desktop.store.rows import collection_from_row
 
 SEARCH_LIMIT = 200  # versions (and, separately, collections) one search returns at most
 _NUMBER_RE = re.compile(r"^(?:(?P<name>[^:]+):)?v(?P<index>\d{1,18})$", re.IGNORECASE)
@@ -144,21 +143,8 @@ class SearchMixin(ReadMixin):
         """The live collections of these artifact ids, with version counts."""
         if not artifact_ids:
             return []
-        self._version_columns()
-        live_v, live_a = ((" AND (v.deleted_at IS NULL OR v.deleted_at > :at)",
-                           " AND (a.deleted_at IS NULL OR a.deleted_at > :at)")
-                          if self._edits_seen else ("", ""))
-        sql = (
-            "SELECT a.name, t.name, p.name, p.entity, a.description, "
-            "(SELECT COUNT(*) FROM versions v WHERE v.artifact_id = a.id "
-            f"AND v.created_at <= :at{live_v}),"
-            " a.created_at, a.id FROM artifacts a JOIN artifact_types t ON t.id = a.type_id"
-            " JOIN projects p ON p.id = a.project_id"
-            f" WHERE a.id IN (SELECT value FROM json_each(:ids)) AND a.created_at <= :at{live_a}"
-            " ORDER BY t.name, a.name")
-        rows = self._conn.execute(sql, {"ids": _ids_param(artifact_ids),
-                                        "at": as_of or FAR_FUTURE})
-        return [collection_from_row(row) for row in rows]
+        return self._collections_where("a.id IN (SELECT value FROM json_each(:ids))",
+                                       {"ids": _ids_param(artifact_ids)}, as_of)
 
 
 def _still_matches(version: ArtifactVersion, matched: str, text: str, as_of: str | None) -> bool:

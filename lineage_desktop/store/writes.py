@@ -182,6 +182,7 @@ class WriteMixin:
         created_at: str | None = None,
         history_step: int | None = None,
         ttl: int | None = None,
+        folders: Sequence[tuple[str, str]] = (),
     ) -> LoggedVersion:
         """Record a version (or find the one with the same digest) and move its aliases.
 
@@ -192,7 +193,8 @@ class WriteMixin:
         the transaction, so a committed version always has its content. ``latest`` should
         be among ``aliases``; the caller decides (imports may log older history).
         ``history_step`` is the logging run's history step then and ``ttl`` the draft's
-        TTL in seconds (a new version keeps both; an existing one keeps its own).
+        TTL in seconds (a new version keeps both; an existing one keeps its own), and
+        ``folders`` its ``(entry prefix, file:// URI)`` folder references (likewise).
         Raises ``TypeMismatch`` if the artifact exists with another type.
         """
         self.blobs.put_files(files)  # all or none of them
@@ -244,6 +246,10 @@ class WriteMixin:
                 "INSERT INTO manifest (version_id, path, digest, size, ref) VALUES (?, ?, ?, ?, ?)",
                 [(version_id, e.path, e.digest, e.size, e.ref) for e in entries],
             )
+            if folders:
+                conn.executemany(
+                    "INSERT INTO reference_folders (version_id, prefix, uri) VALUES (?, ?, ?) "
+                    "ON CONFLICT DO NOTHING", [(version_id, p, u) for p, u in folders])
             if tags:
                 conn.executemany(
                     "INSERT OR IGNORE INTO version_tags (version_id, tag) VALUES (?, ?)",

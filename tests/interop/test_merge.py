@@ -1,6 +1,7 @@
 """merge: stores from several machines with overlapping runs, twice, identical results."""
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -212,3 +213,82 @@ def test_merge_carries_edits_and_alias_history_so_as_of_reads_agree(tmp_path):
                 assert (holder is None) == all("production" not in a for a in aliases.values())
     with ld.Api(store=target) as api:
         assert "production" in api.artifact("e/p/m:v1").aliases
+
+
+def _model(store, content="weights", aliases=None):
+    with ld.init(project="p", entity="e", store=store) as run:
+        model = ld.Artifact("m", "model", description="first")
+        with model.new_file("w.bin") as handle:
+            handle.write(content)
+        run.log_artifact(model, aliases=aliases)
+
+
+def test_merge_keeps_the_authors_of_current_aliases_and_alias_removals(tmp_path):
+    source, target = tmp_path / "a.db", tmp_path / "b.db"
+    _model(source, aliases=["staging"])
+    with ld.Api(store=source) as api:
+        edited = api.artifact("e/p/m:v0")
+        edited.aliases.append("production")
+        edited.aliases.remove("staging")
+        edited.save()
+        removed_at = api.artifact("e/p/m:v0").updated_at
+    for _ in range(2):
+        with Store.open(target) as store:
+            merge_stores(store, [source])
+    assert _history(target) == _history(source)
+    with sqlite3.connect(target) as conn:
+        authors = dict(conn.execute("SELECT alias || ':' || coalesce(version_id, 'removed'), "
+                                    "author FROM alias_history WHERE author IS NOT NULL"))
+    assert set(authors) == {"production:1", "staging:removed"}
+    for path in (source, target):
+        with ld.Api(store=path, as_of=removed_at) as api:
+            assert api.artifact("e/p/m:v0").aliases == ["latest", "production"], path
+
+
+def test_an_edit_made_after_an_earlier_merge_reaches_the_target(tmp_path):
+    source, target = tmp_path / "a.db", tmp_path / "b.db"
+    _model(source)
+    with Store.open(target) as store:
+        merge_stores(store, [source])
+    with ld.Api(store=source) as api:
+        edited = api.artifact("e/p/m:v0")
+        edited.description = "edited on a"
+        edited.metadata = {"auc": 0.9}
+        edited.tags = ["reviewed"]
+        edited.save()
+    with Store.open(target) as store:
+        report = merge_stores(store, [source])
+    # description and metadata; the tags were merged already (a union of both stores')
+    assert report.counts["fields taken from a newer edit"] == 2
+    assert _history(target) == _history(source)
+    with ld.Api(store=target) as api:
+        merged = api.artifact("e/p/m:v0")
+        assert (merged.description, merged.metadata, merged.tags) == (
+            "edited on a", {"auc": 0.9}, ["reviewed"])
+    # A newer edit in the target wins over the source's older one.
+    with ld.Api(store=target) as api:
+        mine = api.artifact("e/p/m:v0")
+        mine.description = "edited on b"
+        mine.save()
+    with Store.open(target) as store:
+        merge_stores(store, [source])
+    with ld.Api(store=target) as api:
+        assert api.artifact("e/p/m:v0").description == "edited on b"
+
+
+def test_merge_carries_referenced_folders_for_verify(tmp_path, cli):
+    folder = tmp_path / "shards"
+    folder.mkdir()
+    (folder / "a.csv").write_text("a")
+    source, target = tmp_path / "a.db", tmp_path / "b.db"
+    with ld.init(project="p", entity="e", store=source) as run:
+        artifact = ld.Artifact("shards", "dataset")
+        artifact.add_reference(folder.as_uri())
+        run.log_artifact(artifact)
+    with Store.open(target) as store:
+        merge_stores(store, [source])
+    (folder / "new.csv").write_text("new")
+    status, out, _ = cli("verify", target, "--json")
+    assert status == 1
+    assert [(p["status"], p["path"]) for p in json.loads(out)["problems"]] == [
+        ("extra", "new.csv")]

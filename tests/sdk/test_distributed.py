@@ -203,3 +203,47 @@ def test_a_process_killed_mid_upsert_leaves_the_draft_whole(tmp_path, store_path
     assert [e.path for e in done.files()] == ["k0.txt"]  # the first upsert, not the second
     done.verify()
     assert _draft_rows(store_path) == 0
+
+
+def test_aliases_of_every_upsert_and_of_the_finish_all_land_on_the_version(
+        store_path, make_file):
+    # W&B sends each call's aliases with the distributed id to the one version it names,
+    # so the finished version carries their union; an alias already on another version
+    # of the collection moves to it.
+    with wandb.init(project="p", store=store_path) as run:
+        old = wandb.Artifact("shards", "dataset")
+        old.add_file(make_file("old.txt", "old"))
+        run.log_artifact(old, aliases=["stable", "candidate"])
+    # W&B code block (distributed runs), only the import changed:
+    with wandb.init(project="p", group="g", store=store_path) as run:
+        artifact = wandb.Artifact("shards", "dataset")
+        artifact.add_file(make_file("a.txt", "a"), name="shard-0.txt")
+        run.upsert_artifact(artifact, aliases=["candidate", "rank-0"])
+    with wandb.init(project="p", group="g", store=store_path) as run:
+        artifact = wandb.Artifact("shards", "dataset")
+        artifact.add_file(make_file("b.txt", "b"), name="shard-1.txt")
+        run.upsert_artifact(artifact, aliases=["rank-1"])
+    with wandb.init(project="p", group="g", store=store_path) as run:
+        artifact = wandb.Artifact("shards", "dataset")
+        run.finish_artifact(artifact, aliases=["final"])
+    assert sorted(artifact.aliases) == ["candidate", "final", "latest", "rank-0", "rank-1"]
+    api = ld.Api(store=store_path)
+    assert api.artifact("shards:candidate").version == "v1"
+    assert api.artifact("shards:v0").aliases == ["stable"]
+    # The next draft of the same id starts without them.
+    _worker(store_path, make_file, 2, aliases=["rank-2"])
+    with wandb.init(project="p", group="g", store=store_path) as run:
+        nxt = run.finish_artifact(wandb.Artifact("shards", "dataset"))
+    assert sorted(nxt.aliases) == ["latest", "rank-2"]
+    assert _draft_rows(store_path) == 0 and _alias_rows(store_path) == 0
+
+
+def test_aliases_of_an_unfinished_draft_resolve_nothing(store_path, make_file):
+    _worker(store_path, make_file, 0, aliases=["pending"])
+    with pytest.raises(LookupError):
+        ld.Api(store=store_path).artifact("shards:pending")
+
+
+def _alias_rows(store_path) -> int:
+    with sqlite3.connect(store_path) as conn:
+        return conn.execute("SELECT COUNT(*) FROM draft_aliases").fetchone()[0]

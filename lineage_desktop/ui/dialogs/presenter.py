@@ -1,14 +1,16 @@
 """``DialogsPresenter``: the Export and Hidden nodes dialogs of the main window — opening
-them, and carrying out what they ask for through the controller."""
+them, and carrying out what they ask for through the controller. It also keeps File >
+Export selection… enabled only while cards are selected, saying why when it is not."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRectF, Slot
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
 from lineage_desktop.records import LineageError
@@ -16,7 +18,21 @@ from lineage_desktop.ui.controller import LineageController
 from lineage_desktop.ui.dialogs.hidden_dialog import HiddenNodesDialog
 from lineage_desktop.ui.export.dialog import ExportDialog
 from lineage_desktop.ui.export.files import ExportOptions, export_graph, format_for_path
+from lineage_desktop.ui.scene.subset import subset_rect
 from lineage_desktop.ui.session.queries import GraphSnapshot
+
+NOTHING_SELECTED = (
+    "Select nodes to export first: click one, Ctrl+click more, or Shift+drag a rubber band"
+)
+
+
+
+def export_selection_tip(count: int) -> str:
+    """What Export selection… says it will do for ``count`` selected nodes."""
+    if count <= 0:
+        return NOTHING_SELECTED
+    return f"Export the {count} selected node{'s' if count != 1 else ''} and the edges between them"
+
 
 Notify = Callable[[str, str], None]  # (message, kind: "error" | "warning" | "info")
 
@@ -36,7 +52,9 @@ class DialogsPresenter(QObject):
         self._visible_area, self._notify = visible_area, notify
         self.hidden: HiddenNodesDialog | None = None
         self.export: ExportDialog | None = None
+        self._selection_action: QAction | None = None
         controller.snapshot_changed.connect(self._on_controller_snapshot_changed)
+        controller.scene.selection_keys_changed.connect(self._on_scene_selection_keys_changed)
 
     # --- export -----------------------------------------------------------------------
 
@@ -47,14 +65,16 @@ class DialogsPresenter(QObject):
         scale: float = 2.0,
         visible_only: bool = False,
         dark: bool = False,
+        keys: Sequence[str] = (),
     ) -> Path:
-        """Export the graph on screen (format from ``fmt`` or the extension). Raises
-        ``ValueError`` subclasses or ``OSError``."""
+        """Export the graph on screen (format from ``fmt`` or the extension); with
+        ``keys`` only those nodes and the edges between them. Raises ``ValueError``
+        subclasses or ``OSError``."""
         snap = self._controller.snapshot
         if snap is None:
             raise LineageError("there is no graph to export; show a lineage first")
         chosen = fmt or format_for_path(path) or "png"
-        options = ExportOptions(Path(path), chosen, scale, visible_only, dark)
+        options = ExportOptions(Path(path), chosen, scale, visible_only, dark, tuple(keys))
         return export_graph(
             options,
             self._controller.scene,
@@ -63,20 +83,34 @@ class DialogsPresenter(QObject):
             self._visible_area(),
         )
 
+    @Slot()
     def open_export(self) -> None:
         """File > Export…: the dialog, window-modal but not blocking."""
+        self.open_export_of(())
+
+    @Slot()
+    def open_export_selection(self) -> None:
+        """File > Export selection…: the dialog for the selected cards."""
+        self.open_export_of(self._controller.scene.selected_keys())
+
+    def open_export_of(self, keys: Sequence[str]) -> None:
+        """The Export dialog for the nodes ``keys`` and the edges between them (empty:
+        the whole graph)."""
         snap = self._controller.snapshot
         if snap is None:
             self._notify("Show a lineage first, then export it.", "info")
             return
+        scene = self._controller.scene
+        keys = [k for k in keys if scene.node_item(k) is not None]
         store = self._controller.store_path
         folder = store.parent if store is not None else Path.cwd()
         name = snap.label(snap.focus).replace(":", "-").replace("/", "-") or "lineage"
         dialog = ExportDialog(
             self._window,
-            str(folder / f"{name}.png"),
-            self._controller.scene.content_rect(),
+            str(folder / f"{name}{'-selection' if keys else ''}.png"),
+            subset_rect(scene, keys) if keys else scene.content_rect(),
             self._visible_area(),
+            selection=keys,
         )
         self.export = dialog
         dialog.accepted.connect(partial(self._on_export_accepted, dialog))
@@ -86,12 +120,43 @@ class DialogsPresenter(QObject):
         options = dialog.options()
         try:
             path = self.export_graph(
-                options.path, options.fmt, options.scale, options.visible_only, options.dark
+                options.path,
+                options.fmt,
+                options.scale,
+                options.visible_only,
+                options.dark,
+                options.keys,
             )
         except (LineageError, OSError, ValueError) as exc:
             self._notify(f"Export failed: {exc}", "error")
             return
-        self._notify(f"Exported the graph to {path}", "info")
+        what = "the selection" if options.keys else "the graph"
+        self._notify(f"Exported {what} to {path}", "info")
+
+    # --- Export selection… enabled only with a selection -------------------------------
+
+    def track_selection_action(self, action: QAction) -> None:
+        """Keep ``action`` (Export selection…) enabled only while cards are selected."""
+        self._selection_action = action
+        self.refresh_selection_action()
+
+    def refresh_selection_action(self) -> None:
+        """Enable Export selection… when a graph is shown and cards are selected; its
+        tooltip says how many, or how to select."""
+        action = self._selection_action
+        if action is None:
+            return
+        count = len(self._controller.scene.selected_keys())
+        if self._controller.snapshot is None:
+            count = 0
+        action.setEnabled(count > 0)
+        tip = export_selection_tip(count)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+
+    @Slot(list)
+    def _on_scene_selection_keys_changed(self, keys: list[str]) -> None:
+        self.refresh_selection_action()
 
     # --- hidden nodes -----------------------------------------------------------------
 
@@ -107,5 +172,6 @@ class DialogsPresenter(QObject):
 
     @Slot(object)
     def _on_controller_snapshot_changed(self, snap: GraphSnapshot) -> None:
+        self.refresh_selection_action()
         if self.hidden is not None and self.hidden.isVisible():
             self.hidden.set_hidden(snap.hidden)

@@ -1,7 +1,9 @@
-"""File > Export… (Ctrl+E): format, area, scale, background and file of an export."""
+"""File > Export… (Ctrl+E): format, area, scale, background and file of an export; the
+same dialog asks for "Export selection…" (the area is then the selected nodes)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, Slot
@@ -36,10 +38,13 @@ class ExportDialog(QDialog):
         default_path: str = "lineage.png",
         whole: QRectF | None = None,
         visible: QRectF | None = None,
+        selection: Sequence[str] = (),
     ) -> None:
+        """``selection``: export only these node keys (``whole`` is then their bounds)."""
         super().__init__(parent)
         self.setObjectName("exportDialog")
-        self.setWindowTitle("Export graph")
+        self._keys = tuple(selection)
+        self.setWindowTitle("Export selection" if self._keys else "Export graph")
         self.setMinimumWidth(460)
         self._whole = QRectF(whole) if whole is not None else QRectF()
         self._visible = QRectF(visible) if visible is not None else QRectF()
@@ -64,6 +69,13 @@ class ExportDialog(QDialog):
         group.addButton(self.visible)
         area_layout.addWidget(self.whole)
         area_layout.addWidget(self.visible)
+        if self._keys:
+            self.whole.hide()
+            self.visible.hide()
+            count = len(self._keys)
+            area_layout.addWidget(plain_label(
+                f"The {count} selected node{'s' if count != 1 else ''} and the edges between "
+                "them", area, selectable=False, object_name="exportSelection"))
         area_layout.addStretch(1)
         form.addRow("Area", area)
 
@@ -120,8 +132,9 @@ class ExportDialog(QDialog):
             path=with_extension(Path(self.path.text().strip() or "lineage").expanduser(), fmt),
             fmt=fmt,
             scale=float(self.scale.value()),
-            visible_only=self.visible.isChecked(),
+            visible_only=self.visible.isChecked() and not self._keys,
             dark=bool(self.background.currentData()),
+            keys=self._keys,
         )
 
     @Slot()
@@ -133,7 +146,9 @@ class ExportDialog(QDialog):
         self.scale.setEnabled(image)
         if not image:
             self.size_note.setText(
-                "The graph as on screen (clusters and hidden nodes applied), as text."
+                "The selected nodes and the edges between them, as text."
+                if self._keys
+                else "The graph as on screen (clusters and hidden nodes applied), as text."
             )
             return
         rect = self._visible if self.visible.isChecked() else self._whole

@@ -1,10 +1,12 @@
 """File > Export: the graph on screen as an image (same drawing as the window, through
 ``export_image.render_scene``) or as text (the graph layer's DOT, GraphML, Mermaid, JSON).
-The formats and their extensions are the registry of ``graph.formats``.
+The formats and their extensions are the registry of ``graph.formats``. "Export
+selection…" writes only some nodes (``ExportOptions.keys``) and the edges between them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,8 +19,10 @@ from lineage_desktop.graph.formats import (
     format_named,
     with_extension,
 )
+from lineage_desktop.records import ValidationError
 from lineage_desktop.ui.export.image import render_scene
 from lineage_desktop.ui.scene import LineageScene
+from lineage_desktop.ui.scene.subset import drawing_only
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,16 @@ class ExportOptions:
     scale: float = 2.0
     visible_only: bool = False
     dark: bool = False
+    keys: tuple[str, ...] = ()  # only these nodes and the edges between them (empty: all)
+
+
+def selection_graph(view_graph: nx.DiGraph, keys: Iterable[str]) -> nx.DiGraph:
+    """The nodes ``keys`` of ``view_graph`` (unknown ones skipped) and the edges between
+    them, with their attributes. The focus is named only when it is one of them."""
+    graph = view_graph.subgraph([k for k in keys if k in view_graph]).copy()
+    if graph.graph.get("focus") not in graph:
+        graph.graph.pop("focus", None)
+    return graph
 
 
 def export_graph(
@@ -43,15 +57,26 @@ def export_graph(
 
     Images draw ``scene`` (the whole graph, or ``visible_area`` in scene coordinates when
     ``options.visible_only``); text formats write ``view_graph`` (clusters and hidden
-    nodes as on screen). Raises ``ValidationError`` subclasses for bad options and
-    ``OSError`` when the file cannot be written.
+    nodes as on screen). With ``options.keys`` only those nodes and the edges between
+    them are written, an image cropped to them. Raises ``ValidationError`` subclasses
+    for bad options and ``OSError`` when the file cannot be written.
     """
     fmt = format_named(options.fmt)
     path = Path(options.path)
+    if options.keys and fmt.image:
+        with drawing_only(scene, options.keys) as area:
+            if area.isNull():
+                raise ValidationError("none of the selected nodes is on screen; select nodes first")
+            return render_scene(scene, path, fmt.name, scale=options.scale, area=area,
+                                dark=options.dark)
     if fmt.image:
         area = visible_area if options.visible_only else None
         return render_scene(scene, path, fmt.name, scale=options.scale, area=area,
                             dark=options.dark)
+    if options.keys:
+        view_graph = selection_graph(view_graph, options.keys)
+        if not view_graph:
+            raise ValidationError("none of the selected nodes is in the graph; select nodes first")
     path.write_text(fmt.text(view_graph, direction), encoding="utf-8")
     return path
 
@@ -63,5 +88,6 @@ __all__ = [
     "UnknownExportFormat",
     "export_graph",
     "format_for_path",
+    "selection_graph",
     "with_extension",
 ]

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QPainterPath, QPolygonF
+from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from lineage_desktop.ui import style
@@ -117,8 +117,83 @@ def usable_points(points: Sequence[Point] | None) -> bool:
     return points is not None and len(points) >= 4 and (len(points) - 1) % 3 == 0
 
 
-class EdgeItem(QGraphicsItem):
+class CurveEnd(Protocol):
+    """What a curve needs of the items at its ends (a card, or a hidden mark)."""
+
+    @property
+    def size(self) -> Point: ...
+
+    def pos(self) -> QPointF: ...
+
+    def add_edge(self, edge: Any) -> None: ...
+
+
+class ArrowCurveItem(QGraphicsItem):
+    """A curve with a filled arrowhead from one item to another, re-routed when an end
+    moves: what an ``EdgeItem`` and a hidden mark's dashed stub have in common.
+
+    A subclass sets up its own state, then calls ``_attach()``; it gives the route
+    (``_route``) and paints with ``_draw``.
+    """
+
+    def __init__(self, source: Any, target: Any, ctx: SceneContext, direction: str) -> None:
+        super().__init__()
+        self._source = source
+        self._target = target
+        self._ctx = ctx
+        self._direction = direction
+        self._points: list[QPointF] = []
+        self._path = QPainterPath()
+        self._arrow = QPolygonF()
+        self._bounds = QRectF()
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setZValue(style.Z_EDGE)
+
+    @property
+    def source(self) -> Any:
+        """The item the curve starts from (an ``EdgeItem``'s: a card)."""
+        return self._source
+
+    @property
+    def target(self) -> Any:
+        """The item the arrow points at."""
+        return self._target
+
+    def _attach(self) -> None:
+        """Follow both ends from now on, and take the first route."""
+        self._source.add_edge(self)
+        self._target.add_edge(self)
+        self.adjust()
+
+    def _route(self) -> list[QPointF]:
+        s, t = self._source, self._target
+        return fresh_route(s.pos(), s.size, t.pos(), t.size, self._direction)
+
+    def adjust(self) -> None:
+        """Re-route after an end moved (announces the geometry change to the scene)."""
+        points = self._route()
+        path, arrow, bounds = edge_shape(points)
+        self.prepareGeometryChange()
+        self._points, self._path, self._arrow, self._bounds = points, path, arrow, bounds
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+        return self._bounds
+
+    def _draw(self, painter: QPainter, pen: QPen, brush: QBrush) -> None:
+        """The curve in ``pen``, the arrowhead filled with ``brush``."""
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self._path)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(brush)
+        painter.drawPolygon(self._arrow)
+
+
+class EdgeItem(ArrowCurveItem):
     """A directed edge between two cards; ``data(0)`` is ``"<source>-><target>"``."""
+
+    _source: CardItem
+    _target: CardItem
 
     def __init__(
         self,
@@ -130,37 +205,15 @@ class EdgeItem(QGraphicsItem):
         base_target: Point | None = None,
         direction: str = "LR",
     ) -> None:
-        super().__init__()
-        self._source = source
-        self._target = target
-        self._ctx = ctx
-        self._direction = direction
+        super().__init__(source, target, ctx, direction)
         self._hot = False
         self.dimmed = False  # faded with an end card (see LineageScene.set_dimmed)
         usable = points is not None and usable_points(points)
         self._base_points = [QPointF(x, y) for x, y in points] if points and usable else []
         self._base_source = QPointF(*base_source) if base_source else source.pos()
         self._base_target = QPointF(*base_target) if base_target else target.pos()
-        self._points: list[QPointF] = []
-        self._path = QPainterPath()
-        self._arrow = QPolygonF()
-        self._bounds = QRectF()
         self.setData(0, f"{source.key}->{target.key}")
-        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.setZValue(style.Z_EDGE)
-        source.add_edge(self)
-        target.add_edge(self)
-        self.adjust()
-
-    @property
-    def source(self) -> CardItem:
-        """The card the edge starts from."""
-        return self._source
-
-    @property
-    def target(self) -> CardItem:
-        """The card the arrow points at."""
-        return self._target
+        self._attach()
 
     @property
     def emphasised(self) -> bool:
@@ -196,14 +249,7 @@ class EdgeItem(QGraphicsItem):
             )
             if before * after > 0 and abs(after) > 16:
                 return blended_route(self._base_points, ds, dt)
-        return fresh_route(src, self._source.size, dst, self._target.size, self._direction)
-
-    def adjust(self) -> None:
-        """Re-route after a card moved (announces the geometry change to the scene)."""
-        points = self._route()
-        path, arrow, bounds = edge_shape(points)
-        self.prepareGeometryChange()
-        self._points, self._path, self._arrow, self._bounds = points, path, arrow, bounds
+        return super()._route()
 
     def refresh_emphasis(self) -> None:
         """Thicken and colour the edge while one of its cards is hovered or selected."""
@@ -213,17 +259,12 @@ class EdgeItem(QGraphicsItem):
             self.setZValue(style.Z_EDGE_EMPHASISED if hot else style.Z_EDGE)
             self.update()
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
-        return self._bounds
-
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         p = self._ctx.paints
         hot = self._hot and not self._ctx.exporting
-        painter.setPen(p.edge_hot_pen if hot else p.edge_pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self._path)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(p.edge_hot_brush if hot else p.edge_brush)
-        painter.drawPolygon(self._arrow)
+        if hot:
+            self._draw(painter, p.edge_hot_pen, p.edge_hot_brush)
+        else:
+            self._draw(painter, p.edge_pen, p.edge_brush)

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
-from typing import Any, Protocol
+from typing import Any
 
 import networkx as nx
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsObject,
@@ -33,7 +33,7 @@ from lineage_desktop.ui.scene import glyphs
 from lineage_desktop.ui.scene.building import Extent
 from lineage_desktop.ui.scene.cards import card_spec, spec_size
 from lineage_desktop.ui.scene.context import SceneContext
-from lineage_desktop.ui.scene.edge_item import edge_shape, fresh_route
+from lineage_desktop.ui.scene.edge_item import ArrowCurveItem, CurveEnd
 from lineage_desktop.ui.widgets import plain_tooltip
 
 _GLYPH_ROOM = 18.0  # the crossed eye left of the text
@@ -58,17 +58,6 @@ def with_marks(
         edges += [(s, mark.key) for s in mark.sources]
         edges += [(mark.key, t) for t in mark.targets]
     return replace(request, nodes=request.nodes + tuple(boxes), edges=tuple(dict.fromkeys(edges)))
-
-
-class _End(Protocol):
-    """What a stub needs of the items at its ends (a card or a mark)."""
-
-    @property
-    def size(self) -> tuple[float, float]: ...
-
-    def pos(self) -> QPointF: ...
-
-    def add_edge(self, edge: Any) -> None: ...
 
 
 class HiddenMarkItem(QGraphicsObject):
@@ -166,63 +155,30 @@ class HiddenMarkItem(QGraphicsObject):
         event.accept()
 
 
-class StubItem(QGraphicsItem):
+class StubItem(ArrowCurveItem):
     """A dashed curve from a card (or mark) to a mark, or from a mark to a card: the edge
-    a hidden node had. It follows a dragged card as edges do (``adjust``)."""
+    a hidden node had. It follows a dragged card as edges do (``adjust``), always on a
+    fresh route (a hidden node's edge has no spline of the layout)."""
 
-    def __init__(self, source: _End, target: _End, ctx: SceneContext, direction: str) -> None:
-        super().__init__()
-        self._source, self._target = source, target
-        self._ctx = ctx
-        self._direction = direction
-        self._path = QPainterPath()
-        self._arrow = QPolygonF()
-        self._bounds = QRectF()
-        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.setZValue(style.Z_EDGE)
-        source.add_edge(self)
-        target.add_edge(self)
-        self.adjust()
+    def __init__(
+        self, source: CurveEnd, target: CurveEnd, ctx: SceneContext, direction: str
+    ) -> None:
+        super().__init__(source, target, ctx, direction)
+        self._attach()
 
     @property
-    def ends(self) -> tuple[_End, _End]:
+    def ends(self) -> tuple[CurveEnd, CurveEnd]:
         """``(source, target)``."""
         return self._source, self._target
 
-    @property
-    def source(self) -> _End:
-        """The card or mark the stub starts from (as ``EdgeItem.source``)."""
-        return self._source
-
-    @property
-    def target(self) -> _End:
-        """The card or mark the stub points at."""
-        return self._target
-
-    def adjust(self) -> None:
-        """Re-route after an end moved."""
-        s, t = self._source, self._target
-        points = fresh_route(s.pos(), s.size, t.pos(), t.size, self._direction)
-        path, arrow, bounds = edge_shape(points)
-        self.prepareGeometryChange()
-        self._path, self._arrow, self._bounds = path, arrow, bounds
-
     def refresh_emphasis(self) -> None:
         """Stubs stay quiet when their card is hovered."""
-
-    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
-        return self._bounds
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         p = self._ctx.paints
-        painter.setPen(p.stub_pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self._path)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(p.edge_brush)
-        painter.drawPolygon(self._arrow)
+        self._draw(painter, p.stub_pen, p.edge_brush)
 
 
 def mark_items(

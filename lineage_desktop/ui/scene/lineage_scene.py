@@ -119,6 +119,10 @@ class LineageScene(SceneBuilding, HiddenMarksPart, QGraphicsScene):
             self._batches.materialise(self._batches.pending())
         return list(self._edges)
 
+    def selected_keys(self) -> list[str]:
+        """Keys of the selected cards (nodes and clusters)."""
+        return [str(item.data(0)) for item in self.selectedItems() if isinstance(item, CardItem)]
+
     def overview_item(self) -> OverviewItem | None:
         """The batched item that replaces the cards when zoomed far out."""
         return self._overview
@@ -377,8 +381,7 @@ class LineageScene(SceneBuilding, HiddenMarksPart, QGraphicsScene):
 
     @Slot()
     def _on_self_selection_changed(self) -> None:
-        keys = [str(item.data(0)) for item in self.selectedItems() if isinstance(item, CardItem)]
-        self.selection_keys_changed.emit(keys)
+        self.selection_keys_changed.emit(self.selected_keys())
 
     # --- running-run pulse ------------------------------------------------------------
 

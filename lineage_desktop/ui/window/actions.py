@@ -16,6 +16,7 @@ class Actions:
     open_team: QAction
     close_store: QAction
     export: QAction
+    export_selection: QAction
     quit: QAction
     zoom_in: QAction
     zoom_out: QAction
@@ -84,6 +85,13 @@ def build_actions(window: QMainWindow) -> Actions:
             "Ctrl+E",
             "Export the graph as PNG, SVG, PDF, DOT, GraphML, Mermaid or JSON",
             sp.SP_DialogSaveButton,
+        ),
+        export_selection=_action(
+            window,
+            "actionExportSelection",
+            "Export &selection…",
+            "Ctrl+Shift+E",
+            "Export the selected nodes and the edges between them",
         ),
         quit=_action(window, "actionQuit", "&Quit", QKeySequence.StandardKey.Quit, "Quit"),
         zoom_in=_action(
@@ -176,6 +184,8 @@ def build_actions(window: QMainWindow) -> Actions:
     file_menu.addAction(a.close_store)
     file_menu.addSeparator()
     file_menu.addAction(a.export)
+    file_menu.addAction(a.export_selection)
+    file_menu.setToolTipsVisible(True)  # why Export selection… is disabled
     file_menu.addSeparator()
     file_menu.addAction(a.quit)
 

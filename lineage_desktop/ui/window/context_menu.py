@@ -2,9 +2,12 @@
 ``lineageContextMenu``).
 
 On a card: Show lineage from here, Hide (not on the focus), Copy reference, Show in
-sidebar; a cluster card offers Hide only. On the background: the window's own Fit to
-window, Reset layout, Export… and Hidden nodes… actions, so shortcuts and enabled
-states are the menu bar's.
+sidebar, Export selection…; a cluster card offers Hide and Export selection…. On the
+background: the window's own Fit to window, Reset layout, Export…, Export selection…
+and Hidden nodes… actions, so shortcuts and enabled states are the menu bar's.
+
+Export selection… on a card exports the selected cards when the card is one of them,
+else that card alone: right-clicking a card that is not selected does not select it.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import QMenu
 
 from lineage_desktop.graph.nodes import NodeData
 from lineage_desktop.records import is_run_key, key_ident
+from lineage_desktop.ui.dialogs.presenter import export_selection_tip
 from lineage_desktop.ui.sidebar.artifact_model import KeyRole
 
 if TYPE_CHECKING:
@@ -56,6 +60,7 @@ class ContextMenuPresenter(QObject):
             self._menu.deleteLater()
         menu = QMenu(self._window.view)
         menu.setObjectName("lineageContextMenu")
+        menu.setToolTipsVisible(True)  # why Export selection… is disabled
         if key:
             self._fill_node(menu, key)
         else:
@@ -76,6 +81,7 @@ class ContextMenuPresenter(QObject):
             hide.setObjectName("contextHide")
             hide.triggered.connect(partial(c.hide, key))
         if data.is_cluster:
+            self._add_export_selection(menu, key)
             return
         menu.addSeparator()
         copy = menu.addAction("Copy reference")
@@ -86,6 +92,19 @@ class ContextMenuPresenter(QObject):
         sidebar = menu.addAction("Show in sidebar")
         sidebar.setObjectName("contextShowInSidebar")
         sidebar.triggered.connect(partial(self.show_in_sidebar, key, data.name or ""))
+        self._add_export_selection(menu, key)
+
+    def _add_export_selection(self, menu: QMenu, key: str) -> None:
+        menu.addSeparator()
+        selected = self._window.scene().selected_keys()
+        keys = selected if key in selected else [key]
+        export = menu.addAction(self._window.actions_.export_selection.text())
+        export.setObjectName("contextExportSelection")
+        export.setStatusTip(
+            export_selection_tip(len(keys)) if key in selected else "Export this node"
+        )
+        export.setToolTip(export.statusTip())
+        export.triggered.connect(partial(self._window.dialogs.open_export_of, keys))
 
     def _fill_background(self, menu: QMenu) -> None:
         a = self._window.actions_
@@ -93,6 +112,7 @@ class ContextMenuPresenter(QObject):
         menu.addAction(a.reset_layout)
         menu.addSeparator()
         menu.addAction(a.export)
+        menu.addAction(a.export_selection)
         menu.addAction(a.hidden_nodes)
 
     # --- show in sidebar ----------------------------------------------------------------

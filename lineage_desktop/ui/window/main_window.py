@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
@@ -93,6 +94,8 @@ class MainWindow(WindowReactions):
         a.open_team.triggered.connect(self._on_open_team_triggered)
         a.close_store.triggered.connect(self._on_close_store_triggered)
         a.export.triggered.connect(self.dialogs.open_export)
+        a.export_selection.triggered.connect(self.dialogs.open_export_selection)
+        self.dialogs.track_selection_action(a.export_selection)
         a.quit.triggered.connect(self.close)
         a.zoom_in.triggered.connect(self.view.zoom_in)
         a.zoom_out.triggered.connect(self.view.zoom_out)
@@ -163,10 +166,12 @@ class MainWindow(WindowReactions):
         scale: float = 2.0,
         visible_only: bool = False,
         dark: bool = False,
+        keys: Sequence[str] = (),
     ) -> Path:
-        """Export the graph on screen (format from ``fmt`` or the extension). Raises
-        ``ValueError`` subclasses or ``OSError``; the dialog shows them instead."""
-        return self.dialogs.export_graph(path, fmt, scale, visible_only, dark)
+        """Export the graph on screen (format from ``fmt`` or the extension); with
+        ``keys`` only those nodes and the edges between them, an image cropped to them.
+        Raises ``ValueError`` subclasses or ``OSError``; the dialog shows them instead."""
+        return self.dialogs.export_graph(path, fmt, scale, visible_only, dark, keys)
 
     def hidden_nodes_dialog(self) -> HiddenNodesDialog | None:
         """The Hidden nodes dialog once it was opened."""

@@ -166,6 +166,7 @@ class WindowWidgets(QMainWindow):
             a.find_previous,
         ):
             action.setEnabled(has_graph)
+        self.dialogs.refresh_selection_action()
         for action in (
             self.audit.verify_action,
             self.audit.verify_store_action,

@@ -10,7 +10,9 @@ from window_helpers import item_point, keys_in_scene
 
 import lineage_desktop as ld
 
-NODE_ACTIONS = ["Show lineage from here", "Hide", "Copy reference", "Show in sidebar"]
+NODE_ACTIONS = [
+    "Show lineage from here", "Hide", "Copy reference", "Show in sidebar", "Export &selection…"
+]
 
 
 def right_click(qtbot, window, point: QPoint) -> QMenu:
@@ -138,6 +140,7 @@ def test_right_click_on_the_background_offers_the_window_actions(opened, qtbot):
         a.fit,
         a.reset_layout,
         a.export,
+        a.export_selection,
         a.hidden_nodes,
     ]
     choose(qtbot, menu, a.hidden_nodes.text())

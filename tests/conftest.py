@@ -8,7 +8,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 from hand_built import build_diamond, build_main  # noqa: E402
 
-pytest_plugins = ["pg_fixtures"]  # pg_server, pg_url, pg_readonly_url, store_target
+pytest_plugins = [
+    "pg_fixtures",  # pg_server, pg_url, pg_readonly_url, store_target
+    "backend_switch",  # pytest --backend postgresql
+]
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 DEMO ?= demo/churn.db
 DEMO_RUNS ?= 400
 
-.PHONY: run test install install-test system-deps bench bundle clean
+.PHONY: run test test-suites install install-test system-deps bench bundle clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,13 @@ system-deps:
 # A throwaway PostgreSQL server for the team-store suites (scripts/pg-test-server.sh): started
 # before pytest, given to it as LINEAGE_DESKTOP_TEST_PG, stopped afterwards even on failure.
 test: $(VENV)/.installed-test system-deps
-	@bash scripts/pg-test-server.sh run $(PY) -m pytest -q
+	@bash scripts/pg-test-server.sh run $(MAKE) --no-print-directory test-suites
+
+# Every test on SQLite (the cross-backend ones on the server too), then the SDK, read-API
+# and CLI suites again with every store they make on the server (tests/backend_switch.py).
+test-suites:
+	$(PY) -m pytest -q
+	$(PY) -m pytest -q --backend postgresql tests/sdk tests/cli tests/backends
 
 bench: $(VENV)/.installed-test
 	for script in benchmarks/bench_*.py; do $(PY) $$script || exit 1; done

@@ -16,6 +16,7 @@ from lineage_desktop.records import (
     StoreError,
     StorePermissionDenied,
 )
+from lineage_desktop.records.errors import InvalidText
 from lineage_desktop.sdk import stores
 from lineage_desktop.store import Store
 from lineage_desktop.store.blobs import BlobRootMissing
@@ -109,3 +110,16 @@ def test_a_select_only_role_reads_and_cannot_write(pg_url, pg_readonly_url, tmp_
     shown = ld.Api(store=pg_readonly_url)
     assert secret and secret not in str(shown.store.path)  # used to connect, never shown
     shown.close()
+
+
+def test_text_with_a_nul_is_refused_by_name(pg_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("LINEAGE_DESKTOP_BLOB_ROOT", str(tmp_path))
+    with ld.init(project="p", store=pg_url) as run:
+        art = ld.Artifact("d", type="dataset", description="bad\x00text")
+        with pytest.raises(InvalidText, match="NUL"):  # as on SQLite, before any write
+            run.log_artifact(art)
+        good = ld.Artifact("d", type="dataset", description="<script>\x1b[31m")
+        run.log_artifact(good)  # HTML and escape codes are kept as text
+    api = ld.Api(store=pg_url)
+    assert api.artifact("p/d:v0").description == "<script>\x1b[31m"
+    api.close()

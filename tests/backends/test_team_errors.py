@@ -115,9 +115,8 @@ def test_a_select_only_role_reads_and_cannot_write(pg_url, pg_readonly_url, tmp_
 def test_text_with_a_nul_is_refused_by_name(pg_url, tmp_path, monkeypatch):
     monkeypatch.setenv("LINEAGE_DESKTOP_BLOB_ROOT", str(tmp_path))
     with ld.init(project="p", store=pg_url) as run:
-        art = ld.Artifact("d", type="dataset", description="bad\x00text")
         with pytest.raises(InvalidText, match="NUL"):  # as on SQLite, before any write
-            run.log_artifact(art)
+            ld.Artifact("d", type="dataset", description="bad\x00text")
         good = ld.Artifact("d", type="dataset", description="<script>\x1b[31m")
         run.log_artifact(good)  # HTML and escape codes are kept as text
     api = ld.Api(store=pg_url)

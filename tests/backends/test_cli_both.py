@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from team_pipeline import record_pipeline
 
 import lineage_desktop as ld
 from lineage_desktop.cli.main import main
@@ -15,32 +16,8 @@ from lineage_desktop.cli.main import main
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _record(target, tmp_path):
-    raw = tmp_path / "raw.csv"
-    raw.write_text("a,b\n1,2\n")
-    with ld.init(project="churn", job_type="prep", store=target) as run:
-        data = ld.Artifact("churn-data", type="dataset")
-        data.add_file(str(raw))
-        run.log_artifact(data, aliases=["production"])
-    with ld.init(project="churn", job_type="train", store=target) as run:
-        run.use_artifact("churn-data:production")
-        model = ld.Artifact("churn-model", type="model")
-        with model.new_file("w.txt") as handle:
-            handle.write("weights")
-        run.log_artifact(model)
-    with ld.init(project="churn", job_type="train", store=target) as run:
-        run.use_artifact("churn-data:v0")
-        model = ld.Artifact("churn-model", type="model")
-        with model.new_file("w.txt") as handle:
-            handle.write("weights 2")
-        run.log_artifact(model)
-    from lineage_desktop.sdk import stores
-
-    stores._close_all()
-
-
 def test_read_commands(target, tmp_path, capsys):
-    _record(target, tmp_path)
+    record_pipeline(target)
     assert main(["ls", target, "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert {c["name"] for c in listed} >= {"churn-data", "churn-model"}
@@ -66,7 +43,7 @@ def test_merge_into_and_out_of_a_team_store(pg_url, tmp_path, monkeypatch):
     monkeypatch.setenv("LINEAGE_DESKTOP_BLOB_ROOT", str(tmp_path / "blobs"))
     (tmp_path / "blobs").mkdir()
     laptop = str(tmp_path / "laptop.db")
-    _record(laptop, tmp_path)
+    record_pipeline(laptop)
     assert main(["merge", pg_url, laptop]) == 0
     back = str(tmp_path / "back.db")
     assert main(["merge", back, pg_url]) == 0
@@ -91,7 +68,7 @@ def test_pg_init_sets_the_shared_blob_root(pg_url, tmp_path, monkeypatch, capsys
     shared.mkdir()
     assert main(["pg-init", pg_url, "--blob-root", str(shared)]) == 0
     assert str(shared) in capsys.readouterr().out
-    _record(pg_url, tmp_path)
+    record_pipeline(pg_url)
     assert any(shared.rglob("*"))  # content went to the shared folder
 
 

@@ -32,6 +32,19 @@ WRITER = textwrap.dedent("""
 """)
 
 
+@pytest.fixture
+def team(pg_url, tmp_path, monkeypatch):
+    """A team store with its schema made once (as a team's first client does), a shared
+    blob root, and the writer script."""
+    root = tmp_path / "blobs"
+    root.mkdir()
+    monkeypatch.setenv("LINEAGE_DESKTOP_BLOB_ROOT", str(root))
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    Store.open(pg_url).close()
+    return pg_url, script
+
+
 def _spawn(script: Path, target: str, worker: int, count: int) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen([sys.executable, str(script), target, str(worker), str(count)],
@@ -52,13 +65,8 @@ def _indexes(target: str) -> list[int]:
 
 
 @pytest.mark.torture
-def test_32_processes_x_200_versions_into_one_artifact(pg_url, tmp_path, monkeypatch):
-    root = tmp_path / "blobs"
-    root.mkdir()
-    monkeypatch.setenv("LINEAGE_DESKTOP_BLOB_ROOT", str(root))
-    script = tmp_path / "writer.py"
-    script.write_text(WRITER)
-    Store.open(pg_url).close()  # create the schema once, as a team's first client does
+def test_32_processes_x_200_versions_into_one_artifact(team, tmp_path):
+    pg_url, script = team
     workers = [_spawn(script, pg_url, worker, 200) for worker in range(32)]
     for proc in workers:
         out, err = proc.communicate(timeout=600)
@@ -73,13 +81,8 @@ def test_32_processes_x_200_versions_into_one_artifact(pg_url, tmp_path, monkeyp
 
 
 @pytest.mark.torture
-def test_clients_killed_mid_write_leave_a_consistent_store(pg_url, tmp_path, monkeypatch):
-    root = tmp_path / "blobs"
-    root.mkdir()
-    monkeypatch.setenv("LINEAGE_DESKTOP_BLOB_ROOT", str(root))
-    script = tmp_path / "writer.py"
-    script.write_text(WRITER)
-    Store.open(pg_url).close()
+def test_clients_killed_mid_write_leave_a_consistent_store(team, tmp_path):
+    pg_url, script = team
     rng = random.Random(16)
     for round_ in range(6):
         procs = [_spawn(script, pg_url, round_ * 10 + n, 10_000) for n in range(4)]

@@ -7,7 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-import lineage_desktop as ld
+from team_pipeline import record_pipeline
 
 ROOT = Path(__file__).resolve().parents[2]
 LATE = textwrap.dedent("""
@@ -22,27 +22,10 @@ LATE = textwrap.dedent("""
 """)
 
 
-def _record(url):
-    with ld.init(project="churn", job_type="prep", store=url) as run:
-        data = ld.Artifact("churn-data", type="dataset")
-        with data.new_file("d.csv") as handle:
-            handle.write("a\n1\n")
-        run.log_artifact(data, aliases=["production"])
-    with ld.init(project="churn", job_type="train", store=url) as run:
-        run.use_artifact("churn-data:production")
-        model = ld.Artifact("churn-model", type="model")
-        with model.new_file("m.bin") as handle:
-            handle.write("model")
-        run.log_artifact(model)
-    from lineage_desktop.sdk import stores
-
-    stores._close_all()
-
-
 def test_window_opens_a_team_store_and_follows_other_clients(
         window, pg_url, tmp_path, monkeypatch, qtbot):
     monkeypatch.setenv("LINEAGE_DESKTOP_BLOB_ROOT", str(tmp_path))
-    _record(pg_url)
+    record_pipeline(pg_url, models=1)
     secret = pg_url.replace("postgresql://postgres@", "postgresql://postgres:hunter2@")
     assert window.open_store(secret)
     with qtbot.waitSignal(window.lineage_ready, timeout=20_000):

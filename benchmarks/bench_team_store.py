@@ -55,11 +55,16 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=2000)
     parser.add_argument("--logs", type=int, default=200)
+    parser.add_argument("--versions", type=int, nargs="*",
+                        help="instead: stores of these many versions (bulk-built, e.g. "
+                             "10000 1000000), per-call costs as they grow")
     args = parser.parse_args()
     base = os.environ.get("LINEAGE_DESKTOP_TEST_PG")
     if not base:
         print("set LINEAGE_DESKTOP_TEST_PG to a server's URL (make test starts one)")
         return 0
+    if args.versions:
+        return sizes(base, args.versions, args.logs)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         sqlite_path = str(write_demo(folder / "demo.db", runs=args.runs, seed=1))
@@ -90,6 +95,57 @@ def main() -> int:
         report("log_artifact, postgresql", _log_samples(pg, folder, args.logs),
                      sqlite_logs)
     return 0
+
+
+def sizes(base: str, counts: list[int], logs: int) -> int:
+    """Alias resolution, lineage of depth 3 and ``log_artifact`` into the big collection,
+    on both backends, as the store grows (``_stores.build``: half the versions in one
+    collection ``model``)."""
+    from _stores import build, sized_store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        os.environ["LINEAGE_DESKTOP_BLOB_ROOT"] = str(folder)
+        for count in counts:
+            pg = _database(base)
+            build(pg, count)
+            targets = {"sqlite": str(sized_store(count)), "postgresql": pg}
+            baseline: dict[str, list[float]] = {}
+            for name, target in targets.items():
+                api = ld.Api(store=target)
+                calls = {
+                    "artifact('model:production')": lambda api=api: api.artifact(
+                        "bench/model:production"),
+                    "lineage depth 3": lambda api=api: api.lineage(
+                        "bench/model:production", upstream=3, downstream=0),
+                }
+                for label, call in calls.items():
+                    samples = timed(call, 50)
+                    report(f"{count:>9,} {name:<10} {label}", samples, baseline.get(label))
+                    baseline.setdefault(label, samples)
+                api.close()
+            if count <= 100_000 or logs:
+                copy = folder / f"copy-{count}.db"
+                copy.write_bytes(Path(targets["sqlite"]).read_bytes())
+                targets["sqlite"] = str(copy)
+                for name, target in targets.items():
+                    samples = _log_into(target, folder, logs)
+                    report(f"{count:>9,} {name:<10} log_artifact into model", samples,
+                           baseline.get("log"))
+                    baseline.setdefault("log", samples)
+    return 0
+
+
+def _log_into(target: str, folder: Path, count: int) -> list[float]:
+    source = folder / "one.txt"
+    samples: list[float] = []
+    with ld.init(project="bench", entity="bench", store=target) as run:
+        for index in range(count):
+            source.write_text(f"grow {index}\n")
+            artifact = ld.Artifact("model", "dataset")
+            artifact.add_file(str(source), name="data.txt")
+            samples.extend(timed(lambda artifact=artifact: run.log_artifact(artifact), 1))
+    return samples
 
 
 if __name__ == "__main__":

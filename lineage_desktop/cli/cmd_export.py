@@ -27,6 +27,15 @@ from lineage_desktop.cli.progress import Progress
 from lineage_desktop.graph import DEFAULT_THRESHOLD, LineageModel
 from lineage_desktop.graph.export import DIRECTIONS
 from lineage_desktop.graph.formats import FORMATS, format_for
+from lineage_desktop.graph.pages import (
+    AUTO,
+    DEFAULT_PAGE_SIZE,
+    LANDSCAPE,
+    PAGE_SIZES,
+    PORTRAIT,
+    PagePlan,
+    PageSetup,
+)
 
 # Above this many nodes a large export reports its stages on stderr.
 PROGRESS_FROM_NODES = 2_000
@@ -36,10 +45,16 @@ examples:
   lineage-desktop export churn.db churn-model:production -o lineage.png --scale 2
   lineage-desktop export churn.db churn-model:v3 -o lineage.svg --upstream 2 --downstream 1
   lineage-desktop export churn.db run:3k9x2f1a -o lineage.pdf --direction TB
+  lineage-desktop export churn.db churn-model:v3 -o lineage.pdf --page-size letter --portrait
   lineage-desktop export churn.db raw-events:v0 -o lineage.mmd --no-clusters
   lineage-desktop export churn.db churn-model:best -o - --format json | jq .nodes
 formats follow the extension: {extensions}
 (--format overrides it). An existing FILE is overwritten.
+PDF pages: the graph prints at its size on screen at most; it shrinks to 60 % of that to
+fit one page, and past that it is split into a grid of pages (a quarter inch shared by
+neighbours, "page 2 of 6, row 1 col 2" in the margin). Without --landscape or --portrait
+the orientation that needs fewer pages is chosen (landscape for a graph wider than tall).
+--page-size fit writes one page exactly the size of the graph instead.
 """
 
 
@@ -67,8 +82,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--direction", metavar="LR|TB", default="LR",
                         help="left to right (LR, default) or top to bottom (TB)")
     parser.add_argument("--scale", metavar="F", default="1",
-                        help="multiply the whole image, margins included (default 1)")
+                        help="multiply the whole image, margins included (default 1); on "
+                             "PDF pages, the print size")
     parser.add_argument("--dark", action="store_true", help="images on the dark palette")
+    parser.add_argument("--page-size", metavar="|".join(PAGE_SIZES), type=str.lower,
+                        default=DEFAULT_PAGE_SIZE, choices=PAGE_SIZES,
+                        help=f"PDF paper (default {DEFAULT_PAGE_SIZE}); several pages when "
+                             "the graph is too large to read on one; 'fit': one page the "
+                             "size of the graph")
+    orientation = parser.add_mutually_exclusive_group()
+    orientation.add_argument("--landscape", dest="orientation", action="store_const",
+                             const=LANDSCAPE, help="PDF pages in landscape")
+    orientation.add_argument("--portrait", dest="orientation", action="store_const",
+                             const=PORTRAIT, help="PDF pages in portrait (default: the "
+                                                  "orientation that needs fewer pages)")
     parser.add_argument("--as-of", metavar="TIME",
                         help="the lineage as it stood at TIME (ISO 8601)")
     one_line_errors(parser)
@@ -80,6 +107,9 @@ def run(args: argparse.Namespace) -> int:
     fmt = choose_format(args.output, args.format)
     direction = check_direction(args.direction)
     scale = check_scale(args.scale)
+    pages = PageSetup(args.page_size, args.orientation or AUTO)
+    if fmt != "pdf" and (args.orientation or args.page_size != DEFAULT_PAGE_SIZE):
+        raise UsageError("--page-size, --landscape and --portrait are for PDF output")
     if target is None and FORMATS[fmt].image:
         raise UsageError(f"{fmt.upper()} cannot be written to stdout; give -o FILE")
     with open_api(args.store, args.as_of) as api:
@@ -100,17 +130,19 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(data_text(view, fmt, direction))
         sys.stdout.flush()
         return 0
+    paper = ""
     with Replacing(target) as temporary:
         if FORMATS[fmt].image:
-            write_image(view, temporary, fmt, direction, scale, args.dark,
-                         progress.update if show else None)
+            plan = write_image(view, temporary, fmt, direction, scale, args.dark,
+                               progress.update if show else None, pages=pages)
+            paper = f", {plan.describe()}" if plan is not None else ""
         else:
             temporary.write_text(data_text(view, fmt, direction), encoding="utf-8")
     if show:
         progress.update(3)
         progress.done()
     print(f"wrote {target} ({fmt}, {view.number_of_nodes()} nodes, "
-          f"{view.number_of_edges()} edges)", file=sys.stderr)
+          f"{view.number_of_edges()} edges{paper})", file=sys.stderr)
     return 0
 
 
@@ -200,10 +232,12 @@ def data_text(view: nx.DiGraph, fmt: str, direction: str) -> str:
 
 def write_image(view: nx.DiGraph, path: Path, fmt: str, direction: str, scale: float,
                 dark: bool, progress=None,  # type: ignore[no-untyped-def]
-                compromised: Iterable[str] = (), tainted: Iterable[str] = ()) -> None:
+                compromised: Iterable[str] = (), tainted: Iterable[str] = (),
+                pages: PageSetup | None = None) -> PagePlan | None:
     """Lay out ``view`` and draw it with the window's scene code into ``path`` (headless).
 
-    Shared by ``export`` and ``report``; ``compromised``/``tainted`` carry integrity marks.
+    Shared by ``export`` and ``report``; ``compromised``/``tainted`` carry integrity marks,
+    ``pages`` the paper of a PDF. Returns the pages of a PDF (None for other formats).
     """
     # Qt must see the platform before it loads: no display is needed or wanted.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -216,5 +250,8 @@ def write_image(view: nx.DiGraph, path: Path, fmt: str, direction: str, scale: f
     layout = compute_layout(build_layout_request(view, direction))
     if progress is not None:
         progress(2)
+    planned: list[PagePlan] = []
     render_graph_image(view, layout, path, fmt, scale=scale, dark=dark,
-                       compromised=compromised, tainted=tainted)
+                       compromised=compromised, tainted=tainted, pages=pages,
+                       on_pages=planned.append)
+    return planned[0] if planned else None

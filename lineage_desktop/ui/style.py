@@ -38,6 +38,8 @@ PILL_MAX_TEXT = 90.0  # longer aliases are elided inside their pill
 EYE_SIZE = 20.0  # the hover "hide" button, top-right of a card
 STACK_OFFSET = 4.0  # each of the two cards behind a cluster is shifted by this much
 COUNT_BADGE_HEIGHT = 18.0
+CLUSTER_BADGE_PAD = 10.0  # from a cluster's count badge to its card's right edge
+CLUSTER_BADGE_GAP = 8.0  # from a cluster's title to its count badge
 ARROW_LENGTH = 9.0
 ARROW_HALF_WIDTH = 4.0
 
@@ -209,6 +211,14 @@ def count_badge_width(count: int, metrics: Fonts | None = None) -> float:
     return max(COUNT_BADGE_HEIGHT, f.badge_metrics.horizontalAdvance(str(count)) + 12.0)
 
 
+def cluster_text_width(box_width: float, count: int, metrics: Fonts | None = None) -> float:
+    """Room for a cluster's title (and type line) on a box ``box_width`` wide: right of
+    the icon, left of the count badge, on the front card of the stack."""
+    card_width = box_width - 2 * STACK_OFFSET
+    badge = count_badge_width(count, metrics)
+    return max(10.0, card_width - TEXT_LEFT - CLUSTER_BADGE_GAP - badge - CLUSTER_BADGE_PAD)
+
+
 # Widths of repeated texts with the shared fonts (see node_size), by id of those fonts.
 _WIDTHS: dict[int, dict[tuple[str, str], float]] = {}
 
@@ -221,6 +231,7 @@ def node_size(
     *,
     aliases: Sequence[str] = (),
     count: int | None = None,
+    title_lines: int = 1,
 ) -> tuple[float, float]:
     """Box size ``(width, height)`` of a card, measured with the real fonts.
 
@@ -228,7 +239,8 @@ def node_size(
     neighbours. Width grows with the longer text line between ``NODE_WIDTH`` and
     ``NODE_MAX_WIDTH`` (longer names are elided); artifact cards with aliases get a row of
     pills; a cluster (``kind="cluster"``) reserves room for its count badge and stacked
-    cards.
+    cards, and a name line more when its title is wrapped onto ``title_lines=2`` (see
+    ``cards.cluster_title_lines``, which decides that for a box of this width).
     """
     f = metrics or fonts()
     # Type lines and aliases repeat across thousands of cards ("train", "latest"): their
@@ -252,12 +264,16 @@ def node_size(
     extra = 0.0
     if kind == "cluster":
         # Count badge right of the text, and the two cards stacked behind.
-        extra = count_badge_width(count or 0, f) + 8.0 + 2 * STACK_OFFSET
+        # Count badge right of the text, and the two cards stacked behind (as
+        # cluster_text_width measures them).
+        extra = count_badge_width(count or 0, f) + CLUSTER_BADGE_GAP + 2 * STACK_OFFSET
+        extra += CLUSTER_BADGE_PAD - TEXT_RIGHT_PAD
     width = TEXT_LEFT + text_w + TEXT_RIGHT_PAD + extra + 1.0  # 1: rounding slack
     width = min(max(width, NODE_WIDTH), NODE_MAX_WIDTH)
     height = NODE_HEIGHT
     if kind == "cluster":
         height += 2 * STACK_OFFSET
+        height += (title_lines - 1) * math.ceil(f.name_metrics.lineSpacing())
     elif aliases:
         height += ALIAS_ROW_HEIGHT
     return (float(math.ceil(width)), height)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QToolButton,
     QWidget,
 )
+
+from lineage_desktop.ui import style
 
 
 def plain_tooltip(text: str) -> str:
@@ -58,9 +60,8 @@ def muted(label: QLabel, scale: float = 0.92) -> QLabel:
     font = QFont(label.font())
     font.setPointSizeF(max(7.0, font.pointSizeF() * scale))
     label.setFont(font)
-    palette = label.palette()
-    palette.setColor(label.foregroundRole(), palette.color(palette.ColorRole.PlaceholderText))
-    label.setPalette(palette)
+    # A role, not a colour: the text follows the application palette when the theme changes.
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     return label
 
 
@@ -110,10 +111,11 @@ class Banner(QFrame):
 
     dismissed = Signal()
 
-    _COLOURS: ClassVar[dict[str, tuple[str, str, str]]] = {
-        "error": ("#fdecec", "#e03131", "#5c1a1a"),
-        "warning": ("#fff4e0", "#f08c00", "#5c3b00"),
-        "info": ("#e7f0fd", "#2f6fde", "#16325c"),
+    # kind: (background, border, text) in the light theme, then in the dark one
+    _COLOURS: ClassVar[dict[str, tuple[tuple[str, str, str], tuple[str, str, str]]]] = {
+        "error": (("#fdecec", "#e03131", "#5c1a1a"), ("#3a2426", "#ff6b6b", "#ffd8d8")),
+        "warning": (("#fff4e0", "#f08c00", "#5c3b00"), ("#3a2f1c", "#ff922b", "#ffe3bf")),
+        "info": (("#e7f0fd", "#2f6fde", "#16325c"), ("#1f2c44", "#4a86f0", "#d0e1ff")),
     }
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -138,6 +140,7 @@ class Banner(QFrame):
         layout.addWidget(self.action_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
         self._kind = "info"
+        self._styled: tuple[str, bool] | None = None
         self._action: Callable[[], object] | None = None
         self.hide()
 
@@ -149,14 +152,26 @@ class Banner(QFrame):
 
     def show_message(self, text: str, kind: str = "error") -> None:
         self._kind = kind if kind in self._COLOURS else "info"
-        background, border, foreground = self._COLOURS[self._kind]
-        self.setStyleSheet(
-            f"#messageBanner {{ background: {background}; border-bottom: 1px solid {border}; }}"
-            f"#messageBannerText {{ color: {foreground}; }}"
-        )
+        self._restyle()
         self.label.setText(text)
         self.set_action(None)
         self.show()
+
+    def _restyle(self) -> None:
+        dark = style.app_prefers_dark()
+        if self._styled == (self._kind, dark):
+            return  # a style sheet set again would repolish and send another palette event
+        self._styled = (self._kind, dark)
+        background, border, foreground = self._COLOURS[self._kind][dark]
+        self.setStyleSheet(
+            f"#messageBanner {{ background: {background}; border-bottom: 1px solid {border}; }}"
+            f"#messageBannerText, #messageBannerClose {{ color: {foreground}; }}"
+        )
+
+    def refresh_colours(self) -> None:
+        """Follow the application's theme (light or dark). Its style sheet fixes the
+        banner's own palette, so no palette event reaches it: the window calls this."""
+        self._restyle()
 
     def set_action(self, text: str | None, on_clicked: Callable[[], object] | None = None,
                    ) -> None:

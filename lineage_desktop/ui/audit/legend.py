@@ -5,7 +5,7 @@ why, matching, mismatching, versions by status, database: the engine's ``describ
 lines) and the list of files that failed."""
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -169,9 +169,11 @@ class IntegrityLegend(QWidget):
         layout.addLayout(header)
         layout.addWidget(self._status)
         layout.addWidget(self._bar)
+        self._dark = dark
+        self._swatches: dict[str, QLabel] = {}
         for status, name in TITLES.items():
             row = QHBoxLayout()
-            icon = QLabel()
+            icon = self._swatches[status] = QLabel()
             icon.setPixmap(mark_icon(status, dark))
             icon.setFixedSize(*ICON_SIZE)
             row.addWidget(icon)
@@ -189,6 +191,16 @@ class IntegrityLegend(QWidget):
         layout.addStretch(0)
         self._icons = {s: QIcon(mark_icon(s, dark)) for s in ("compromised",)}
         self.set_report(None)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        # The theme changed: the miniature cards are drawn in the graph's new palette.
+        dark = style.app_prefers_dark()
+        if event.type() == QEvent.Type.PaletteChange and dark != self._dark:
+            self._dark = dark
+            for status, icon in self._swatches.items():
+                icon.setPixmap(mark_icon(status, dark))
+            self._icons = {s: QIcon(mark_icon(s, dark)) for s in ("compromised",)}
+        super().changeEvent(event)
 
     def _connect_signals(self) -> None:
         self._run.clicked.connect(self._on_run_clicked)

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, QRectF, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
+from lineage_desktop.graph.pages import AUTO, DEFAULT_PAGE_SIZE, FIT
 from lineage_desktop.records import LineageError
 from lineage_desktop.ui.controller import LineageController
 from lineage_desktop.ui.dialogs.hidden_dialog import HiddenNodesDialog
@@ -24,7 +25,6 @@ from lineage_desktop.ui.session.queries import GraphSnapshot
 NOTHING_SELECTED = (
     "Select nodes to export first: click one, Ctrl+click more, or Shift+drag a rubber band"
 )
-
 
 
 def export_selection_tip(count: int) -> str:
@@ -62,19 +62,30 @@ class DialogsPresenter(QObject):
         self,
         path: str | os.PathLike[str],
         fmt: str | None = None,
-        scale: float = 2.0,
+        scale: float | None = None,
         visible_only: bool = False,
         dark: bool = False,
         keys: Sequence[str] = (),
+        page_size: str = DEFAULT_PAGE_SIZE,
+        orientation: str = AUTO,
     ) -> Path:
         """Export the graph on screen (format from ``fmt`` or the extension); with
-        ``keys`` only those nodes and the edges between them. Raises ``ValueError``
-        subclasses or ``OSError``."""
+        ``keys`` only those nodes and the edges between them. A PDF is laid out on
+        ``page_size`` paper in ``orientation`` (see ``graph.pages``). ``scale`` defaults
+        to 2 (sharp images), 1 for PDF pages (the size on screen). Raises
+        ``ValueError`` subclasses or ``OSError``."""
+        chosen = fmt or format_for_path(path) or "png"
+        if scale is None:
+            scale = 1.0 if chosen == "pdf" and page_size != FIT else 2.0
+        return self._export(ExportOptions(
+            Path(path), chosen, scale, visible_only, dark,
+            keys=tuple(keys), page_size=page_size, orientation=orientation,
+        ))
+
+    def _export(self, options: ExportOptions) -> Path:
         snap = self._controller.snapshot
         if snap is None:
             raise LineageError("there is no graph to export; show a lineage first")
-        chosen = fmt or format_for_path(path) or "png"
-        options = ExportOptions(Path(path), chosen, scale, visible_only, dark, tuple(keys))
         return export_graph(
             options,
             self._controller.scene,
@@ -119,14 +130,7 @@ class DialogsPresenter(QObject):
     def _on_export_accepted(self, dialog: ExportDialog) -> None:
         options = dialog.options()
         try:
-            path = self.export_graph(
-                options.path,
-                options.fmt,
-                options.scale,
-                options.visible_only,
-                options.dark,
-                options.keys,
-            )
+            path = self._export(options)
         except (LineageError, OSError, ValueError) as exc:
             self._notify(f"Export failed: {exc}", "error")
             return

@@ -1,5 +1,6 @@
-"""File > Export… (Ctrl+E): format, area, scale, background and file of an export; the
-same dialog asks for "Export selection…" (the area is then the selected nodes)."""
+"""File > Export… (Ctrl+E): format, area, scale, background, PDF paper and file of an
+export; the same dialog asks for "Export selection…" (the area is then the selected
+nodes)."""
 
 from __future__ import annotations
 
@@ -24,8 +25,18 @@ from PySide6.QtWidgets import (
 )
 
 from lineage_desktop.graph.formats import FORMATS, file_filters, format_for_path, with_extension
+from lineage_desktop.graph.pages import (
+    AUTO,
+    FIT,
+    LANDSCAPE,
+    PAGE_SIZES,
+    PAPER_TITLES,
+    PORTRAIT,
+    TooManyPages,
+)
 from lineage_desktop.ui.export.files import ExportOptions
 from lineage_desktop.ui.export.image import image_size
+from lineage_desktop.ui.export.pdf import pdf_plan
 from lineage_desktop.ui.widgets import muted, plain_label
 
 
@@ -94,6 +105,25 @@ class ExportDialog(QDialog):
         self.background.addItem("Dark", True)
         form.addRow("Background", self.background)
 
+        # PDF only: the paper (graph.pages plans the pages; the note below shows the plan).
+        self.page_size = QComboBox(self)
+        self.page_size.setObjectName("exportPageSize")
+        for name in PAGE_SIZES:
+            self.page_size.addItem(PAPER_TITLES[name], name)
+        self.page_size.setItemText(self.page_size.findData(FIT), "Fit graph (one page)")
+        self.page_size.setToolTip(
+            "A4 or Letter: several pages when the graph is too large to read on one "
+            "(a quarter inch shared by neighbours); Fit graph: one page of the graph's size"
+        )
+        form.addRow("Page size", self.page_size)
+        self.orientation = QComboBox(self)
+        self.orientation.setObjectName("exportOrientation")
+        self.orientation.addItem("Automatic (fewest pages)", AUTO)
+        self.orientation.addItem("Portrait", PORTRAIT)
+        self.orientation.addItem("Landscape", LANDSCAPE)
+        form.addRow("Orientation", self.orientation)
+        self._form = form
+
         file_row = QWidget(self)
         file_layout = QHBoxLayout(file_row)
         file_layout.setContentsMargins(0, 0, 0, 0)
@@ -123,6 +153,8 @@ class ExportDialog(QDialog):
         for widget in (self.scale,):
             widget.valueChanged.connect(self._update)
         self.whole.toggled.connect(self._update)
+        self.page_size.currentIndexChanged.connect(self._update)
+        self.orientation.currentIndexChanged.connect(self._update)
         self._update()
 
     def options(self) -> ExportOptions:
@@ -131,11 +163,17 @@ class ExportDialog(QDialog):
         return ExportOptions(
             path=with_extension(Path(self.path.text().strip() or "lineage").expanduser(), fmt),
             fmt=fmt,
-            scale=float(self.scale.value()),
+            scale=1.0 if self._paper(fmt) else float(self.scale.value()),
             visible_only=self.visible.isChecked() and not self._keys,
             dark=bool(self.background.currentData()),
             keys=self._keys,
+            page_size=str(self.page_size.currentData()),
+            orientation=str(self.orientation.currentData()),
         )
+
+    def _paper(self, fmt: str) -> bool:
+        """True for a PDF on A4 or Letter, where the pages choose the scale."""
+        return fmt == "pdf" and self.page_size.currentData() != FIT
 
     @Slot()
     def _update(self) -> None:
@@ -143,7 +181,16 @@ class ExportDialog(QDialog):
         image = FORMATS[fmt].image
         for widget in (self.whole, self.visible, self.background):
             widget.setEnabled(image)
-        self.scale.setEnabled(image)
+        paper = self._paper(fmt)
+        self.scale.setEnabled(image and not paper)
+        self.scale.setToolTip(
+            "A4 and Letter pages choose the scale: the size on screen, shrunk to 60 % at "
+            "most, then several pages" if paper
+            else "Multiplies the whole image (2 × for sharp images in documents)"
+        )
+        self._form.setRowVisible(self.page_size, fmt == "pdf")
+        self._form.setRowVisible(self.orientation, fmt == "pdf")
+        self.orientation.setEnabled(paper)
         if not image:
             self.size_note.setText(
                 "The selected nodes and the edges between them, as text."
@@ -154,6 +201,13 @@ class ExportDialog(QDialog):
         rect = self._visible if self.visible.isChecked() else self._whole
         if rect.isEmpty():
             self.size_note.setText("")
+            return
+        if fmt == "pdf":
+            options = self.options()
+            try:
+                self.size_note.setText(pdf_plan(rect, options.pages, options.scale).describe())
+            except TooManyPages as exc:
+                self.size_note.setText(str(exc))
             return
         width, height = image_size(rect, self.scale.value(), 24.0)
         unit = "pixels" if fmt == "png" else "points"

@@ -19,6 +19,7 @@ from lineage_desktop.graph.formats import (
     format_named,
     with_extension,
 )
+from lineage_desktop.graph.pages import AUTO, DEFAULT_PAGE_SIZE, PageSetup
 from lineage_desktop.records import ValidationError
 from lineage_desktop.ui.export.image import render_scene
 from lineage_desktop.ui.scene import LineageScene
@@ -27,7 +28,8 @@ from lineage_desktop.ui.scene.subset import drawing_only
 
 @dataclass(frozen=True)
 class ExportOptions:
-    """What the export dialog asks for."""
+    """What the export dialog asks for; ``page_size`` and ``orientation`` are the paper
+    of a PDF (``graph.pages``)."""
 
     path: Path
     fmt: str
@@ -35,6 +37,13 @@ class ExportOptions:
     visible_only: bool = False
     dark: bool = False
     keys: tuple[str, ...] = ()  # only these nodes and the edges between them (empty: all)
+    page_size: str = DEFAULT_PAGE_SIZE
+    orientation: str = AUTO
+
+    @property
+    def pages(self) -> PageSetup:
+        """The page setup of a PDF (raises ``UnknownPageSize`` for unknown names)."""
+        return PageSetup(self.page_size, self.orientation)
 
 
 def selection_graph(view_graph: nx.DiGraph, keys: Iterable[str]) -> nx.DiGraph:
@@ -58,21 +67,23 @@ def export_graph(
     Images draw ``scene`` (the whole graph, or ``visible_area`` in scene coordinates when
     ``options.visible_only``); text formats write ``view_graph`` (clusters and hidden
     nodes as on screen). With ``options.keys`` only those nodes and the edges between
-    them are written, an image cropped to them. Raises ``ValidationError`` subclasses
+    them are written, an image cropped to them (a PDF of them on ``options.pages``, like the
+whole graph's). Raises ``ValidationError`` subclasses
     for bad options and ``OSError`` when the file cannot be written.
     """
     fmt = format_named(options.fmt)
     path = Path(options.path)
+    pages = options.pages if fmt.name == "pdf" else None
     if options.keys and fmt.image:
         with drawing_only(scene, options.keys) as area:
             if area.isNull():
                 raise ValidationError("none of the selected nodes is on screen; select nodes first")
             return render_scene(scene, path, fmt.name, scale=options.scale, area=area,
-                                dark=options.dark)
+                                dark=options.dark, pages=pages)
     if fmt.image:
         area = visible_area if options.visible_only else None
         return render_scene(scene, path, fmt.name, scale=options.scale, area=area,
-                            dark=options.dark)
+                            dark=options.dark, pages=pages)
     if options.keys:
         view_graph = selection_graph(view_graph, options.keys)
         if not view_graph:

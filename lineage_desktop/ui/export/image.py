@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import networkx as nx
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSize, QSizeF, Qt
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication
 
 from lineage_desktop.graph.formats import IMAGE_FORMATS, UnknownExportFormat, format_for
+from lineage_desktop.graph.pages import PagePlan, PageSetup, plan_pages
 from lineage_desktop.layout.types import LayoutResult
 from lineage_desktop.records import ValidationError
 from lineage_desktop.ui import style
+from lineage_desktop.ui.export.pdf import box_of, render_pdf
 from lineage_desktop.ui.export.svg_compact import compact_svg
 from lineage_desktop.ui.scene.lineage_scene import LineageScene
 
@@ -85,13 +87,19 @@ def render_scene(
     area: QRectF | None = None,
     dark: bool = False,
     margin: float = 24.0,
+    pages: PageSetup | None = None,
+    on_pages: Callable[[PagePlan], None] | None = None,
 ) -> Path:
     """Draw ``scene`` (or its ``area``, in scene coordinates) into an image file.
 
-    ``fmt`` is ``png``, ``svg`` or ``pdf`` (None: from the file extension). Returns the
-    path written. Raises ``ImageTooLarge`` for a PNG beyond ``MAX_PNG_PIXELS``,
-    ``UnsupportedImageFormat`` for other formats and ``OSError`` when the file cannot be
-    written.
+    ``fmt`` is ``png``, ``svg`` or ``pdf`` (None: from the file extension). A PDF is laid
+    out on ``pages`` (default: A4, orientation chosen by the graph's shape, several pages
+    when one would make the text unreadable; ``PageSetup("fit")`` is one page the size of
+    the graph); there ``scale`` multiplies the print size, and ``on_pages`` is told the
+    ``PagePlan`` before the pages are drawn. Returns the path written.
+    Raises ``ImageTooLarge`` for a PNG beyond ``MAX_PNG_PIXELS``, ``TooManyPages`` for a
+    PDF beyond ``graph.pages.MAX_PAGES``, ``UnsupportedImageFormat`` for other formats
+    and ``OSError`` when the file cannot be written.
     """
     ensure_app()
     path = Path(path)
@@ -101,15 +109,20 @@ def render_scene(
     source = QRectF(area) if area is not None else scene.content_rect()
     if source.isEmpty():
         source = QRectF(0, 0, 1, 1)
-    width, height = image_size(source, scale, margin)
     background = style.palette_for(dark).color("background" if dark else "card")
+    if fmt == "pdf":
+        plan = plan_pages(box_of(source), pages or PageSetup(), scale, fit_margin=margin)
+        if on_pages is not None:
+            on_pages(plan)
+        with scene.export_mode(dark):
+            render_pdf(scene, path, plan, dark, background)
+        return path
+    width, height = image_size(source, scale, margin)
     with scene.export_mode(dark):
         if fmt == "png":
             _render_png(scene, path, source, width, height, scale, margin, background)
-        elif fmt == "svg":
-            _render_svg(scene, path, source, width, height, scale, margin, background)
         else:
-            _render_pdf(scene, path, source, width, height, scale, margin, background)
+            _render_svg(scene, path, source, width, height, scale, margin, background)
     return path
 
 
@@ -194,41 +207,6 @@ def _render_svg(
     path.write_bytes(compact_svg(bytes(data.data())))
 
 
-def _render_pdf(
-    scene,
-    path: Path,
-    source: QRectF,
-    width: int,
-    height: int,
-    scale: float,
-    margin: float,
-    background,
-) -> None:
-    # One page exactly the size of the graph, in points: 1 scene unit = 1 pt at scale 1.
-    writer = QPdfWriter(str(path))
-    writer.setResolution(72)
-    writer.setCreator("lineage-desktop")
-    writer.setTitle("Lineage graph")
-    page = QPageSize(
-        QSizeF(width, height), QPageSize.Unit.Point, "graph", QPageSize.SizeMatchPolicy.ExactMatch
-    )
-    writer.setPageLayout(QPageLayout(page, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
-    _paint_to(writer, "PDF", path, scene, source, scale, margin, background, width, height)
-
-
-def _paint_to(device, label: str, path: Path, scene, source: QRectF, scale: float,
-              margin: float, background, width: int, height: int) -> None:
-    """Paint the scene onto a file-backed paint device; a file that did not appear is an
-    ``OSError`` naming the path."""
-    painter = QPainter()
-    if not painter.begin(device):
-        raise OSError(f"cannot write {label} to {path}")
-    _paint(painter, scene, source, scale, margin, background, width, height)
-    painter.end()
-    if not path.exists():
-        raise OSError(f"cannot write {label} to {path}")
-
-
 def render_graph_image(
     view_graph: nx.DiGraph,
     layout: LayoutResult,
@@ -239,17 +217,21 @@ def render_graph_image(
     margin: float = 24.0,
     compromised: Iterable[str] = (),
     tainted: Iterable[str] = (),
+    pages: PageSetup | None = None,
+    on_pages: Callable[[PagePlan], None] | None = None,
 ) -> Path:
     """Build a scene of ``view_graph`` placed by ``layout`` and export it (headless-safe).
 
-    ``compromised`` and ``tainted`` carry the integrity audit's marks onto the image.
+    ``compromised`` and ``tainted`` carry the integrity audit's marks onto the image;
+    ``pages`` and ``on_pages`` are the paper of a PDF (see ``render_scene``).
     """
     ensure_app()
     scene = LineageScene(dark=dark)
     scene.set_graph(view_graph, layout)
     scene.set_compromised(compromised)
     scene.set_tainted(tainted)
-    return render_scene(scene, path, fmt, scale=scale, dark=dark, margin=margin)
+    return render_scene(scene, path, fmt, scale=scale, dark=dark, margin=margin,
+                        pages=pages, on_pages=on_pages)
 
 
 __all__ = [

@@ -156,10 +156,10 @@ class _MemberDelegate(QStyledItemDelegate):
         painter: QPainter, rect: QRectF, hot: bool, selected: bool, palette: QPalette
     ) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        accent = style.palette_for(False).color("accent")
+        accent = style.palette_for(style.app_prefers_dark()).color("accent")
         colour = palette.color(QPalette.ColorRole.HighlightedText) if selected else accent
         if hot and not selected:
-            fill = accent.lighter(185)
+            fill = accent.darker(190) if style.app_prefers_dark() else accent.lighter(185)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(fill)
             painter.drawRoundedRect(rect, 5, 5)

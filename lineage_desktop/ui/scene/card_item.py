@@ -134,6 +134,7 @@ class CardItem(PaintedCard):
             self._text_x, top + type_h + style.LINE_GAP + f.name_metrics.ascent()
         )
         self._pills = self._layout_pills(top + type_h + style.LINE_GAP + name_h + 4, text_w)
+        self._name_lines: tuple[tuple[str, QPointF], ...] = ((self._name_text, self._name_pos),)
 
     def label_layout(self, font_px: int, min_px: int) -> LabelLayout:
         """The name enlarged to about ``font_px`` scene pixels, never below ``min_px``
@@ -220,6 +221,21 @@ class CardItem(PaintedCard):
     def label_text(self) -> str:
         """The (possibly elided) name exactly as drawn."""
         return self._name_text
+
+    @property
+    def name_lines(self) -> tuple[str, ...]:
+        """The name's lines exactly as drawn at full detail (a cluster's title may wrap
+        onto two)."""
+        return tuple(text for text, _ in self._name_lines)
+
+    def name_rects(self) -> list[QRectF]:
+        """Where each name line is drawn at full detail, in item coordinates."""
+        metrics = style.fonts().name_metrics
+        return [
+            QRectF(pos.x(), pos.y() - metrics.ascent(), metrics.horizontalAdvance(text),
+                   metrics.height())
+            for text, pos in self._name_lines
+        ]
 
     @property
     def type_line_text(self) -> str:

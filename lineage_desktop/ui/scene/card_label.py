@@ -4,9 +4,9 @@ Zoomed out below ``style.LOD_FULL`` a card drops its type line and alias pills a
 draws only its name, in a font large enough to stay ``style.LABEL_SCREEN_PX`` on screen.
 A name too long for one line at that size is drawn a little smaller if that fits it
 whole on one line (by ``ONE_LINE_SHRINK`` at most, never below the legibility floor),
-else breaks onto two lines at a
+else breaks onto two lines, between words where the rest then fits, else at the last
 natural break (``-``, ``_``, ``:``, ``/``, ``.``, space); what still does not fit is
-elided.
+elided. A cluster's title wraps the same way at full detail (``wrap_two_lines``).
 """
 
 from __future__ import annotations
@@ -65,8 +65,7 @@ def layout_label(
     if two_px < floor:
         return _one_line(label, area, font, metrics, font_px, elide)
     font2, metrics2 = style.label_font(two_px)
-    first, rest = _split(label, metrics2, width)
-    second = metrics2.elidedText(rest, elide, width)
+    first, second = _two_lines(label, metrics2, width, elide)
     pitch = metrics2.height() * LINE_SPACING
     top = area.center().y() - (pitch + metrics2.height()) / 2 + metrics2.ascent()
     x = area.left()
@@ -90,6 +89,35 @@ def _one_line(
     text = metrics.elidedText(label, elide, max(10.0, area.width()))
     baseline = area.center().y() - metrics.height() / 2 + metrics.ascent()
     return LabelLayout(font, font_px, ((text, QPointF(area.left(), baseline)),))
+
+
+def wrap_two_lines(
+    text: str, metrics: QFontMetricsF, width: float, elide: Qt.TextElideMode
+) -> tuple[str, ...]:
+    """``text`` as one line when it fits ``width``, else as two: at a space when the rest
+    then fits, else at the last natural break (``BREAK_AFTER``) that fits, the second
+    line elided (by ``elide``) only if it still does not fit."""
+    if metrics.horizontalAdvance(text) <= width:
+        return (text,)
+    return _two_lines(text, metrics, width, elide)
+
+
+def _two_lines(
+    text: str, metrics: QFontMetricsF, width: float, elide: Qt.TextElideMode
+) -> tuple[str, str]:
+    # Between words first ("16 versions of" / "eval-report"): a name is kept whole when
+    # the rest then fits the second line.
+    for cut in range(len(text) - 1, 0, -1):
+        if text[cut] != " ":
+            continue
+        first, rest = text[:cut].rstrip(" "), text[cut:].lstrip(" ")
+        if metrics.horizontalAdvance(first) > width:
+            continue
+        if first and rest and metrics.horizontalAdvance(rest) <= width:
+            return first, rest
+        break  # the longest first line that fits leaves too much: break inside a word
+    first, rest = _split(text, metrics, width)
+    return first, metrics.elidedText(rest, elide, width)
 
 
 def _split(label: str, metrics: QFontMetricsF, width: float) -> tuple[str, str]:

@@ -49,6 +49,7 @@ class PaintedCard(QGraphicsItem):
     _name_text: str
     _type_pos: QPointF
     _name_pos: QPointF
+    _name_lines: tuple[tuple[str, QPointF], ...]
     _pills: list[tuple[QRectF, str, QPointF]]
 
     def label_layout(self, font_px: int, min_px: int) -> LabelLayout:  # CardItem's
@@ -196,7 +197,8 @@ class PaintedCard(QGraphicsItem):
         painter.drawText(self._type_pos, self._type_text)
         painter.setFont(style.struck_name_font() if self.spec.deleted else f.name)
         painter.setPen(p.muted_pen if self._muted else p.text_pen)
-        painter.drawText(self._name_pos, self._name_text)
+        for text, pos in self._name_lines:
+            painter.drawText(pos, text)
         if self._pills:
             painter.setFont(f.pill)
             for rect, text, pos in self._pills:

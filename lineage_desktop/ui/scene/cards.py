@@ -20,6 +20,7 @@ from lineage_desktop.graph.nodes import as_node_data, nodes_of
 from lineage_desktop.layout.types import LayoutNode, LayoutRequest
 from lineage_desktop.records import key_kind
 from lineage_desktop.ui import style
+from lineage_desktop.ui.scene.card_label import wrap_two_lines
 
 FAILED_STATES = frozenset({"failed", "crashed"})
 
@@ -164,7 +165,7 @@ def spec_size(spec: CardSpec, metrics: style.Fonts | None = None) -> tuple[float
 
 
 def _measure(spec: CardSpec, metrics: style.Fonts) -> tuple[float, float]:
-    return style.node_size(
+    size = style.node_size(
         spec.kind,
         spec.label,
         spec.type_text,
@@ -172,6 +173,32 @@ def _measure(spec: CardSpec, metrics: style.Fonts) -> tuple[float, float]:
         aliases=spec.aliases,
         count=spec.count if spec.kind == "cluster" else None,
     )
+    if spec.kind == "cluster":
+        return _cluster_size(spec, size[0], metrics)
+    return size
+
+
+def cluster_title_lines(
+    spec: CardSpec, box_width: float, metrics: style.Fonts | None = None
+) -> tuple[str, ...]:
+    """A cluster's title as drawn on a box ``box_width`` wide: one line, or two broken at
+    a word, ``-``, ``_`` or ``:`` when one does not fit (the end of the second elided
+    only if two do not fit either). The layout reserves the height this says."""
+    f = metrics or style.fonts()
+    width = style.cluster_text_width(box_width, spec.count, f)
+    return wrap_two_lines(spec.label, f.name_metrics, width, Qt.TextElideMode.ElideRight)
+
+
+def _cluster_size(
+    spec: CardSpec, box_width: float, metrics: style.Fonts
+) -> tuple[float, float]:
+    # Wrapped only at NODE_MAX_WIDTH, which even columns never widen: the height holds
+    # for the width the card is drawn at.
+    lines = len(cluster_title_lines(spec, box_width, metrics))
+    height = style.node_size(
+        "cluster", "", spec.type_text, metrics, count=spec.count, title_lines=lines
+    )[1]
+    return (box_width, height)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from lineage_desktop.ui.scene import glyphs
 from lineage_desktop.ui.scene.card_item import ICON_RADIUS as _ICON_R
 from lineage_desktop.ui.scene.card_item import CardItem
 from lineage_desktop.ui.scene.card_label import LabelLayout
+from lineage_desktop.ui.scene.cards import cluster_title_lines
 from lineage_desktop.ui.scene.cluster_marks import MemberMarks, paint_cluster_mark
 from lineage_desktop.ui.widgets import plain_tooltip
 
@@ -67,6 +68,7 @@ class ClusterItem(CardItem):
     """A collapsed group: a stack of cards tinted in the member kind's colour, with a count.
 
     Clicking it emits the scene's ``cluster_clicked``; it cannot be hidden from the card.
+    A title too long for one line wraps onto two (the whole title is in the tooltip).
     With compromised or tainted members (``integrity_mark``) its border is the warning
     one and a pill on its top edge counts them (``cluster_marks``).
     """
@@ -90,8 +92,9 @@ class ClusterItem(CardItem):
         return self._outer.adjusted(0, 0, -2 * s, -2 * s)
 
     def _text_right(self) -> float:
-        badge = style.count_badge_width(self.spec.count)
-        return self._card.right() - 10 - badge - 8
+        return self._card.left() + style.TEXT_LEFT + style.cluster_text_width(
+            self._size[0], self.spec.count
+        )
 
     def _layout_content(self) -> None:
         super()._layout_content()
@@ -99,9 +102,33 @@ class ClusterItem(CardItem):
         badge_w = style.count_badge_width(self.spec.count, f)
         h = style.COUNT_BADGE_HEIGHT
         self._badge = QRectF(
-            self._card.right() - 10 - badge_w, self._card.center().y() - h / 2, badge_w, h
+            self._card.right() - style.CLUSTER_BADGE_PAD - badge_w,
+            self._card.center().y() - h / 2,
+            badge_w,
+            h,
         )
         self._badge_text = str(self.spec.count)
+        self._layout_title(f)
+
+    def _layout_title(self, f: style.Fonts) -> None:
+        # A long title wraps onto two lines instead of being elided; the layout reserved
+        # the height for it (cards.cluster_title_lines decides for both).
+        lines = cluster_title_lines(self.spec, self._size[0], f)
+        if len(lines) == 1:
+            return
+        first, second = lines
+        label = self.spec.label
+        gap = " " if label[len(first):len(first) + 1] == " " else ""
+        self._name_text = first + gap + second
+        type_h, pitch = f.type_metrics.height(), f.name_metrics.lineSpacing()
+        block = type_h + style.LINE_GAP + f.name_metrics.height() + pitch
+        top = self._card.center().y() - block / 2
+        self._type_pos = QPointF(self._text_x, top + f.type_metrics.ascent())
+        first_y = top + type_h + style.LINE_GAP + f.name_metrics.ascent()
+        self._name_pos = QPointF(self._text_x, first_y)
+        self._name_lines = (
+            (first, self._name_pos), (second, QPointF(self._text_x, first_y + pitch))
+        )
 
     def _stack(self) -> list[QRectF]:
         s = style.STACK_OFFSET
@@ -142,6 +169,10 @@ class ClusterItem(CardItem):
         badge = self._badge_rect(font_px)
         area.setRight(badge.left() - 6)
         return area
+
+    def badge_rect(self) -> QRectF:
+        """The count badge at full detail, in item coordinates."""
+        return QRectF(self._badge)
 
     def _badge_rect(self, font_px: int | None) -> QRectF:
         """The count badge, at normal size (None) or grown with an enlarged name."""

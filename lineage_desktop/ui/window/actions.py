@@ -34,6 +34,9 @@ class Actions:
     reload: QAction
     about: QAction
     shortcuts: QAction
+    theme_light: QAction
+    theme_dark: QAction
+    theme_system: QAction
     recent_menu: QMenu
 
 
@@ -164,6 +167,15 @@ def build_actions(window: QMainWindow) -> Actions:
             QKeySequence.StandardKey.HelpContents,
             "List every keyboard shortcut",
         ),
+        theme_light=_action(window, "actionThemeLight", "&Light", None, "Use the light theme"),
+        theme_dark=_action(window, "actionThemeDark", "&Dark", None, "Use the dark theme"),
+        theme_system=_action(
+            window,
+            "actionThemeSystem",
+            "&System",
+            None,
+            "Follow the light or dark colour scheme of the desktop",
+        ),
         recent_menu=QMenu("Open &Recent", window),
     )
     a.recent_menu.setObjectName("recentMenu")
@@ -174,6 +186,12 @@ def build_actions(window: QMainWindow) -> Actions:
     group.addAction(a.direction_lr)
     group.addAction(a.direction_tb)
     a.direction_lr.setChecked(True)
+    themes = QActionGroup(window)
+    themes.setExclusive(True)
+    for action in (a.theme_light, a.theme_dark, a.theme_system):
+        action.setCheckable(True)
+        themes.addAction(action)
+    a.theme_system.setChecked(True)
 
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
@@ -200,6 +218,10 @@ def build_actions(window: QMainWindow) -> Actions:
     direction.setObjectName("directionMenu")
     direction.addAction(a.direction_lr)
     direction.addAction(a.direction_tb)
+    theme = view_menu.addMenu("&Theme")
+    theme.setObjectName("themeMenu")
+    for action in (a.theme_light, a.theme_dark, a.theme_system):
+        theme.addAction(action)
     view_menu.addSeparator()
     view_menu.addAction(a.reload)
 

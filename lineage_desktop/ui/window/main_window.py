@@ -22,9 +22,16 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QShowEvent
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QShowEvent,
+)
 
-from lineage_desktop.ui import style
+from lineage_desktop.ui import style, theme
 from lineage_desktop.ui.audit.presenter import AuditFeatures
 from lineage_desktop.ui.controller import LineageController
 from lineage_desktop.ui.dialogs.hidden_dialog import HiddenNodesDialog
@@ -53,6 +60,9 @@ class MainWindow(WindowReactions):
     def __init__(
         self, settings: AppSettings | None = None, synchronous: bool | None = None
     ) -> None:
+        settings = settings or AppSettings()
+        # Before the window exists: it and its children take the theme's palette at birth.
+        theme.apply_theme(settings.theme())
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("lineage_desktop")
@@ -61,7 +71,7 @@ class MainWindow(WindowReactions):
         self.setDockNestingEnabled(True)
         if synchronous is None:
             synchronous = os.environ.get(SYNC_ENV) == "1"
-        self.settings = settings or AppSettings()
+        self.settings = settings
         self._dark = style.app_prefers_dark()
         # The window owns its scene; the controller fills it.
         self._scene = LineageScene(self, dark=self._dark)
@@ -73,6 +83,7 @@ class MainWindow(WindowReactions):
         self._dock_memory: dict[str, bool] | None = None
         self._build()
         self.actions_ = build_actions(self)
+        self._theme_action(self.settings.theme()).setChecked(True)
         self.audit = AuditFeatures(self, self.controller, self.details, self.focus_page.lineage_tab)
         self.focus_page.add_bar(self.audit.path_bar)
         self._build_toolbar()
@@ -113,6 +124,8 @@ class MainWindow(WindowReactions):
         a.reload.triggered.connect(self._on_reload_triggered)
         a.about.triggered.connect(self._on_about_triggered)
         a.shortcuts.triggered.connect(self._on_shortcuts_triggered)
+        for name in theme.THEMES:
+            self._theme_action(name).triggered.connect(partial(self.set_theme, name))
 
         c.store_opened.connect(self._on_controller_store_opened)
         c.store_failed.connect(self._on_controller_store_failed)
@@ -163,15 +176,20 @@ class MainWindow(WindowReactions):
         self,
         path: str | os.PathLike[str],
         fmt: str | None = None,
-        scale: float = 2.0,
+        scale: float | None = None,
         visible_only: bool = False,
         dark: bool = False,
         keys: Sequence[str] = (),
+        page_size: str = "a4",
+        orientation: str = "auto",
     ) -> Path:
         """Export the graph on screen (format from ``fmt`` or the extension); with
         ``keys`` only those nodes and the edges between them, an image cropped to them.
+        A PDF is laid out on ``page_size`` paper (a4, letter or fit) in ``orientation``
+        (auto, portrait or landscape); ``scale`` is 2 by default, 1 on PDF pages.
         Raises ``ValueError`` subclasses or ``OSError``; the dialog shows them instead."""
-        return self.dialogs.export_graph(path, fmt, scale, visible_only, dark, keys)
+        return self.dialogs.export_graph(path, fmt, scale, visible_only, dark, keys,
+                                         page_size, orientation)
 
     def hidden_nodes_dialog(self) -> HiddenNodesDialog | None:
         """The Hidden nodes dialog once it was opened."""
@@ -180,6 +198,19 @@ class MainWindow(WindowReactions):
     def export_dialog(self) -> ExportDialog | None:
         """The last Export dialog opened."""
         return self.dialogs.export
+
+    def set_theme(self, name: str) -> None:
+        """Use the ``light``, ``dark`` or ``system`` theme for the whole application now
+        and at the next start (View > Theme)."""
+        name = theme.normalised(name)
+        self.settings.set_theme(name)
+        self._theme_action(name).setChecked(True)
+        theme.apply_theme(name)
+        self._apply_dark(style.app_prefers_dark())  # also when no palette event comes
+
+    def _theme_action(self, name: str) -> QAction:
+        a = self.actions_
+        return {theme.LIGHT: a.theme_light, theme.DARK: a.theme_dark}.get(name, a.theme_system)
 
     # --- window events, palette, drops --------------------------------------------------
 
@@ -209,12 +240,15 @@ class MainWindow(WindowReactions):
 
     @Slot()
     def _on_color_scheme_changed(self, *args: object) -> None:
+        if self.settings.theme() == theme.SYSTEM:
+            theme.apply_theme(theme.SYSTEM)
         self._apply_dark(style.app_prefers_dark())
 
     def _apply_dark(self, dark: bool) -> None:
         if dark != self._dark:
             self._dark = dark
             self.view.set_dark(dark)
+            self.banner.refresh_colours()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         if any(url.isLocalFile() for url in event.mimeData().urls()):

@@ -1,5 +1,6 @@
-"""What the window remembers per user, in ``QSettings``: geometry, docks, recent files,
-view options, and per store (keyed by its absolute path) hidden nodes and dragged positions.
+"""What the window remembers per user, in ``QSettings``: geometry, docks, the theme,
+recent files, and per store (keyed by its absolute path) view options, hidden nodes and
+dragged positions.
 
 The store file itself is never written: this is the only place view state lives.
 Values are kept as JSON strings so that every QSettings backend stores them the same way.
@@ -17,6 +18,7 @@ from PySide6.QtCore import QByteArray, QSettings
 
 from lineage_desktop.sdk.stores import store_path
 from lineage_desktop.store.pg import PgLocation
+from lineage_desktop.ui.theme import normalised
 
 MAX_RECENT = 10
 MAX_POSITION_SETS = 50  # dragged-position sets kept per store (one per focus and direction)
@@ -76,6 +78,14 @@ class AppSettings:
 
     def set_details_dock(self, closed: bool, floating: bool) -> None:
         self._set_json("window/details_dock", {"closed": closed, "floating": floating})
+
+    def theme(self) -> str:
+        """The theme the user chose under View > Theme: ``light``, ``dark`` or
+        ``system`` (the default, also for a damaged value). Global, not per store."""
+        return normalised(self._s.value("appearance/theme"))
+
+    def set_theme(self, theme: str) -> None:
+        self._s.setValue("appearance/theme", normalised(theme))
 
     # --- recent files -----------------------------------------------------------------
 

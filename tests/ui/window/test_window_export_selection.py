@@ -5,13 +5,16 @@ between them, as a cropped image or as data. Driven by real clicks on the real w
 from __future__ import annotations
 
 import json
+import unicodedata
 
+from pdf_reader import pdf_pages
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMenu
 from test_window_context_menu import choose, right_click, right_click_node
 from window_helpers import item_point, move
 
+from lineage_desktop.graph.pages import PAPER_SIZES
 from lineage_desktop.ui.dialogs.presenter import NOTHING_SELECTED
 from lineage_desktop.ui.export.image import image_size
 from lineage_desktop.ui.scene.subset import subset_rect
@@ -133,8 +136,70 @@ def test_the_png_is_cropped_to_the_selection(opened, qtbot, tmp_path):
     # Everything else is drawn again afterwards.
     assert all(card.opacity() > 0 for card in scene.node_items())
     assert all(edge.opacity() > 0 for edge in scene.edge_items())
-    pdf = opened.export_graph(tmp_path / "selection.pdf", keys=[run, focus])
-    assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def _pdf_text(page) -> str:
+    """The page's text as read, ligatures ("ﬂ") spelled out."""
+    return unicodedata.normalize("NFKC", " ".join(" ".join(t.split()) for t in page.texts))
+
+
+def _left_out(window, chosen: set[str], whole_text: str) -> list[str]:
+    """Labels of the graph's other nodes that the whole graph's PDF shows and that are not
+    part of a chosen label."""
+    return [
+        label for key, label in _labels(window).items()
+        if label not in chosen and label in whole_text and not any(label in c for c in chosen)
+    ]
+
+
+def test_a_selection_pdf_is_on_a4_pages_with_just_the_selected_cards(opened, qtbot, tmp_path):
+    run, focus = _select_pair(qtbot, opened)
+    labels = _labels(opened)
+    chosen = {labels[run], labels[focus]}
+    whole = opened.export_graph(tmp_path / "whole.pdf")
+    whole_text = " ".join(_pdf_text(page) for page in pdf_pages(whole))
+    others = _left_out(opened, chosen, whole_text)
+    assert len(others) >= 5
+    # The default: A4, orientation by the shape, scale 1 (the size on screen).
+    pages = pdf_pages(opened.export_graph(tmp_path / "selection.pdf", keys=[run, focus]))
+    a4 = PAPER_SIZES["a4"]
+    assert len(pages) == 1
+    assert (pages[0].width, pages[0].height) in {a4, a4[::-1]}
+    text = _pdf_text(pages[0])
+    assert all(label in text for label in chosen)
+    assert [label for label in others if label in text] == []
+    # Four times the size on Letter portrait: the pair spreads over labelled pages, each
+    # drawing only the selected cards; the window shows everything again afterwards.
+    scene = opened.scene()
+    tiles = pdf_pages(opened.export_graph(tmp_path / "tiles.pdf", keys=[run, focus], scale=4.0,
+                                          page_size="letter", orientation="portrait"))
+    assert len(tiles) > 1
+    assert {(p.width, p.height) for p in tiles} == {PAPER_SIZES["letter"]}
+    tiled = " ".join(_pdf_text(page) for page in tiles)
+    assert f"page {len(tiles)} of {len(tiles)}," in tiled
+    assert [label for label in others if label in tiled] == []
+    assert all(card.isVisible() and card.opacity() > 0 for card in scene.node_items())
+    assert all(edge.isVisible() and edge.opacity() > 0 for edge in scene.edge_items())
+    assert sorted(scene.selected_keys()) == sorted([run, focus])
+
+
+def test_the_selection_dialog_offers_pdf_pages_for_the_selection(opened, qtbot, tmp_path):
+    run, focus = _select_pair(qtbot, opened)
+    opened.actions_.export_selection.trigger()
+    dialog = opened.export_dialog()
+    dialog.format.setCurrentIndex(dialog.format.findData("pdf"))
+    assert dialog.page_size.isVisible() and dialog.orientation.isVisible()
+    assert not dialog.scale.isEnabled()
+    dialog.page_size.setCurrentIndex(dialog.page_size.findData("letter"))
+    dialog.orientation.setCurrentIndex(dialog.orientation.findData("portrait"))
+    note = dialog.size_note.text()
+    assert note.startswith("1 page of Letter portrait at ")  # the pair, not the whole graph
+    target = tmp_path / "selection.pdf"
+    _export_from_dialog(qtbot, opened, target)
+    pages = pdf_pages(target)
+    assert [(p.width, p.height) for p in pages] == [PAPER_SIZES["letter"]]
+    labels = _labels(opened)
+    assert all(labels[key] in _pdf_text(pages[0]) for key in (run, focus))
 
 
 def test_a_right_clicked_card_outside_the_selection_is_exported_alone(opened, qtbot, tmp_path):

@@ -25,8 +25,9 @@ MAX_POSITION_SETS = 50  # dragged-position sets kept per store (one per focus an
 
 
 def store_id(path: str | os.PathLike[str]) -> str:
-    """A settings group name for a store: a hash of its absolute path ('/' would nest)."""
-    absolute = str(Path(path).expanduser().absolute())
+    """A settings group name for a store: a hash of its absolute path ('/' would nest),
+    or of a team store's URL as shown (never with a password)."""
+    absolute = str(store_path(os.fspath(path) if not isinstance(path, PgLocation) else path))
     return hashlib.sha1(absolute.encode("utf-8")).hexdigest()[:16]
 
 

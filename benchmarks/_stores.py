@@ -129,3 +129,4 @@ def build(path: Path | str, versions: int) -> None:
     with Store.open(path) as store:
         if store.dialect == "sqlite":
             store._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.refresh_statistics()  # a team store's planner learns the sizes (merge does too)

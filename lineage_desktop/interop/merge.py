@@ -375,6 +375,7 @@ def merge_stores(target: Store, sources: Sequence[str | os.PathLike[str]]) -> Im
                 raise ValueError(f"{path} is the target store itself")
             opened.append((str(path), Store.open(store_path(path), readonly=True)))
         _Merge(target, opened, report).run()
+        target.refresh_statistics()
     finally:
         for _, source in opened:
             source.close()

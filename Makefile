@@ -1,13 +1,13 @@
 # Two commands do all set-up on a fresh machine:
 #   make run    install into .venv, write a demo project, open the window on it
-#   make test   install with test extras, run every test
+#   make test   install with test extras, run every test (on SQLite and a PostgreSQL server)
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 DEMO ?= demo/churn.db
 DEMO_RUNS ?= 400
 
-.PHONY: run test install install-test system-deps bench bundle clean
+.PHONY: run test test-suites install install-test system-deps bench bundle clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,16 @@ run: $(VENV)/.installed $(DEMO)
 system-deps:
 	@bash scripts/ensure-system-deps.sh
 
+# A throwaway PostgreSQL server for the team-store suites (scripts/pg-test-server.sh): started
+# before pytest, given to it as LINEAGE_DESKTOP_TEST_PG, stopped afterwards even on failure.
 test: $(VENV)/.installed-test system-deps
+	@bash scripts/pg-test-server.sh run $(MAKE) --no-print-directory test-suites
+
+# Every test on SQLite (the cross-backend ones on the server too), then the SDK, read-API
+# and CLI suites again with every store they make on the server (tests/backend_switch.py).
+test-suites:
 	$(PY) -m pytest -q
+	$(PY) -m pytest -q --backend postgresql tests/sdk tests/cli tests/backends
 
 bench: $(VENV)/.installed-test
 	for script in benchmarks/bench_*.py; do $(PY) $$script || exit 1; done

@@ -55,14 +55,30 @@ def cached_store(name: str, build_at: Callable[[Path], None]) -> Path:
     return path
 
 
-# Time of version i (stored form), one second apart.
-_AT = "strftime('%Y-%m-%dT%H:%M:%S', 1700000000 + {i}, 'unixepoch') || '.000000Z'"
+# Time of version i (stored form), one second apart; a run's id and a version's digest
+# from its number: SQLite's spelling and a team store's (PostgreSQL has no printf).
+_SQL = {
+    "sqlite": {
+        "at": "strftime('%Y-%m-%dT%H:%M:%S', 1700000000 + {i}, 'unixepoch') || '.000000Z'",
+        "run": "printf('r%07d', {i})",
+        "digest": "printf('%064x', {i})",
+    },
+    "postgresql": {
+        "at": "to_char(to_timestamp(1700000000 + ({i})) AT TIME ZONE 'UTC', "
+              "'YYYY-MM-DD\"T\"HH24:MI:SS') || '.000000Z'",
+        "run": "'r' || lpad(({i})::text, 7, '0')",
+        "digest": "lpad(to_hex(({i})::bigint), 64, '0')",
+    },
+}
 
 
-def build(path: Path, versions: int) -> None:
+def build(path: Path | str, versions: int) -> None:
+    """Fill a new store (a file, or a team store's URL) with ``versions`` versions."""
     big = versions // 2
     small_collections = max(1, (versions - big) // SMALL_COLLECTION)
     with Store.open(path) as store, store.transaction() as conn:
+        sql = _SQL[store.dialect]
+        at, run_id, digest = sql["at"], sql["run"], sql["digest"]
         conn.execute("INSERT INTO projects (id, entity, name, created_at) "
                      "VALUES (1, 'bench', 'bench', '2023-11-14T00:00:00.000000Z')")
         conn.execute("INSERT INTO artifact_types (id, project_id, name) VALUES (1, 1, 'dataset')")
@@ -79,8 +95,8 @@ def build(path: Path, versions: int) -> None:
             "INSERT INTO runs (id, project_id, name, job_type, author, host, state, "
             "started_at, finished_at) "
             "WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i + 1 < ?) "
-            f"SELECT printf('r%07d', i), 1, 'amber-aurora-' || (i + 1), 'train', 'bench', 'host', "
-            f"'finished', {_AT.format(i='2 * i')}, {_AT.format(i='2 * i + 1')} FROM c",
+            f"SELECT {run_id.format(i='i')}, 1, 'amber-aurora-' || (i + 1), 'train', 'bench', "
+            f"'host', 'finished', {at.format(i='2 * i')}, {at.format(i='2 * i + 1')} FROM c",
             ((total + 1) // 2,))
         conn.execute(
             "INSERT INTO versions (id, artifact_id, idx, digest, metadata, size, file_count, "
@@ -89,8 +105,8 @@ def build(path: Path, versions: int) -> None:
             "SELECT i + 1, "
             "CASE WHEN i < :big THEN 1 ELSE 2 + (i - :big) / 100 END, "
             "CASE WHEN i < :big THEN i ELSE (i - :big) % 100 END, "
-            f"printf('%064x', i), '{{}}', 10, 1, {_AT.format(i='i')}, "
-            "printf('r%07d', i / 2) FROM c",
+            f"{digest.format(i='i')}, '{{}}', 10, 1, {at.format(i='i')}, "
+            f"{run_id.format(i='i / 2')} FROM c",
             {"n": total, "big": big})
         conn.execute("INSERT INTO manifest (version_id, path, digest, size) "
                      "SELECT id, 'data.txt', digest, 10 FROM versions")
@@ -111,4 +127,6 @@ def build(path: Path, versions: int) -> None:
                      (middle,))
     # No ANALYZE: a real store has no sqlite_stat1 either, and plans must hold without it.
     with Store.open(path) as store:
-        store._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if store.dialect == "sqlite":
+            store._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.refresh_statistics()  # a team store's planner learns the sizes (merge does too)

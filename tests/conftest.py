@@ -1,11 +1,17 @@
 """Session-wide test set-up: Qt runs offscreen unless a test asks for a real display;
-the hand-built stores of tests/hand_built.py as fixtures for every folder."""
+the hand-built stores of tests/hand_built.py and the PostgreSQL fixtures of
+tests/pg_fixtures.py for every folder."""
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 from hand_built import build_diamond, build_main  # noqa: E402
+
+pytest_plugins = [
+    "pg_fixtures",  # pg_server, pg_url, pg_readonly_url, store_target
+    "backend_switch",  # pytest --backend postgresql
+]
 
 
 @pytest.fixture

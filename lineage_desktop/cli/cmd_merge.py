@@ -4,10 +4,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from lineage_desktop.cli.main import CliError
 from lineage_desktop.interop.merge import merge_stores
+from lineage_desktop.sdk.stores import store_path
 from lineage_desktop.store import Store
 
 
@@ -27,9 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    target_path = Path(args.target).resolve()
+    target_path = store_path(args.target)
     for source in args.sources:
-        if Path(source).resolve() == target_path:
+        if store_path(source) == target_path:
             raise CliError(f"{source} is the target store itself")
         # Refuse a missing or foreign source before the target is created.
         Store.open(source, readonly=True).close()

@@ -17,7 +17,8 @@ from lineage_desktop import __version__
 from lineage_desktop.records import LineageError
 
 COMMANDS = ("demo", "export", "ls", "show", "verify", "impact", "diff", "report",
-            "import_openlineage", "import_dvc", "import_mlflow", "merge", "export_openlineage")
+            "import_openlineage", "import_dvc", "import_mlflow", "merge", "export_openlineage",
+            "pg_init")
 
 EXAMPLES = """\
 examples:
@@ -66,7 +67,8 @@ def gui_parser() -> argparse.ArgumentParser:
         prog="lineage-desktop", description="Open the lineage_desktop window.",
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"lineage-desktop {__version__}")
-    parser.add_argument("store", nargs="?", help="a lineage store file to open")
+    parser.add_argument("store", nargs="?",
+                        help="a lineage store file, or a team store's postgresql:// URL")
     parser.add_argument("--artifact", metavar="REF",
                         help="show the lineage of this version (name, name:alias, name:v3)")
     return parser
@@ -77,6 +79,7 @@ def _looks_like_command(word: str, commands: set[str]) -> bool:
     import os
 
     return (word not in commands and not word.startswith("-") and "." not in word
+            and not word.startswith(("postgresql:", "postgres:"))
             and "/" not in word and os.sep not in word and not os.path.exists(word))
 
 

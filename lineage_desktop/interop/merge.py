@@ -24,7 +24,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 from lineage_desktop.interop.report import ImportReport
@@ -32,6 +31,7 @@ from lineage_desktop.interop.writer import FINAL_STATES, LineageWriter
 from lineage_desktop.records import ManifestEntry
 from lineage_desktop.records.validation import UnsafeEntry
 from lineage_desktop.sdk.integrity import entry_location
+from lineage_desktop.sdk.stores import store_path
 from lineage_desktop.store import Store
 from lineage_desktop.store.bulk_cells import (
     RUN_COMPARED,
@@ -393,10 +393,11 @@ def merge_stores(target: Store, sources: Sequence[str | os.PathLike[str]]) -> Im
     opened = []
     try:
         for path in sources:
-            if Path(path).resolve() == Path(target.path).resolve():
+            if store_path(path) == store_path(target.path):
                 raise ValueError(f"{path} is the target store itself")
-            opened.append((str(path), Store.open(Path(path), readonly=True)))
+            opened.append((str(path), Store.open(store_path(path), readonly=True)))
         _Merge(target, opened, report).run()
+        target.refresh_statistics()
     finally:
         for _, source in opened:
             source.close()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -342,12 +343,19 @@ def _client(uri: str, tracking: str) -> tuple[Any, Any]:
     a URI it cannot read raises ``TrackingUnreadable``."""
     mlflow_client = require("mlflow.tracking", "import-mlflow")
     view = require("mlflow.entities", "import-mlflow").ViewType
+    # MLflow logs a failed database connection as a warning with its whole traceback
+    # before raising: the one-line error below says it (the CLI's errors are one line).
+    quiet = logging.getLogger("mlflow.store.db.utils")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
     try:
         client = mlflow_client.MlflowClient(tracking_uri=uri)
         return client, _pages(lambda t: client.search_experiments(
             view_type=view.ALL, max_results=1000, page_token=t))
     except Exception as exc:  # whatever MLflow's client raises for a URI it cannot read
         raise unreadable(tracking, exc) from exc
+    finally:
+        quiet.setLevel(level)
 
 
 def check_readable(tracking: str) -> None:

@@ -22,6 +22,7 @@ from lineage_desktop.records.validation import (
 from lineage_desktop.sdk.validation import has_control
 from lineage_desktop.sdk.validation import shown as _shown
 from lineage_desktop.store import file_digest
+from lineage_desktop.store.pg import PgLocation
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+")  # RFC 3986, minus one-letter drive names
 
@@ -172,8 +173,12 @@ def check_reference(uri: object) -> Path | None:
 __all__ = ["check_reference", "folder_files", "hash_file", "local_path", "regular_file"]
 
 
-def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
-    """Whether two paths name one existing file (a path that cannot be checked is not)."""
+def same_file(a: str | os.PathLike[str] | PgLocation,
+              b: str | os.PathLike[str] | PgLocation) -> bool:
+    """Whether two stores are one: two paths naming one existing file (a path that cannot
+    be checked is not), or one team store's URL."""
+    if isinstance(a, PgLocation) or isinstance(b, PgLocation):
+        return a == b
     try:
         return os.path.samefile(a, b)
     except OSError:

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from lineage_desktop.store import Store
+from lineage_desktop.store.pg import PgLocation, is_url
 
 ENV_STORE = "LINEAGE_DESKTOP_STORE"
 DEFAULT_STORE = "lineage.db"
@@ -13,13 +14,18 @@ DEFAULT_STORE = "lineage.db"
 _writers: dict[tuple[int, str], Store] = {}
 
 
-def store_path(store: str | os.PathLike[str] | None) -> Path:
-    """Argument, else ``$LINEAGE_DESKTOP_STORE``, else ``./lineage.db``."""
+def store_path(store: str | os.PathLike[str] | PgLocation | None) -> Path | PgLocation:
+    """Argument, else ``$LINEAGE_DESKTOP_STORE``, else ``./lineage.db``: a SQLite file,
+    or a team store's ``postgresql://`` URL."""
     chosen = store if store is not None else os.environ.get(ENV_STORE) or DEFAULT_STORE
+    if isinstance(chosen, PgLocation):
+        return chosen
+    if is_url(chosen):
+        return PgLocation(str(chosen))
     return Path(chosen).expanduser().absolute()
 
 
-def writer(store: str | os.PathLike[str] | Store | None) -> Store:
+def writer(store: str | os.PathLike[str] | PgLocation | Store | None) -> Store:
     """The process's writer for a store path (connections are not shared across fork)."""
     if isinstance(store, Store):
         return store
@@ -38,7 +44,7 @@ def writable(store: Store) -> Store:
     return writer(store.path) if store.readonly else store
 
 
-def reader(store: str | os.PathLike[str] | Store | None) -> tuple[Store, bool]:
+def reader(store: str | os.PathLike[str] | PgLocation | Store | None) -> tuple[Store, bool]:
     """A store to read from and whether the caller owns it (and so must close it): a
     ``Store`` passed in (a run's writer, say) stays open for its owner."""
     if isinstance(store, Store):

@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
-from lineage_desktop.records import DigestMismatch, StoreFull
+from lineage_desktop.records import DigestMismatch, StoreError, StoreFull
 from lineage_desktop.records.validation import validate_digest
 from lineage_desktop.store.connection import ensure_not_open_store
 from lineage_desktop.store.files_below import (
@@ -46,11 +46,21 @@ from lineage_desktop.store.hashing import (
 )
 
 
+class BlobRootMissing(StoreError):
+    """A team store's shared blob folder is not set, or not there on this machine."""
+
+
 class BlobStore:
     """The ``.files`` folder of one store."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, root: Path | None, shared: str | None = None) -> None:
+        """``shared``: the root is shared storage (a team store's) that must exist, never
+        made here (a missing mount would put content on one machine's disk); the text
+        says how to set it, for the error raised when content is stored without it. A
+        team store without a root (``None``) refuses to store content, always."""
+        self.root = root if root is not None else Path("/nonexistent/lineage-blob-root")
+        self._unset = root is None
+        self._shared = shared
         self._root_text = str(root)
         self._folders: dict[str, Path] = {}
         self._known_dirs: set[str] = set()
@@ -112,6 +122,8 @@ class BlobStore:
             raise
 
     def _put_files(self, files: Iterable[tuple[str, str | os.PathLike[str]]]) -> None:
+        if self._shared is not None and (self._unset or not self.root.is_dir()):
+            raise BlobRootMissing(self._shared)
         # Plain strings, not Paths: this runs for every logged file (a small artifact's
         # log is mostly this), and Path objects showed in its profile.
         staged: list[tuple[str, str]] = []

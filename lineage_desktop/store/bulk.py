@@ -16,6 +16,7 @@ from typing import Any
 from lineage_desktop.records import ManifestEntry, Run, TypeMismatch
 from lineage_desktop.store.bulk_cells import CellsMixin
 from lineage_desktop.store.edits import _KINDS as EDIT_KINDS
+from lineage_desktop.store.params import dialect_of
 from lineage_desktop.store.schema import EDITS_SINCE, FOLDERS_SINCE, schema_version
 from lineage_desktop.store.writes import WriteMixin, _dumps
 
@@ -55,7 +56,10 @@ class BulkMixin(CellsMixin, WriteMixin):
         """Let this connection keep up to ``megabytes`` of the file's pages in memory (the
         previous limit is returned, in megabytes). A bulk writer's big transaction then
         touches each page of a randomly keyed index (run ids, digests) once, and writes
-        it once, instead of reading and writing it again for every few rows."""
+        it once, instead of reading and writing it again for every few rows. (A team
+        store's server manages its own buffers: nothing to set.)"""
+        if dialect_of(self._conn) == "postgresql":
+            return int(megabytes)
         previous = self._conn.execute("PRAGMA cache_size").fetchone()[0]
         self._conn.execute(f"PRAGMA cache_size={-1024 * int(megabytes)}")
         # A positive setting counts pages, a negative one KiB.
@@ -68,13 +72,21 @@ class BulkMixin(CellsMixin, WriteMixin):
         """For each ``(project id, artifact name, digest)`` that a version has: ``(version
         id, its tags)`` of the lowest-numbered such version (what ``version_by_digest``
         finds), in one query over the ``versions_digest`` index."""
+        unique = list(dict.fromkeys(keys))
+        if dialect_of(self._conn) == "postgresql":  # three arrays, unnested side by side
+            keyed = ("SELECT * FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[]), "
+                     "CAST(? AS TEXT[])) AS k(p, n, d)")
+            params: tuple[object, ...] = tuple(list(column) for column in zip(*unique)) \
+                if unique else ([], [], [])
+        else:
+            keyed = ("SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+                     "json_extract(value, '$[2]') FROM json_each(?)")
+            params = (json.dumps(unique),)
         rows = self._conn.execute(
-            "WITH k(p, n, d) AS (SELECT json_extract(value, '$[0]'), "
-            "json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(?)) "
+            f"WITH k(p, n, d) AS ({keyed}) "
             "SELECT k.p, k.n, k.d, v.id, v.idx FROM k "
             "JOIN artifacts a ON a.project_id = k.p AND a.name = k.n "
-            "JOIN versions v ON v.artifact_id = a.id AND v.digest = k.d",
-            (json.dumps(list(dict.fromkeys(keys))),)).fetchall()
+            "JOIN versions v ON v.artifact_id = a.id AND v.digest = k.d", params).fetchall()
         lowest: dict[tuple[int, str, str], tuple[int, int]] = {}
         for project_id, name, digest, version_id, index in rows:
             key = (project_id, name, digest)

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
-from lineage_desktop.records import ReadOnlyStore
+from lineage_desktop.records import ReadOnlyStore, StoreError
 from lineage_desktop.store import connection, schema
 from lineage_desktop.store.alias_moves import AliasMovesMixin
 from lineage_desktop.store.blobs import BlobStore
@@ -23,6 +23,8 @@ from lineage_desktop.store.errors import translate
 from lineage_desktop.store.interop import InteropMixin
 from lineage_desktop.store.lineage import LineageMixin
 from lineage_desktop.store.links import LinksMixin
+from lineage_desktop.store.params import dialect_of
+from lineage_desktop.store.pg.location import PgLocation, is_url
 from lineage_desktop.store.rows import decode_text
 from lineage_desktop.store.run_data import RunDataMixin
 from lineage_desktop.store.search import SearchMixin
@@ -46,20 +48,37 @@ class Store(SearchMixin, LinksMixin, LineageMixin, InteropMixin, BulkMixin, RunD
     Every public method and property passes ``_translating``: no ``sqlite3`` exception
     leaves the store, callers see named ``StoreError``s."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, readonly: bool) -> None:
+    def __init__(self, path: Path | PgLocation, conn: sqlite3.Connection,
+                 readonly: bool) -> None:
         self.path = path
         self.readonly = readonly
-        self.blobs = BlobStore(Path(str(path) + ".files"))
         self._conn = conn
         self._depth = 0
         self._lock = threading.RLock()
         self._cache: dict[tuple[object, ...], int] = {}
-        self._file_key: tuple[int, int] | None = connection.OPEN_FILES.add(path)
+        self._open = True
+        self._file_key: tuple[int, int] | None = None
+        if isinstance(path, PgLocation):
+            self.blobs = team_blobs(conn, path)
+        else:
+            self.blobs = BlobStore(Path(str(path) + ".files"))
+            self._file_key = connection.OPEN_FILES.add(path)
 
     @classmethod
-    def open(cls, path: str | Path, readonly: bool = False) -> Store:
-        """Open the store at ``path``: every store file of the program is opened here."""
-        path = Path(path).expanduser()
+    def open(cls, path: str | Path | PgLocation, readonly: bool = False) -> Store:
+        """Open the store at ``path``, a SQLite file or a ``postgresql://`` URL (a team
+        store, ``store.pg``): every store of the program is opened here."""
+        if isinstance(path, PgLocation) or is_url(path):
+            from lineage_desktop.store.pg.connection import connect
+
+            location = path if isinstance(path, PgLocation) else PgLocation(str(path))
+            pg = connect(location, readonly)
+            try:
+                return cls(location, cast(sqlite3.Connection, pg), readonly=readonly)
+            except BaseException:
+                pg.close()
+                raise
+        path = Path(cast(str, path)).expanduser()
         conn = connection.connect_reader(path) if readonly else connection.connect_writer(path)
         try:
             return cls(path, conn, readonly=readonly)
@@ -68,11 +87,40 @@ class Store(SearchMixin, LinksMixin, LineageMixin, InteropMixin, BulkMixin, RunD
             raise
 
     @property
+    def dialect(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``: the few statements that differ ask."""
+        return dialect_of(self._conn)
+
+    def set_blob_root(self, root: str) -> None:
+        """Set a team store's shared blob folder for every client (``pg-init``)."""
+        if self.dialect != "postgresql":
+            raise StoreError(f"{self.path}: a SQLite store keeps its files beside it")
+        with self.transaction():
+            self._conn.set_meta("blob_root", root)  # type: ignore[attr-defined]
+        self.blobs = team_blobs(self._conn, cast(PgLocation, self.path))
+
+    def refresh_statistics(self) -> None:
+        """After a bulk write (``merge``), let a team store's planner know the new sizes
+        (``ANALYZE``) instead of planning on empty tables until autovacuum comes by (a
+        lineage read of a freshly merged 1M-version store: 234 ms, 9.7 ms after). SQLite
+        stores keep no statistics (their plans hold without them): nothing to do."""
+        if self.dialect == "postgresql" and not self.readonly:
+            self._conn.execute("ANALYZE")
+
+    def blob_root_setting(self) -> str | None:
+        """A team store's blob folder as set for the store (None: not set), or a SQLite
+        store's ``.files`` folder."""
+        if self.dialect != "postgresql":
+            return str(self.blobs.root)
+        return cast("str | None", self._conn.meta("blob_root"))  # type: ignore[attr-defined]
+
+    @property
     def closed(self) -> bool:
-        return self._file_key is None
+        return not self._open
 
     def close(self) -> None:
         """Close the connection (a second call does nothing)."""
+        self._open = False
         if self._file_key is not None:
             connection.OPEN_FILES.discard(self._file_key)
             self._file_key = None
@@ -105,7 +153,11 @@ class Store(SearchMixin, LinksMixin, LineageMixin, InteropMixin, BulkMixin, RunD
                     finally:
                         self._depth -= 1
                     return
-                connection.begin_immediate(self._conn)
+                begin = getattr(self._conn, "begin_immediate", None)
+                if begin is not None:  # a team store's connection (``store.pg``)
+                    begin()
+                else:
+                    connection.begin_immediate(self._conn)
                 self._depth = 1
                 try:
                     yield self._conn
@@ -125,14 +177,33 @@ class Store(SearchMixin, LinksMixin, LineageMixin, InteropMixin, BulkMixin, RunD
 
     def data_version(self) -> int:
         """Changes whenever another connection commits (cheap; for live refresh)."""
+        if self.dialect == "postgresql":
+            return cast(int, self._conn.data_version())  # type: ignore[attr-defined]
         return cast(int, self._conn.execute("PRAGMA data_version").fetchone()[0])
 
     def explain_lineage_plan(self, version_id: int, direction: str = "up") -> list[str]:
         """``EXPLAIN QUERY PLAN`` of the traversal (tests check it uses the indexes)."""
         from lineage_desktop.store.lineage import traversal_sql
 
-        sql, params = traversal_sql("v", version_id, direction, None, None)
+        sql, params = traversal_sql("v", version_id, direction, None, None,
+                                    dialect=self.dialect)
+        if self.dialect == "postgresql":
+            return cast(list[str], self._conn.explain(sql, params))  # type: ignore[attr-defined]
         return [row[-1] for row in self._conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
+
+
+def team_blobs(conn: object, location: PgLocation) -> BlobStore:
+    """A team store's blob folder: shared storage every client mounts, named by the
+    store's setting or ``$LINEAGE_DESKTOP_BLOB_ROOT``; without either, or while it is
+    not mounted, storing content raises ``BlobRootMissing`` saying so."""
+    root = conn.blob_root()  # type: ignore[attr-defined]
+    how = ("set it for the store with `lineage-desktop pg-init URL --blob-root PATH`, or "
+           "for this client with LINEAGE_DESKTOP_BLOB_ROOT")
+    if not root:
+        return BlobStore(None, shared=f"{location} has no blob root for files: {how}")
+    path = Path(root).expanduser()
+    return BlobStore(path, shared=f"the blob root {path} of {location} is not there on this "
+                     f"machine: mount the shared storage there, or {how}")
 
 
 _NOT_UTF8 = "Could not decode to UTF-8"

@@ -28,7 +28,7 @@ EDITED_FIELDS = ("description", "metadata", "tags", "ttl")
 # The row's id is found by the index, its value and time then by that id.
 _EDITS_AS_OF = (
     "SELECT i.value, f.value, x.value, x.changed_at"
-    " FROM json_each(:ids) i, json_each(:fields) f JOIN version_edits x ON x.id ="
+    " FROM json_each(:ids) i CROSS JOIN json_each(:fields) f JOIN version_edits x ON x.id ="
     " (SELECT e.id FROM version_edits e"
     " WHERE e.version_id = i.value AND e.field = f.value AND e.changed_at <= :at"
     " ORDER BY e.changed_at DESC, e.id DESC LIMIT 1)")

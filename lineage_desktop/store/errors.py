@@ -24,6 +24,7 @@ from lineage_desktop.records import (
     StorePermissionDenied,
     StoreSchemaError,
 )
+from lineage_desktop.store.pg.location import PgLocation
 
 # SQLite's primary result codes (https://sqlite.org/rescode.html).
 _ERROR, _PERM, _BUSY, _LOCKED, _NOMEM, _READONLY = 1, 3, 5, 6, 7, 8
@@ -64,13 +65,16 @@ def shown(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
-def translate(exc: sqlite3.Error, path: Path, opening: bool = False) -> StoreError:
+def translate(exc: sqlite3.Error, path: Path | PgLocation,
+              opening: bool = False) -> StoreError:
     """The named error for ``exc`` raised while using the store at ``path``.
 
     ``opening``: damage found while opening is a ``DamagedStoreFile`` (both
     ``StoreDamaged`` and ``NotALineageStore``: the file is refused untouched, whatever it
     is); later it is ``StoreDamaged``.
     """
+    if isinstance(path, PgLocation):  # sqlite3 raised for a team store: a wrong call
+        return StoreError(f"{path}: {exc}")
     code = getattr(exc, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     text = str(exc)

@@ -16,6 +16,7 @@ from pathlib import Path
 from lineage_desktop.records import ArtifactVersion
 from lineage_desktop.store.bulk import NewVersion
 from lineage_desktop.store.errors import translate
+from lineage_desktop.store.pg.location import PgLocation
 from lineage_desktop.store.reads import FAR_FUTURE, ReadMixin
 from lineage_desktop.store.writes import WriteMixin
 
@@ -25,7 +26,7 @@ __all__ = ["InteropMixin", "NewVersion"]
 class InteropMixin(ReadMixin, WriteMixin):
     """Reads for exports and merges, and writes that keep another tool's times."""
 
-    path: Path
+    path: Path | PgLocation
 
     def forget_cached_ids(self) -> None:
         """Drop the writer's id caches (project and type ids).
@@ -137,7 +138,7 @@ class InteropMixin(ReadMixin, WriteMixin):
     def all_versions(self, project_id: int | None = None) -> list[ArtifactVersion]:
         """Every version (of one project, or all), in creation order."""
         where, params = (("a.project_id = ?", [project_id]) if project_id is not None
-                         else ("1", []))
+                         else ("TRUE", []))
         return self._versions_where(where, params, order="v.created_at, a.name, v.idx")
 
     def all_usages(

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 
 from lineage_desktop.records import ArtifactVersion, Run, artifact_key, run_key
+from lineage_desktop.store.params import dialect_of
 from lineage_desktop.store.reads import FAR_FUTURE, ReadMixin
 from lineage_desktop.store.rows import as_text
 
@@ -31,19 +32,44 @@ _STEPS = {
 }
 
 
+# PostgreSQL allows one recursive term that names the walk once: both steps of a
+# direction are one lateral join from the walk's rows (each step keeps to its kind).
+_PG_STEPS = {
+    "up": (
+        "SELECT 'r', CAST(NULL AS BIGINT), o.run_id FROM {outputs} o WHERE w.kind = 'v' "
+        "AND o.version_id = w.vid AND o.logged_at <= :as_of",
+        "SELECT 'v', u.version_id, CAST(NULL AS TEXT) FROM usages u WHERE w.kind = 'r' "
+        "AND u.run_id = w.rid AND u.used_at <= :as_of",
+    ),
+    "down": (
+        "SELECT 'r', CAST(NULL AS BIGINT), u.run_id FROM usages u WHERE w.kind = 'v' "
+        "AND u.version_id = w.vid AND u.used_at <= :as_of",
+        "SELECT 'v', o.version_id, CAST(NULL AS TEXT) FROM {outputs} o WHERE w.kind = 'r' "
+        "AND o.run_id = w.rid AND o.logged_at <= :as_of",
+    ),
+}
+
+
 def traversal_sql(
     kind: str, ident: int | str, direction: str, limit: int | None, as_of: str | None,
-    outputs: str = "outputs",
+    outputs: str = "outputs", dialect: str = "sqlite",
 ) -> tuple[str, dict[str, object]]:
     """The recursive walk; ``outputs`` is the table expression of the run -> version
     edges (``ReadMixin.outputs_table``: the table, or its stand-in on older stores)."""
     depth = "w.depth + 1" if limit is not None else "0"
     bound = " AND w.depth < :limit" if limit is not None else ""
-    steps = "\nUNION\n".join(s.format(depth=depth, limit=bound, outputs=outputs)
-                              for s in _STEPS[direction])
+    seed = "SELECT CAST(:kind AS TEXT), CAST(:vid AS BIGINT), CAST(:rid AS TEXT), 0"
+    if dialect == "postgresql":
+        steps = (
+            f"SELECT n.kind, n.vid, n.rid, {depth} FROM walk w CROSS JOIN LATERAL ("
+            + " UNION ALL ".join(s.format(outputs=outputs) for s in _PG_STEPS[direction])
+            + f") AS n(kind, vid, rid) WHERE TRUE{bound}")
+    else:
+        steps = "\nUNION\n".join(s.format(depth=depth, limit=bound, outputs=outputs)
+                                  for s in _STEPS[direction])
     sql = (
         "WITH RECURSIVE walk(kind, vid, rid, depth) AS (\n"
-        "SELECT :kind, :vid, :rid, 0\nUNION\n" + steps + "\n)\n"
+        f"{seed}\nUNION\n" + steps + "\n)\n"
         "SELECT kind, vid, rid FROM walk"
     )
     params: dict[str, object] = {
@@ -84,7 +110,8 @@ class LineageMixin(ReadMixin):
         for direction, limit in (("up", upstream), ("down", downstream)):
             if limit == 0:
                 continue
-            sql, params = traversal_sql(kind, ident, direction, limit, as_of, outputs)
+            sql, params = traversal_sql(kind, ident, direction, limit, as_of, outputs,
+                                        dialect_of(self._conn))
             for node_kind, vid, rid in self._conn.execute(sql, params):
                 if node_kind == "v":
                     if isinstance(vid, int):  # (damaged data) a text or BLOB id names nothing

@@ -10,6 +10,12 @@ from lineage_desktop.store.rows import as_text
 FAR_FUTURE = "9999-12-31T23:59:59.999999Z"
 
 
+def dialect_of(conn: object) -> str:
+    """``"sqlite"``, or ``"postgresql"`` for a team store's connection (``store.pg``): the
+    few statements the two spell differently ask this."""
+    return str(getattr(conn, "dialect", "sqlite"))
+
+
 def ids_param(ids: Iterable[object]) -> str:
     """A list of ids as one JSON parameter, read in SQL with ``json_each(?)``."""
     # One JSON parameter instead of N placeholders: no variable limit, one prepared query.

@@ -58,7 +58,8 @@ class RunDataMixin:
         with self.transaction() as conn:
             conn.executemany(
                 "INSERT INTO run_history (run_id, step, row) VALUES (?, ?, ?) "
-                "ON CONFLICT (run_id, step) DO UPDATE SET row = json_patch(row, excluded.row)",
+                "ON CONFLICT (run_id, step) DO UPDATE SET "
+                "row = json_patch(run_history.row, excluded.row)",
                 encoded)
             if summary is not None:
                 conn.execute("UPDATE runs SET summary = ? WHERE id = ?",

@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import cast
 
 from lineage_desktop.records import Run, RunNotFound
-from lineage_desktop.store.params import FAR_FUTURE, like_pattern
+from lineage_desktop.store.params import FAR_FUTURE, dialect_of, like_pattern
 from lineage_desktop.store.params import ids_param as _ids_param
 from lineage_desktop.store.processes import is_alive, this_host
 from lineage_desktop.store.rows import (
@@ -185,10 +185,13 @@ class RunReadMixin:
         if project_ids is not None:
             sql += " AND r.project_id IN (SELECT value FROM json_each(?))"
             params.append(_ids_param(project_ids))
-        sql += f" AND ({filter_sql(filters, params)}) ORDER BY {order_sql(order)}"
+        dialect = dialect_of(self._conn)
+        sql += (f" AND ({filter_sql(filters, params, dialect)})"
+                f" ORDER BY {order_sql(order, dialect)}")
         if limit is not None or offset:
             sql += f" LIMIT {int(limit) if limit is not None else -1} OFFSET {int(offset)}"
-        self._conn.create_function("regexp", 2, regexp, deterministic=True)
+        if dialect_of(self._conn) == "sqlite":  # PostgreSQL has its own (``~``)
+            self._conn.create_function("regexp", 2, regexp, deterministic=True)
         return self._with_crashes([run_from_row(row) for row in self._conn.execute(sql, params)])
 
     def runs_using(self, version_id: int, as_of: str | None = None) -> list[Run]:

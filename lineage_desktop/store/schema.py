@@ -376,6 +376,8 @@ def table_names(conn: sqlite3.Connection) -> list[str]:
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
+    if getattr(conn, "dialect", "sqlite") == "postgresql":  # a team store (``store.pg``)
+        return cast(int, conn.schema_version())  # type: ignore[attr-defined]
     return cast(int, conn.execute("PRAGMA user_version").fetchone()[0])
 
 

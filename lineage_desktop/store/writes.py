@@ -214,12 +214,19 @@ class WriteMixin:
             # One read for the rest: the project's names, the collection's last number,
             # the live version that has this content already, if one has, and whether
             # the collection was deleted.
-            project, entity, last, existing, collection_deleted = conn.execute(
+            project, entity, last, existing, collection_deleted, last_at = conn.execute(
                 "SELECT name, entity, (SELECT MAX(idx) FROM versions WHERE artifact_id = ?2), "
                 "(SELECT id FROM versions WHERE artifact_id = ?2 AND digest = ?3 "
                 "AND deleted_at IS NULL LIMIT 1), "
-                "(SELECT deleted_at FROM artifacts WHERE id = ?2) FROM projects WHERE id = ?1",
+                "(SELECT deleted_at FROM artifacts WHERE id = ?2), "
+                "(SELECT MAX(created_at) FROM versions WHERE artifact_id = ?2) "
+                "FROM projects WHERE id = ?1",
                 (project_id, artifact_id, digest)).fetchone()
+            if created_at is None and isinstance(last_at, str) and last_at > now:
+                # The wall clock stepped back (NTP, a VM resumed): a new version is never
+                # dated before the one numbered below it, or "as of" would show v59
+                # without v58 (seen in tests/store/test_concurrency.py under load).
+                now = last_at
             if existing is not None:
                 # Equal content reuses the version; the run still has its output edge.
                 if run_id is not None:

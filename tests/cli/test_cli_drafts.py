@@ -7,6 +7,8 @@ import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 import lineage_desktop as wandb
 from lineage_desktop.audit.drafts import stale_drafts
 from lineage_desktop.store import Store
@@ -64,6 +66,7 @@ def test_finished_drafts_are_not_listed(cli, tmp_path):
     assert "draft" not in cli("ls", store)[1]
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_verify_of_the_whole_store_notes_drafts_left_for_days(cli, tmp_path):
     store = tmp_path / "d.db"
     _upsert(store, tmp_path, 0)

@@ -124,6 +124,7 @@ def _run(*args: object, **kwargs) -> subprocess.CompletedProcess:
                           **kwargs)
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_exit_statuses_in_a_subprocess(lineage, tmp_path):
     cases = [
         (["ls", tmp_path / "missing.db"], 2, "no lineage store"),
@@ -146,6 +147,7 @@ def test_exit_statuses_in_a_subprocess(lineage, tmp_path):
     assert "changed" in result.stdout and "images/dog.png" in result.stdout
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_png_export_in_a_subprocess_without_a_display(lineage, tmp_path):
     env = {k: v for k, v in __import__("os").environ.items()
            if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
@@ -155,6 +157,7 @@ def test_png_export_in_a_subprocess_without_a_display(lineage, tmp_path):
     assert out.read_bytes().startswith(b"\x89PNG")
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_data_commands_never_load_qt(lineage, tmp_path):
     code = (
         "import sys\n"
@@ -171,6 +174,7 @@ def test_data_commands_never_load_qt(lineage, tmp_path):
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_broken_pipe_is_not_an_error(lineage):
     # The reader goes away before the command writes (it needs far longer to start).
     child = subprocess.Popen([sys.executable, "-m", "lineage_desktop.cli.main", "ls",
@@ -182,6 +186,7 @@ def test_broken_pipe_is_not_an_error(lineage):
     assert err == ""
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_version_and_help(lineage):
     result = _run("--version")
     assert result.returncode == 0 and result.stdout.startswith("lineage-desktop ")
@@ -191,6 +196,7 @@ def test_version_and_help(lineage):
     assert Path(lineage.store).exists()
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_truncated_store_is_one_line(cli, lineage, tmp_path, command):
     truncated = tmp_path / "truncated.db"

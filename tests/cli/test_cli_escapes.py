@@ -14,6 +14,8 @@ import pytest
 
 import lineage_desktop as ld
 
+pytestmark = pytest.mark.sqlite_file("a hostile store crafted with sqlite3")
+
 HOSTILE = "\x1b[31mred\x1b[0m \x1b]0;title\x07 \r<b>html</b> &amp; \x9b2J \u202eevil"
 UNSAFE = ("\x1b", "\x07", "\r", "\x9b", "\u202e")
 

@@ -110,6 +110,7 @@ def test_removing_a_file_of_the_folder_from_the_draft_forgets_the_folder(cli, tm
     assert _findings(cli, store) == (0, [])
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_a_folder_upserted_into_a_distributed_version_is_kept(cli, tmp_path):
     folders = [_folder(tmp_path, f"rank-{i}", files=(f"part-{i}.csv",)) for i in range(2)]
     store = tmp_path / "s.db"

@@ -78,6 +78,7 @@ def test_an_alias_of_another_version_moves_to_the_edited_one(store_path: Path) -
         assert "best" not in api.artifact("model:v0").aliases
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_every_change_is_recorded_with_time_and_author(store_path: Path) -> None:
     artifact = _log(store_path)
     created = artifact.created_at
@@ -124,6 +125,7 @@ def test_as_of_reads_the_fields_as_they_were(store_path: Path) -> None:
         assert api.artifact("model:v0").description == "final"
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_a_save_without_changes_writes_nothing(store_path: Path) -> None:
     artifact = _log(store_path)
     artifact.metadata = {"lr": 0.1}  # the same value
@@ -134,6 +136,7 @@ def test_a_save_without_changes_writes_nothing(store_path: Path) -> None:
     assert artifact.updated_at is None
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_bad_aliases_and_tags_are_refused_before_any_write(store_path: Path) -> None:
     artifact = _log(store_path)
     with pytest.raises(InvalidAlias):
@@ -152,6 +155,7 @@ def test_bad_aliases_and_tags_are_refused_before_any_write(store_path: Path) -> 
     assert _rows(store_path, "SELECT description FROM versions") == [("first",)]
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_ttl_inherit_means_none_offline(store_path: Path) -> None:
     artifact = _log(store_path)
     artifact.ttl = timedelta(days=1)
@@ -239,6 +243,7 @@ def test_properties_of_a_logged_artifact(store_path: Path) -> None:
     assert draft.source_name == "x" and draft.state == "PENDING"
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_as_of_lookups_use_one_index_step_per_field(store_path: Path) -> None:
     # As tests/store/test_query_plans.py: the SQL as run, explained. However many edits
     # a field has, its value as of a moment is one step back along version_edits_lookup.

@@ -62,6 +62,7 @@ def test_unknown_entry_is_lookup_error(logged):
         logged.get_entry("missing.txt")
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 @pytest.mark.parametrize("path", ["../escape.txt", "/tmp/abs.txt", "sub/../../x.txt"])
 def test_hostile_entry_path_cannot_leave_the_root(store_path, make_file, tmp_path, path):
     import sqlite3

@@ -34,6 +34,7 @@ def _worker(store_path, make_file, index, group="g", content=None, **upsert):
     return run
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_upserts_then_finish_make_one_version_with_every_writer(store_path, make_file):
     writers = [_worker(store_path, make_file, i) for i in range(3)]
     assert ld.Api(store=store_path).artifact_exists("shards") is False
@@ -59,6 +60,7 @@ def test_finish_twice_and_finish_of_nothing_are_refused(store_path, make_file):
     assert [a.version for a in ld.Api(store=store_path).artifact_versions("shards")] == ["v0"]
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_distributed_id_defaults_to_the_group_and_is_needed_without_one(store_path, make_file):
     _worker(store_path, make_file, 0, group="a")
     _worker(store_path, make_file, 1, group="b")
@@ -136,6 +138,7 @@ _WORKER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_processes_upsert_concurrently_into_one_version(tmp_path, store_path):
     (tmp_path / "common.txt").write_text("shared")
     # The launcher creates the store: processes that create one fresh store at the same
@@ -205,6 +208,7 @@ def test_a_process_killed_mid_upsert_leaves_the_draft_whole(tmp_path, store_path
     assert _draft_rows(store_path) == 0
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_aliases_of_every_upsert_and_of_the_finish_all_land_on_the_version(
         store_path, make_file):
     # W&B sends each call's aliases with the distributed id to the one version it names,

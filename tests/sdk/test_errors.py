@@ -33,6 +33,7 @@ def test_invalid_and_reserved_types(type_name):
         ld.Artifact("ok", type_name)
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 @pytest.mark.parametrize("alias", ["a/b", "a:b", "", "v3"])
 def test_invalid_aliases_change_nothing(store_path, make_file, alias):
     with ld.init(project="p", store=store_path) as run:
@@ -63,6 +64,7 @@ def test_missing_local_file(tmp_path):
         artifact.add_dir(tmp_path / "nodir")
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_unknown_artifact_and_alias_name_closest(store_path, make_file):
     with ld.init(project="p", store=store_path) as run:
         artifact = ld.Artifact("customer-data", "dataset")
@@ -80,6 +82,7 @@ def test_unknown_artifact_and_alias_name_closest(store_path, make_file):
         assert snapshot(store_path) == before
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_type_mismatch(store_path, make_file):
     with ld.init(project="p", store=store_path) as run:
         artifact = ld.Artifact("data", "dataset")
@@ -95,6 +98,7 @@ def test_type_mismatch(store_path, make_file):
         assert snapshot(store_path) == before
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_store_in_missing_folder(tmp_path):
     with pytest.raises(ld.StoreNotFound, match="does not exist"):
         ld.init(project="p", store=tmp_path / "no" / "such" / "x.db")
@@ -126,6 +130,7 @@ def test_foreign_sqlite_file_is_refused_untouched(tmp_path):
     assert path.read_bytes() == before
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_newer_schema_is_refused_untouched(tmp_path):
     path = tmp_path / "future.db"
     Store.open(path).close()
@@ -142,6 +147,7 @@ def test_newer_schema_is_refused_untouched(tmp_path):
     conn.close()
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_truncated_store_is_reported(tmp_path, make_file):
     path = tmp_path / "t.db"
     with ld.init(project="p", store=path) as run:
@@ -166,6 +172,7 @@ def test_missing_store_for_reading(tmp_path):
     assert not (tmp_path / "absent.db").exists()
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_damage_found_while_reading_is_a_named_store_error(tmp_path, make_file):
     path = tmp_path / "d.db"
     with ld.init(project="p", store=path) as run:

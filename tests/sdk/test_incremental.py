@@ -137,6 +137,7 @@ _ADDER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_concurrent_incremental_writers_each_build_on_the_other(tmp_path, store_path):
     writers = 4
     wandb.init(project="p", store=store_path).finish()  # see test_distributed's launcher

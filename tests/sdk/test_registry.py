@@ -196,6 +196,7 @@ LINKER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_two_processes_link_into_one_collection(store_path: Path) -> None:
     Store.open(store_path).close()  # created once, as the sweeps of test_concurrency
     workers, per_worker = 2, 8

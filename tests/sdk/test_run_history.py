@@ -52,6 +52,7 @@ def test_init_makes_the_module_level_run_and_finish_ends_it(tmp_path):
         ld.log({"loss": 0})
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_reinit_follows_wandb(tmp_path):
     store = tmp_path / "s.db"
     first = ld.init(project="p", store=store)
@@ -260,6 +261,7 @@ def test_save_records_files_with_the_run(tmp_path, monkeypatch):
         read.file("nope")
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_a_hostile_saved_file_name_is_refused_on_download(tmp_path):
     import sqlite3
 

@@ -106,6 +106,7 @@ def test_run_states_and_context_manager(store_path):
     assert ld.Api(store=store_path).run(manual.id).state == "finished"
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_store_from_environment_and_default(tmp_path, monkeypatch, make_file):
     monkeypatch.chdir(tmp_path)
     with ld.init(project="p"):

@@ -18,6 +18,7 @@ import networkx as nx
 
 from lineage_desktop.layout.types import LayoutResult
 from lineage_desktop.records import LineageError, ManifestEntry, StoreError
+from lineage_desktop.sdk.stores import store_path
 from lineage_desktop.store import Store
 from lineage_desktop.store.search import SearchResult
 from lineage_desktop.ui.controller.base import ControllerBase
@@ -32,7 +33,7 @@ class StoreRequests(ControllerBase):
 
     def open_store(self, path: str | os.PathLike[str]) -> bool:
         """Open a store read-only. Errors are reported by ``store_failed``, never raised."""
-        absolute = Path(path).expanduser().absolute()
+        absolute = store_path(path)  # a file, or a team store's postgresql:// URL
         try:
             store = Store.open(absolute, readonly=True)
         except (LineageError, OSError, ValueError) as exc:

@@ -9,12 +9,16 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from lineage_desktop.records import StoreError
 from lineage_desktop.store import Store
+from lineage_desktop.store.pg import PgLocation
 
 POLL_MS = 1000  # PRAGMA data_version costs microseconds; a second is "live" for people
 
 
-def file_id(path: Path) -> tuple[int, int]:
-    """``(device, inode)`` of a file: a replaced file has another one."""
+def file_id(path: Path | PgLocation) -> tuple[int, int]:
+    """``(device, inode)`` of a file: a replaced file has another one. A team store has
+    no file: its server says when it is gone (``failed``)."""
+    if isinstance(path, PgLocation):
+        return 0, 0
     stat = path.stat()
     return stat.st_dev, stat.st_ino
 

@@ -13,6 +13,7 @@ class Actions:
     """Every QAction of the main window (the window connects them in one place)."""
 
     open: QAction
+    open_team: QAction
     close_store: QAction
     export: QAction
     export_selection: QAction
@@ -75,6 +76,10 @@ def build_actions(window: QMainWindow) -> Actions:
             "Open a lineage store",
             sp.SP_DialogOpenButton,
         ),
+        open_team=_action(
+            window, "actionOpenTeamStore", "Open &team store (PostgreSQL)…", "Ctrl+Shift+O",
+            "Open a team store by its postgresql:// URL (passwords from ~/.pgpass or "
+            "PGPASSWORD)"),
         close_store=_action(window, "actionClose", "&Close store", None, "Close the open store"),
         export=_action(
             window,
@@ -192,6 +197,7 @@ def build_actions(window: QMainWindow) -> Actions:
     file_menu = bar.addMenu("&File")
     file_menu.setObjectName("fileMenu")
     file_menu.addAction(a.open)
+    file_menu.addAction(a.open_team)
     file_menu.addMenu(a.recent_menu)
     file_menu.addAction(a.close_store)
     file_menu.addSeparator()

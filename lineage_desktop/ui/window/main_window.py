@@ -102,6 +102,7 @@ class MainWindow(WindowReactions):
     def _connect(self) -> None:
         a, c, scene = self.actions_, self.controller, self._scene
         a.open.triggered.connect(self._on_open_triggered)
+        a.open_team.triggered.connect(self._on_open_team_triggered)
         a.close_store.triggered.connect(self._on_close_store_triggered)
         a.export.triggered.connect(self.dialogs.open_export)
         a.export_selection.triggered.connect(self.dialogs.open_export_selection)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import os
 from functools import partial
+from pathlib import Path
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from lineage_desktop import __version__
 from lineage_desktop.ui.dialogs.shortcuts_dialog import ShortcutsDialog
@@ -34,7 +35,8 @@ class WindowMenus(WindowWidgets):
 
     @Slot()
     def _on_open_triggered(self) -> None:
-        start = str(self.controller.store_path.parent) if self.controller.store_path else ""
+        current = self.controller.store_path
+        start = str(current.parent) if isinstance(current, Path) else ""
         path, _ = QFileDialog.getOpenFileName(
             self,
             "Open lineage store",
@@ -43,6 +45,17 @@ class WindowMenus(WindowWidgets):
         )
         if path:
             self.open_store(path)
+
+    @Slot()
+    def _on_open_team_triggered(self) -> None:
+        url, ok = QInputDialog.getText(
+            self, "Open team store",
+            "PostgreSQL URL (postgresql://user@host:5432/database).\n"
+            "Give the password in ~/.pgpass or PGPASSWORD: it is never kept or shown.",
+            text="postgresql://")
+        url = url.strip()
+        if ok and url and url != "postgresql://":
+            self.open_store(url)
 
     @Slot(str)
     def _on_recent_chosen(self, path: str) -> None:

@@ -16,6 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from lineage_desktop.sdk.stores import store_path
+from lineage_desktop.store.pg import PgLocation
 from lineage_desktop.ui.theme import normalised
 
 MAX_RECENT = 10
@@ -23,8 +25,9 @@ MAX_POSITION_SETS = 50  # dragged-position sets kept per store (one per focus an
 
 
 def store_id(path: str | os.PathLike[str]) -> str:
-    """A settings group name for a store: a hash of its absolute path ('/' would nest)."""
-    absolute = str(Path(path).expanduser().absolute())
+    """A settings group name for a store: a hash of its absolute path ('/' would nest),
+    or of a team store's URL as shown (never with a password)."""
+    absolute = str(store_path(os.fspath(path) if not isinstance(path, PgLocation) else path))
     return hashlib.sha1(absolute.encode("utf-8")).hexdigest()[:16]
 
 
@@ -93,7 +96,9 @@ class AppSettings:
         return [str(f) for f in files if isinstance(f, str)][:MAX_RECENT]
 
     def add_recent(self, path: str | os.PathLike[str]) -> list[str]:
-        absolute = str(Path(path).expanduser().absolute())
+        # A team store is kept as its URL as shown: never with a password.
+        absolute = str(store_path(os.fspath(path) if not isinstance(path, PgLocation)
+                                  else path))
         files = [absolute] + [f for f in self.recent_files() if f != absolute]
         self._set_json("recent/files", files[:MAX_RECENT])
         return files[:MAX_RECENT]

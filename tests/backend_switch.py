@@ -1,0 +1,81 @@
+"""``pytest --backend postgresql``: the SQLite suites run again on a PostgreSQL server.
+
+With the option, every store a test opens by a file path that is not an existing SQLite
+file is a fresh database on the test server instead (one per path, its blob root the
+path's ``.files`` folder, dropped after the test): the same test code then drives the
+team store through the SDK, the read API and the CLI. A file that exists (written by a
+subprocess, or by hand) is still opened as SQLite. Tests that are about the SQLite file
+itself (its bytes, locks, journal, folder or path) are marked ``sqlite_file`` and run on
+the SQLite backend only; ``make test`` runs the SDK, read-API and CLI suites both ways.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+OPTION = "--backend"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(OPTION, choices=("sqlite", "postgresql"), default="sqlite",
+                     help="the store backend the suites run on (default: sqlite)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_file(reason): the test is about the SQLite file itself; it runs "
+                   "on the SQLite backend only")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption(OPTION) != "postgresql":
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_file")
+        if marker is not None:
+            reason = marker.args[0] if marker.args else "about the SQLite file itself"
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+
+
+@pytest.fixture(autouse=True)
+def _store_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    if request.config.getoption(OPTION) != "postgresql":
+        yield
+        return
+    import contextlib
+
+    from pg_fixtures import fresh_database
+
+    from lineage_desktop.store import core
+    from lineage_desktop.store.pg import PgLocation, is_url
+
+    base = request.getfixturevalue("pg_server")
+    databases: dict[str, str] = {}
+    stack = contextlib.ExitStack()
+    original = core.Store.open.__func__  # type: ignore[attr-defined]
+
+    def open_store(cls, path, readonly=False):
+        if isinstance(path, PgLocation) or is_url(path):
+            return original(cls, path, readonly)
+        key = str(Path(path).expanduser().absolute())
+        if key not in databases:
+            if os.path.exists(key) or readonly:
+                return original(cls, path, readonly)  # an existing file, or none: SQLite's
+            databases[key] = stack.enter_context(fresh_database(base))
+            blobs = key + ".files"
+            os.makedirs(blobs, exist_ok=True)
+            with original(cls, databases[key]) as store:
+                store.set_blob_root(blobs)
+        return original(cls, databases[key], readonly)
+
+    monkeypatch.setattr(core.Store, "open", classmethod(open_store))
+    monkeypatch.delenv("LINEAGE_DESKTOP_BLOB_ROOT", raising=False)
+    try:
+        yield
+    finally:
+        from lineage_desktop.sdk import stores
+
+        stores._close_all()
+        stack.close()

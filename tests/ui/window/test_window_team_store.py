@@ -9,7 +9,7 @@ from pathlib import Path
 
 from team_pipeline import record_pipeline
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 LATE = textwrap.dedent("""
     import sys
     import lineage_desktop as ld

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from lineage_desktop.store.params import dialect_of
+
 # SQLite's primary result codes for a damaged file (https://sqlite.org/rescode.html).
 _CORRUPT, _NOTADB = 11, 26
 CHECK_LIMIT = 20
@@ -21,7 +23,7 @@ class ChecksMixin:
         bad enough to stop the check itself is one problem in the list, not an
         exception, so that the caller can report it with the rest.
         """
-        if getattr(self._conn, "dialect", "sqlite") == "postgresql":
+        if dialect_of(self._conn) == "postgresql":
             return []  # a team store's server checksums and recovers its own pages
         pragma = "integrity_check" if thorough else "quick_check"
         try:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import cast
 
 from lineage_desktop.records import NotALineageStore, SchemaTooNew
+from lineage_desktop.store.params import dialect_of
 
 APPLICATION_ID = 0x4C4E4744  # "LNGD"
 
@@ -376,7 +377,7 @@ def table_names(conn: sqlite3.Connection) -> list[str]:
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
-    if getattr(conn, "dialect", "sqlite") == "postgresql":  # a team store (``store.pg``)
+    if dialect_of(conn) == "postgresql":  # a team store (``store.pg``)
         return cast(int, conn.schema_version())  # type: ignore[attr-defined]
     return cast(int, conn.execute("PRAGMA user_version").fetchone()[0])
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from lineage_desktop.store.pg import errors, schema
@@ -217,8 +218,6 @@ def _advance_ids(cursor: Any, table: str) -> None:
 
 def _plain(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Rows as SQLite gives them: ``Decimal`` sums as ``int``/``float``, booleans as 0/1."""
-    from decimal import Decimal
-
     out = []
     for row in rows:
         if any(isinstance(cell, (Decimal, bool)) for cell in row):
@@ -228,8 +227,6 @@ def _plain(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 
 
 def _cell(cell: Any) -> Any:
-    from decimal import Decimal
-
     if isinstance(cell, bool):
         return int(cell)
     if isinstance(cell, Decimal):

@@ -106,8 +106,9 @@ def mlmd_child(url: str, chain: int, logs: int) -> None:
 
 
 def ours(url: str, chain: int, logs: int, folder: Path) -> dict[str, list[float]]:
-    import lineage_desktop as ld
     from _stats import timed
+
+    import lineage_desktop as ld
 
     os.environ["LINEAGE_DESKTOP_BLOB_ROOT"] = str(folder)
     source = folder / "one.txt"

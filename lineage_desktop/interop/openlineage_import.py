@@ -38,6 +38,7 @@ from lineage_desktop.interop.openlineage_versions import (
 )
 from lineage_desktop.interop.report import ImportReport
 from lineage_desktop.records import LineageError, Run
+from lineage_desktop.records.collector import gc_paused
 from lineage_desktop.store import Store, parse_time
 from lineage_desktop.store.interop_bulk import Spool
 
@@ -178,8 +179,12 @@ class OpenLineageImporter(VersionPlanning):
 
     def import_events(self, events: Iterable[Event], sources: Iterable[str] = ()) -> None:
         """Import ``events`` (any iterable: they are read once, into the scratch store);
-        ``sources``, the files in the order that breaks ties of time (default: as met)."""
-        with Spool() as spool:
+        ``sources``, the files in the order that breaks ties of time (default: as met).
+
+        Without the cyclic garbage collector: the events, plans and rows form no cycles
+        (reference counting frees them), and its passes over them were a sixth of the
+        time of an import."""
+        with gc_paused(), Spool() as spool:
             spool.add_events(self._spooled(events, {s: i for i, s in enumerate(sources)}))
             spool.sort_events()
             spool.add_planned(self.import_runs(

@@ -20,13 +20,18 @@ INSERT_TRIGGER = "run_counts_insert"
 # Fewer runs than this keep the trigger: a schema change (which every other connection
 # notices and re-reads) costs more than a few upserts.
 AT_END_FROM = 100
-SPANS = (10, 13)  # a day, an hour: the length of ``started_at``'s prefix
-# The runs named by a JSON list, counted per project and period, added to the counts.
-_ADD_COUNTS = (
-    "INSERT INTO run_counts (project_id, span, period, runs) "
-    "SELECT coalesce(project_id, 0), ?2, coalesce(substr(started_at, 1, ?2), ''), COUNT(*) "
-    "FROM runs WHERE id IN (SELECT value FROM json_each(?1)) GROUP BY 1, 3 "
-    "ON CONFLICT (project_id, span, period) DO UPDATE SET runs = runs + excluded.runs")
+# The runs named by a JSON list, counted per project and hour, then the hours per day
+# (one pass over the runs), added to the counts. A run without a start time or project
+# is counted under '' and 0, as the trigger counts it.
+_ADD_COUNTS = """
+WITH hours (project_id, period, runs) AS (
+    SELECT coalesce(project_id, 0), coalesce(substr(started_at, 1, 13), ''), COUNT(*)
+    FROM runs WHERE id IN (SELECT value FROM json_each(?)) GROUP BY 1, 2)
+INSERT INTO run_counts (project_id, span, period, runs)
+    SELECT project_id, 13, period, runs FROM hours WHERE true
+    UNION ALL
+    SELECT project_id, 10, substr(period, 1, 10), SUM(runs) FROM hours GROUP BY 1, 3
+ON CONFLICT (project_id, span, period) DO UPDATE SET runs = runs + excluded.runs"""
 
 
 @contextmanager
@@ -46,9 +51,7 @@ def counted_at_end(conn: sqlite3.Connection, run_ids: Iterable[str]) -> Iterator
     try:
         conn.execute(f"DROP TRIGGER {INSERT_TRIGGER}")
         yield
-        ids = ids_param(run_ids)
-        for span in SPANS:
-            conn.execute(_ADD_COUNTS, (ids, span))
+        conn.execute(_ADD_COUNTS, (ids_param(run_ids),))
         conn.execute(trigger)
         conn.execute("RELEASE counted_at_end")
     except BaseException:

@@ -108,3 +108,19 @@ def test_bulk_inserts_count_once_and_a_few_runs_by_the_trigger(tmp_path, runs):
         assert changes == len(cells) + len(kept) < 3 * len(cells)
     kept, recount, triggers = _counts(target)
     assert kept == recount and triggers == 1
+
+
+def test_a_team_store_counts_a_big_merge_by_its_trigger(pg_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("LINEAGE_DESKTOP_BLOB_ROOT", str(tmp_path / "blobs"))
+    (tmp_path / "blobs").mkdir()
+    source, back = tmp_path / "a.db", tmp_path / "back.db"
+    write_demo(source, runs=2 * AT_END_FROM, seed=6)
+    with Store.open(source, readonly=True) as store:
+        runs = store.run_count()
+    for target in (pg_url, str(back)):  # into the team store, then out of it
+        with Store.open(target) as store:
+            merge_stores(store, [source if target == pg_url else pg_url])
+            assert store.run_count() == runs > AT_END_FROM
+            kept = sorted(tuple(r) for r in store._conn.execute(
+                "SELECT project_id, span, period, runs FROM run_counts WHERE runs != 0"))
+            assert kept == sorted(tuple(r) for r in store._conn.execute(RECOUNT))

@@ -84,6 +84,7 @@ class _Merge:
         self.label = ""
         # versions of the sources found among those this merge adds: (source, id, plan)
         self._unwritten: list[tuple[int, int, _Added]] = []
+        self.produced: set[tuple[str, int]] = set()  # (run id, version id) edges written
 
     def _project(self, entity: str, name: str) -> int:
         if (entity, name) not in self.projects:
@@ -254,6 +255,10 @@ class _Merge:
         placed = self.target.append_versions(
             [replace(a.new, tags=sorted(a.tags)) if a.tags else a.new for a in added])
         ids = {id(a): version_id for a, (version_id, _) in zip(added, placed, strict=True)}
+        # The output edge each written version got with its producer (``merge_outputs``
+        # need not write it again).
+        self.produced = {(a.new.run_id, version_id) for a, (version_id, _)
+                         in zip(added, placed, strict=True) if a.new.run_id is not None}
         for number, source_id, planned in self._unwritten:
             self.version_map[(number, source_id)] = ids[id(planned)]
             if planned.number == number and planned.version.id == source_id:
@@ -305,7 +310,8 @@ class _Merge:
         edges = []
         for logged_at, number, run_id, version_id in every:
             target_version = self.version_map.get((number, version_id))
-            if target_version is not None and run_id in self.runs:
+            if (target_version is not None and run_id in self.runs
+                    and (run_id, target_version) not in self.produced):
                 edges.append((run_id, target_version, logged_at))
         self._count("outputs added", self.target.add_outputs(edges))
 

@@ -25,6 +25,10 @@ from lineage_desktop.records.errors import (
 SHA256_HEX_DIGITS = 64
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:/")
+# What keeps a stored path from being in normal form: an empty, ``.`` or ``..`` part, a
+# leading slash, a backslash, a NUL or a drive. A path without any (and not blank) is
+# what ``validate_entry_path`` returns unchanged.
+_NOT_NORMAL = re.compile(r"(?:^|/)\.{0,2}(?:/|$)|[\\\x00]|^[A-Za-z]:/")
 _REMOTE = ("s3://", "gs://", "https://", "http://")
 
 # Folders whose content a reference read from a store never makes us read, hash, copy or
@@ -99,6 +103,9 @@ def validate_entry_path(name: object) -> str:
 def validate_stored_path(path: object) -> str:
     """An entry path read from a store: what ``validate_entry_path`` accepts, already in
     the normal form the SDK records (so that it names one file under any root)."""
+    # One search, not the split and join (a merge checks every entry of its sources).
+    if type(path) is str and not _NOT_NORMAL.search(path) and not path.isspace():
+        return path
     normal = validate_entry_path(path)
     if normal != path:
         raise InvalidEntryPath(

@@ -17,6 +17,7 @@ from lineage_desktop.records import ManifestEntry, Run, TypeMismatch
 from lineage_desktop.store.bulk_cells import CellsMixin
 from lineage_desktop.store.edits import _KINDS as EDIT_KINDS
 from lineage_desktop.store.params import dialect_of
+from lineage_desktop.store.run_counts import counted_at_end
 from lineage_desktop.store.schema import EDITS_SINCE, FOLDERS_SINCE, schema_version
 from lineage_desktop.store.writes import WriteMixin, _dumps
 
@@ -137,12 +138,12 @@ class BulkMixin(CellsMixin, WriteMixin):
     def insert_run_cells(self, runs: Iterable[tuple[int, Sequence[Any]]]) -> None:
         """``insert_runs`` of ``(project id, cells)``: the cells as ``run_cells`` reads
         them, config and tags as JSON text."""
-        with self.transaction() as conn:
+        rows = [(cells[0], project_id, *cells[3:15]) for project_id, cells in runs]
+        with self.transaction() as conn, counted_at_end(conn, (row[0] for row in rows)):
             conn.executemany(
                 "INSERT INTO runs (id, project_id, name, job_type, group_name, author, host, "
                 "state, started_at, finished_at, config, notes, tags, exit_code) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(cells[0], project_id, *cells[3:15]) for project_id, cells in runs])
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def carry_version_states(
         self, rows: Iterable[tuple[int, int | None, str | None, str | None]]

@@ -160,10 +160,10 @@ def child_wide(store: str, ref: str, settings: str, clusters: str, depth: str) -
     window.show()
     ready: list[str] = []
     window.lineage_ready.connect(ready.append)
-    if depth != "all":
-        window.controller.session.set_depths(int(depth), int(depth))
     opened = time.perf_counter()
     window.open_store(store)
+    if depth != "all":  # after opening: depths are per store, read from its view options
+        window.controller.session.set_depths(int(depth), int(depth))
     if clusters == "off":
         window.controller.set_cluster_threshold(0)
     _wait(app, lambda: window.sidebar.proxy.rowCount() > 0, 600)

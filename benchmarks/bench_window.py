@@ -160,10 +160,10 @@ def child_wide(store: str, ref: str, settings: str, clusters: str, depth: str) -
     window.show()
     ready: list[str] = []
     window.lineage_ready.connect(ready.append)
-    if depth != "all":
-        window.controller.session.set_depths(int(depth), int(depth))
     opened = time.perf_counter()
     window.open_store(store)
+    if depth != "all":  # after opening: depths are per store, read from its view options
+        window.controller.session.set_depths(int(depth), int(depth))
     if clusters == "off":
         window.controller.set_cluster_threshold(0)
     _wait(app, lambda: window.sidebar.proxy.rowCount() > 0, 600)
@@ -257,14 +257,20 @@ def child_baseline() -> None:
 
 
 def _run_child(args: list[str]) -> dict[str, float]:
-    out = subprocess.run(
+    done = subprocess.run(
         [sys.executable, __file__, *args],
-        check=True,
         capture_output=True,
         text=True,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise RuntimeError(f"child {args} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    if done.returncode != 0:  # measured, then died on the way out: say so, keep the row
+        print(f"  note: child exited with {done.returncode} after measuring "
+              f"({done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ''})",
+              file=sys.stderr, flush=True)
+    return json.loads(lines[-1])
 
 
 def bench_cold_start(store: Path, repeat: int, settings: str) -> None:

@@ -16,7 +16,7 @@ class _DepthSpin(QSpinBox):
     def __init__(self, name: str, tip: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(name)
-        self.setRange(ALL, 99)
+        self.setRange(ALL, 9999)  # a bounded first view of a long chain reads deeper than 99
         self.setSpecialValueText("all")
         self.setToolTip(tip)
         self.setAccelerated(True)

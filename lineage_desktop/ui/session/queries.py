@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from lineage_desktop.graph.hidden import HiddenMark
+from lineage_desktop.graph.levels import downstream_distances, upstream_distances
 from lineage_desktop.graph.model import LineageModel
 from lineage_desktop.graph.nodes import NodeData, node_data
 from lineage_desktop.graph.search import cluster_members as cluster_members
@@ -28,6 +29,11 @@ from lineage_desktop.records import (
 from lineage_desktop.sdk import Api
 from lineage_desktop.store import RunOrder, parse_time
 from lineage_desktop.store.search import SearchResult
+
+# The first view of a lineage (no depths chosen): all of it up to about this many nodes,
+# else the neighbourhood of the focus that holds about as many (DESIGN: "The first view").
+FIRST_VIEW_NODES = 500
+FIRST_VIEW_DEPTH = 8  # edges both ways of the first bounded read; doubled while small
 
 # Sort orders of the run list, (ascending, descending) for each sort column.
 RUN_ORDERS = {
@@ -148,16 +154,47 @@ def load_lineage(
     threshold: int | None,
     hidden: Iterable[str],
     extracted: Iterable[str] = (),
+    budget: int | None = None,
 ) -> tuple[LineageModel, GraphSnapshot]:
     """Read the lineage around ``ref`` and build a model with the user's hidden and
-    extracted nodes (those of a history entry when going Back or Forward)."""
-    raw = api.lineage(ref, upstream=upstream, downstream=downstream)
+    extracted nodes (those of a history entry when going Back or Forward).
+
+    ``budget`` (the window's first view, when the user chose no depths): read all of the
+    lineage when it holds about ``budget`` nodes or fewer, else only the focus's
+    neighbourhood, deep enough to hold about ``budget`` nodes; the model's depths say
+    which (see ``bounded_lineage``)."""
+    if budget is not None:
+        raw, (upstream, downstream) = bounded_lineage(api, ref, budget)
+    else:
+        raw = api.lineage(ref, upstream=upstream, downstream=downstream)
     model = LineageModel(raw, cluster_threshold=threshold, upstream=upstream, downstream=downstream)
     # Only raw keys: another lineage's key would make the model look for a cluster.
     model.hide_many(key for key in hidden if key in raw)  # the focus is skipped
     for key in extracted:
         model.extract(key)
     return model, snapshot(model)
+
+
+def bounded_lineage(
+    api: Api, ref: str, budget: int, depth: int = FIRST_VIEW_DEPTH
+) -> tuple[nx.DiGraph, tuple[int | None, int | None]]:
+    """The lineage of ``ref`` read in bounded steps: ``depth`` edges both ways, doubled
+    while the graph is cut at that depth and holds fewer than ``budget`` nodes. Returns
+    the graph and its depths: ``(None, None)`` when it is the whole lineage, else the
+    depth read both ways. Each step costs about what it shows, so a chain of a million
+    versions is never read to its end for a first view."""
+    while True:
+        raw = api.lineage(ref, upstream=depth, downstream=depth)
+        focus = raw.graph.get("focus")
+        deepest = max(
+            max(upstream_distances(raw, focus, depth).values(), default=0),
+            max(downstream_distances(raw, focus, depth).values(), default=0),
+        ) if focus in raw else 0
+        if deepest < depth:  # nothing reaches the cut: this is all of it
+            return raw, (None, None)
+        if raw.number_of_nodes() >= budget:
+            return raw, (depth, depth)
+        depth *= 2
 
 
 def model_of(

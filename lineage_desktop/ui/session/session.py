@@ -76,6 +76,10 @@ class LineageSession:
         self._threshold = int_or_none(options.get("cluster_threshold"), DEFAULT_THRESHOLD)
         self._upstream = int_or_none(options.get("upstream"), None)
         self._downstream = int_or_none(options.get("downstream"), None)
+        # No depths chosen for this store: each lineage is read bounded (all of it when
+        # small, else the focus's neighbourhood; ``queries.bounded_lineage``), and the
+        # depths shown are those of the lineage on screen.
+        self._bounded = "upstream" not in options and "downstream" not in options
 
     def _save_options(self, **options: Any) -> None:
         if self._path is not None:  # view options belong to one store
@@ -85,10 +89,13 @@ class LineageSession:
         """The view options that differ from the defaults, as the user would name them
         (``["Cluster at 500", "Top to bottom"]``); empty when all are defaults."""
         out = []
-        if self._upstream is not None:
-            out.append(f"Upstream {self._upstream}")
-        if self._downstream is not None:
-            out.append(f"Downstream {self._downstream}")
+        if self._bounded and self._upstream is not None:  # a large lineage, cut
+            out.append(f"Large lineage: {self._upstream} edges around the focus")
+        elif not self._bounded:
+            if self._upstream is not None:
+                out.append(f"Upstream {self._upstream}")
+            if self._downstream is not None:
+                out.append(f"Downstream {self._downstream}")
         if self._threshold != DEFAULT_THRESHOLD:
             out.append(f"Cluster at {self._threshold}" if self._threshold else "No clusters")
         if self._direction != "LR":
@@ -213,6 +220,7 @@ class LineageSession:
             self._threshold,
             hidden,
             extracted,
+            queries.FIRST_VIEW_NODES if self._bounded else None,
         )
 
     def stash_state(self) -> None:
@@ -264,6 +272,8 @@ class LineageSession:
         model, snap = result
         self._model = model
         self._fixed_graph = fixed
+        if self._bounded and not fixed:  # the depths the bounded read settled on
+            self._upstream, self._downstream = model.depths
         # History holds exact references: graph keys are ambiguous across projects.
         focus_ref = node_data(snap.raw, snap.focus).ref(snap.focus)
         if record:
@@ -373,11 +383,17 @@ class LineageSession:
 
     def set_depths(self, upstream: int | None, downstream: int | None) -> bool:
         """Change (and remember) the depth limits; returns whether they changed."""
-        if (upstream, downstream) == (self._upstream, self._downstream):
+        if (upstream, downstream) == (self._upstream, self._downstream) and not self._bounded:
             return False
         self._upstream, self._downstream = upstream, downstream
+        self._bounded = False
         self._save_options(upstream=upstream, downstream=downstream)
         return True
+
+    @property
+    def bounded(self) -> bool:
+        """Whether lineages are read bounded (no depths chosen for this store yet)."""
+        return self._bounded
 
     # --- reading the snapshot (cheap) -------------------------------------------------
 

@@ -9,7 +9,7 @@ expansion and selection survive.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -88,13 +88,15 @@ class ArtifactTreeModel(QAbstractItemModel):
         for type_name in sorted(by_type):
             type_node = self._child(self._root, "type", type_name, QModelIndex())
             type_index = self.index(type_node.row(), 0, QModelIndex())
-            for collection in sorted(by_type[type_name], key=lambda c: (c.name, c.project)):
-                node = self._child(
-                    type_node,
-                    "collection",
-                    collection.name,
-                    type_index,
-                    match=lambda n, c=collection: n.ident == _ident(c),
+            # One pass per type, by ident and bisection: a store of thousands of
+            # collections must not cost a scan of the shown ones per collection.
+            ordered = sorted(by_type[type_name], key=lambda c: (c.name, c.project))
+            if not type_node.children:  # the first fill: every row in one insertion
+                self._fill(type_node, type_index, ordered)
+            shown = {node.ident: node for node in type_node.children}
+            for collection in ordered:
+                node = shown.get(_ident(collection)) or self._insert(
+                    type_node, "collection", collection.name, type_index
                 )
                 grew = (
                     node.collection is not None
@@ -104,8 +106,22 @@ class ArtifactTreeModel(QAbstractItemModel):
                 if grew and node.state is not _State.IDLE:
                     self._request(node)
             self._changed(type_index)
-            for child in type_node.children:
-                self._changed(self.index(child.row(), 0, type_index))
+            if type_node.children:
+                self.dataChanged.emit(self.index(0, 0, type_index),
+                                      self.index(len(type_node.children) - 1, 0, type_index))
+
+    def _fill(
+        self, parent: _Node, parent_index: QModelIndex, ordered: list[ArtifactCollection]
+    ) -> None:
+        """Rows for ``ordered`` collections under an empty ``parent``, in one insertion."""
+        if not ordered:
+            return
+        self.beginInsertRows(parent_index, 0, len(ordered) - 1)
+        for collection in ordered:
+            node = _Node(parent, "collection", collection.name)
+            node.collection = collection
+            parent.children.append(node)
+        self.endInsertRows()
 
     def _child(
         self,
@@ -113,15 +129,15 @@ class ArtifactTreeModel(QAbstractItemModel):
         kind: str,
         text: str,
         parent_index: QModelIndex,
-        match: Callable[[_Node], bool] | None = None,
     ) -> _Node:
-        test = match or (lambda n: n.text == text)
         for node in parent.children:
-            if test(node):
+            if node.text == text:
                 return node
-        position = 0
-        while position < len(parent.children) and parent.children[position].text <= text:
-            position += 1
+        return self._insert(parent, kind, text, parent_index)
+
+    def _insert(self, parent: _Node, kind: str, text: str, parent_index: QModelIndex) -> _Node:
+        """A new row ``text`` among ``parent``'s children (kept sorted by text)."""
+        position = bisect_right([node.text for node in parent.children], text)
         node = _Node(parent, kind, text)
         self.beginInsertRows(parent_index, position, position)
         parent.children.insert(position, node)

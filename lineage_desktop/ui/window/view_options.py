@@ -38,7 +38,8 @@ class ViewOptionsPresenter(QObject):
     def _connect_signals(self) -> None:
         self.reset.triggered.connect(self._on_reset_triggered)
         c, t = self._controller, self._toolbar
-        for signal in (c.store_opened, c.store_closed, c.lineage_started, t.depths_changed,
+        for signal in (c.store_opened, c.store_closed, c.lineage_started, c.snapshot_changed,
+                       t.depths_changed,
                        t.threshold_changed, t.direction_changed):
             signal.connect(self._on_options_maybe_changed)
 

@@ -9,7 +9,9 @@ walk carries its depth (bounded by the limit); without one it carries none, so t
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from lineage_desktop.records import ArtifactVersion, Run, artifact_key, run_key
 from lineage_desktop.store.params import dialect_of
@@ -141,16 +143,37 @@ class LineageMixin(ReadMixin):
             rows.missing[run_key(rid)] = "run"
         rows.focus = version_keys[int(ident)] if kind == "v" else run_key(str(ident))
         present = {v.id for v in versions}
-        rows.producers = self.producer_ids(sorted(version_ids), as_of)
+        rows.producers, usages = self._edges_of(sorted(version_ids), sorted(run_ids), as_of)
         for vid, producers in rows.producers.items():
             if vid in present:
                 rows.edges.extend((run_key(rid), version_keys[vid]) for rid in producers
                                   if rid in run_ids)
-        for rid, vid in self._conn.execute(
-            "SELECT run_id, version_id FROM usages WHERE run_id IN "
-            "(SELECT value FROM json_each(?)) AND used_at <= ?",
-            (json.dumps(sorted(run_ids)), as_of or FAR_FUTURE),
-        ):
+        for rid, vid in usages:
             if vid in version_ids:
                 rows.edges.append((version_keys[vid], run_key(rid)))
         return rows
+
+    def _edges_of(
+        self, version_ids: list[int], run_ids: list[str], as_of: str | None,
+    ) -> tuple[dict[int, list[str]], list[tuple[Any, Any]]]:
+        """In one statement: the producers of ``version_ids`` as ``producer_ids`` gives
+        them (the first producer first) and the usages ``(run id, version id)`` by
+        ``run_ids``, both as of ``as_of``."""
+        producers: dict[int, list[str]] = defaultdict(list)
+        usages: list[tuple[Any, Any]] = []  # as stored: the caller keeps what it knows
+        at = as_of or FAR_FUTURE
+        for usage, vid, rid, _, _ in self._conn.execute(
+            f"SELECT 0, o.version_id, o.run_id, CASE WHEN o.run_id IS v.run_id THEN 0 "
+            f"ELSE 1 END, o.logged_at FROM {self._outputs()} o "
+            "JOIN versions v ON v.id = o.version_id "
+            "WHERE o.version_id IN (SELECT value FROM json_each(:vids)) AND o.logged_at <= :at "
+            "UNION ALL SELECT 1, u.version_id, u.run_id, 0, u.used_at FROM usages u "
+            "WHERE u.run_id IN (SELECT value FROM json_each(:rids)) AND u.used_at <= :at "
+            "ORDER BY 1, 2, 4, 5, 3",
+            {"vids": json.dumps(version_ids), "rids": json.dumps(run_ids), "at": at},
+        ):
+            if usage:
+                usages.append((rid, vid))
+            else:
+                producers[vid].append(as_text(rid))
+        return dict(producers), usages

@@ -89,6 +89,11 @@ class Api(ApiListingMixin):
 
     def resolve(self, ref: str) -> ArtifactVersion:
         """An artifact version record from any reference form (a bare name means latest)."""
+        return self._resolve(ref)
+
+    def _resolve(self, ref: str, labels: bool = True) -> ArtifactVersion:
+        """``resolve``; without ``labels`` the record's aliases and tags are left empty (a
+        caller that wants the version's id reads one statement fewer)."""
         parsed = parse_artifact_ref(ref)
         # W&B redirects its former model registry to the migrated one; so do we.
         project = registry_project(parsed.project) if parsed.project else None
@@ -98,7 +103,7 @@ class Api(ApiListingMixin):
                 raise ArtifactNotFound(f"no project {(parsed.project or self.project)!r} "
                                        f"holds {ref!r}", asked=ref)
             return self.store.resolve_version(parsed.name, parsed.selector, projects[0].id,
-                                              self.as_of)
+                                              self.as_of, labels=labels)
         holders = self.store.artifact_projects(parsed.name)
         if len(holders) > 1:
             listing = ", ".join(f"{p.entity}/{p.name}/{parsed.name}" for p in holders)
@@ -107,7 +112,8 @@ class Api(ApiListingMixin):
                 "name the project (project/name:alias) or pass project=",
                 asked=ref, suggestions=[f"{p.entity}/{p.name}/{parsed.name}" for p in holders])
         return self.store.resolve_version(parsed.name, parsed.selector,
-                                          holders[0].id if holders else None, self.as_of)
+                                          holders[0].id if holders else None, self.as_of,
+                                          labels=labels)
 
     def _single_project_id(self) -> int | None:
         projects = self._project_ids(None, None)
@@ -170,6 +176,10 @@ class Api(ApiListingMixin):
         ``use_artifact`` takes (``name``, ``name:alias``, ``name:v3``,
         ``project/name:alias``, ...), a graph key (``artifact:name:v3``, ``run:<id>``) or
         a bare run id. The one resolver of references for the CLI, the window and audits."""
+        return self._node(ref)
+
+    def _node(self, ref: str, labels: bool = True) -> Artifact | ApiRun:
+        """``node``; without ``labels`` a version's aliases and tags are left empty."""
         if not isinstance(ref, str):
             raise ArtifactNotFound(f"cannot read reference {ref!r}: expected text", asked=str(ref))
         if is_run_key(ref):
@@ -179,7 +189,7 @@ class Api(ApiListingMixin):
             _, name, index = parse_key(ref)
             text = name if index is None else f"{name}:v{index}"
         try:
-            return Artifact._from_record(self.store, self.resolve(text))
+            return Artifact._from_record(self.store, self._resolve(text, labels))
         except ArtifactNotFound as missing:
             if ":" in ref or "/" in ref:
                 raise
@@ -201,8 +211,8 @@ class Api(ApiListingMixin):
     def focus_of(self, ref: str) -> tuple[str, Any]:
         """``("v", version id)`` or ``("r", run id)`` for any reference ``node`` takes;
         a deleted version's own reference focuses its tombstone (audits read its lineage)."""
-        try:
-            found = self.node(ref)
+        try:  # only the id is kept: the lineage read fetches the focus with its labels
+            found = self._node(ref, labels=False)
         except ArtifactDeleted as deleted:
             if deleted.version_id is None:
                 raise

@@ -9,7 +9,10 @@ walk carries its depth (bounded by the limit); without one it carries none, so t
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from lineage_desktop.records import ArtifactVersion, Run, artifact_key, run_key
 from lineage_desktop.store.params import dialect_of
@@ -18,15 +21,15 @@ from lineage_desktop.store.rows import as_text
 
 _STEPS = {
     "up": (
-        "SELECT 'r', NULL, o.run_id, {depth} FROM walk w JOIN {outputs} o "
+        "SELECT 'r', NULL, o.run_id, {depth} FROM {walk} w JOIN {outputs} o "
         "ON o.version_id = w.vid WHERE w.kind = 'v' AND o.logged_at <= :as_of{limit}",
-        "SELECT 'v', u.version_id, NULL, {depth} FROM walk w JOIN usages u ON u.run_id = w.rid "
+        "SELECT 'v', u.version_id, NULL, {depth} FROM {walk} w JOIN usages u ON u.run_id = w.rid "
         "WHERE w.kind = 'r' AND u.used_at <= :as_of{limit}",
     ),
     "down": (
-        "SELECT 'r', NULL, u.run_id, {depth} FROM walk w JOIN usages u ON u.version_id = w.vid "
+        "SELECT 'r', NULL, u.run_id, {depth} FROM {walk} w JOIN usages u ON u.version_id = w.vid "
         "WHERE w.kind = 'v' AND u.used_at <= :as_of{limit}",
-        "SELECT 'v', o.version_id, NULL, {depth} FROM walk w JOIN {outputs} o "
+        "SELECT 'v', o.version_id, NULL, {depth} FROM {walk} w JOIN {outputs} o "
         "ON o.run_id = w.rid WHERE w.kind = 'r' AND o.logged_at <= :as_of{limit}",
     ),
 }
@@ -56,27 +59,47 @@ def traversal_sql(
 ) -> tuple[str, dict[str, object]]:
     """The recursive walk; ``outputs`` is the table expression of the run -> version
     edges (``ReadMixin.outputs_table``: the table, or its stand-in on older stores)."""
+    return walks_sql(kind, ident, [(direction, limit)], as_of, outputs, dialect)
+
+
+def walks_sql(
+    kind: str, ident: int | str, walks: Sequence[tuple[str, int | None]],
+    as_of: str | None, outputs: str = "outputs", dialect: str = "sqlite",
+) -> tuple[str, dict[str, object]]:
+    """The walks ``(direction, limit)`` from one node in one statement (one round trip
+    for both directions): each its own recursive table, their nodes together."""
+    params: dict[str, object] = {
+        "kind": kind, "vid": ident if kind == "v" else None,
+        "rid": ident if kind == "r" else None, "as_of": as_of or FAR_FUTURE,
+    }
+    tables = []
+    for number, (direction, limit) in enumerate(walks):
+        name = "walk" if number == 0 else f"walk{number}"
+        limit_name = "limit" if number == 0 else f"limit{number}"
+        params[limit_name] = limit
+        tables.append((name, _walk_table(name, direction, limit, limit_name, outputs,
+                                         dialect)))
+    sql = ("WITH RECURSIVE " + ",\n".join(body for _, body in tables) + "\n"
+           + "\nUNION ALL\n".join(f"SELECT kind, vid, rid FROM {name}" for name, _ in tables))
+    return sql, params
+
+
+def _walk_table(name: str, direction: str, limit: int | None, limit_name: str,
+                outputs: str, dialect: str) -> str:
+    """One recursive table ``name(kind, vid, rid, depth)``: the walk in ``direction``
+    (within ``:limit_name`` edges unless ``limit`` is None)."""
     depth = "w.depth + 1" if limit is not None else "0"
-    bound = " AND w.depth < :limit" if limit is not None else ""
+    bound = f" AND w.depth < :{limit_name}" if limit is not None else ""
     seed = "SELECT CAST(:kind AS TEXT), CAST(:vid AS BIGINT), CAST(:rid AS TEXT), 0"
     if dialect == "postgresql":
         steps = (
-            f"SELECT n.kind, n.vid, n.rid, {depth} FROM walk w CROSS JOIN LATERAL ("
+            f"SELECT n.kind, n.vid, n.rid, {depth} FROM {name} w CROSS JOIN LATERAL ("
             + " UNION ALL ".join(s.format(outputs=outputs) for s in _PG_STEPS[direction])
             + f") AS n(kind, vid, rid) WHERE TRUE{bound}")
     else:
-        steps = "\nUNION\n".join(s.format(depth=depth, limit=bound, outputs=outputs)
+        steps = "\nUNION\n".join(s.format(depth=depth, limit=bound, outputs=outputs, walk=name)
                                   for s in _STEPS[direction])
-    sql = (
-        "WITH RECURSIVE walk(kind, vid, rid, depth) AS (\n"
-        f"{seed}\nUNION\n" + steps + "\n)\n"
-        "SELECT kind, vid, rid FROM walk"
-    )
-    params: dict[str, object] = {
-        "kind": kind, "vid": ident if kind == "v" else None,
-        "rid": ident if kind == "r" else None, "limit": limit, "as_of": as_of or FAR_FUTURE,
-    }
-    return sql, params
+    return f"{name}(kind, vid, rid, depth) AS (\n{seed}\nUNION\n{steps}\n)"
 
 
 def missing_version_key(version_id: int) -> str:
@@ -106,12 +129,12 @@ class LineageMixin(ReadMixin):
         of a version (``kind='v'``, id) or run (``kind='r'``, id); None means unlimited."""
         version_ids: set[int] = set()
         run_ids: set[str] = set()
-        outputs = self._outputs()
-        for direction, limit in (("up", upstream), ("down", downstream)):
-            if limit == 0:
-                continue
-            sql, params = traversal_sql(kind, ident, direction, limit, as_of, outputs,
-                                        dialect_of(self._conn))
+        walks = [(direction, limit) for direction, limit in (("up", upstream),
+                                                              ("down", downstream))
+                 if limit != 0]
+        if walks:  # both directions in one statement
+            sql, params = walks_sql(kind, ident, walks, as_of, self._outputs(),
+                                    dialect_of(self._conn))
             for node_kind, vid, rid in self._conn.execute(sql, params):
                 if node_kind == "v":
                     if isinstance(vid, int):  # (damaged data) a text or BLOB id names nothing
@@ -141,16 +164,37 @@ class LineageMixin(ReadMixin):
             rows.missing[run_key(rid)] = "run"
         rows.focus = version_keys[int(ident)] if kind == "v" else run_key(str(ident))
         present = {v.id for v in versions}
-        rows.producers = self.producer_ids(sorted(version_ids), as_of)
+        rows.producers, usages = self._edges_of(sorted(version_ids), sorted(run_ids), as_of)
         for vid, producers in rows.producers.items():
             if vid in present:
                 rows.edges.extend((run_key(rid), version_keys[vid]) for rid in producers
                                   if rid in run_ids)
-        for rid, vid in self._conn.execute(
-            "SELECT run_id, version_id FROM usages WHERE run_id IN "
-            "(SELECT value FROM json_each(?)) AND used_at <= ?",
-            (json.dumps(sorted(run_ids)), as_of or FAR_FUTURE),
-        ):
+        for rid, vid in usages:
             if vid in version_ids:
                 rows.edges.append((version_keys[vid], run_key(rid)))
         return rows
+
+    def _edges_of(
+        self, version_ids: list[int], run_ids: list[str], as_of: str | None,
+    ) -> tuple[dict[int, list[str]], list[tuple[Any, Any]]]:
+        """In one statement: the producers of ``version_ids`` as ``producer_ids`` gives
+        them (the first producer first) and the usages ``(run id, version id)`` by
+        ``run_ids``, both as of ``as_of``."""
+        producers: dict[int, list[str]] = defaultdict(list)
+        usages: list[tuple[Any, Any]] = []  # as stored: the caller keeps what it knows
+        at = as_of or FAR_FUTURE
+        for usage, vid, rid, _, _ in self._conn.execute(
+            f"SELECT 0, o.version_id, o.run_id, CASE WHEN o.run_id IS v.run_id THEN 0 "
+            f"ELSE 1 END, o.logged_at FROM {self._outputs()} o "
+            "JOIN versions v ON v.id = o.version_id "
+            "WHERE o.version_id IN (SELECT value FROM json_each(:vids)) AND o.logged_at <= :at "
+            "UNION ALL SELECT 1, u.version_id, u.run_id, 0, u.used_at FROM usages u "
+            "WHERE u.run_id IN (SELECT value FROM json_each(:rids)) AND u.used_at <= :at "
+            "ORDER BY 1, 2, 4, 5, 3",
+            {"vids": json.dumps(version_ids), "rids": json.dumps(run_ids), "at": at},
+        ):
+            if usage:
+                usages.append((rid, vid))
+            else:
+                producers[vid].append(as_text(rid))
+        return dict(producers), usages

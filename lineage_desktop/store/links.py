@@ -76,9 +76,10 @@ class LinksMixin(ReadMixin, WriteMixin):
         then."""
         ids = list(version_ids)
         found: dict[int, list[ArtifactVersion]] = defaultdict(list)
-        if not ids or not self._has_links() or self._conn.execute(
-                "SELECT 1 FROM versions WHERE source_id IS NOT NULL LIMIT 1").fetchone() is None:
-            return found  # most stores hold no link: one probe of the partial index
+        if not ids or not self._has_links():
+            return found
+        # One probe of the partial index ``versions_source`` per id (most stores hold no
+        # link: then this one statement is all, its labels are read only for links found).
         for link in self._versions_where(
                 "v.source_id IN (SELECT value FROM json_each(?))", (_ids_param(ids),),
                 as_of, order="v.id"):

@@ -47,7 +47,11 @@ class RunDataMixin:
         raise NotImplementedError
 
     def _has_run_data(self) -> bool:
-        return schema_version(self._conn) >= RUN_DATA_SINCE
+        # Schema versions only grow: once seen, the tables stay (an older store is asked
+        # again each time, as ``ReadMixin._outputs`` asks).
+        if not getattr(self, "_run_data_seen", False):
+            self._run_data_seen = schema_version(self._conn) >= RUN_DATA_SINCE
+        return bool(self._run_data_seen)
 
     # ------------------------------------------------------------------ writes
     def append_history(self, run_id: str, rows: Sequence[tuple[int, dict[str, Any]]],

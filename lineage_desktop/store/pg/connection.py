@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -115,6 +115,12 @@ class PgConnection:
         self.location = location
         self.readonly = readonly
         self.text_factory: object = str  # the store sets it for lenient reads; text is text
+        self._trace: Callable[[str], object] | None = None
+
+    def set_trace_callback(self, callback: Callable[[str], object] | None) -> None:
+        """As ``sqlite3``'s: ``callback`` gets each statement sent (as PostgreSQL runs
+        it, placeholders unbound), None stops; tests count a call's round trips."""
+        self._trace = callback
 
     # -- the sqlite3.Connection surface the store uses ---------------------------------
     @property
@@ -131,6 +137,8 @@ class PgConnection:
         statement = translate(sql)
         wants_id = statement.id_table
         text = statement.sql + (" RETURNING id" if wants_id else "")
+        if self._trace is not None:
+            self._trace(text)
         with self._errors(), self._raw.cursor() as cursor:
             cursor.execute(text, statement.bind(params))
             rows = cursor.fetchall() if cursor.description is not None else []
@@ -148,6 +156,8 @@ class PgConnection:
         params = [statement.bind(p) for p in seq]
         if not params:
             return PgCursor([], 0)
+        if self._trace is not None:
+            self._trace(statement.sql)
         with self._errors(), self._raw.cursor() as cursor:
             cursor.executemany(statement.sql, params)
             count = cursor.rowcount

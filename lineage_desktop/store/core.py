@@ -1,6 +1,7 @@
 """The ``Store``: one SQLite file (plus its blob folder) and its transactions."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import sqlite3
@@ -125,6 +126,15 @@ class Store(SearchMixin, LinksMixin, LineageMixin, InteropMixin, BulkMixin, RunD
             connection.OPEN_FILES.discard(self._file_key)
             self._file_key = None
         self._conn.close()
+
+    def interrupt(self) -> None:
+        """Abort the statement this store is running, from any thread: it raises
+        ``sqlite3.OperationalError`` (or the driver's cancel error) in the thread that runs
+        it. Nothing is written by a read, so nothing is lost; used to stop a long read when
+        the window closes."""
+        if self._open:
+            with contextlib.suppress(sqlite3.ProgrammingError):  # closed meanwhile
+                self._conn.interrupt()
 
     def __enter__(self) -> Store:
         return self

@@ -165,6 +165,11 @@ class PgConnection:
                 _advance_ids(cursor, statement.explicit_ids)
         return PgCursor([], count)
 
+    def interrupt(self) -> None:
+        """Cancel the statement running on this connection (sqlite3's ``interrupt``)."""
+        with contextlib.suppress(Exception):
+            self._raw.cancel_safe(timeout=2.0)
+
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self._raw.close()

@@ -70,6 +70,13 @@ class _Connection:
             if enabled:
                 gc.enable()
 
+    def interrupt(self) -> None:
+        """Abort the read running now (from the UI thread); its task fails, unanswered."""
+        api = self.api
+        if api is not None:
+            with contextlib.suppress(StoreError, AttributeError):
+                api.store.interrupt()
+
     def close(self) -> None:
         if self.api is not None:
             with contextlib.suppress(StoreError):
@@ -86,6 +93,10 @@ class _Thread(QThread):
         self.jobs: queue.Queue[_Job] = queue.Queue()
         self._connection = _Connection()
 
+    def interrupt(self) -> None:
+        """Abort the read this thread is running now (called from the UI thread)."""
+        self._connection.interrupt()
+
     def run(self) -> None:
         while True:
             job = self.jobs.get()
@@ -98,6 +109,13 @@ class _Thread(QThread):
                 continue
             self._answers.deliver(job.request_id, *self._connection.execute(job))
         self._connection.close()
+
+
+def _drain(jobs: queue.Queue[_Job]) -> None:
+    """Drop the jobs not started yet (the window is closing: nobody wants their answers)."""
+    with contextlib.suppress(queue.Empty):
+        while True:
+            jobs.get_nowait()
 
 
 class QueryWorker(QObject):
@@ -162,8 +180,14 @@ class QueryWorker(QObject):
     def shutdown(self) -> None:
         """Stop the thread (after its current task) and close its connection."""
         if self._thread is not None:
-            self._thread.jobs.put(_Job("stop", 0, None))
-            self._thread.wait(10_000)
-            self._thread = None
+            thread, self._thread = self._thread, None
+            _drain(thread.jobs)
+            thread.jobs.put(_Job("stop", 0, None))
+            # A read still running (a million-version collection) is interrupted rather
+            # than waited out; a QThread destroyed while it runs aborts the process.
+            while not thread.wait(50):
+                thread.interrupt()
+                if not thread.isRunning():
+                    break
         self._connection.close()
         self._answers.cancel()

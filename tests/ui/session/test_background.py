@@ -59,3 +59,32 @@ def test_query_worker_reports_errors_the_same_in_both_modes(
         assert isinstance(errors[0], RuntimeError) and isinstance(errors[1], LookupError)
     finally:
         worker.shutdown()
+
+
+def _endless_read(started: list[bool]):  # noqa: ANN202
+    def task(api):  # noqa: ANN001, ANN202
+        started.append(True)
+        # A read that would take hours: the closing window must not wait it out.
+        return api.store._conn.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+            "SELECT count(*) FROM n").fetchone()
+    return task
+
+
+@pytest.mark.timeout(60)
+def test_shutdown_interrupts_a_read_in_flight_and_drops_queued_tasks(qtbot, built) -> None:
+    """Closing the window while the worker reads (the as-of timeline of a 500k-version
+    collection) used to destroy the QThread while it ran, which aborts the process."""
+    worker = QueryWorker()
+    opened: list[object] = []
+    worker.open(built.path, on_done=opened.append)
+    qtbot.waitUntil(lambda: opened == [None], timeout=10_000)
+    started: list[bool] = []
+    later: list[object] = []
+    worker.submit("timeline", _endless_read(started))
+    worker.submit("queued", lambda api: later.append("ran"))
+    qtbot.waitUntil(lambda: started == [True], timeout=10_000)
+    thread = worker._thread
+    worker.shutdown()
+    assert thread is not None and thread.isFinished()
+    assert later == []  # the queued task was dropped, not run after the interrupt

@@ -42,9 +42,15 @@ test: $(VENV)/.installed-test system-deps
 
 # Every test on SQLite (the cross-backend ones on the server too), then the SDK, read-API
 # and CLI suites again with every store they make on the server (tests/backend_switch.py).
+# The window on the server: a representative subset (the whole of tests/ui adds ~7 min):
+# opening, lineage drawing, sidebar, previews, verify and the live view.
+PG_WINDOW_TESTS := tests/ui/panels/test_details_links.py tests/ui/panels/test_details_producers.py \
+  $(addprefix tests/ui/window/test_window_,graph.py sidebar.py run_summary.py live.py \
+  writers_come_and_go.py projects.py errors.py verify.py deleted.py text.py team_store.py)
 test-suites:
 	$(PY) -m pytest -q
-	$(PY) -m pytest -q --backend postgresql tests/sdk tests/cli tests/backends
+	$(PY) -m pytest -q --backend postgresql tests/sdk tests/cli tests/backends tests/store \
+	  $(PG_WINDOW_TESTS)
 
 bench: $(VENV)/.installed-test
 	for script in benchmarks/bench_*.py; do $(PY) $$script || exit 1; done

@@ -11,6 +11,7 @@ the SQLite backend only; ``make test`` runs the SDK, read-API and CLI suites bot
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,18 @@ def _store_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
         return original(cls, databases[key], readonly)
 
     monkeypatch.setattr(core.Store, "open", classmethod(open_store))
+    window_store = sys.modules.get("lineage_desktop.ui.controller.store")
+    if window_store is not None:  # the window opens a redirected path by its URL, as a user
+        chosen = window_store.store_path  # would (File > Open Database...), so its live view,
+
+        def window_path(path):  # worker and labels see a team store, not a missing file
+            if not isinstance(path, PgLocation) and not is_url(path):
+                database = databases.get(str(Path(path).expanduser().absolute()))
+                if database is not None:
+                    return PgLocation(database)
+            return chosen(path)
+
+        monkeypatch.setattr(window_store, "store_path", window_path)
     monkeypatch.delenv("LINEAGE_DESKTOP_BLOB_ROOT", raising=False)
     try:
         yield

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import lineage_desktop as ld
 from lineage_desktop.store import Store
 from tests.store.test_query_plans import bad_steps, plans_of
@@ -22,6 +24,7 @@ def _logged(path: Path) -> None:
             run.log_artifact(artifact)
 
 
+@pytest.mark.sqlite_file("asserts SQLite's query plans and statement trace")
 def test_moves_come_newest_first_with_their_target_and_a_limit(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     _logged(path)

@@ -28,6 +28,7 @@ def _named(excinfo: pytest.ExceptionInfo[BaseException], store: Store) -> None:
 
 
 # ------------------------------------------------------------------ error translation
+@pytest.mark.sqlite_file("checks the sqlite3 driver's exception as the cause")
 def test_a_constraint_violation_through_the_interop_path_is_a_named_store_error(store):
     project = store.ensure_project("e", "p")
     # Foreign keys: no version 999, no run "ghost".
@@ -42,6 +43,7 @@ def test_a_constraint_violation_through_the_interop_path_is_a_named_store_error(
     assert store.all_usages() == [] and store.version_by_id(version).tags == ()
 
 
+@pytest.mark.sqlite_file("checks the sqlite3 driver's exception as the cause")
 def test_an_sqlite_error_in_a_transaction_block_is_a_named_store_error(store):
     with pytest.raises(StoreError) as excinfo, store.transaction() as conn:
         conn.execute("INSERT INTO usages (run_id, version_id, used_at) VALUES ('x', 1, 'now')")
@@ -70,6 +72,7 @@ def test_every_public_member_of_store_is_wrapped():
             "log_version"} <= set(checked)
 
 
+@pytest.mark.sqlite_file("checks the sqlite3 driver's exception as the cause")
 def test_a_property_that_runs_sql_translates_too(store):
     store.close()
     with pytest.raises(StoreError) as excinfo:

@@ -10,6 +10,8 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
+
 import lineage_desktop as ld
 from lineage_desktop.store import Store
 
@@ -25,6 +27,7 @@ WRITER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_four_processes_log_the_same_artifact(tmp_path: Path):
     store = tmp_path / "shared.db"
     Store.open(store).close()
@@ -61,6 +64,7 @@ KILLED = textwrap.dedent("""
 """)
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_killed_writer_leaves_store_consistent(tmp_path: Path):
     store = tmp_path / "killed.db"
     Store.open(store).close()
@@ -125,6 +129,7 @@ def test_a_killed_run_reads_as_crashed_and_the_next_writer_records_it(tmp_path: 
     conn.close()
 
 
+@pytest.mark.sqlite_file("about SQLite's WAL checkpoints")
 def test_writers_checkpoint_outside_their_transactions(tmp_path: Path, monkeypatch):
     """SQLite's automatic checkpoint runs inside COMMIT, fsyncs and all, while every other
     writer waits for the lock (issue 12): a writer checkpoints before BEGIN instead."""

@@ -22,6 +22,9 @@ from lineage_desktop.records import ArtifactNotFound, StoreFull
 from lineage_desktop.sdk import stores
 from lineage_desktop.store import Store
 
+pytestmark = pytest.mark.sqlite_file("about the SQLite file on a full disk")
+
+
 DISK_SIZE = "2m"
 EVENTS = Path(__file__).resolve().parents[1] / "fixtures" / "interop" / "openlineage_events.ndjson"
 

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 import lineage_desktop as ld
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_a_non_utf8_description_reads_with_replacement_characters(tmp_path):
     store = tmp_path / "s.db"
     with ld.init(project="p", store=store) as run:

@@ -5,6 +5,8 @@ import json
 import math
 import sqlite3
 
+import pytest
+
 from lineage_desktop.store import Store, manifest_digest
 
 
@@ -14,6 +16,7 @@ def _strict(text: str):
     return json.loads(text, parse_constant=refuse)
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_non_finite_numbers_are_stored_as_strings(tmp_path):
     path = tmp_path / "s.db"
     with Store.open(path) as store:

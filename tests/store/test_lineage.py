@@ -76,6 +76,7 @@ def test_downstream_depth_and_run_focus(tmp_path):
     assert by_run.graph["focus"] == runs["train"]
 
 
+@pytest.mark.sqlite_file("asserts SQLite's query plans and statement trace")
 def test_traversal_uses_indexes(tmp_path):
     build(tmp_path / "l.db")
     store = Store.open(tmp_path / "l.db", readonly=True)
@@ -85,6 +86,7 @@ def test_traversal_uses_indexes(tmp_path):
         assert "SEARCH" in plan, plan
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_bad_data_is_drawn_not_fatal(tmp_path):
     path = tmp_path / "l.db"
     runs = build(path)
@@ -139,6 +141,7 @@ def test_runs_page_without_reading_the_pages_before(tmp_path):
     store.close()
 
 
+@pytest.mark.sqlite_file("crafts an older-schema SQLite file with sqlite3")
 def test_older_schema_is_read_as_is_and_upgraded_by_a_writer(tmp_path):
     path = tmp_path / "old.db"
     with ld.init(project="p", entity="e", name="old", store=path) as run:

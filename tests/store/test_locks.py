@@ -17,7 +17,8 @@ from lineage_desktop.records import OpenStoreFile
 from lineage_desktop.store import Store
 from lineage_desktop.store.connection import ensure_not_open_store
 
-pytestmark = pytest.mark.skipif(not Path("/proc/locks").exists(), reason="needs Linux /proc")
+pytestmark = [pytest.mark.skipif(not Path("/proc/locks").exists(), reason="needs Linux /proc"),
+              pytest.mark.sqlite_file("about the SQLite file's locks")]
 
 
 def held_locks(path: Path) -> list[str]:

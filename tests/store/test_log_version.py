@@ -68,6 +68,7 @@ def _statements(store: Store, call) -> list[str]:
     return seen
 
 
+@pytest.mark.sqlite_file("asserts SQLite's query plans and statement trace")
 def test_a_new_version_is_one_read_and_its_writes(store):
     """Issue 12: a log into a known collection is BEGIN, one read (project names, last
     number, equal content), the version, its manifest, output and alias rows, COMMIT."""

@@ -11,6 +11,9 @@ from lineage_desktop.records import NetworkFilesystem
 from lineage_desktop.store import Store, connection
 from lineage_desktop.store.filesystems import filesystem_type
 
+pytestmark = pytest.mark.sqlite_file("about the SQLite file on a network filesystem")
+
+
 MOUNTINFO = """\
 22 27 0:21 / /proc rw,relatime - proc proc rw
 27 1 254:0 / / rw,relatime - ext4 /dev/vda1 rw

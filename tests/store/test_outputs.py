@@ -138,6 +138,7 @@ def test_a_version_logged_outside_a_run_gets_its_first_producer_when_a_run_logs_
     store.close()
 
 
+@pytest.mark.sqlite_file("asserts SQLite's query plans and statement trace")
 def test_traversal_uses_the_outputs_indexes(tmp_path):
     path = tmp_path / "o.db"
     build(path)
@@ -253,6 +254,7 @@ def test_migration_keeps_a_producer_that_was_deleted(tmp_path):
         assert ("run:prep0001", "artifact:clean:v0") in graph.edges
 
 
+@pytest.mark.sqlite_file("crafts an older-schema SQLite file with sqlite3")
 def test_a_schema4_store_without_outputs_is_refused_as_damaged(tmp_path):
     path = tmp_path / "o.db"
     build(path)

@@ -11,6 +11,8 @@ import lineage_desktop as ld
 from lineage_desktop.demo import write_demo
 from lineage_desktop.store import Store
 
+pytestmark = pytest.mark.sqlite_file("about the SQLite file's folder and permissions")
+
 
 def fingerprint(path):
     return hashlib.sha256(path.read_bytes()).hexdigest(), os.stat(path).st_mtime_ns

@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from lineage_desktop.audit import VerifyReport, ViewMarks, scan_graph, scan_store
 from lineage_desktop.graph.nodes import LineageGraph, NodeData, nodes_of
 from lineage_desktop.store import Store
+from lineage_desktop.store.pg import PgLocation
 from lineage_desktop.ui.audit.tasks import BackgroundChannel, TaskContext
 
 SCOPES = ("lineage", "store")
@@ -46,7 +47,8 @@ def _light_copy(graph: nx.DiGraph) -> nx.DiGraph:
     return light
 
 
-def _scan(store_path: Path, graph: nx.DiGraph | None, context: TaskContext) -> VerifyReport:
+def _scan(store_path: Path | PgLocation, graph: nx.DiGraph | None,
+          context: TaskContext) -> VerifyReport:
     store = Store.open(store_path, readonly=True)
     try:
         if graph is None:
@@ -119,13 +121,15 @@ class IntegrityRunner(QObject):
     def is_running(self) -> bool:
         return self._channel.is_busy()
 
-    def start(self, store_path: str | Path, graph: nx.DiGraph, scope: str = "lineage") -> int:
+    def start(self, store_path: str | Path | PgLocation, graph: nx.DiGraph,
+              scope: str = "lineage") -> int:
         """Scan every artifact version of ``graph`` (a raw lineage graph; ``scope``
         ``lineage``) or of the whole store (``store``) at ``store_path``. Returns the
         request id; an earlier scan is cancelled."""
         if scope not in SCOPES:
             raise ValueError(f"unknown verify scope {scope!r}: use one of {', '.join(SCOPES)}")
-        path = Path(store_path)
+        # A team store's URL is no file path (``Path()`` of it raises).
+        path = store_path if isinstance(store_path, PgLocation) else Path(store_path)
         light: nx.DiGraph | None = None
         total = 0
         if scope == "lineage":

@@ -5,6 +5,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import networkx as nx
+import pytest
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
@@ -114,6 +115,7 @@ def test_text_gets_a_font_stack_ending_in_the_generic_family():
     assert font_stack("'Noto Sans'").split(", ").count("'Noto Sans'") == 1
 
 
+@pytest.mark.sqlite_file("a CLI subprocess opens the SQLite file path")
 def test_exported_svg_text_uses_the_font_stack(tmp_path):
     import subprocess
     import sys

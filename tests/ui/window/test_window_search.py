@@ -136,6 +136,7 @@ def test_nothing_found_shows_an_empty_tree(window, demo_store, qtbot):
     assert _visible(sidebar.tree) == []
 
 
+@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_many_versions_still_answer(window, tmp_path: Path, qtbot):
     from lineage_desktop.store import Store
 

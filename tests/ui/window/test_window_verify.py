@@ -61,6 +61,7 @@ def s3_store(tmp_path, monkeypatch) -> Path:
     return path
 
 
+@pytest.mark.sqlite_file("the demo writer builds the SQLite file itself")
 def test_all_s3_store_says_it_checked_no_file(window, s3_store, qtbot, artifacts_dir):
     assert window.open_store(s3_store)
     with qtbot.waitSignal(window.lineage_ready, timeout=20_000):

@@ -19,6 +19,9 @@ RECOUNT = " UNION ALL ".join(
     "COUNT(*) FROM runs GROUP BY 1, 3" for span in (10, 13))
 
 
+# (the team store's case is its own test, at the end)
+FILE_ONLY = pytest.mark.sqlite_file("recounts and reads the trigger in the SQLite file")
+
 def _counts(path):
     conn = sqlite3.connect(path)
     try:
@@ -39,7 +42,7 @@ def _changes(store, call):
     return store._conn.total_changes - before
 
 
-@pytest.mark.sqlite_file("recounts and reads the trigger in the SQLite file (the team store: below)")
+@FILE_ONLY
 def test_merge_counts_equal_a_recount(tmp_path):
     a, b, target = tmp_path / "a.db", tmp_path / "b.db", tmp_path / "t.db"
     write_demo(a, runs=2 * AT_END_FROM, seed=1)
@@ -65,7 +68,7 @@ def test_merge_counts_equal_a_recount(tmp_path):
         assert store.run_count() == merged + 1
 
 
-@pytest.mark.sqlite_file("recounts and reads the trigger in the SQLite file (the team store: below)")
+@FILE_ONLY
 def test_a_failed_bulk_insert_keeps_the_trigger_and_the_counts(tmp_path):
     source, target = tmp_path / "a.db", tmp_path / "t.db"
     write_demo(source, runs=2 * AT_END_FROM, seed=3)
@@ -96,7 +99,7 @@ def _source_cells(folder, runs):
         return list(store.run_cells())
 
 
-@pytest.mark.sqlite_file("recounts and reads the trigger in the SQLite file (the team store: below)")
+@FILE_ONLY
 @pytest.mark.parametrize("runs", [AT_END_FROM - 1, 3 * AT_END_FROM])
 def test_bulk_inserts_count_once_and_a_few_runs_by_the_trigger(tmp_path, runs):
     cells = _source_cells(tmp_path, runs)[:runs]

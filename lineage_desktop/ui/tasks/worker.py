@@ -178,7 +178,8 @@ class QueryWorker(QObject):
         self._answers.cancel(channel)
 
     def shutdown(self) -> None:
-        """Stop the thread (after its current task) and close its connection."""
+        """Stop the thread (interrupting the read in flight, dropping queued ones) and close
+        its connection."""
         if self._thread is not None:
             thread, self._thread = self._thread, None
             _drain(thread.jobs)
@@ -187,7 +188,5 @@ class QueryWorker(QObject):
             # than waited out; a QThread destroyed while it runs aborts the process.
             while not thread.wait(50):
                 thread.interrupt()
-                if not thread.isRunning():
-                    break
         self._connection.close()
         self._answers.cancel()

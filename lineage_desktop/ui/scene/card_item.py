@@ -62,7 +62,8 @@ class CardItem(PaintedCard):
         self.spec = spec
         self._ctx = ctx
         self._edges: list[EdgeItem] = []
-        self._links: list[EdgeLink] = []  # edges still drawn in a batch (edge_batch)
+        # edges still drawn in a batch (edge_batch); a dict for O(1) removal in order
+        self._links: dict[EdgeLink, None] = {}
         self._hovered = False
         self._eye_hot = False
         self._eye_down = False
@@ -266,15 +267,22 @@ class CardItem(PaintedCard):
 
     def add_link(self, link: EdgeLink) -> None:
         """Register an edge drawn in a batch (made an item before this card moves)."""
-        self._links.append(link)
+        self._links[link] = None
 
     def drop_link(self, link: EdgeLink) -> None:
         """The batched edge ``link`` became an item (``add_edge`` follows)."""
-        self._links.remove(link)
+        del self._links[link]
 
     def links(self) -> list[EdgeLink]:
         """The edges of this card still drawn in a batch."""
         return list(self._links)
+
+    def neighbours(self) -> list[CardItem]:
+        """The cards at the other end of this card's edges, batched ones included
+        (nothing is made an item: a hub's thousands of edges stay in their batches)."""
+        ends = [(edge.source, edge.target) for edge in self._edges]
+        ends += [(link.source, link.target) for link in self._links]
+        return [target if source is self else source for source, target in ends]
 
     def edges(self) -> list[EdgeItem]:
         """Edges attached to this card (batched ones are made items first)."""
@@ -283,12 +291,12 @@ class CardItem(PaintedCard):
 
     def _materialise_links(self) -> None:
         if self._links:
-            self._links[0].owner.materialise(list(self._links))
+            next(iter(self._links)).owner.materialise(list(self._links))
 
     def forget_edges(self) -> None:
         """Drop the references to the edges (the card is being removed with them)."""
         self._edges = []
-        self._links = []
+        self._links = {}
 
     def set_flag_state(self, name: str, on: bool) -> None:
         """Set one of ``focused``, ``highlighted``, ``compromised``, ``tainted`` and repaint
@@ -319,7 +327,7 @@ class CardItem(PaintedCard):
         for edge in self._edges:
             edge.refresh_emphasis()
         if self._links:
-            self._links[0].owner.set_hot(self, raised)
+            next(iter(self._links)).owner.set_hot(self, raised)
 
     def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:  # noqa: N802
         self._hovered = True

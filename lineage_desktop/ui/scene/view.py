@@ -212,9 +212,8 @@ class LineageView(QGraphicsView):
         if item is None:
             return False
         rect = item.sceneBoundingRect()
-        for edge in item.edges():
-            rect = rect.united(edge.source.sceneBoundingRect())
-            rect = rect.united(edge.target.sceneBoundingRect())
+        for neighbour in item.neighbours():
+            rect = rect.united(neighbour.sceneBoundingRect())
         factor = max(min_zoom, self._fit_factor(rect))
         self.setTransform(QTransform.fromScale(factor, factor))
         self._update_room()

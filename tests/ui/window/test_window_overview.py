@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractButton
 from window_helpers import item_point
 
 from lineage_desktop.ui import style
+from lineage_desktop.ui.scene.edge_item import EdgeItem
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from hand_built import Builder  # noqa: E402
@@ -142,6 +143,20 @@ def test_a_huge_graph_opens_on_the_focus_with_an_overview_map(window, tmp_path, 
     window.actions_.fit.trigger()  # the whole graph in view: no map needed
     assert view.shows_whole_graph()
     assert not minimap.isVisible()
+
+
+def test_the_first_view_of_a_hub_leaves_its_batched_edges_batched(window, tmp_path, qtbot):
+    """Zooming to a hub's neighbourhood reads its neighbours' places from the batches: a
+    hub of thousands of edges must not turn them into items on the UI thread."""
+    _fan_store(tmp_path / "fan.db", 36)
+    window.scene().sync_build_limit = 10  # built in slices, edges in batches
+    _show(window, qtbot, tmp_path / "fan.db", "shared:latest")
+    qtbot.waitUntil(lambda: not window.scene().is_building(), timeout=30_000)
+    hub = window.scene().node_item("artifact:shared:v0")
+    assert not window.view.shows_whole_graph()
+    assert len(hub.links()) >= 36
+    assert not [item for item in window.scene().items() if isinstance(item, EdgeItem)]
+    assert window.view.viewport().rect().contains(_viewport_rect(window.view, hub))
 
 
 def _click(window, qtbot, key):

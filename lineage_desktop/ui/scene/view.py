@@ -32,6 +32,10 @@ from lineage_desktop.ui.scene.overlays import BusyOverlay, MessageOverlay
 _FIT_MARGIN = 24.0  # pixels left free around the graph by fit_all
 _WHEEL_BASE = 1.0015  # zoom per wheel unit: one notch (120 units) is about 1.2x
 _OVERLAY_MARGIN = 10
+# More direct neighbours than this never fit a screen at a readable zoom (they stand in one
+# or two layers, a column of thousands of pixels): the view centres on the card itself
+# without measuring them one by one (25,000 rects took 90-270 ms on the UI thread).
+NEIGHBOURS_EVER_FITTED = 1000
 
 
 class LineageView(QGraphicsView):
@@ -211,13 +215,15 @@ class LineageView(QGraphicsView):
         item = scene.node_item(key) if scene is not None else None
         if item is None:
             return False
+        neighbours = item.neighbours()
         rect = item.sceneBoundingRect()
-        for neighbour in item.neighbours():
+        fits = len(neighbours) <= NEIGHBOURS_EVER_FITTED  # a hub's fan fits no screen
+        for neighbour in neighbours if fits else ():
             rect = rect.united(neighbour.sceneBoundingRect())
-        factor = max(min_zoom, self._fit_factor(rect))
+        factor = max(min_zoom, self._fit_factor(rect)) if fits else min_zoom
         self.setTransform(QTransform.fromScale(factor, factor))
         self._update_room()
-        fits = self._fit_factor(rect) >= factor
+        fits = fits and self._fit_factor(rect) >= factor
         self.centerOn(rect.center() if fits else item.pos())
         self._after_zoom()
         return True

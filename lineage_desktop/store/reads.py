@@ -188,21 +188,49 @@ class ReadMixin(RunReadMixin):
 
     def artifact_versions(
         self, name: str, project_id: int | None = None, as_of: str | None = None,
-        include_deleted: bool = False,
+        include_deleted: bool = False, newest: int | None = None, before: int | None = None,
     ) -> list[ArtifactVersion]:
         """A collection's versions, oldest first; deleted ones (tombstones) only with
-        ``include_deleted``, as W&B lists them."""
+        ``include_deleted``, as W&B lists them. ``newest``: only the newest that many
+        (by index), read as such (a page of a long history, not all of it sorted);
+        ``before``: only versions of an index below it (the next page of older ones)."""
         where = "a.name = ?"
         params: list[object] = [name]
         if project_id is not None:
             where += " AND a.project_id = ?"
             params.append(project_id)
-        versions = self._versions_where(where, params, as_of, order=_LISTING_ORDER)
+        if before is not None:
+            where += " AND v.idx < ?"
+            params.append(before)
+        if newest is not None:
+            versions = self._newest_versions(where, params, as_of, include_deleted, newest)
+        else:
+            versions = self._versions_where(where, params, as_of, order=_LISTING_ORDER)
         if not include_deleted:
             versions = [v for v in versions if v.deleted_at is None]
         if not versions and not self._artifact_projects(name, project_id):
             raise self._unknown_artifact(name, project_id)
         return versions
+
+    def _newest_versions(
+        self, where: str, params: list[object], as_of: str | None, include_deleted: bool,
+        newest: int,
+    ) -> list[ArtifactVersion]:
+        """``artifact_versions`` limited to the newest ``newest`` (oldest first): their ids
+        found by a walk down ``UNIQUE (artifact_id, idx)`` from the top that stops after
+        them, tombstones (as of ``as_of``) left out there so the page is full."""
+        self._version_columns()
+        inner, inner_params = where, list(params)
+        if as_of is not None:
+            inner += " AND v.created_at <= ?"
+            inner_params.append(as_of)
+        if not include_deleted and self._edits_seen:
+            inner += " AND (v.deleted_at IS NULL OR v.deleted_at > ?)"
+            inner_params.append(as_of or FAR_FUTURE)
+        page = (f"v.id IN (SELECT v.id FROM versions v JOIN artifacts a ON a.id = v.artifact_id"
+                f" WHERE {inner} ORDER BY a.name DESC, v.idx DESC LIMIT ?)")
+        return self._versions_where(page, [*inner_params, max(0, newest)], as_of,
+                                    order=_LISTING_ORDER)
 
     def _artifact_projects(self, name: str, project_id: int | None) -> list[int]:
         sql = "SELECT project_id FROM artifacts WHERE name = ?"

@@ -112,17 +112,17 @@ class StoreRequests(ControllerBase):
         )
 
     def load_timeline(
-        self, key: str, on_done: Callable[[list[tuple[str, str]]], None],
+        self, key: str, on_done: Callable[[queries.Timeline], None], before: int | None = None,
     ) -> None:
-        """Creation times of every version of node ``key``'s collection and the moves of
-        its aliases (for as-of)."""
+        """A page of the creation times of the versions of node ``key``'s collection (the
+        newest, or those below index ``before``) and the moves of its aliases (as-of)."""
         attrs = self.node_attrs(key)
         name, project, entity = attrs.name, attrs.project, attrs.entity
         if attrs.kind != "artifact" or not (name and project and entity):
-            on_done([])
+            on_done(queries.Timeline([], None))
             return
         self._run("timeline", "", call_with_api(queries.load_timeline, str(name),
-                                                str(project), str(entity)),
+                                                str(project), str(entity), before),
                   on_done, self._on_query_error)
 
     def load_runs(

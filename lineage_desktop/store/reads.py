@@ -396,8 +396,11 @@ class ReadMixin(RunReadMixin):
 
     def collections(
         self, project_id: int | None = None, type_name: str | None = None,
-        as_of: str | None = None,
+        as_of: str | None = None, limit: int | None = None, offset: int = 0,
     ) -> list[ArtifactCollection]:
+        """The collections existing at ``as_of``, by type and name, with their version
+        counts then; ``limit``/``offset``: a page of them in that order (only its
+        collections' versions counted)."""
         where: list[str] = []
         params: dict[str, object] = {}
         if project_id is not None:
@@ -406,27 +409,46 @@ class ReadMixin(RunReadMixin):
         if type_name is not None:
             where.append("t.name = :type")
             params["type"] = type_name
-        return self._collections_where(" AND ".join(where), params, as_of)
+        return self._collections_where(" AND ".join(where), params, as_of, limit, offset)
+
+    def collection_types(self, as_of: str | None = None) -> dict[str, int]:
+        """Each artifact type's number of collections existing at ``as_of``, by type
+        name (one pass over the collections; no version is read)."""
+        self._version_columns()
+        live_a = " AND (a.deleted_at IS NULL OR a.deleted_at > :at)" if self._edits_seen else ""
+        rows = self._conn.execute(
+            "SELECT t.name, COUNT(*) FROM artifacts a JOIN artifact_types t ON t.id = a.type_id"
+            f" WHERE a.created_at <= :at{live_a} GROUP BY t.name ORDER BY t.name",
+            {"at": as_of or FAR_FUTURE})
+        return {str(name): int(count) for name, count in rows}
 
     def _collections_where(
-        self, where: str, params: dict[str, object], as_of: str | None
+        self, where: str, params: dict[str, object], as_of: str | None,
+        limit: int | None = None, offset: int = 0,
     ) -> list[ArtifactCollection]:
         """The collections (artifacts ``a`` of type ``t`` in project ``p``) that match the
         SQL condition ``where`` ("" for all) and exist at ``as_of``, with their version
-        counts then, by type and name."""
+        counts then, by type and name; ``limit``: a page of them, chosen before any
+        version is counted."""
         # Deleted collections and versions (tombstones laid by then) are not listed, as
         # W&B lists them; a store before schema 8 has none.
         self._version_columns()
         live_v, live_a = ((" AND (v.deleted_at IS NULL OR v.deleted_at > :at)",
                            " AND (a.deleted_at IS NULL OR a.deleted_at > :at)")
                           if self._edits_seen else ("", ""))
+        chosen = f"a.created_at <= :at{live_a}" + (f" AND {where}" if where else "")
+        if limit is not None:
+            chosen = (f"a.id IN (SELECT a.id FROM artifacts a JOIN artifact_types t"
+                      f" ON t.id = a.type_id WHERE {chosen}"
+                      " ORDER BY t.name, a.name, a.id LIMIT :limit OFFSET :offset)")
+            params = {**params, "limit": max(0, limit), "offset": max(0, offset)}
         sql = (
             "SELECT a.name, t.name, p.name, p.entity, a.description, "
             "(SELECT COUNT(*) FROM versions v WHERE v.artifact_id = a.id "
             f"AND v.created_at <= :at{live_v}),"
             " a.created_at, a.id FROM artifacts a JOIN artifact_types t ON t.id = a.type_id "
-            f"JOIN projects p ON p.id = a.project_id WHERE a.created_at <= :at{live_a}"
-            + (f" AND {where}" if where else "") + " ORDER BY t.name, a.name")
+            f"JOIN projects p ON p.id = a.project_id WHERE {chosen}"
+            " ORDER BY t.name, a.name, a.id")
         rows = self._conn.execute(sql, {**params, "at": as_of or FAR_FUTURE})
         return [collection_from_row(row) for row in rows]
 

@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 
 from lineage_desktop.layout.types import LayoutResult
-from lineage_desktop.records import LineageError, ManifestEntry, StoreError
+from lineage_desktop.records import ArtifactCollection, LineageError, ManifestEntry, StoreError
 from lineage_desktop.sdk.stores import store_path
 from lineage_desktop.store import Store
 from lineage_desktop.store.search import SearchResult
@@ -88,7 +88,8 @@ class StoreRequests(ControllerBase):
     # --- sidebar data -----------------------------------------------------------------
 
     def reload_collections(self, first: bool = False) -> None:
-        """Read the artifact collections again (answer: ``collections_loaded``)."""
+        """Read the artifact types and the first page of each type's collections again
+        (answer: ``collections_loaded``)."""
         path = self.session.path
         on_error = partial(self._on_first_read_failed, path) if first else self._on_query_error
         self._run(
@@ -98,6 +99,22 @@ class StoreRequests(ControllerBase):
             self.collections_loaded.emit,
             on_error,
         )
+
+    def load_collection_page(
+        self, type_name: str, offset: int, limit: int,
+        on_done: Callable[[list[ArtifactCollection]], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        """Read a page of type ``type_name``'s collections (by name) off the UI thread;
+        ``on_error`` follows a failed read (after the problem is reported)."""
+
+        def failed(exc: BaseException) -> None:
+            self._on_query_error(exc)
+            on_error(exc)
+
+        self._run(f"collections:{type_name}:{offset}", "Reading artifacts…",
+                  call_with_api(queries.load_collection_page, type_name, offset, limit),
+                  on_done, failed)
 
     def load_versions(
         self, name: str, project: str, entity: str, on_done: Callable[[queries.VersionList], None]

@@ -240,10 +240,37 @@ def mutate(
     return task
 
 
-def load_collections(api: Api) -> list[ArtifactCollection]:
-    """Every artifact collection of the store (types and names; cheap), as of the Api's
+# Collections of one type read (and handed to the sidebar) at a time: a store of 5,000
+# collections of a type lists the first page at once and the rest as the user scrolls.
+COLLECTION_PAGE = 200
+
+
+class CollectionTree(NamedTuple):
+    """The sidebar's first look at a store: every artifact type with its number of
+    collections, and the first page of collections of each type (by name)."""
+
+    types: dict[str, int]
+    collections: list[ArtifactCollection]
+
+
+def load_collections(api: Api) -> CollectionTree:
+    """Every artifact type of the store with its number of collections and the first
+    ``COLLECTION_PAGE`` collections of each (with version counts), as of the Api's
+    moment: what it costs does not grow with the number of collections."""
+    types = api.store.collection_types(api.as_of)
+    return CollectionTree(types, [c for name in types
+                                  for c in load_collection_page(api, name, 0)])
+
+
+def load_collection_page(
+    api: Api, type_name: str, offset: int, limit: int | None = None,
+) -> list[ArtifactCollection]:
+    """Collections of type ``type_name`` from position ``offset`` by name (a page of
+    ``COLLECTION_PAGE`` unless ``limit``), with their version counts, as of the Api's
     moment."""
-    return api.artifact_collections()
+    return api.store.collections(None, type_name, api.as_of,
+                                 limit=COLLECTION_PAGE if limit is None else limit,
+                                 offset=offset)
 
 
 def load_versions(api: Api, name: str, project: str, entity: str) -> VersionList:

@@ -26,10 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lineage_desktop.records import ArtifactCollection, is_run_key, key_ident
+from lineage_desktop.records import is_run_key, key_ident
 from lineage_desktop.store.search import SearchResult
 from lineage_desktop.ui.controller import LineageController
-from lineage_desktop.ui.session.queries import RunRow, VersionList
+from lineage_desktop.ui.session.queries import (
+    COLLECTION_PAGE,
+    CollectionTree,
+    RunRow,
+    VersionList,
+)
 from lineage_desktop.ui.sidebar.artifact_model import (
     ArtifactTreeModel,
     FilterRole,
@@ -148,6 +153,7 @@ class ProjectSidebar(QDockWidget):
         c.collections_loaded.connect(self._on_controller_collections_loaded)
         c.data_changed.connect(self._on_controller_data_changed)
         self.tree_model.versions_wanted.connect(self._on_tree_model_versions_wanted)
+        self.tree_model.collections_wanted.connect(self._on_tree_model_collections_wanted)
         self.search_model.versions_wanted.connect(self._on_search_model_versions_wanted)
         self.run_model.page_wanted.connect(self._on_run_model_page_wanted)
         self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
@@ -221,11 +227,28 @@ class ProjectSidebar(QDockWidget):
             self._on_controller_store_closed()
 
     @Slot(object)
-    def _on_controller_collections_loaded(self, collections: list[ArtifactCollection]) -> None:
+    def _on_controller_collections_loaded(self, tree: CollectionTree) -> None:
         first = self.tree_model.rowCount() == 0
-        self.tree_model.set_collections(collections)
+        self.tree_model.set_types(tree.types, tree.collections, COLLECTION_PAGE)
         if first:
-            self.tree.expandToDepth(0)  # types open, collections closed: nothing to load yet
+            self._expand_types()
+
+    def _expand_types(self) -> None:
+        """Types open, collections closed: nothing more to read until the user scrolls."""
+        self.tree_model.hold_pages = True
+        try:
+            self.tree.expandToDepth(0)
+        finally:
+            self.tree_model.hold_pages = False
+
+    @Slot(str, int, int, int)
+    def _on_tree_model_collections_wanted(
+        self, type_name: str, offset: int, limit: int, generation: int
+    ) -> None:
+        model = self.tree_model
+        self._controller.load_collection_page(
+            type_name, offset, limit, partial(model.add_collections, type_name, generation),
+            lambda exc: model.add_collections(type_name, generation, []))
 
     @Slot()
     def _on_controller_data_changed(self) -> None:
@@ -352,7 +375,7 @@ class ProjectSidebar(QDockWidget):
         expanded, current = self._kept
         self._set_tree_model(self.proxy)
         self.search_model.clear()
-        self.tree.expandToDepth(0)
+        self._expand_types()
         for ident in expanded:
             self.tree.expand(self._view_index(self.tree_model.index_of_ident(ident)))
         if current is not None:

@@ -2,7 +2,7 @@
 
 Types (with their number of collections) and the first page of each type's collections
 come from one cheap read; the rest of a type of thousands of collections is read a page
-at a time as the user scrolls to its end (``canFetchMore``/``fetchMore`` on the type).
+at a time as the user scrolls to its end (``fetch_collections``, which the sidebar calls).
 A collection's versions are read only when its row is expanded, off the UI thread, and
 then handed to the view in chunks, so a collection with 100,000 versions opens at once.
 Live refreshes merge new collections, new versions and moved aliases in place, so
@@ -78,9 +78,6 @@ class ArtifactTreeModel(QAbstractItemModel):
         super().__init__(parent)
         self._root = _Node(None, "root", "")
         self.generation = 0  # counts clears: a page asked for before one is dropped
-        # While set, no more collections are fetched (the view expanding the types at
-        # open must not read a second page the user has not scrolled to).
-        self.hold_pages = False
 
     # --- filling ----------------------------------------------------------------------
 
@@ -104,6 +101,21 @@ class ArtifactTreeModel(QAbstractItemModel):
                 node.state = _State.LOADING
                 self.collections_wanted.emit(node.text, page, len(node.children) - page,
                                              self.generation)
+
+    def has_more(self, index: Index) -> bool:
+        """Whether the type at ``index`` has collections not read yet."""
+        node = self._node(index)
+        return node.kind == "type" and len(node.children) < (node.total or 0)
+
+    def fetch_collections(self, index: Index) -> None:
+        """Ask for the next page of the type at ``index``'s collections (the user
+        scrolled to its end; one page at a time). Not ``fetchMore``: QTreeView calls
+        that at every layout of an expanded row, which would read every page at once."""
+        node = self._node(index)
+        if self.has_more(index) and node.state is not _State.LOADING:
+            node.state = _State.LOADING
+            self.collections_wanted.emit(node.text, len(node.children), COLLECTION_PAGE,
+                                         self.generation)
 
     def add_collections(self, type_name: str, generation: int,
                         collections: list[ArtifactCollection]) -> None:
@@ -336,9 +348,8 @@ class ArtifactTreeModel(QAbstractItemModel):
 
     def canFetchMore(self, parent: Index) -> bool:  # noqa: N802
         node = self._node(parent)
-        if node.kind == "type":
-            return (not self.hold_pages and node.state is not _State.LOADING
-                    and len(node.children) < (node.total or 0))
+        if node.kind == "type":  # not for the view: it fetches at every layout
+            return False
         if node.kind != "collection" or node.collection is None:
             return False
         if node.state is _State.IDLE:
@@ -347,11 +358,6 @@ class ArtifactTreeModel(QAbstractItemModel):
 
     def fetchMore(self, parent: Index) -> None:  # noqa: N802
         node = self._node(parent)
-        if node.kind == "type" and self.canFetchMore(parent):
-            node.state = _State.LOADING  # one page asked for at a time
-            self.collections_wanted.emit(node.text, len(node.children), COLLECTION_PAGE,
-                                         self.generation)
-            return
         if node.kind != "collection":
             return
         if node.state is _State.IDLE:

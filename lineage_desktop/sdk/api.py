@@ -148,13 +148,19 @@ class Api(ApiListingMixin):
         return self.store.run_count(self._single_project_id(), self.as_of)
 
     # ------------------------------------------------------------------ one version's facts
-    def collection_versions(self, name: str, project: str, entity: str) -> list[ArtifactVersion]:
+    def collection_versions(
+        self, name: str, project: str, entity: str, newest: int | None = None,
+        before: int | None = None,
+    ) -> list[ArtifactVersion]:
         """Every version of the collection ``name`` of one project but the deleted ones,
         oldest first, by the project's record: a project name holding '/' (an older or
-        foreign store) works."""
+        foreign store) works. ``newest``/``before``: a page, as ``Store.artifact_versions``
+        reads it (the newest that many of the versions below index ``before``)."""
         versions = [v for p in self.store.find_projects(project, entity)
-                    for v in self.store.artifact_versions(name, p.id, self.as_of)]
-        return sorted(versions, key=lambda v: v.index)
+                    for v in self.store.artifact_versions(name, p.id, self.as_of,
+                                                          newest=newest, before=before)]
+        versions.sort(key=lambda v: v.index)
+        return versions if newest is None else versions[-newest:] if newest > 0 else []
 
     def manifest(self, version_id: int) -> list[ManifestEntry]:
         """The files of a version (by its store id)."""

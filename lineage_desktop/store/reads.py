@@ -188,21 +188,49 @@ class ReadMixin(RunReadMixin):
 
     def artifact_versions(
         self, name: str, project_id: int | None = None, as_of: str | None = None,
-        include_deleted: bool = False,
+        include_deleted: bool = False, newest: int | None = None, before: int | None = None,
     ) -> list[ArtifactVersion]:
         """A collection's versions, oldest first; deleted ones (tombstones) only with
-        ``include_deleted``, as W&B lists them."""
+        ``include_deleted``, as W&B lists them. ``newest``: only the newest that many
+        (by index), read as such (a page of a long history, not all of it sorted);
+        ``before``: only versions of an index below it (the next page of older ones)."""
         where = "a.name = ?"
         params: list[object] = [name]
         if project_id is not None:
             where += " AND a.project_id = ?"
             params.append(project_id)
-        versions = self._versions_where(where, params, as_of, order=_LISTING_ORDER)
+        if before is not None:
+            where += " AND v.idx < ?"
+            params.append(before)
+        if newest is not None:
+            versions = self._newest_versions(where, params, as_of, include_deleted, newest)
+        else:
+            versions = self._versions_where(where, params, as_of, order=_LISTING_ORDER)
         if not include_deleted:
             versions = [v for v in versions if v.deleted_at is None]
         if not versions and not self._artifact_projects(name, project_id):
             raise self._unknown_artifact(name, project_id)
         return versions
+
+    def _newest_versions(
+        self, where: str, params: list[object], as_of: str | None, include_deleted: bool,
+        newest: int,
+    ) -> list[ArtifactVersion]:
+        """``artifact_versions`` limited to the newest ``newest`` (oldest first): their ids
+        found by a walk down ``UNIQUE (artifact_id, idx)`` from the top that stops after
+        them, tombstones (as of ``as_of``) left out there so the page is full."""
+        self._version_columns()
+        inner, inner_params = where, list(params)
+        if as_of is not None:
+            inner += " AND v.created_at <= ?"
+            inner_params.append(as_of)
+        if not include_deleted and self._edits_seen:
+            inner += " AND (v.deleted_at IS NULL OR v.deleted_at > ?)"
+            inner_params.append(as_of or FAR_FUTURE)
+        page = (f"v.id IN (SELECT v.id FROM versions v JOIN artifacts a ON a.id = v.artifact_id"
+                f" WHERE {inner} ORDER BY a.name DESC, v.idx DESC LIMIT ?)")
+        return self._versions_where(page, [*inner_params, max(0, newest)], as_of,
+                                    order=_LISTING_ORDER)
 
     def _artifact_projects(self, name: str, project_id: int | None) -> list[int]:
         sql = "SELECT project_id FROM artifacts WHERE name = ?"
@@ -368,8 +396,11 @@ class ReadMixin(RunReadMixin):
 
     def collections(
         self, project_id: int | None = None, type_name: str | None = None,
-        as_of: str | None = None,
+        as_of: str | None = None, limit: int | None = None, offset: int = 0,
     ) -> list[ArtifactCollection]:
+        """The collections existing at ``as_of``, by type and name, with their version
+        counts then; ``limit``/``offset``: a page of them in that order (only its
+        collections' versions counted)."""
         where: list[str] = []
         params: dict[str, object] = {}
         if project_id is not None:
@@ -378,27 +409,46 @@ class ReadMixin(RunReadMixin):
         if type_name is not None:
             where.append("t.name = :type")
             params["type"] = type_name
-        return self._collections_where(" AND ".join(where), params, as_of)
+        return self._collections_where(" AND ".join(where), params, as_of, limit, offset)
+
+    def collection_types(self, as_of: str | None = None) -> dict[str, int]:
+        """Each artifact type's number of collections existing at ``as_of``, by type
+        name (one pass over the collections; no version is read)."""
+        self._version_columns()
+        live_a = " AND (a.deleted_at IS NULL OR a.deleted_at > :at)" if self._edits_seen else ""
+        rows = self._conn.execute(
+            "SELECT t.name, COUNT(*) FROM artifacts a JOIN artifact_types t ON t.id = a.type_id"
+            f" WHERE a.created_at <= :at{live_a} GROUP BY t.name ORDER BY t.name",
+            {"at": as_of or FAR_FUTURE})
+        return {str(name): int(count) for name, count in rows}
 
     def _collections_where(
-        self, where: str, params: dict[str, object], as_of: str | None
+        self, where: str, params: dict[str, object], as_of: str | None,
+        limit: int | None = None, offset: int = 0,
     ) -> list[ArtifactCollection]:
         """The collections (artifacts ``a`` of type ``t`` in project ``p``) that match the
         SQL condition ``where`` ("" for all) and exist at ``as_of``, with their version
-        counts then, by type and name."""
+        counts then, by type and name; ``limit``: a page of them, chosen before any
+        version is counted."""
         # Deleted collections and versions (tombstones laid by then) are not listed, as
         # W&B lists them; a store before schema 8 has none.
         self._version_columns()
         live_v, live_a = ((" AND (v.deleted_at IS NULL OR v.deleted_at > :at)",
                            " AND (a.deleted_at IS NULL OR a.deleted_at > :at)")
                           if self._edits_seen else ("", ""))
+        chosen = f"a.created_at <= :at{live_a}" + (f" AND {where}" if where else "")
+        if limit is not None:
+            chosen = (f"a.id IN (SELECT a.id FROM artifacts a JOIN artifact_types t"
+                      f" ON t.id = a.type_id WHERE {chosen}"
+                      " ORDER BY t.name, a.name, a.id LIMIT :limit OFFSET :offset)")
+            params = {**params, "limit": max(0, limit), "offset": max(0, offset)}
         sql = (
             "SELECT a.name, t.name, p.name, p.entity, a.description, "
             "(SELECT COUNT(*) FROM versions v WHERE v.artifact_id = a.id "
             f"AND v.created_at <= :at{live_v}),"
             " a.created_at, a.id FROM artifacts a JOIN artifact_types t ON t.id = a.type_id "
-            f"JOIN projects p ON p.id = a.project_id WHERE a.created_at <= :at{live_a}"
-            + (f" AND {where}" if where else "") + " ORDER BY t.name, a.name")
+            f"JOIN projects p ON p.id = a.project_id WHERE {chosen}"
+            " ORDER BY t.name, a.name, a.id")
         rows = self._conn.execute(sql, {**params, "at": as_of or FAR_FUTURE})
         return [collection_from_row(row) for row in rows]
 

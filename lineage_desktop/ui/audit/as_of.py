@@ -53,9 +53,12 @@ class AsOfControl(QWidget):
     emits once: on Enter or when the editor loses focus, else once the user pauses
     (``TYPING_SETTLE_MS`` while the editor has focus, ``SETTLE_MS`` otherwise), so
     stepping through hours with the arrow keys does not reload the lineage at every step.
+    Signal ``older_wanted(int)``: the timeline's "Older versions…" was picked (answer
+    with ``add_timeline``).
     """
 
     as_of_changed = Signal(object)
+    older_wanted = Signal(int)  # "Older versions…": the versions below this index
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -119,22 +122,43 @@ class AsOfControl(QWidget):
         self._sync_enabled()
         self._emit_now()
 
-    def set_timeline(self, moments: list[tuple[str, str]]) -> None:
+    def set_timeline(self, moments: list[tuple[str, str]], older: int | None = None) -> None:
         """The real moments to pick from: ``(label, ISO time)``, newest first (the
-        focus's versions and the moves of its aliases). Picking one shows the lineage
-        as of it."""
+        focus's versions and the moves of its aliases, a page of them). Picking one
+        shows the lineage as of it. ``older``: older versions remain below that index;
+        the menu ends with "Older versions…", which asks for them (``older_wanted``)."""
+        self.timeline.menu().clear()
+        self.add_timeline(moments, older)
+
+    def add_timeline(self, moments: list[tuple[str, str]], older: int | None = None) -> None:
+        """The next page of moments, after those listed (see ``set_timeline``)."""
         menu = self.timeline.menu()
-        menu.clear()
+        for action in menu.actions():
+            if action.objectName() == "asOfTimelineOlder":
+                menu.removeAction(action)
+                action.deleteLater()
         for label, moment in moments:
             action = QAction(label, menu)  # plain text: names from the store stay text
             action.setData(moment)
             action.triggered.connect(self._on_timeline_action_triggered)
             menu.addAction(action)
-        self.timeline.setEnabled(bool(moments))
+        if older is not None:
+            more = QAction("Older versions…", menu)
+            more.setObjectName("asOfTimelineOlder")
+            more.setData(older)
+            more.triggered.connect(self._on_timeline_older_triggered)
+            menu.addAction(more)
+        self.timeline.setEnabled(bool(menu.actions()))
 
     def timeline_moments(self) -> list[str]:
         """The ISO times the timeline offers, newest first."""
-        return [str(a.data()) for a in self.timeline.menu().actions()]
+        return [str(a.data()) for a in self.timeline.menu().actions()
+                if a.objectName() != "asOfTimelineOlder"]
+
+    def older_action(self) -> QAction | None:
+        """The menu's "Older versions…" entry, if older versions remain to be listed."""
+        return next((a for a in self.timeline.menu().actions()
+                     if a.objectName() == "asOfTimelineOlder"), None)
 
     def pick(self, moment: str) -> None:
         """Pick ``moment`` from the timeline, as its menu entry does."""
@@ -169,6 +193,12 @@ class AsOfControl(QWidget):
         action = self.sender()
         if isinstance(action, QAction):
             self.pick(str(action.data()))
+
+    @Slot()
+    def _on_timeline_older_triggered(self) -> None:
+        action = self.sender()
+        if isinstance(action, QAction):
+            self.older_wanted.emit(int(action.data()))
 
     @Slot()
     def _on_now_clicked(self) -> None:

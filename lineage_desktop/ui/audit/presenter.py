@@ -69,6 +69,7 @@ class AuditFeatures(QObject):
         self.report = ReportAction(self._report_inputs, window)
         self._scanned: frozenset[tuple[str, str]] | None = None  # versions the scan read
         self._impact_for: tuple[str, GraphSnapshot] | None = None  # what the list shows
+        self._timeline_focus: str | None = None  # whose versions the timeline lists
         self.dock = self._build_dock(window)
         self.menu = self._build_menu(window)
         self._connect()
@@ -159,6 +160,7 @@ class AuditFeatures(QObject):
         self.diff_action.triggered.connect(self.compare_versions)
         self.paths_action.triggered.connect(self._on_paths_action_triggered)
         self.as_of.as_of_changed.connect(self._on_as_of_changed)
+        self.as_of.older_wanted.connect(self._on_as_of_older_wanted)
         self.runner.started.connect(self._on_runner_started)
         self.runner.progress.connect(self.legend.set_progress)
         self.runner.finished.connect(self._on_runner_finished)
@@ -354,7 +356,16 @@ class AuditFeatures(QObject):
     @Slot(str, bool)
     def _on_controller_lineage_shown(self, focus: str, fit: bool) -> None:
         self._apply_marks()  # the scene was rebuilt: marks of this graph, or none
-        self._controller.load_timeline(focus, self.as_of.set_timeline)
+        self._timeline_focus = focus
+        self._controller.load_timeline(
+            focus, lambda page: self.as_of.set_timeline(page.moments, page.older))
+
+    @Slot(int)
+    def _on_as_of_older_wanted(self, before: int) -> None:
+        focus = self._timeline_focus
+        if focus is not None:
+            self._controller.load_timeline(
+                focus, lambda page: self.as_of.add_timeline(page.moments, page.older), before)
 
     # --- report ---------------------------------------------------------------------------
 

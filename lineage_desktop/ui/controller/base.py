@@ -35,7 +35,7 @@ class ControllerBase(QObject):
     - ``store_failed(str, str)``: opening (or first reading) a store failed: path, message.
     - ``store_closed()``: no store is open any more.
     - ``store_lost(str)``: the open store's file was deleted or replaced (message).
-    - ``collections_loaded(object)``: list of ``ArtifactCollection`` (open and refresh).
+    - ``collections_loaded(object)``: a ``queries.CollectionTree`` (open and refresh).
     - ``lineage_started(str)``: a lineage was asked for (the reference).
     - ``lineage_shown(str, bool)``: the scene holds the graph of this focus key; the bool
       says whether the view should fit it (new focus or new shape) or keep its zoom.

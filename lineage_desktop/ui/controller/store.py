@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 
 from lineage_desktop.layout.types import LayoutResult
-from lineage_desktop.records import LineageError, ManifestEntry, StoreError
+from lineage_desktop.records import ArtifactCollection, LineageError, ManifestEntry, StoreError
 from lineage_desktop.sdk.stores import store_path
 from lineage_desktop.store import Store
 from lineage_desktop.store.search import SearchResult
@@ -88,7 +88,8 @@ class StoreRequests(ControllerBase):
     # --- sidebar data -----------------------------------------------------------------
 
     def reload_collections(self, first: bool = False) -> None:
-        """Read the artifact collections again (answer: ``collections_loaded``)."""
+        """Read the artifact types and the first page of each type's collections again
+        (answer: ``collections_loaded``)."""
         path = self.session.path
         on_error = partial(self._on_first_read_failed, path) if first else self._on_query_error
         self._run(
@@ -98,6 +99,22 @@ class StoreRequests(ControllerBase):
             self.collections_loaded.emit,
             on_error,
         )
+
+    def load_collection_page(
+        self, type_name: str, offset: int, limit: int,
+        on_done: Callable[[list[ArtifactCollection]], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        """Read a page of type ``type_name``'s collections (by name) off the UI thread;
+        ``on_error`` follows a failed read (after the problem is reported)."""
+
+        def failed(exc: BaseException) -> None:
+            self._on_query_error(exc)
+            on_error(exc)
+
+        self._run(f"collections:{type_name}:{offset}", "Reading artifacts…",
+                  call_with_api(queries.load_collection_page, type_name, offset, limit),
+                  on_done, failed)
 
     def load_versions(
         self, name: str, project: str, entity: str, on_done: Callable[[queries.VersionList], None]
@@ -112,17 +129,17 @@ class StoreRequests(ControllerBase):
         )
 
     def load_timeline(
-        self, key: str, on_done: Callable[[list[tuple[str, str]]], None],
+        self, key: str, on_done: Callable[[queries.Timeline], None], before: int | None = None,
     ) -> None:
-        """Creation times of every version of node ``key``'s collection and the moves of
-        its aliases (for as-of)."""
+        """A page of the creation times of the versions of node ``key``'s collection (the
+        newest, or those below index ``before``) and the moves of its aliases (as-of)."""
         attrs = self.node_attrs(key)
         name, project, entity = attrs.name, attrs.project, attrs.entity
         if attrs.kind != "artifact" or not (name and project and entity):
-            on_done([])
+            on_done(queries.Timeline([], None))
             return
         self._run("timeline", "", call_with_api(queries.load_timeline, str(name),
-                                                str(project), str(entity)),
+                                                str(project), str(entity), before),
                   on_done, self._on_query_error)
 
     def load_runs(

@@ -240,10 +240,37 @@ def mutate(
     return task
 
 
-def load_collections(api: Api) -> list[ArtifactCollection]:
-    """Every artifact collection of the store (types and names; cheap), as of the Api's
+# Collections of one type read (and handed to the sidebar) at a time: a store of 5,000
+# collections of a type lists the first page at once and the rest as the user scrolls.
+COLLECTION_PAGE = 200
+
+
+class CollectionTree(NamedTuple):
+    """The sidebar's first look at a store: every artifact type with its number of
+    collections, and the first page of collections of each type (by name)."""
+
+    types: dict[str, int]
+    collections: list[ArtifactCollection]
+
+
+def load_collections(api: Api) -> CollectionTree:
+    """Every artifact type of the store with its number of collections and the first
+    ``COLLECTION_PAGE`` collections of each (with version counts), as of the Api's
+    moment: what it costs does not grow with the number of collections."""
+    types = api.store.collection_types(api.as_of)
+    return CollectionTree(types, [c for name in types
+                                  for c in load_collection_page(api, name, 0)])
+
+
+def load_collection_page(
+    api: Api, type_name: str, offset: int, limit: int | None = None,
+) -> list[ArtifactCollection]:
+    """Collections of type ``type_name`` from position ``offset`` by name (a page of
+    ``COLLECTION_PAGE`` unless ``limit``), with their version counts, as of the Api's
     moment."""
-    return api.artifact_collections()
+    return api.store.collections(None, type_name, api.as_of,
+                                 limit=COLLECTION_PAGE if limit is None else limit,
+                                 offset=offset)
 
 
 def load_versions(api: Api, name: str, project: str, entity: str) -> VersionList:
@@ -257,21 +284,47 @@ def load_versions(api: Api, name: str, project: str, entity: str) -> VersionList
     )
 
 
+# Versions the as-of timeline lists at a time, newest first; "Older versions…" reads on.
+TIMELINE_VERSIONS = 200
+
+
+class Timeline(NamedTuple):
+    """A page of the as-of timeline: ``(label, ISO moment)`` newest first, and the index
+    below which older versions remain to be read (None: this page reaches the oldest)."""
+
+    moments: list[tuple[str, str]]
+    older: int | None
+
+
 def load_timeline(
-    api: Api, name: str, project: str, entity: str,
-) -> list[tuple[str, str]]:
-    """``(label, ISO moment)`` of every version of a collection and of the moves of its
-    aliases (the newest ``MAX_ALIAS_MOVES``), newest first, read as the store is *now*
+    api: Api, name: str, project: str, entity: str, before: int | None = None,
+    newest: int | None = None,
+) -> Timeline:
+    """``(label, ISO moment)`` of the newest ``newest`` versions of a collection (those
+    below index ``before``: the next page) and of the moves of its aliases in their
+    span (the newest ``MAX_ALIAS_MOVES``), newest first, read as the store is *now*
     (the moments to pick from, whatever the as-of moment is). A move made as its target
     was logged (``latest`` on a new version) is that version's moment, not listed twice;
-    aliases moved together (one ``save()``) share one line."""
+    aliases moved together (one ``save()``) share one line. Reads a page, never the
+    whole history of a collection of a million versions."""
+    newest = TIMELINE_VERSIONS if newest is None else newest
     moment, api.as_of = api.as_of, None  # the worker runs one task at a time
     try:
-        versions = api.collection_versions(name, project, entity)
+        # One more than a page: whether older versions remain, without counting them.
+        versions = api.collection_versions(name, project, entity, newest=newest + 1,
+                                           before=before)
+        # The moves within this page's span: from its oldest version (the last page: all
+        # older moves) up to the version above it (the previous page's oldest), so no
+        # move is listed twice.
+        high = None if before is None else _created_at(api, name, project, entity, before)
         moves = [m for p in api.store.find_projects(project, entity)
-                 for m in api.store.alias_moves(name, p.id)]
+                 for m in api.store.alias_moves(name, p.id, before=high)]
     finally:
         api.as_of = moment
+    more = len(versions) > newest
+    versions = versions[-newest:] if newest > 0 else []
+    older = versions[0].index if more and versions else None
+    low = versions[0].created_at if more and versions else None
     created = {v.index: v.created_at for v in versions}
     entries: list[tuple[str, int, str]] = []  # (moment, kind: 1 version / 0 move, label)
     for v in versions:
@@ -281,13 +334,21 @@ def load_timeline(
                                               f"{aliases}"))
     together: dict[tuple[str, int | None], list[str]] = {}
     for m in moves:
+        if low is not None and m.set_at < low:
+            continue
         if m.index is None or created.get(m.index) != m.set_at:
             together.setdefault((m.set_at, m.index), []).append(m.alias)
     for (at, index), aliases in together.items():
         target = "removed" if index is None else f"v{index}"
         entries.append((at, 0, f"{', '.join(sorted(aliases))} → {target} — {_when(at)}"))
     entries.sort(key=lambda e: (e[0], e[1]), reverse=True)
-    return [(label, at) for at, _kind, label in entries]
+    return Timeline([(label, at) for at, _kind, label in entries], older)
+
+
+def _created_at(api: Api, name: str, project: str, entity: str, index: int) -> str | None:
+    """When version ``index`` of a collection was logged (None: not found)."""
+    found = api.collection_versions(name, project, entity, newest=1, before=index + 1)
+    return found[0].created_at if found and found[0].index == index else None
 
 
 def _when(moment: str) -> str:

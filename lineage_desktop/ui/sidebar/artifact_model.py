@@ -1,8 +1,10 @@
 """``ArtifactTreeModel``: artifact type -> artifact -> versions, populated lazily.
 
-Types and collections come from one cheap query. A collection's versions are read only
-when its row is expanded (``canFetchMore``/``fetchMore``), off the UI thread, and then
-handed to the view in chunks, so a collection with 100,000 versions opens at once.
+Types (with their number of collections) and the first page of each type's collections
+come from one cheap read; the rest of a type of thousands of collections is read a page
+at a time as the user scrolls to its end (``fetch_collections``, which the sidebar calls).
+A collection's versions are read only when its row is expanded, off the UI thread, and
+then handed to the view in chunks, so a collection with 100,000 versions opens at once.
 Live refreshes merge new collections, new versions and moved aliases in place, so
 expansion and selection survive.
 """
@@ -19,7 +21,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from lineage_desktop.records import ArtifactCollection
 from lineage_desktop.records.text import human_time, plural
 from lineage_desktop.sdk.registry_paths import REGISTRY_PREFIX
-from lineage_desktop.ui.session.queries import VersionList, VersionRow
+from lineage_desktop.ui.session.queries import COLLECTION_PAGE, VersionList, VersionRow
 from lineage_desktop.ui.widgets import plain_tooltip
 
 CHUNK = 500  # versions handed to the view per fetchMore
@@ -49,6 +51,7 @@ class _Node:
     state: _State = _State.IDLE
     rows: VersionList | None = None  # loaded, newest first
     shown: int = 0  # how many of ``rows`` are children so far
+    total: int | None = None  # a type's number of collections in the store (None: unknown)
 
     def row(self) -> int:
         return self.parent.children.index(self) if self.parent is not None else 0
@@ -63,21 +66,68 @@ class ArtifactTreeModel(QAbstractItemModel):
     """The artifact tree of the sidebar.
 
     ``versions_wanted(str name, str project, str entity)`` asks for a collection's
-    versions; answer with ``set_versions``.
+    versions; answer with ``set_versions``. ``collections_wanted(str type, int offset,
+    int limit, int generation)`` asks for a page of a type's collections (by name);
+    answer with ``add_collections``.
     """
 
     versions_wanted = Signal(str, str, str)
+    collections_wanted = Signal(str, int, int, int)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._root = _Node(None, "root", "")
+        self.generation = 0  # counts clears: a page asked for before one is dropped
 
     # --- filling ----------------------------------------------------------------------
 
     def clear(self) -> None:
         self.beginResetModel()
         self._root = _Node(None, "root", "")
+        self.generation += 1
         self.endResetModel()
+
+    def set_types(self, types: dict[str, int], collections: list[ArtifactCollection],
+                  page: int) -> None:
+        """The store's types with their number of collections, and the first ``page``
+        collections of each (a refresh: merged into what is shown; collections shown
+        beyond the first page are asked for again, to update their counts)."""
+        for type_name in sorted(types):
+            node = self._child(self._root, "type", type_name, QModelIndex())
+            node.total = types[type_name]
+        self.set_collections(collections)
+        for node in self._root.children:
+            if node.kind == "type" and len(node.children) > page:
+                node.state = _State.LOADING
+                self.collections_wanted.emit(node.text, page, len(node.children) - page,
+                                             self.generation)
+
+    def has_more(self, index: Index) -> bool:
+        """Whether the type at ``index`` has collections not read yet."""
+        node = self._node(index)
+        return node.kind == "type" and len(node.children) < (node.total or 0)
+
+    def fetch_collections(self, index: Index) -> None:
+        """Ask for the next page of the type at ``index``'s collections (the user
+        scrolled to its end; one page at a time). Not ``fetchMore``: QTreeView calls
+        that at every layout of an expanded row, which would read every page at once."""
+        node = self._node(index)
+        if self.has_more(index) and node.state is not _State.LOADING:
+            node.state = _State.LOADING
+            self.collections_wanted.emit(node.text, len(node.children), COLLECTION_PAGE,
+                                         self.generation)
+
+    def add_collections(self, type_name: str, generation: int,
+                        collections: list[ArtifactCollection]) -> None:
+        """A page of type ``type_name``'s collections arrived (asked for at
+        ``generation``: a page for a store since closed is dropped)."""
+        if generation != self.generation:
+            return
+        node = next((n for n in self._root.children if n.text == type_name), None)
+        if node is None:
+            return
+        node.state = _State.IDLE
+        self.set_collections(collections)
 
     def set_collections(self, collections: list[ArtifactCollection]) -> None:
         """Show these collections, merging into what is shown (new types and collections
@@ -105,6 +155,7 @@ class ArtifactTreeModel(QAbstractItemModel):
                 node.collection = collection
                 if grew and node.state is not _State.IDLE:
                     self._request(node)
+            type_node.total = max(type_node.total or 0, len(type_node.children))
             self._changed(type_index)
             if type_node.children:
                 self.dataChanged.emit(self.index(0, 0, type_index),
@@ -291,10 +342,14 @@ class ArtifactTreeModel(QAbstractItemModel):
         node = self._node(parent)
         if node.kind == "collection":
             return bool(node.children) or bool(node.collection and node.collection.version_count)
+        if node.kind == "type":
+            return bool(node.children) or bool(node.total)
         return bool(node.children)
 
     def canFetchMore(self, parent: Index) -> bool:  # noqa: N802
         node = self._node(parent)
+        if node.kind == "type":  # not for the view: it fetches at every layout
+            return False
         if node.kind != "collection" or node.collection is None:
             return False
         if node.state is _State.IDLE:
@@ -340,7 +395,7 @@ class ArtifactTreeModel(QAbstractItemModel):
 
     def _secondary(self, node: _Node) -> str:
         if node.kind == "type":
-            return plural(len(node.children), "artifact")
+            return plural(max(node.total or 0, len(node.children)), "artifact")
         if node.kind == "collection" and node.collection is not None:
             count = plural(node.collection.version_count, "version")
             project = node.collection.project

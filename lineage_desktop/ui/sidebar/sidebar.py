@@ -29,7 +29,12 @@ from PySide6.QtWidgets import (
 from lineage_desktop.records import ArtifactCollection, is_run_key, key_ident
 from lineage_desktop.store.search import SearchResult
 from lineage_desktop.ui.controller import LineageController
-from lineage_desktop.ui.session.queries import RunRow, VersionList
+from lineage_desktop.ui.session.queries import (
+    COLLECTION_PAGE,
+    CollectionTree,
+    RunRow,
+    VersionList,
+)
 from lineage_desktop.ui.sidebar.artifact_model import (
     ArtifactTreeModel,
     FilterRole,
@@ -148,6 +153,9 @@ class ProjectSidebar(QDockWidget):
         c.collections_loaded.connect(self._on_controller_collections_loaded)
         c.data_changed.connect(self._on_controller_data_changed)
         self.tree_model.versions_wanted.connect(self._on_tree_model_versions_wanted)
+        self.tree_model.collections_wanted.connect(self._on_tree_model_collections_wanted)
+        self.tree.verticalScrollBar().valueChanged.connect(self._on_tree_scrolled)
+        self.tree.expanded.connect(self._on_tree_expanded)
         self.search_model.versions_wanted.connect(self._on_search_model_versions_wanted)
         self.run_model.page_wanted.connect(self._on_run_model_page_wanted)
         self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
@@ -221,11 +229,42 @@ class ProjectSidebar(QDockWidget):
             self._on_controller_store_closed()
 
     @Slot(object)
-    def _on_controller_collections_loaded(self, collections: list[ArtifactCollection]) -> None:
+    def _on_controller_collections_loaded(self, tree: CollectionTree) -> None:
         first = self.tree_model.rowCount() == 0
-        self.tree_model.set_collections(collections)
+        self.tree_model.set_types(tree.types, tree.collections, COLLECTION_PAGE)
         if first:
             self.tree.expandToDepth(0)  # types open, collections closed: nothing to load yet
+        self._fetch_shown_pages()
+
+    def _fetch_shown_pages(self) -> None:
+        """Read the next page of each open type whose last row read is in view (or
+        scrolled past): the rest of a type of thousands comes as the user scrolls."""
+        if self.is_searching():
+            return
+        bottom = self.tree.viewport().height()
+        for row in range(self.proxy.rowCount()):
+            type_index = self.proxy.index(row, 0)
+            count = self.proxy.rowCount(type_index)
+            source = self.proxy.mapToSource(type_index)
+            if not (self.tree.isExpanded(type_index) and self.tree_model.has_more(source)):
+                continue
+            last = self.proxy.index(count - 1, 0, type_index) if count else type_index
+            if self.tree.visualRect(last).top() <= bottom:
+                self.tree_model.fetch_collections(source)
+
+    @Slot(str, int, int, int)
+    def _on_tree_model_collections_wanted(
+        self, type_name: str, offset: int, limit: int, generation: int
+    ) -> None:
+        self._controller.load_collection_page(
+            type_name, offset, limit, partial(self._on_collections_read, type_name, generation),
+            lambda exc: self.tree_model.add_collections(type_name, generation, []))
+
+    def _on_collections_read(
+        self, type_name: str, generation: int, collections: list[ArtifactCollection]
+    ) -> None:
+        self.tree_model.add_collections(type_name, generation, collections)
+        QTimer.singleShot(0, self._fetch_shown_pages)  # once the view has laid them out
 
     @Slot()
     def _on_controller_data_changed(self) -> None:
@@ -284,6 +323,15 @@ class ProjectSidebar(QDockWidget):
     def _on_tabs_current_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.runs_page:
             self._start_runs()  # runs are read the first time the tab is shown
+
+    @Slot(int)
+    def _on_tree_scrolled(self, value: int) -> None:
+        self._fetch_shown_pages()
+
+    @Slot(QModelIndex)
+    def _on_tree_expanded(self, index: QModelIndex) -> None:
+        if index.data(KindRole) == "type":
+            self._fetch_shown_pages()
 
     @Slot(QModelIndex, QModelIndex)
     def _on_tree_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:

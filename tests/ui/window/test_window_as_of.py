@@ -141,3 +141,33 @@ def test_before_the_focus_existed_the_banner_offers_its_first_version_then(
     # A message that offers nothing shows no button.
     window.notify("something else", "warning")
     assert not button.isVisible()
+
+
+def test_the_timeline_lists_a_page_of_versions_and_reads_older_ones_on_demand(
+    opened, demo_store, qtbot, monkeypatch,
+):
+    """A collection of half a million versions must not put half a million entries in
+    the menu: it lists the newest page and ends with "Older versions…", which reads on."""
+    from lineage_desktop.ui.session import queries
+
+    window = opened
+    control = window.audit.as_of
+    versions = ld.Api(demo_store).artifact_versions("churn-model")
+    expected = sorted((v.created_at for v in versions), reverse=True)
+    assert len(expected) > 4
+    monkeypatch.setattr(queries, "TIMELINE_VERSIONS", 2)
+    with qtbot.waitSignal(window.lineage_ready, timeout=20_000):
+        window.show_lineage("churn-model:v1")  # a new focus: its timeline is read again
+    qtbot.waitUntil(lambda: _version_moments(control) == expected[:2], timeout=10_000)
+    older = control.older_action()
+    assert older is not None and older.text() == "Older versions…"
+    assert control.timeline.menu().actions()[-1] is older  # the last entry of the menu
+    older.trigger()
+    qtbot.waitUntil(lambda: _version_moments(control) == expected[:4], timeout=10_000)
+    while control.older_action() is not None:  # read on to the first version
+        shown = len(_version_moments(control))
+        control.older_action().trigger()
+        qtbot.waitUntil(lambda n=shown: len(_version_moments(control)) > n, timeout=10_000)
+    assert _version_moments(control) == expected  # each version once, newest first
+    moments = control.timeline_moments()
+    assert moments == sorted(moments, reverse=True) and len(set(moments)) == len(moments)

@@ -6,7 +6,8 @@
 
 ML Metadata (``pip install ml-metadata``, 1.17.1 has a wheel for CPython 3.11) pins its
 own protobuf, so it runs in its own interpreter, given by ``--mlmd-python``; this script
-starts itself there as a child and reads its samples back as JSON.
+starts itself there as a child and asks it for one sample at a time, in turn with its own
+(a busy machine then slows both alike).
 
 Both sides build the same chain in a fresh database through their own API: ``--chain``
 runs (MLMD: executions), each reading the previous version of ``data`` and writing the
@@ -53,9 +54,9 @@ def _connection_config(url: str):  # type: ignore[no-untyped-def]
     return config
 
 
-def mlmd_child(url: str, chain: int, logs: int) -> None:
-    """Runs in the ML Metadata interpreter: build the chain, time the two calls, print
-    the samples as JSON."""
+def mlmd_child(url: str, chain: int) -> None:
+    """Runs in the ML Metadata interpreter: build the chain, print its lineage's size,
+    then time one call per line read (``lineage`` or ``log``), each printed as JSON."""
     from ml_metadata.metadata_store import metadata_store
     from ml_metadata.proto import metadata_store_pb2 as pb
 
@@ -91,21 +92,47 @@ def mlmd_child(url: str, chain: int, logs: int) -> None:
             filter_query=f"id = {tip}"),
         max_num_hops=3,
         direction=pb.LineageSubgraphQueryOptions.UPSTREAM)
-    lineage = []
-    for _ in range(50):
+    subgraph = store.get_lineage_subgraph(options)
+    print(json.dumps({"lineage_nodes": len(subgraph.artifacts) + len(subgraph.executions)}),
+          flush=True)
+    logged = chain
+    # Then one sample per request, so that the parent takes ours and these in turn.
+    for line in sys.stdin:
         start = time.perf_counter()
-        subgraph = store.get_lineage_subgraph(options)
-        lineage.append(time.perf_counter() - start)
-    log = []
-    for index in range(logs):
-        start = time.perf_counter()
-        record(chain + index, None)
-        log.append(time.perf_counter() - start)
-    print(json.dumps({"lineage": lineage, "log": log,
-                      "lineage_nodes": len(subgraph.artifacts) + len(subgraph.executions)}))
+        if line.strip() == "lineage":
+            store.get_lineage_subgraph(options)
+        else:
+            record(logged, None)
+            logged += 1
+        print(json.dumps(time.perf_counter() - start), flush=True)
 
 
-def ours(url: str, chain: int, logs: int, folder: Path) -> dict[str, list[float]]:
+class Theirs:
+    """The ML Metadata child: builds its chain, then times one call per request."""
+
+    def __init__(self, python: str, url: str, chain: int) -> None:
+        self.process = subprocess.Popen(
+            [python, __file__, "--mlmd-child", url, "--chain", str(chain)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None
+        self.nodes = int(json.loads(self.process.stdout.readline())["lineage_nodes"])
+        self.samples: dict[str, list[float]] = {"lineage": [], "log": []}
+
+    def sample(self, what: str) -> None:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(what + "\n")
+        self.process.stdin.flush()
+        self.samples[what].append(float(json.loads(self.process.stdout.readline())))
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        if self.process.wait() != 0:
+            raise SystemExit("the ML Metadata child failed")
+
+
+def ours(url: str, chain: int, logs: int, folder: Path, theirs: Theirs,
+         lineage_samples: int = 100) -> dict[str, list[float]]:
     from _stats import timed
 
     import lineage_desktop as ld
@@ -123,9 +150,15 @@ def ours(url: str, chain: int, logs: int, folder: Path) -> dict[str, list[float]
             run.log_artifact(artifact)
             previous = "bench/bench/data:latest"
     api = ld.Api(store=url)
-    lineage = timed(lambda: api.lineage("bench/bench/data:latest", upstream=3,
-                                        downstream=0), 50)
-    nodes = api.lineage("bench/bench/data:latest", upstream=3, downstream=0)
+    lineage: list[float] = []
+    ref = "bench/bench/data:latest"
+    api.lineage(ref, upstream=3, downstream=0)  # the connection's first statements
+    theirs.sample("lineage")
+    theirs.samples["lineage"].clear()
+    for _ in range(lineage_samples):  # in turn with theirs: noise hits both alike
+        lineage.extend(timed(lambda: api.lineage(ref, upstream=3, downstream=0), 1))
+        theirs.sample("lineage")
+    nodes = api.lineage(ref, upstream=3, downstream=0)
     raw = api.store._conn._raw  # type: ignore[attr-defined]
     round_trip = timed(lambda: raw.execute("SELECT 1").fetchall(), 200)
     api.close()
@@ -136,6 +169,7 @@ def ours(url: str, chain: int, logs: int, folder: Path) -> dict[str, list[float]
             artifact = ld.Artifact("data", "dataset", metadata={"n": index})
             artifact.add_file(str(source), name="data.txt")
             log.extend(timed(lambda artifact=artifact: run.log_artifact(artifact), 1))
+            theirs.sample("log")
     return {"lineage": lineage, "log": log, "round_trip": round_trip,
             "lineage_nodes": [float(nodes.number_of_nodes())]}
 
@@ -148,7 +182,7 @@ def main() -> int:
     parser.add_argument("--mlmd-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.mlmd_child:
-        mlmd_child(args.mlmd_child, args.chain, args.logs)
+        mlmd_child(args.mlmd_child, args.chain)
         return 0
     base = os.environ.get("LINEAGE_DESKTOP_TEST_PG")
     if not base or not args.mlmd_python:
@@ -159,14 +193,13 @@ def main() -> int:
     from bench_team_store import _database
 
     theirs_url = _database(base)
-    child = subprocess.run(
-        [args.mlmd_python, __file__, "--mlmd-child", theirs_url, "--chain", str(args.chain),
-         "--logs", str(args.logs)], check=True, capture_output=True, text=True)
-    theirs = json.loads(child.stdout.strip().splitlines()[-1])
+    child = Theirs(args.mlmd_python, theirs_url, args.chain)
     with tempfile.TemporaryDirectory() as tmp:
-        mine = ours(_database(base), args.chain, args.logs, Path(tmp))
+        mine = ours(_database(base), args.chain, args.logs, Path(tmp), child)
+    child.close()
+    theirs = child.samples
     print(f"chain of {args.chain} runs; depth-3 lineage: {int(mine['lineage_nodes'][0])} "
-          f"nodes ours, {theirs['lineage_nodes']} MLMD")
+          f"nodes ours, {child.nodes} MLMD; samples of both taken in turn")
     report("baseline: SELECT 1 round trip", mine["round_trip"])
     report("ML Metadata get_lineage_subgraph, 3 hops", theirs["lineage"])
     report("ours Api.lineage depth 3", mine["lineage"], theirs["lineage"])

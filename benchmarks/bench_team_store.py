@@ -11,15 +11,18 @@ server (``SELECT 1``) and SQLite's recursive walk alone. Medians, p95 and ratios
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _stats import report, timed  # noqa: E402
+from _stats import interleaved, report, timed  # noqa: E402
 
 import lineage_desktop as ld  # noqa: E402
 from lineage_desktop.demo import write_demo  # noqa: E402
@@ -27,14 +30,39 @@ from lineage_desktop.interop import merge_stores  # noqa: E402
 from lineage_desktop.store import Store  # noqa: E402
 
 
-def _database(base: str) -> str:
+def _database(base: str, template: str | None = None) -> str:
+    """A fresh database on ``base``'s server (a copy of ``template`` if given)."""
     import psycopg
 
     name = "bench_" + uuid.uuid4().hex[:10]
     with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
+        conn.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+    return _named(base, name)
+
+
+def _named(base: str, name: str) -> str:
     head, _, tail = base.partition("?")
     return head.rsplit("/", 1)[0] + "/" + name + (f"?{tail}" if tail else "")
+
+
+def _sized_database(base: str, count: int) -> str:
+    """A fresh copy of the server's cached store of ``count`` versions (``_stores.build``,
+    analysed), built first under a temporary name if the server has none: building 1M
+    versions on PostgreSQL takes minutes, copying the template seconds."""
+    import psycopg
+    from _stores import BUILDER_VERSION, build
+
+    cached = f"bench_sizes_{count}_b{BUILDER_VERSION}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                             [cached]).fetchone()
+    if not found:
+        partial = _database(base)
+        build(partial, count)
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f"ALTER DATABASE {partial.rpartition('/')[2].partition('?')[0]} "
+                         f"RENAME TO {cached}")
+    return _database(base, template=cached)
 
 
 def _log_samples(target: str, folder: Path, count: int) -> list[float]:
@@ -100,52 +128,65 @@ def main() -> int:
 def sizes(base: str, counts: list[int], logs: int) -> int:
     """Alias resolution, lineage of depth 3 and ``log_artifact`` into the big collection,
     on both backends, as the store grows (``_stores.build``: half the versions in one
-    collection ``model``)."""
-    from _stores import build, sized_store
+    collection ``model``); the samples of both backends interleaved (a busy machine slows
+    both alike)."""
+    from _stores import sized_store
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         os.environ["LINEAGE_DESKTOP_BLOB_ROOT"] = str(folder)
         for count in counts:
-            pg = _database(base)
-            build(pg, count)
+            pg = _sized_database(base, count)
             targets = {"sqlite": str(sized_store(count)), "postgresql": pg}
-            baseline: dict[str, list[float]] = {}
-            for name, target in targets.items():
-                api = ld.Api(store=target)
-                calls = {
-                    "artifact('model:production')": lambda api=api: api.artifact(
-                        "bench/model:production"),
-                    "lineage depth 3": lambda api=api: api.lineage(
-                        "bench/model:production", upstream=3, downstream=0),
-                }
-                for label, call in calls.items():
-                    samples = timed(call, 50)
-                    report(f"{count:>9,} {name:<10} {label}", samples, baseline.get(label))
-                    baseline.setdefault(label, samples)
+            apis = {name: ld.Api(store=target) for name, target in targets.items()}
+            calls = {
+                "artifact('model:production')": lambda api: api.artifact(
+                    "bench/model:production"),
+                "lineage depth 3": lambda api: api.lineage(
+                    "bench/model:production", upstream=3, downstream=0),
+            }
+            for label, call in calls.items():
+                samples = _interleaved({name: (lambda api=api, call=call: call(api))
+                                        for name, api in apis.items()}, 50)
+                for name in targets:
+                    report(f"{count:>9,} {name:<10} {label}", samples[name],
+                           samples["sqlite"] if name != "sqlite" else None)
+            for api in apis.values():
                 api.close()
-            if count <= 100_000 or logs:
+            if logs:
                 copy = folder / f"copy-{count}.db"
                 copy.write_bytes(Path(targets["sqlite"]).read_bytes())
                 targets["sqlite"] = str(copy)
-                for name, target in targets.items():
-                    samples = _log_into(target, folder, logs)
-                    report(f"{count:>9,} {name:<10} log_artifact into model", samples,
-                           baseline.get("log"))
-                    baseline.setdefault("log", samples)
+                samples = _log_into(targets, folder, logs)
+                for name in targets:
+                    report(f"{count:>9,} {name:<10} log_artifact into model", samples[name],
+                           samples["sqlite"] if name != "sqlite" else None)
     return 0
 
 
-def _log_into(target: str, folder: Path, count: int) -> list[float]:
+def _interleaved(calls: dict[str, Callable[[], object]], count: int) -> dict[str, list[float]]:
+    """``interleaved`` after one warm-up call of each (connections' first statements)."""
+    for call in calls.values():
+        call()
+    return interleaved(calls, count)
+
+
+def _log_into(targets: dict[str, str], folder: Path, count: int) -> dict[str, list[float]]:
+    """``count`` one-file ``log_artifact`` calls into ``model`` of each store, in turn."""
     source = folder / "one.txt"
-    samples: list[float] = []
-    with ld.init(project="bench", entity="bench", store=target) as run:
-        for index in range(count):
-            source.write_text(f"grow {index}\n")
-            artifact = ld.Artifact("model", "dataset")
-            artifact.add_file(str(source), name="data.txt")
-            samples.extend(timed(lambda artifact=artifact: run.log_artifact(artifact), 1))
-    return samples
+    with contextlib.ExitStack() as stack:
+        runs = {name: stack.enter_context(ld.init(project="bench", entity="bench",
+                                                  store=target))
+                for name, target in targets.items()}
+        calls = {}
+        for name, run in runs.items():
+            def log(run: Any = run) -> None:
+                source.write_text(f"grow {uuid.uuid4().hex}\n")
+                artifact = ld.Artifact("model", "dataset")
+                artifact.add_file(str(source), name="data.txt")
+                run.log_artifact(artifact)
+            calls[name] = log
+        return _interleaved(calls, count)
 
 
 if __name__ == "__main__":

@@ -240,10 +240,11 @@ class Api(ApiListingMixin):
         from lineage_desktop.graph.nodes import build_graph
 
         with gc_paused():  # 2 records and a node dict per node: no cycles to look for
-            rows = self.store.lineage_rows(kind, ident, upstream, downstream, self.as_of)
-            links = self.store.links_of((v.id for v in rows.versions), self.as_of)
-            # One query for every run's summary (not one per node of a big graph).
-            summaries = {run_id: as_logged(summary) for run_id, summary
-                         in self.store.run_summaries(run.id for run in rows.runs).items()}
+            # The versions' links and the runs' summaries come with them (no statement
+            # per node, nor one apart).
+            rows = self.store.lineage_rows(kind, ident, upstream, downstream, self.as_of,
+                                           summaries=True)
+            summaries = {run_id: as_logged(summary)
+                         for run_id, summary in rows.summaries.items()}
             return build_graph(rows.versions, rows.runs, rows.missing, rows.producers,
-                               rows.edges, rows.focus, links, summaries)
+                               rows.edges, rows.focus, rows.links, summaries)

@@ -12,12 +12,12 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lineage_desktop.records import ArtifactVersion, Run, artifact_key, run_key
-from lineage_desktop.store.params import dialect_of
+from lineage_desktop.store.params import dialect_of, ids_param
 from lineage_desktop.store.reads import FAR_FUTURE, ReadMixin
-from lineage_desktop.store.rows import as_text
+from lineage_desktop.store.rows import RUN_COLUMNS, RUN_FROM, as_text, json_object, run_from_row
 
 _STEPS = {
     "up": (
@@ -118,15 +118,24 @@ class LineageRows:
     # version id -> ids of every run that logged it, the first producer first (runs
     # outside the subgraph included, so that a preview can list them all)
     producers: dict[int, list[str]] = field(default_factory=dict)
+    # The registry links of the versions (``links_of``), read with them.
+    links: dict[int, list[ArtifactVersion]] = field(default_factory=dict)
+    # The runs' summaries (``run_summaries``) if asked for, read with the runs.
+    summaries: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class LineageMixin(ReadMixin):
+    if TYPE_CHECKING:
+        def _has_run_data(self) -> bool: ...
+
     def lineage_rows(
         self, kind: str, ident: int | str, upstream: int | None = None,
-        downstream: int | None = None, as_of: str | None = None,
+        downstream: int | None = None, as_of: str | None = None, summaries: bool = False,
     ) -> LineageRows:
         """Ancestors within ``upstream`` edges and descendants within ``downstream`` edges
-        of a version (``kind='v'``, id) or run (``kind='r'``, id); None means unlimited."""
+        of a version (``kind='v'``, id) or run (``kind='r'``, id); None means unlimited.
+        The versions' links come with them, the runs' summaries with ``summaries``: a
+        team store answers each statement in a round trip, so none is spent apart."""
         version_ids: set[int] = set()
         run_ids: set[str] = set()
         walks = [(direction, limit) for direction, limit in (("up", upstream),
@@ -145,18 +154,20 @@ class LineageMixin(ReadMixin):
             version_ids.add(int(ident))
         else:
             run_ids.add(str(ident))
-        return self._rows_for(kind, ident, version_ids, run_ids, as_of)
+        return self._rows_for(kind, ident, version_ids, run_ids, as_of, summaries)
 
     def _rows_for(
         self, kind: str, ident: int | str, version_ids: set[int], run_ids: set[str],
-        as_of: str | None,
+        as_of: str | None, summaries: bool = False,
     ) -> LineageRows:
-        versions = self.versions_by_ids(version_ids, as_of)
-        runs = [r for r in self.runs_by_ids(run_ids) if as_of is None or
-                (r.started_at or "") <= as_of]
+        versions, links = self._versions_and_links(version_ids, as_of)
+        runs, summary_of = self._runs_and_summaries(run_ids, summaries)
+        runs = [r for r in runs if as_of is None or (r.started_at or "") <= as_of]
         version_keys = {v.id: v.key for v in versions}
         run_present = {r.id for r in runs}
-        rows = LineageRows(focus="", versions=versions, runs=runs)
+        rows = LineageRows(focus="", versions=versions, runs=runs, links=links,
+                           summaries={rid: summary_of[rid] for rid in run_present
+                                      if rid in summary_of})
         for vid in sorted(version_ids - set(version_keys)):
             version_keys[vid] = missing_version_key(vid)
             rows.missing[version_keys[vid]] = "artifact"
@@ -173,6 +184,39 @@ class LineageMixin(ReadMixin):
             if vid in version_ids:
                 rows.edges.append((version_keys[vid], run_key(rid)))
         return rows
+
+    def _versions_and_links(
+        self, version_ids: set[int], as_of: str | None,
+    ) -> tuple[list[ArtifactVersion], dict[int, list[ArtifactVersion]]]:
+        """``versions_by_ids`` and ``links_of`` of the same ids in one statement (and one
+        for the labels of both)."""
+        if not self._has_links():
+            return self.versions_by_ids(version_ids, as_of), {}
+        ids = ids_param(version_ids)
+        found = self._versions_where("v.id IN (SELECT value FROM json_each(?)) OR "
+                                     "v.source_id IN (SELECT value FROM json_each(?))",
+                                     (ids, ids), as_of)
+        versions = [v for v in found if v.id in version_ids]
+        present = {v.id for v in versions}
+        links: dict[int, list[ArtifactVersion]] = defaultdict(list)
+        for link in sorted(found, key=lambda v: v.id):  # in the order they were made
+            if link.source_id in present:
+                links[link.source_id].append(link)
+        return versions, dict(links)
+
+    def _runs_and_summaries(
+        self, run_ids: set[str], summaries: bool,
+    ) -> tuple[list[Run], dict[str, dict[str, Any]]]:
+        """``runs_by_ids``, and with ``summaries`` ``run_summaries`` of the same runs, in one
+        statement."""
+        if not summaries or not run_ids or not self._has_run_data():
+            return self.runs_by_ids(run_ids), {}
+        rows = self._conn.execute(
+            f"SELECT {RUN_COLUMNS}, r.summary FROM {RUN_FROM} "
+            "WHERE r.id IN (SELECT value FROM json_each(?))", (ids_param(run_ids),)).fetchall()
+        found = {str(row[0]): json_object(row[-1]) for row in rows if row[-1] is not None}
+        return (self._with_crashes([run_from_row(row[:-1]) for row in rows]),
+                {rid: summary for rid, summary in found.items() if summary})
 
     def _edges_of(
         self, version_ids: list[int], run_ids: list[str], as_of: str | None,

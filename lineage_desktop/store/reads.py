@@ -57,7 +57,11 @@ _VERSION_RE = re.compile(r"^v(\d+)$")
 # rather than sort the few rows found (``+`` makes the terms expressions no index gives).
 _LISTING_ORDER = "a.name, v.idx"
 _POINT_ORDER = "+a.name, +v.idx"
-_RESOLVE_SELECT = "SELECT v.idx, v.id FROM artifacts a"
+# The version found and whether it is the collection's: an alias reaches its version by
+# id, and the check that it belongs to the collection is read, never joined on (joined,
+# ``v.artifact_id = a.id`` let a team store's planner without statistics reach the alias
+# through every version of the collection).
+_RESOLVE_SELECT = "SELECT v.idx, v.id, v.artifact_id = a.id FROM artifacts a"
 # An alias as of a moment is its last move at or before it: the latest ``set_at``, of
 # moves at the same time the last recorded. One step back along ``alias_history_lookup``
 # (artifact_id, alias, set_at, then the rowid), however long the alias's history.
@@ -310,7 +314,7 @@ class ReadMixin(RunReadMixin):
         if as_of is not None:
             sql += " AND v.created_at <= ?"
             params.append(as_of)
-        rows = self._conn.execute(sql, params).fetchall()
+        rows = [row for row in self._conn.execute(sql, params).fetchall() if row[2]]
         return min(rows, key=lambda row: row[0])[1] if rows else None
 
     @staticmethod
@@ -322,12 +326,12 @@ class ReadMixin(RunReadMixin):
         if as_of is None:
             return (f"{_RESOLVE_SELECT} JOIN aliases al ON al.artifact_id = a.id "
                     "AND al.alias = ? JOIN versions v ON v.id = al.version_id "
-                    "AND v.artifact_id = a.id WHERE a.name = ?",
+                    "WHERE a.name = ?",
                     [selector])
         # As of a moment: the alias's last move at or before it.
         return (f"{_RESOLVE_SELECT} JOIN versions v ON v.id = (SELECT h.version_id "
                 f"FROM alias_history h WHERE h.artifact_id = a.id AND h.alias = ? "
-                f"AND h.set_at <= ? {_LAST_MOVE}) AND v.artifact_id = a.id WHERE a.name = ?",
+                f"AND h.set_at <= ? {_LAST_MOVE}) WHERE a.name = ?",
                 [selector, as_of])
 
     def all_version_ids(self) -> list[int]:

@@ -11,9 +11,9 @@ from team_pipeline import record_pipeline
 import lineage_desktop as ld
 
 # Resolving the reference (its artifact's projects, the version's id, the version row),
-# the walk (both directions at once), the versions found, their aliases and tags, the
-# runs, the producer and usage edges, the links to the versions, the runs' summaries.
-LINEAGE_STATEMENTS = 10
+# the walk (both directions at once), the versions found with the links to them, their
+# aliases and tags, the runs with their summaries, the producer and usage edges.
+LINEAGE_STATEMENTS = 8
 
 
 def statements_of(api: ld.Api, call: Callable[[], object]) -> list[str]:

@@ -6,6 +6,9 @@ that, as with SQLite, a read outside a transaction sees every commit before it a
 store's own ``BEGIN``/``COMMIT`` delimit its writes. Each statement is rewritten once by
 ``translate``.
 
+A writer keeps the planner's statistics up with a store that grows faster than
+autovacuum looks at it (``_statistics_due``).
+
 Writers are serialised as SQLite's ``BEGIN IMMEDIATE`` serialises them: a write
 transaction first takes one advisory lock of the store, so versions are numbered by one
 writer at a time (gap-free, unique) on any number of hosts, and the change counter the
@@ -32,6 +35,12 @@ _BEGIN_WRITE = (
     f"SELECT pg_advisory_xact_lock({WRITE_LOCK}); "
     "UPDATE lineage_meta SET value = (value::bigint + 1)::text WHERE key = 'changes'")
 BLOB_ROOT_VARIABLE = "LINEAGE_DESKTOP_BLOB_ROOT"
+# A writer that commits version id 2**k (k >= 7) checks the planner's statistics: if most
+# of ``versions`` was written since they were taken, it analyses the store after COMMIT.
+ANALYZE_FROM = 128
+_STALE = ("SELECT last_analyze IS NULL AND last_autoanalyze IS NULL "
+          "OR 2 * n_mod_since_analyze > n_live_tup "
+          "FROM pg_stat_user_tables WHERE relid = 'versions'::regclass")
 
 
 def connect(location: PgLocation, readonly: bool) -> PgConnection:
@@ -116,6 +125,7 @@ class PgConnection:
         self.readonly = readonly
         self.text_factory: object = str  # the store sets it for lenient reads; text is text
         self._trace: Callable[[str], object] | None = None
+        self._check_statistics = False  # set by a version id of ``_statistics_due``
 
     def set_trace_callback(self, callback: Callable[[str], object] | None) -> None:
         """As ``sqlite3``'s: ``callback`` gets each statement sent (as PostgreSQL runs
@@ -149,6 +159,12 @@ class PgConnection:
         if wants_id:
             lastrowid = rows[0][0] if rows else None
             rows = []
+            if statement.inserts == "versions" and _statistics_due(lastrowid):
+                self._check_statistics = True
+        elif statement.sql in ("COMMIT", "ROLLBACK"):
+            if self._check_statistics and statement.sql == "COMMIT":
+                self._refresh_statistics()
+            self._check_statistics = False
         return PgCursor(_plain(rows), count, lastrowid)
 
     def executemany(self, sql: str, seq: Any) -> PgCursor:
@@ -187,6 +203,18 @@ class PgConnection:
                     self._raw.execute("ROLLBACK")
                 raise
 
+    def _refresh_statistics(self) -> None:
+        """``ANALYZE`` the store if the statistics of ``versions`` miss most of it (autovacuum
+        has not come by yet: a store filled in its first minute, or autovacuum off). Best
+        effort, after the commit: the write is done whatever happens here; a role that
+        does not own the tables is only warned by the server (and skipped)."""
+        import psycopg
+
+        with contextlib.suppress(psycopg.Error):
+            row = self._raw.execute(_STALE).fetchone()
+            if row is not None and row[0]:
+                self._raw.execute("ANALYZE")
+
     def meta(self, key: str) -> str | None:
         """One setting of the store (``lineage_meta``)."""
         row = self.execute("SELECT value FROM lineage_meta WHERE key = ?", (key,)).fetchone()
@@ -222,6 +250,13 @@ class PgConnection:
             yield
         except psycopg.Error as exc:
             raise errors.translate(exc, self.location) from exc
+
+
+def _statistics_due(version_id: object) -> bool:
+    """Whether committing ``version_id`` checks the statistics: at each doubling of the
+    store, log2(n) cheap checks in its life (and at most as many ``ANALYZE``s)."""
+    return (isinstance(version_id, int) and version_id >= ANALYZE_FROM
+            and version_id & (version_id - 1) == 0)
 
 
 def _advance_ids(cursor: Any, table: str) -> None:

@@ -76,6 +76,8 @@ class Statement:
     order: tuple[int | str, ...]
     lists: frozenset[int]  # positions in ``order`` whose JSON text is sent as a list
     id_table: bool  # an insert into an ``ID_TABLES`` table (``lastrowid`` wanted)
+    # The table an ``INSERT`` writes (None: not an insert).
+    inserts: str | None = None
     # An insert that gives ``id`` itself (bulk copies): its table's identity sequence
     # must then move past the ids written, as SQLite's rowid allocation does by itself.
     explicit_ids: str | None = None
@@ -158,4 +160,5 @@ def translate(sql: str) -> Statement:
     text = _UNMASK.sub(lambda m: literals[int(m.group(1))].replace("%", "%%"), text)
     explicit_ids = explicit.group(1) if explicit and explicit.group(1) in ID_TABLES else None
     return Statement(text, tuple(order), frozenset(lists), id_table and not explicit_ids,
-                     explicit_ids)
+                     inserts=inserted.group(1) if inserted else None,
+                     explicit_ids=explicit_ids)

@@ -30,6 +30,7 @@ from lineage_desktop.records import (
 from lineage_desktop.store import schema
 from lineage_desktop.store.errors import translate
 from lineage_desktop.store.filesystems import network_filesystem
+from lineage_desktop.store.write_queue import WriteQueue, queue_for
 
 BUSY_TIMEOUT_MS = 30_000
 # How long a writer sleeps between attempts to take the write lock: SQLite's own busy
@@ -160,7 +161,13 @@ def connect_writer(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA wal_autocheckpoint=0")
         schema.migrate(conn, path)
 
-    return _open(path, lambda: _connect(str(path), factory=WriterConnection), prepare)
+    def connect() -> sqlite3.Connection:
+        conn = _connect(str(path), factory=WriterConnection)
+        assert isinstance(conn, WriterConnection)
+        conn.queue = queue_for(path)
+        return conn
+
+    return _open(path, connect, prepare)
 
 
 def _wal(conn: sqlite3.Connection) -> None:
@@ -183,9 +190,12 @@ def _wal(conn: sqlite3.Connection) -> None:
 
 
 class WriterConnection(sqlite3.Connection):
-    """A writer's connection: it remembers when it last checkpointed."""
+    """A writer's connection: it remembers when it last checkpointed, and takes its
+    process's turn among the store's writers (``write_queue``) for each transaction."""
 
     checkpointed = 0  # ``total_changes`` at the last checkpoint
+    queue: WriteQueue | None = None
+    in_turn = False  # this connection's transaction holds a share of the turn
 
 
 def connect_reader(path: Path) -> sqlite3.Connection:
@@ -240,15 +250,39 @@ def _open(
 
 
 def begin_immediate(conn: sqlite3.Connection) -> None:
-    """``BEGIN IMMEDIATE``, waiting for other writers up to ``BUSY_TIMEOUT_MS`` in the
-    fine steps above (SQLite's busy handler is off for the attempts, on again after);
-    after that the ``SQLITE_BUSY`` error is raised as it would have been. A writer's
-    connection first checkpoints, if it is due (``checkpoint_if_due``)."""
-    if isinstance(conn, WriterConnection):
-        checkpoint_if_due(conn)
+    """``BEGIN IMMEDIATE``, waiting for other writers up to ``BUSY_TIMEOUT_MS``: a
+    writer's connection first checkpoints, if it is due (``checkpoint_if_due``), then
+    waits for its turn in the kernel (``write_queue``; ``end_turn`` after ``COMMIT`` or
+    ``ROLLBACK``); SQLite's lock, which a writer without the queue may hold, is then
+    tried in the fine steps above (SQLite's busy handler is off for the attempts, on
+    again after). After the timeout the ``SQLITE_BUSY`` error is raised as it would have
+    been."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    writer = conn if isinstance(conn, WriterConnection) else None
+    if writer is not None:
+        checkpoint_if_due(writer)
+        if writer.queue is not None and not writer.in_turn:
+            writer.in_turn = writer.queue.acquire(max(0.0, deadline - time.monotonic()))
+    try:
+        _begin_polling(conn, deadline)
+    except BaseException:
+        if writer is not None:
+            end_turn(writer)
+        raise
+
+
+def end_turn(conn: sqlite3.Connection) -> None:
+    """After ``COMMIT`` or ``ROLLBACK``: give back this transaction's share of the turn
+    (nothing if it has none)."""
+    if isinstance(conn, WriterConnection) and conn.in_turn:
+        conn.in_turn = False
+        if conn.queue is not None:
+            conn.queue.release()
+
+
+def _begin_polling(conn: sqlite3.Connection, deadline: float) -> None:
     conn.execute("PRAGMA busy_timeout=0")
     try:
-        deadline = None
         attempt = 0
         while True:
             try:
@@ -256,12 +290,7 @@ def begin_immediate(conn: sqlite3.Connection) -> None:
                 return
             except sqlite3.OperationalError as exc:
                 if getattr(exc, "sqlite_errorcode", sqlite3.SQLITE_BUSY) & 0xFF \
-                        != sqlite3.SQLITE_BUSY:
-                    raise
-                now = time.monotonic()
-                if deadline is None:
-                    deadline = now + BUSY_TIMEOUT_MS / 1000
-                elif now >= deadline:
+                        != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
                     raise
             step = BEGIN_STEPS_S[attempt] if attempt < len(BEGIN_STEPS_S) else BEGIN_STEP_CAP_S
             time.sleep(step)
@@ -320,6 +349,7 @@ __all__ = [
     "checkpoint_if_due",
     "connect_reader",
     "connect_writer",
+    "end_turn",
     "ensure_not_open_store",
     "probe",
 ]

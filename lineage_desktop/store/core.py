@@ -182,6 +182,7 @@ class Store(SearchMixin, LinksMixin, LineageMixin, InteropMixin, BulkMixin, RunD
                     raise
                 finally:
                     self._depth = 0
+                    connection.end_turn(self._conn)  # the next writer's turn
         except sqlite3.Error as exc:
             raise translate(exc, self.path) from exc
 

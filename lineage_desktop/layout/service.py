@@ -66,8 +66,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_CHANNEL = "default"
 # Predicted dot seconds up to which a request of at most ``inline_nodes`` nodes is laid
-# out in the calling thread (measured here: 4 nodes 1-2 ms, 30 nodes 9 ms).
-INLINE_SECONDS = 0.01
+# out in the calling thread (measured here: 4 nodes 1-2 ms, 20 nodes 5 ms; the cost
+# model errs by up to 2.4x, so the GIL is held for at most about 12 ms).
+INLINE_SECONDS = 0.005
 
 
 __all__ = ["MAX_RESTARTS", "RESTART_WINDOW", "LayoutService", "content_key"]

@@ -20,7 +20,7 @@ Time budget: an "auto" request the cost model sends to ``dot`` and predicts to t
 than ``direct_limit`` seconds runs as a ``Refinement`` (``budgeted``, over ``refine``).
 
 Threading contract: ``on_done``/``on_error`` run either in the thread that called
-``submit`` (cache hits, synchronous mode) before ``submit`` returns, or later in an
+``submit`` (cache hits, tiny layouts, synchronous mode) before ``submit`` returns, or later in an
 executor thread; so does ``on_notice``. The Qt layer marshals them to the UI thread (a
 queued signal); nothing here touches Qt.
 """

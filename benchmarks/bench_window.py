@@ -382,7 +382,7 @@ def bench_stalls(store: Path, repeat: int, settings: str, quick: bool) -> None:
         results["versions"].append(meter.stop())
 
         # 2. the run list sorted by state (a big ORDER BY plus row conversion)
-        sidebar.tabs.setCurrentWidget(sidebar.runs)
+        sidebar.tabs.setCurrentWidget(sidebar.runs_page)  # the tab: the table sits in it
         _wait(app, lambda: sidebar.run_model.rowCount() > 0)
         order = (
             Qt.SortOrder.AscendingOrder

@@ -24,7 +24,7 @@ from lineage_desktop.sdk.registry_paths import REGISTRY_PREFIX
 from lineage_desktop.ui.session.queries import COLLECTION_PAGE, VersionList, VersionRow
 from lineage_desktop.ui.widgets import plain_tooltip
 
-CHUNK = 500  # versions handed to the view per fetchMore
+CHUNK = 200  # versions handed to the view per fetchMore (laying out 500 new rows: 29 ms)
 
 KeyRole = Qt.ItemDataRole.UserRole + 1  # graph key of a version, collection id otherwise
 KindRole = Qt.ItemDataRole.UserRole + 2  # "type", "collection", "version", "loading"

@@ -38,10 +38,16 @@ def set_based(target: Store, sources: Sequence[tuple[str, Store]],
     if not (target.merge_by_sql() and all(s.merge_by_sql() for _, s in sources)):
         yield None
         return
-    with target.merge_attached([Path(str(s.path)) for _, s in sources]) as schemas:
+    schemas = target.merge_attach([Path(str(s.path)) for _, s in sources])
+    if schemas is None:
+        yield None
+        return
+    try:
         ready = all(target.merge_sql_ready(schema) and _entries_safe(target, schema, source)
                     for schema, (_, source) in zip(schemas, sources, strict=True))
         yield _SetMerge(target, sources, report, schemas) if ready else None
+    finally:
+        target.merge_detach(schemas)
 
 
 def _entries_safe(target: Store, schema: str, source: Store) -> bool:
@@ -157,6 +163,13 @@ class _SetMerge(_Merge):
                 if files:
                     self.target.blobs.put_files(files)
         return missing
+
+    def carry_histories(self) -> None:
+        for number, schema in enumerate(self.schemas):
+            self.target.merge_alias_history(schema, number)
+            taken = self.target.carry_histories((), self.target.merge_edits(schema, number))
+            if taken:
+                self.report.count("fields taken from a newer edit", taken)
 
     def merge_outputs(self) -> None:
         self._count("outputs added", self.target.merge_outputs_sql(self.schemas))

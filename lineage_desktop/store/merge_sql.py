@@ -17,8 +17,8 @@ row-by-row merge, which checks each record as a reader does.
 """
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ DROP TABLE IF EXISTS temp.merge_versions;
 DROP TABLE IF EXISTS temp.merge_kinds;
 DROP TABLE IF EXISTS temp.merge_edges;
 DROP TABLE IF EXISTS temp.merge_cells;
+DROP TABLE IF EXISTS temp.merge_moves;
 CREATE TABLE temp.merge_runs (id TEXT PRIMARY KEY, n INTEGER NOT NULL,
     added INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE temp.merge_cells (n INTEGER NOT NULL, id TEXT NOT NULL, name, job_type,
@@ -49,12 +50,17 @@ CREATE TABLE temp.merge_versions (
     PRIMARY KEY (n, sid));
 CREATE TABLE temp.merge_kinds (pid INTEGER NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
     PRIMARY KEY (pid, name)) WITHOUT ROWID;
+CREATE TABLE temp.merge_moves (ord INTEGER PRIMARY KEY, vid INTEGER NOT NULL,
+    aid INTEGER NOT NULL, alias TEXT NOT NULL, set_at TEXT NOT NULL, author TEXT,
+    removed INTEGER NOT NULL);
 CREATE TABLE temp.merge_edges (logged TEXT NOT NULL, n INTEGER NOT NULL,
     run_id TEXT NOT NULL, sid INTEGER NOT NULL, tid INTEGER NOT NULL)
 """
 # Kinds of a planned version: its type differs from its collection's (skipped), found in
 # the target, new (written), or the same identity as a new one of this merge.
 SKIPPED, FOUND, NEW, AS_NEW = 0, 1, 2, 3
+PLAN_CACHE_KIB = 512 * 1024  # the temporary database's cache during a merge (an upper bound)
+SOURCE_CACHE_KIB = 128 * 1024  # each attached source's
 
 _DEPTH = "length({c}) - length(replace(replace({c}, '[', ''), '{{', ''))"
 
@@ -88,6 +94,11 @@ def _unclean(s: str) -> list[str]:
                   for c in ("ttl", "source_id", "history_step"))
         + f"OR NOT {_json_text('v.metadata', 'object')}",
         f"SELECT 1 FROM {s}.aliases WHERE typeof(alias) != 'text'",
+        f"SELECT 1 FROM {s}.alias_history WHERE typeof(alias) != 'text' "
+        "OR typeof(set_at) != 'text' OR typeof(author) NOT IN ('text', 'null') "
+        "OR typeof(version_id) NOT IN ('integer', 'null')",
+        f"SELECT 1 FROM {s}.version_edits WHERE typeof(field) != 'text' "
+        "OR typeof(changed_at) != 'text'",
         f"SELECT 1 FROM {s}.version_tags WHERE typeof(tag) != 'text'",
         f"SELECT 1 FROM {s}.manifest WHERE typeof(path) != 'text' OR typeof(digest) != 'text' "
         "OR typeof(size) != 'integer' OR typeof(ref) NOT IN ('text', 'null') "
@@ -122,23 +133,29 @@ class MergeSqlMixin(WriteMixin):
 
     # ------------------------------------------------------------------ sources
     def merge_by_sql(self) -> bool:
-        """Whether this store can take a set-based merge (a SQLite file)."""
-        return dialect_of(self._conn) == "sqlite"
+        """Whether this store can take a set-based merge (a SQLite file, no transaction
+        open: sources are attached outside one)."""
+        return dialect_of(self._conn) == "sqlite" and not self._conn.in_transaction
 
-    @contextmanager
-    def merge_attached(self, paths: Sequence[Path]) -> Iterator[list[str]]:
-        """The source files attached read-only (outside any transaction) as schemas
-        ``merge_s0``, ``merge_s1``, ...; detached at the end."""
+    def merge_attach(self, paths: Sequence[Path]) -> list[str] | None:
+        """Attach the source files read-only as schemas ``merge_s0``, ``merge_s1``, ...;
+        None (nothing attached) if one cannot be (the merge goes row by row)."""
         schemas: list[str] = []
         try:
             for number, path in enumerate(paths):
                 uri = Path(path).resolve().as_uri() + "?mode=ro"
                 self._conn.execute(f"ATTACH DATABASE ? AS merge_s{number}", (uri,))
                 schemas.append(f"merge_s{number}")
-            yield schemas
-        finally:
-            for name in schemas:
-                self._conn.execute(f"DETACH DATABASE {name}")
+                # its pages read once each, not again for every lookup of a version
+                self._conn.execute(f"PRAGMA merge_s{number}.cache_size = -{SOURCE_CACHE_KIB}")
+        except sqlite3.Error:
+            self.merge_detach(schemas)
+            return None
+        return schemas
+
+    def merge_detach(self, schemas: Iterable[str]) -> None:
+        for name in schemas:
+            self._conn.execute(f"DETACH DATABASE {name}")
 
     def merge_sql_ready(self, schema: str) -> bool:
         """Whether every row of an attached source reads as stored (see ``_unclean``)
@@ -163,11 +180,14 @@ class MergeSqlMixin(WriteMixin):
         return paths, refs
 
     def merge_begin(self) -> None:
+        """Create the plan's tables (the temporary database's pages held in memory: the
+        plan is read and updated whole, several times)."""
+        self._conn.execute(f"PRAGMA temp.cache_size = -{PLAN_CACHE_KIB}")
         for sql in _TEMP.split(";"):
             self._conn.execute(sql)
 
     def merge_end(self) -> None:
-        for table in ("runs", "cells", "versions", "kinds", "edges"):
+        for table in ("runs", "cells", "versions", "kinds", "edges", "moves"):
             self._conn.execute(f"DROP TABLE IF EXISTS temp.merge_{table}")
 
     # ------------------------------------------------------------------ runs
@@ -434,6 +454,55 @@ class MergeSqlMixin(WriteMixin):
                     "WHERE +u.run_id IN (SELECT id FROM temp.merge_runs) "
                     "ORDER BY u.used_at, u.run_id, u.version_id", (number,)).rowcount, 0)
         return added
+
+
+    # ------------------------------------------------------------------ histories
+    def merge_alias_history(self, schema: str, number: int) -> None:
+        """``carry_histories`` of a source's alias moves and removals (as ``histories``
+        reads them) on the placed versions: an author for a move recorded without one,
+        the moves and removals the target lacks, each once, in the source's order."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM temp.merge_moves")
+            conn.execute(
+                "INSERT INTO temp.merge_moves (vid, aid, alias, set_at, author, removed) "
+                "SELECT m.tid, (SELECT v.artifact_id FROM main.versions v WHERE v.id = m.tid), "
+                "h.alias, h.set_at, h.author, h.version_id IS NULL "
+                f"FROM {schema}.alias_history h JOIN temp.merge_versions m ON m.n = ? AND "
+                f"m.sid = coalesce(h.version_id, (SELECT MIN(v.id) FROM {schema}.versions v "
+                "WHERE v.artifact_id = h.artifact_id)) AND m.tid IS NOT NULL "
+                "ORDER BY h.set_at, h.id", (number,))
+            # the first author given to a move, as one UPDATE per move in order would
+            conn.execute(
+                "UPDATE main.alias_history SET author = x.author FROM (SELECT vid, aid, alias, "
+                "set_at, author, MIN(ord) FROM temp.merge_moves WHERE NOT removed AND author "
+                "IS NOT NULL GROUP BY vid, alias, set_at) x WHERE alias_history.author IS NULL "
+                "AND alias_history.artifact_id = x.aid AND alias_history.alias = x.alias "
+                "AND alias_history.set_at = x.set_at AND alias_history.version_id = x.vid")
+            conn.execute(
+                "INSERT INTO main.alias_history (artifact_id, alias, version_id, set_at, author) "
+                "SELECT aid, alias, vid, set_at, author FROM (SELECT aid, alias, vid, set_at, "
+                "author, MIN(ord) AS first FROM temp.merge_moves WHERE NOT removed "
+                "GROUP BY vid, alias, set_at) g WHERE NOT EXISTS (SELECT 1 FROM "
+                "main.alias_history h WHERE h.artifact_id = g.aid AND h.alias = g.alias AND "
+                "h.set_at = g.set_at AND h.version_id = g.vid) ORDER BY first")
+            conn.execute(
+                "INSERT INTO main.alias_history (artifact_id, alias, version_id, set_at, author) "
+                "SELECT aid, alias, NULL, set_at, author FROM (SELECT aid, alias, set_at, "
+                "author, MIN(ord) AS first FROM temp.merge_moves WHERE removed "
+                "GROUP BY aid, alias, set_at) g WHERE NOT EXISTS (SELECT 1 FROM "
+                "main.alias_history h WHERE h.artifact_id = g.aid AND h.alias = g.alias AND "
+                "h.set_at = g.set_at AND h.version_id IS NULL) ORDER BY first")
+
+    def merge_edits(self, schema: str, number: int) -> list[tuple[int, str, str | None, str,
+                                                                   str | None]]:
+        """A source's recorded edits (as ``histories`` reads them) on the placed
+        versions, oldest first."""
+        return [(int(row[0]), str(row[1]), row[2], str(row[3]), row[4]) for row in
+                self._conn.execute(
+                    "SELECT m.tid, e.field, e.value, e.changed_at, e.author FROM "
+                    f"{schema}.version_edits e JOIN temp.merge_versions m ON m.n = ? "
+                    "AND m.sid = e.version_id AND m.tid IS NOT NULL "
+                    "ORDER BY e.changed_at, e.id", (number,))]
 
 
 __all__ = ["AS_NEW", "FOUND", "NEW", "SKIPPED", "MergeSqlMixin"]

@@ -36,23 +36,25 @@ DROP TABLE IF EXISTS temp.merge_kinds;
 DROP TABLE IF EXISTS temp.merge_edges;
 DROP TABLE IF EXISTS temp.merge_cells;
 DROP TABLE IF EXISTS temp.merge_moves;
+DROP TABLE IF EXISTS temp.merge_ranks;
 CREATE TABLE temp.merge_runs (id TEXT PRIMARY KEY, n INTEGER NOT NULL,
     added INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE temp.merge_cells (n INTEGER NOT NULL, id TEXT NOT NULL, name, job_type,
     group_name, author, host, state, started_at, finished_at, config, notes, tags, exit_code,
     PRIMARY KEY (n, id)) WITHOUT ROWID;
 CREATE TABLE temp.merge_versions (
-    n INTEGER NOT NULL, sid INTEGER NOT NULL, seq INTEGER, entity TEXT NOT NULL,
+    seq INTEGER PRIMARY KEY, n INTEGER NOT NULL, sid INTEGER NOT NULL, entity TEXT NOT NULL,
     pname TEXT NOT NULL, pid INTEGER, name TEXT NOT NULL, type TEXT NOT NULL,
     digest TEXT NOT NULL, idx INTEGER NOT NULL, created TEXT NOT NULL, description TEXT,
     run_id TEXT, producer TEXT, source_id INTEGER, deleted_at TEXT, deleted_by TEXT,
-    kind INTEGER, tid INTEGER, number INTEGER,
-    PRIMARY KEY (n, sid));
+    kind INTEGER, tid INTEGER, number INTEGER);
 CREATE TABLE temp.merge_kinds (pid INTEGER NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
-    PRIMARY KEY (pid, name)) WITHOUT ROWID;
+    head INTEGER NOT NULL, PRIMARY KEY (pid, name)) WITHOUT ROWID;
 CREATE TABLE temp.merge_moves (ord INTEGER PRIMARY KEY, vid INTEGER NOT NULL,
     aid INTEGER NOT NULL, alias TEXT NOT NULL, set_at TEXT NOT NULL, author TEXT,
     removed INTEGER NOT NULL);
+CREATE TABLE temp.merge_ranks (seq INTEGER PRIMARY KEY, first INTEGER NOT NULL,
+    number INTEGER, tid INTEGER);
 CREATE TABLE temp.merge_edges (logged TEXT NOT NULL, n INTEGER NOT NULL,
     run_id TEXT NOT NULL, sid INTEGER NOT NULL, tid INTEGER NOT NULL)
 """
@@ -187,7 +189,7 @@ class MergeSqlMixin(WriteMixin):
             self._conn.execute(sql)
 
     def merge_end(self) -> None:
-        for table in ("runs", "cells", "versions", "kinds", "edges", "moves"):
+        for table in ("runs", "cells", "versions", "kinds", "ranks", "edges", "moves"):
             self._conn.execute(f"DROP TABLE IF EXISTS temp.merge_{table}")
 
     # ------------------------------------------------------------------ runs
@@ -231,11 +233,11 @@ class MergeSqlMixin(WriteMixin):
         new = (f"FROM {_SOURCE_RUNS.format(s=schema)} JOIN main.projects mp "
                "ON mp.entity = p.entity AND mp.name = p.name "
                "JOIN temp.merge_runs m ON m.id = r.id AND m.n = ? AND m.added "
-               "LEFT JOIN temp.merge_cells c ON c.n = m.n AND c.id = r.id "
-               "WHERE r.id NOT IN (SELECT id FROM main.runs)")
+               "LEFT JOIN temp.merge_cells c ON c.n = m.n AND c.id = r.id")
+        # the runs first noted in this source, which the target lacked then
+        ids = f"SELECT id FROM temp.merge_runs WHERE n = {int(number)} AND added"
         with self.transaction() as conn:
-            count = conn.execute(f"SELECT COUNT(*) {new}", (number,)).fetchone()[0]
-            ids = f"SELECT id FROM temp.merge_runs WHERE n = {int(number)} AND added"
+            count = conn.execute(f"SELECT COUNT(*) FROM ({ids})").fetchone()[0]
             with counted_at_end_of(conn, count, ids):
                 conn.execute(
                     "INSERT INTO main.runs (id, project_id, name, job_type, group_name, "
@@ -258,23 +260,21 @@ class MergeSqlMixin(WriteMixin):
         """Note every version of the sources, in creation order over all of them (then
         source, number, name); returns the ``(entity, name)`` of their projects, by
         first version."""
+        every = " UNION ALL ".join(
+            f"SELECT {number} AS n, v.id, p.entity, p.name AS pname, a.name, t.name, "
+            "v.digest, v.idx, coalesce(v.created_at, '') AS created, v.description, v.run_id, "
+            f"v.source_id, v.deleted_at, v.deleted_by FROM {s}.versions v "
+            f"JOIN {s}.artifacts a ON a.id = v.artifact_id "
+            f"JOIN {s}.artifact_types t ON t.id = a.type_id "
+            f"JOIN {s}.projects p ON p.id = a.project_id" for number, s in enumerate(schemas))
         with self.transaction() as conn:
-            for number, s in enumerate(schemas):
-                conn.execute(
-                    "INSERT INTO temp.merge_versions (n, sid, entity, pname, name, type, "
-                    "digest, idx, created, description, run_id, source_id, deleted_at, "
-                    "deleted_by) SELECT ?, v.id, p.entity, p.name, a.name, t.name, v.digest, "
-                    "v.idx, coalesce(v.created_at, ''), v.description, v.run_id, v.source_id, "
-                    f"v.deleted_at, v.deleted_by FROM {s}.versions v "
-                    f"JOIN {s}.artifacts a ON a.id = v.artifact_id "
-                    f"JOIN {s}.artifact_types t ON t.id = a.type_id "
-                    f"JOIN {s}.projects p ON p.id = a.project_id", (number,))
+            # ``seq``, the rowid, numbers them in that order
             conn.execute(
-                "UPDATE temp.merge_versions SET seq = o.seq FROM (SELECT n, sid, "
-                "ROW_NUMBER() OVER (ORDER BY created, n, idx, name, entity, pname) AS seq "
-                "FROM temp.merge_versions) o "
-                "WHERE merge_versions.n = o.n AND merge_versions.sid = o.sid")
-            conn.execute("CREATE INDEX temp.merge_versions_seq ON merge_versions (seq)")
+                "INSERT INTO temp.merge_versions (n, sid, entity, pname, name, type, digest, "
+                "idx, created, description, run_id, source_id, deleted_at, deleted_by) "
+                f"SELECT * FROM ({every}) ORDER BY created, n, idx, name, entity, pname")
+            conn.execute("CREATE UNIQUE INDEX temp.merge_versions_sid ON merge_versions "
+                         "(n, sid)")
             return [(row[0], row[1]) for row in conn.execute(
                 "SELECT entity, pname FROM temp.merge_versions GROUP BY entity, pname "
                 "ORDER BY MIN(seq)")]
@@ -289,12 +289,15 @@ class MergeSqlMixin(WriteMixin):
                 "UPDATE temp.merge_versions SET pid = (SELECT id FROM main.projects p "
                 "WHERE p.entity = merge_versions.entity AND p.name = merge_versions.pname)",
                 "CREATE INDEX temp.merge_versions_key ON merge_versions (pid, name, digest)",
-                # A collection's type: the target's, else that of its first version.
-                "INSERT INTO temp.merge_kinds SELECT a.project_id, a.name, t.name "
+                # A collection's type: the target's, else that of its first version; the
+                # first free number of each.
+                "INSERT INTO temp.merge_kinds SELECT a.project_id, a.name, t.name, "
+                "(SELECT coalesce(MAX(v.idx) + 1, 0) FROM main.versions v "
+                "WHERE v.artifact_id = a.id) "
                 "FROM main.artifacts a JOIN main.artifact_types t ON t.id = a.type_id "
                 "WHERE EXISTS (SELECT 1 FROM temp.merge_versions m WHERE m.pid = a.project_id "
                 "AND m.name = a.name)",
-                "INSERT OR IGNORE INTO temp.merge_kinds SELECT pid, name, type "
+                "INSERT OR IGNORE INTO temp.merge_kinds SELECT pid, name, type, 0 "
                 "FROM temp.merge_versions ORDER BY seq",
                 f"UPDATE temp.merge_versions SET kind = {SKIPPED} WHERE type != (SELECT k.type "
                 "FROM temp.merge_kinds k WHERE k.pid = merge_versions.pid "
@@ -304,18 +307,18 @@ class MergeSqlMixin(WriteMixin):
                 "WHERE a.project_id = merge_versions.pid AND a.name = merge_versions.name "
                 "ORDER BY v.idx LIMIT 1) WHERE kind IS NULL",
                 f"UPDATE temp.merge_versions SET kind = {FOUND} WHERE tid IS NOT NULL",
-                f"UPDATE temp.merge_versions SET kind = CASE WHEN o.rank = 1 THEN {NEW} "
-                f"ELSE {AS_NEW} END FROM (SELECT n, sid, ROW_NUMBER() OVER (PARTITION BY pid, "
-                "name, digest ORDER BY seq) AS rank FROM temp.merge_versions "
-                "WHERE kind IS NULL) o WHERE merge_versions.n = o.n AND merge_versions.sid = o.sid",
-                # Numbers continue each collection's; ids the target's, in creation order.
-                "UPDATE temp.merge_versions SET number = o.number, tid = o.tid FROM (SELECT "
-                "m.n, m.sid, ROW_NUMBER() OVER (PARTITION BY m.pid, m.name ORDER BY m.seq) - 1 "
-                "+ coalesce((SELECT MAX(v.idx) + 1 FROM main.artifacts a JOIN main.versions v "
-                "ON v.artifact_id = a.id WHERE a.project_id = m.pid AND a.name = m.name), 0) "
-                "AS number, ROW_NUMBER() OVER (ORDER BY m.seq) + (SELECT coalesce(MAX(id), 0) "
-                f"FROM main.versions) AS tid FROM temp.merge_versions m WHERE m.kind = {NEW}) o "
-                "WHERE merge_versions.n = o.n AND merge_versions.sid = o.sid",
+                # The first of each identity is new: numbers continue its collection's, ids
+                # the target's, in creation order; the others are the same as it.
+                "INSERT INTO temp.merge_ranks SELECT seq, first, CASE WHEN first THEN "
+                "ROW_NUMBER() OVER (PARTITION BY pid, name, first ORDER BY seq) - 1 + head END, "
+                "CASE WHEN first THEN ROW_NUMBER() OVER (PARTITION BY first ORDER BY seq) + "
+                "(SELECT coalesce(MAX(id), 0) FROM main.versions) END FROM (SELECT m.seq, m.pid, "
+                "m.name, k.head, ROW_NUMBER() OVER (PARTITION BY m.pid, m.name, m.digest ORDER "
+                "BY m.seq) = 1 AS first FROM temp.merge_versions m JOIN temp.merge_kinds k ON "
+                "k.pid = m.pid AND k.name = m.name WHERE m.kind IS NULL)",
+                f"UPDATE temp.merge_versions SET kind = CASE WHEN r.first THEN {NEW} "
+                f"ELSE {AS_NEW} END, number = r.number, tid = r.tid FROM temp.merge_ranks r "
+                "WHERE merge_versions.seq = r.seq",
                 "UPDATE temp.merge_versions SET tid = (SELECT m.tid FROM temp.merge_versions m "
                 f"WHERE m.pid = merge_versions.pid AND m.name = merge_versions.name AND "
                 f"m.digest = merge_versions.digest AND m.kind = {NEW}) WHERE kind = {AS_NEW}",

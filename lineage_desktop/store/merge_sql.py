@@ -64,6 +64,14 @@ SKIPPED, FOUND, NEW, AS_NEW = 0, 1, 2, 3
 PLAN_CACHE_KIB = 512 * 1024  # the temporary database's cache during a merge (an upper bound)
 SOURCE_CACHE_KIB = 128 * 1024  # each attached source's
 
+# The lowest-numbered version of each identity in the target: found by digest (the
+# ``versions_digest`` index), then sorted (``+v.idx``: walking a collection in number order
+# would read all its versions for each one looked up).
+FOUND_SQL = (
+    "UPDATE temp.merge_versions SET tid = (SELECT v.id FROM main.artifacts a "
+    "JOIN main.versions v ON v.artifact_id = a.id AND v.digest = merge_versions.digest "
+    "WHERE a.project_id = merge_versions.pid AND a.name = merge_versions.name "
+    "ORDER BY +v.idx LIMIT 1) WHERE kind IS NULL")
 _DEPTH = "length({c}) - length(replace(replace({c}, '[', ''), '{{', ''))"
 
 
@@ -192,6 +200,11 @@ class MergeSqlMixin(WriteMixin):
         for table in ("runs", "cells", "versions", "kinds", "ranks", "edges", "moves"):
             self._conn.execute(f"DROP TABLE IF EXISTS temp.merge_{table}")
 
+    def merge_query_plan(self, sql: str) -> list[str]:
+        """``EXPLAIN QUERY PLAN`` of one of the merge's statements, after ``merge_begin``
+        (for tests)."""
+        return [str(row[-1]) for row in self._conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+
     # ------------------------------------------------------------------ runs
     def merge_run_projects(self, schema: str) -> list[tuple[str, str]]:
         """``(entity, name)`` of the projects of a source's runs, by first run."""
@@ -302,10 +315,7 @@ class MergeSqlMixin(WriteMixin):
                 f"UPDATE temp.merge_versions SET kind = {SKIPPED} WHERE type != (SELECT k.type "
                 "FROM temp.merge_kinds k WHERE k.pid = merge_versions.pid "
                 "AND k.name = merge_versions.name)",
-                "UPDATE temp.merge_versions SET tid = (SELECT v.id FROM main.artifacts a "
-                "JOIN main.versions v ON v.artifact_id = a.id AND v.digest = merge_versions.digest "
-                "WHERE a.project_id = merge_versions.pid AND a.name = merge_versions.name "
-                "ORDER BY v.idx LIMIT 1) WHERE kind IS NULL",
+                FOUND_SQL,
                 f"UPDATE temp.merge_versions SET kind = {FOUND} WHERE tid IS NOT NULL",
                 # The first of each identity is new: numbers continue its collection's, ids
                 # the target's, in creation order; the others are the same as it.
@@ -433,6 +443,8 @@ class MergeSqlMixin(WriteMixin):
                     f"{s}.runs r ON r.id = o.run_id JOIN temp.merge_versions m ON m.n = ? "
                     "AND m.sid = o.version_id AND m.tid IS NOT NULL "
                     "WHERE +o.run_id IN (SELECT id FROM temp.merge_runs)", (number, number))
+            conn.execute("CREATE INDEX temp.merge_edges_tid ON merge_edges "
+                         "(tid, logged, n, run_id, sid)")
             order = "ORDER BY logged, n, run_id, sid"
             added = conn.execute(
                 "INSERT OR IGNORE INTO main.outputs (run_id, version_id, logged_at) "

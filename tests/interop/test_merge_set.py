@@ -13,6 +13,7 @@ import lineage_desktop as ld
 from lineage_desktop.interop import merge_set
 from lineage_desktop.interop.merge import merge_stores
 from lineage_desktop.store import Store
+from lineage_desktop.store.merge_sql import FOUND_SQL
 
 pytestmark = pytest.mark.sqlite_file("the set-based merge attaches SQLite files; rows compared")
 
@@ -186,3 +187,13 @@ def test_runs_read_through_the_checked_reader_are_copied_as_read(tmp_path, monke
     empty = tmp_path / "empty.db"
     Store.open(empty).close()
     _compare(tmp_path, monkeypatch, empty, [source], "checked")
+
+
+def test_versions_already_there_are_found_by_digest(tmp_path):
+    """A merge that finds every version (merged again) looks each up by its digest, not
+    by walking its collection in number order (quadratic in a collection's size)."""
+    with Store.open(tmp_path / "t.db") as store:
+        store.merge_begin()
+        plan = " ".join(store.merge_query_plan(FOUND_SQL))
+        store.merge_end()
+    assert "versions_digest" in plan and "sqlite_autoindex_versions" not in plan, plan

@@ -17,7 +17,8 @@ is one transaction: a failure leaves the target as it was.
 Each phase reads every source in bulk (one query per table), decides in memory what the
 target lacks (keeping the target's state as it changes, so that a later source sees what
 an earlier one added) and writes it with one statement per table: the cost grows with
-the sources, not as their product.
+the sources, not as their product. SQLite sources into a SQLite target take the same
+phases as statements over the attached sources (``merge_set``), with the same result.
 """
 from __future__ import annotations
 

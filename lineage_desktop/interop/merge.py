@@ -17,7 +17,8 @@ is one transaction: a failure leaves the target as it was.
 Each phase reads every source in bulk (one query per table), decides in memory what the
 target lacks (keeping the target's state as it changes, so that a later source sees what
 an earlier one added) and writes it with one statement per table: the cost grows with
-the sources, not as their product.
+the sources, not as their product. SQLite sources into a SQLite target take the same
+phases as statements over the attached sources (``merge_set``), with the same result.
 """
 from __future__ import annotations
 
@@ -281,21 +282,27 @@ class _Merge:
 
     def _carry_states(self) -> None:
         """Registry links and tombstones of the sources, on the merged versions."""
+        self._carry((number, v.id, v.name, v.idx, v.source_id, v.deleted_at, v.deleted_by)
+                    for number, versions in enumerate(self.versions) for v in versions
+                    if v.source_id is not None or v.deleted_at is not None)
+
+    def _carry(self, states: Iterable[tuple[int, int, str, int, int | None, str | None,
+                                            str | None]]) -> None:
+        """``_carry_states`` of ``(source, version id, name, number, source_id,
+        deleted_at, deleted_by)`` of versions that are links or tombstones."""
         rows = []
-        for number, versions in enumerate(self.versions):
-            for version in versions:
-                target_id = self.version_map.get((number, version.id))
-                if target_id is None or (version.source_id is None
-                                         and version.deleted_at is None):
-                    continue
-                source = None
-                if version.source_id is not None:
-                    source = self.version_map.get((number, version.source_id))
-                    if source is None:
-                        self.report.conflicts.append(
-                            f"{version.name}:{version.version} of {self.sources[number][0]} "
-                            "links a version that was not merged; merged without its link")
-                rows.append((target_id, source, version.deleted_at, version.deleted_by))
+        for number, version_id, name, index, source_id, deleted_at, deleted_by in states:
+            target_id = self.version_map.get((number, version_id))
+            if target_id is None:
+                continue
+            source = None
+            if source_id is not None:
+                source = self.version_map.get((number, source_id))
+                if source is None:
+                    self.report.conflicts.append(
+                        f"{name}:v{index} of {self.sources[number][0]} "
+                        "links a version that was not merged; merged without its link")
+            rows.append((target_id, source, deleted_at, deleted_by))
         if rows:
             self.target.carry_version_states(rows)
 
@@ -394,7 +401,11 @@ class _Merge:
 
 
 def merge_stores(target: Store, sources: Sequence[str | os.PathLike[str]]) -> ImportReport:
-    """Merge every source store (opened read-only) into ``target``; returns the report."""
+    """Merge every source store (opened read-only) into ``target``; returns the report.
+    SQLite sources whose rows read as stored, into a SQLite target, are merged set-based
+    (``merge_set``), with the same result."""
+    from lineage_desktop.interop.merge_set import set_based
+
     report = ImportReport()
     opened = []
     try:
@@ -402,7 +413,8 @@ def merge_stores(target: Store, sources: Sequence[str | os.PathLike[str]]) -> Im
             if store_path(path) == store_path(target.path):
                 raise ValueError(f"{path} is the target store itself")
             opened.append((str(path), Store.open(store_path(path), readonly=True)))
-        _Merge(target, opened, report).run()
+        with set_based(target, opened, report) as merge:
+            (merge or _Merge(target, opened, report)).run()
         target.refresh_statistics()
     finally:
         for _, source in opened:

@@ -29,7 +29,7 @@ _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:/")
 # leading slash, a backslash, a NUL or a drive. A path without any (and not blank) is
 # what ``validate_entry_path`` returns unchanged.
 _NOT_NORMAL = re.compile(r"(?:^|/)\.{0,2}(?:/|$)|[\\\x00]|^[A-Za-z]:/")
-_REMOTE = ("s3://", "gs://", "https://", "http://")
+REMOTE_SCHEMES = ("s3://", "gs://", "https://", "http://")  # remote references, never read
 
 # Folders whose content a reference read from a store never makes us read, hash, copy or
 # list: the system's configuration and programs, and the user's credentials. A store
@@ -130,7 +130,7 @@ def reference_path(ref: str) -> Path | None:
     query or fragment, a relative path, ``.`` or ``..`` components or a NUL character.
     Whether the path may be read is ``protected_location``'s question.
     """
-    if ref.startswith(_REMOTE):  # no file URI starts so: none of urlparse's cost (merges)
+    if ref.startswith(REMOTE_SCHEMES):  # no file URI starts so: none of urlparse's cost (merges)
         return None
     parsed = urlparse(ref)
     if parsed.scheme.lower() != "file":

@@ -130,11 +130,12 @@ class CellsMixin(ReadMixin):
                     rows[i] = (*rows[i][:RUN_STATE], run.state, *rows[i][RUN_STATE + 1:])
         return rows
 
-    def version_cells(self) -> list[VersionCells]:
-        """Every version, in creation order (as ``all_versions``), with its aliases and
-        tags."""
+    def version_cells(self, aliased: bool = False) -> list[VersionCells]:
+        """Every version (or those with an alias), in creation order (as
+        ``all_versions``), with its aliases and tags."""
         columns = self._version_columns()
-        rows = self._conn.execute(f"SELECT {columns} FROM {VERSION_FROM} "
+        where = " WHERE v.id IN (SELECT version_id FROM aliases)" if aliased else ""
+        rows = self._conn.execute(f"SELECT {columns} FROM {VERSION_FROM}{where} "
                                   "ORDER BY v.created_at, a.name, v.idx").fetchall()
         aliases = self._labels("SELECT version_id, alias FROM aliases ORDER BY alias")
         tags = self._labels("SELECT version_id, tag FROM version_tags ORDER BY tag")

@@ -24,6 +24,7 @@ from lineage_desktop.store.errors import translate
 from lineage_desktop.store.interop import InteropMixin
 from lineage_desktop.store.lineage import LineageMixin
 from lineage_desktop.store.links import LinksMixin
+from lineage_desktop.store.merge_sql import MergeSqlMixin
 from lineage_desktop.store.params import dialect_of
 from lineage_desktop.store.pg.location import PgLocation, is_url
 from lineage_desktop.store.rows import decode_text
@@ -41,8 +42,9 @@ UNWRAPPED = {
 }
 
 
-class Store(SearchMixin, LinksMixin, LineageMixin, InteropMixin, BulkMixin, RunDataMixin,
-            WriteMixin, ChecksMixin, EditMixin, DeleteMixin, DraftsMixin, AliasMovesMixin):
+class Store(MergeSqlMixin, SearchMixin, LinksMixin, LineageMixin, InteropMixin, BulkMixin,
+            RunDataMixin, WriteMixin, ChecksMixin, EditMixin, DeleteMixin, DraftsMixin,
+            AliasMovesMixin):
     """A lineage store. ``Store.open(path)`` for writing, ``Store.open(path, readonly=True)``
     for reading only (no SQL issued through it can change the file).
 

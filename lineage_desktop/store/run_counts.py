@@ -26,7 +26,7 @@ AT_END_FROM = 100
 _ADD_COUNTS = """
 WITH hours (project_id, period, runs) AS (
     SELECT coalesce(project_id, 0), coalesce(substr(started_at, 1, 13), ''), COUNT(*)
-    FROM runs WHERE id IN (SELECT value FROM json_each(?)) GROUP BY 1, 2)
+    FROM runs WHERE id IN ({ids}) GROUP BY 1, 2)
 INSERT INTO run_counts (project_id, span, period, runs)
     SELECT project_id, 13, period, runs FROM hours WHERE true
     UNION ALL
@@ -41,7 +41,17 @@ def counted_at_end(conn: sqlite3.Connection, run_ids: Iterable[str]) -> Iterator
     delete of a run in it would be counted by its trigger against counts not yet
     added). A block that fails is undone (a savepoint), its trigger back."""
     run_ids = list(run_ids)
-    trigger = _insert_trigger(conn) if len(run_ids) >= AT_END_FROM else None
+    with counted_at_end_of(conn, len(run_ids), "SELECT value FROM json_each(?)",
+                           (ids_param(run_ids),)):
+        yield
+
+
+@contextmanager
+def counted_at_end_of(conn: sqlite3.Connection, count: int, ids: str,
+                      params: tuple[object, ...] = ()) -> Iterator[None]:
+    """``counted_at_end`` of ``count`` runs named by the SQL query ``ids`` (with
+    ``params``), read when the block ends (a set-based insert names its runs so)."""
+    trigger = _insert_trigger(conn) if count >= AT_END_FROM else None
     if trigger is None:  # few runs, PostgreSQL, or a store without counts (before 7)
         yield
         return
@@ -51,7 +61,7 @@ def counted_at_end(conn: sqlite3.Connection, run_ids: Iterable[str]) -> Iterator
     try:
         conn.execute(f"DROP TRIGGER {INSERT_TRIGGER}")
         yield
-        conn.execute(_ADD_COUNTS, (ids_param(run_ids),))
+        conn.execute(_ADD_COUNTS.format(ids=ids), params)
         conn.execute(trigger)
         conn.execute("RELEASE counted_at_end")
     except BaseException:

@@ -46,7 +46,9 @@ __all__ = ["DEFAULT_PROJECT", "OpenLineageImporter", "dataset_uri", "import_open
 
 _STATES = {"COMPLETE": ("finished", 0), "FAIL": ("failed", 1), "ABORT": ("crashed", None)}
 RunEvents = tuple[str, list[tuple[str, Event]]]  # a runId, its (sort key, event) pairs
-RUN_BATCH = 500  # runs per transaction (their events are in memory until it commits)
+RUN_BATCH = 2000  # runs per transaction (their events are in memory until it commits)
+CACHE_MB = 64  # the store's page cache during an import: its random-keyed indexes (run ids,
+# digests) stay in memory instead of being read and written again every few rows
 
 
 class OpenLineageImporter(VersionPlanning):
@@ -129,40 +131,55 @@ class OpenLineageImporter(VersionPlanning):
             return None
 
     # ------------------------------------------------------------------ usages
-    def _version_of(self, project_id: int, name: str, label: str, digest: str | None,
-                    at: str | None) -> int:
-        """The version a usage names: by digest, else the newest at ``at``."""
-        if digest is not None:
-            found = self.writer.find_version(project_id, name, digest)
-        else:
-            found = self.store.latest_version_id_at(project_id, name, at or "")
-        if found is None:
-            raise LookupError(f"version {label} was not written")
+    def _resolved(self, rows: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ...], int]:
+        """The version each usage row names, ``(project id, artifact, label, digest,
+        time)`` -> version id, in two queries for all the rows: by digest, else the newest
+        of the artifact at that time."""
+        by_digest, by_time = [], []
+        for _, _, _, project_id, name, _, digest, at, _ in rows:
+            if digest is not None:
+                by_digest.append((project_id, name, digest))
+            else:
+                by_time.append((project_id, name, at or ""))
+        found: dict[tuple[Any, ...], int] = {
+            key: version_id for key, (version_id, _) in
+            self.store.versions_with_digests(by_digest).items()} if by_digest else {}
+        if by_time:
+            found.update(self.store.latest_version_ids_at(by_time))
         return found
 
-    def _edges(self, rows: list[tuple[Any, ...]]) -> list[tuple[str, int, str]]:
-        return [(store_id, self._version_of(*version), used_at)
-                for store_id, _, _, *version, used_at in rows]
+    @staticmethod
+    def _edges(rows: list[tuple[Any, ...]],
+               found: dict[tuple[Any, ...], int]) -> list[tuple[str, int, str]]:
+        edges = []
+        for store_id, _, _, project_id, name, label, digest, at, used_at in rows:
+            version_id = found.get((project_id, name, digest if digest is not None
+                                    else at or ""))
+            if version_id is None:
+                raise LookupError(f"version {label} was not written")
+            edges.append((store_id, version_id, used_at))
+        return edges
 
     def write_usages(self, rows: Iterable[tuple[Any, ...]]) -> None:
         """Write ``Spool.usages``: the inputs of each event all or none, a batch of
-        events per transaction."""
+        events per transaction, their versions looked up together."""
         events = (list(group) for _, group in groupby(rows, key=lambda row: row[1:3]))
         for batch in self.writer.batches(events, BATCH):
             batch = [rows for rows in batch if rows[0][1:3] not in self._failed_lines]
+            found = self._resolved(row for rows in batch for row in rows)
             try:
                 with self.writer.atomic():
                     added = self.store.add_usages(
-                        [edge for rows in batch for edge in self._edges(rows)])
+                        [edge for rows in batch for edge in self._edges(rows, found)])
             except (LineageError, ValueError, TypeError, KeyError):
-                added = sum(self._put_usages(rows) for rows in batch)  # one by one
+                added = sum(self._put_usages(rows, found) for rows in batch)  # one by one
             if added:
                 self.report.count("usages created", added)
 
-    def _put_usages(self, rows: list[tuple[Any, ...]]) -> int:
+    def _put_usages(self, rows: list[tuple[Any, ...]], found: dict[tuple[Any, ...], int]) -> int:
         try:
             with self.writer.atomic():
-                return self.store.add_usages(self._edges(rows))
+                return self.store.add_usages(self._edges(rows, found))
         except (LineageError, ValueError, TypeError, KeyError) as exc:
             self._fail([rows[0][1:3]], f"inputs: {exc}")
             return 0
@@ -185,19 +202,27 @@ class OpenLineageImporter(VersionPlanning):
         (reference counting frees them), and its passes over them were a sixth of the
         time of an import."""
         with gc_paused(), Spool() as spool:
-            spool.add_events(self._spooled(events, {s: i for i, s in enumerate(sources)}))
-            spool.sort_events()
-            spool.add_planned(self.import_runs(
-                (run_id, [(k, unpack_event(source, line, "run", time, head, sets))
-                          for k, source, line, time, head, sets in events])
-                for run_id, events in spool.runs_in_order()))
-            spool.add_planned(self.plan_events(
-                ((k, unpack_event(source, line, kind, time, head, sets))
-                 for k, source, line, kind, time, head, sets in spool.static_events()),
-                None, None))
-            spool.add_plans(self.resolve(spool.candidates()))
-            self.write_versions(spool.plans())
-            self.write_usages(spool.usages())
+            previous = self.store.hold_pages(CACHE_MB)
+            try:
+                self._import_spooled(spool, events, sources)
+            finally:
+                self.store.hold_pages(previous)
+
+    def _import_spooled(self, spool: Spool, events: Iterable[Event],
+                        sources: Iterable[str]) -> None:
+        spool.add_events(self._spooled(events, {s: i for i, s in enumerate(sources)}))
+        spool.sort_events()
+        spool.add_planned(self.import_runs(
+            (run_id, [(k, unpack_event(source, line, "run", time, head, sets))
+                      for k, source, line, time, head, sets in events])
+            for run_id, events in spool.runs_in_order()))
+        spool.add_planned(self.plan_events(
+            ((k, unpack_event(source, line, kind, time, head, sets))
+             for k, source, line, kind, time, head, sets in spool.static_events()),
+            None, None))
+        spool.add_plans(self.resolve(spool.candidates()))
+        self.write_versions(spool.plans())
+        self.write_usages(spool.usages())
 
 
 def _io_facets(events: list[Event], key: str) -> list[dict[str, Any]]:

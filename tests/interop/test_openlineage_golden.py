@@ -178,7 +178,8 @@ def dump(path: Path) -> dict[str, Any]:
             "versions": sorted(
                 [keys[v.id], v.type, v.digest, v.description, _digest(v.metadata), v.size,
                  v.file_count, v.created_at, v.run_id, list(v.aliases), list(v.tags),
-                 [[e.path, e.digest, e.size, e.ref] for e in store.manifest(v.id)]] for v in versions),
+                 [[e.path, e.digest, e.size, e.ref] for e in store.manifest(v.id)]]
+                for v in versions),
             "usages": sorted([r, keys[v], at] for r, v, at in store.all_usages()),
             "outputs": sorted([r, keys[v], at] for r, v, at in store.all_outputs()),
             "aliases": sorted([keys[v], alias, at, who, removed]

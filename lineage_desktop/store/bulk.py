@@ -22,7 +22,9 @@ from lineage_desktop.store.schema import EDITS_SINCE, FOLDERS_SINCE, schema_vers
 from lineage_desktop.store.writes import WriteMixin, _dumps
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: one is made per version of a bulk write, and a frozen class's __init__
+# is several times as slow.
+@dataclass(slots=True)
 class NewVersion:
     """A version for ``append_versions``: what ``log_version`` takes, as one value.
 

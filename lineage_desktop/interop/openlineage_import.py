@@ -46,8 +46,8 @@ __all__ = ["DEFAULT_PROJECT", "OpenLineageImporter", "dataset_uri", "import_open
 
 _STATES = {"COMPLETE": ("finished", 0), "FAIL": ("failed", 1), "ABORT": ("crashed", None)}
 RunEvents = tuple[str, list[tuple[str, Event]]]  # a runId, its (sort key, event) pairs
-RUN_BATCH = 2000  # runs per transaction (their events are in memory until it commits)
-CACHE_MB = 64  # the store's page cache during an import: its random-keyed indexes (run ids,
+RUN_BATCH = 500  # runs per transaction (their events are in memory until it commits)
+CACHE_MB = 32  # the store's page cache during an import: its random-keyed indexes (run ids,
 # digests) stay in memory instead of being read and written again every few rows
 
 

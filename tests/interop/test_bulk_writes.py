@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
 from interop_helpers import snapshot
 
 from lineage_desktop.demo import write_demo
@@ -114,6 +115,7 @@ def test_demo_adds_to_an_existing_demo(tmp_path):
         assert {r.state for r in store.runs()} <= {"finished", "failed"}
 
 
+@pytest.mark.sqlite_file("EXPLAIN QUERY PLAN is SQLite's")
 def test_an_import_finds_versions_at_a_time_with_an_index_probe_per_key(tmp_path):
     """``latest_version_ids_at`` (an import's usages and first reads, a batch at a time)
     reads artifacts and versions by index only: its cost does not grow with the store."""

@@ -13,7 +13,10 @@ The import streams: events are read a line at a time into a scratch database on 
 ``runId`` (each run's datasets planned as it is written), every version in creation
 order, and the usages in event time. So the order of lines in the files does not change
 the result, re-importing the same events adds nothing, and memory does not grow with
-the number of events.
+the number of events. Each phase works a batch at a time, one transaction per batch:
+what a batch needs from the store (its runs, the versions its usages and first reads
+name, its artifacts' heads) is asked in one statement per kind, over the indexes, so
+an import's cost per event does not grow with the store.
 """
 from __future__ import annotations
 

@@ -50,8 +50,6 @@ __all__ = ["DEFAULT_PROJECT", "OpenLineageImporter", "dataset_uri", "import_open
 _STATES = {"COMPLETE": ("finished", 0), "FAIL": ("failed", 1), "ABORT": ("crashed", None)}
 RunEvents = tuple[str, list[tuple[str, Event]]]  # a runId, its (sort key, event) pairs
 RUN_BATCH = 500  # runs per transaction (their events are in memory until it commits)
-CACHE_MB = 32  # the store's page cache during an import: its random-keyed indexes (run ids,
-# digests) stay in memory instead of being read and written again every few rows
 
 
 class OpenLineageImporter(VersionPlanning):
@@ -205,27 +203,19 @@ class OpenLineageImporter(VersionPlanning):
         (reference counting frees them), and its passes over them were a sixth of the
         time of an import."""
         with gc_paused(), Spool() as spool:
-            previous = self.store.hold_pages(CACHE_MB)
-            try:
-                self._import_spooled(spool, events, sources)
-            finally:
-                self.store.hold_pages(previous)
-
-    def _import_spooled(self, spool: Spool, events: Iterable[Event],
-                        sources: Iterable[str]) -> None:
-        spool.add_events(self._spooled(events, {s: i for i, s in enumerate(sources)}))
-        spool.sort_events()
-        spool.add_planned(self.import_runs(
-            (run_id, [(k, unpack_event(source, line, "run", time, head, sets))
-                      for k, source, line, time, head, sets in events])
-            for run_id, events in spool.runs_in_order()))
-        spool.add_planned(self.plan_events(
-            ((k, unpack_event(source, line, kind, time, head, sets))
-             for k, source, line, kind, time, head, sets in spool.static_events()),
-            None, None))
-        spool.add_plans(self.resolve(spool.candidates()))
-        self.write_versions(spool.plans())
-        self.write_usages(spool.usages())
+            spool.add_events(self._spooled(events, {s: i for i, s in enumerate(sources)}))
+            spool.sort_events()
+            spool.add_planned(self.import_runs(
+                (run_id, [(k, unpack_event(source, line, "run", time, head, sets))
+                          for k, source, line, time, head, sets in events])
+                for run_id, events in spool.runs_in_order()))
+            spool.add_planned(self.plan_events(
+                ((k, unpack_event(source, line, kind, time, head, sets))
+                 for k, source, line, kind, time, head, sets in spool.static_events()),
+                None, None))
+            spool.add_plans(self.resolve(spool.candidates()))
+            self.write_versions(spool.plans())
+            self.write_usages(spool.usages())
 
 
 def _io_facets(events: list[Event], key: str) -> list[dict[str, Any]]:

@@ -13,7 +13,10 @@ The import streams: events are read a line at a time into a scratch database on 
 ``runId`` (each run's datasets planned as it is written), every version in creation
 order, and the usages in event time. So the order of lines in the files does not change
 the result, re-importing the same events adds nothing, and memory does not grow with
-the number of events.
+the number of events. Each phase works a batch at a time, one transaction per batch:
+what a batch needs from the store (its runs, the versions its usages and first reads
+name, its artifacts' heads) is asked in one statement per kind, over the indexes, so
+an import's cost per event does not grow with the store.
 """
 from __future__ import annotations
 
@@ -129,40 +132,55 @@ class OpenLineageImporter(VersionPlanning):
             return None
 
     # ------------------------------------------------------------------ usages
-    def _version_of(self, project_id: int, name: str, label: str, digest: str | None,
-                    at: str | None) -> int:
-        """The version a usage names: by digest, else the newest at ``at``."""
-        if digest is not None:
-            found = self.writer.find_version(project_id, name, digest)
-        else:
-            found = self.store.latest_version_id_at(project_id, name, at or "")
-        if found is None:
-            raise LookupError(f"version {label} was not written")
+    def _resolved(self, rows: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ...], int]:
+        """The version each usage row names, ``(project id, artifact, label, digest,
+        time)`` -> version id, in two queries for all the rows: by digest, else the newest
+        of the artifact at that time."""
+        by_digest, by_time = [], []
+        for _, _, _, project_id, name, _, digest, at, _ in rows:
+            if digest is not None:
+                by_digest.append((project_id, name, digest))
+            else:
+                by_time.append((project_id, name, at or ""))
+        found: dict[tuple[Any, ...], int] = {
+            key: version_id for key, (version_id, _) in
+            self.store.versions_with_digests(by_digest).items()} if by_digest else {}
+        if by_time:
+            found.update(self.store.latest_version_ids_at(by_time))
         return found
 
-    def _edges(self, rows: list[tuple[Any, ...]]) -> list[tuple[str, int, str]]:
-        return [(store_id, self._version_of(*version), used_at)
-                for store_id, _, _, *version, used_at in rows]
+    @staticmethod
+    def _edges(rows: list[tuple[Any, ...]],
+               found: dict[tuple[Any, ...], int]) -> list[tuple[str, int, str]]:
+        edges = []
+        for store_id, _, _, project_id, name, label, digest, at, used_at in rows:
+            version_id = found.get((project_id, name, digest if digest is not None
+                                    else at or ""))
+            if version_id is None:
+                raise LookupError(f"version {label} was not written")
+            edges.append((store_id, version_id, used_at))
+        return edges
 
     def write_usages(self, rows: Iterable[tuple[Any, ...]]) -> None:
         """Write ``Spool.usages``: the inputs of each event all or none, a batch of
-        events per transaction."""
+        events per transaction, their versions looked up together."""
         events = (list(group) for _, group in groupby(rows, key=lambda row: row[1:3]))
         for batch in self.writer.batches(events, BATCH):
             batch = [rows for rows in batch if rows[0][1:3] not in self._failed_lines]
+            found = self._resolved(row for rows in batch for row in rows)
             try:
                 with self.writer.atomic():
                     added = self.store.add_usages(
-                        [edge for rows in batch for edge in self._edges(rows)])
+                        [edge for rows in batch for edge in self._edges(rows, found)])
             except (LineageError, ValueError, TypeError, KeyError):
-                added = sum(self._put_usages(rows) for rows in batch)  # one by one
+                added = sum(self._put_usages(rows, found) for rows in batch)  # one by one
             if added:
                 self.report.count("usages created", added)
 
-    def _put_usages(self, rows: list[tuple[Any, ...]]) -> int:
+    def _put_usages(self, rows: list[tuple[Any, ...]], found: dict[tuple[Any, ...], int]) -> int:
         try:
             with self.writer.atomic():
-                return self.store.add_usages(self._edges(rows))
+                return self.store.add_usages(self._edges(rows, found))
         except (LineageError, ValueError, TypeError, KeyError) as exc:
             self._fail([rows[0][1:3]], f"inputs: {exc}")
             return 0

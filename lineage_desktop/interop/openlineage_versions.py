@@ -332,12 +332,14 @@ class VersionPlanning:
                                       "versions unchanged")
 
     def _needed(self, plans: list[Planned]) -> list[Planned]:
-        """``plans`` without the first reads of artifacts that had a version by then."""
+        """``plans`` without the first reads of artifacts that had a version by then (the
+        store asked once for all of them)."""
+        existing = self.store.latest_version_ids_at(
+            (plan.project_id, plan.name, plan.created_at) for plan in plans if plan.first_read)
         chosen, seen = [], set()
         for plan in plans:
             key = (plan.project_id, plan.name)
-            if plan.first_read and (key in seen or self.store.latest_version_id_at(
-                    plan.project_id, plan.name, plan.created_at) is not None):
+            if plan.first_read and (key in seen or (*key, plan.created_at) in existing):
                 continue
             seen.add(key)
             chosen.append(plan)

@@ -42,7 +42,9 @@ def entry_path(text: str, fallback: str = "data") -> str:
     return "/".join(parts) or fallback
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: one is made per version of a bulk write, and a frozen class's __init__
+# is several times as slow.
+@dataclass(slots=True)
 class VersionSpec:
     """The arguments of ``LineageWriter.put_version``, as one value."""
 

@@ -16,13 +16,15 @@ from typing import Any
 from lineage_desktop.records import ManifestEntry, Run, TypeMismatch
 from lineage_desktop.store.bulk_cells import CellsMixin
 from lineage_desktop.store.edits import _KINDS as EDIT_KINDS
-from lineage_desktop.store.params import dialect_of
+from lineage_desktop.store.params import dialect_of, keys_table
 from lineage_desktop.store.run_counts import counted_at_end
 from lineage_desktop.store.schema import EDITS_SINCE, FOLDERS_SINCE, schema_version
 from lineage_desktop.store.writes import WriteMixin, _dumps
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: one is made per version of a bulk write, and a frozen class's __init__
+# is several times as slow.
+@dataclass(slots=True)
 class NewVersion:
     """A version for ``append_versions``: what ``log_version`` takes, as one value.
 
@@ -73,16 +75,7 @@ class BulkMixin(CellsMixin, WriteMixin):
         """For each ``(project id, artifact name, digest)`` that a version has: ``(version
         id, its tags)`` of the lowest-numbered such version (what ``version_by_digest``
         finds), in one query over the ``versions_digest`` index."""
-        unique = list(dict.fromkeys(keys))
-        if dialect_of(self._conn) == "postgresql":  # three arrays, unnested side by side
-            keyed = ("SELECT * FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[]), "
-                     "CAST(? AS TEXT[])) AS k(p, n, d)")
-            params: tuple[object, ...] = tuple(list(column) for column in zip(*unique)) \
-                if unique else ([], [], [])
-        else:
-            keyed = ("SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
-                     "json_extract(value, '$[2]') FROM json_each(?)")
-            params = (json.dumps(unique),)
+        keyed, params = keys_table(self._conn, keys, ("BIGINT", "TEXT", "TEXT"))
         rows = self._conn.execute(
             f"WITH k(p, n, d) AS ({keyed}) "
             "SELECT k.p, k.n, k.d, v.id, v.idx FROM k "
@@ -109,16 +102,14 @@ class BulkMixin(CellsMixin, WriteMixin):
         self, keys: Iterable[tuple[int, str]]
     ) -> dict[tuple[int, str], tuple[str, int]]:
         """``(type, next free version number)`` of each ``(project id, name)`` that exists."""
-        found = {}
-        for key in dict.fromkeys(keys):
-            row = self._conn.execute(
-                "SELECT t.name, (SELECT COALESCE(MAX(v.idx) + 1, 0) FROM versions v "
-                "WHERE v.artifact_id = a.id) FROM artifacts a "
-                "JOIN artifact_types t ON t.id = a.type_id "
-                "WHERE a.project_id = ? AND a.name = ?", key).fetchone()
-            if row is not None:
-                found[key] = (row[0], row[1])
-        return found
+        keyed, params = keys_table(self._conn, keys, ("BIGINT", "TEXT"))
+        return {(project_id, name): (kind, head) for project_id, name, kind, head in
+                self._conn.execute(
+                    f"WITH k(p, n) AS ({keyed}) SELECT k.p, k.n, t.name, "
+                    "(SELECT COALESCE(MAX(v.idx) + 1, 0) FROM versions v "
+                    "WHERE v.artifact_id = a.id) FROM k "
+                    "JOIN artifacts a ON a.project_id = k.p AND a.name = k.n "
+                    "JOIN artifact_types t ON t.id = a.type_id", params)}
 
     def existing_run_ids(self, run_ids: Iterable[str]) -> set[str]:
         """Which of ``run_ids`` the store has."""

@@ -16,6 +16,7 @@ from pathlib import Path
 from lineage_desktop.records import ArtifactVersion
 from lineage_desktop.store.bulk import NewVersion
 from lineage_desktop.store.errors import translate
+from lineage_desktop.store.params import keys_table
 from lineage_desktop.store.pg.location import PgLocation
 from lineage_desktop.store.reads import FAR_FUTURE, ReadMixin
 from lineage_desktop.store.writes import WriteMixin
@@ -213,10 +214,35 @@ class InteropMixin(ReadMixin, WriteMixin):
 
     def newest_created(self, keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], str]:
         """When the newest version of each ``(project id, name)`` that has one was created
-        (``newest_created_at`` of each, over the ``versions_created`` index)."""
-        found = {}
-        for key in dict.fromkeys(keys):
-            value = self.newest_created_at(*key)
-            if value is not None:
-                found[key] = value
-        return found
+        (``newest_created_at`` of each, in one query over the ``versions_created``
+        index)."""
+        keyed, params = keys_table(self._conn, keys, ("BIGINT", "TEXT"))
+        return {(project_id, name): str(newest) for project_id, name, newest in
+                self._conn.execute(
+                    f"WITH k(p, n) AS ({keyed}) SELECT k.p, k.n, "
+                    "(SELECT MAX(v.created_at) FROM versions v WHERE v.artifact_id = a.id) "
+                    "FROM k JOIN artifacts a ON a.project_id = k.p AND a.name = k.n", params)
+                if newest is not None}
+
+    def latest_version_ids_at(
+        self, keys: Iterable[tuple[int, str, str]]
+    ) -> dict[tuple[int, str, str], int]:
+        """``latest_version_id_at`` of each ``(project id, name, moment)`` that has a
+        version then, in one query (an index probe of ``versions_created`` per key)."""
+        keyed, params = keys_table(self._conn, keys, ("BIGINT", "TEXT", "TEXT"))
+        return {(project_id, name, moment): int(found) for project_id, name, moment, found
+                in self._conn.execute(f"WITH k(p, n, m) AS ({keyed}) {LATEST_AT}", params)
+                if found is not None}
+
+    def latest_at_plan(self) -> list[str]:
+        """``EXPLAIN QUERY PLAN`` of ``latest_version_ids_at`` (a test checks that it
+        reads no more than an index probe per key)."""
+        return [str(row[-1]) for row in self._conn.execute(
+            "EXPLAIN QUERY PLAN WITH k(p, n, m) AS (SELECT 1, 'a', 'b') " + LATEST_AT)]
+
+
+# Per key, the newest version created at or before the moment (ties: the highest number).
+LATEST_AT = (
+    "SELECT k.p, k.n, k.m, (SELECT v.id FROM versions v WHERE v.artifact_id = a.id "
+    "AND v.created_at <= k.m ORDER BY v.created_at DESC, v.idx DESC LIMIT 1) FROM k "
+    "JOIN artifacts a ON a.project_id = k.p AND a.name = k.n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
 from interop_helpers import snapshot
 
 from lineage_desktop.demo import write_demo
@@ -112,3 +113,26 @@ def test_demo_adds_to_an_existing_demo(tmp_path):
         # every version has the run that logged it, every run has ended
         assert all(m.run_id for m in models)
         assert {r.state for r in store.runs()} <= {"finished", "failed"}
+
+
+@pytest.mark.sqlite_file("EXPLAIN QUERY PLAN is SQLite's")
+def test_an_import_finds_versions_at_a_time_with_an_index_probe_per_key(tmp_path):
+    """``latest_version_ids_at`` (an import's usages and first reads, a batch at a time)
+    reads artifacts and versions by index only: its cost does not grow with the store."""
+    with Store.open(tmp_path / "s.db") as store:
+        plan = store.latest_at_plan()
+        project_id = store.ensure_project("e", "p")
+        writer = LineageWriter(store)
+        with store.transaction():
+            writer.put_versions(_specs(project_id))
+        found = store.latest_version_ids_at([
+            (project_id, "orders", "2025-12-31T00:00:00.000000Z"),
+            (project_id, "orders", "2026-01-01T12:00:00.000000Z"),
+            (project_id, "orders", "2026-01-02T00:00:00.000000Z"),
+            (project_id, "nothing", "2026-01-02T00:00:00.000000Z")])
+        at = {key[2][:10]: store.version_by_id(version_id).created_at[:10]
+              for key, version_id in found.items()}
+    assert not [step for step in plan if step.startswith("SCAN") and step not in
+                ("SCAN k", "SCAN CONSTANT ROW")], plan
+    assert any("versions_created" in step for step in plan), plan
+    assert at == {"2026-01-01": "2026-01-01", "2026-01-02": "2026-01-02"}

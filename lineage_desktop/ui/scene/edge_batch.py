@@ -3,10 +3,13 @@
 One ``EdgeItem`` per edge costs about 4 KB and one Python ``paint()`` per frame; a hub
 with 25,000 edges in view then takes a second a frame and 50,000 edges 200 MB. A graph
 built in slices draws its edges instead by ``EdgeBatchItem``s of ``BATCH_EDGES`` curves
-each: one path of curves and one of arrowheads, painted in two calls, never hit by the
-mouse. An edge becomes a real ``EdgeItem`` (it is *materialised*) when one of its cards
-moves or is asked for its ``edges()``; the batch then drops it. A hovered or selected
-card's batched edges are emphasised by one overlay item drawn over them.
+each: one path of curves and one of arrowheads, never hit by the mouse. On screen one
+``BatchCurvesItem`` draws the curves of every batch, as much of them as is seen
+(``visible_curves``: a hub's fan falls on few pixels); exports draw each batch whole.
+An edge becomes a real ``EdgeItem`` (it is *materialised*) when one of its cards moves
+or is asked for its ``edges()``; the batch then drops it. A hovered or selected card's
+batched edges are emphasised by one overlay item drawn over them (also as much as is
+seen).
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QPainterPath
+from PySide6.QtGui import QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from lineage_desktop.ui import style
@@ -24,16 +28,18 @@ from lineage_desktop.ui.scene.context import SceneContext
 from lineage_desktop.ui.scene.edge_item import (
     EdgeItem,
     Point,
-    edge_shape,
+    edge_geometry,
     fresh_route,
     usable_points,
 )
+from lineage_desktop.ui.scene.visible_curves import VisibleCurves, cubic_pieces
 
 if TYPE_CHECKING:
     from lineage_desktop.ui.scene.card_item import CardItem
 
 BATCH_EDGES = 256  # curves per batch item: few items, and a cheap rebuild of one
 _NO_SHAPE = QPainterPath()  # batches are never hit: hover and clicks go to the cards
+_NO_PIECES = np.empty((0, 4, 2))
 
 
 class EdgeLink:
@@ -82,22 +88,31 @@ class EdgeBatchItem(QGraphicsItem):
         self._hot = hot
         self._bounds = QRectF()
         self._paths = (QPainterPath(), QPainterPath())
+        self.pieces = (_NO_PIECES, _NO_PIECES)  # the plain and faded curves' cubic pieces
+        self._visible: tuple[VisibleCurves, VisibleCurves] | None = None  # a hot one's
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setZValue(style.Z_EDGE_EMPHASISED if hot else style.Z_EDGE)
+        if hot:  # drawn by itself, as much as is exposed
+            self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
         self.arrows = _ArrowsItem(self)
 
     def fill(self, routes: Iterator[tuple[list[QPointF], bool]]) -> None:
         """Draw these routes (control points, faded) from now on."""
         curves, arrows, dim_curves, dim_arrows = (QPainterPath() for _ in range(4))
+        drawn: tuple[list[list[QPointF]], list[list[QPointF]]] = ([], [])
         extent, arrow_extent = Extent(), Extent()
         for points, dimmed in routes:
-            path, arrow, bounds = edge_shape(points)
+            path, arrow, bounds, control = edge_geometry(points)
             (dim_curves if dimmed else curves).addPath(path)
             (dim_arrows if dimmed else arrows).addPolygon(arrow)
+            drawn[dimmed].append(control)
             extent.add_rect(bounds)
             arrow_extent.add_rect(arrow.boundingRect())
         self.prepareGeometryChange()
         self._paths = (curves, dim_curves)
+        self.pieces = (cubic_pieces(drawn[0]), cubic_pieces(drawn[1]))
+        if self._hot:
+            self._visible = (VisibleCurves(self.pieces[0]), VisibleCurves(self.pieces[1]))
         self._bounds = extent.rect()
         self.arrows.show_paths(arrows, dim_arrows, arrow_extent.rect().adjusted(-2, -2, 2, 2))
         self.update()
@@ -119,16 +134,84 @@ class EdgeBatchItem(QGraphicsItem):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         ctx = self._ctx
-        p = ctx.paints
-        pen = p.batch_edge_hot_pen if self.is_hot() else p.batch_edge_pen
-        # Aliased hairlines draw a hub's fan of 25,000 curves in half the time; exports
-        # keep them smooth. (The view does not save the painter's state per item.)
-        smooth = painter.testRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, ctx.exporting)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        _draw_paths(painter, *self._paths)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
+        if ctx.exporting:  # every curve, smooth (the view does not save the painter's state)
+            smooth = painter.testRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setPen(ctx.paints.batch_edge_pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            _draw_paths(painter, *self._paths)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
+        elif self._visible is not None:  # a hot overlay; the others: BatchCurvesItem
+            _draw_visible(painter, ctx.paints.batch_edge_hot_pen, option.exposedRect,
+                          *self._visible)
+
+
+class BatchCurvesItem(QGraphicsItem):
+    """The curves of every batch of an ``EdgeBatches`` on screen, as much of them as is
+    exposed (``VisibleCurves``), in one paint; their union of pieces is made again after
+    a batch changed."""
+
+    def __init__(self, ctx: SceneContext, batches: list[EdgeBatchItem]) -> None:
+        super().__init__()
+        self._ctx = ctx
+        self._batches = batches
+        self._bounds = QRectF()
+        self._visible: tuple[VisibleCurves, VisibleCurves] | None = None
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
+        self.setZValue(style.Z_EDGE)
+
+    def changed(self, added: QRectF | None = None) -> None:
+        """Batches were filled (only new ones, of bounds ``added``, if given): join the
+        pieces again at the next paint."""
+        if added is not None:
+            bounds = self._bounds.united(added) if not self._bounds.isNull() else added
+        else:
+            extent = Extent()
+            for batch in self._batches:
+                extent.add_rect(batch.boundingRect())
+            bounds = extent.rect()
+        self.prepareGeometryChange()
+        self._bounds = bounds
+        self._visible = None
+        self.update()
+
+    def visible(self) -> tuple[VisibleCurves, VisibleCurves]:
+        """The plain and the faded curves of every batch."""
+        if self._visible is None:
+            self._visible = (VisibleCurves.join([b.pieces[0] for b in self._batches]),
+                             VisibleCurves.join([b.pieces[1] for b in self._batches]))
+        return self._visible
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        return _NO_SHAPE
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        if not self._ctx.exporting:  # exports draw each batch whole
+            _draw_visible(painter, self._ctx.paints.batch_edge_pen, option.exposedRect,
+                          *self.visible())
+
+
+def _draw_visible(painter: QPainter, pen: QPen, exposed: QRectF, plain: VisibleCurves,
+                  faded: VisibleCurves) -> None:
+    """What ``exposed`` shows of ``faded`` (at the dimmed opacity), then of ``plain``, in
+    aliased hairlines (twice as fast as smooth ones for a hub's fan; the view does not
+    save the painter's state per item, so the hint is put back)."""
+    smooth = painter.testRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    if len(faded):
+        painter.setOpacity(style.DIM_OPACITY)
+        faded.draw(painter, exposed)
+        painter.setOpacity(1.0)
+    plain.draw(painter, exposed)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
 
 
 class _ArrowsItem(QGraphicsItem):
@@ -186,6 +269,8 @@ class EdgeBatches:
         self._links: list[EdgeLink] = []
         self._batches: list[EdgeBatchItem] = []
         self._members: list[list[EdgeLink]] = []
+        self._curves = BatchCurvesItem(ctx, self._batches)
+        self._curves.setParentItem(layer)
         # the overlay of each hovered or selected card with batched edges
         self._hot: dict[str, tuple[CardItem, EdgeBatchItem]] = {}
 
@@ -207,11 +292,15 @@ class EdgeBatches:
 
     def close_batch(self) -> QRectF:
         """Make the item of the open batch; returns its bounds."""
+        added = Extent()
         while len(self._batches) < len(self._members):
             item = EdgeBatchItem(self._ctx)
             item.setParentItem(self._layer)
             self._batches.append(item)
             self._fill(len(self._batches) - 1)
+            added.add_rect(item.boundingRect())
+        if not added.rect().isNull():
+            self._curves.changed(added.rect())
         return self._batches[-1].boundingRect() if self._batches else QRectF()
 
     def _fill(self, number: int) -> None:
@@ -224,7 +313,7 @@ class EdgeBatches:
 
     def items(self) -> list[QGraphicsItem]:
         """Every batch and overlay item (for taking the graph apart)."""
-        return [*self._batches, *(overlay for _, overlay in self._hot.values())]
+        return [*self._batches, self._curves, *(overlay for _, overlay in self._hot.values())]
 
     def pending(self) -> list[EdgeLink]:
         """The edges still drawn in batches."""
@@ -260,6 +349,8 @@ class EdgeBatches:
             t.drop_link(link)
         for number in sorted(touched):
             self._fill(number)
+        if touched:
+            self._curves.changed()
         for key in list(self._hot):
             self._refresh_hot(key)
         for edge in made:
@@ -278,6 +369,8 @@ class EdgeBatches:
                 touched.add(link.batch)
         for number in sorted(touched):
             self._fill(number)
+        if touched:
+            self._curves.changed()
 
     def set_hot(self, card: CardItem, hot: bool) -> None:
         """Draw ``card``'s batched edges emphasised (hovered or selected) or not."""

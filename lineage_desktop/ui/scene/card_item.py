@@ -28,6 +28,7 @@ from lineage_desktop.ui import style
 from lineage_desktop.ui.scene import glyphs
 from lineage_desktop.ui.scene.card_label import LabelLayout, layout_label
 from lineage_desktop.ui.scene.card_paint import ICON_RADIUS, PaintedCard
+from lineage_desktop.ui.scene.card_tiles import CardTile
 from lineage_desktop.ui.scene.cards import CardSpec
 from lineage_desktop.ui.scene.context import SceneContext
 from lineage_desktop.ui.widgets import plain_tooltip
@@ -277,6 +278,10 @@ class CardItem(PaintedCard):
         """The edges of this card still drawn in a batch."""
         return list(self._links)
 
+    def neighbour_count(self) -> int:
+        """How many edges this card has (``neighbours()`` without making the list)."""
+        return len(self._edges) + len(self._links)
+
     def neighbours(self) -> list[CardItem]:
         """The cards at the other end of this card's edges, batched ones included
         (nothing is made an item: a hub's thousands of edges stay in their batches)."""
@@ -317,6 +322,9 @@ class CardItem(PaintedCard):
             ctx.overview_dirty = True
             if ctx.dragging:
                 ctx.dragged_keys.add(self.spec.key)
+            tile = self.parentItem()
+            if isinstance(tile, CardTile):  # it paints only what it holds
+                tile.hold(self.sceneBoundingRect())
         elif change == _GIC.ItemSelectedHasChanged:
             self._refresh_emphasis()
         return super().itemChange(change, value)
@@ -324,6 +332,9 @@ class CardItem(PaintedCard):
     def _refresh_emphasis(self) -> None:
         raised = self._hovered or self.isSelected()
         self.setZValue(style.Z_CARD_RAISED if raised else style.Z_CARD)
+        tile = self.parentItem()
+        if isinstance(tile, CardTile):
+            tile.set_raised(self, raised)
         for edge in self._edges:
             edge.refresh_emphasis()
         if self._links:

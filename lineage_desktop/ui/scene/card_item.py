@@ -41,6 +41,14 @@ _GIC = QGraphicsItem.GraphicsItemChange
 _BOUNDS_MARGIN = 8.0  # room for the focus ring (4 + pen) and the find halo (6)
 
 
+# What ``_layout_content`` sets (a ``ClusterItem``'s included): see ``__getattr__``.
+LAID_OUT = frozenset({
+    "_icon_center", "_glyph", "_text_x", "_eye_rect", "_name_mode", "_type_text", "_name_text",
+    "_type_pos", "_name_pos", "_pills", "_name_lines", "_badge", "_badge_text", "_card",
+    "_shape",
+})
+
+
 class CardItem(PaintedCard):
     """Common base of node and cluster cards: geometry, hover, drag and click handling.
 
@@ -81,11 +89,8 @@ class CardItem(PaintedCard):
         self._bounds = self._outer.adjusted(
             -_BOUNDS_MARGIN, -_BOUNDS_MARGIN, _BOUNDS_MARGIN, _BOUNDS_MARGIN
         )
-        self._card = self._card_rect()
-        self._shape = QPainterPath()
-        self._shape.addRoundedRect(self._card, style.CARD_RADIUS, style.CARD_RADIUS)
         self._labels: dict[tuple[int, int], LabelLayout] = {}  # by font size and floor
-        self._layout_content()
+        # _layout_content() runs when one of its attributes is first read (__getattr__)
 
         self.setData(0, spec.key)
         self.setFlags(
@@ -97,6 +102,18 @@ class CardItem(PaintedCard):
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         # No setToolTip(): the scene shows tooltip_markup() on demand (see its helpEvent).
 
+    if not TYPE_CHECKING:  # (for mypy the attributes are plain ones, set by the layout)
+
+        def __getattr__(self, name: str) -> Any:
+            """The texts, glyph and pills of the card are laid out when first asked for:
+            of a graph of 50,000 cards a few dozen are ever drawn, and the layout's
+            objects cost about 2 KB a card (100 MB)."""
+            if name in LAID_OUT and not self.__dict__.get("_laid_out", False):
+                self._laid_out = True
+                self._layout_content()
+                return getattr(self, name)
+            raise AttributeError(name)
+
     # --- geometry, computed once --------------------------------------------------------
 
     def _card_rect(self) -> QRectF:
@@ -106,8 +123,10 @@ class CardItem(PaintedCard):
         return self._card.right() - style.TEXT_RIGHT_PAD
 
     def _layout_content(self) -> None:
+        self._card = card = self._card_rect()
+        self._shape = QPainterPath()
+        self._shape.addRoundedRect(card, style.CARD_RADIUS, style.CARD_RADIUS)
         f = style.fonts()
-        card = self._card
         spec = self.spec
         self._icon_center = QPointF(card.left() + style.PAD_X + ICON_RADIUS, card.center().y())
         self._glyph = glyphs.placed(

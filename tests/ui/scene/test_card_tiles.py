@@ -48,3 +48,19 @@ def test_cards_sit_in_tiles_that_hold_them_even_after_a_move(qtbot, artifacts_di
     assert card.parentItem().zValue() == style.Z_CARD_RAISED
     card.setSelected(False)
     assert card.parentItem().zValue() == style.Z_CARD
+
+
+def test_only_the_cards_drawn_are_laid_out(qtbot):
+    scene, view = shown_scene(qtbot)
+    graph = wide_graph(RUNS)
+    scene.set_graph(graph, column_layout(graph))
+    wait_built(qtbot, scene)
+    view.set_zoom(1.0)
+    view.center_on_key("run:r0000001")
+    view.viewport().grab()
+    near, far = scene.node_item("run:r0000001"), scene.node_item(f"run:r{RUNS - 1:07d}")
+    assert near is not None and far is not None
+    assert "_glyph" in vars(near)  # drawn: laid out
+    assert "_glyph" not in vars(far)  # never drawn: its texts and glyph are not made
+    assert far.shape().boundingRect().width() > 0  # asked for: laid out then
+    assert "_glyph" in vars(far)

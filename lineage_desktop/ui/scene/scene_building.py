@@ -184,6 +184,8 @@ class SceneBuilding:
         for edge in batches.materialise(links):
             extent.add_rect(edge.boundingRect())
         yield
+        batches.prepare()
+        yield
 
     def _make_card(
         self, spec: CardSpec, size: tuple[float, float], centre: tuple[float, float]

@@ -22,6 +22,9 @@ from PySide6.QtGui import QPainter, QPainterPath, QTransform
 _BISECTIONS = 26  # parameter steps of 1/67M: under 0.1 px on a curve of 2M scene px
 _SAMPLES = np.linspace(0.0, 1.0, 9)  # where two stretches are compared
 _MARGIN_PX = 2.0  # device pixels added around the exposed rectangle (the pen)
+# More distinct stretches than this in view (a zoomed-out view of many separate edges):
+# Qt draws the whole curves faster than Python builds the path (5 us a stretch).
+MAX_STRETCHES = 4000
 
 
 def cubic_pieces(routes: Iterable[Sequence[QPointF]]) -> np.ndarray:
@@ -64,10 +67,15 @@ class VisibleCurves:
         """One set of the pieces of every array of ``parts``."""
         return VisibleCurves(np.concatenate(parts) if parts else np.empty((0, 4, 2)))
 
-    def draw(self, painter: QPainter, exposed: QRectF) -> int:
+    def draw(self, painter: QPainter, exposed: QRectF, whole: Iterable[QPainterPath]) -> int:
         """Draw the part of the curves inside ``exposed`` (item coordinates) with the
-        painter's pen; returns how many stretches were drawn."""
+        painter's pen, or the paths ``whole`` (the same curves) if that is many separate
+        stretches; returns how many stretches were drawn (-1: the whole paths)."""
         path, drawn = self.visible_path(exposed, painter.worldTransform())
+        if drawn < 0:
+            for part in whole:
+                painter.drawPath(part)
+            return drawn
         painter.drawPath(path)
         if not self._rest.isEmpty():
             painter.drawPath(self._rest)
@@ -75,7 +83,8 @@ class VisibleCurves:
 
     def visible_path(self, exposed: QRectF, transform: QTransform) -> tuple[QPainterPath, int]:
         """The stretches of the monotone curves inside ``exposed``, one of each set on
-        the same device pixels, and how many; ``transform`` maps to the device."""
+        the same device pixels, and how many (an empty path and -1 if more than
+        ``MAX_STRETCHES``); ``transform`` maps to the device."""
         scale = max(abs(transform.m11()) + abs(transform.m21()),
                     abs(transform.m12()) + abs(transform.m22()), 1e-9)
         m = _MARGIN_PX / scale
@@ -109,6 +118,8 @@ class VisibleCurves:
         pixels = np.ascontiguousarray(np.rint(np.concatenate([dx, dy], axis=1)), dtype=np.int64)
         rows = pixels.view(np.dtype((np.void, pixels.dtype.itemsize * pixels.shape[1])))
         _, first = np.unique(rows.ravel(), return_index=True)
+        if len(first) > MAX_STRETCHES:
+            return path, -1
         first.sort()  # the layout's order, for a stable picture
         for c0, c1, c2, c3 in zip(q0[first].tolist(), q1[first].tolist(), q2[first].tolist(),
                                   q3[first].tolist()):

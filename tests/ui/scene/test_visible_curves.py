@@ -98,3 +98,15 @@ def test_a_wide_graph_draws_its_hub_fan_and_each_edge_zoomed_in(qtbot, artifacts
     line = [dark(image, QPoint(x, row), background)
             for x in range(max(left, 0), min(right, view.viewport().width()))]
     assert sum(1 for a, b in zip([False, *line], line) if b and not a) >= 2
+
+
+def test_many_separate_curves_in_view_are_left_to_qt_whole():
+    # a grid of short parallel curves, all in view and all apart: clipping them in
+    # Python would cost more than Qt drawing them whole
+    routes = [[QPointF(x, y), QPointF(x + 5, y), QPointF(x + 5, y + 3), QPointF(x + 10, y + 3)]
+              for x in range(0, 2000, 20) for y in range(0, 2000, 20)]
+    curves = VisibleCurves(cubic_pieces(routes))
+    path, drawn = curves.visible_path(QRectF(0, 0, 2000, 2000), QTransform())
+    assert drawn == -1 and path.isEmpty()
+    _, drawn = curves.visible_path(QRectF(0, 0, 200, 200), QTransform())
+    assert 0 < drawn <= 200

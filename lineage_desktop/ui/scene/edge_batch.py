@@ -8,8 +8,7 @@ each: one path of curves and one of arrowheads, never hit by the mouse. On scree
 (``visible_curves``: a hub's fan falls on few pixels); exports draw each batch whole.
 An edge becomes a real ``EdgeItem`` (it is *materialised*) when one of its cards moves
 or is asked for its ``edges()``; the batch then drops it. A hovered or selected card's
-batched edges are emphasised by one overlay item drawn over them (also as much as is
-seen).
+batched edges are emphasised by one overlay item drawn over them (``HotOverlay``).
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ from lineage_desktop.ui.scene.edge_item import (
     fresh_route,
     usable_points,
 )
+from lineage_desktop.ui.scene.hot_overlay import HotOverlay
 from lineage_desktop.ui.scene.visible_curves import VisibleCurves, cubic_pieces
 
 if TYPE_CHECKING:
@@ -82,18 +82,14 @@ class EdgeBatchItem(QGraphicsItem):
     are a child item with bounds of their own (they sit at the targets: a hub's fan
     spans the graph, the arrowheads of one batch a small part of it)."""
 
-    def __init__(self, ctx: SceneContext, hot: bool = False) -> None:
+    def __init__(self, ctx: SceneContext) -> None:
         super().__init__()
         self._ctx = ctx
-        self._hot = hot
         self._bounds = QRectF()
         self._paths = (QPainterPath(), QPainterPath())
         self.pieces = (_NO_PIECES, _NO_PIECES)  # the plain and faded curves' cubic pieces
-        self._visible: tuple[VisibleCurves, VisibleCurves] | None = None  # a hot one's
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.setZValue(style.Z_EDGE_EMPHASISED if hot else style.Z_EDGE)
-        if hot:  # drawn by itself, as much as is exposed
-            self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
+        self.setZValue(style.Z_EDGE)
         self.arrows = _ArrowsItem(self)
 
     def fill(self, routes: Iterator[tuple[list[QPointF], bool]]) -> None:
@@ -111,8 +107,6 @@ class EdgeBatchItem(QGraphicsItem):
         self.prepareGeometryChange()
         self._paths = (curves, dim_curves)
         self.pieces = (cubic_pieces(drawn[0]), cubic_pieces(drawn[1]))
-        if self._hot:
-            self._visible = (VisibleCurves(self.pieces[0]), VisibleCurves(self.pieces[1]))
         self._bounds = extent.rect()
         self.arrows.show_paths(arrows, dim_arrows, arrow_extent.rect().adjusted(-2, -2, 2, 2))
         self.update()
@@ -120,9 +114,6 @@ class EdgeBatchItem(QGraphicsItem):
     def curves(self) -> tuple[QPainterPath, QPainterPath]:
         """The plain and the faded curves (read only: for the overview)."""
         return self._paths
-
-    def is_hot(self) -> bool:
-        return self._hot and not self._ctx.exporting
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
         return self._bounds
@@ -141,9 +132,7 @@ class EdgeBatchItem(QGraphicsItem):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             _draw_paths(painter, *self._paths)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
-        elif self._visible is not None:  # a hot overlay; the others: BatchCurvesItem
-            _draw_visible(painter, ctx.paints.batch_edge_hot_pen, option.exposedRect,
-                          *self._visible, (self,))
+        # on screen the BatchCurvesItem draws the curves
 
 
 class BatchCurvesItem(QGraphicsItem):
@@ -242,7 +231,7 @@ class _ArrowsItem(QGraphicsItem):
     ) -> None:
         p = self._batch._ctx.paints
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(p.edge_hot_brush if self._batch.is_hot() else p.edge_brush)
+        painter.setBrush(p.edge_brush)
         _draw_paths(painter, *self._paths)
 
 
@@ -273,7 +262,7 @@ class EdgeBatches:
         self._curves = BatchCurvesItem(ctx, self._batches)
         self._curves.setParentItem(layer)
         # the overlay of each hovered or selected card with batched edges
-        self._hot: dict[str, tuple[CardItem, EdgeBatchItem]] = {}
+        self._hot: dict[str, tuple[CardItem, HotOverlay]] = {}
 
     def add(self, source: CardItem, target: CardItem, points: Sequence[Point] | None,
             dimmed: bool) -> EdgeLink:
@@ -382,7 +371,7 @@ class EdgeBatches:
         """Draw ``card``'s batched edges emphasised (hovered or selected) or not."""
         key = card.key
         if hot and key not in self._hot:
-            overlay = EdgeBatchItem(self._ctx, hot=True)
+            overlay = HotOverlay(self._ctx)
             overlay.setParentItem(self._layer)
             self._hot[key] = (card, overlay)
             self._refresh_hot(key)
@@ -398,7 +387,11 @@ class EdgeBatches:
             self.set_hot(card, False)
             return
         direction = self._direction
-        overlay.fill((link.route(direction), False) for link in card.links())
+        overlay.show_routes(
+            link.points if link.points is not None and usable_points(link.points)
+            else [(p.x(), p.y()) for p in link.route(direction)]
+            for link in card.links()
+        )
 
     def forget(self) -> None:
         """Drop every reference between links and cards (the graph is being removed)."""

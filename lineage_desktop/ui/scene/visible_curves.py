@@ -33,9 +33,14 @@ MAX_STRETCHES = 4000
 def cubic_pieces(routes: Iterable[Sequence[QPointF]]) -> np.ndarray:
     """The cubic segments of spline control points (p0, c1, c2, p1, c1, ...), as an
     ``(n, 4, 2)`` array."""
+    return route_pieces([(p.x(), p.y()) for p in points] for points in routes)
+
+
+def route_pieces(routes: Iterable[Sequence[tuple[float, float]]]) -> np.ndarray:
+    """``cubic_pieces`` of routes of ``(x, y)`` pairs."""
     rows: list[float] = []
     for points in routes:
-        xy = [c for p in points for c in (p.x(), p.y())]
+        xy = [c for p in points for c in p]
         for i in range(0, len(xy) - 7, 6):
             rows.extend(xy[i : i + 8])
     return np.array(rows, dtype=np.float64).reshape(-1, 4, 2)
@@ -65,6 +70,17 @@ class VisibleCurves:
 
     def __len__(self) -> int:
         return self._count
+
+    def whole_path(self) -> QPainterPath:
+        """Every curve, whole (what is drawn when too many stretches are in view)."""
+        path = QPainterPath(self._rest)
+        coef = self._coef
+        a, b, c, d = coef[0], coef[1], coef[2], coef[3]
+        p1, p2, p3 = d + c / 3, d + (2 * c + b) / 3, a + b + c + d
+        for q0, q1, q2, q3 in zip(d.tolist(), p1.tolist(), p2.tolist(), p3.tolist()):
+            path.moveTo(*q0)
+            path.cubicTo(*q1, *q2, *q3)
+        return path
 
     @staticmethod
     def join(parts: Sequence[np.ndarray]) -> VisibleCurves:

@@ -110,3 +110,33 @@ def test_many_separate_curves_in_view_are_left_to_qt_whole():
     assert drawn == -1 and path.isEmpty()
     _, drawn = curves.visible_path(QRectF(0, 0, 200, 200), QTransform())
     assert 0 < drawn <= 200
+
+
+def test_selecting_the_hub_emphasises_its_fan_up_to_each_neighbour(qtbot, artifacts_dir):
+    from lineage_desktop.ui.scene.hot_overlay import HotOverlay
+
+    scene, view = shown_scene(qtbot)
+    graph = wide_graph(RUNS)
+    scene.set_graph(graph, column_layout(graph))
+    wait_built(qtbot, scene)
+    hub, neighbour = scene.node_item(HUB), scene.node_item("run:r0000002")
+    assert hub is not None and neighbour is not None
+    hub.setSelected(True)
+    overlays = [i for i in scene.items() if isinstance(i, HotOverlay)]
+    assert len(overlays) == 1 and overlays[0].curve_count() == RUNS
+    view.set_zoom(1.0)
+    view.centerOn(neighbour.pos())
+    image = view.viewport().grab().toImage()
+    image.save(str(artifacts_dir / "wide-fan-selected.png"))
+    accent = scene.palette_colors().color("accent")
+
+    def is_accent(c: QColor) -> bool:
+        return abs(c.hue() - accent.hue()) < 20 and c.saturation() > 80
+
+    # the emphasised arrowhead just left of the neighbour's card
+    at = view.mapFromScene(QPointF(neighbour.pos().x() - neighbour.size[0] / 2 - 3,
+                                   neighbour.pos().y()))
+    assert any(is_accent(image.pixelColor(at + QPoint(dx, dy)))
+               for dx in range(-6, 1) for dy in range(-2, 3))
+    hub.setSelected(False)
+    assert not [i for i in scene.items() if isinstance(i, HotOverlay)]

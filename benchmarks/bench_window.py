@@ -246,7 +246,11 @@ def bench_sized(repeat: int, settings: str, versions: int, depth: int) -> None:
 
 def _print_rows(title: str, rows: dict[str, list[dict[str, float]]], p95,  # type: ignore[no-untyped-def]
                 first: str = "painted") -> None:
-    print(title, f"({rows['big'][0]['cards']:.0f} cards; floor {rows['floor'][0]['cards']:.0f})")
+    loads = [r["load"] for name in ("big", "floor") for r in rows[name] if "load" in r]
+    load = (f"; load {statistics.median(loads):.1f}, {min(loads):.1f}-{max(loads):.1f}"
+            if loads else "")
+    print(title, f"({rows['big'][0]['cards']:.0f} cards; floor {rows['floor'][0]['cards']:.0f}"
+          f"{load})")
     for field, unit in ((first, "s"), ("tree", "s"), ("stall_ms", "ms"), ("stall_cpu_ms", "ms"),
                         ("rss_mb", "MB"), ("repaint_cpu_ms", "ms"),
                         ("zoomed_repaint_cpu_ms", "ms")):
@@ -291,7 +295,9 @@ def _run_child(args: list[str]) -> dict[str, float]:
         print(f"  note: child exited with {done.returncode} after measuring "
               f"({done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ''})",
               file=sys.stderr, flush=True)
-    return json.loads(lines[-1])
+    row: dict[str, float] = json.loads(lines[-1])
+    row.setdefault("load", os.getloadavg()[0])  # beside every number: the machine is shared
+    return row
 
 
 def bench_cold_start(store: Path, repeat: int, settings: str) -> None:
@@ -395,7 +401,7 @@ def bench_stalls(store: Path, repeat: int, settings: str, quick: bool) -> None:
         results["versions"].append(meter.stop())
 
         # 2. the run list sorted by state (a big ORDER BY plus row conversion)
-        sidebar.tabs.setCurrentWidget(sidebar.runs)
+        sidebar.tabs.setCurrentWidget(sidebar.runs_page)  # the tab: the table sits in it
         _wait(app, lambda: sidebar.run_model.rowCount() > 0)
         order = (
             Qt.SortOrder.AscendingOrder

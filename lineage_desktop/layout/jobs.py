@@ -2,7 +2,6 @@
 its way (``service`` submits them; ``refine`` runs the dot ones)."""
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from lineage_desktop.layout.transfer import (
     unpack_request,
 )
 from lineage_desktop.layout.types import LayoutNode, LayoutRequest, LayoutResult
+from lineage_desktop.layout.workers import set_niceness
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +45,10 @@ def work(packed: PackedRequest) -> tuple[int, PackedResult]:
 
 def warm_worker() -> None:
     """Worker initializer: yield the CPU to the UI, load Graphviz before the first request."""
-    if hasattr(os, "nice"):
-        # A layout can use a whole core for seconds; the UI thread must not wait for a
-        # time slice behind it when the cores are busy.
-        with contextlib.suppress(OSError):
-            os.nice(WORKER_NICENESS)
+    # A layout can use a whole core for seconds; the UI thread must not wait for a time
+    # slice behind it when the cores are busy. (The service's ``Workers`` also set it
+    # from the parent as soon as the worker is spawned: whichever comes first.)
+    set_niceness(0, WORKER_NICENESS)
 
     nodes = (LayoutNode("a", 10, 10), LayoutNode("b", 10, 10))
     try:

@@ -18,11 +18,17 @@ run that holds the GIL. The kernel signal fires when the *thread* that spawned t
 ends, so it is asked for only when that thread is the main thread. With every worker
 gone, multiprocessing's resource tracker sees its pipe close and exits too.
 
+``niceness``: the CPU priority a worker gets from this process as soon as it is spawned,
+before it has imported anything (its own initializer can only lower it once Python and
+the layout modules are loaded: a quarter of a second of CPU that, on a busy machine,
+the window opening beside it needed).
+
 ``kill`` stops the worker on purpose (a dot run nobody waits for any more, or one past
 its hard cap): the same path as a death, but not counted against the restart budget.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import multiprocessing
@@ -64,8 +70,10 @@ class Workers:
         on_give_up: Callable[[str], None] | None = None,
         max_restarts: int = MAX_RESTARTS,
         restart_window: float = RESTART_WINDOW,
+        niceness: int | None = None,
     ) -> None:
         self.initializer = initializer
+        self.niceness = niceness
         self.max_workers = max_workers
         self.max_restarts = max_restarts
         self.restart_window = restart_window
@@ -99,6 +107,8 @@ class Workers:
         except (BrokenProcessPool, OSError) as exc:  # died idle, or could not spawn
             log.warning("the layout worker could not take a job: %s", exc)
             future = _failed(exc if isinstance(exc, BrokenProcessPool) else _broken(exc))
+        if self.niceness is not None:
+            lower_priority(pool, self.niceness)
         # Registered before the caller's callback, so the broken pool is gone by the time
         # the caller runs the job again.
         future.add_done_callback(lambda done: self._check(pool, done))
@@ -201,6 +211,22 @@ class Workers:
         log.error(message)
         if self._on_give_up is not None:
             self._on_give_up(message)
+
+
+def set_niceness(pid: int, niceness: int) -> None:
+    """Run process ``pid`` (0: this one) at ``niceness`` at least (never raised back)."""
+    if not hasattr(os, "setpriority"):
+        return
+    with contextlib.suppress(OSError):  # gone already, or not ours to change
+        if os.getpriority(os.PRIO_PROCESS, pid) < niceness:
+            os.setpriority(os.PRIO_PROCESS, pid, niceness)
+
+
+def lower_priority(pool: ProcessPoolExecutor, niceness: int) -> None:
+    """Give ``pool``'s worker processes ``niceness`` (the pool spawns them in ``submit``;
+    no public list of them, as in ``Workers.worker_pid``)."""
+    for pid in list(getattr(pool, "_processes", {})):
+        set_niceness(pid, niceness)
 
 
 def start_worker(

@@ -35,13 +35,9 @@ def from_iso(text: str) -> datetime:
     The one ISO-8601 parser: ``parse_time`` and ``parse_iso`` are built on it. Raises
     ``ValueError`` when ``text`` is not ISO-8601.
     """
-    text = str(text).strip()
-    if len(text) == 27 and text.endswith("Z"):  # the stored form: the fast path
-        try:
-            return datetime.strptime(text, _FORMAT).replace(tzinfo=UTC)
-        except ValueError:
-            pass
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    # Not ``strptime`` for the stored form: 30x slower per call, and its first call in a
+    # process imports and compiles its parser (8 ms of the window's first view).
+    moment = datetime.fromisoformat(str(text).strip().replace("Z", "+00:00"))
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

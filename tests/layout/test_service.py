@@ -3,6 +3,7 @@
 A dying worker: test_worker_restart.py."""
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import replace
@@ -146,3 +147,23 @@ def test_shutdown_stops_callbacks_and_submissions(big_request):
     assert rec.done == [] and rec.errors == []
     with pytest.raises(RuntimeError):
         svc.submit(request("ab", [("a", "b")]), rec.on_done)
+
+
+def test_a_tiny_layout_is_laid_out_in_the_calling_thread_a_bigger_one_in_the_worker():
+    svc = LayoutService(inline_nodes=3)
+    try:
+        svc.warm_up(wait=True, dot=False)
+        rec = Recorder()
+        svc.submit(request("abc", [("a", "b"), ("b", "c")]), rec.on_done, rec.on_error)
+        # Answered before submit returned, here, like a cache hit: no worker round trip.
+        assert len(rec.done) == 1 and rec.threads == [threading.current_thread().name]
+        assert svc.last_result_pid == os.getpid() and svc.computed == 1
+        assert rec.done[0].engine == "dot"  # the same layout the worker would have made
+
+        svc.submit(request("abcd", [("a", "b"), ("b", "c"), ("c", "d")]), rec.on_done,
+                   rec.on_error)
+        rec.wait_for(2)
+        assert not rec.errors
+        assert svc.last_result_pid not in (None, os.getpid())  # four nodes: the worker's
+    finally:
+        svc.shutdown(wait=False)

@@ -85,6 +85,12 @@ class ControllerBase(QObject):
         self._layout = LayoutRunner(self, synchronous=synchronous)
         self._store: Store | None = None
         self._watcher = StoreWatcher(self)
+        # A user's request on the lineage channel (a navigation, a change to the graph) not
+        # yet answered, and the re-read asked for meanwhile (its ``fit``): a re-read of the
+        # graph on screen must not supersede the request, which it would silently drop.
+        self._intent = 0
+        self._intent_pending = False
+        self._deferred_reload: bool | None = None
 
     # --- state (the session's, for the window) ----------------------------------------
 
@@ -173,6 +179,11 @@ class ControllerBase(QObject):
             on_error(exc)
 
         self._worker.submit(channel, task, done, failed, droppable=droppable)
+
+    def _cancel_lineage(self) -> None:
+        """Forget the lineage requests in flight and the re-read waiting for them."""
+        self._worker.cancel("lineage")
+        self._intent_pending, self._deferred_reload = False, None
 
     def _on_query_error(self, exc: BaseException) -> None:
         self.problem.emit(describe_error(exc, self.session.path))

@@ -9,7 +9,9 @@ the graph (hide, extract, depths, threshold, direction) go the same way.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 import networkx as nx
 from PySide6.QtCore import Slot
@@ -46,8 +48,7 @@ class LineageRequests(ControllerBase):
         if record:
             self.session.stash_state()
         self.lineage_started.emit(ref)
-        self._run(
-            "lineage",
+        self._ask(
             "Reading lineage…",
             self.session.lineage_task(ref, restore=not record),
             partial(self._on_lineage_loaded, record, False),
@@ -80,8 +81,7 @@ class LineageRequests(ControllerBase):
         self._remember_positions()
         self.session.stash_state()  # recorded in the history: Back comes back to this
         focus = str(raw.graph["focus"])
-        self._run(
-            "lineage",
+        self._ask(
             "Laying out…",
             task,
             partial(self._on_lineage_loaded, True, True),
@@ -90,6 +90,9 @@ class LineageRequests(ControllerBase):
 
     def reload_lineage(self, fit: bool = False) -> None:
         """Re-read the current lineage (depths changed or another process wrote)."""
+        if self._intent_pending:  # read once the request is answered, with what it set
+            self._deferred_reload = fit or bool(self._deferred_reload)
+            return
         task = self.session.reload_task()
         if task is None:
             return
@@ -255,11 +258,35 @@ class LineageRequests(ControllerBase):
     def _mutate(self, task: Task | None, fit: bool = False) -> None:
         if task is None:
             return
-        self._run(
-            "lineage",
+        self._ask(
             "Updating the graph…",
             task,
             partial(self._on_mutated, fit),
             partial(self._on_lineage_error, str(self.focus())),
             droppable=False,
         )
+
+    def _ask(
+        self,
+        text: str,
+        task: Task,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        droppable: bool = True,
+    ) -> None:
+        """Run a user's request on the lineage channel; a re-read asked for before its
+        answer (another process wrote, the as-of moment or the depths changed) follows it
+        instead of superseding it."""
+        self._intent += 1
+        intent, self._intent_pending = self._intent, True
+
+        def answered(callback: Callable[[Any], None], result: Any) -> None:
+            callback(result)
+            if intent == self._intent:  # the newest request: nothing newer waits
+                self._intent_pending = False
+                fit, self._deferred_reload = self._deferred_reload, None
+                if fit is not None:
+                    self.reload_lineage(fit=fit)
+
+        self._run("lineage", text, task, partial(answered, on_done),
+                  partial(answered, on_error), droppable=droppable)

@@ -60,7 +60,7 @@ class StoreRequests(ControllerBase):
         """Close the open store (remembering the view state) and clear the graph."""
         self._remember_positions()
         self._watcher.stop()
-        self._worker.cancel("lineage")
+        self._cancel_lineage()
         self._layout.cancel()
         if self._store is not None:
             with contextlib.suppress(StoreError):

@@ -66,6 +66,7 @@ class LineageSession:
         self._as_of: str | None = None
         self._snapshot: GraphSnapshot | None = None
         self._shown_key: tuple[str, str] | None = None  # (focus, direction) on screen
+        self._shown: GraphSnapshot | None = None  # the snapshot laid out in the scene
         self._apply_options(settings.view_options())
 
     def _apply_options(self, options: dict[str, Any]) -> None:
@@ -172,7 +173,7 @@ class LineageSession:
         was_open = self._path is not None
         self.busy.clear()
         self._path = self._model = self._snapshot = None
-        self._shown_key = None
+        self._shown_key, self._shown = None, None
         self._fixed_graph = False
         self.history.clear()
         self._apply_options(self.settings.view_options())
@@ -287,8 +288,11 @@ class LineageSession:
         """A re-read answered; returns whether the graph must be laid out again."""
         old = self._snapshot
         if not fit and old is not None and queries.same_view(old.view, snap.view):
-            # Another process wrote something outside this lineage: nothing to redraw.
-            self._snapshot = snap
+            # Another process wrote something outside this lineage: nothing to redraw. A
+            # snapshot still waiting for its layout stays (it draws the same; replaced,
+            # its layout would be dropped as stale and the scene would keep the old one).
+            if old is self._shown:
+                self._snapshot = snap
             return False
         self.accept_snapshot(snap)
         return True
@@ -313,7 +317,7 @@ class LineageSession:
 
     def mark_shown(self, snap: GraphSnapshot) -> None:
         """The scene now holds ``snap`` laid out in the current direction."""
-        self._shown_key = (snap.focus, self._direction)
+        self._shown_key, self._shown = (snap.focus, self._direction), snap
 
     def remember_positions(self, moved: Positions) -> None:
         """Save the positions the user dragged in the lineage on screen."""

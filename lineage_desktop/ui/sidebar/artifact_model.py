@@ -24,7 +24,7 @@ from lineage_desktop.sdk.registry_paths import REGISTRY_PREFIX
 from lineage_desktop.ui.session.queries import COLLECTION_PAGE, VersionList, VersionRow
 from lineage_desktop.ui.widgets import plain_tooltip
 
-CHUNK = 500  # versions handed to the view per fetchMore
+CHUNK = 200  # versions handed to the view per fetchMore (laying out 500 new rows: 29 ms)
 
 KeyRole = Qt.ItemDataRole.UserRole + 1  # graph key of a version, collection id otherwise
 KindRole = Qt.ItemDataRole.UserRole + 2  # "type", "collection", "version", "loading"
@@ -32,6 +32,13 @@ SecondaryRole = Qt.ItemDataRole.UserRole + 3  # muted text after the name (count
 FilterRole = Qt.ItemDataRole.UserRole + 4  # what the filter field matches against
 
 Index = QModelIndex | QPersistentModelIndex
+
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ANSWERED = frozenset(int(role) for role in (
+    _DISPLAY, SecondaryRole, FilterRole, KindRole, KeyRole, Qt.ItemDataRole.ToolTipRole))
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_ENABLED = Qt.ItemFlag.ItemIsEnabled
+_SELECTABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 class _State(Enum):
@@ -317,10 +324,11 @@ class ArtifactTreeModel(QAbstractItemModel):
         return index.internalPointer() if index.isValid() else self._root
 
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:
-        node = self._node(parent)
-        if column != 0 or not 0 <= row < len(node.children):
+        # Called a dozen times per painted row (the sort proxy maps each role asked for).
+        children = (parent.internalPointer() if parent.isValid() else self._root).children
+        if column != 0 or not 0 <= row < len(children):
             return QModelIndex()
-        return self.createIndex(row, column, node.children[row])
+        return self.createIndex(row, column, children[row])
 
     def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]
         if not index.isValid():
@@ -367,17 +375,15 @@ class ArtifactTreeModel(QAbstractItemModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        node = self._node(index)
-        if node.kind == "loading":
-            return Qt.ItemFlag.ItemIsEnabled
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            return _NO_FLAGS
+        return _ENABLED if index.internalPointer().kind == "loading" else _SELECTABLE
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # Asked for a dozen roles per painted row, most of them none of ours: out first.
+        if role not in _ANSWERED or not index.isValid():
             return None
-        node = self._node(index)
-        if role == Qt.ItemDataRole.DisplayRole:
+        node: _Node = index.internalPointer()
+        if role == _DISPLAY:
             return node.text
         if role == SecondaryRole:
             return self._secondary(node)

@@ -10,6 +10,11 @@ A worker that dies is the service's business: it starts a fresh one and runs the
 request again (see ``lineage_desktop.layout.service``). What the user should hear about
 (a layout that had to run in this process, a worker given up on) arrives as ``notice``.
 
+Small layouts (``INLINE_NODES``, see ``LayoutService``) are laid out on the submitting
+thread, not the UI thread; the worker process is spawned at start, the budgeted dot
+runs' worker only once the first layout has been answered (``DOT_WARM_DELAY_MS`` later),
+so that neither competes with the first view for the CPU.
+
 A layout may come twice: when ``dot`` misses its time budget the service answers first
 with a provisional layered layout (``result.provisional``) and later with dot's; both
 reach ``on_done``, in that order, unless a newer request was submitted meanwhile. A
@@ -23,7 +28,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from lineage_desktop.layout.service import LayoutService
 from lineage_desktop.layout.types import LayoutRequest, LayoutResult
@@ -34,6 +39,11 @@ log = logging.getLogger(__name__)
 Done = Callable[[LayoutResult], None]
 Failed = Callable[[BaseException], None]
 _CHANNEL = "layout"
+# Requests of at most this many nodes (and cheap for dot) are laid out on the submitting
+# thread instead of the worker process.
+INLINE_NODES = 40
+# Milliseconds after the first layout answer before the dot worker is spawned.
+DOT_WARM_DELAY_MS = 250
 
 
 class LayoutRunner(QObject):
@@ -52,9 +62,11 @@ class LayoutRunner(QObject):
         parent: QObject | None = None,
         synchronous: bool = False,
         service_factory: Callable[..., LayoutService] = LayoutService,
+        inline_nodes: int = INLINE_NODES,
     ) -> None:
-        """``service_factory(sync=..., on_notice=...)`` builds the layout service (tests
-        pass ``partial(LayoutService, initializer=...)`` to make workers fail)."""
+        """``service_factory(sync=..., on_notice=..., inline_nodes=...)`` builds the layout
+        service (tests pass ``partial(LayoutService, initializer=...)`` to make workers
+        fail, and ``inline_nodes=0`` to send even the smallest layout to a worker)."""
         super().__init__(parent)
         # Answers are queued even when the service answers on the UI thread (sync mode):
         # they always arrive from the event loop, never inside submit().
@@ -64,11 +76,12 @@ class LayoutRunner(QObject):
             None if synchronous else ThreadPoolExecutor(1, thread_name_prefix="layout-submit")
         )
         self._service: LayoutService | None = service_factory(
-            sync=synchronous, on_notice=self._noticed.emit
+            sync=synchronous, on_notice=self._noticed.emit, inline_nodes=inline_nodes
         )
-        # Spawn the worker process now: the first layout should not wait for Python to
-        # start and Graphviz to load.
-        self._service.warm_up()
+        # Spawn the worker process now (from this, the main, thread: see ``workers``): a
+        # big first layout should not wait for Python to start and Graphviz to load.
+        self._service.warm_up(dot=False)
+        self._dot_warmed = False
         self._noticed.connect(self._on_self_noticed, Qt.ConnectionType.QueuedConnection)
         self._refined.connect(self._on_self_refined, Qt.ConnectionType.QueuedConnection)
         # (our request id, on_done) of the newest request while its final answer is due.
@@ -159,9 +172,17 @@ class LayoutRunner(QObject):
             self._service = None
 
     def _on_first(self, request_id: int, on_done: Done, result: LayoutResult) -> None:
+        if not self._dot_warmed:
+            self._dot_warmed = True
+            QTimer.singleShot(DOT_WARM_DELAY_MS, self, self._warm_dot)
         if result.provisional:
             self._refining = (request_id, on_done)
         on_done(result)
+
+    @Slot()
+    def _warm_dot(self) -> None:
+        if self._service is not None:  # not after shutdown
+            self._service.warm_up(layout=False)
 
     @Slot(int, object)
     def _on_self_refined(self, request_id: int, result: object) -> None:

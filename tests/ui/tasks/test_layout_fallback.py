@@ -19,7 +19,8 @@ def _request(*keys: str) -> LayoutRequest:
 
 def test_a_worker_that_cannot_start_falls_back_to_inline_layout(qtbot):
     # Every worker process exits in its initializer, before it can lay anything out.
-    runner = LayoutRunner(service_factory=partial(LayoutService, initializer=partial(os._exit, 3)))
+    runner = LayoutRunner(service_factory=partial(LayoutService, initializer=partial(os._exit, 3)),
+                          inline_nodes=0)  # even these tiny layouts go to a worker
     results, errors, notices, threads = [], [], [], []
     runner.notice.connect(notices.append)
     service = runner.service

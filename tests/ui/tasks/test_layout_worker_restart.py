@@ -16,8 +16,18 @@ def _kill(pid: int | None) -> int:
     return pid
 
 
+def _worker_only(window):
+    """The window's layout service, sending even these small lineages to its worker
+    (a lineage of a few nodes is laid out in the window's process otherwise), once the
+    worker is up (the first lineage did not need it, so it may still be starting)."""
+    service = window.controller.layouts.service
+    service.inline_nodes = 0
+    service.warm_up(wait=True, dot=False)
+    return service
+
+
 def test_after_the_worker_is_killed_the_next_lineage_is_drawn_by_a_new_worker(opened, qtbot):
-    service = opened.controller.layouts.service
+    service = _worker_only(opened)
     assert service.mode == "worker"
     first_pid = _kill(service.worker_pid())
 
@@ -35,7 +45,7 @@ def test_after_the_worker_is_killed_the_next_lineage_is_drawn_by_a_new_worker(op
 
 def test_when_the_fresh_worker_dies_too_the_lineage_is_laid_out_inline_once(opened, qtbot):
     controller = opened.controller
-    service = controller.layouts.service
+    service = _worker_only(opened)
     first_pid = _kill(service.worker_pid())
     seen: list[tuple[bool, str, str]] = []
 

@@ -110,3 +110,21 @@ def test_writes_outside_the_lineage_do_not_redraw_it(opened, demo_store, qtbot):
     qtbot.waitUntil(lambda: not window.controller.is_busy(), timeout=10_000)
     assert shown == []
     assert window.scene().node_items() == items_before  # the very same items
+
+
+def test_a_commit_seen_while_a_lineage_is_asked_for_is_read_after_it(opened, demo_store, qtbot):
+    """The live re-read of the graph on screen does not supersede the user's request (it
+    dropped it: the window stayed on the old focus); it follows the request's answer."""
+    window = opened
+    _write_from_another_process(demo_store, "churn-model:v4")  # a run that used v4
+    with qtbot.waitSignal(window.lineage_ready, timeout=20_000) as ready:
+        window.show_lineage("churn-model:v4")
+        assert window.controller.poll()  # the commit is seen before the answer comes
+    assert ready.args == [window.controller.focus()]
+    snap = window.controller.snapshot
+    assert snap.label(snap.focus) == "churn-model:v4"
+    qtbot.waitUntil(  # the re-read that waited shows the run that used v4
+        lambda: any(window.controller.node_attrs(k).get("name") == "late-auditor"
+                    for k in keys_in_scene(window)),
+        timeout=10_000,
+    )

@@ -28,6 +28,7 @@ from lineage_desktop.ui import style
 from lineage_desktop.ui.scene import glyphs
 from lineage_desktop.ui.scene.card_label import LabelLayout, layout_label
 from lineage_desktop.ui.scene.card_paint import ICON_RADIUS, PaintedCard
+from lineage_desktop.ui.scene.card_tiles import CardTile
 from lineage_desktop.ui.scene.cards import CardSpec
 from lineage_desktop.ui.scene.context import SceneContext
 from lineage_desktop.ui.widgets import plain_tooltip
@@ -38,6 +39,14 @@ if TYPE_CHECKING:
 
 _GIC = QGraphicsItem.GraphicsItemChange
 _BOUNDS_MARGIN = 8.0  # room for the focus ring (4 + pen) and the find halo (6)
+
+
+# What ``_layout_content`` sets (a ``ClusterItem``'s included): see ``__getattr__``.
+LAID_OUT = frozenset({
+    "_icon_center", "_glyph", "_text_x", "_eye_rect", "_name_mode", "_type_text", "_name_text",
+    "_type_pos", "_name_pos", "_pills", "_name_lines", "_badge", "_badge_text", "_card",
+    "_shape",
+})
 
 
 class CardItem(PaintedCard):
@@ -80,11 +89,8 @@ class CardItem(PaintedCard):
         self._bounds = self._outer.adjusted(
             -_BOUNDS_MARGIN, -_BOUNDS_MARGIN, _BOUNDS_MARGIN, _BOUNDS_MARGIN
         )
-        self._card = self._card_rect()
-        self._shape = QPainterPath()
-        self._shape.addRoundedRect(self._card, style.CARD_RADIUS, style.CARD_RADIUS)
         self._labels: dict[tuple[int, int], LabelLayout] = {}  # by font size and floor
-        self._layout_content()
+        # _layout_content() runs when one of its attributes is first read (__getattr__)
 
         self.setData(0, spec.key)
         self.setFlags(
@@ -96,6 +102,18 @@ class CardItem(PaintedCard):
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         # No setToolTip(): the scene shows tooltip_markup() on demand (see its helpEvent).
 
+    if not TYPE_CHECKING:  # (for mypy the attributes are plain ones, set by the layout)
+
+        def __getattr__(self, name: str) -> Any:
+            """The texts, glyph and pills of the card are laid out when first asked for:
+            of a graph of 50,000 cards a few dozen are ever drawn, and the layout's
+            objects cost about 2 KB a card (100 MB)."""
+            if name in LAID_OUT and not self.__dict__.get("_laid_out", False):
+                self._laid_out = True
+                self._layout_content()
+                return getattr(self, name)
+            raise AttributeError(name)
+
     # --- geometry, computed once --------------------------------------------------------
 
     def _card_rect(self) -> QRectF:
@@ -105,8 +123,10 @@ class CardItem(PaintedCard):
         return self._card.right() - style.TEXT_RIGHT_PAD
 
     def _layout_content(self) -> None:
+        self._card = card = self._card_rect()
+        self._shape = QPainterPath()
+        self._shape.addRoundedRect(card, style.CARD_RADIUS, style.CARD_RADIUS)
         f = style.fonts()
-        card = self._card
         spec = self.spec
         self._icon_center = QPointF(card.left() + style.PAD_X + ICON_RADIUS, card.center().y())
         self._glyph = glyphs.placed(
@@ -277,6 +297,10 @@ class CardItem(PaintedCard):
         """The edges of this card still drawn in a batch."""
         return list(self._links)
 
+    def neighbour_count(self) -> int:
+        """How many edges this card has (``neighbours()`` without making the list)."""
+        return len(self._edges) + len(self._links)
+
     def neighbours(self) -> list[CardItem]:
         """The cards at the other end of this card's edges, batched ones included
         (nothing is made an item: a hub's thousands of edges stay in their batches)."""
@@ -317,6 +341,9 @@ class CardItem(PaintedCard):
             ctx.overview_dirty = True
             if ctx.dragging:
                 ctx.dragged_keys.add(self.spec.key)
+            tile = self.parentItem()
+            if isinstance(tile, CardTile):  # it paints only what it holds
+                tile.hold(self.sceneBoundingRect())
         elif change == _GIC.ItemSelectedHasChanged:
             self._refresh_emphasis()
         return super().itemChange(change, value)
@@ -324,6 +351,9 @@ class CardItem(PaintedCard):
     def _refresh_emphasis(self) -> None:
         raised = self._hovered or self.isSelected()
         self.setZValue(style.Z_CARD_RAISED if raised else style.Z_CARD)
+        tile = self.parentItem()
+        if isinstance(tile, CardTile):
+            tile.set_raised(self, raised)
         for edge in self._edges:
             edge.refresh_emphasis()
         if self._links:

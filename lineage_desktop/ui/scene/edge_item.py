@@ -101,6 +101,14 @@ def arrow_head(tip: QPointF, before: QPointF) -> tuple[QPolygonF, QPointF, QRect
 def edge_shape(points: Sequence[QPointF]) -> tuple[QPainterPath, QPolygonF, QRectF]:
     """The drawn curve of spline control points ``points`` (ending under the arrowhead),
     the arrowhead and the bounds of both (with room for the pen)."""
+    path, arrow, bounds, _ = edge_geometry(points)
+    return path, arrow, bounds
+
+
+def edge_geometry(
+    points: Sequence[QPointF],
+) -> tuple[QPainterPath, QPolygonF, QRectF, list[QPointF]]:
+    """``edge_shape`` and the control points of the drawn curve."""
     before_tip = next((p for p in reversed(points[:-1]) if p != points[-1]), points[0])
     arrow, base, arrow_bounds = arrow_head(points[-1], before_tip)
     path = QPainterPath(points[0])
@@ -109,7 +117,7 @@ def edge_shape(points: Sequence[QPointF]) -> tuple[QPainterPath, QPolygonF, QRec
     for i in range(0, len(segments) - 2, 3):
         path.cubicTo(segments[i], segments[i + 1], segments[i + 2])
     bounds = path.controlPointRect().united(arrow_bounds).adjusted(-3, -3, 3, 3)
-    return path, arrow, bounds
+    return path, arrow, bounds, [points[0], *segments]
 
 
 def usable_points(points: Sequence[Point] | None) -> bool:

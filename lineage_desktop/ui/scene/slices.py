@@ -91,12 +91,9 @@ class SliceRunner(QObject):
 
     def _restore_gc(self) -> None:
         if self._gc_was_enabled:
-            # What the job made (a big graph's items) is young to the collector: the
-            # first collections after it scanned it all, 157 + 214 ms with the GIL held
-            # after 50,000 cards, from whichever thread allocated next. It lives until
-            # the graph is replaced and forms no cycles (cards and batches drop their
-            # links when taken apart): out of the collector's generations, as the
-            # window does at start (``MainWindow``).
-            gc.freeze()
+            # Not frozen out of the collector's generations (it would skip the first
+            # collections scanning 50,000 new cards, 157 + 214 ms with the GIL held):
+            # whatever cyclic garbage is alive at that moment, from either thread, would
+            # never be freed (measured: every lineage graph read since, with its nodes).
             gc.enable()
         self._gc_was_enabled = False

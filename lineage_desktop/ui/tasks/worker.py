@@ -60,9 +60,10 @@ class _Connection:
             return False, LineageError("no store is open")
         # A big read allocates hundreds of thousands of short-lived objects; collections
         # run meanwhile hold the GIL for tens of milliseconds each, which the UI thread
-        # feels as stalls. Nothing a task builds is cyclic garbage: what it made (a 50,000
-        # node lineage) leaves the collector's generations, or the first collections
-        # after it scan it all (96 + 119 + 139 ms with the GIL held; see ``SliceRunner``).
+        # feels as stalls, so the collector waits for the task's end. What a task made is
+        # not frozen out of the collector's generations: it holds cycles (networkx graphs
+        # cache views of themselves, json's encoder closures), which freezing would leak
+        # for good (tens of graphs after a few dozen lineages; see ``SliceRunner``).
         enabled = gc.isenabled()
         gc.disable()
         try:
@@ -70,7 +71,6 @@ class _Connection:
             return run_captured(f"query {job.channel}", job.fn, self.api)
         finally:
             if enabled:
-                gc.freeze()
                 gc.enable()
 
     def interrupt(self) -> None:

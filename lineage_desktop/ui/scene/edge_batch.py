@@ -32,13 +32,13 @@ from lineage_desktop.ui.scene.edge_item import (
     usable_points,
 )
 from lineage_desktop.ui.scene.hot_overlay import HotOverlay
+from lineage_desktop.ui.scene.paint_only import PaintOnlyItem
 from lineage_desktop.ui.scene.visible_curves import VisibleCurves, cubic_pieces
 
 if TYPE_CHECKING:
     from lineage_desktop.ui.scene.card_item import CardItem
 
 BATCH_EDGES = 256  # curves per batch item: few items, and a cheap rebuild of one
-_NO_SHAPE = QPainterPath()  # batches are never hit: hover and clicks go to the cards
 _NO_PIECES = np.empty((0, 4, 2))
 
 
@@ -77,7 +77,7 @@ class EdgeLink:
         return fresh_route(s.pos(), s.size, t.pos(), t.size, direction)
 
 
-class EdgeBatchItem(QGraphicsItem):
+class EdgeBatchItem(PaintOnlyItem):
     """Up to ``BATCH_EDGES`` curves in the edge pen, faded ones apart; their arrowheads
     are a child item with bounds of their own (they sit at the targets: a hub's fan
     spans the graph, the arrowheads of one batch a small part of it)."""
@@ -115,12 +115,6 @@ class EdgeBatchItem(QGraphicsItem):
         """The plain and the faded curves (read only: for the overview)."""
         return self._paths
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
-        return self._bounds
-
-    def shape(self) -> QPainterPath:
-        return _NO_SHAPE
-
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
@@ -135,7 +129,7 @@ class EdgeBatchItem(QGraphicsItem):
         # on screen the BatchCurvesItem draws the curves
 
 
-class BatchCurvesItem(QGraphicsItem):
+class BatchCurvesItem(PaintOnlyItem):
     """The curves of every batch of an ``EdgeBatches`` on screen, as much of them as is
     exposed (``VisibleCurves``), in one paint; their union of pieces is made again after
     a batch changed."""
@@ -172,12 +166,6 @@ class BatchCurvesItem(QGraphicsItem):
                              VisibleCurves.join([b.pieces[1] for b in self._batches]))
         return self._visible
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
-        return self._bounds
-
-    def shape(self) -> QPainterPath:
-        return _NO_SHAPE
-
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
@@ -204,7 +192,7 @@ def _draw_visible(painter: QPainter, pen: QPen, exposed: QRectF, plain: VisibleC
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
 
 
-class _ArrowsItem(QGraphicsItem):
+class _ArrowsItem(PaintOnlyItem):
     """The arrowheads of an ``EdgeBatchItem`` (its child)."""
 
     def __init__(self, batch: EdgeBatchItem) -> None:
@@ -219,12 +207,6 @@ class _ArrowsItem(QGraphicsItem):
         self._paths = (arrows, dim_arrows)
         self._bounds = bounds
         self.update()
-
-    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
-        return self._bounds
-
-    def shape(self) -> QPainterPath:
-        return _NO_SHAPE
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None

@@ -20,9 +20,8 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from lineage_desktop.ui import style
 from lineage_desktop.ui.scene.context import SceneContext
 from lineage_desktop.ui.scene.edge_item import Point
+from lineage_desktop.ui.scene.paint_only import PaintOnlyItem
 from lineage_desktop.ui.scene.visible_curves import VisibleCurves, route_pieces
-
-_NO_SHAPE = QPainterPath()
 
 
 def arrow_triangles(routes: Sequence[Sequence[Point]]) -> np.ndarray:
@@ -41,7 +40,7 @@ def arrow_triangles(routes: Sequence[Sequence[Point]]) -> np.ndarray:
     return np.stack([tip, base + n, base - n], axis=1)
 
 
-class HotOverlay(QGraphicsItem):
+class HotOverlay(PaintOnlyItem):
     """The emphasised edges of one card (see the module docstring)."""
 
     def __init__(self, ctx: SceneContext) -> None:
@@ -71,12 +70,6 @@ class HotOverlay(QGraphicsItem):
 
     def curve_count(self) -> int:
         return len(self._curves)
-
-    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
-        return self._bounds
-
-    def shape(self) -> QPainterPath:
-        return _NO_SHAPE
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None

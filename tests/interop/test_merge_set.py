@@ -88,7 +88,7 @@ def _dump(path: Path) -> dict[str, list[str]]:
         found[table] = sorted(map(repr, conn.execute(
             f"SELECT {', '.join(columns)} FROM {table}")))
     conn.close()
-    blobs = path.parent / f"{path.stem}.files"
+    blobs = Path(f"{path}.files")
     found["(blobs)"] = sorted(p.name for p in blobs.rglob("*") if p.is_file()) \
         if blobs.is_dir() else []
     return found

@@ -11,8 +11,11 @@ first, ``logged_by``). Conflicts (the same run recorded differently, an artifact
 types, an alias on different versions) are reported; the target keeps its own record,
 except that a run the target saw running is completed, an alias follows whichever
 store set it last, and an edited field (description, metadata, tags, TTL) takes the
-value of the newest edit; alias moves, removals and edits keep their authors. The merge
-is one transaction: a failure leaves the target as it was.
+value of the newest edit; alias moves, removals and edits keep their authors. What a run
+recorded besides artifacts comes with it: its summary is one of its compared cells (a
+completed run takes the source's), history steps and saved files (by name) the target
+lacks are added, a file saved with other content is reported. The merge is one
+transaction: a failure leaves the target as it was.
 
 Each phase reads every source in bulk (one query per table), decides in memory what the
 target lacks (keeping the target's state as it changes, so that a later source sees what

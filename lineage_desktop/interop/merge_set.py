@@ -2,7 +2,8 @@
 
 The rules are ``_Merge``'s; what changes is who moves the rows. The store attaches each
 source read-only and runs each step as statements over it (``Store.merge_*``, in
-``store/merge_sql.py``): runs the target lacks, the plan of the versions (identity,
+``store/merge_sql.py``): runs the target lacks (with their summaries), their history rows
+and saved files (blobs copied first), the plan of the versions (identity,
 found, new, numbers continuing each collection's, producers), manifests, tags, output
 edges and usages. Python sees only what it reports or decides record by record: runs
 the target has already (compared and completed by ``_Merge``'s code), skipped and

@@ -5,11 +5,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from interop_store import copy_store
 
 import lineage_desktop as ld
 from lineage_desktop.interop import merge_stores
-from lineage_desktop.store import Store, file_digest
+from lineage_desktop.store import Store, file_digest, schema
+from lineage_desktop.store.schema import RUN_DATA_SINCE
 
 
 def _train(store: Path, folder: Path, name: str, steps: int) -> str:
@@ -67,6 +69,7 @@ def test_merge_carries_summary_history_and_saved_files(tmp_path, cli):
     assert _recorded(target) == expected
 
 
+@pytest.mark.sqlite_file("copies or edits the SQLite file of a source")
 def test_a_run_the_target_has_gets_the_steps_and_files_it_lacks(tmp_path):
     a = tmp_path / "a.db"
     run_id = _train(a, tmp_path / "fa", "shared", 3)
@@ -101,6 +104,7 @@ def test_a_run_the_target_has_gets_the_steps_and_files_it_lacks(tmp_path):
         assert run.file("extra.txt").download(tmp_path / "dl").read_text() == "saved later on a"
 
 
+@pytest.mark.sqlite_file("copies or edits the SQLite file of a source")
 def test_a_differing_summary_is_reported_as_a_differing_run(tmp_path):
     a = tmp_path / "a.db"
     run_id = _train(a, tmp_path / "fa", "shared", 2)
@@ -114,6 +118,7 @@ def test_a_differing_summary_is_reported_as_a_differing_run(tmp_path):
         assert api.run(f"acme/churn/{run_id}").summary["best_acc"] == 0.52
 
 
+@pytest.mark.sqlite_file("copies or edits the SQLite file of a source")
 def test_a_saved_file_with_a_hostile_name_is_refused(tmp_path):
     a, target = tmp_path / "a.db", tmp_path / "t.db"
     run_id = _train(a, tmp_path / "fa", "hostile", 2)
@@ -125,3 +130,24 @@ def test_a_saved_file_with_a_hostile_name_is_refused(tmp_path):
     assert any("escape.txt" in str(skip) for skip in report.skipped), report.skipped
     with ld.Api(store=target) as api:
         assert [f.name for f in api.run(f"acme/churn/{run_id}").files()] == ["sub/cfg.yaml"]
+
+
+def test_a_source_older_than_run_data_carries_none(tmp_path):
+    """A store of schema 5 (before run data) merges its runs, with nothing recorded."""
+    old, target = tmp_path / "old.db", tmp_path / "t.db"
+    conn = sqlite3.connect(old, isolation_level=None)
+    for script in schema.MIGRATIONS[:RUN_DATA_SINCE - 1]:
+        for statement in schema._split(script):
+            conn.execute(statement)
+    conn.execute(f"PRAGMA application_id={schema.APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version={RUN_DATA_SINCE - 1}")
+    conn.execute("INSERT INTO projects VALUES (1, 'acme', 'churn', '2026-01-01T00:00:00Z')")
+    conn.execute("INSERT INTO runs (id, project_id, name, state, started_at) "
+                 "VALUES ('oldrun01', 1, 'old', 'finished', '2026-01-01T00:00:00Z')")
+    conn.close()
+    with Store.open(target) as store:
+        report = merge_stores(store, [old])
+    assert report.counts["runs added"] == 1 and not report.conflicts
+    with ld.Api(store=target) as api:
+        run = api.run("acme/churn/oldrun01")
+        assert (run.summary, run.history(pandas=False), run.files()) == ({}, [], [])

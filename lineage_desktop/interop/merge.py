@@ -11,8 +11,11 @@ first, ``logged_by``). Conflicts (the same run recorded differently, an artifact
 types, an alias on different versions) are reported; the target keeps its own record,
 except that a run the target saw running is completed, an alias follows whichever
 store set it last, and an edited field (description, metadata, tags, TTL) takes the
-value of the newest edit; alias moves, removals and edits keep their authors. The merge
-is one transaction: a failure leaves the target as it was.
+value of the newest edit; alias moves, removals and edits keep their authors. What a run
+recorded besides artifacts comes with it: its summary is one of its compared cells (a
+completed run takes the source's), history steps and saved files (by name) the target
+lacks are added, a file saved with other content is reported. The merge is one
+transaction: a failure leaves the target as it was.
 
 Each phase reads every source in bulk (one query per table), decides in memory what the
 target lacks (keeping the target's state as it changes, so that a later source sees what
@@ -41,6 +44,7 @@ from lineage_desktop.store.bulk_cells import (
     RUN_ID,
     RUN_PROJECT,
     RUN_STATE,
+    RUN_SUMMARY,
     RUN_TAGS,
     VersionCells,
 )
@@ -53,7 +57,7 @@ _FINISHED, _NOTES, _EXIT = (RUN_COMPARED[f] for f in ("finished_at", "notes", "e
 
 def _read(cell: int, cells: tuple[Any, ...]) -> object:
     """A compared cell of a run as a reader sees it (JSON parsed)."""
-    if cell == RUN_CONFIG:
+    if cell in (RUN_CONFIG, RUN_SUMMARY):
         return json_object(cells[cell])
     return json_labels(cells[cell]) if cell == RUN_TAGS else cells[cell]
 
@@ -141,7 +145,8 @@ class _Merge:
         """What ``LineageWriter.put_run`` does to a run the target saw running."""
         if theirs[RUN_STATE] not in FINAL_STATES:
             return
-        changed = {cell: theirs[cell] for cell in (RUN_STATE, _FINISHED, _EXIT, RUN_CONFIG)}
+        changed = {cell: theirs[cell]
+                   for cell in (RUN_STATE, _FINISHED, _EXIT, RUN_CONFIG, RUN_SUMMARY)}
         changed[_NOTES] = theirs[_NOTES] or mine[_NOTES]
         done = tuple(changed.get(cell, value) for cell, value in enumerate(mine))
         self.runs[mine[RUN_ID]] = done
@@ -151,7 +156,58 @@ class _Merge:
             self._updates.append((mine[RUN_ID], {
                 "state": done[RUN_STATE], "finished_at": done[_FINISHED],
                 "exit_code": done[_EXIT], "config": json_object(done[RUN_CONFIG]),
-                "notes": done[_NOTES]}))
+                "notes": done[_NOTES], "summary": json_object(done[RUN_SUMMARY])}))
+
+    # ------------------------------------------------------------------ run data
+    def merge_run_data(self) -> None:
+        """The metric history and saved files of the merged runs: steps and files (by
+        name) the target lacks are added, the first source's first; a saved file
+        recorded with other content is reported and the target's kept. A file's blob
+        is copied before the commit, its name and digest checked as a manifest
+        entry's (a refused one is skipped). Summaries come with the runs' cells."""
+        present = self.target.run_file_digests(self.runs)
+        for number, (label, source) in enumerate(self.sources):
+            self.label = label
+            if not source.has_run_data():  # an older schema: nothing recorded
+                continue
+            self._count("history steps added", self.target.add_history_cells(
+                row for row in source.history_cells() if row[0] in self.runs))
+            files, blobs, missing = [], [], 0
+            for run_id, path, digest, size, saved_at in source.run_file_cells():
+                if run_id not in self.runs:
+                    continue
+                kept = present.get((run_id, path))
+                if kept is not None:
+                    self._file_differs(run_id, path, kept != digest)
+                    continue
+                try:
+                    location = entry_location(
+                        source, f"run {run_id}", ManifestEntry(path, digest, size))
+                except UnsafeEntry as refused:
+                    self.report.skip(label, None, f"{refused}; the file was not merged")
+                    continue
+                if source.blobs.has(digest):
+                    blobs.append((digest, str(location)))
+                else:
+                    missing += 1
+                present[(run_id, path)] = digest
+                files.append((run_id, path, digest, size, saved_at))
+            if blobs:
+                self.target.blobs.put_files(blobs)
+            self._count("saved files added", self.target.add_run_file_cells(files))
+            self._note_missing_files(number, missing)
+
+    def _file_differs(self, run_id: str, path: str, differs: bool) -> None:
+        if differs:
+            self.report.conflicts.append(
+                f"run {run_id} saved {path} with other content in {self.label} than in "
+                "the target; kept the target's")
+
+    def _note_missing_files(self, number: int, missing: int) -> None:
+        if missing:
+            self.report.notes.append(
+                f"{missing} files saved with runs of {self.sources[number][0]} lack their "
+                "contents in its blob folder; they were merged without them")
 
     # ------------------------------------------------------------------ versions
     def merge_versions(self) -> None:
@@ -393,6 +449,7 @@ class _Merge:
     def _run(self) -> None:
         with self.writer.atomic():
             self.merge_runs()
+            self.merge_run_data()
             self.merge_versions()
             self.merge_outputs()
             self.merge_usages()

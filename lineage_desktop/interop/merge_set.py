@@ -2,7 +2,8 @@
 
 The rules are ``_Merge``'s; what changes is who moves the rows. The store attaches each
 source read-only and runs each step as statements over it (``Store.merge_*``, in
-``store/merge_sql.py``): runs the target lacks, the plan of the versions (identity,
+``store/merge_sql.py``): runs the target lacks (with their summaries), their history rows
+and saved files (blobs copied first), the plan of the versions (identity,
 found, new, numbers continuing each collection's, producers), manifests, tags, output
 edges and usages. Python sees only what it reports or decides record by record: runs
 the target has already (compared and completed by ``_Merge``'s code), skipped and
@@ -108,6 +109,21 @@ class _SetMerge(_Merge):
         self.target.rewrite_run_cells(cells for _, cells in self._added_runs.values())
         for run_id, fields in self._updates:
             self.target.update_run(run_id, **fields)
+
+    def merge_run_data(self) -> None:
+        for number, ((label, source), schema) in enumerate(
+                zip(self.sources, self.schemas, strict=True)):
+            self.label = label
+            self._count("history steps added", self.target.merge_history(schema))
+            for run_id, path in self.target.merge_file_conflicts(schema):
+                self._file_differs(run_id, path, True)
+            digests = self.target.merge_new_files(schema)
+            blobs = [(digest, str(source.blobs.path_for(digest))) for digest in digests
+                     if source.blobs.has(digest)]
+            if blobs:  # before the commit, as ``merge_run_data`` copies them
+                self.target.blobs.put_files(blobs)
+            self._count("saved files added", self.target.merge_insert_files(schema))
+            self._note_missing_files(number, len(digests) - len(blobs))
 
     def merge_versions(self) -> None:
         for entity, name in self.target.merge_read_versions(self.schemas):

@@ -124,17 +124,17 @@ class BulkMixin(CellsMixin, WriteMixin):
             (project_id, (run.id, run.project, run.entity, run.name, run.job_type, run.group,
                           run.author, run.host, run.state, run.started_at, run.finished_at,
                           _dumps(run.config), run.notes, json.dumps(list(run.tags)),
-                          run.exit_code)) for project_id, run in runs)
+                          run.exit_code, None, None, "{}")) for project_id, run in runs)
 
     def insert_run_cells(self, runs: Iterable[tuple[int, Sequence[Any]]]) -> None:
         """``insert_runs`` of ``(project id, cells)``: the cells as ``run_cells`` reads
-        them, config and tags as JSON text."""
-        rows = [(cells[0], project_id, *cells[3:15]) for project_id, cells in runs]
+        them, config, tags and summary as JSON text."""
+        rows = [(cells[0], project_id, *cells[3:15], cells[17]) for project_id, cells in runs]
         with self.transaction() as conn, counted_at_end(conn, (row[0] for row in rows)):
             conn.executemany(
                 "INSERT INTO runs (id, project_id, name, job_type, group_name, author, host, "
-                "state, started_at, finished_at, config, notes, tags, exit_code) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                "state, started_at, finished_at, config, notes, tags, exit_code, summary) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def carry_version_states(
         self, rows: Iterable[tuple[int, int | None, str | None, str | None]]

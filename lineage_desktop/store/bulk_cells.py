@@ -26,18 +26,22 @@ from lineage_desktop.store.rows import (
     VERSION_FROM,
     _texts,
     entry_from_row,
+    json_object,
     run_from_row,
     version_from_row,
 )
 from lineage_desktop.store.run_reads import RunOrder, run_order_sql
+from lineage_desktop.store.schema import RUN_DATA_SINCE, schema_version
 from lineage_desktop.store.writes import _dumps
 
 # Positions in a row of ``run_cells``: ``RUN_COLUMNS`` (the cells ``run_from_row`` reads).
+# then the run's summary (``'{}'`` in a store older than ``RUN_DATA_SINCE``).
 RUN_ID, RUN_PROJECT, RUN_ENTITY, RUN_STATE, RUN_CONFIG, RUN_TAGS = 0, 1, 2, 8, 11, 13
+RUN_SUMMARY = 17
 # What a merge compares of two records of a run, and the cell of each.
 RUN_COMPARED = {"name": 3, "job_type": 4, "group": 5, "author": 6, "host": 7, "state": 8,
                 "started_at": 9, "finished_at": 10, "config": 11, "notes": 12, "tags": 13,
-                "exit_code": 14}
+                "exit_code": 14, "summary": RUN_SUMMARY}
 
 
 class VersionCells(NamedTuple):
@@ -103,9 +107,11 @@ class CellsMixin(ReadMixin):
     """Run and version rows as stored, checked cheaply (see the module's text)."""
 
     def run_cells(self, ids: Iterable[str] | None = None) -> list[tuple[Any, ...]]:
-        """Every run (or those of ``ids``), oldest first, as ``RUN_COLUMNS`` cells; a run
-        left running by a process that is gone reads as ``crashed``, as in ``runs``."""
-        sql = f"SELECT {RUN_COLUMNS} FROM {RUN_FROM}"
+        """Every run (or those of ``ids``), oldest first, as ``RUN_COLUMNS`` cells and its
+        summary; a run left running by a process that is gone reads as ``crashed``, as
+        in ``runs``."""
+        summary = "r.summary" if schema_version(self._conn) >= RUN_DATA_SINCE else "'{}'"
+        sql = f"SELECT {RUN_COLUMNS}, {summary} FROM {RUN_FROM}"
         params: tuple[object, ...] = ()
         if ids is not None:
             sql += " WHERE r.id IN (SELECT value FROM json_each(?))"
@@ -114,17 +120,19 @@ class CellsMixin(ReadMixin):
         running = []
         for row in self._conn.execute(f"{sql} ORDER BY {run_order_sql(RunOrder.STARTED_ASC)}",
                                       params):
+            if not plain_json(row[RUN_SUMMARY], dict):  # written anew, as a reader reads it
+                row = (*row[:RUN_SUMMARY], _dumps(json_object(row[RUN_SUMMARY])))
             if not (type(row[0]) is type(row[1]) is type(row[2]) is type(row[3])
                     is type(row[8]) is str
                     and {type(row[i]) for i in (4, 5, 6, 7, 9, 10, 12)} <= _TEXT
                     and (row[14] is None or type(row[14]) is int)
                     and plain_json(row[RUN_CONFIG], dict) and plain_json(row[RUN_TAGS], list)):
-                row = _cells_of_run(run_from_row(row), row)
+                row = _cells_of_run(run_from_row(row[:RUN_SUMMARY]), row)
             if row[RUN_STATE] == "running":
                 running.append(len(rows))
             rows.append(row)
         if running:
-            runs = self._with_crashes([run_from_row(rows[i]) for i in running])
+            runs = self._with_crashes([run_from_row(rows[i][:RUN_SUMMARY]) for i in running])
             for i, run in zip(running, runs, strict=True):
                 if run.state != rows[i][RUN_STATE]:
                     rows[i] = (*rows[i][:RUN_STATE], run.state, *rows[i][RUN_STATE + 1:])

@@ -44,7 +44,7 @@ CREATE TABLE temp.merge_runs (id TEXT PRIMARY KEY, n INTEGER NOT NULL,
     added INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE temp.merge_cells (n INTEGER NOT NULL, id TEXT NOT NULL, name, job_type,
     group_name, author, host, state, started_at, finished_at, config, notes, tags, exit_code,
-    PRIMARY KEY (n, id)) WITHOUT ROWID;
+    summary, PRIMARY KEY (n, id)) WITHOUT ROWID;
 CREATE TABLE temp.merge_versions (
     seq INTEGER PRIMARY KEY, n INTEGER NOT NULL, sid INTEGER NOT NULL, entity TEXT NOT NULL,
     pname TEXT NOT NULL, pid INTEGER, name TEXT NOT NULL, type TEXT NOT NULL,
@@ -116,6 +116,12 @@ def _unclean(s: str) -> list[str]:
         f"SELECT 1 FROM {s}.manifest WHERE typeof(path) != 'text' OR typeof(digest) != 'text' "
         "OR typeof(size) != 'integer' OR typeof(ref) NOT IN ('text', 'null') "
         "OR length(digest) != 64 OR digest GLOB '*[^0-9a-f]*'",
+        f"SELECT 1 FROM {s}.run_history WHERE typeof(run_id) != 'text' "
+        f"OR typeof(step) != 'integer' OR NOT {_json_text('row', 'object')}",
+        f"SELECT 1 FROM {s}.run_files WHERE typeof(run_id) != 'text' OR typeof(path) != 'text' "
+        "OR typeof(digest) != 'text' OR typeof(saved_at) != 'text' "
+        "OR typeof(size) != 'integer' OR size < 0 "
+        "OR length(digest) != 64 OR digest GLOB '*[^0-9a-f]*'",
     ]
 
 
@@ -130,6 +136,7 @@ def _unclean_runs(s: str) -> str:
         + "".join(f"OR typeof(r.{c}) NOT IN {texts} " for c in (
             "job_type", "group_name", "author", "host", "finished_at", "notes"))
         + f"OR NOT {_json_text('r.config', 'object')} OR NOT {_json_text('r.tags', 'array')} "
+        f"OR NOT {_json_text('r.summary', 'object')} "
         f"OR EXISTS (SELECT 1 FROM json_each(r.tags) WHERE type != 'text')")
 
 
@@ -138,7 +145,7 @@ _RUN_ORDER = "r.started_at, r.id"  # ``run_cells``' order (``RunOrder.STARTED_AS
 # A run's cells: as stored, or as its reader read them (``temp.merge_cells``).
 _CELLS = ", ".join(f"CASE WHEN c.id IS NULL THEN r.{column} ELSE c.{column} END" for column in (
     "name", "job_type", "group_name", "author", "host", "state", "started_at",
-    "finished_at", "config", "notes", "tags", "exit_code"))
+    "finished_at", "config", "notes", "tags", "exit_code", "summary"))
 
 
 class MergeSqlMixin(WriteMixin):
@@ -185,7 +192,7 @@ class MergeSqlMixin(WriteMixin):
         each once, as ``entry_location`` checks every entry the row-by-row merge copies
         (a remote reference is never read: nothing more to check)."""
         paths = [row[0] for row in self._conn.execute(
-            f"SELECT DISTINCT path FROM {schema}.manifest")]
+            f"SELECT path FROM {schema}.manifest UNION SELECT path FROM {schema}.run_files")]
         remote = " OR ".join(f"ref GLOB '{scheme}*'" for scheme in REMOTE_SCHEMES)
         refs = [row[0] for row in self._conn.execute(
             f"SELECT DISTINCT ref FROM {schema}.manifest WHERE ref IS NOT NULL "
@@ -240,8 +247,8 @@ class MergeSqlMixin(WriteMixin):
         with self.transaction() as conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO temp.merge_cells VALUES "
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(number, cells[0], *cells[3:15]) for cells in runs])
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(number, cells[0], *cells[3:15], cells[17]) for cells in runs])
 
     def merge_insert_runs(self, schema: str, number: int) -> int:
         """Copy the runs of a source that the target lacks (their project by entity and
@@ -258,18 +265,55 @@ class MergeSqlMixin(WriteMixin):
                 conn.execute(
                     "INSERT INTO main.runs (id, project_id, name, job_type, group_name, "
                     "author, host, state, started_at, finished_at, config, notes, tags, "
-                    f"exit_code) SELECT r.id, mp.id, {_CELLS} {new} ORDER BY {_RUN_ORDER}",
+                    f"exit_code, summary) SELECT r.id, mp.id, {_CELLS} {new} "
+                    f"ORDER BY {_RUN_ORDER}",
                     (number,))
         return int(count)
 
     def rewrite_run_cells(self, rows: Iterable[Sequence[Any]]) -> None:
-        """Set the state, end, exit code, config and notes of runs to their cells (as
-        ``run_cells`` reads them): a run this merge added, completed by a later source."""
+        """Set the state, end, exit code, config, notes and summary of runs to their cells
+        (as ``run_cells`` reads them): a run this merge added, completed by a later
+        source."""
         with self.transaction() as conn:
             conn.executemany(
                 "UPDATE runs SET state = ?, finished_at = ?, config = ?, notes = ?, "
-                "exit_code = ? WHERE id = ?",
-                [(c[8], c[10], c[11], c[12], c[14], c[0]) for c in rows])
+                "exit_code = ?, summary = ? WHERE id = ?",
+                [(c[8], c[10], c[11], c[12], c[14], c[17], c[0]) for c in rows])
+
+    # ------------------------------------------------------------------ run data
+    def merge_history(self, schema: str) -> int:
+        """``add_history_cells`` of a source's history rows of the merged runs; the
+        number added."""
+        with self.transaction() as conn:
+            return max(conn.execute(
+                "INSERT OR IGNORE INTO main.run_history (run_id, step, row) SELECT run_id, "
+                f"step, row FROM {schema}.run_history "
+                "WHERE run_id IN (SELECT id FROM temp.merge_runs)").rowcount, 0)
+
+    def merge_file_conflicts(self, schema: str) -> list[tuple[str, str]]:
+        """``(run id, path)`` of a source's saved files of the merged runs that the
+        target has with another digest, by run and path."""
+        return [(row[0], row[1]) for row in self._conn.execute(
+            f"SELECT f.run_id, f.path FROM {schema}.run_files f JOIN main.run_files t "
+            "ON t.run_id = f.run_id AND t.path = f.path WHERE t.digest != f.digest "
+            "AND f.run_id IN (SELECT id FROM temp.merge_runs) ORDER BY f.run_id, f.path")]
+
+    def merge_new_files(self, schema: str) -> list[str]:
+        """The digests of a source's saved files of the merged runs that the target
+        lacks (one per file), whose blobs are copied before ``merge_insert_files``."""
+        return [row[0] for row in self._conn.execute(
+            f"SELECT f.digest FROM {schema}.run_files f "
+            "WHERE f.run_id IN (SELECT id FROM temp.merge_runs) AND NOT EXISTS (SELECT 1 "
+            "FROM main.run_files t WHERE t.run_id = f.run_id AND t.path = f.path)")]
+
+    def merge_insert_files(self, schema: str) -> int:
+        """``add_run_file_cells`` of a source's saved files of the merged runs; the
+        number added."""
+        with self.transaction() as conn:
+            return max(conn.execute(
+                "INSERT OR IGNORE INTO main.run_files (run_id, path, digest, size, saved_at) "
+                f"SELECT run_id, path, digest, size, saved_at FROM {schema}.run_files "
+                "WHERE run_id IN (SELECT id FROM temp.merge_runs)").rowcount, 0)
 
     # ------------------------------------------------------------------ versions
     def merge_read_versions(self, schemas: Sequence[str]) -> list[tuple[str, str]]:

@@ -12,6 +12,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
+from lineage_desktop.store.bulk_cells import plain_json
+from lineage_desktop.store.params import ids_param
 from lineage_desktop.store.rows import Cells, json_object
 from lineage_desktop.store.schema import RUN_DATA_SINCE, schema_version
 from lineage_desktop.store.writes import _dumps as dumps
@@ -81,6 +83,58 @@ class RunDataMixin:
             conn.execute(
                 "INSERT OR REPLACE INTO run_files (run_id, path, digest, size, saved_at) "
                 "VALUES (?, ?, ?, ?, ?)", (run_id, path, digest, size, saved_at))
+
+    # ------------------------------------------------------------------ merges
+    def has_run_data(self) -> bool:
+        """Whether the store's schema records run history, summaries and saved files."""
+        return self._has_run_data()
+
+    def history_cells(self) -> Iterator[tuple[str, int, str]]:
+        """For a merge: every history row ``(run id, step, row)``, by run and step; a
+        row as strict JSON text, copied as it is, or written anew as a reader reads it."""
+        for run_id, step, text in self._conn.execute(
+                "SELECT run_id, step, row FROM run_history ORDER BY run_id, step"):
+            cells = Cells("run_history", run_id)
+            if type(step) is not int:
+                step = cells.integer("step", step)
+            yield (cells.text("run_id", run_id), step,
+                   text if plain_json(text, dict) else dumps(json_object(text)))
+
+    def run_file_cells(self) -> list[tuple[str, str, str, int, str]]:
+        """For a merge: every saved file ``(run id, path, digest, size, saved at)``, by
+        run and path, read as ``run_saved_files`` reads them."""
+        found = []
+        for run_id, path, digest, size, at in self._conn.execute(
+                "SELECT run_id, path, digest, size, saved_at FROM run_files "
+                "ORDER BY run_id, path"):
+            cells = Cells("run_files", run_id)
+            found.append((cells.text("run_id", run_id), cells.text("path", path),
+                          cells.text("digest", digest), cells.integer("size", size, minimum=0),
+                          cells.text("saved_at", at)))
+        return found
+
+    def run_file_digests(self, run_ids: Iterable[str]) -> dict[tuple[str, str], str]:
+        """``{(run id, path): digest}`` of the files saved with ``run_ids``."""
+        return {(str(run_id), str(path)): str(digest) for run_id, path, digest in
+                self._conn.execute(
+                    "SELECT run_id, path, digest FROM run_files "
+                    "WHERE run_id IN (SELECT value FROM json_each(?))", (ids_param(run_ids),))}
+
+    def add_history_cells(self, rows: Iterable[tuple[str, int, str]]) -> int:
+        """History rows ``(run id, step, row text)``; a step the run has is left alone.
+        The number added."""
+        with self.transaction() as conn:
+            return max(conn.executemany(
+                "INSERT OR IGNORE INTO run_history (run_id, step, row) VALUES (?, ?, ?)",
+                list(rows)).rowcount, 0)
+
+    def add_run_file_cells(self, rows: Iterable[tuple[str, str, str, int, str]]) -> int:
+        """Saved files ``(run id, path, digest, size, saved at)`` (their blobs are in the
+        blob folder); a name the run has is left alone. The number added."""
+        with self.transaction() as conn:
+            return max(conn.executemany(
+                "INSERT OR IGNORE INTO run_files (run_id, path, digest, size, saved_at) "
+                "VALUES (?, ?, ?, ?, ?)", list(rows)).rowcount, 0)
 
     # ------------------------------------------------------------------ reads
     def run_summary(self, run_id: str) -> dict[str, Any]:

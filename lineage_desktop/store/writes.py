@@ -87,13 +87,14 @@ class WriteMixin:
 
     def update_run(self, run_id: str, **fields: Any) -> None:
         """Update columns of a run (``state``, ``finished_at``, ``exit_code``, ``config``,
-        ``name``, ``notes``, ``tags``, ``started_at``)."""
+        ``name``, ``notes``, ``tags``, ``started_at``, ``summary``)."""
         allowed = {"state", "finished_at", "exit_code", "config", "name", "notes", "tags",
-                   "started_at", "job_type"}
+                   "started_at", "job_type", "summary"}
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"cannot update run columns {sorted(unknown)}")
-        values = {k: _dumps(v) if k in ("config", "tags") else v for k, v in fields.items()}
+        values = {k: _dumps(v) if k in ("config", "tags", "summary") else v
+                  for k, v in fields.items()}
         assignments = ", ".join(f"{column} = ?" for column in values)
         with self.transaction() as conn:
             conn.execute(f"UPDATE runs SET {assignments} WHERE id = ?",

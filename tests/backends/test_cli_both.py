@@ -44,11 +44,25 @@ def test_merge_into_and_out_of_a_team_store(pg_url, tmp_path, monkeypatch):
     (tmp_path / "blobs").mkdir()
     laptop = str(tmp_path / "laptop.db")
     record_pipeline(laptop)
+    (tmp_path / "saved").mkdir()
+    (tmp_path / "saved" / "notes.txt").write_text("saved with the run")
+    with ld.init(project="churn", job_type="eval", store=laptop) as run:  # run data too
+        for step in range(3):
+            run.log({"loss": 1 / (step + 1)})
+        run.summary["best"] = 0.9
+        run.save(str(tmp_path / "saved" / "*.txt"), base_path=str(tmp_path / "saved"),
+                 policy="now")
+        run_id = run.id
     assert main(["merge", pg_url, laptop]) == 0
     back = str(tmp_path / "back.db")
     assert main(["merge", back, pg_url]) == 0
     for target in (pg_url, back):
         api = ld.Api(store=target)
+        recorded = api.run(f"churn/{run_id}")
+        assert recorded.summary["best"] == 0.9
+        assert [row["loss"] for row in recorded.history(pandas=False)] == [1, 0.5, 1 / 3]
+        saved = recorded.file("notes.txt").download(tmp_path / f"dl-{len(target)}")
+        assert saved.read_text() == "saved with the run"
         assert sorted(v.version for v in api.artifact_versions("model", "churn/churn-model")) \
             == ["v0", "v1"]
         assert len(api.lineage("churn/churn-model:v1")) == 4

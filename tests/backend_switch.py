@@ -10,9 +10,13 @@ the SQLite backend only; ``make test`` runs the SDK, read-API and CLI suites bot
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,27 +44,83 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
 
 
+class Redirects:
+    """The stores of one ``--backend postgresql`` test: file path -> its database's URL."""
+
+    def __init__(self, base: str, stack) -> None:
+        self.base, self.stack = base, stack
+        self.databases: dict[str, str] = {}
+
+    @staticmethod
+    def key(path) -> str:
+        return str(Path(path).expanduser().absolute())
+
+    def adopt(self, path, url: str) -> None:
+        """``path`` names ``url``'s database from now on (dropped with the test's others:
+        the caller enters it into ``stack``)."""
+        self.databases[self.key(path)] = url
+
+    def url_of(self, path) -> str | None:
+        return self.databases.get(self.key(path))
+
+
+_current: Redirects | None = None
+
+
+def store_arg(path) -> str:
+    """What a test hands another process (a writer, the CLI, a window) for the store at
+    ``path``: its database's URL when the path is redirected to the server, else the path
+    (a subprocess runs without this switch)."""
+    url = _current.url_of(path) if _current is not None else None
+    return url if url is not None else str(path)
+
+
+@contextlib.contextmanager
+def raw_sql(path) -> Iterator[Callable[..., Any]]:
+    """``execute(sql, params=())`` on the store at ``path`` behind the product's back (a
+    hostile writer crafting rows): sqlite3 on a file, psycopg on a redirected path's
+    database; ``?`` placeholders either way; committed on exit. Returns the cursor."""
+    url = _current.url_of(path) if _current is not None else None
+    if url is None:
+        conn = sqlite3.connect(path)
+        try:
+            with conn:
+                yield conn.execute
+        finally:
+            conn.close()
+        return
+    import psycopg
+
+    with psycopg.connect(url) as pg:  # commits when the block ends without an error
+
+        def execute(sql: str, params: tuple[object, ...] = ()):
+            return pg.execute(sql.replace("?", "%s"), params)
+
+        yield execute
+
+
 @pytest.fixture(autouse=True)
 def _store_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """The redirects of this test (None on SQLite); ``store_redirects`` names it."""
+    global _current
     if request.config.getoption(OPTION) != "postgresql":
-        yield
+        yield None
         return
-    import contextlib
-
     from pg_fixtures import fresh_database
 
     from lineage_desktop.store import core
     from lineage_desktop.store.pg import PgLocation, is_url
 
     base = request.getfixturevalue("pg_server")
-    databases: dict[str, str] = {}
     stack = contextlib.ExitStack()
+    redirects = Redirects(base, stack)
+    databases = redirects.databases
     original = core.Store.open.__func__  # type: ignore[attr-defined]
 
     def open_store(cls, path, readonly=False):
         if isinstance(path, PgLocation) or is_url(path):
             return original(cls, path, readonly)
-        key = str(Path(path).expanduser().absolute())
+        key = Redirects.key(path)
         if key not in databases:
             if os.path.exists(key) or readonly:
                 return original(cls, path, readonly)  # an existing file, or none: SQLite's
@@ -73,22 +133,32 @@ def _store_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(core.Store, "open", classmethod(open_store))
     window_store = sys.modules.get("lineage_desktop.ui.controller.store")
+    if window_store is None and "PySide6" in sys.modules:  # a window test: its first, too
+        import lineage_desktop.ui.controller.store as window_store
     if window_store is not None:  # the window opens a redirected path by its URL, as a user
         chosen = window_store.store_path  # would (File > Open Database...), so its live view,
 
         def window_path(path):  # worker and labels see a team store, not a missing file
             if not isinstance(path, PgLocation) and not is_url(path):
-                database = databases.get(str(Path(path).expanduser().absolute()))
+                database = redirects.url_of(path)
                 if database is not None:
                     return PgLocation(database)
             return chosen(path)
 
         monkeypatch.setattr(window_store, "store_path", window_path)
     monkeypatch.delenv("LINEAGE_DESKTOP_BLOB_ROOT", raising=False)
+    _current = redirects
     try:
-        yield
+        yield redirects
     finally:
+        _current = None
         from lineage_desktop.sdk import stores
 
         stores._close_all()
         stack.close()
+
+
+@pytest.fixture
+def store_redirects(_store_backend) -> Redirects | None:
+    """This test's ``Redirects`` under ``--backend postgresql``, None on SQLite."""
+    return _store_backend

@@ -80,14 +80,17 @@ def _script(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @contextmanager
-def fresh_database(base_url: str) -> Iterator[str]:
-    """A new empty database on ``base_url``'s server, dropped on exit even while clients
+def fresh_database(base_url: str, template: str | None = None) -> Iterator[str]:
+    """A new empty database on ``base_url``'s server (or a copy of the database of the URL
+    ``template``, which nobody may be connected to), dropped on exit even while clients
     (killed workers' leftovers, a window) are still connected to it."""
     from psycopg import sql
 
     name = f"t_{secrets.token_hex(6)}"
     with _connect(base_url) as conn:
         create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template is not None:
+            create += sql.SQL(" TEMPLATE {}").format(sql.Identifier(database_of(template)))
         if conn.info.server_version >= 150000:
             # Copying template1's files takes half the time of WAL-logging them page by
             # page (15's default) on a server without fsync: ~110 ms a test instead of ~190.

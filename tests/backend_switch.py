@@ -99,6 +99,34 @@ def raw_sql(path) -> Iterator[Callable[..., Any]]:
         yield execute
 
 
+def database_rows(path) -> dict[str, list[tuple]] | None:
+    """Every row of every table of the database the path ``path`` is redirected to (None:
+    it is not), for tests that hold "nothing written" on a team store too, where the
+    store's bytes are not among the files under the test's folder."""
+    if _current is None or _current.url_of(path) is None:
+        return None
+    import psycopg
+
+    with psycopg.connect(_current.url_of(path), autocommit=True) as pg:
+        tables = [row[0] for row in pg.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")]
+        return {table: sorted(map(repr, pg.execute(f'SELECT * FROM "{table}"')))
+                for table in tables}
+
+
+@pytest.fixture(scope="session")
+def pg_schema_template(pg_server: str) -> Iterator[str]:
+    """A database with the store's schema and nothing else, made once: the switch copies
+    it for each store (~90 ms) instead of creating the schema in an empty one (~220)."""
+    from pg_fixtures import fresh_database
+
+    from lineage_desktop.store import Store
+
+    with fresh_database(pg_server) as url:
+        Store.open(url).close()
+        yield url
+
+
 @pytest.fixture(autouse=True)
 def _store_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
     """The redirects of this test (None on SQLite); ``store_redirects`` names it."""
@@ -112,6 +140,7 @@ def _store_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
     from lineage_desktop.store.pg import PgLocation, is_url
 
     base = request.getfixturevalue("pg_server")
+    schema = request.getfixturevalue("pg_schema_template")
     stack = contextlib.ExitStack()
     redirects = Redirects(base, stack)
     databases = redirects.databases
@@ -124,7 +153,7 @@ def _store_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
         if key not in databases:
             if os.path.exists(key) or readonly:
                 return original(cls, path, readonly)  # an existing file, or none: SQLite's
-            databases[key] = stack.enter_context(fresh_database(base))
+            databases[key] = stack.enter_context(fresh_database(base, template=schema))
             blobs = key + ".files"
             os.makedirs(blobs, exist_ok=True)
             with original(cls, databases[key]) as store:

@@ -99,6 +99,24 @@ def raw_sql(path) -> Iterator[Callable[..., Any]]:
         yield execute
 
 
+def integrity(path) -> tuple[str, list]:
+    """SQLite's ``integrity_check`` and ``foreign_key_check`` of the file at ``path`` (as
+    ``("ok", [])`` when sound); a team store's server checks its pages itself and enforces
+    its foreign keys on every write, so for a redirected path the store's own check."""
+    if store_arg(path) != str(path):
+        from lineage_desktop.store import Store
+
+        with Store.open(path, readonly=True) as team:
+            problems = team.check_database()
+        return ("ok" if not problems else "; ".join(problems), [])
+    conn = sqlite3.connect(path)
+    try:
+        return (conn.execute("PRAGMA integrity_check").fetchone()[0],
+                conn.execute("PRAGMA foreign_key_check").fetchall())
+    finally:
+        conn.close()
+
+
 def database_rows(path) -> dict[str, list[tuple]] | None:
     """Every row of every table of the database the path ``path`` is redirected to (None:
     it is not), for tests that hold "nothing written" on a team store too, where the

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -15,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from backend_switch import store_arg
+from backend_switch import integrity, store_arg
 
 import lineage_desktop as ld
 from lineage_desktop.store import Store
@@ -44,20 +43,6 @@ READ_BACK_JOB = textwrap.dedent("""
 """)
 
 
-def _integrity(store: Path) -> tuple[str, list]:
-    """SQLite's checks of the file and of its foreign keys; a team store's server enforces
-    its foreign keys on every write, so there the store's own check of the database."""
-    if store_arg(store) != str(store):
-        with Store.open(store, readonly=True) as team:
-            return ("ok" if not team.check_database() else "damaged", [])
-    conn = sqlite3.connect(store)
-    try:
-        return (conn.execute("PRAGMA integrity_check").fetchone()[0],
-                conn.execute("PRAGMA foreign_key_check").fetchall())
-    finally:
-        conn.close()
-
-
 def test_jobs_that_read_back_while_others_exit_lose_nothing(tmp_path: Path):
     store = tmp_path / "sweep.db"
     Store.open(store).close()
@@ -80,7 +65,7 @@ def test_jobs_that_read_back_while_others_exit_lose_nothing(tmp_path: Path):
         if proc.returncode:
             failures.append(err)
     assert not failures, failures[0]
-    assert _integrity(store) == ("ok", [])
+    assert integrity(store) == ("ok", [])
     with ld.Api(store=store) as api:
         versions = api.artifact_versions("shared")
         assert len(versions) == jobs * per_job
@@ -153,7 +138,7 @@ def test_a_process_holding_a_writer_reads_everything_while_others_are_killed(tmp
     holder.stdin.flush()
     _, err = holder.communicate(timeout=60)
     assert holder.returncode == 0, err
-    assert _integrity(store) == ("ok", [])
+    assert integrity(store) == ("ok", [])
     with ld.Api(store=store) as api:
         big = api.artifact_versions("big")
         assert big, "the killed writers should have logged something"

@@ -25,6 +25,7 @@ from lineage_desktop.sdk.artifact import Artifact
 from lineage_desktop.sdk.names import friendly_name
 from lineage_desktop.store import Store, bytes_digest, manifest_digest, utc_now
 from lineage_desktop.store.interop import NewVersion
+from lineage_desktop.store.pg.location import is_url
 from lineage_desktop.store.timeutil import to_iso
 
 AUTHORS = ("amara.okafor", "lukas.weber", "mei.tanaka", "sofia.rossi", "dev.patel")
@@ -343,11 +344,13 @@ def _id(version: _Version) -> int:
 def write_demo(
     path: str | Path, runs: int = 300, seed: int = 7,
     progress: Callable[[int, int], None] | None = None,
-) -> Path:
-    """Write (or add to) a demo project at ``path`` with about ``runs`` runs."""
+) -> Path | str:
+    """Write (or add to) a demo project at ``path`` (a file, or a team store's
+    ``postgresql://`` URL, returned as given) with about ``runs`` runs."""
     if runs < 1:
         raise ValueError(f"--runs must be at least 1, not {runs}")
-    path = Path(path)
+    if not is_url(path):
+        path = Path(path)
     store = Store.open(path)
     try:
         store.hold_pages(BULK_CACHE_MB)

@@ -80,14 +80,17 @@ def _script(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @contextmanager
-def fresh_database(base_url: str) -> Iterator[str]:
-    """A new empty database on ``base_url``'s server, dropped on exit even while clients
+def fresh_database(base_url: str, template: str | None = None) -> Iterator[str]:
+    """A new empty database on ``base_url``'s server (or a copy of the database of the URL
+    ``template``, which nobody may be connected to), dropped on exit even while clients
     (killed workers' leftovers, a window) are still connected to it."""
     from psycopg import sql
 
     name = f"t_{secrets.token_hex(6)}"
     with _connect(base_url) as conn:
         create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template is not None:
+            create += sql.SQL(" TEMPLATE {}").format(sql.Identifier(database_of(template)))
         if conn.info.server_version >= 150000:
             # Copying template1's files takes half the time of WAL-logging them page by
             # page (15's default) on a server without fsync: ~110 ms a test instead of ~190.
@@ -128,7 +131,7 @@ def readonly_role(db_url: str) -> Iterator[str]:
             conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(reader)))
 
 
-def _server_url() -> Iterator[str]:
+def _server_url(xdist_worker: bool = False) -> Iterator[str]:
     """The body of ``pg_server``: find or start the server, yield its URL, stop it again if
     this session started it."""
     reason = os.environ.get(UNAVAILABLE_VAR)
@@ -143,6 +146,10 @@ def _server_url() -> Iterator[str]:
         pytest.skip(f"{SKIP_PREFIX} psycopg is not installed (pip install -e '.[test]')")
     url = os.environ.get(URL_VAR, "")
     started = False
+    if not url and xdist_worker:
+        # Workers would race to start one server and each stop it when it ends.
+        pytest.fail(f"pytest -n: start the server first (bash {SCRIPT.name} run pytest ..., as "
+                    f"make test does) or set {URL_VAR}")
     if not url:
         if shutil.which("bash") is None:
             pytest.skip(f"{SKIP_PREFIX} no bash to run {SCRIPT.name}; set {URL_VAR}=<url>")
@@ -168,9 +175,9 @@ def _server_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def pg_server() -> Iterator[str]:
+def pg_server(request: pytest.FixtureRequest) -> Iterator[str]:
     """The base URL of a real PostgreSQL server (a superuser role; database ``postgres``)."""
-    yield from _server_url()
+    yield from _server_url(hasattr(request.config, "workerinput"))  # a pytest-xdist worker
 
 
 @pytest.fixture

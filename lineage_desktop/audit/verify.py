@@ -84,6 +84,7 @@ def unchecked_reason(ref: str) -> str:
 
 NO_DIGEST_REASON = "recorded without a content digest (checksum=False): only found to exist"
 NO_CONTENT_REASON = "no content kept: the store's .files folder is absent"
+NO_BLOB_ROOT_REASON = "content on the team store's blob root, not set or not there on this machine"
 
 
 def downstream_of(store: Store, version_ids: Iterable[int]) -> set[str]:
@@ -159,9 +160,12 @@ class _Run:
         self._paths: set[str] = set()  # entry paths validate_stored_path accepted
         self.tally = Tally()  # the version being checked
         self.per_version: list[VersionCounts] = []  # versions checked to the end
-        # No .files folder at all (a store copied without it): no stored content to
-        # re-hash, which is "not checked", not thousands of "missing".
+        # No .files folder at all (a store copied without it), or a team store's blob root
+        # not mounted here: no stored content to re-hash, which is "not checked" (saying
+        # which), not thousands of "missing".
         self.has_blobs = store.blobs.root.is_dir()
+        self._no_content = (("no-blob-root", NO_BLOB_ROOT_REASON) if store.dialect == "postgresql"
+                            else ("no-content", NO_CONTENT_REASON))
 
     def stop(self) -> bool:
         return self.cancelled is not None and self.cancelled()
@@ -263,7 +267,8 @@ class _Run:
             tally.not_checked["unsafe"] += 1
             return item.refused
         if item.no_content:
-            self._skip(Unchecked(label, entry.path, NO_CONTENT_REASON, "no-content"))
+            kind, reason = self._no_content
+            self._skip(Unchecked(label, entry.path, reason, kind))
             return None
         if item.content is None:
             ref = entry.ref or ""

@@ -10,8 +10,8 @@ version lands in exactly one bucket:
 - *not checked*, with the reason (``NOT_CHECKED``): a remote reference (``s3://``,
   ``gs://``, ``https://``) that cannot be fetched offline, a reference that recorded no
   content digest (``checksum=False``, imports), no content kept (the store's ``.files``
-  folder is absent), an entry refused as unsafe or one that could not be read (those two
-  are findings too).
+  folder is absent; a team store's blob root not there on this machine), an entry
+  refused as unsafe or one that could not be read (those two are findings too).
 
 A version is ``compromised`` (a finding), ``tainted`` (downstream of a compromised
 version), ``unchecked`` (no finding, but not every entry re-hashed, or no entries at all)
@@ -35,6 +35,8 @@ NOT_CHECKED = {
                   "references without a content digest (checksum=False), only found to exist"),
     "no-content": ("stored file without content kept (no .files folder beside the store)",
                    "stored files without content kept (no .files folder beside the store)"),
+    "no-blob-root": ("stored file on the team store's blob root, not there on this machine",
+                     "stored files on the team store's blob root, not there on this machine"),
     "unsafe": ("entry refused as unsafe", "entries refused as unsafe"),
     "unreadable": ("file that could not be read", "files that could not be read"),
 }

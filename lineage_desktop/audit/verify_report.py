@@ -25,7 +25,7 @@ STATUSES = ("changed", "missing", "extra", "unsafe", "unreadable")
 @dataclass(frozen=True)
 class Unchecked:
     """A manifest entry that was not re-hashed, and why: ``kind`` is a key of
-    ``verify_counts.NOT_CHECKED`` (``remote``, ``no-digest``, ``no-content``),
+    ``verify_counts.NOT_CHECKED`` (``remote``, ``no-digest``, ``no-content``, ``no-blob-root``),
     ``scheme`` a remote reference's scheme (``s3://``)."""
 
     artifact: str

@@ -32,6 +32,7 @@ from lineage_desktop.sdk.run import default_entity
 from lineage_desktop.sdk.sources import local_path
 from lineage_desktop.sdk.validation import validate_project
 from lineage_desktop.store import Store, parse_time
+from lineage_desktop.store.pg import PgLocation
 
 if TYPE_CHECKING:  # networkx and the graph layer load when a lineage is read
     import networkx as nx
@@ -44,7 +45,8 @@ class Api(ApiListingMixin):
     """
 
     def __init__(
-        self, store: str | os.PathLike[str] | Store | None = None, project: str | None = None,
+        self, store: str | os.PathLike[str] | PgLocation | Store | None = None,
+        project: str | None = None,
         entity: str | None = None, as_of: str | None = None,
         overrides: dict[str, Any] | None = None, timeout: int | None = None,
         api_key: str | None = None,
@@ -61,8 +63,8 @@ class Api(ApiListingMixin):
         self.entity = validate_project(entity, "entity") if entity is not None else (
             default_entity())
         self.as_of = parse_time(as_of) if as_of else None
-        if store is not None and not isinstance(store, Store):
-            local_path(store, "store file")
+        if store is not None and not isinstance(store, (Store, PgLocation)):
+            local_path(store, "store file")  # a team store's location is checked already
         self.store, self._owns_store = stores.reader(store)
 
     def close(self) -> None:

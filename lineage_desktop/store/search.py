@@ -41,7 +41,8 @@ _COLLECTIONS = (
 _BY_NUMBER = (
     "SELECT v.id FROM artifacts a CROSS JOIN versions v"
     " ON v.artifact_id = a.id AND v.idx = :index"
-    " WHERE (:name IS NULL OR a.name = :name) AND v.created_at <= :at LIMIT :limit")
+    " WHERE (CAST(:name AS TEXT) IS NULL OR a.name = :name) AND v.created_at <= :at"
+    " LIMIT :limit")
 # Versions an alias holding the text points at (now, or as of ``at``: the alias's last
 # move by then, one step back along ``alias_history_lookup``).
 _BY_ALIAS = (

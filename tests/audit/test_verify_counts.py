@@ -130,22 +130,45 @@ def test_all_remote_store_checks_nothing_and_says_so(tmp_path):
         "references (s3://) that cannot be fetched offline; 0 matching; 0 mismatching")
 
 
-def test_a_store_copied_without_its_files_folder_kept_no_content(mixed, tmp_path):
+def _copy_without_content(store, tmp_path, redirects) -> str:
+    """The database of ``store`` alone, without the content: a SQLite file copied without
+    its ``.files`` folder (SQLite's backup: the WAL included), or a team store's database
+    copied for a client where its blob root is not there."""
+    if redirects is None:
+        copy = tmp_path / "copy" / "mixed.db"
+        copy.parent.mkdir()
+        with closing(sqlite3.connect(store)) as source, closing(sqlite3.connect(copy)) as target:
+            source.backup(target)
+        return str(copy)
+    from pg_fixtures import fresh_database
+
+    from lineage_desktop.sdk import stores
+    from lineage_desktop.store import Store
+
+    stores._close_all()  # nobody may be connected to the database copied
+    url = redirects.stack.enter_context(
+        fresh_database(redirects.base, template=redirects.url_of(store)))
+    with Store.open(url) as copy:
+        copy.set_blob_root(str(tmp_path / "not-mounted"))
+    return url
+
+
+def test_a_store_copied_without_its_files_folder_kept_no_content(mixed, tmp_path,
+                                                                store_redirects):
     store, *_ = mixed
-    copy = tmp_path / "copy" / "mixed.db"
-    copy.parent.mkdir()
-    # The database alone (SQLite's backup: the WAL included): enough to view, not to
-    # re-hash.
-    with closing(sqlite3.connect(store)) as source, closing(sqlite3.connect(copy)) as target:
-        source.backup(target)
+    # The database alone: enough to view, not to re-hash.
+    copy = _copy_without_content(store, tmp_path, store_redirects)
+    team = store_redirects is not None
+    kind = "no-blob-root" if team else "no-content"
     report = scan_store(ld.Api(store=copy).store)
     rows = _by_key(report)
-    assert dict(rows["artifact:stored:v0"].not_checked) == {"no-content": 2}
+    assert dict(rows["artifact:stored:v0"].not_checked) == {kind: 2}
     assert rows["artifact:stored:v0"].status == "unchecked"
     assert rows["artifact:hashed:v0"].status == "ok"  # its reference is still there
     assert report.ok and not report.compromised
-    assert "3 stored files without content kept (no .files folder beside the store)" in \
-        summary(report)
+    assert ("3 stored files on the team store's blob root, not there on this machine" if team
+            else "3 stored files without content kept (no .files folder beside the store)") \
+        in summary(report)
 
 
 def test_a_version_without_files_is_unchecked_and_says_why(tmp_path):

@@ -15,6 +15,7 @@ from lineage_desktop.audit import verify_versions
 from lineage_desktop.records import OpenStoreFile
 from lineage_desktop.records.validation import UnsafeContent
 from lineage_desktop.sdk.integrity import check_entry
+from lineage_desktop.store import Store
 from lineage_desktop.store.blobs import fd_digest, file_digest
 from lineage_desktop.store.files_below import BlobReader
 from lineage_desktop.store.hashing import fd_sha256
@@ -48,6 +49,27 @@ def damaged(tmp_path):
     os.mkfifo(blobs[3])
     api.close()
     return store, blobs[:4]
+
+
+@pytest.fixture
+def open_store_file(tmp_path):
+    """``open_store_file(store)``: the file of a SQLite store this process has open: the
+    store's own, or when ``store`` is a team store (no file), a SQLite store open beside
+    it, as when one is merged into the other."""
+    opened = []
+
+    def find(store) -> Path:
+        with ld.Api(store=store) as api:
+            if api.store.dialect == "sqlite":
+                return Path(store)
+        beside = tmp_path / "beside.db"
+        beside.touch()  # an existing file: SQLite's, whatever the backend of the test
+        opened.append(Store.open(beside))
+        return beside
+
+    yield find
+    for store in opened:
+        store.close()
 
 
 def _versions(api: ld.Api) -> list:
@@ -106,18 +128,19 @@ def test_blob_digest_keeps_the_checks_of_open(damaged):
             blobs.digest_of(missing.name)
 
 
-def test_an_open_store_planted_as_a_blob_is_not_read(tmp_path):
+def test_an_open_store_planted_as_a_blob_is_not_read(tmp_path, open_store_file):
     store = tmp_path / "s.db"
     with ld.init(project="p", store=store) as run:
         artifact = ld.Artifact("a", "dataset")
         with artifact.new_file("x.bin", mode="wb") as handle:
             handle.write(b"x")
         run.log_artifact(artifact)
+    planted = open_store_file(store)
     with ld.Api(store=store) as api:
         digest = "f" * 64
         folder = Path(api.store.blobs.root) / digest[:2]
         folder.mkdir(exist_ok=True)
-        os.link(store, folder / digest)
+        os.link(planted, folder / digest)
         with pytest.raises(OpenStoreFile):
             api.store.blobs.digest_of(digest)
 
@@ -160,15 +183,16 @@ def test_blob_batches_give_the_per_entry_answers(damaged, monkeypatch, tmp_path,
     assert report.matching == report.files - len(plain)
 
 
-def test_blob_reader_answers_only_the_plain_case(damaged, tmp_path):
+def test_blob_reader_answers_only_the_plain_case(damaged, tmp_path, open_store_file):
     store, (changed, missing, linked, fifo) = damaged
+    open_store = open_store_file(store)
     with ld.Api(store=store) as api:
         blobs = Path(api.store.blobs.root)
         good = next(p for p in sorted(blobs.glob("*/*"))
                     if p not in (changed, missing, linked, fifo))
         planted = "f" * 64
         (blobs / planted[:2]).mkdir(exist_ok=True)
-        os.link(store, blobs / planted[:2] / planted)  # an open store as a blob
+        os.link(open_store, blobs / planted[:2] / planted)  # an open store as a blob
         digests = [good.name, changed.name, missing.name, linked.name, fifo.name,
                    planted, "../" + good.name[3:], "e" * 64]
         with BlobReader(blobs) as reader:

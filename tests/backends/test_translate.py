@@ -50,6 +50,13 @@ def test_null_safe_comparisons_limits_and_unary_plus():
     assert st.sql.endswith("ORDER BY a.name, v.idx LIMIT ALL")
 
 
+def test_a_cross_join_with_a_condition_is_a_plain_join():
+    st = translate("SELECT o.v FROM runs r CROSS JOIN outputs o ON o.run_id = r.id "
+                   "CROSS JOIN versions AS v ON v.id = o.v CROSS JOIN t WHERE a = ?")
+    assert st.sql == ("SELECT o.v FROM runs r JOIN outputs o ON o.run_id = r.id "
+                      "JOIN versions AS v ON v.id = o.v CROSS JOIN t WHERE a = %s")
+
+
 def test_a_password_is_never_shown():
     location = PgLocation("postgresql://alice:s3cret@db.example:5432/lineage?password=x&a=1")
     assert "s3cret" not in str(location) and "password" not in str(location)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
 
 import pytest
+from backend_switch import raw_sql, store_arg
 
 import lineage_desktop as ld
 import lineage_desktop as wandb
@@ -16,8 +16,8 @@ from lineage_desktop.records import DraftConflict, EmptyDraft, MissingDistribute
 
 
 def _draft_rows(store_path) -> int:
-    with sqlite3.connect(store_path) as conn:
-        return sum(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+    with raw_sql(store_path) as execute:
+        return sum(execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
                    for table in ("draft_entries", "draft_runs"))
 
 
@@ -34,7 +34,6 @@ def _worker(store_path, make_file, index, group="g", content=None, **upsert):
     return run
 
 
-@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_upserts_then_finish_make_one_version_with_every_writer(store_path, make_file):
     writers = [_worker(store_path, make_file, i) for i in range(3)]
     assert ld.Api(store=store_path).artifact_exists("shards") is False
@@ -60,7 +59,6 @@ def test_finish_twice_and_finish_of_nothing_are_refused(store_path, make_file):
     assert [a.version for a in ld.Api(store=store_path).artifact_versions("shards")] == ["v0"]
 
 
-@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_distributed_id_defaults_to_the_group_and_is_needed_without_one(store_path, make_file):
     _worker(store_path, make_file, 0, group="a")
     _worker(store_path, make_file, 1, group="b")
@@ -138,14 +136,13 @@ _WORKER = textwrap.dedent("""
 """)
 
 
-@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_processes_upsert_concurrently_into_one_version(tmp_path, store_path):
     (tmp_path / "common.txt").write_text("shared")
     # The launcher creates the store: processes that create one fresh store at the same
     # moment race in its migration (StoreBusy / NotALineageStore), a bug of opening.
     wandb.init(project="p", store=store_path).finish()
     workers = 6
-    procs = [subprocess.Popen([sys.executable, "-c", _WORKER, str(store_path), str(i),
+    procs = [subprocess.Popen([sys.executable, "-c", _WORKER, store_arg(store_path), str(i),
                                str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True) for i in range(workers)]
     results = [proc.communicate(timeout=120) for proc in procs]
@@ -153,7 +150,7 @@ def test_processes_upsert_concurrently_into_one_version(tmp_path, store_path):
     run_ids = [out.strip() for out, _ in results]
     finish = subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
         import lineage_desktop as wandb
-        with wandb.init(project="p", group="dist", store={str(store_path)!r}) as run:
+        with wandb.init(project="p", group="dist", store={store_arg(store_path)!r}) as run:
             run.finish_artifact(wandb.Artifact("dataset", "dataset"))
             print(run.id)
     """)], capture_output=True, text=True, timeout=120)
@@ -198,7 +195,7 @@ _DYING = textwrap.dedent("""
 
 
 def test_a_process_killed_mid_upsert_leaves_the_draft_whole(tmp_path, store_path):
-    out = subprocess.run([sys.executable, "-c", _DYING, str(store_path), str(tmp_path)],
+    out = subprocess.run([sys.executable, "-c", _DYING, store_arg(store_path), str(tmp_path)],
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == -signal.SIGKILL, out.stderr
     with wandb.init(project="p", group="g", store=store_path) as run:
@@ -208,7 +205,6 @@ def test_a_process_killed_mid_upsert_leaves_the_draft_whole(tmp_path, store_path
     assert _draft_rows(store_path) == 0
 
 
-@pytest.mark.sqlite_file("writes or reads the SQLite file directly, or from a subprocess")
 def test_aliases_of_every_upsert_and_of_the_finish_all_land_on_the_version(
         store_path, make_file):
     # W&B sends each call's aliases with the distributed id to the one version it names,
@@ -249,5 +245,5 @@ def test_aliases_of_an_unfinished_draft_resolve_nothing(store_path, make_file):
 
 
 def _alias_rows(store_path) -> int:
-    with sqlite3.connect(store_path) as conn:
-        return conn.execute("SELECT COUNT(*) FROM draft_aliases").fetchone()[0]
+    with raw_sql(store_path) as execute:
+        return execute("SELECT COUNT(*) FROM draft_aliases").fetchone()[0]

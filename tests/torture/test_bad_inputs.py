@@ -13,12 +13,12 @@ import hashlib
 import json
 import math
 import os
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from backend_switch import database_rows, raw_sql, store_arg
 
 import lineage_desktop as ld
 from lineage_desktop.records import (
@@ -607,26 +607,23 @@ def test_the_table_covers_every_entry_point():
 @pytest.mark.parametrize("bad", PARAMS)
 def test_bad_input_is_refused_before_anything_is_written(world: World, bad: Case):
     attempt = bad.prepare(world)
-    before = snapshot(world.root)
+    before = snapshot(world.root), database_rows(world.store)  # a team store's rows too
     with pytest.raises(bad.error) as refused:
         attempt()
     assert isinstance(refused.value, (ValueError, LookupError)), type(refused.value)
     assert bad.shows in str(refused.value), str(refused.value)
-    assert snapshot(world.root) == before
-    assert not world.new_store.exists()
+    assert (snapshot(world.root), database_rows(world.store)) == before
+    assert not world.new_store.exists() and store_arg(world.new_store) == str(world.new_store)
 
 
 # ---------------------------------------------------------------------------- still accepted
 
 
 def _versions(store: Path, name: str) -> list[tuple]:
-    conn = sqlite3.connect(store)
-    try:
-        return conn.execute(
+    with raw_sql(store) as execute:
+        return execute(
             "SELECT v.idx, v.description, v.metadata FROM versions v JOIN artifacts a "
             "ON a.id = v.artifact_id WHERE a.name = ? ORDER BY v.idx", (name,)).fetchall()
-    finally:
-        conn.close()
 
 
 @pytest.mark.parametrize("name, type_name", [

@@ -1,12 +1,12 @@
 """Many processes that write and read one store, exit at staggered times and are killed
 mid-write: nothing lost, nothing duplicated, the file stays whole, and a process that
-holds a writer keeps reading every commit."""
+holds a writer keeps reading every commit. ``--backend postgresql`` runs the same cases on
+a team store (``make test`` does)."""
 from __future__ import annotations
 
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from backend_switch import integrity, store_arg
 
 import lineage_desktop as ld
 from lineage_desktop.store import Store
@@ -42,15 +43,6 @@ READ_BACK_JOB = textwrap.dedent("""
 """)
 
 
-def _integrity(store: Path) -> tuple[str, list]:
-    conn = sqlite3.connect(store)
-    try:
-        return (conn.execute("PRAGMA integrity_check").fetchone()[0],
-                conn.execute("PRAGMA foreign_key_check").fetchall())
-    finally:
-        conn.close()
-
-
 def test_jobs_that_read_back_while_others_exit_lose_nothing(tmp_path: Path):
     store = tmp_path / "sweep.db"
     Store.open(store).close()
@@ -66,14 +58,14 @@ def test_jobs_that_read_back_while_others_exit_lose_nothing(tmp_path: Path):
                         failures.append(proc.stderr.read())
             time.sleep(0.02)
         running.append(subprocess.Popen(
-            [sys.executable, "-c", READ_BACK_JOB, str(store), str(job), str(per_job)],
+            [sys.executable, "-c", READ_BACK_JOB, store_arg(store), str(job), str(per_job)],
             stderr=subprocess.PIPE, text=True))
     for proc in running:
         _, err = proc.communicate(timeout=300)
         if proc.returncode:
             failures.append(err)
     assert not failures, failures[0]
-    assert _integrity(store) == ("ok", [])
+    assert integrity(store) == ("ok", [])
     with ld.Api(store=store) as api:
         versions = api.artifact_versions("shared")
         assert len(versions) == jobs * per_job
@@ -126,13 +118,14 @@ HOLDER = textwrap.dedent("""
 def test_a_process_holding_a_writer_reads_everything_while_others_are_killed(tmp_path: Path):
     store = tmp_path / "killed.db"
     Store.open(store).close()
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(store)],
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, store_arg(store)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "ready"
     seen = []
     for attempt, delay in enumerate((0.5, 0.8, 1.1, 0.6, 1.4, 0.9)):
-        proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(store), str(attempt)],
+        proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, store_arg(store),
+                                 str(attempt)],
                                 stdout=subprocess.PIPE, text=True)
         assert proc.stdout.readline().strip() == "ready"
         time.sleep(delay)
@@ -145,7 +138,7 @@ def test_a_process_holding_a_writer_reads_everything_while_others_are_killed(tmp
     holder.stdin.flush()
     _, err = holder.communicate(timeout=60)
     assert holder.returncode == 0, err
-    assert _integrity(store) == ("ok", [])
+    assert integrity(store) == ("ok", [])
     with ld.Api(store=store) as api:
         big = api.artifact_versions("big")
         assert big, "the killed writers should have logged something"

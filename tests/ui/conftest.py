@@ -35,24 +35,74 @@ def isolated_settings(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A demo project of about 60 runs, written once per session (never modified)."""
+def demo_master(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """A demo project of about 60 runs, written once per session (never modified): a
+    SQLite file, or under ``--backend postgresql`` a database on the test server (its URL;
+    its blob root the ``demo.db.files`` folder)."""
     from lineage_desktop.demo import write_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    write_demo(path, runs=60)
-    return path
+    if request.config.getoption("--backend") != "postgresql":
+        write_demo(path, runs=60)
+        yield path
+        return
+    from pg_fixtures import fresh_database
+
+    from lineage_desktop.store import Store
+
+    with fresh_database(request.getfixturevalue("pg_server")) as url:
+        blobs = Path(str(path) + ".files")
+        blobs.mkdir()
+        with Store.open(url) as store:
+            store.set_blob_root(str(blobs))
+        write_demo(url, runs=60)
+        yield url
 
 
 @pytest.fixture
-def demo_store(demo_master: Path, tmp_path: Path) -> Path:
-    """A private copy of the demo store (tests may write to it from other processes)."""
-    target = tmp_path / "demo.db"
-    shutil.copyfile(demo_master, target)
-    blobs = Path(str(demo_master) + ".files")
-    if blobs.is_dir():
-        shutil.copytree(blobs, Path(str(target) + ".files"))
-    return target
+def demo_copy(demo_master, store_redirects):
+    """``demo_copy(target)``: a private copy of the demo store at the path ``target`` (and
+    its ``.files`` folder beside it); under ``--backend postgresql`` the path names a copy
+    of the master database (hand other processes ``backend_switch.store_arg(target)``)."""
+
+    def copy(target: Path) -> Path:
+        if store_redirects is None:
+            shutil.copyfile(demo_master, target)
+            source = Path(str(demo_master) + ".files")
+        else:
+            from pg_fixtures import fresh_database
+
+            from lineage_desktop.store import Store
+
+            url = store_redirects.stack.enter_context(
+                fresh_database(store_redirects.base, template=demo_master))
+            with Store.open(url) as store:
+                source = Path(store.blob_root_setting())
+                store.set_blob_root(str(target) + ".files")
+            store_redirects.adopt(target, url)
+        if source.is_dir():
+            shutil.copytree(source, Path(str(target) + ".files"))
+        return target
+
+    return copy
+
+
+@pytest.fixture
+def demo_store(demo_copy, tmp_path: Path) -> Path:
+    """A private copy of the demo store at ``tmp_path/"demo.db"`` (tests may write to it
+    from other processes)."""
+    return demo_copy(tmp_path / "demo.db")
+
+
+@pytest.fixture(scope="session")
+def demo_file(demo_master, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo store as a SQLite file whatever the backend (never modified): the bytes
+    that tests damage to make bad files of."""
+    if not isinstance(demo_master, str):
+        return demo_master
+    from lineage_desktop.demo import write_demo
+
+    return write_demo(tmp_path_factory.mktemp("demo-file") / "demo.db", runs=60)
 
 
 @pytest.fixture

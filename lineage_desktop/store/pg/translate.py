@@ -11,7 +11,8 @@ SQLite way in the store and rewritten here, once per distinct statement (cached)
   ``json_each(column) t`` reads the JSON array in the column;
 - ``INSERT OR IGNORE`` and ``INSERT OR REPLACE`` become ``ON CONFLICT`` clauses (the
   conflict target of a replace is the table's key, from ``KEYS``);
-- a unary ``+`` on an ORDER BY term (SQLite's way to keep an index out) is dropped;
+- a unary ``+`` on an ORDER BY term (SQLite's way to keep an index out) is dropped, and
+  ``CROSS JOIN t ON ...`` (SQLite's way to fix the join order) is a plain ``JOIN``;
 - SQLite's null-safe ``IS``/``IS NOT`` between values, case-insensitive ``LIKE``,
   ``REGEXP`` and ``LIMIT -1`` become ``IS [NOT] DISTINCT FROM``, ``ILIKE``, ``~`` and
   ``LIMIT ALL``;
@@ -63,6 +64,7 @@ _LIMIT_ALL = re.compile(r"\bLIMIT\s+-1\b", re.I)
 # SQLite's unary ``+`` on an ORDER BY term keeps the planner off that column's index.
 _UNARY_PLUS = re.compile(r"((?:ORDER|GROUP)\s+BY\s+|,\s*)\+(?=[A-Za-z_])", re.I)
 _RETURNING = re.compile(r"\bRETURNING\b", re.I)
+_CROSS_ON = re.compile(r"\bCROSS\s+JOIN(\s+\w+(?:\s+(?:AS\s+)?(?!ON\b)\w+)?\s+ON\b)", re.I)
 _PLACEHOLDER = re.compile(r"\?(\d*)|(?<![:\w]):([A-Za-z_]\w*)")
 _LIST_MARK = "\x01"  # before a placeholder whose JSON list is sent as an array
 
@@ -131,6 +133,7 @@ def translate(sql: str) -> Statement:
     text = _REGEXP.sub("~", text)
     text = _LIMIT_ALL.sub("LIMIT ALL", text)
     text = _UNARY_PLUS.sub(r"\1", text)
+    text = _CROSS_ON.sub(r"JOIN\1", text)
     inserted = _INSERT_INTO.match(text)
     id_table = bool(inserted and inserted.group(1) in ID_TABLES and not _RETURNING.search(text))
     if conflict:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 from lineage_desktop.audit import VersionDiff, diff_versions
 from lineage_desktop.records.text import exact_size, human_time, plural
 from lineage_desktop.sdk import Api
+from lineage_desktop.store.pg import PgLocation
 from lineage_desktop.ui import style
 from lineage_desktop.ui.audit.tasks import BackgroundChannel, TaskContext
 
@@ -334,8 +336,9 @@ class DiffDialog(QDialog):
         self._request_diff()
 
 
-def api_factory(store_path: str, as_of: str | None = None) -> ApiFactory:
-    """A factory of read-only ``Api`` objects on ``store_path`` (as of ``as_of``)."""
+def api_factory(store_path: str | Path | PgLocation, as_of: str | None = None) -> ApiFactory:
+    """A factory of read-only ``Api`` objects on ``store_path`` (as of ``as_of``): a file,
+    or a team store's location (its URL's password kept: ``str`` of it has none)."""
     def make() -> Api:
         return Api(store=store_path, as_of=as_of)
     return make

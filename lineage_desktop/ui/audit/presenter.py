@@ -297,7 +297,7 @@ class AuditFeatures(QObject):
             f"{attrs.entity}/{attrs.project}/{name}" if attrs.entity and attrs.project else name
         )
         dialog = DiffDialog(
-            api_factory(str(path), self._controller.as_of),
+            api_factory(path, self._controller.as_of),
             artifact,
             a=None if index is None else f"v{index}",
             parent=self._window,

@@ -114,7 +114,7 @@ class DialogsPresenter(QObject):
         scene = self._controller.scene
         keys = [k for k in keys if scene.node_item(k) is not None]
         store = self._controller.store_path
-        folder = store.parent if store is not None else Path.cwd()
+        folder = store.parent if isinstance(store, Path) else Path.cwd()  # a team store: cwd
         name = snap.label(snap.focus).replace(":", "-").replace("/", "-") or "lineage"
         dialog = ExportDialog(
             self._window,

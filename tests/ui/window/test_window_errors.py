@@ -80,10 +80,10 @@ CASES = {
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_file_shows_a_message_and_the_window_stays_usable(
-    case, window, demo_store, tmp_path, qtbot
+    case, window, demo_store, demo_file, tmp_path, qtbot
 ):
     make, words = CASES[case]
-    bad = make(tmp_path, demo_store)
+    bad = make(tmp_path, demo_file)  # a damaged SQLite file, whatever the backend
     before = bad.read_bytes() if bad.is_file() else None
     with qtbot.waitSignal(window.controller.store_failed, timeout=20_000) as failed:
         window.open_store(bad)
@@ -107,6 +107,7 @@ def test_a_bad_file_does_not_close_the_store_already_open(opened, tmp_path, qtbo
     assert "not a lineage store" in opened.banner.text()
 
 
+@pytest.mark.sqlite_file("deletes the store's file, -wal and -shm while it is open")
 def test_store_deleted_while_open_is_reported(opened, demo_store, qtbot):
     for suffix in ("", "-wal", "-shm"):
         path = Path(str(demo_store) + suffix)

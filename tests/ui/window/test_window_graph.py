@@ -3,6 +3,7 @@ Back/Forward, hiding and restoring, zoom."""
 
 from __future__ import annotations
 
+from backend_switch import store_arg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from window_helpers import item_point, keys_in_scene, move, wheel
@@ -133,7 +134,7 @@ def test_hover_eye_hides_a_node_and_hidden_nodes_restores_it(opened, demo_store,
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=eye)
     assert key not in keys_in_scene(opened)
     assert key in [k for k, _ in opened.controller.hidden_nodes()]
-    assert key in opened.settings.hidden_keys(str(demo_store))  # remembered per store
+    assert key in opened.settings.hidden_keys(store_arg(demo_store))  # remembered per store
 
     opened.actions_.hidden_nodes.trigger()
     dialog = opened.hidden_nodes_dialog()
@@ -143,7 +144,7 @@ def test_hover_eye_hides_a_node_and_hidden_nodes_restores_it(opened, demo_store,
         qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
     assert key in keys_in_scene(opened)
     assert dialog.keys() == []
-    assert opened.settings.hidden_keys(str(demo_store)) == []
+    assert opened.settings.hidden_keys(store_arg(demo_store)) == []
 
 
 def test_hidden_nodes_stay_hidden_in_a_new_window(opened, demo_store, qtbot):

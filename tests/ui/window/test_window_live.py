@@ -8,6 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from backend_switch import store_arg
 from PySide6.QtCore import QPoint
 from window_helpers import collection_row, drag, item_point, keys_in_scene
 
@@ -33,7 +34,7 @@ WRITER = textwrap.dedent("""
 
 
 def _write_from_another_process(store: Path, focus: str) -> None:
-    subprocess.run([sys.executable, "-c", WRITER, str(store), focus], check=True, timeout=60)
+    subprocess.run([sys.executable, "-c", WRITER, store_arg(store), focus], check=True, timeout=60)
 
 
 def test_new_versions_and_runs_appear_without_reopening(opened, demo_store, qtbot):
@@ -93,7 +94,7 @@ def test_dragged_positions_are_remembered_per_store(opened, demo_store, qtbot):
     drag(qtbot, view.viewport(), start, start + QPoint(0, 150))
     dragged = scene.node_item(focus).pos()
     window.close()  # saves the positions
-    saved = window.settings.positions(str(Path(demo_store).absolute()), focus, "LR")
+    saved = window.settings.positions(store_arg(Path(demo_store).absolute()), focus, "LR")
     assert saved[focus] == (round(dragged.x(), 1), round(dragged.y(), 1))
 
 

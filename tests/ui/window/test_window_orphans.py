@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "layout"))
+from backend_switch import store_arg  # noqa: E402
 from orphans import descendants, describe, kill_and_wait, start  # noqa: E402
 
 WINDOW = """
@@ -22,7 +23,7 @@ app.exec()
 
 
 def test_no_worker_outlives_a_killed_window(demo_store):
-    proc = start(WINDOW.replace("sys.argv[1]", repr(str(demo_store))))
+    proc = start(WINDOW.replace("sys.argv[1]", repr(store_arg(demo_store))))
     assert any("spawn_main" in " ".join(p.cmdline()) for p in descendants(proc.pid))
     left = kill_and_wait(proc)
     assert not left, f"left running: {describe(left)}"

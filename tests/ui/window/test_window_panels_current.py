@@ -4,7 +4,6 @@ drag, refocus, another store, a graph replaced, verify)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
@@ -58,7 +57,7 @@ def test_refocus_leaves_no_node_of_the_old_graph_in_the_dock(opened, qtbot):
     assert window.preview.page() == "node"
 
 
-def test_another_store_clears_the_old_node(opened, demo_store, tmp_path: Path, qtbot):
+def test_another_store_clears_the_old_node(opened, demo_copy, tmp_path: Path, qtbot):
     window = opened
     item = _card(window, _other_artifact)
     qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton,
@@ -78,7 +77,7 @@ def test_another_store_clears_the_old_node(opened, demo_store, tmp_path: Path, q
     assert window.preview.details.key == "artifact:other-thing:v0"
     # Back to a copy of the first store, same lineage: nothing of before survives.
     copy = tmp_path / "copy.db"
-    shutil.copyfile(demo_store, copy)
+    demo_copy(copy)
     assert window.open_store(copy)
     assert window.preview.details.key is None
 

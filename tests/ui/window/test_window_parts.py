@@ -7,10 +7,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from backend_switch import store_arg
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QTreeView
 
+from lineage_desktop.records import ReadOnlyStore
 from lineage_desktop.ui import formatting
 from lineage_desktop.ui.session.history import History
 from lineage_desktop.ui.window import platform_check
@@ -130,7 +132,9 @@ def test_query_worker_drops_stale_answers(qtbot, demo_store):
         "f", lambda api: api.store._conn.execute("DROP TABLE runs"), got.append, errors.append
     )
     qtbot.waitUntil(lambda: len(errors) == 2, timeout=10_000)
-    assert isinstance(errors[1], sqlite3.Error)  # read-only: nothing can change the file
+    # Read-only: nothing can change the store (a team store's driver names the refusal).
+    team = store_arg(demo_store) != str(demo_store)
+    assert isinstance(errors[1], ReadOnlyStore if team else sqlite3.Error), errors[1]
     worker.shutdown()
 
 
@@ -178,6 +182,7 @@ def test_start_page_without_a_store(window, demo_store, qtbot):
     assert str(Path(demo_store).absolute()) in [x.text() for x in recent.actions()]
 
 
+@pytest.mark.sqlite_file("drops the store's file onto the window: a team store has none")
 def test_dropping_a_store_file_opens_it(window, demo_store, qtbot):
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(demo_store))])

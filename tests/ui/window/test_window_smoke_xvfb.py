@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from backend_switch import store_arg
 from PySide6.QtGui import QColor, QImage
 
 from lineage_desktop.ui import style
@@ -84,7 +85,7 @@ def test_the_application_shows_its_window_and_graph_on_x11(demo_store, tmp_path,
         [str(script)] if script.exists() else [sys.executable, "-m", "lineage_desktop.cli.main"]
     )
     app = subprocess.Popen(
-        command + [str(demo_store), "--artifact", "churn-model:production"],
+        command + [store_arg(demo_store), "--artifact", "churn-model:production"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from backend_switch import store_arg
 from PySide6.QtCore import QPoint, QPointF, Qt
 from window_helpers import drag, item_point, keys_in_scene
 
@@ -54,7 +55,7 @@ def test_reset_layout_forgets_dragged_positions(opened, demo_store, qtbot):
     with qtbot.waitSignal(opened.lineage_ready, timeout=20_000):
         opened.actions_.reset_layout.trigger()
     assert scene.node_item(key).pos() == start_pos
-    assert opened.settings.positions(str(demo_store), key, "LR") == {}
+    assert opened.settings.positions(store_arg(demo_store), key, "LR") == {}
 
 
 def test_find_highlights_and_centres_matches(opened, qtbot):

@@ -2,8 +2,7 @@
 differ from the defaults, and View > Reset view options brings the defaults back."""
 from __future__ import annotations
 
-import shutil
-
+from backend_switch import store_arg
 from PySide6.QtWidgets import QMenu
 
 from lineage_desktop.graph.clusters import DEFAULT_THRESHOLD
@@ -15,7 +14,8 @@ def _open(window, path, qtbot):
         window.show_lineage("churn-model:production")
 
 
-def test_options_are_per_store_visible_and_reset(opened, demo_store, tmp_path, qtbot):
+def test_options_are_per_store_visible_and_reset(opened, demo_store, demo_copy, tmp_path,
+                                                 qtbot):
     window, toolbar = opened, opened.toolbar
     label = window.findChild(type(window.status_text), "viewOptionsLabel")
     assert label.text() == "" and not window.view_options.reset.isEnabled()
@@ -26,7 +26,7 @@ def test_options_are_per_store_visible_and_reset(opened, demo_store, tmp_path, q
     assert label.isVisible() and label.text() == "View: Cluster at 500, Top to bottom"
 
     other = tmp_path / "other.db"
-    shutil.copyfile(demo_store, other)
+    demo_copy(other)
     _open(window, other, qtbot)
     assert toolbar.threshold.value() == DEFAULT_THRESHOLD  # nothing carried over
     assert toolbar.direction.currentData() == "LR" and window.controller.direction == "LR"
@@ -45,4 +45,4 @@ def test_options_are_per_store_visible_and_reset(opened, demo_store, tmp_path, q
     assert window.controller.cluster_threshold == DEFAULT_THRESHOLD
     assert window.controller.direction == "LR" and toolbar.direction.currentData() == "LR"
     assert toolbar.threshold.value() == DEFAULT_THRESHOLD and label.text() == ""
-    assert window.settings.view_options(str(demo_store.absolute())) == {}
+    assert window.settings.view_options(store_arg(demo_store.absolute())) == {}

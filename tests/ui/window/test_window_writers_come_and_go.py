@@ -1,5 +1,6 @@
 """The window stays open while writer processes start, commit, exit and are killed: it
-keeps SQLite's lock on the file the whole time and sees every commit."""
+keeps SQLite's lock on the file the whole time (a team store: its connection) and sees
+every commit."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from backend_switch import store_arg
 from window_helpers import collection_row
 
 import lineage_desktop as ld
@@ -38,6 +40,9 @@ WRITER = textwrap.dedent("""
 
 
 def _locked_by_me(path: Path) -> bool:
+    """The window keeps SQLite's lock on the file (a team store has no file lock)."""
+    if store_arg(path) != str(path):
+        return True
     inode = str(os.stat(path).st_ino)
     return any(
         int(f[4]) == os.getpid() and f[5].rsplit(":", 1)[-1] == inode
@@ -53,7 +58,7 @@ def test_the_open_window_sees_every_commit_of_writers_that_come_and_go(
     assert _locked_by_me(demo_store)
     jobs, per_job = 6, 4
     for wave in range(0, jobs, 3):
-        procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(demo_store), str(job),
+        procs = [subprocess.Popen([sys.executable, "-c", WRITER, store_arg(demo_store), str(job),
                                    str(per_job)], stderr=subprocess.PIPE, text=True)
                  for job in range(wave, wave + 3)]
         for proc in procs:
@@ -61,8 +66,9 @@ def test_the_open_window_sees_every_commit_of_writers_that_come_and_go(
             assert proc.returncode == 0, err
         assert _locked_by_me(demo_store), "the window must keep its lock as writers exit"
     # One more writer is killed after committing: its commits stay visible too.
-    doomed = subprocess.Popen([sys.executable, "-c", WRITER, str(demo_store), "99", "2", "hold"],
-                              stdout=subprocess.PIPE, text=True)
+    doomed = subprocess.Popen(
+        [sys.executable, "-c", WRITER, store_arg(demo_store), "99", "2", "hold"],
+        stdout=subprocess.PIPE, text=True)
     assert doomed.stdout.readline().strip() == "ready"
     os.kill(doomed.pid, signal.SIGKILL)
     doomed.wait()

@@ -141,7 +141,8 @@ def test_many_versions_still_answer(window, tmp_path: Path, qtbot):
     from lineage_desktop.store import Store
 
     path = tmp_path / "many.db"
-    with ld.init(project="p", entity="e", store=path) as run:
+    # Named: a random run name can be "golden-…", and versions are found by their run's name.
+    with ld.init(project="p", entity="e", name="writer", store=path) as run:
         first = ld.Artifact("weights", "model")
         with first.new_file("w.txt") as handle:
             handle.write("0")

@@ -50,6 +50,7 @@ def test_hand_built_stores(built, diamond):
                 _same(api, run_key)
 
 
+@pytest.mark.sqlite_file("writes the demo to a SQLite file")
 def test_the_demo(tmp_path):
     path = tmp_path / "demo.db"
     write_demo(path, runs=40)
@@ -61,6 +62,7 @@ def test_the_demo(tmp_path):
             _same(api, ref)
 
 
+@pytest.mark.sqlite_file("damages the SQLite file directly")
 def test_an_as_of_read_and_a_tombstone(built):
     with Api(store=built.path) as api:
         created = [t for (t,) in api.store._conn.execute(
@@ -76,6 +78,7 @@ def test_an_as_of_read_and_a_tombstone(built):
         _same(api, "raw:v0")
 
 
+@pytest.mark.sqlite_file("damages the SQLite file directly")
 @pytest.mark.parametrize("edit", [
     "UPDATE versions SET size = '12' WHERE id = 2",
     "UPDATE versions SET metadata = '{not json' WHERE id = 1",

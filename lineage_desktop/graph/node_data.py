@@ -317,7 +317,7 @@ class NodeData(dict[str, Any]):
             producers=list(producers) if producers is not None else
             ([version.run_id] if version.run_id is not None else []),
         )
-        linked = [link_label(link) for link in links]
+        linked = [link_label(link) for link in links] if links else None
         if linked:  # most versions have none: no attribute, as before links existed
             data["linked_to"] = linked
         return data

@@ -17,7 +17,14 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
-from lineage_desktop.records import ArtifactVersion, Run, key_ident, parse_key
+from lineage_desktop.records import (
+    ArtifactVersion,
+    Run,
+    RunCells,
+    VersionCells,
+    key_ident,
+    parse_key,
+)
 
 Key = Hashable
 KINDS = ("run", "artifact", "cluster")
@@ -290,12 +297,13 @@ class NodeData(dict[str, Any]):
     # -- constructors: the only places nodes are built -----------------------------
 
     @classmethod
-    def for_version(cls, version: ArtifactVersion, producers: list[str] | None = None,
+    def for_version(cls, version: ArtifactVersion | VersionCells,
+                    producers: list[str] | None = None,
                     links: Iterable[ArtifactVersion] = ()) -> NodeData:
         """``logged_by`` is the first producer, ``producers`` every run that logged the
         content (the first one first); ``links`` the registry versions pointing at it
         (``linked_to``). The record's metadata dict is shared, not copied: records from
-        the store are made for the graph."""
+        the store are made for the graph. A record or the store's ``VersionCells``."""
         data = cls(
             kind="artifact", label=f"{version.name}:{version.version}", type=version.type,
             project=version.project, entity=version.entity, missing=False,
@@ -309,14 +317,16 @@ class NodeData(dict[str, Any]):
             producers=list(producers) if producers is not None else
             ([version.run_id] if version.run_id is not None else []),
         )
-        linked = [link_label(link) for link in links]
+        linked = [link_label(link) for link in links] if links else None
         if linked:  # most versions have none: no attribute, as before links existed
             data["linked_to"] = linked
         return data
 
     @classmethod
-    def for_run(cls, run: Run, summary: Mapping[str, Any] | None = None) -> NodeData:
-        """``summary`` is the run's summary, read in bulk with the graph's runs."""
+    def for_run(cls, run: Run | RunCells, summary: Mapping[str, Any] | None = None
+                ) -> NodeData:
+        """``summary`` is the run's summary, read in bulk with the graph's runs. A record
+        or the store's ``RunCells``."""
         data = cls(
             kind="run", label=run.name, type=run.job_type, project=run.project,
             entity=run.entity, missing=False, id=run.id, name=run.name,

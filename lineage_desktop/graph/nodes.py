@@ -20,7 +20,7 @@ from lineage_desktop.graph.node_data import (
     as_node_data,
     needs_repair,
 )
-from lineage_desktop.records import ArtifactVersion, Run
+from lineage_desktop.records import ArtifactVersion, Run, RunCells, VersionCells
 
 __all__ = [
     "DETAIL_FIELDS",
@@ -58,14 +58,16 @@ def nodes_of(graph: nx.DiGraph) -> Iterator[tuple[Key, NodeData]]:
 
 
 def build_graph(
-    versions: Iterable[ArtifactVersion], runs: Iterable[Run], missing: Mapping[str, str],
+    versions: Iterable[ArtifactVersion | VersionCells], runs: Iterable[Run | RunCells],
+    missing: Mapping[str, str],
     producers: Mapping[int, list[str]], edges: Iterable[tuple[str, str]], focus: str | None,
     links: Mapping[int, list[ArtifactVersion]] | None = None,
     summaries: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> LineageGraph:
     """The raw lineage graph from store records: the one builder every reader shares.
     ``links`` are the registry links of source versions, by source id; ``summaries``
-    the runs' summaries, by run id."""
+    the runs' summaries, by run id. Versions and runs are records or the store's cells
+    (``records.cells``)."""
     graph = LineageGraph(focus=focus)
     found = links or {}
     insert_nodes(graph, ((version.key, NodeData.for_version(

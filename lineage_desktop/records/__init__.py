@@ -10,9 +10,11 @@ from lineage_desktop.records.lazy import lazy_exports
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms of 20)
 if TYPE_CHECKING:
+    from lineage_desktop.records.cells import *  # noqa: F403
     from lineage_desktop.records.errors import *  # noqa: F403
     from lineage_desktop.records.models import *  # noqa: F403
 
+_CELLS = "lineage_desktop.records.cells"
 _ERRORS = "lineage_desktop.records.errors"
 _MODELS = "lineage_desktop.records.models"
 _EXPORTS: dict[str, str] = {
@@ -57,6 +59,8 @@ _EXPORTS: dict[str, str] = {
     "VerificationFailed": _ERRORS,
     "ArtifactCollection": _MODELS,
     "ArtifactVersion": _MODELS,
+    "RunCells": _CELLS,
+    "VersionCells": _CELLS,
     "FileCheck": _MODELS,
     "ManifestEntry": _MODELS,
     "Project": _MODELS,

@@ -244,8 +244,9 @@ class Api(ApiListingMixin):
         with gc_paused():  # 2 records and a node dict per node: no cycles to look for
             # The versions' links and the runs' summaries come with them (no statement
             # per node, nor one apart).
+            # Clean rows come as cells, not records: the graph copies them and drops them.
             rows = self.store.lineage_rows(kind, ident, upstream, downstream, self.as_of,
-                                           summaries=True)
+                                           summaries=True, cells=True)
             summaries = {run_id: as_logged(summary)
                          for run_id, summary in rows.summaries.items()}
             return build_graph(rows.versions, rows.runs, rows.missing, rows.producers,

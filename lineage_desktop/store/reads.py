@@ -22,6 +22,7 @@ from lineage_desktop.records import (
     ManifestEntry,
     Project,
     Run,
+    VersionCells,
 )
 from lineage_desktop.store.deletes import deleted_as_of, deletion_error
 from lineage_desktop.store.edits import edits_as_of
@@ -37,6 +38,7 @@ from lineage_desktop.store.rows import (
     names,
     project_from_row,
     unknown_version,
+    version_cells,
     version_from_row,
 )
 from lineage_desktop.store.run_reads import RunOrder, RunReadMixin, run_order_sql
@@ -146,19 +148,33 @@ class ReadMixin(RunReadMixin):
     ) -> list[ArtifactVersion]:
         """The versions ``where`` selects; without ``labels`` their aliases and tags are
         left empty (one statement fewer, for a caller that only wants ids)."""
+        rows, aliases, tags = self._version_rows(where, params, as_of, order, labels)
+        versions = [deleted_as_of(version_from_row(r, tuple(aliases[r[0]]), tuple(tags[r[0]])),
+                                  as_of) for r in rows]
+        if as_of is not None and rows and self._edits_seen:
+            versions = self._as_edited(versions, as_of)
+        return versions
+
+    def _version_rows(
+        self, where: str, params: Sequence[object], as_of: str | None, order: str,
+        labels: bool,
+    ) -> tuple[list[tuple[Any, ...]], dict[int, list[str]], dict[int, list[str]]]:
+        """The rows ``where`` selects (created by ``as_of``) and their aliases and tags."""
         sql = f"SELECT {self._version_columns()} FROM {VERSION_FROM} WHERE ({where})"
         if as_of is not None:
             sql += " AND v.created_at <= ?"
             params = (*params, as_of)
         rows = self._conn.execute(f"{sql} ORDER BY {order}", params).fetchall()
-        ids = [row[0] for row in rows]
-        aliases, tags = (self._labels_for(ids, as_of) if labels
+        aliases, tags = (self._labels_for([row[0] for row in rows], as_of) if labels
                          else (defaultdict(list), defaultdict(list)))
-        versions = [deleted_as_of(version_from_row(r, tuple(aliases[r[0]]), tuple(tags[r[0]])),
-                                  as_of) for r in rows]
-        if as_of is not None and ids and self._edits_seen:
-            versions = self._as_edited(versions, as_of)
-        return versions
+        return rows, aliases, tags
+
+    def _version_cells_where(self, where: str, params: Sequence[object]
+                             ) -> list[VersionCells | ArtifactVersion]:
+        """``_versions_where`` as the graph takes them (now, not as of a time): clean
+        rows as ``VersionCells``, the others as records (``version_cells``)."""
+        rows, aliases, tags = self._version_rows(where, params, None, _POINT_ORDER, True)
+        return [version_cells(r, tuple(aliases[r[0]]), tuple(tags[r[0]])) for r in rows]
 
     def _as_edited(self, versions: list[ArtifactVersion], as_of: str) -> list[ArtifactVersion]:
         """Description, metadata, tags and TTL as they were at ``as_of`` (``save()``

@@ -29,6 +29,8 @@ from lineage_desktop.records import (
     ManifestEntry,
     Project,
     Run,
+    RunCells,
+    VersionCells,
 )
 from lineage_desktop.store.errors import DamagedRow, shown
 
@@ -230,21 +232,15 @@ def version_from_row(
     (vid, name, idx, type_name, project, entity, digest, description, metadata, size,
      file_count, created_at, run_id, state, artifact_id, type_id, project_id,
      ttl, updated_at, deleted_at, deleted_by, source_id, history_step) = row
-    if (type(vid) is int and type(idx) is int and idx >= 0 and type(size) is int
-            and type(file_count) is int and type(name) is str and type(type_name) is str
-            and type(project) is str and type(entity) is str and type(digest) is str
-            and type(state) is str and (description is None or type(description) is str)
-            and (created_at is None or type(created_at) is str)
-            and (run_id is None or type(run_id) is str)
-            and ttl is updated_at is deleted_at is deleted_by is source_id is history_step
-            is None):
+    if _clean_version(row):
         # Every cell already of its type and never edited (the common case): no checks
         # per cell.
         return ArtifactVersion(
             id=vid, name=name, index=idx, type=type_name, project=project, entity=entity,
             digest=digest, description=description, metadata=json_object(metadata),
             size=size, file_count=file_count, created_at=created_at, run_id=run_id,
-            aliases=_texts(aliases), tags=_texts(tags), state=state)
+            aliases=_texts(aliases), tags=_texts(tags), state=state,
+            history_step=history_step)
     cells = Cells("versions", vid)
     return ArtifactVersion(
         id=cells.integer("id", vid), name=Cells("artifacts", artifact_id).text("name", name),
@@ -272,10 +268,7 @@ def version_from_row(
 def run_from_row(row: tuple[Any, ...]) -> Run:
     (rid, project, entity, name, job_type, group, author, host, state, started_at,
      finished_at, config, notes, tags, exit_code, rowid, project_id) = row
-    if (type(rid) is str and type(project) is str and type(entity) is str
-            and type(name) is str and type(state) is str
-            and (exit_code is None or type(exit_code) is int)
-            and _text_or_null(job_type, group, author, host, started_at, finished_at, notes)):
+    if _clean_run(row):
         return Run(id=rid, project=project, entity=entity, name=name, job_type=job_type,
                    group=group, author=author, host=host, state=state, started_at=started_at,
                    finished_at=finished_at, config=json_object(config), notes=notes,
@@ -294,6 +287,56 @@ def run_from_row(row: tuple[Any, ...]) -> Run:
         tags=cells.labels("tags", tags),
         exit_code=cells.optional_integer("exit_code", exit_code),
     )
+
+
+def _clean_version(row: tuple[Any, ...]) -> bool:
+    """Every cell of a ``VERSION_COLUMNS`` row already of its type, and the version never
+    edited, linked or deleted: the rows read without checks per cell (a run's version
+    has a history step: a whole number from 0 passes)."""
+    (vid, name, idx, type_name, project, entity, digest, description, _, size,
+     file_count, created_at, run_id, state, _, _, _,
+     ttl, updated_at, deleted_at, deleted_by, source_id, history_step) = row
+    return (type(vid) is int and type(idx) is int and idx >= 0 and type(size) is int
+            and type(file_count) is int and type(name) is str and type(type_name) is str
+            and type(project) is str and type(entity) is str and type(digest) is str
+            and type(state) is str and (description is None or type(description) is str)
+            and (created_at is None or type(created_at) is str)
+            and (run_id is None or type(run_id) is str)
+            and ttl is updated_at is deleted_at is deleted_by is source_id is None
+            and (history_step is None or (type(history_step) is int and history_step >= 0)))
+
+
+def _clean_run(row: tuple[Any, ...]) -> bool:
+    """Every cell of a ``RUN_COLUMNS`` row already of its type."""
+    (rid, project, entity, name, job_type, group, author, host, state, started_at,
+     finished_at, _, notes, _, exit_code, _, _) = row
+    return (type(rid) is str and type(project) is str and type(entity) is str
+            and type(name) is str and type(state) is str
+            and (exit_code is None or type(exit_code) is int)
+            and _text_or_null(job_type, group, author, host, started_at, finished_at, notes))
+
+
+def version_cells(
+    row: tuple[Any, ...], aliases: tuple[object, ...] = (), tags: tuple[object, ...] = ()
+) -> VersionCells | ArtifactVersion:
+    """A clean row (``_clean_version``) as ``VersionCells`` for the graph; any other as
+    its record (``version_from_row``: the checks that name a damaged cell)."""
+    if not _clean_version(row):
+        return version_from_row(row, aliases, tags)
+    return VersionCells(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7],
+                        json_object(row[8]), row[9], row[10], row[11], row[12], row[13],
+                        _texts(aliases), _texts(tags))
+
+
+def run_cells(row: tuple[Any, ...]) -> RunCells | Run:
+    """A clean row (``_clean_run``) of a run not left running as ``RunCells`` for the
+    graph; any other as its record (a running run may read as crashed:
+    ``_with_crashes`` replaces records)."""
+    if row[8] == "running" or not _clean_run(row):
+        return run_from_row(row)
+    return RunCells(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
+                    row[9], row[10], json_object(row[11]), row[12], json_labels(row[13]),
+                    row[14])
 
 
 def project_from_row(row: tuple[Any, ...]) -> Project:
@@ -373,6 +416,8 @@ __all__ = [
     "parse_json",
     "process_of",
     "project_from_row",
+    "run_cells",
     "run_from_row",
+    "version_cells",
     "version_from_row",
 ]

@@ -7,9 +7,9 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import replace
 from enum import StrEnum
-from typing import cast
+from typing import TypeVar, cast
 
-from lineage_desktop.records import Run, RunNotFound
+from lineage_desktop.records import Run, RunCells, RunNotFound
 from lineage_desktop.store.params import FAR_FUTURE, dialect_of, like_pattern
 from lineage_desktop.store.params import ids_param as _ids_param
 from lineage_desktop.store.processes import is_alive, this_host
@@ -23,6 +23,8 @@ from lineage_desktop.store.rows import (
     run_from_row,
 )
 from lineage_desktop.store.schema import RUN_COUNTS_SINCE, schema_version
+
+_Runs = TypeVar("_Runs", Run, Run | RunCells)
 
 
 class RunOrder(StrEnum):
@@ -118,9 +120,10 @@ class RunReadMixin:
             f"SELECT {RUN_COLUMNS} FROM {RUN_FROM} WHERE r.id IN (SELECT value FROM json_each(?))",
             (_ids_param(ids),))])
 
-    def _with_crashes(self, runs: list[Run]) -> list[Run]:
+    def _with_crashes(self, runs: list[_Runs]) -> list[_Runs]:
         """Runs left ``running`` by a process of this host that is gone read as
-        ``crashed`` (a reader cannot record that; the next writer does)."""
+        ``crashed`` (a reader cannot record that; the next writer does). A running run
+        is always a record (``run_cells``)."""
         running = [r.id for r in runs if r.state == "running"]
         if not running or schema_version(self._conn) < 3:
             return runs
@@ -128,7 +131,8 @@ class RunReadMixin:
             "SELECT run_id, pid, process_start FROM run_processes WHERE host = ? AND run_id IN "
             "(SELECT value FROM json_each(?))", (this_host(), _ids_param(running))))
         dead = {p[0] for p in processes if p is not None and not is_alive(p[1], p[2])}
-        return [replace(r, state="crashed") if r.id in dead else r for r in runs]
+        return [replace(r, state="crashed") if r.id in dead and isinstance(r, Run) else r
+                for r in runs]
 
     def run(self, run_id: str) -> Run:
         found = self.runs_by_ids([run_id])
